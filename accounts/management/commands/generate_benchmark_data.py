@@ -1,0 +1,62 @@
+import random
+import time
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import translation
+
+from accounts import benchmark as accounts_benchmark
+from accounts.demo import seed_logins
+from municipalities import benchmark as municipalities_benchmark
+from municipalities.demo import seed_places
+from municipalities.models import County
+
+
+@dataclass(frozen=True)
+class Size:
+    counties: int
+    municipalities: int
+    libraries: int
+    contacts: int
+    users: int
+
+
+SCALES = {
+    "demo": Size(counties=1, municipalities=21, libraries=0, contacts=0, users=0),
+    "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200),
+    "national": Size(counties=15, municipalities=357, libraries=800, contacts=6000, users=3000),
+}
+
+# Each app adds its objects in this order; later issues append their steps.
+STEPS = [
+    ("places", municipalities_benchmark.generate),
+    ("users", accounts_benchmark.generate),
+]
+
+
+class Command(BaseCommand):
+    help = "Fills an empty database with the demo plus synthetic data at the chosen scale (seeded, bulk)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
+        parser.add_argument("--seed", type=int, default=2024)
+
+    def handle(self, *args, scale, seed, **options):
+        if County.objects.exclude(number="55").exists():
+            raise CommandError("Benchmark data is already present: use a fresh database.")
+        ctx = SimpleNamespace(rng=random.Random(seed), size=SCALES[scale], scale=scale)
+        with translation.override("nb"):
+            with transaction.atomic():
+                ctx.demo_county = seed_places()
+                seed_logins(ctx.demo_county)
+            for name, step in STEPS:
+                started = time.monotonic()
+                with transaction.atomic():
+                    step(ctx)
+                self.stdout.write(f"{name}: {time.monotonic() - started:.1f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(self.style.SUCCESS(f"Benchmark data at scale '{scale}' is in place."))

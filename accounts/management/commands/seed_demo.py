@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import translation
+
+from accounts.demo import describe_logins, seed_logins
+from municipalities.demo import seed_places
+
+
+class Command(BaseCommand):
+    help = "Loads the demo: Troms with its municipalities, people, logins and projects. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--i-know-this-is-demo",
+            action="store_true",
+            dest="confirmed",
+            help="Load the demo even with debug off (the demo password is public).",
+        )
+
+    def handle(self, *args, confirmed=False, **options):
+        if not settings.DEBUG and not confirmed:
+            raise CommandError(
+                "The demo has public passwords. Run it with DJANGO_DEBUG=1, or add --i-know-this-is-demo."
+            )
+        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+            county = seed_places()
+            seed_logins(county)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        self.stdout.write(describe_logins())

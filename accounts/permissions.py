@@ -1,0 +1,17 @@
+"""Who may administer a county's people (see README: the authorization matrix)."""
+
+import rules
+
+
+@rules.predicate
+def is_county_admin(user, county) -> bool:
+    return county is not None and county.pk in user.access.admin_county_ids
+
+
+@rules.predicate
+def is_county_staff(user, county) -> bool:
+    """County staff or administrator of this county."""
+    return county is not None and county.pk in user.access.staff_county_ids
+
+
+can_manage_users = rules.is_active & is_county_admin

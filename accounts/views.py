@@ -1,0 +1,217 @@
+"""User administration for county administrators, and accepting an invitation."""
+
+from allauth.account.utils import perform_login
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from municipalities.selectors import get_county_for_staff
+
+from . import services
+from .forms import AcceptInvitationForm, HandoverForm, InviteForm, RoleForm, UserSearchForm
+from .models import Invitation, Membership, User
+from .selectors import list_county_users
+
+
+def _county_user(county, user_id) -> User:
+    """A user with a role in `county`; 404 for anyone else."""
+    return get_object_or_404(User.objects.filter(memberships__county=county).distinct(), pk=user_id)
+
+
+def _apply_validation_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+@login_required
+def user_list(request, number):
+    county = get_county_for_staff(request.user, number, admin=True)
+    search = UserSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    page = Paginator(list_county_users(county=county, search=query), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/user_list.html",
+        {"county": county, "page_obj": page, "search_form": search, "query": query},
+    )
+
+
+@login_required
+def user_invite(request, number):
+    county = get_county_for_staff(request.user, number, admin=True)
+    form = InviteForm(request.POST or None, county=county)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite_user(county=county, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            if invitation:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+            else:
+                messages.success(
+                    request, _("%(email)s already had an account and now has the role.") % {"email": form.cleaned_data["email"]}
+                )
+            return redirect("accounts:user-list", number=county.number)
+    return render(request, "accounts/user_invite.html", {"county": county, "form": form})
+
+
+@login_required
+def user_detail(request, number, user_id):
+    county = get_county_for_staff(request.user, number, admin=True)
+    person = _county_user(county, user_id)
+    memberships = Membership.objects.filter(user=person, county=county).select_related("municipality")
+    invitation = Invitation.objects.filter(user=person, county=county).first()
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "county": county,
+            "person": person,
+            "memberships": memberships,
+            "invitation": invitation,
+            "role_form": RoleForm(county=county, submit_label=_("Add role")),
+            "is_self": person == request.user,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_add(request, number, user_id):
+    county = get_county_for_staff(request.user, number, admin=True)
+    person = _county_user(county, user_id)
+    form = RoleForm(request.POST, county=county, submit_label=_("Add role"))
+    if form.is_valid():
+        try:
+            services.grant_role(user=person, county=county, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The role was added."))
+            return redirect("accounts:user-detail", number=number, user_id=person.pk)
+    memberships = Membership.objects.filter(user=person, county=county).select_related("municipality")
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"county": county, "person": person, "memberships": memberships, "role_form": form,
+         "invitation": Invitation.objects.filter(user=person, county=county).first()},
+        status=400,
+    )
+
+
+def _county_membership(county, user_id, membership_id) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user", "county", "municipality"),
+        pk=membership_id,
+        user_id=user_id,
+        county=county,
+    )
+
+
+@login_required
+def membership_change(request, number, user_id, membership_id):
+    county = get_county_for_staff(request.user, number, admin=True)
+    membership = _county_membership(county, user_id, membership_id)
+    initial = {"role": membership.role, "municipality": membership.municipality}
+    form = RoleForm(request.POST or None, county=county, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_role(membership=membership, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The role was changed."))
+            return redirect("accounts:user-detail", number=number, user_id=user_id)
+    return render(
+        request, "accounts/membership_change.html", {"county": county, "membership": membership, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def membership_revoke(request, number, user_id, membership_id):
+    county = get_county_for_staff(request.user, number, admin=True)
+    membership = _county_membership(county, user_id, membership_id)
+    services.revoke_membership(membership=membership, by=request.user)
+    messages.success(request, _("The role was removed. It no longer gives access."))
+    if Membership.objects.filter(user_id=user_id, county=county).exists():
+        return redirect("accounts:user-detail", number=number, user_id=user_id)
+    return redirect("accounts:user-list", number=number)
+
+
+@login_required
+def membership_handover(request, number, user_id, membership_id):
+    county = get_county_for_staff(request.user, number, admin=True)
+    membership = _county_membership(county, user_id, membership_id)
+    form = HandoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.hand_over_membership(membership=membership, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The role was handed over to %(name)s. %(old)s no longer has it.")
+                % {"name": new.user, "old": membership.user},
+            )
+            return redirect("accounts:user-detail", number=number, user_id=new.user_id)
+    return render(
+        request, "accounts/membership_handover.html", {"county": county, "membership": membership, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def user_deactivate(request, number, user_id):
+    county = get_county_for_staff(request.user, number, admin=True)
+    person = _county_user(county, user_id)
+    try:
+        services.deactivate_user(user=person, county=county, by=request.user)
+    except services.AccessError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:user-detail", number=number, user_id=user_id)
+    messages.success(request, _("%(user)s no longer has access to %(county)s.") % {"user": person, "county": county.name})
+    return redirect("accounts:user-list", number=number)
+
+
+@login_required
+@require_POST
+def invitation_resend(request, number, user_id):
+    county = get_county_for_staff(request.user, number, admin=True)
+    person = _county_user(county, user_id)
+    invitation = Invitation.objects.filter(user=person, county=county).first()
+    if invitation is None:
+        raise Http404
+    try:
+        services.resend_invitation(invitation=invitation, by=request.user)
+    except services.AccessError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": person.email})
+    return redirect("accounts:user-detail", number=number, user_id=user_id)
+
+
+def invitation_accept(request, key):
+    """The invitee chooses a password and is logged in."""
+    invitation = get_object_or_404(Invitation.objects.select_related("user", "county"), key=key)
+    if not invitation.is_usable:
+        return render(request, "accounts/invitation_invalid.html", {"invitation": invitation}, status=410)
+    form = AcceptInvitationForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.accept_invitation(invitation=invitation, password=form.cleaned_data["new_password1"])
+        messages.success(request, _("Welcome to Fremdrift. Your password is set."))
+        return perform_login(request, user, redirect_url=reverse("pages:home"))
+    return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})

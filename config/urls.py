@@ -1,0 +1,22 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from pages.views import healthz
+
+# The Django admin is for installation superusers only, behind allauth's login
+# (and so behind two-factor authentication); counties administer in the app.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+admin.site.site_header = "Fremdrift"
+
+urlpatterns = [
+    path("", include("pages.urls")),
+    path("", include("accounts.urls")),
+    path("", include("municipalities.urls")),
+    path("konto/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
+

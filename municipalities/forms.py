@@ -1,0 +1,125 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .models import Contact, County, Library, Municipality, Position
+
+LETTERHEAD_MAX_BYTES = 1024 * 1024
+
+
+def _helper(label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("submit", label))
+    return helper
+
+
+class CountySettingsForm(forms.ModelForm):
+    class Meta:
+        model = County
+        fields = ["name", "sender_name", "sender_email", "letterhead"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["letterhead"].widget.attrs["accept"] = "image/png,image/jpeg"
+        self.helper = _helper(_("Save settings"))
+
+    def clean_letterhead(self):
+        image = self.cleaned_data.get("letterhead")
+        if not image or image == self.initial.get("letterhead"):
+            return image
+        if image.size > LETTERHEAD_MAX_BYTES:
+            raise ValidationError(_("The logo is larger than 1 MB."))
+        # ImageField has already opened the file with Pillow; its format is the truth, not the name.
+        if getattr(image, "image", None) is None or image.image.format not in ("PNG", "JPEG"):
+            raise ValidationError(_("The logo must be a PNG or JPEG image."))
+        return image
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["name", "order", "is_active"]
+
+
+PositionFormSet = forms.modelformset_factory(Position, form=PositionForm, extra=1, can_delete=False)
+
+
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["name", "population", "region", "host_municipality"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_municipality"].queryset = Municipality.objects.filter(
+            county_id=self.instance.county_id
+        ).exclude(pk=self.instance.pk)
+        self.helper = _helper(_("Save"))
+
+
+class LibraryForm(forms.ModelForm):
+    class Meta:
+        model = Library
+        fields = ["name", "is_main", "address", "email", "phone"]
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality = municipality
+        self.helper = _helper(_("Save"))
+
+    def clean_is_main(self):
+        is_main = self.cleaned_data["is_main"]
+        others = Library.objects.filter(municipality=self.municipality, is_main=True).exclude(pk=self.instance.pk)
+        if is_main and others.exists():
+            raise ValidationError(_("%(library)s is already the main library.") % {"library": others.first()})
+        return is_main
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "position", "title", "email", "phone", "user"]
+
+    def __init__(self, *args, county, can_link_user: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].queryset = Position.objects.filter(county=county, is_active=True)
+        if can_link_user:
+            self.fields["user"].queryset = User.objects.filter(memberships__county=county, is_active=True).distinct()
+            self.fields["user"].help_text = _("Link the contact to a user so that they can sign in their own name.")
+        else:
+            del self.fields["user"]
+        self.helper = _helper(_("Save"))
+
+
+class MunicipalityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or number"), required=False, max_length=100)
+    region = forms.ChoiceField(label=_("Regional council"), required=False)
+    county = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All"))] + [(r, r) for r in regions]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Municipality list (CSV)"),
+        help_text=_("Statistics Norway's format: semicolon-separated, with the columns code and name."),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
+        self.helper = _helper(_("Import"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        return upload

@@ -1,0 +1,224 @@
+"""Places and people: counties, municipalities, libraries and contacts."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CountyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        access = user.access
+        return self.filter(
+            Q(pk__in=access.county_ids) | Q(municipalities__pk__in=access.municipality_ids)
+        ).distinct()
+
+
+class County(models.Model):
+    """A county (fylke) whose county library runs projects; also holds its settings."""
+
+    number = models.CharField(
+        _("county number"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^\d{2}$", _("Enter the official two-digit county number."))],
+    )
+    name = models.CharField(_("name"), max_length=100)
+    sender_name = models.CharField(
+        _("sender name"), max_length=100, blank=True, help_text=_("Shown as the sender of e-mails.")
+    )
+    sender_email = models.EmailField(_("sender e-mail address"), blank=True)
+    letterhead = models.ImageField(
+        _("letterhead logo"),
+        upload_to="letterheads/",
+        blank=True,
+        help_text=_("PNG or JPEG, at most 1 MB. Printed at the top of PDF documents."),
+    )
+    history = HistoricalRecords()
+
+    objects = CountyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("municipalities:county-detail", kwargs={"number": self.number})
+
+    @property
+    def from_email(self) -> str:
+        """The From header for this county's e-mail, falling back to the installation's."""
+        from email.utils import formataddr
+
+        if self.sender_email:
+            return formataddr((self.sender_name or self.name, self.sender_email))
+        return settings.DEFAULT_FROM_EMAIL
+
+
+class Position(models.Model):
+    """A position a contact can hold; each county keeps its own editable list.
+
+    `code` marks the positions the application itself reasons about (the
+    stakeholder check, role-matrix columns, signatories); counties may rename
+    them and add their own (code left blank).
+    """
+
+    class Code(models.TextChoices):
+        LIBRARY_HEAD = "library_head", _("Library head")
+        CHIEF_EXECUTIVE = "chief_executive", _("Chief executive (rådmann / kommunedirektør)")
+        MAYOR = "mayor", _("Mayor")
+        COUNCILLOR = "councillor", _("Councillor")
+        TECHNICAL = "technical", _("Technical department")
+        OTHER = "other", _("Other")
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="positions")
+    code = models.CharField(_("system role"), max_length=20, choices=Code.choices, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["county_id", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "code"], condition=~Q(code=""), name="position_unique_code"
+            ),
+            models.UniqueConstraint(fields=["county", "name"], name="position_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    # Norwegian names are the defaults a new county starts with.
+    DEFAULTS = [
+        (Code.LIBRARY_HEAD, "Biblioteksjef"),
+        (Code.CHIEF_EXECUTIVE, "Kommunedirektør / rådmann"),
+        (Code.MAYOR, "Ordfører"),
+        (Code.COUNCILLOR, "Kommunestyrerepresentant"),
+        (Code.TECHNICAL, "Teknisk avdeling"),
+        (Code.OTHER, "Annen"),
+    ]
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """County staff see their counties' municipalities; municipal users their own."""
+        if not user.is_authenticated:
+            return self.none()
+        access = user.access
+        return self.filter(Q(county_id__in=access.staff_county_ids) | Q(pk__in=access.municipality_ids))
+
+
+class Municipality(models.Model):
+    number = models.CharField(
+        _("municipality number"),
+        max_length=4,
+        unique=True,
+        validators=[RegexValidator(r"^\d{4}$", _("Enter the official four-digit municipality number."))],
+    )
+    name = models.CharField(_("name"), max_length=200)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities")
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    region = models.CharField(
+        _("regional council"), max_length=100, blank=True, help_text=_("Regionråd")
+    )
+    host_municipality = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hosted_municipalities",
+        verbose_name=_("host municipality"),
+    )
+    history = HistoricalRecords()
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["number"]
+        indexes = [models.Index(fields=["county", "name"])]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("municipalities:municipality-detail", kwargs={"number": self.number})
+
+
+class Library(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="libraries"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    is_main = models.BooleanField(_("main library"), default=False)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("library")
+        verbose_name_plural = _("libraries")
+        ordering = ["municipality_id", "-is_main", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality"], condition=Q(is_main=True), name="library_one_main"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """A person in a municipality, the county or a partner organisation."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="contacts")
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        null=True,
+        blank=True,
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("position")
+    )
+    title = models.CharField(
+        _("title"), max_length=150, blank=True, help_text=_("The person's own job title, if different.")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("user"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["position__order", "name"]
+        indexes = [models.Index(fields=["municipality", "position"])]
+
+    def __str__(self):
+        return f"{self.name} ({self.position})"

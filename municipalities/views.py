@@ -1,0 +1,192 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .forms import (
+    ContactForm,
+    CountySettingsForm,
+    ImportForm,
+    LibraryForm,
+    MunicipalityFilterForm,
+    MunicipalityForm,
+    PositionFormSet,
+)
+from .models import Contact, County, Library, Position
+from .permissions import can_edit_municipality, can_edit_municipality_people
+
+
+@login_required
+def county_detail(request, number):
+    county = selectors.get_county_for_staff(request.user, number)
+    return render(
+        request,
+        "municipalities/county_detail.html",
+        {
+            "county": county,
+            "municipality_count": county.municipalities.count(),
+            "is_admin": county.pk in request.user.access.admin_county_ids,
+        },
+    )
+
+
+@login_required
+def county_settings(request, number):
+    county = selectors.get_county_for_staff(request.user, number, admin=True)
+    form = CountySettingsForm(request.POST or None, request.FILES or None, instance=county, prefix="county")
+    positions = PositionFormSet(
+        request.POST or None, queryset=Position.objects.filter(county=county), prefix="positions"
+    )
+    if request.method == "POST":
+        if form.is_valid() and positions.is_valid():
+            with transaction.atomic():
+                form.save()
+                for position in positions.save(commit=False):
+                    position.county = county
+                    position.save()
+            messages.success(request, _("The county settings were saved."))
+            return redirect("municipalities:county-settings", number=county.number)
+        messages.error(request, _("The settings were not saved. Correct the fields marked below."))
+    return render(
+        request, "municipalities/county_settings.html", {"county": county, "form": form, "positions": positions}
+    )
+
+
+@login_required
+def municipality_import(request, number):
+    county = selectors.get_county_for_staff(request.user, number, admin=True)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = errors = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.import_municipalities(county=county, data=form.cleaned_data["file"].read())
+        except services.MunicipalityImportError as exc:
+            errors = exc.errors
+            form.add_error("file", _("Nothing was imported: the file has errors, listed below."))
+    status = 400 if request.method == "POST" and result is None else 200
+    return render(
+        request,
+        "municipalities/municipality_import.html",
+        {"county": county, "form": form, "result": result, "errors": errors},
+        status=status,
+    )
+
+
+@login_required
+def municipality_list(request):
+    user = request.user
+    filters = MunicipalityFilterForm(request.GET or None, regions=selectors.list_regions(user))
+    data = filters.cleaned_data if filters.is_valid() else {}
+    county = None
+    if data.get("county"):
+        county = County.objects.visible_to(user).filter(number=data["county"]).first()
+    municipalities = selectors.list_municipalities(
+        user, search=data.get("q", ""), region=data.get("region", ""), county=county
+    )
+    page = Paginator(municipalities, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "municipalities/municipality_list.html",
+        {"page_obj": page, "filters": filters, "county": county, "is_filtered": any(data.values())},
+    )
+
+
+@login_required
+def municipality_detail(request, number):
+    municipality = selectors.get_municipality(request.user, number)
+    return render(
+        request,
+        "municipalities/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "libraries": selectors.list_libraries(municipality),
+            "contacts": selectors.list_contacts(municipality),
+            "can_edit": can_edit_municipality(request.user, municipality),
+            "can_edit_people": can_edit_municipality_people(request.user, municipality),
+        },
+    )
+
+
+@login_required
+def municipality_edit(request, number):
+    municipality = selectors.get_municipality(request.user, number)
+    if not can_edit_municipality(request.user, municipality):
+        raise PermissionDenied
+    form = MunicipalityForm(request.POST or None, instance=municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The municipality was saved."))
+        return redirect(municipality)
+    return render(request, "municipalities/municipality_form.html", {"municipality": municipality, "form": form})
+
+
+def _municipality_for_people(request, number):
+    municipality = selectors.get_municipality(request.user, number)
+    if not can_edit_municipality_people(request.user, municipality):
+        raise PermissionDenied
+    return municipality
+
+
+@login_required
+def library_edit(request, number, pk=None):
+    municipality = _municipality_for_people(request, number)
+    library = get_object_or_404(Library, pk=pk, municipality=municipality) if pk else Library(municipality=municipality)
+    form = LibraryForm(request.POST or None, instance=library, municipality=municipality)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The library %(name)s was saved.") % {"name": library.name})
+        return redirect(municipality)
+    return render(
+        request,
+        "municipalities/library_form.html",
+        {"municipality": municipality, "library": library, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def library_delete(request, number, pk):
+    municipality = _municipality_for_people(request, number)
+    library = get_object_or_404(Library, pk=pk, municipality=municipality)
+    library.delete()
+    messages.success(request, _("The library %(name)s was removed.") % {"name": library.name})
+    return redirect(municipality)
+
+
+@login_required
+def contact_edit(request, number, pk=None):
+    municipality = _municipality_for_people(request, number)
+    if pk:
+        contact = get_object_or_404(Contact, pk=pk, municipality=municipality)
+    else:
+        contact = Contact(municipality=municipality, county_id=municipality.county_id)
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        county=municipality.county,
+        can_link_user=can_edit_municipality(request.user, municipality),
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The contact %(name)s was saved.") % {"name": contact.name})
+        return redirect(municipality)
+    return render(
+        request,
+        "municipalities/contact_form.html",
+        {"municipality": municipality, "contact": contact, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def contact_delete(request, number, pk):
+    municipality = _municipality_for_people(request, number)
+    contact = get_object_or_404(Contact, pk=pk, municipality=municipality)
+    contact.delete()
+    messages.success(request, _("The contact %(name)s was removed.") % {"name": contact.name})
+    return redirect(municipality)

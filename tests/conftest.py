@@ -1,0 +1,88 @@
+"""Shared fixtures: one county with two municipalities, another county, and one user per role."""
+
+import os
+
+import pytest
+
+from accounts.models import Membership
+from tests.factories import CountyFactory, LibraryFactory, MunicipalityFactory, make_user
+
+Role = Membership.Role
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skips a test that needs something absent here; in CI (FREMDRIFT_CI=1) that is a failure."""
+    if os.environ.get("FREMDRIFT_CI"):
+        pytest.fail(f"{reason} (FREMDRIFT_CI is set, so this may not be skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def county(db):
+    return CountyFactory(number="55", name="Troms")
+
+
+@pytest.fixture
+def other_county(db):
+    return CountyFactory(number="56", name="Finnmark")
+
+
+@pytest.fixture
+def municipality(county):
+    municipality = MunicipalityFactory(county=county, number="5501", name="Tromsø")
+    LibraryFactory(municipality=municipality, name="Tromsø bibliotek og byarkiv")
+    return municipality
+
+
+@pytest.fixture
+def other_municipality(county):
+    return MunicipalityFactory(county=county, number="5540", name="Gáivuotna - Kåfjord - Kaivuono")
+
+
+@pytest.fixture
+def foreign_municipality(other_county):
+    return MunicipalityFactory(county=other_county, number="5601", name="Alta")
+
+
+@pytest.fixture
+def county_admin(county):
+    return make_user(Role.COUNTY_ADMIN, county=county, email="admin@example.no", name="Astrid Admin")
+
+
+@pytest.fixture
+def county_staff(county):
+    return make_user(Role.COUNTY_STAFF, county=county, email="staff@example.no", name="Fredrik Fylke")
+
+
+@pytest.fixture
+def library_head(municipality):
+    return make_user(Role.LIBRARY_HEAD, municipality=municipality, email="head@example.no", name="Ingrid Sjef")
+
+
+@pytest.fixture
+def other_library_head(other_municipality):
+    return make_user(Role.LIBRARY_HEAD, municipality=other_municipality, email="head2@example.no", name="Ánde Sjef")
+
+
+@pytest.fixture
+def leadership(municipality):
+    return make_user(Role.LEADERSHIP, municipality=municipality, email="radmann@example.no", name="Per Rådmann")
+
+
+@pytest.fixture
+def expert(county):
+    return make_user(Role.EXPERT, county=county, email="expert@example.no", name="Eirik Ekspert")
+
+
+@pytest.fixture
+def outsider(other_county):
+    """County staff of another county."""
+    return make_user(Role.COUNTY_STAFF, county=other_county, email="outsider@example.no", name="Olga Utenfor")
+
+
+@pytest.fixture
+def deactivated(county):
+    user = make_user(Role.COUNTY_STAFF, county=county, email="gone@example.no", name="Gunnar Borte")
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
