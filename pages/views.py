@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from accounts.selectors import list_start_sections
 
@@ -43,9 +44,7 @@ def _check_cache() -> str:
 def _check_broker() -> str:
     if not settings.CELERY_BROKER_URL:
         return "in-process"
-    from config.celery import app
-
-    with app.connection_for_write() as conn:
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return "ok"
 

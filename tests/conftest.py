@@ -5,7 +5,10 @@ import os
 import pytest
 
 from accounts.models import Membership
+from pages.defaults import ensure_default_pages
+from pages.models import Page
 from tests.factories import CountyFactory, LibraryFactory, MunicipalityFactory, make_user
+from tests.smtp import smtp_server  # noqa: F401  (a fixture for every test module)
 
 Role = Membership.Role
 
@@ -15,6 +18,15 @@ def skip_or_fail(reason: str) -> None:
     if os.environ.get("FREMDRIFT_CI"):
         pytest.fail(f"{reason} (FREMDRIFT_CI is set, so this may not be skipped)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _default_pages(request):
+    """Transactional tests flush the database, data migrations included: put the default pages back."""
+    marker = request.node.get_closest_marker("django_db")
+    if (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        ensure_default_pages(Page)
 
 
 @pytest.fixture

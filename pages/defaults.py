@@ -1,0 +1,126 @@
+"""The pages every installation starts with; administrators edit them afterwards."""
+
+ACCESSIBILITY = """\
+Fremdrift skal kunne brukes av alle. Løsningen er laget for å oppfylle kravene til
+universell utforming av IKT i forskrift om universell utforming av informasjons- og
+kommunikasjonsteknologiske (IKT)-løsninger, som viser til WCAG 2.1 nivå A og AA.
+
+## Slik har vi arbeidet
+
+- Alle sider har overskrifter, landemerker og en lenke for å hoppe rett til hovedinnholdet.
+- Alt kan brukes med tastatur, og elementet som har fokus, er tydelig markert.
+- Skjemaer har ledetekster, og feilmeldinger vises ved feltet de gjelder.
+- Farger har god nok kontrast, og informasjon gis aldri bare med farge.
+- Diagrammer har en tabell med de samme tallene ved siden av.
+- PDF-dokumenter lages som merkede (taggede) dokumenter med språk og tittel.
+- Sidene testes automatisk med axe-core i en ekte nettleser.
+
+## Kjente mangler
+
+Vi kjenner ikke til brudd på kravene nå. Finner du noe som ikke virker, vil vi gjerne høre det.
+
+## Tilbakemelding
+
+Kontakt fylkesbiblioteket som har gitt deg tilgang. Du kan også melde fra til
+Tilsynet for universell utforming av IKT (Digitaliseringsdirektoratet).
+"""
+
+ACCESSIBILITY_EN = """\
+Fremdrift is meant to be usable by everyone. It is built to meet the Norwegian
+regulation on universal design of ICT solutions, which refers to WCAG 2.1 levels A and AA.
+
+## How we work
+
+- Every page has headings, landmarks and a link that skips straight to the main content.
+- Everything works with a keyboard, and the element in focus is clearly marked.
+- Forms have labels, and error messages appear at the field they concern.
+- Colours have sufficient contrast, and colour is never the only carrier of information.
+- Charts have a table with the same numbers next to them.
+- PDF documents are tagged, with language and title.
+- Pages are tested automatically with axe-core in a real browser.
+
+## Known issues
+
+We know of no breaches at present. If something does not work for you, please tell us.
+
+## Feedback
+
+Contact the county library that gave you access, or the Authority for Universal Design of ICT.
+"""
+
+PRIVACY = """\
+Fremdrift behandler personopplysninger for å planlegge og følge opp utviklingsprosjekter
+mellom fylkesbiblioteket og folkebibliotekene i kommunene.
+
+## Hvilke opplysninger
+
+- Navn, e-postadresse, telefon og stilling for kontaktpersoner i kommuner, fylket og samarbeidspartnere.
+- Brukerkontoer: e-postadresse, navn, roller og tidspunkt for innlogging.
+- Det du selv skriver inn: fremdriftsrapporter, svar på evalueringer og signaturer på avtaler.
+
+## Formål og grunnlag
+
+Opplysningene brukes til å gjennomføre prosjektene fylkeskommunen har ansvar for
+(personvernforordningen artikkel 6 nr. 1 bokstav e, utøvelse av offentlig myndighet og oppgaver
+i allmennhetens interesse). Signerte avtaler arkiveres etter arkivloven.
+
+## Hvem ser hva
+
+Ansatte ved fylkesbiblioteket ser fylkets prosjekter. Brukere i en kommune ser bare sin egen kommune.
+Opplysningene gis ikke videre til andre enn dem som deltar i prosjektene.
+
+## Lagring og sletting
+
+Opplysningene lagres så lenge prosjektet pågår og deretter så lenge arkivregelverket krever.
+
+## Dine rettigheter
+
+Du kan be om innsyn, retting og sletting, og du kan klage til Datatilsynet.
+Behandlingsansvarlig er fylkeskommunen som driver fylkesbiblioteket; kontakt fylkesbiblioteket
+eller fylkeskommunens personvernombud.
+"""
+
+PRIVACY_EN = """\
+Fremdrift processes personal data to plan and follow up development projects between the
+county library and the municipal libraries.
+
+## What data
+
+- Name, e-mail address, phone and position of contacts in municipalities, the county and partners.
+- User accounts: e-mail address, name, roles and login times.
+- What you enter yourself: progress reports, evaluation answers and signatures on agreements.
+
+## Purpose and legal basis
+
+The data is used to carry out the county authority's projects (GDPR Article 6(1)(e)).
+Signed agreements are archived according to the Norwegian Archives Act.
+
+## Your rights
+
+You may ask for access, correction and erasure, and you may complain to the Norwegian Data
+Protection Authority. The controller is the county authority that runs the county library.
+"""
+
+
+DEFAULT_PAGES = [
+    {
+        "slug": "tilgjengelighet",
+        "title": "Tilgjengelighetserklæring",
+        "body": ACCESSIBILITY,
+        "title_en": "Accessibility statement",
+        "body_en": ACCESSIBILITY_EN,
+    },
+    {
+        "slug": "personvern",
+        "title": "Personvernerklæring",
+        "body": PRIVACY,
+        "title_en": "Privacy notice",
+        "body_en": PRIVACY_EN,
+    },
+]
+
+
+def ensure_default_pages(page_model) -> None:
+    """Creates the default pages that are missing; never overwrites an edited page."""
+    for page in DEFAULT_PAGES:
+        page_model.objects.get_or_create(slug=page["slug"], defaults={k: v for k, v in page.items() if k != "slug"})

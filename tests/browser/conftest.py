@@ -1,0 +1,165 @@
+"""Browser harness: Playwright drives a real Chromium against the live test server.
+
+Chromium comes from CHROMIUM_PATH or the PATH. Without it these tests skip with
+a reason, unless FREMDRIFT_CI is set (CI), where that is a failure.
+
+Journeys run with the Content-Security-Policy enforced and fail on any
+violation the browser reports. Accessibility scans inject axe-core, which a
+strict policy would block, so `Journey.scan()` opens the same page in a second
+context with `bypass_csp=True` and the same cookies, and fails on any serious
+or critical finding.
+"""
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+from tests.conftest import skip_or_fail
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+AXE_SCRIPT = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = BASE_DIR / "var" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def find_chromium() -> str | None:
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured if Path(configured).exists() else None
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def totp_now(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail("No Chromium found: install Debian's chromium or set CHROMIUM_PATH")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("Playwright is not installed")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls
+    # made by the test itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Journey:
+    """A user's trip through the pages, with the checks every journey makes."""
+
+    def __init__(self, browser, base_url: str, name: str):
+        self.browser = browser
+        self.base_url = base_url
+        self.name = name
+        self.csp_violations: list[str] = []
+        self.scanned: list[str] = []
+        self.context = browser.new_context(base_url=base_url, locale="nb-NO")
+        self.context.expose_binding("__fremdriftCspViolation", lambda _source, text: self.csp_violations.append(text))
+        self.context.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => "
+            "window.__fremdriftCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));"
+        )
+        self.page = self.context.new_page()
+        self.page.on(
+            "console",
+            lambda message: self.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None,
+        )
+
+    def goto(self, path: str):
+        response = self.page.goto(path)
+        assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
+        return response
+
+    def login(self, email: str, password: str, *, totp_secret: str | None = None) -> None:
+        self.goto("/konto/login/")
+        self.page.fill("input[name=login]", email)
+        self.page.fill("input[name=password]", password)
+        self.page.locator("main form button[type=submit]").click()
+        self.page.wait_for_load_state()
+        if totp_secret:
+            self.page.fill("input[name=code]", totp_now(totp_secret))
+            self.page.locator("main form button[type=submit]").first.click()
+            self.page.wait_for_load_state()
+        assert "/konto/login/" not in self.page.url, f"login as {email} failed: {self.page.url}"
+
+    def logout(self) -> None:
+        self.context.clear_cookies()
+
+    def screenshot(self, label: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', self.name)}-{label}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def scan(self, label: str = "") -> None:
+        """axe-core on the current page; fails on serious or critical findings."""
+        if not AXE_SCRIPT.exists():
+            skip_or_fail("axe-core is missing: run `npm ci`")
+        self.screenshot(label or f"page{len(self.scanned)}")
+        context = self.browser.new_context(
+            base_url=self.base_url, locale="nb-NO", bypass_csp=True, storage_state=self.context.storage_state()
+        )
+        try:
+            page = context.new_page()
+            page.goto(self.page.url)
+            page.add_script_tag(path=str(AXE_SCRIPT))
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+            )
+        finally:
+            context.close()
+        findings = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        self.scanned.append(self.page.url)
+        assert not findings, f"axe on {self.page.url}:\n" + "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes'][:5]]}" for v in findings
+        )
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def journey(browser, live_server, request):
+    trip = Journey(browser, live_server.url, request.node.name)
+    yield trip
+    try:
+        if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+            trip.screenshot("failure")
+    finally:
+        trip.close()
+    assert not trip.csp_violations, f"Content-Security-Policy violations: {trip.csp_violations}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
