@@ -1,10 +1,9 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
+from pages.forms import form_helper
 
 from .models import Membership
 
@@ -36,8 +35,7 @@ class InviteForm(_RoleFieldsMixin, forms.Form):
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_role_fields(county)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Send invitation")))
+        self.helper = form_helper(_("Send invitation"))
 
 
 class RoleForm(_RoleFieldsMixin, forms.Form):
@@ -47,8 +45,7 @@ class RoleForm(_RoleFieldsMixin, forms.Form):
     def __init__(self, *args, county, submit_label=_("Save"), **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_role_fields(county)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", submit_label))
+        self.helper = form_helper(submit_label)
 
 
 class HandoverForm(forms.Form):
@@ -57,8 +54,7 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Hand over the role")))
+        self.helper = form_helper(_("Hand over the role"))
 
 
 class UserSearchForm(forms.Form):
@@ -68,5 +64,4 @@ class UserSearchForm(forms.Form):
 class AcceptInvitationForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Set password and log in")))
+        self.helper = form_helper(_("Set password and log in"))

@@ -28,10 +28,10 @@ def person_name(rng) -> str:
 def generate(ctx) -> None:
     """Counties up to `ctx.size.counties`, municipalities, libraries and contacts, in bulk."""
     rng, size = ctx.rng, ctx.size
-    counties = [ctx.demo_county]
-    for number, name in COUNTIES[: size.counties]:
-        if number != ctx.demo_county.number:
-            counties.append(County.objects.create(number=number, name=name))
+    others = [(number, name) for number, name in COUNTIES if number != ctx.demo_county.number]
+    counties = [ctx.demo_county] + [
+        County.objects.create(number=number, name=name) for number, name in others[: size.counties - 1]
+    ]
     for county in counties:
         ensure_default_positions(county)
     existing = Municipality.objects.count()

@@ -1,20 +1,14 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from pages.forms import form_helper
+
 from .models import Contact, County, Library, Municipality, Position
 
 LETTERHEAD_MAX_BYTES = 1024 * 1024
-
-
-def _helper(label) -> FormHelper:
-    helper = FormHelper()
-    helper.add_input(Submit("submit", label))
-    return helper
 
 
 class CountySettingsForm(forms.ModelForm):
@@ -25,7 +19,7 @@ class CountySettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["letterhead"].widget.attrs["accept"] = "image/png,image/jpeg"
-        self.helper = _helper(_("Save settings"))
+        self.helper = form_helper(_("Save settings"))
 
     def clean_letterhead(self):
         image = self.cleaned_data.get("letterhead")
@@ -58,7 +52,7 @@ class MunicipalityForm(forms.ModelForm):
         self.fields["host_municipality"].queryset = Municipality.objects.filter(
             county_id=self.instance.county_id
         ).exclude(pk=self.instance.pk)
-        self.helper = _helper(_("Save"))
+        self.helper = form_helper(_("Save"))
 
 
 class LibraryForm(forms.ModelForm):
@@ -69,7 +63,7 @@ class LibraryForm(forms.ModelForm):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality = municipality
-        self.helper = _helper(_("Save"))
+        self.helper = form_helper(_("Save"))
 
     def clean_is_main(self):
         is_main = self.cleaned_data["is_main"]
@@ -92,7 +86,7 @@ class ContactForm(forms.ModelForm):
             self.fields["user"].help_text = _("Link the contact to a user so that they can sign in their own name.")
         else:
             del self.fields["user"]
-        self.helper = _helper(_("Save"))
+        self.helper = form_helper(_("Save"))
 
 
 class MunicipalityFilterForm(forms.Form):
@@ -116,7 +110,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".csv,text/csv"
-        self.helper = _helper(_("Import"))
+        self.helper = form_helper(_("Import"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -1,0 +1,252 @@
+"""The authorization matrix: every URL of our namespaces × every role × GET and POST.
+
+One row per URL name. `expect(...)` starts from "everyone signed in gets 404,
+visitors and deactivated users are sent to the login page" and overrides by
+role. Each request runs inside a savepoint that is rolled back, so rows that
+change data (revoking, deleting) leave the world as it was for the next role.
+
+A URL name of our own namespaces without a row fails `test_every_url_has_a_row`:
+a new view cannot ship without deciding who may use it.
+"""
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Callable
+
+import pytest
+from django.db import transaction
+from django.urls import get_resolver, reverse
+
+from accounts.models import Invitation, Membership
+from tests.factories import ContactFactory, LibraryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+OUR_NAMESPACES = {"pages", "accounts", "municipalities"}
+OUR_PLAIN_NAMES = {"healthz"}
+
+ROLES = [
+    "anonymous",
+    "county_admin",
+    "county_staff",
+    "library_head",
+    "other_library_head",
+    "leadership",
+    "expert",
+    "outsider",
+    "deactivated",
+]
+LOGIN = "login"  # a redirect to the login page
+ANY_REDIRECT = "redirect"  # a redirect somewhere else (a successful action)
+STAFF = ("county_admin", "county_staff")
+MUNICIPAL_OWN = ("library_head", "leadership")
+
+
+def expect(default=404, *, visitors=LOGIN, **codes) -> dict:
+    """Expected answers per role; keyword names are roles, or groups given as tuples via `roles()`."""
+    answers = {role: default for role in ROLES}
+    answers["anonymous"] = answers["deactivated"] = visitors
+    answers.update(codes)
+    return answers
+
+
+def roles(names, code) -> dict:
+    return {name: code for name in names}
+
+
+def everyone(code) -> dict:
+    return expect(code, visitors=code)
+
+
+@dataclass
+class Row:
+    name: str
+    kwargs: Callable = lambda w: {}
+    get: dict = field(default_factory=dict)
+    post: dict = field(default_factory=dict)
+
+    def url(self, world) -> str:
+        return reverse(self.name, kwargs=self.kwargs(world))
+
+
+def county_kw(w):
+    return {"number": w.county.number}
+
+
+def municipality_kw(w):
+    return {"number": w.municipality.number}
+
+
+def person_kw(w):
+    return {"number": w.county.number, "user_id": w.library_head.pk}
+
+
+def membership_kw(w):
+    return person_kw(w) | {"membership_id": w.head_membership.pk}
+
+
+ADMIN_ONLY = expect(county_admin=200, county_staff=403)
+ADMIN_ACTION = expect(county_admin=ANY_REDIRECT, county_staff=403)
+NOT_ALLOWED = expect(405)  # POST-only views refuse GET from anyone signed in
+STAFF_READ = expect(**roles(STAFF, 200))
+MUNICIPALITY_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200))
+MUNICIPALITY_EDIT = expect(**roles(STAFF, 200), leadership=403, library_head=403)
+PEOPLE_EDIT = expect(**roles(STAFF, 200), library_head=200, leadership=403)
+PEOPLE_ACTION = expect(**roles(STAFF, ANY_REDIRECT), library_head=ANY_REDIRECT, leadership=403)
+SIGNED_IN = expect(200)
+
+ROWS = [
+    # pages
+    Row("pages:home", get=everyone(200), post=everyone(200)),
+    Row("pages:page", lambda w: {"slug": "tilgjengelighet"}, get=everyone(200), post=everyone(200)),
+    Row("healthz", get=everyone(200), post=everyone(405)),
+    # accounts: user administration is for county administrators only
+    Row("accounts:user-list", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    Row("accounts:user-invite", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    Row("accounts:user-detail", person_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    Row("accounts:membership-add", person_kw, get=NOT_ALLOWED, post=expect(county_admin=400, county_staff=403)),
+    Row("accounts:membership-change", membership_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    Row("accounts:membership-revoke", membership_kw, get=NOT_ALLOWED, post=ADMIN_ACTION),
+    Row("accounts:membership-handover", membership_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    Row("accounts:user-deactivate", person_kw, get=NOT_ALLOWED, post=ADMIN_ACTION),
+    Row(
+        "accounts:invitation-resend",
+        lambda w: {"number": w.county.number, "user_id": w.invitee.pk},
+        get=NOT_ALLOWED,
+        post=ADMIN_ACTION,
+    ),
+    Row("accounts:invitation-accept", lambda w: {"key": w.invitation.key}, get=everyone(200), post=everyone(200)),
+    # municipalities: county pages
+    Row("municipalities:county-detail", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("municipalities:county-settings", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    Row(
+        "municipalities:municipality-import",
+        county_kw,
+        get=ADMIN_ONLY,
+        post=expect(county_admin=400, county_staff=403),
+    ),
+    # municipalities: municipality pages
+    Row("municipalities:municipality-list", get=SIGNED_IN, post=SIGNED_IN),
+    Row("municipalities:municipality-detail", municipality_kw, get=MUNICIPALITY_READ, post=MUNICIPALITY_READ),
+    Row("municipalities:municipality-edit", municipality_kw, get=MUNICIPALITY_EDIT, post=MUNICIPALITY_EDIT),
+    Row("municipalities:library-create", municipality_kw, get=PEOPLE_EDIT, post=PEOPLE_EDIT),
+    Row(
+        "municipalities:library-edit",
+        lambda w: municipality_kw(w) | {"pk": w.library.pk},
+        get=PEOPLE_EDIT,
+        post=PEOPLE_EDIT,
+    ),
+    Row(
+        "municipalities:library-delete",
+        lambda w: municipality_kw(w) | {"pk": w.library.pk},
+        get=NOT_ALLOWED,
+        post=PEOPLE_ACTION,
+    ),
+    Row("municipalities:contact-create", municipality_kw, get=PEOPLE_EDIT, post=PEOPLE_EDIT),
+    Row(
+        "municipalities:contact-edit",
+        lambda w: municipality_kw(w) | {"pk": w.contact.pk},
+        get=PEOPLE_EDIT,
+        post=PEOPLE_EDIT,
+    ),
+    Row(
+        "municipalities:contact-delete",
+        lambda w: municipality_kw(w) | {"pk": w.contact.pk},
+        get=NOT_ALLOWED,
+        post=PEOPLE_ACTION,
+    ),
+]
+
+# Third-party URLs get a short smoke list: (path, role, method, expected).
+SMOKE = [
+    ("/konto/login/", "anonymous", "get", 200),
+    ("/konto/signup/", "anonymous", "get", 200),  # allauth's "sign-up is closed" page
+    ("/konto/password/reset/", "anonymous", "get", 200),
+    ("/konto/2fa/", "anonymous", "get", LOGIN),
+    ("/konto/2fa/", "county_staff", "get", 200),
+    ("/admin/login/", "anonymous", "get", LOGIN),  # the admin sits behind allauth's login
+    ("/admin/login/", "county_admin", "get", 403),  # counties administer in the app, not the admin
+    ("/admin/login/", "county_staff", "get", 403),
+]
+
+
+@pytest.fixture
+def world(
+    county, municipality, other_municipality, county_admin, county_staff, library_head,
+    other_library_head, leadership, expert, outsider, deactivated,
+):
+    invitee = UserFactory(email="invitee@example.no")
+    invitee.set_unusable_password()
+    invitee.save()
+    Membership.objects.create(user=invitee, role=Membership.Role.COUNTY_STAFF, county=county)
+    return SimpleNamespace(
+        county=county,
+        municipality=municipality,
+        library=LibraryFactory(municipality=municipality, name="Kroken bibliotek", is_main=False),
+        contact=ContactFactory(municipality=municipality),
+        library_head=library_head,
+        head_membership=library_head.memberships.get(),
+        invitee=invitee,
+        invitation=Invitation.objects.create(user=invitee, county=county, invited_by=county_admin),
+        users={
+            "county_admin": county_admin,
+            "county_staff": county_staff,
+            "library_head": library_head,
+            "other_library_head": other_library_head,
+            "leadership": leadership,
+            "expert": expert,
+            "outsider": outsider,
+            "deactivated": deactivated,
+        },
+    )
+
+
+def _request(client, world, role, method, url):
+    client.logout()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    savepoint = transaction.savepoint()
+    try:
+        return getattr(client, method)(url)
+    finally:
+        transaction.savepoint_rollback(savepoint)
+
+
+def _matches(response, expected) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and response.url.startswith(reverse("account_login"))
+    if expected == ANY_REDIRECT:
+        return response.status_code == 302 and not response.url.startswith(reverse("account_login"))
+    return response.status_code == expected
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)
+def test_authorization(row, world, client):
+    url = row.url(world)
+    wrong = []
+    for method in ("get", "post"):
+        for role, expected in getattr(row, method).items():
+            response = _request(client, world, role, method, url)
+            if not _matches(response, expected):
+                actual = response.status_code, getattr(response, "url", "")
+                wrong.append(f"{method.upper()} {url} as {role}: expected {expected}, got {actual}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path, role, method, expected", SMOKE)
+def test_third_party_urls(path, role, method, expected, world, client):
+    response = _request(client, world, role, method, path)
+    assert _matches(response, expected), (response.status_code, getattr(response, "url", ""))
+
+
+def test_every_url_has_a_row():
+    rows = {row.name for row in ROWS}
+    assert len(rows) == len(ROWS), "a URL name appears in two rows"
+    ours = set()
+    resolver = get_resolver()
+    for namespace, (_prefix, sub_resolver) in resolver.namespace_dict.items():
+        if namespace in OUR_NAMESPACES:
+            ours |= {f"{namespace}:{name}" for name in sub_resolver.reverse_dict if isinstance(name, str)}
+    ours |= {name for name in resolver.reverse_dict if isinstance(name, str) and name in OUR_PLAIN_NAMES}
+    assert ours - rows == set(), f"URLs without a row in the authorization matrix: {sorted(ours - rows)}"
+    assert rows - ours == set(), f"rows for URLs that do not exist: {sorted(rows - ours)}"
