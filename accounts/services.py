@@ -6,16 +6,14 @@ granted, revoked or handed over here takes effect on the user's next request.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.models import Contact, County, Municipality
+from notifications.services import queue_templated_email
 
 from .models import Invitation, Membership, User
-from .tasks import send_invitation_email_task
 
 
 class AccessError(Exception):
@@ -73,7 +71,7 @@ def invite_user(
     if user.has_usable_password():
         return None
     invitation = Invitation.objects.create(user=user, county=county, invited_by=by)
-    transaction.on_commit(lambda: send_invitation_email_task.delay(invitation.pk))
+    queue_invitation_email(invitation)
     return invitation
 
 
@@ -87,7 +85,7 @@ def resend_invitation(*, invitation: Invitation, by: User | None) -> Invitation:
     invitation.sent_at = timezone.now()
     invitation.invited_by = by
     invitation.save(update_fields=["key", "sent_at", "invited_by"])
-    transaction.on_commit(lambda: send_invitation_email_task.delay(invitation.pk))
+    queue_invitation_email(invitation)
     return invitation
 
 
@@ -194,21 +192,20 @@ def deactivate_user(*, user: User, county: County, by: User | None) -> None:
         user.save(update_fields=["is_active"])
 
 
-def send_invitation_email(invitation: Invitation) -> None:
-    """Renders and sends the invitation, in the invitee's default language."""
-    context = {
-        "invitation": invitation,
-        "county": invitation.county,
-        "accept_url": settings.SITE_URL + invitation.get_absolute_url(),
-        "valid_days": Invitation.VALID_FOR.days,
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Invitation to Fremdrift from %(county)s") % {"county": invitation.county.name}
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("accounts/email/invitation.txt", context),
-            from_email=invitation.county.from_email,
-            to=[invitation.user.email],
-        )
-        message.attach_alternative(render_to_string("accounts/email/invitation.html", context), "text/html")
-    message.send()
+def queue_invitation_email(invitation: Invitation) -> None:
+    """Puts the invitation e-mail in the outbox, in the caller's transaction."""
+    queue_templated_email(
+        template="accounts/email/invitation",
+        context={
+            "invitation": invitation,
+            "county": invitation.county,
+            "accept_url": settings.SITE_URL + invitation.get_absolute_url(),
+            "valid_days": Invitation.VALID_FOR.days,
+        },
+        to=invitation.user.email,
+        user=invitation.user,
+        county=invitation.county,
+        about=invitation,
+        kind="account",
+        idempotency_key=f"invitation:{invitation.pk}:{invitation.key}",
+    )

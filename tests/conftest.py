@@ -21,6 +21,14 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _mail_through_the_outbox(settings):
+    """Django's test setup swaps EMAIL_BACKEND for locmem; Fremdrift's mail must still go
+    through the outbox. Delivery (OUTBOX_DELIVERY_BACKEND) is locmem, so mail.outbox
+    shows what the sender task delivered."""
+    settings.EMAIL_BACKEND = "notifications.backends.OutboxBackend"
+
+
+@pytest.fixture(autouse=True)
 def _default_pages(request):
     """Transactional tests flush the database, data migrations included: put the default pages back."""
     marker = request.node.get_closest_marker("django_db")

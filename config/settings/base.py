@@ -8,6 +8,7 @@ when present (local use only).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,7 @@ LOCAL_APPS = [
     "agreements",
     "evaluations",
     "documents",
+    "notifications",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -195,15 +197,25 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # ---------------------------------------------------------------------- e-mail
 
-# EMAIL_URL: smtp://user:password@host:587/?tls=True, or unset for files in var/mail/.
+# Every e-mail is written to the outbox first (notifications app); workers deliver it
+# with OUTBOX_DELIVERY_BACKEND, which EMAIL_URL configures:
+# smtp://user:password@host:587/?tls=True, or unset for files in var/mail/.
+EMAIL_BACKEND = "notifications.backends.OutboxBackend"
 if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    _email = env.email_url("EMAIL_URL")
+    OUTBOX_DELIVERY_BACKEND = _email.pop("EMAIL_BACKEND")
+    vars().update(_email)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fremdrift <fremdrift@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 30
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
+OUTBOX_RATE_PER_MINUTE = env.int("OUTBOX_RATE_PER_MINUTE", default=0)  # 0: no limit
+OUTBOX_MAX_ATTEMPTS = 8
+OUTBOX_RETRY_BASE_SECONDS = 60
+OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
 
 # ---------------------------------------------------------------------- celery
 
@@ -215,6 +227,14 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="fremdrift")
+# Every periodic job, in one place. Each is idempotent, so a second beat adds nothing.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "notifications.tasks.sweep_outbox_task", "schedule": 60.0},
+    "outbox-digests": {
+        "task": "notifications.tasks.send_digests_task",
+        "schedule": crontab(hour=6, minute=45),
+    },
+}
 
 # ------------------------------------------------------------------- security
 

@@ -37,7 +37,7 @@ if env.bool("FREMDRIFT_TEST_WORKER", default=False):
     DATABASES["default"]["NAME"] = env.str("FREMDRIFT_TEST_DATABASE_NAME")
     CELERY_TASK_ALWAYS_EAGER = False
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     CELERY_TASK_ALWAYS_EAGER = True
 
 

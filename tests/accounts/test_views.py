@@ -152,8 +152,9 @@ def test_user_list_is_searchable_and_shows_roles(client, county_admin, library_h
     assert "Fredrik Fylke" not in html
 
 
-def test_password_reset_sends_a_link_that_sets_a_new_password(client, county_staff):
-    response = client.post(reverse("account_reset_password"), {"email": county_staff.email})
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, county_staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": county_staff.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [county_staff.email]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/konto/password/reset/key/" in line).strip()

@@ -1,0 +1,39 @@
+"""The kinds of e-mail Fremdrift sends, and which of them a user may take as a daily digest.
+
+Messages that must arrive on their own (an invitation, a password reset, a
+signature request with a deadline) are not digestible.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    digestible: bool
+
+
+KINDS = {
+    kind.key: kind
+    for kind in [
+        Kind("account", _("Account messages (invitation, password reset)"), digestible=False),
+        Kind("digest", _("Daily digest"), digestible=False),
+        Kind("reminder", _("Reminders about milestones and deadlines"), digestible=True),
+        Kind("escalation", _("Alerts about late milestones"), digestible=True),
+        Kind("progress", _("New progress entries"), digestible=True),
+        Kind("meeting", _("Meeting invitations and changes"), digestible=False),
+        Kind("agreement", _("Agreements awaiting signature"), digestible=False),
+        Kind("evaluation", _("Evaluations to answer"), digestible=True),
+        Kind("report", _("Monthly reports"), digestible=True),
+        Kind("newsletter", _("Infobrev newsletters"), digestible=False),
+    ]
+}
+
+KIND_CHOICES = [(kind.key, kind.label) for kind in KINDS.values()]
+
+
+def digestible_kinds() -> list[Kind]:
+    return [kind for kind in KINDS.values() if kind.digestible]

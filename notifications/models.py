@@ -1,0 +1,111 @@
+"""The outbox: every e-mail is a row first, written in the transaction that caused it.
+
+A worker claims pending rows (`select_for_update(skip_locked=True)`), sends them
+over one SMTP connection and marks each one sent as soon as the server accepted
+it. A crash can therefore leave at most the message in flight unmarked; the
+sweeper puts rows stuck in "sending" back to "pending", so sending resumes from
+the database and the message in flight may arrive twice, with the same
+Message-ID.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .kinds import KIND_CHOICES
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(county_id__in=user.access.staff_county_ids)
+
+    def due(self, now=None):
+        now = now or timezone.now()
+        return self.filter(status=OutboxMessage.Status.PENDING, next_attempt_at__lte=now)
+
+
+class OutboxMessage(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        HELD = "held", _("Held for the daily digest")
+        DIGESTED = "digested", _("Sent in a digest")
+
+    recipient = models.EmailField(_("recipient"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outbox_messages",
+        help_text=_("The recipient's account, when they have one (their preferences apply)."),
+    )
+    from_email = models.CharField(_("sender"), max_length=320)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    attachments = models.JSONField(
+        _("attachments"), default=list, blank=True, help_text=_("[{filename, content, mimetype}] with text content.")
+    )
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=KIND_CHOICES)
+    county = models.ForeignKey(
+        "municipalities.County", on_delete=models.SET_NULL, null=True, blank=True, related_name="outbox_messages"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+    idempotency_key = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    digest = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="digest_items"
+    )
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["county", "status", "-created_at"], name="outbox_county"),
+            models.Index(fields=["content_type", "object_id"], name="outbox_about"),
+            models.Index(fields=["status", "claimed_at"], name="outbox_sending", condition=Q(status="sending")),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of notification: each e-mail at once, or one digest a day."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("E-mail at once")
+        DIGEST = "digest", _("Daily digest")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences")
+    kind = models.CharField(max_length=30, choices=KIND_CHOICES)
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="preference_unique_kind")]
+
+    def __str__(self):
+        return f"{self.user}: {self.kind} – {self.delivery}"

@@ -1,0 +1,318 @@
+"""Putting e-mail into the outbox, sending it, and keeping it moving after failures.
+
+Every e-mail of the application goes through `queue_email` (or, for mail that
+Django or allauth send, through `backends.OutboxBackend`, which calls it): the
+row is written in the caller's transaction, so a rolled-back change sends
+nothing and a committed one can never lose its e-mail.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .kinds import KINDS
+from .models import NotificationPreference, OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+Status = OutboxMessage.Status
+
+
+class HeaderInjectionError(ValueError):
+    """A header value contains a line break: refused instead of sent."""
+
+
+def _check_header(name: str, value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise HeaderInjectionError(_("A line break is not allowed in the e-mail header %(name)s.") % {"name": name})
+    return value
+
+
+def _message_id() -> str:
+    domain = urlsplit(settings.SITE_URL).hostname or "fremdrift.local"
+    return make_msgid(domain=domain)
+
+
+def _wants_digest(user, kind: str) -> bool:
+    if user is None or not KINDS[kind].digestible:
+        return False
+    return NotificationPreference.objects.filter(
+        user=user, kind=kind, delivery=NotificationPreference.Delivery.DIGEST
+    ).exists()
+
+
+def queue_email(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    kind: str,
+    body_html: str = "",
+    user=None,
+    county=None,
+    about=None,
+    idempotency_key: str | None = None,
+    from_email: str | None = None,
+    headers: dict | None = None,
+    attachments: list | None = None,
+) -> OutboxMessage:
+    """Writes one e-mail to the outbox in the current transaction and wakes a sender after commit.
+
+    The same `idempotency_key` never makes a second row: the existing row is
+    returned. Raises HeaderInjectionError for a line break in any header.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    from_email = from_email or (county.from_email if county else settings.DEFAULT_FROM_EMAIL)
+    for name, value in [("To", to), ("Subject", subject), ("From", from_email), *(headers or {}).items()]:
+        _check_header(name, str(value))
+    fields = {
+        "recipient": to,
+        "user": user,
+        "from_email": from_email,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "headers": headers or {},
+        "attachments": attachments or [],
+        "kind": kind,
+        "county": county,
+        "status": Status.HELD if _wants_digest(user, kind) else Status.PENDING,
+        "message_id": _message_id(),
+    }
+    if about is not None:
+        fields["content_type"] = ContentType.objects.get_for_model(about)
+        fields["object_id"] = about.pk
+    if idempotency_key:
+        message, created = _get_or_create_by_key(idempotency_key, fields)
+    else:
+        message, created = OutboxMessage.objects.create(**fields), True
+    if created and message.status == Status.PENDING:
+        transaction.on_commit(_wake_sender)
+    return message
+
+
+def _get_or_create_by_key(key: str, fields: dict) -> tuple[OutboxMessage, bool]:
+    existing = OutboxMessage.objects.filter(idempotency_key=key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return OutboxMessage.objects.create(idempotency_key=key, **fields), True
+    except IntegrityError:
+        # Another transaction inserted the same key first (a second worker or beat).
+        return OutboxMessage.objects.get(idempotency_key=key), False
+
+
+def queue_templated_email(*, template: str, context: dict, language: str | None = None, **kwargs):
+    """Renders `<template>_subject.txt`, `<template>.txt` and `<template>.html` in `language`
+    (default: Norwegian) and queues the result; other arguments as for `queue_email`."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        context = {"site_url": settings.SITE_URL, **context}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body_text = render_to_string(f"{template}.txt", context)
+        body_html = render_to_string(f"{template}.html", context)
+    return queue_email(subject=subject, body_text=body_text, body_html=body_html, **kwargs)
+
+
+def _wake_sender() -> None:
+    from .tasks import send_outbox_task
+
+    send_outbox_task.delay()
+
+
+# ---------------------------------------------------------------------- sending
+
+
+def claim_batch(*, size: int) -> list[OutboxMessage]:
+    """Marks up to `size` due rows as sending and returns them. Two workers never get the same row."""
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.due(now)
+            .select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "id")[:size]
+        )
+        if rows:
+            OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(
+                status=Status.SENDING, claimed_at=now
+            )
+    return rows
+
+
+def _build(message: OutboxMessage) -> EmailMultiAlternatives:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=message.from_email,
+        to=[message.recipient],
+        headers={**message.headers, "Message-ID": message.message_id},
+    )
+    if message.body_html:
+        email.attach_alternative(message.body_html, "text/html")
+    for attachment in message.attachments:
+        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return email
+
+
+def _smtp_code(exc: Exception) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return next(iter(exc.recipients.values()))[0]
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code
+    return None
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+        return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return f"{exc.smtp_code} {text}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: base, 2×base, 4×base … capped at six hours."""
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, 6 * 3600))
+
+
+def _record_failure(message: OutboxMessage, exc: Exception) -> None:
+    code = _smtp_code(exc)
+    attempts = message.attempts + 1
+    permanent = code is not None and 500 <= code < 600
+    if permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        status, next_attempt_at = Status.FAILED, message.next_attempt_at
+    else:
+        status, next_attempt_at = Status.PENDING, timezone.now() + retry_delay(attempts)
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        status=status, attempts=attempts, last_error=_describe(exc)[:2000], next_attempt_at=next_attempt_at
+    )
+    logger.warning("outbox %s to %s: %s (%s)", message.pk, message.recipient, _describe(exc), status)
+
+
+def _rate_allowance(wanted: int) -> int:
+    """How many messages this minute's rate limit still allows (shared by all workers)."""
+    limit = settings.OUTBOX_RATE_PER_MINUTE
+    if not limit:
+        return wanted
+    key = f"outbox-rate:{timezone.now():%Y%m%d%H%M}"
+    cache.add(key, 0, 120)
+    used = cache.incr(key, wanted)
+    allowed = max(0, min(wanted, limit - (used - wanted)))
+    if allowed < wanted:
+        cache.decr(key, wanted - allowed)
+    return allowed
+
+
+def send_batch(*, size: int | None = None) -> tuple[int, bool]:
+    """Claims one batch and sends it over one connection. Returns (sent, more_may_be_due)."""
+    size = _rate_allowance(size or settings.OUTBOX_BATCH_SIZE)
+    if size == 0:
+        return 0, True
+    rows = claim_batch(size=size)
+    if not rows:
+        return 0, False
+    sent = 0
+    connection = get_connection(settings.OUTBOX_DELIVERY_BACKEND, fail_silently=False)
+    try:
+        connection.open()
+        for message in rows:
+            try:
+                connection.send_messages([_build(message)])
+            except (smtplib.SMTPException, OSError) as exc:
+                _record_failure(message, exc)
+                if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
+                    connection.close()
+                    connection.open()
+                continue
+            # Marked one by one, at once: a crash leaves at most this message unmarked.
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                status=Status.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, last_error=""
+            )
+            sent += 1
+    except (smtplib.SMTPException, OSError) as exc:
+        # The server could not be reached at all: what was claimed and not sent goes back.
+        logger.warning("outbox: cannot reach the mail server: %s", exc)
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in rows], status=Status.SENDING).update(
+            status=Status.PENDING, next_attempt_at=timezone.now() + retry_delay(1), last_error=_describe(exc)
+        )
+    finally:
+        connection.close()
+    return sent, len(rows) == size
+
+
+def sweep() -> int:
+    """Puts rows stuck in "sending" (a crashed worker) back to pending; returns how many are due."""
+    stuck_before = timezone.now() - timedelta(seconds=settings.OUTBOX_STUCK_AFTER_SECONDS)
+    requeued = OutboxMessage.objects.filter(status=Status.SENDING, claimed_at__lt=stuck_before).update(
+        status=Status.PENDING, next_attempt_at=timezone.now()
+    )
+    if requeued:
+        logger.warning("outbox: %s message(s) stuck in sending were put back in the queue", requeued)
+    return OutboxMessage.objects.due().count()
+
+
+@transaction.atomic
+def retry_message(*, message: OutboxMessage) -> OutboxMessage:
+    """A failed message is tried again from scratch (county staff, from the outbox page)."""
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status != Status.FAILED:
+        raise ValueError(_("Only failed messages can be retried."))
+    message.status, message.attempts, message.next_attempt_at = Status.PENDING, 0, timezone.now()
+    message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    transaction.on_commit(_wake_sender)
+    return message
+
+
+# ---------------------------------------------------------------------- digests
+
+
+@transaction.atomic
+def build_digests(*, today=None) -> int:
+    """Gathers each recipient's held messages into one digest e-mail; returns how many were made."""
+    today = today or timezone.localdate()
+    held = list(
+        OutboxMessage.objects.select_for_update(skip_locked=True)
+        .filter(status=Status.HELD)
+        .order_by("recipient", "created_at", "id")
+    )
+    by_recipient: dict[str, list[OutboxMessage]] = {}
+    for message in held:
+        by_recipient.setdefault(message.recipient, []).append(message)
+    made = 0
+    for recipient, items in by_recipient.items():
+        user = next((m.user for m in items if m.user_id), None)
+        context = {"items": items, "date": today, "user": user}
+        digest = queue_templated_email(
+            template="notifications/email/digest",
+            context=context,
+            to=recipient,
+            user=user,
+            kind="digest",
+            idempotency_key=f"digest:{recipient}:{today.isoformat()}:{items[-1].pk}",
+        )
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in items]).update(status=Status.DIGESTED, digest=digest)
+        made += 1
+    return made
+
+
+@transaction.atomic
+def set_preferences(*, user, deliveries: dict[str, str]) -> None:
+    """Stores the user's choice per digestible kind (immediate or daily digest)."""
+    for kind, delivery in deliveries.items():
+        if kind in KINDS and KINDS[kind].digestible:
+            NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("fylker/<str:number>/utboks/", views.outbox, name="outbox"),
+    path("fylker/<str:number>/utboks/<int:pk>/send-igjen/", views.outbox_retry, name="outbox-retry"),
+    path("varsler/", views.preferences, name="preferences"),
+]
