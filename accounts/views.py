@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from municipalities.selectors import get_county_for_staff
+from pages.forms import apply_validation_error
 
 from . import services
 from .forms import AcceptInvitationForm, HandoverForm, InviteForm, RoleForm, UserSearchForm
@@ -22,16 +23,6 @@ from .selectors import list_county_users
 def _county_user(county, user_id) -> User:
     """A user with a role in `county`; 404 for anyone else."""
     return get_object_or_404(User.objects.filter(memberships__county=county).distinct(), pk=user_id)
-
-
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @login_required
@@ -55,7 +46,7 @@ def user_invite(request, number):
         try:
             invitation = services.invite_user(county=county, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             if invitation:
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
@@ -97,7 +88,7 @@ def membership_add(request, number, user_id):
         try:
             services.grant_role(user=person, county=county, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The role was added."))
             return redirect("accounts:user-detail", number=number, user_id=person.pk)
@@ -130,7 +121,7 @@ def membership_change(request, number, user_id, membership_id):
         try:
             services.change_role(membership=membership, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The role was changed."))
             return redirect("accounts:user-detail", number=number, user_id=user_id)
@@ -160,7 +151,7 @@ def membership_handover(request, number, user_id, membership_id):
         try:
             new = services.hand_over_membership(membership=membership, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,

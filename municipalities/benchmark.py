@@ -1,7 +1,7 @@
 """Synthetic places and people for benchmarks (`manage.py generate_benchmark_data`)."""
 
 from .models import Contact, County, Library, Municipality, Position
-from .services import ensure_default_positions
+from .services import ensure_default_lists
 
 # The 15 counties of 2024; Troms (55) comes from the demo.
 COUNTIES = [
@@ -33,7 +33,7 @@ def generate(ctx) -> None:
         County.objects.create(number=number, name=name) for number, name in others[: size.counties - 1]
     ]
     for county in counties:
-        ensure_default_positions(county)
+        ensure_default_lists(county)
     existing = Municipality.objects.count()
     new_municipalities = []
     per_county = max(0, size.municipalities - existing) // max(1, len(counties) - 1 or 1)

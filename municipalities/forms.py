@@ -6,7 +6,7 @@ from accounts.models import User
 
 from pages.forms import form_helper
 
-from .models import Contact, County, Library, Municipality, Position
+from .models import Contact, County, Library, Municipality, Organisation, Position
 
 LETTERHEAD_MAX_BYTES = 1024 * 1024
 
@@ -89,9 +89,32 @@ class ContactForm(forms.ModelForm):
         self.helper = form_helper(_("Save"))
 
 
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "website", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(_("Save"))
+
+    def validate_unique(self):
+        # county is not a form field: check the (county, name) constraint by hand, on the name field.
+        super().validate_unique()
+        duplicates = Organisation.objects.filter(county_id=self.instance.county_id, name__iexact=self.cleaned_data.get("name", ""))
+        if duplicates.exclude(pk=self.instance.pk).exists():
+            self.add_error("name", _("The county already has an organisation with this name."))
+
+
 class MunicipalityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name or number"), required=False, max_length=100)
     region = forms.ChoiceField(label=_("Regional council"), required=False)
+    takes_part = forms.ChoiceField(
+        label=_("Takes part in an active project"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Takes part")), ("no", _("Does not take part"))],
+    )
     county = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, regions, **kwargs):

@@ -111,6 +111,78 @@ class Position(models.Model):
     ]
 
 
+class Theme(models.Model):
+    """A project theme; each county keeps its own list (county settings).
+
+    `code` marks the themes the application reasons about, e.g. library room
+    projects need the technical department in the stakeholder check.
+    """
+
+    class Code(models.TextChoices):
+        LIBRARY_ROOMS = "library_rooms", _("Library rooms")
+        WEEDING = "weeding", _("Weeding and collection development")
+        READING = "reading", _("Reading promotion")
+        DIGITAL = "digital", _("Digital services")
+        OTHER = "other", _("Other")
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="themes")
+    code = models.CharField(_("system theme"), max_length=20, choices=Code.choices, blank=True)
+    name = models.CharField(_("name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["county_id", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], condition=~Q(code=""), name="theme_unique_code"),
+            models.UniqueConstraint(fields=["county", "name"], name="theme_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    DEFAULTS = [
+        (Code.LIBRARY_ROOMS, "Bibliotekrom"),
+        (Code.WEEDING, "Kassering og samlingsutvikling"),
+        (Code.READING, "Leselyst"),
+        (Code.DIGITAL, "Digitale tjenester"),
+        (Code.OTHER, "Annet"),
+    ]
+
+
+class Organisation(models.Model):
+    """A partner that is not a municipality: a university, an archive, an association."""
+
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("University or college")
+        ARCHIVE = "archive", _("Archive or museum")
+        ASSOCIATION = "association", _("Association")
+        COMPANY = "company", _("Company")
+        PUBLIC = "public", _("Other public body")
+        OTHER = "other", _("Other")
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+        ordering = ["county_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="organisation_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("municipalities:organisation-detail", kwargs={"pk": self.pk})
+
+
 class MunicipalityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """County staff see their counties' municipalities; municipal users their own."""
@@ -195,6 +267,14 @@ class Contact(models.Model):
         blank=True,
         verbose_name=_("municipality"),
     )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -219,6 +299,12 @@ class Contact(models.Model):
         verbose_name_plural = _("contacts")
         ordering = ["position__order", "name"]
         indexes = [models.Index(fields=["municipality", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(municipality__isnull=True) | Q(organisation__isnull=True),
+                name="contact_in_municipality_or_organisation",
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.position})"

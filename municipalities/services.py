@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import County, Municipality, Position
+from .models import County, Municipality, Position, Theme
 
 
 @dataclass(frozen=True)
@@ -127,10 +127,13 @@ def import_municipalities(*, county: County, data: bytes) -> ImportResult:
 def create_county(*, number: str, name: str) -> County:
     """A county with the default positions list."""
     county, _created = County.objects.get_or_create(number=number, defaults={"name": name})
-    ensure_default_positions(county)
+    ensure_default_lists(county)
     return county
 
 
-def ensure_default_positions(county: County) -> None:
+def ensure_default_lists(county: County) -> None:
+    """The county's editable lists start with the positions and themes the application knows."""
     for order, (code, name) in enumerate(Position.DEFAULTS, start=1):
         Position.objects.get_or_create(county=county, code=code, defaults={"name": name, "order": order * 10})
+    for order, (code, name) in enumerate(Theme.DEFAULTS, start=1):
+        Theme.objects.get_or_create(county=county, code=code, defaults={"name": name, "order": order * 10})

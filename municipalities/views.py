@@ -3,9 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from projects.selectors import list_municipality_projects, municipalities_not_taking_part, takes_part_filter
 
 from . import selectors, services
 from .forms import (
@@ -15,9 +18,10 @@ from .forms import (
     LibraryForm,
     MunicipalityFilterForm,
     MunicipalityForm,
+    OrganisationForm,
     PositionFormSet,
 )
-from .models import Contact, County, Library, Position
+from .models import Contact, County, Library, Organisation, Position
 from .permissions import can_edit_municipality, can_edit_municipality_people
 
 
@@ -30,6 +34,7 @@ def county_detail(request, number):
         {
             "county": county,
             "municipality_count": county.municipalities.count(),
+            "not_taking_part": municipalities_not_taking_part(county),
             "is_admin": county.pk in request.user.access.admin_county_ids,
         },
     )
@@ -88,6 +93,8 @@ def municipality_list(request):
     municipalities = selectors.list_municipalities(
         user, search=data.get("q", ""), region=data.get("region", ""), county=county
     )
+    if data.get("takes_part"):
+        municipalities = takes_part_filter(municipalities, data["takes_part"] == "yes")
     page = Paginator(municipalities, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -104,6 +111,7 @@ def municipality_detail(request, number):
         "municipalities/municipality_detail.html",
         {
             "municipality": municipality,
+            "projects": list_municipality_projects(request.user, municipality),
             "libraries": selectors.list_libraries(municipality),
             "contacts": selectors.list_contacts(municipality),
             "can_edit": can_edit_municipality(request.user, municipality),
@@ -190,3 +198,60 @@ def contact_delete(request, number, pk):
     contact.delete()
     messages.success(request, _("The contact %(name)s was removed.") % {"name": contact.name})
     return redirect(municipality)
+
+
+# ------------------------------------------------------------ partner organisations
+
+
+@login_required
+def organisation_list(request, number):
+    county = selectors.get_county_for_staff(request.user, number)
+    form = OrganisationForm(request.POST or None, instance=Organisation(county=county))
+    if request.method == "POST" and form.is_valid():
+        organisation = form.save()
+        messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
+        return redirect(organisation)
+    organisations = county.organisations.annotate(project_count=Count("project_roles")).order_by("name")
+    return render(
+        request, "municipalities/organisation_list.html", {"county": county, "organisations": organisations, "form": form}
+    )
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = get_object_or_404(
+        Organisation.objects.filter(county_id__in=request.user.access.staff_county_ids).select_related("county"), pk=pk
+    )
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("%(name)s was saved.") % {"name": organisation.name})
+        return redirect(organisation)
+    return render(
+        request,
+        "municipalities/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "contacts": organisation.contacts.select_related("position"),
+            "projects": organisation.project_roles.select_related("project"),
+        },
+    )
+
+
+@login_required
+def organisation_contact(request, pk, contact_pk=None):
+    organisation = get_object_or_404(
+        Organisation.objects.filter(county_id__in=request.user.access.staff_county_ids).select_related("county"), pk=pk
+    )
+    if contact_pk:
+        contact = get_object_or_404(Contact, pk=contact_pk, organisation=organisation)
+    else:
+        contact = Contact(organisation=organisation, county=organisation.county)
+    form = ContactForm(request.POST or None, instance=contact, county=organisation.county, can_link_user=True)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The contact %(name)s was saved.") % {"name": contact.name})
+        return redirect(organisation)
+    return render(request, "municipalities/organisation_contact_form.html",
+                  {"organisation": organisation, "contact": contact, "form": form})

@@ -13,3 +13,14 @@ def form_helper(submit_label) -> FormHelper:
     helper.attrs = {"novalidate": ""}
     helper.add_input(Submit("submit", submit_label))
     return helper
+
+
+def apply_validation_error(form, exc) -> None:
+    """Shows a service's ValidationError on the form fields it names (else on the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

@@ -170,6 +170,110 @@ ROWS += [
     Row("notifications:preferences", get=SIGNED_IN, post=SIGNED_IN),
 ]
 
+PROJECT_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200), expert=200)
+PROJECT_EDIT = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 403), expert=403)
+PROJECT_ACTION = expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403), expert=403)
+EXPERT_PAGE = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 403), expert=200)
+
+
+def project_kw(w):
+    return {"pk": w.project.pk}
+
+
+def participant_kw(w):
+    return project_kw(w) | {"participant_pk": w.participant.pk}
+
+
+def expert_kw(w):
+    return project_kw(w) | {"expert_pk": w.assignment.pk}
+
+
+ROWS += [
+    Row("municipalities:organisation-list", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("municipalities:organisation-detail", lambda w: {"pk": w.organisation.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("municipalities:organisation-contact-create", lambda w: {"pk": w.organisation.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "municipalities:organisation-contact-edit",
+        lambda w: {"pk": w.organisation.pk, "contact_pk": w.organisation_contact.pk},
+        get=STAFF_READ,
+        post=STAFF_READ,
+    ),
+    # projects
+    Row("projects:project-list", get=SIGNED_IN, post=SIGNED_IN),
+    Row("projects:project-export", get=SIGNED_IN, post=SIGNED_IN),
+    # Staff of any county create projects in their own county (the outsider in theirs).
+    Row(
+        "projects:project-create",
+        get=expect(403, **roles(STAFF, 200), outsider=200),
+        post=expect(403, **roles(STAFF, 200), outsider=200),
+    ),
+    Row("projects:project-detail", project_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("projects:project-edit", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:project-status", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("projects:project-followup", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:goal-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:goal-edit", lambda w: project_kw(w) | {"goal_pk": w.goal.pk}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:goal-delete", lambda w: project_kw(w) | {"goal_pk": w.goal.pk}, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("projects:indicator-create", lambda w: project_kw(w) | {"goal_pk": w.goal.pk}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row(
+        "projects:indicator-edit",
+        lambda w: project_kw(w) | {"goal_pk": w.goal.pk, "indicator_pk": w.indicator.pk},
+        get=PROJECT_EDIT,
+        post=PROJECT_EDIT,
+    ),
+    Row(
+        "projects:measurement-create",
+        lambda w: project_kw(w) | {"indicator_pk": w.indicator.pk},
+        get=PROJECT_EDIT,
+        post=PROJECT_EDIT,
+    ),
+    Row("projects:participant-invite", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:participant-detail", participant_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("projects:participant-edit", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:participant-status", participant_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row(
+        "projects:participant-commit",
+        participant_kw,
+        get=NOT_ALLOWED,
+        post=expect(**roles(STAFF, 403), library_head=ANY_REDIRECT, leadership=403, expert=403),
+    ),
+    Row(
+        "projects:compliance-edit",
+        lambda w: participant_kw(w) | {"requirement_pk": w.requirement.pk},
+        get=PROJECT_EDIT,
+        post=PROJECT_EDIT,
+    ),
+    Row("projects:requirement-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row(
+        "projects:requirement-edit",
+        lambda w: project_kw(w) | {"requirement_pk": w.requirement.pk},
+        get=PROJECT_EDIT,
+        post=PROJECT_EDIT,
+    ),
+    Row(
+        "projects:requirement-delete",
+        lambda w: project_kw(w) | {"requirement_pk": w.requirement.pk},
+        get=NOT_ALLOWED,
+        post=PROJECT_ACTION,
+    ),
+    Row("projects:partner-add", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row(
+        "projects:partner-remove",
+        lambda w: project_kw(w) | {"partner_pk": w.partner.pk},
+        get=NOT_ALLOWED,
+        post=PROJECT_ACTION,
+    ),
+    Row("projects:expert-add", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:expert-detail", expert_kw, get=EXPERT_PAGE, post=PROJECT_EDIT),
+    Row(
+        "projects:expert-briefing",
+        lambda w: expert_kw(w) | {"item_pk": w.assignment.briefing.first().pk},
+        get=NOT_ALLOWED,
+        post=PROJECT_ACTION,
+    ),
+    Row("projects:expert-remove", expert_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+]
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -192,7 +296,9 @@ def world(
     invitee.set_unusable_password()
     invitee.save()
     Membership.objects.create(user=invitee, role=Membership.Role.COUNTY_STAFF, county=county)
+    world = build_project_world(county, municipality, county_staff, expert)
     return SimpleNamespace(
+        **world,
         county=county,
         municipality=municipality,
         library=LibraryFactory(municipality=municipality, name="Kroken bibliotek", is_main=False),
@@ -216,6 +322,36 @@ def world(
             "deactivated": deactivated,
         },
     )
+
+
+def build_project_world(county, municipality, county_staff, expert) -> dict:
+    """An active project in which the library head's municipality takes part, with one of everything."""
+    from datetime import date
+
+    from municipalities.models import Organisation, Theme
+    from projects import services
+    from projects.models import Project
+
+    project = services.create_project(
+        county=county, by=county_staff, title="Bibliotekrom i Troms", theme=Theme.objects.get(county=county, code="library_rooms"),
+        purpose="Bedre rom.", start_on=date(2026, 1, 1), end_on=date(2027, 12, 31),
+    )
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
+    project.refresh_from_db()
+    (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    goal = services.save_goal(project=project, by=county_staff, text="Flere besøk")
+    organisation = Organisation.objects.create(county=county, name="UiT Norges arktiske universitet")
+    return {
+        "project": project,
+        "participant": participant,
+        "goal": goal,
+        "indicator": services.save_indicator(project=project, goal=goal, by=county_staff, name="Besøk per uke", baseline=100, target=150),
+        "requirement": services.save_requirement(project=project, by=county_staff, text="Delta på alle verksteder"),
+        "organisation": organisation,
+        "organisation_contact": ContactFactory(municipality=None, county=county, organisation=organisation),
+        "partner": services.attach_partner(project=project, organisation=organisation, role="Fagmiljø", by=county_staff),
+        "assignment": services.attach_expert(project=project, user=expert, role="Interiørarkitekt", by=county_staff),
+    }
 
 
 def _request(client, world, role, method, url):

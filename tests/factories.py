@@ -3,7 +3,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 
 from accounts.models import Membership, User
 from municipalities.models import Contact, County, Library, Municipality, Position
-from municipalities.services import ensure_default_positions
+from municipalities.services import ensure_default_lists
 
 TEST_PASSWORD = "Fremdrift-test-passord-1"
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -21,7 +21,7 @@ class CountyFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def positions(obj, create, extracted, **kwargs):
         if create:
-            ensure_default_positions(obj)
+            ensure_default_lists(obj)
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):

@@ -12,6 +12,8 @@ from accounts.demo import seed_logins
 from municipalities import benchmark as municipalities_benchmark
 from municipalities.demo import seed_places
 from municipalities.models import County
+from projects import benchmark as projects_benchmark
+from projects.demo import seed_projects
 
 
 @dataclass(frozen=True)
@@ -21,18 +23,23 @@ class Size:
     libraries: int
     contacts: int
     users: int
+    projects: int = 0
+    participants: int = 0
 
 
 SCALES = {
     "demo": Size(counties=1, municipalities=21, libraries=0, contacts=0, users=0),
-    "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200),
-    "national": Size(counties=15, municipalities=357, libraries=800, contacts=6000, users=3000),
+    "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200, projects=170, participants=800),
+    "national": Size(
+        counties=15, municipalities=357, libraries=800, contacts=6000, users=3000, projects=2500, participants=12000
+    ),
 }
 
 # Each app adds its objects in this order; later issues append their steps.
 STEPS = [
     ("places", municipalities_benchmark.generate),
     ("users", accounts_benchmark.generate),
+    ("projects", projects_benchmark.generate),
 ]
 
 
@@ -51,6 +58,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ctx.demo_county = seed_places()
                 seed_logins(ctx.demo_county)
+                seed_projects(ctx.demo_county)
             for name, step in STEPS:
                 started = time.monotonic()
                 with transaction.atomic():

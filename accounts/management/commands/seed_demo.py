@@ -5,6 +5,7 @@ from django.utils import translation
 
 from accounts.demo import describe_logins, seed_logins
 from municipalities.demo import seed_places
+from projects.demo import seed_projects
 
 
 class Command(BaseCommand):
@@ -26,5 +27,6 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
             county = seed_places()
             seed_logins(county)
+            seed_projects(county)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(describe_logins())

@@ -1,0 +1,101 @@
+"""The change history of a project and what belongs to it, for county staff.
+
+Reads the django-simple-history tables of the project, its goals, indicators,
+participants, requirements and partners in one query each, and works out in
+memory which fields each change touched (no query per entry).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Goal, Indicator, Participant, Project, ProjectPartner, Requirement, RequirementStatus
+
+HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "history_user_id"}
+ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+@dataclass
+class Change:
+    when: datetime
+    who: object
+    what: str
+    label: str
+    action: str
+    fields: list = field(default_factory=list)  # (field label, old, new)
+    reason: str = ""
+
+
+def _diff(model, record, previous) -> list:
+    changes = []
+    for model_field in model._meta.concrete_fields:
+        name = model_field.attname
+        if name in HISTORY_FIELDS or not hasattr(record, name):
+            continue
+        old, new = getattr(previous, name, None), getattr(record, name)
+        if old != new:
+            display = getattr(record, f"get_{model_field.name}_display", None)
+            new_text = display() if display and model_field.choices else new
+            old_display = getattr(previous, f"get_{model_field.name}_display", None)
+            old_text = old_display() if old_display and model_field.choices else old
+            changes.append((model_field.verbose_name, old_text, new_text))
+    return changes
+
+
+LABELS = {
+    Participant: lambda r: r.municipality.name,
+    ProjectPartner: lambda r: r.organisation.name,
+    RequirementStatus: lambda r: f"{r.participant.municipality.name}: {r.requirement.text}",
+}
+
+
+def _label(model, record) -> str:
+    if model in LABELS:
+        return LABELS[model](record)
+    return str(getattr(record, "title", None) or getattr(record, "text", None) or getattr(record, "name", ""))[:120]
+
+
+def _changes(model, records) -> list[Change]:
+    by_object: dict = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        by_object.setdefault(record.id, []).append(record)
+    result = []
+    for history in by_object.values():
+        for index, record in enumerate(history):
+            previous = history[index - 1] if index else None
+            fields = _diff(model, record, previous) if previous is not None and record.history_type == "~" else []
+            result.append(
+                Change(
+                    when=record.history_date,
+                    who=record.history_user,
+                    what=str(model._meta.verbose_name),
+                    label=_label(model, record),
+                    action=ACTIONS.get(record.history_type, record.history_type),
+                    fields=fields,
+                    reason=record.history_change_reason or "",
+                )
+            )
+    return result
+
+
+def project_history(project: Project, *, limit: int = 100) -> list[Change]:
+    sources = [
+        (Project, Project.history.filter(id=project.pk)),
+        (Goal, Goal.history.filter(project_id=project.pk)),
+        (Indicator, Indicator.history.filter(project_id=project.pk)),
+        (Participant, Participant.history.filter(project_id=project.pk).select_related("municipality")),
+        (Requirement, Requirement.history.filter(project_id=project.pk)),
+        (ProjectPartner, ProjectPartner.history.filter(project_id=project.pk).select_related("organisation")),
+        (
+            RequirementStatus,
+            RequirementStatus.history.filter(participant__project_id=project.pk).select_related(
+                "participant__municipality", "requirement"
+            ),
+        ),
+    ]
+    changes = []
+    for model, records in sources:
+        changes += _changes(model, list(records.select_related("history_user").order_by("-history_date", "-history_id")[:limit]))
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]

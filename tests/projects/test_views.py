@@ -1,0 +1,150 @@
+import csv
+import io
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects import services
+from projects.models import Participant, Project
+from tests.factories import MunicipalityFactory
+from tests.projects.conftest import make_active
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200
+    return len(queries)
+
+
+def _projects(county, staff, theme, n, start=0):
+    return [
+        services.create_project(county=county, by=staff, title=f"Prosjekt {i}", theme=theme, purpose="p",
+                                start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+        for i in range(start, start + n)
+    ]
+
+
+def _export(client, **params):
+    response = client.get(reverse("projects:project-export"), params)
+    assert response.status_code == 200
+    raw = response.content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+
+
+def test_project_list_query_count_is_flat(client, county, county_staff, theme, municipality):
+    client.force_login(county_staff)
+    for project in _projects(county, county_staff, theme, 5):
+        services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    small = _queries(client, reverse("projects:project-list"))
+    for project in _projects(county, county_staff, theme, 45, start=5):
+        services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    assert _queries(client, reverse("projects:project-list")) == small
+
+
+def test_project_page_query_count_is_flat(client, county, county_staff, project, expert):
+    client.force_login(county_staff)
+    for i in range(2):
+        goal = services.save_goal(project=project, by=county_staff, text=f"Mål {i}")
+        services.save_indicator(project=project, goal=goal, by=county_staff, name="Besøk", baseline=1, target=2)
+    services.save_requirement(project=project, by=county_staff, text="Krav")
+    municipalities = [MunicipalityFactory(county=county, number=f"55{i + 10}") for i in range(50)]
+    services.invite_participants(project=project, municipalities=municipalities[:5], by=county_staff)
+    small = _queries(client, project.get_absolute_url())
+    services.invite_participants(project=project, municipalities=municipalities[5:], by=county_staff)
+    for participant in project.participants.all()[:20]:
+        services.change_participant_status(participant=participant, to="committed", by=county_staff)
+    for i in range(3):
+        goal = services.save_goal(project=project, by=county_staff, text=f"Flere mål {i}")
+        indicator = services.save_indicator(project=project, goal=goal, by=county_staff, name="Utlån", baseline=1, target=2)
+        services.record_measurement(indicator=indicator, by=county_staff, value=3, measured_on=date(2026, 2, 1))
+    assert _queries(client, project.get_absolute_url()) == small
+
+
+def test_csv_export_has_norwegian_format_and_escapes_formulas(client, county, county_staff, theme):
+    client.force_login(county_staff)
+    services.create_project(county=county, by=county_staff, title="=HYPERLINK(\"http://x\")", theme=theme, purpose="p",
+                            start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+    services.create_project(county=county, by=county_staff, title="Leselyst i Gáivuotna", theme=theme, purpose="p",
+                            start_on=date(2026, 1, 1), end_on=date(2026, 1, 4))
+    rows = _export(client, sort="title")
+    assert rows[0] == ["Tittel", "Status", "Tema", "Fylke", "Start", "Slutt", "Prosjektledere", "Deltakere",
+                       "Andel av perioden som har gått (%)"]
+    titles = [row[0] for row in rows[1:]]
+    assert "'=HYPERLINK(\"http://x\")" in titles and "Leselyst i Gáivuotna" in titles
+    gaivuotna = next(row for row in rows if row[0] == "Leselyst i Gáivuotna")
+    assert gaivuotna[4] == "01.01.2026" and gaivuotna[8] == "100,0"
+
+
+def test_library_heads_export_contains_only_their_projects(client, county, county_staff, theme, municipality, library_head):
+    mine, other = _projects(county, county_staff, theme, 2)
+    services.invite_participants(project=mine, municipalities=[municipality], by=county_staff)
+    client.force_login(library_head)
+    assert [row[0] for row in _export(client)[1:]] == [mine.title]
+
+
+def test_project_list_filters(client, county, county_staff, theme, municipality):
+    client.force_login(county_staff)
+    first, second = _projects(county, county_staff, theme, 2)
+    make_active(second)
+    services.invite_participants(project=first, municipalities=[municipality], by=county_staff)
+    listed = lambda **params: [p.title for p in client.get(reverse("projects:project-list"), params).context["page_obj"]]  # noqa: E731
+    assert listed(status="active") == [second.title]
+    assert listed(municipality=municipality.pk) == [first.title]
+    assert listed(q="Prosjekt 1") == [second.title]
+    assert listed(leader=county_staff.pk, sort="title") == [first.title, second.title]
+
+
+def test_create_project_form_shows_period_error_on_the_field(client, county_staff, theme):
+    client.force_login(county_staff)
+    response = client.post(reverse("projects:project-create"), {
+        "title": "Nytt", "theme": theme.pk, "leaders": [county_staff.pk], "purpose": "p",
+        "start_on": "2026-05-01", "end_on": "2026-04-01",
+    })
+    assert response.status_code == 200
+    assert response.context["form"].errors["end_on"] == ["Prosjektet må slutte etter at det starter."]
+    assert not Project.objects.exists()
+
+
+def test_withdrawal_without_reason_shows_the_error_and_changes_nothing(client, project, county_staff, municipality):
+    (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    client.force_login(county_staff)
+    response = client.post(
+        reverse("projects:participant-status", kwargs={"pk": project.pk, "participant_pk": participant.pk}),
+        {"to": "withdrawn", "reason": "", "on": "2026-03-01"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["reason"]
+    participant.refresh_from_db()
+    assert participant.status == Participant.Status.INVITED
+
+
+def test_history_is_shown_to_staff_only(client, project, county_staff, municipality, library_head):
+    services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    services.update_project(project=project, by=county_staff, title="Nytt navn")
+    client.force_login(county_staff)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "Historikk" in html and "Bibliotekrommet → Nytt navn" in html
+    client.force_login(library_head)
+    assert "Bibliotekrommet → Nytt navn" not in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_municipality_page_lists_its_projects(client, project, county_staff, municipality):
+    services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    client.force_login(county_staff)
+    assert project.title in client.get(municipality.get_absolute_url()).content.decode()
+
+
+def test_municipality_list_filters_on_taking_part(client, project, county_staff, municipality, other_municipality):
+    services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    make_active(project)
+    client.force_login(county_staff)
+    url = reverse("municipalities:municipality-list")
+    assert [m.number for m in client.get(url, {"takes_part": "yes"}).context["page_obj"]] == ["5501"]
+    assert [m.number for m in client.get(url, {"takes_part": "no"}).context["page_obj"]] == ["5540"]
