@@ -90,6 +90,8 @@ class ContactForm(forms.ModelForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "website", "notes"]

@@ -173,7 +173,6 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
-FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, now
 
 # -------------------------------------------------------------- static, media
 
