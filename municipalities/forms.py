@@ -6,7 +6,7 @@ from accounts.models import User
 
 from pages.forms import form_helper
 
-from .models import Contact, County, Library, Municipality, Organisation, Position
+from .models import Contact, County, Library, Municipality, Organisation, Position, Theme
 
 LETTERHEAD_MAX_BYTES = 1024 * 1024
 
@@ -14,7 +14,7 @@ LETTERHEAD_MAX_BYTES = 1024 * 1024
 class CountySettingsForm(forms.ModelForm):
     class Meta:
         model = County
-        fields = ["name", "sender_name", "sender_email", "letterhead"]
+        fields = ["name", "sender_name", "sender_email", "letterhead", "default_local_share", "default_hourly_rate"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +40,15 @@ class PositionForm(forms.ModelForm):
 
 
 PositionFormSet = forms.modelformset_factory(Position, form=PositionForm, extra=1, can_delete=False)
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "order", "is_active"]
+
+
+ThemeFormSet = forms.modelformset_factory(Theme, form=ThemeForm, extra=1, can_delete=False)
 
 
 class MunicipalityForm(forms.ModelForm):

@@ -1,7 +1,9 @@
 """Places and people: counties, municipalities, libraries and contacts."""
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,6 +40,16 @@ class County(models.Model):
         upload_to="letterheads/",
         blank=True,
         help_text=_("PNG or JPEG, at most 1 MB. Printed at the top of PDF documents."),
+    )
+    # Defaults for projects (projects issue): Nasjonalbiblioteket's development grants ask at
+    # least 40 % own funding, so that is where a county starts.
+    default_local_share = models.DecimalField(
+        _("default required local share (%)"), max_digits=5, decimal_places=2, default=Decimal("40"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    default_hourly_rate = models.DecimalField(
+        _("value of an in-kind hour (NOK)"), max_digits=10, decimal_places=2, default=Decimal("500"),
+        validators=[MinValueValidator(0)],
     )
     history = HistoricalRecords()
 
@@ -212,6 +224,11 @@ class Municipality(models.Model):
         blank=True,
         related_name="hosted_municipalities",
         verbose_name=_("host municipality"),
+    )
+    project_hours_per_month = models.DecimalField(
+        _("library hours per month for projects"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("What the library can spend on development projects in all, declared by the library head."),
     )
     history = HistoricalRecords()
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects.planning import county_load, county_money, county_stakeholder_gaps
 from projects.selectors import list_municipality_projects, municipalities_not_taking_part, takes_part_filter
 
 from . import selectors, services
@@ -20,8 +21,9 @@ from .forms import (
     MunicipalityForm,
     OrganisationForm,
     PositionFormSet,
+    ThemeFormSet,
 )
-from .models import Contact, County, Library, Organisation, Position
+from .models import Contact, County, Library, Organisation, Position, Theme
 from .permissions import can_edit_municipality, can_edit_municipality_people
 
 
@@ -35,6 +37,9 @@ def county_detail(request, number):
             "county": county,
             "municipality_count": county.municipalities.count(),
             "not_taking_part": municipalities_not_taking_part(county),
+            "load": county_load(county),
+            "stakeholder_gaps": county_stakeholder_gaps(county),
+            "money": county_money(county),
             "is_admin": county.pk in request.user.access.admin_county_ids,
         },
     )
@@ -47,18 +52,22 @@ def county_settings(request, number):
     positions = PositionFormSet(
         request.POST or None, queryset=Position.objects.filter(county=county), prefix="positions"
     )
+    themes = ThemeFormSet(request.POST or None, queryset=Theme.objects.filter(county=county), prefix="themes")
     if request.method == "POST":
-        if form.is_valid() and positions.is_valid():
+        if form.is_valid() and positions.is_valid() and themes.is_valid():
             with transaction.atomic():
                 form.save()
-                for position in positions.save(commit=False):
-                    position.county = county
-                    position.save()
+                for formset in (positions, themes):
+                    for item in formset.save(commit=False):
+                        item.county = county
+                        item.save()
             messages.success(request, _("The county settings were saved."))
             return redirect("municipalities:county-settings", number=county.number)
         messages.error(request, _("The settings were not saved. Correct the fields marked below."))
     return render(
-        request, "municipalities/county_settings.html", {"county": county, "form": form, "positions": positions}
+        request,
+        "municipalities/county_settings.html",
+        {"county": county, "form": form, "positions": positions, "themes": themes},
     )
 
 

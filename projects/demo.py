@@ -1,14 +1,16 @@
 """Demo projects for Troms: a library room project, a weeding project and a Bli-ny follow-up."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import User
 from municipalities.models import County, Municipality, Organisation, Theme
 
-from . import services
+from . import kits, planning, services
 from .models import Participant, Project
+from .standard_kits import install_standard_kits
 
 ROOM_PROJECT = "Bibliotekrom i Troms – fra samling til møteplass"
 WEEDING_PROJECT = "Kassering og samlingsutvikling i Nord-Troms"
@@ -38,6 +40,7 @@ def _set_status(project, status):
 
 
 def seed_projects(county: County) -> dict[str, Project]:
+    room_kit, weeding_kit = install_standard_kits(county)
     staff = User.objects.get(email="fylke@demo.fremdrift.no")
     head = User.objects.get(email="biblioteksjef.tromso@demo.fremdrift.no")
     expert = User.objects.get(email="ekspert@demo.fremdrift.no")
@@ -65,6 +68,7 @@ def seed_projects(county: County) -> dict[str, Project]:
             project=room, municipalities=numbers("5501", "5503", "5524", "5540", "5518"), by=staff
         )
         tromso, harstad, malselv, kafjord, lavangen = participants
+        _plan_room_project(room, room_kit, staff, participants)
         services.commit_to_requirements(participant=tromso, by=head)
         services.change_participant_status(participant=tromso, to=Participant.Status.ACTIVE, by=staff)
         services.change_participant_status(participant=harstad, to=Participant.Status.COMMITTED, by=staff)
@@ -98,7 +102,15 @@ def seed_projects(county: County) -> dict[str, Project]:
     if created:
         _set_status(weeding, Project.Status.PLANNING)
         services.save_goal(project=weeding, by=staff, text="En oppdatert samlingsplan i hver kommune")
-        services.invite_participants(project=weeding, municipalities=numbers("5544", "5542", "5546"), by=staff)
+        weeding_participants = services.invite_participants(
+            project=weeding, municipalities=numbers("5544", "5542", "5546"), by=staff
+        )
+        Project.objects.filter(pk=weeding.pk).update(kit=weeding_kit)
+        weeding.kit = weeding_kit
+        planning.set_required_positions(project=weeding, positions=planning.default_positions(weeding.theme), by=staff)
+        # One shortfall for the reality check: the county's hours are mostly taken by the room project.
+        planning.set_capacity_needs(project=weeding, by=staff, county_hours_per_month=15, participant_hours_per_month=6)
+        kits.plan_milestones(project=weeding, participants=weeding_participants)
 
     if not Project.objects.filter(county=county, title=BLI_NY_PROJECT).exists():
         followup = services.create_followup(project=room, by=staff, title=BLI_NY_PROJECT,
@@ -108,3 +120,30 @@ def seed_projects(county: County) -> dict[str, Project]:
     return {"room": room, "weeding": weeding}
 
 
+
+
+def _plan_room_project(room, kit, staff, participants):
+    """The room project follows the room kit: its plan, positions, hours and budgets."""
+    tromso, harstad, malselv, kafjord, lavangen = participants
+    Project.objects.filter(pk=room.pk).update(kit=kit)
+    room.kit = kit
+    room.required_positions.set(kit.required_positions.all())
+    room.handbook_pages.set(kit.handbook_pages.all())
+    planning.set_capacity_needs(project=room, by=staff, county_hours_per_month=20, participant_hours_per_month=8)
+    planning.declare_staff_capacity(county=room.county, user=staff, hours_per_month=30)
+    for participant, hours in [(tromso, 12), (harstad, 10), (malselv, 4)]:
+        planning.declare_municipality_capacity(municipality=participant.municipality, hours_per_month=hours, by=staff)
+    kits.plan_milestones(project=room, participants=participants[:4])
+    money = Decimal
+    # Tromsø: local share met, part of the grant released.
+    planning.save_budget(participant=tromso, by=staff, county_grant=money("150000"), required_local_share=money("40"),
+                         local_cash=money("90000"), local_inkind_hours=money("40"), hourly_rate=money("500"))
+    planning.release_grant(participant=tromso, amount=money("100000"), by=staff, note="Første utbetaling")
+    # Harstad: everything released and spent; closed with final accounts.
+    planning.save_budget(participant=harstad, by=staff, county_grant=money("80000"), required_local_share=money("40"),
+                         local_cash=money("60000"), local_inkind_hours=money("0"), hourly_rate=money("500"))
+    planning.release_grant(participant=harstad, amount=money("80000"), by=staff)
+    planning.close_grant(participant=harstad, spent_county=money("72000"), spent_local=money("64000"), by=staff)
+    # Målselv: below the required local share, so nothing can be released yet.
+    planning.save_budget(participant=malselv, by=staff, county_grant=money("100000"), required_local_share=money("40"),
+                         local_cash=money("30000"), local_inkind_hours=money("20"), hourly_rate=money("500"))

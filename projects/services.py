@@ -89,11 +89,29 @@ def change_project_status(*, project: Project, to: str, by, reason: str = "") ->
             _("A project cannot go from %(from)s to %(to)s.")
             % {"from": project.get_status_display(), "to": Project.Status(to).label}
         )
+    fields = ["status"]
+    if project.status == Project.Status.PLANNING and to == Project.Status.ACTIVE:
+        fields += _capacity_gate(project, by=by, reason=reason)
     project.status = to
     project._history_user = by
-    project._change_reason = reason or None
-    project.save(update_fields=["status"])
+    project._change_reason = reason.strip() or None
+    project.save(update_fields=fields)
     return project
+
+
+def _capacity_gate(project: Project, *, by, reason: str) -> list[str]:
+    """Starting needs a passing reality check, or a written reason to start anyway (kept, with who)."""
+    from .planning import capacity_for  # planning builds on this module
+
+    if capacity_for(project).passes:
+        return []
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("The capacity check shows a shortfall. Give a reason to start anyway, or fix the shortfall.")}
+        )
+    project.capacity_override_reason = reason.strip()
+    project.capacity_override_by, project.capacity_override_at = by, timezone.now()
+    return ["capacity_override_reason", "capacity_override_by", "capacity_override_at"]
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import planning_views, views
 
 app_name = "projects"
 
@@ -39,4 +39,20 @@ urlpatterns = [
     path(P + "eksperter/<int:expert_pk>/", views.expert_detail, name="expert-detail"),
     path(P + "eksperter/<int:expert_pk>/orientering/<int:item_pk>/", views.expert_briefing, name="expert-briefing"),
     path(P + "eksperter/<int:expert_pk>/fjern/", views.expert_remove, name="expert-remove"),
+    # planning and money
+    path(P + "kapasitet/", planning_views.capacity_needs, name="capacity-needs"),
+    path("fylker/<str:number>/kapasitet/", planning_views.staff_capacity, name="staff-capacity"),
+    path("kommuner/<str:number>/kapasitet/", planning_views.municipality_capacity, name="municipality-capacity"),
+    path(P + "roller/", planning_views.required_positions, name="required-positions"),
+    path(P + "deltakere/<int:participant_pk>/budsjett/", planning_views.budget_edit, name="budget-edit"),
+    path(P + "deltakere/<int:participant_pk>/utbetaling/", planning_views.grant_release, name="grant-release"),
+    path(P + "deltakere/<int:participant_pk>/sluttregnskap/", planning_views.grant_close, name="grant-close"),
+    path(P + "lagre-som-pakke/", planning_views.project_save_as_kit, name="project-save-as-kit"),
+    path("fylker/<str:number>/pakker/", planning_views.kit_list, name="kit-list"),
+    path("pakker/<int:kit_pk>/", planning_views.kit_detail, name="kit-detail"),
+    path("pakker/<int:kit_pk>/nytt-prosjekt/", planning_views.kit_new_project, name="kit-new-project"),
+    path("fylker/<str:number>/handbok/", planning_views.handbook_list, name="handbook-list"),
+    path("fylker/<str:number>/handbok/ny/", planning_views.handbook_edit, name="handbook-create"),
+    path("handbok/<str:number>/<slug:slug>/", planning_views.handbook_page, name="handbook-page"),
+    path("handbok/<str:number>/<slug:slug>/rediger/", planning_views.handbook_edit, name="handbook-edit"),
 ]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from municipalities.models import County
 from pages.forms import apply_validation_error
 
-from . import selectors, services
+from . import planning, selectors, services
 from .forms import (
     BliNyForm,
     ComplianceForm,
@@ -167,10 +167,18 @@ def project_detail(request, pk):
     requirements = list(selectors.get_requirements(project))
     user = request.user
     is_staff = project.county_id in user.access.staff_county_ids
+    taking_part = [p for p in participants if p.status != Participant.Status.WITHDRAWN]
+    stakeholders = planning.stakeholder_check(project, taking_part)
     return render(
         request,
         "projects/project_detail.html",
         {
+            "capacity": planning.capacity_for(project) if is_staff else None,
+            "stakeholder_rows": stakeholders,
+            "stakeholder_gaps": sum(len(row.missing) for row in stakeholders),
+            "money": planning.project_money(project) if is_staff else None,
+            "budgets": {b.participant_id: b for b in planning.budgets_with_releases(participant__project=project)} if is_staff else {},
+            "handbook_pages": project.handbook_pages.all(),
             "project": project,
             "goals": selectors.get_goals(project),
             "participants": selectors.requirement_overview(participants, requirements),
@@ -323,6 +331,7 @@ def participant_detail(request, pk, participant_pk):
     user = request.user
     is_staff = project.county_id in user.access.staff_county_ids
     requirements = list(project.requirements.all())
+    budget = planning.get_budget(participant)
     statuses = {s.requirement_id: s for s in participant.requirement_statuses.select_related("committed_by", "compliance_by")}
     return render(
         request,
@@ -337,6 +346,12 @@ def participant_detail(request, pk, participant_pk):
             "is_staff": is_staff,
             "history": participant.history.select_related("history_user")[:50] if is_staff else None,
             "withdraw_form": WithdrawForm(initial={"on": timezone.localdate()}),
+            "stakeholders": planning.stakeholder_check(project, [participant])[0],
+            "budget": budget,
+            "released": planning.released_total(budget),
+            "releases": budget.releases.select_related("released_by") if budget.pk else [],
+            "final_account": getattr(budget, "final_account", None) if budget.pk else None,
+            "can_see_money": is_staff or participant.municipality_id in user.access.municipality_ids,
         },
     )
 

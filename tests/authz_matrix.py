@@ -274,6 +274,36 @@ ROWS += [
     Row("projects:expert-remove", expert_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
 ]
 
+COUNTY_PEOPLE = expect(200, outsider=404)
+ROWS += [
+    Row("projects:capacity-needs", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:staff-capacity", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("projects:municipality-capacity", municipality_kw, get=PEOPLE_EDIT, post=PEOPLE_EDIT),
+    Row("projects:required-positions", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:budget-edit", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:grant-release", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:grant-close", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:project-save-as-kit", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:kit-list", county_kw, get=STAFF_READ, post=expect(**roles(STAFF, ANY_REDIRECT))),
+    Row("projects:kit-detail", lambda w: {"kit_pk": w.kit.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("projects:kit-new-project", lambda w: {"kit_pk": w.kit.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("projects:handbook-list", county_kw, get=COUNTY_PEOPLE, post=COUNTY_PEOPLE),
+    Row("projects:handbook-create", county_kw, get=STAFF_READ, post=STAFF_READ),
+    # An internal page: the county's people read it; anyone else gets 404 (visitors too: it looks missing).
+    Row(
+        "projects:handbook-page",
+        lambda w: {"number": w.county.number, "slug": w.internal_page.slug},
+        get=expect(200, visitors=404, outsider=404),
+        post=expect(200, visitors=404, outsider=404),
+    ),
+    Row(
+        "projects:handbook-edit",
+        lambda w: {"number": w.county.number, "slug": w.internal_page.slug},
+        get=STAFF_READ,
+        post=STAFF_READ,
+    ),
+]
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -341,7 +371,12 @@ def build_project_world(county, municipality, county_staff, expert) -> dict:
     (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
     goal = services.save_goal(project=project, by=county_staff, text="Flere besøk")
     organisation = Organisation.objects.create(county=county, name="UiT Norges arktiske universitet")
+    from projects.models import HandbookPage
+    from projects.standard_kits import install_standard_kits
+
     return {
+        "kit": install_standard_kits(county)[0],
+        "internal_page": HandbookPage.objects.create(county=county, slug="internt", title="Internt", body="Bare for oss."),
         "project": project,
         "participant": participant,
         "goal": goal,

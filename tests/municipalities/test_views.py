@@ -119,8 +119,12 @@ def test_county_settings_save_name_sender_and_positions(client, county, county_a
         "county-name": "Troms fylke",
         "county-sender_name": "Troms fylkesbibliotek",
         "county-sender_email": "fylkesbiblioteket@example.no",
+        "county-default_local_share": "40",
+        "county-default_hourly_rate": "500",
         "positions-TOTAL_FORMS": str(len(formset.forms)),
         "positions-INITIAL_FORMS": str(len(formset.initial_forms)),
+        "themes-TOTAL_FORMS": "0",
+        "themes-INITIAL_FORMS": "0",
     }
     for i, form in enumerate(formset.forms):
         if form.instance.pk:
@@ -147,7 +151,9 @@ def test_county_settings_refuse_a_letterhead_that_is_not_an_image(client, county
     fake = SimpleUploadedFile("logo.png", b"%PDF-1.4 not an image", content_type="image/png")
     response = client.post(
         url,
-        {"county-name": "Troms", "county-letterhead": fake, "positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0"},
+        {"county-name": "Troms", "county-letterhead": fake, "county-default_local_share": "40",
+         "county-default_hourly_rate": "500", "positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0",
+         "themes-TOTAL_FORMS": "0", "themes-INITIAL_FORMS": "0"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["letterhead"]

@@ -78,6 +78,32 @@ class Project(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Planning (capacity check, stakeholder check, money): see projects.models.planning.
+    kit = models.ForeignKey("Kit", on_delete=models.SET_NULL, null=True, blank=True, related_name="projects",
+                            verbose_name=_("project kit"))
+    county_hours_per_month = models.DecimalField(
+        _("hours per month needed from the county"), max_digits=7, decimal_places=1, default=0
+    )
+    participant_hours_per_month = models.DecimalField(
+        _("hours per month needed from each participant"), max_digits=7, decimal_places=1, default=0
+    )
+    required_positions = models.ManyToManyField(
+        "municipalities.Position", blank=True, related_name="+", verbose_name=_("positions every participant must involve")
+    )
+    default_local_share = models.DecimalField(
+        _("required local share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        help_text=_("Empty: the county's default."),
+    )
+    capacity_override_reason = models.TextField(_("reason for starting despite a capacity shortfall"), blank=True)
+    capacity_override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    capacity_override_at = models.DateTimeField(null=True, blank=True)
+    infobrev_suggested_at = models.DateTimeField(
+        _("infobrev suggested since"), null=True, blank=True,
+        help_text=_("Set when money changes: everyone involved should hear about it."),
+    )
+    handbook_pages = models.ManyToManyField("HandbookPage", blank=True, related_name="projects", verbose_name=_("handbook pages"))
     history = HistoricalRecords(m2m_fields=[leaders])
 
     objects = ProjectQuerySet.as_manager()
@@ -103,6 +129,10 @@ class Project(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def local_share_required(self):
+        return self.county.default_local_share if self.default_local_share is None else self.default_local_share
 
     def allowed_transitions(self) -> list:
         return self.TRANSITIONS[self.Status(self.status)]
@@ -211,6 +241,10 @@ class Participant(models.Model):
         verbose_name=_("mentor / host municipality"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    hours_needed_per_month = models.DecimalField(
+        _("hours per month needed"), max_digits=7, decimal_places=1, null=True, blank=True,
+        help_text=_("Empty: the project's figure for each participant."),
+    )
     invited_on = models.DateField(_("invited"), default=timezone.localdate)
     withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
@@ -238,6 +272,10 @@ class Participant(models.Model):
 
     def allowed_transitions(self) -> list:
         return self.TRANSITIONS[self.Status(self.status)]
+
+    @property
+    def hours_needed(self):
+        return self.project.participant_hours_per_month if self.hours_needed_per_month is None else self.hours_needed_per_month
 
 
 class Requirement(models.Model):
