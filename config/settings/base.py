@@ -205,6 +205,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fremdrift <fremdrift
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 30
 
+# ------------------------------------------------------------------- documents
+
+# Seconds a PDF may take to render (documents.pdf) before it is stopped; it
+# includes about a second for starting the renderer process. PDFs made in a
+# web request must also finish within the web server's own timeout.
+PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
+
 # ---------------------------------------------------------------------- celery
 
 # Without a broker, tasks run in-process, so a fresh clone needs no Redis.

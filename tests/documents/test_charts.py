@@ -9,6 +9,8 @@ from django.template import Context, Template
 from django.utils import translation
 
 from documents.charts import Series, bar_chart, before_after_chart, line_chart, stacked_bar_chart
+from documents.pdf import render_pdf
+from tests.documents.conftest import pdf_text
 
 SVG = "{http://www.w3.org/2000/svg}"
 NBSP = "\u00a0"
@@ -194,3 +196,11 @@ def test_chart_tag_renders_figure_chart_and_table():
     assert html.index("<details") < html.index(str(chart.table)) < html.index("</details>")
     assert " style=" not in html and "<style" not in html
 
+
+def test_the_same_chart_goes_into_a_pdf(weasyprint, test_templates):
+    chart = _bar()
+    pdf = render_pdf("pdf_tests/sample.html", {"text": "", "chart": chart}, title="Diagram")
+    text = pdf_text(pdf)
+    assert "Utlån per kommune" in text
+    assert text.count("12 345,0") == 2  # the label on the bar and the table cell
+    assert "Gáivuotna - Kåfjord - Kaivuono" in text  # the table keeps the full name
