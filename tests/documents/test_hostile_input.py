@@ -1,7 +1,8 @@
 """Hostile text in user-written fields: shown as text, never fetched, never leaked into the PDF.
 
-Every input is rendered two ways:
+Every input is rendered three ways:
 
+- in the fact sheet's user fields (municipality, library and contact names);
 - through a test template as escaped text and through `|markdown`;
 - as raw HTML straight to the renderer, as if escaping had failed, to show
   that the URL fetcher holds on its own.
@@ -24,7 +25,10 @@ import pytest
 from django.conf import settings
 
 from documents.pdf import html_to_pdf, render_pdf
+from municipalities.factsheet import render_factsheet
+from municipalities.models import Contact, Library, Municipality
 from tests.documents.conftest import CountingServer, embedded_files, link_targets, pdf_all_bytes, pdf_text
+from tests.factories import ContactFactory, LibraryFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("weasyprint")]
 
@@ -157,3 +161,31 @@ def test_hostile_html_reaching_weasyprint_fetches_nothing_outside_the_allowlist(
         expected = expected.replace("{server}", http_server.url).replace("{site}", settings.SITE_URL)
         assert any(url.startswith(expected) for url in refused), f"{expected} was not refused; refused: {refused}"
 
+
+def _fit(model, field: str, text: str) -> str:
+    """`text` cut to the field's length, as the database (PostgreSQL) would insist."""
+    return text[: model._meta.get_field(field).max_length]
+
+
+def test_hostile_text_in_every_factsheet_field(municipality, http_server, fetch_log):
+    texts = [hostile.render(http_server) for hostile in HOSTILE]
+    municipality.name = _fit(Municipality, "name", texts[0])
+    municipality.region = _fit(Municipality, "region", texts[-1])
+    municipality.save()
+    shown_texts = [municipality.name, municipality.region]
+    for number, text in enumerate(texts):
+        library = LibraryFactory(
+            municipality=municipality, name=_fit(Library, "name", text), address=_fit(Library, "address", text),
+            is_main=False,
+        )
+        contact = ContactFactory(
+            municipality=municipality, name=_fit(Contact, "name", text), title=_fit(Contact, "title", texts[-1 - number])
+        )
+        shown_texts += [library.name, library.address, contact.name, contact.title]
+    pdf = render_factsheet(municipality)
+    assert_nothing_fetched_or_leaked(pdf, http_server, fetch_log)
+    assert refused_urls(fetch_log) == []
+    assert_only_web_links(pdf)
+    shown = _no_spaces(pdf_text(pdf))
+    for text in shown_texts:
+        assert _no_spaces(text) in shown
