@@ -4,14 +4,32 @@ import io
 import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from tests.conftest import skip_or_fail
 
-TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
+# PDF templates that exist only for tests, served by a locmem loader (see `test_templates`).
+TEST_TEMPLATES = {
+    "pdf_tests/sample.html": """{% extends "pdf/base.html" %}
+{% load markdown charts %}
+{% block header %}HEADER-SLOT{% endblock %}
+{% block footer %}FOOTER-SLOT{% endblock %}
+{% block content %}
+  <h1>Sample</h1>
+  <p class="escaped">{{ text }}</p>
+  <div class="markdown">{{ markdown|markdown }}</div>
+  {% if chart %}{% chart chart %}{% endif %}
+  {% if rows %}
+    <table>
+      <thead><tr><th scope="col">Column-Heading</th><th scope="col">Other</th></tr></thead>
+      <tbody>{% for row in rows %}<tr><td>row {{ row }}</td><td>Ŧŋ</td></tr>{% endfor %}</tbody>
+    </table>
+  {% endif %}
+{% endblock %}
+""",
+}
 
 
 @pytest.fixture
@@ -26,9 +44,14 @@ def weasyprint():
 
 @pytest.fixture
 def test_templates(settings):
-    """Adds tests/documents/templates (PDF templates that exist only for tests) to the template dirs."""
+    """Makes TEST_TEMPLATES loadable, ahead of the project's own templates."""
     engine = settings.TEMPLATES[0]
-    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], TEST_TEMPLATES]}]
+    loaders = [
+        ("django.template.loaders.locmem.Loader", TEST_TEMPLATES),
+        "django.template.loaders.filesystem.Loader",
+        "django.template.loaders.app_directories.Loader",
+    ]
+    settings.TEMPLATES = [{**engine, "APP_DIRS": False, "OPTIONS": {**engine["OPTIONS"], "loaders": loaders}}]
 
 
 class CountingServer:
