@@ -1,9 +1,11 @@
+from itertools import groupby
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Contact, County, Library, Municipality
+from .models import Contact, County, Library, Municipality, Position
 from .permissions import can_view_county
 
 
@@ -52,6 +54,16 @@ def list_regions(user) -> list[str]:
 
 def list_contacts(municipality: Municipality):
     return Contact.objects.filter(municipality=municipality).select_related("position", "user")
+
+
+def list_contacts_by_position(municipality: Municipality) -> list[tuple[Position, list[Contact]]]:
+    """The municipality's contacts grouped by position, in the county's position order."""
+    contacts = (
+        Contact.objects.filter(municipality=municipality)
+        .select_related("position")
+        .order_by("position__order", "position__name", "position_id", "name")
+    )
+    return [(position, list(group)) for position, group in groupby(contacts, key=lambda c: c.position)]
 
 
 def list_libraries(municipality: Municipality):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("partnere/<int:pk>/kontakter/<int:contact_pk>/", views.organisation_contact, name="organisation-contact-edit"),
     path("kommuner/", views.municipality_list, name="municipality-list"),
     path("kommuner/<str:number>/", views.municipality_detail, name="municipality-detail"),
+    path("kommuner/<str:number>/faktaark.pdf", views.municipality_factsheet, name="municipality-factsheet"),
     path("kommuner/<str:number>/rediger/", views.municipality_edit, name="municipality-edit"),
     path("kommuner/<str:number>/bibliotek/nytt/", views.library_edit, name="library-create"),
     path("kommuner/<str:number>/bibliotek/<int:pk>/", views.library_edit, name="library-edit"),

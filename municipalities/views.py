@@ -4,14 +4,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
+from documents.pdf import DocumentError
 from projects.planning import county_load, county_money, county_stakeholder_gaps
 from projects.selectors import list_municipality_projects, municipalities_not_taking_part, takes_part_filter
 
 from . import selectors, services
+from .factsheet import factsheet_filename, render_factsheet
 from .forms import (
     ContactForm,
     CountySettingsForm,
@@ -127,6 +133,24 @@ def municipality_detail(request, number):
             "can_edit_people": can_edit_municipality_people(request.user, municipality),
         },
     )
+
+
+@login_required
+@require_GET
+@never_cache
+def municipality_factsheet(request, number):
+    """The fact sheet PDF, for everyone who may read the municipality (never cached: it lists people)."""
+    municipality = selectors.get_municipality(request.user, number)
+    try:
+        pdf = render_factsheet(municipality, lang=get_language())
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect(municipality)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=factsheet_filename(municipality)
+    )
+    return response
 
 
 @login_required

@@ -129,6 +129,8 @@ ROWS = [
     # municipalities: municipality pages
     Row("municipalities:municipality-list", get=SIGNED_IN, post=SIGNED_IN),
     Row("municipalities:municipality-detail", municipality_kw, get=MUNICIPALITY_READ, post=MUNICIPALITY_READ),
+    # GET-only: signed-in users get 405 for POST before any lookup, visitors the login page.
+    Row("municipalities:municipality-factsheet", municipality_kw, get=MUNICIPALITY_READ, post=NOT_ALLOWED),
     Row("municipalities:municipality-edit", municipality_kw, get=MUNICIPALITY_EDIT, post=MUNICIPALITY_EDIT),
     Row("municipalities:library-create", municipality_kw, get=PEOPLE_EDIT, post=PEOPLE_EDIT),
     Row(
@@ -320,8 +322,11 @@ SMOKE = [
 @pytest.fixture
 def world(
     county, municipality, other_municipality, county_admin, county_staff, library_head,
-    other_library_head, leadership, expert, outsider, deactivated,
+    other_library_head, leadership, expert, outsider, deactivated, monkeypatch,
 ):
+    # The matrix decides who may fetch each URL, not what comes back: a stand-in
+    # PDF keeps it fast and independent of Pango. tests/documents renders real ones.
+    monkeypatch.setattr("municipalities.views.render_factsheet", lambda municipality, lang: b"%PDF-1.7 stand-in")
     invitee = UserFactory(email="invitee@example.no")
     invitee.set_unusable_password()
     invitee.save()

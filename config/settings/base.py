@@ -217,6 +217,13 @@ OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_RETRY_BASE_SECONDS = 60
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
 
+# ------------------------------------------------------------------- documents
+
+# Seconds a PDF may take to render (documents.pdf) before it is stopped; it
+# includes about a second for starting the renderer process. PDFs made in a
+# web request must also finish within the web server's own timeout.
+PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
+
 # ---------------------------------------------------------------------- celery
 
 # Without a broker, tasks run in-process, so a fresh clone needs no Redis.
