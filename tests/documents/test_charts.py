@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+from django.utils.translation import gettext
 from django.template import Context, Template
 from django.utils import translation
 
@@ -79,7 +80,8 @@ def _table_values(chart) -> list[str]:
     """The value cells of the table (all columns but a stacked chart's total; zeros draw no bar)."""
     table = _table(chart)
     headings = [th.text for th in table.find("thead").iter("th")]
-    skip = headings.index("Total") - 1 if "Total" in headings else None
+    total = gettext("Total")
+    skip = headings.index(total) - 1 if total in headings else None
     return [
         td.text
         for row in table.find("tbody").iter("tr")
