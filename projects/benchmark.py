@@ -71,4 +71,44 @@ def generate(ctx) -> None:
         [Indicator(project_id=g.project_id, goal=g, name="Besøk per uke", baseline=100, target=150) for g in goals],
         batch_size=2000,
     )
+    _generate_planning(ctx, projects)
     ctx.projects = projects
+
+
+def _generate_planning(ctx, projects) -> None:
+    """Kits and handbook pages per county, declared hours, budgets with releases, kit milestones."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from .models import Budget, GrantRelease, Milestone, StaffCapacity
+    from .standard_kits import install_standard_kits
+
+    rng = ctx.rng
+    for county in ctx.counties:
+        install_standard_kits(county)
+    StaffCapacity.objects.bulk_create(
+        [StaffCapacity(county_id=m.county_id, user_id=m.user_id, hours_per_month=rng.choice([10, 20, 30, 40]))
+         for m in Membership.objects.filter(role__in=[Membership.Role.COUNTY_STAFF, Membership.Role.COUNTY_ADMIN])],
+        ignore_conflicts=True,
+    )
+    participants = list(Participant.objects.filter(project__in=projects).select_related("project"))
+    budgets = []
+    for participant in participants:
+        grant = Decimal(rng.randrange(20000, 300000, 5000))
+        budgets.append(Budget(participant=participant, county_grant=grant, required_local_share=Decimal("40"),
+                              local_cash=(grant * Decimal(rng.choice([0.3, 0.6, 0.7, 1.0]))).quantize(Decimal("1")),
+                              hourly_rate=Decimal("500")))
+    Budget.objects.bulk_create(budgets, batch_size=2000)
+    GrantRelease.objects.bulk_create(
+        [GrantRelease(budget=b, amount=(b.county_grant / 2).quantize(Decimal("1")), released_on=b.participant.project.start_on)
+         for b in budgets if b.meets_required_share and rng.random() < 0.6],
+        batch_size=2000,
+    )
+    milestones = []
+    names = ["Oppstartsmøte", "Kartlegging", "Verksted", "Plan vedtatt", "Gjennomføring", "Åpning", "Sluttrapport"]
+    for participant in participants:
+        for n, name in enumerate(names[: ctx.size.milestones_per_participant]):
+            planned = participant.project.start_on + timedelta(days=30 + 60 * n)
+            milestones.append(Milestone(project_id=participant.project_id, participant=participant, name=name,
+                                        planned_on=planned, original_planned_on=planned, order=n))
+    Milestone.objects.bulk_create(milestones, batch_size=5000)

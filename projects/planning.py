@@ -20,6 +20,7 @@ from municipalities.models import Contact, Position
 
 from .models import Budget, FinalAccount, GrantRelease, Participant, Project, StaffCapacity
 from .services import ProjectError, ensure_open
+from .templatetags.money import kr, percent
 
 ZERO = Decimal("0")
 
@@ -251,14 +252,14 @@ def release_grant(*, participant: Participant, amount: Decimal, by, released_on=
         raise ProjectError(_("The grant is closed with final accounts."))
     if not budget.meets_required_share:
         raise ValidationError(
-            {"amount": _("The local share is %(share)s %%; %(required)s %% is required before the grant can be released.")
-             % {"share": budget.local_share, "required": budget.required_local_share}}
+            {"amount": _("The local share is %(share)s; %(required)s is required before the grant can be released.")
+             % {"share": percent(budget.local_share, 2), "required": percent(budget.required_local_share, 2)}}
         )
     if amount <= 0:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     remaining = budget.county_grant - released_total(budget)
     if amount > remaining:
-        raise ValidationError({"amount": _("Only %(remaining)s kr of the grant remains to be released.") % {"remaining": remaining}})
+        raise ValidationError({"amount": _("Only %(remaining)s of the grant remains to be released.") % {"remaining": kr(remaining)}})
     release = GrantRelease(budget=budget, amount=amount, released_on=released_on or timezone.localdate(), released_by=by, note=note)
     release._history_user = by
     release.save()
@@ -277,7 +278,7 @@ def close_grant(*, participant: Participant, spent_county: Decimal, spent_local:
         raise ProjectError(_("The grant is already closed."))
     released = released_total(budget)
     if spent_county > released:
-        raise ValidationError({"spent_county": _("More county money spent than released (%(released)s kr).") % {"released": released}})
+        raise ValidationError({"spent_county": _("More county money spent than released (%(released)s).") % {"released": kr(released)}})
     account = FinalAccount(budget=budget, spent_county=spent_county, spent_local=spent_local,
                            to_return=released - spent_county, closed_by=by)
     account._history_user = by

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects import services
+from projects import planning, services
 from projects.models import Participant, Project
-from tests.factories import MunicipalityFactory
+from tests.factories import ContactFactory, MunicipalityFactory, position
 from tests.projects.conftest import make_active
 
 pytestmark = pytest.mark.django_db
@@ -55,11 +55,19 @@ def test_project_page_query_count_is_flat(client, county, county_staff, project,
         services.save_indicator(project=project, goal=goal, by=county_staff, name="Besøk", baseline=1, target=2)
     services.save_requirement(project=project, by=county_staff, text="Krav")
     municipalities = [MunicipalityFactory(county=county, number=f"55{i + 10}") for i in range(50)]
-    services.invite_participants(project=project, municipalities=municipalities[:5], by=county_staff)
+    planning.set_required_positions(project=project, positions=planning.default_positions(project.theme), by=county_staff)
+    first = services.invite_participants(project=project, municipalities=municipalities[:5], by=county_staff)
+    planning.save_budget(participant=first[0], by=county_staff, county_grant=100, required_local_share=40,
+                         local_cash=80, local_inkind_hours=0, hourly_rate=500)
     small = _queries(client, project.get_absolute_url())
-    services.invite_participants(project=project, municipalities=municipalities[5:], by=county_staff)
-    for participant in project.participants.all()[:20]:
+    rest = services.invite_participants(project=project, municipalities=municipalities[5:], by=county_staff)
+    for participant in rest[:20]:
         services.change_participant_status(participant=participant, to="committed", by=county_staff)
+        planning.save_budget(participant=participant, by=county_staff, county_grant=100, required_local_share=40,
+                             local_cash=80, local_inkind_hours=0, hourly_rate=500)
+        planning.release_grant(participant=participant, amount=50, by=county_staff)
+        ContactFactory(municipality=participant.municipality, position=position(county, "mayor"))
+    planning.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=10, participant_hours_per_month=2)
     for i in range(3):
         goal = services.save_goal(project=project, by=county_staff, text=f"Flere mål {i}")
         indicator = services.save_indicator(project=project, goal=goal, by=county_staff, name="Utlån", baseline=1, target=2)

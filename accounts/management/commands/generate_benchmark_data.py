@@ -25,6 +25,7 @@ class Size:
     users: int
     projects: int = 0
     participants: int = 0
+    milestones_per_participant: int = 5  # 12,000 participants × 5 = 60,000 milestones at national scale
 
 
 SCALES = {
