@@ -14,7 +14,13 @@ LETTERHEAD_MAX_BYTES = 1024 * 1024
 class CountySettingsForm(forms.ModelForm):
     class Meta:
         model = County
-        fields = ["name", "sender_name", "sender_email", "letterhead", "default_local_share", "default_hourly_rate"]
+        fields = [
+            "name", "sender_name", "sender_email", "letterhead", "default_local_share", "default_hourly_rate",
+            "escalation_reminder_days", "escalation_alert_days", "escalation_leadership_days",
+            "health_overdue_yellow", "health_overdue_red", "health_silence_yellow_days", "health_silence_red_days",
+            "health_visit_yellow_days", "health_visit_red_days", "health_missed_meetings_yellow",
+            "health_missed_meetings_red", "agreement_reminder_days", "evaluation_reminder_days",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -51,6 +51,31 @@ class County(models.Model):
         _("value of an in-kind hour (NOK)"), max_digits=10, decimal_places=2, default=Decimal("500"),
         validators=[MinValueValidator(0)],
     )
+    # Follow-up: the escalation ladder (days a milestone is overdue) and the participant health thresholds.
+    escalation_reminder_days = models.PositiveSmallIntegerField(
+        _("overdue days before the library head is reminded"), default=7
+    )
+    escalation_alert_days = models.PositiveSmallIntegerField(
+        _("overdue days before the project leader is alerted"), default=21
+    )
+    escalation_leadership_days = models.PositiveSmallIntegerField(
+        _("overdue days before a message to the chief executive is proposed"), default=42
+    )
+    health_overdue_yellow = models.PositiveSmallIntegerField(_("overdue milestones for yellow"), default=1)
+    health_overdue_red = models.PositiveSmallIntegerField(_("overdue milestones for red"), default=3)
+    health_silence_yellow_days = models.PositiveSmallIntegerField(_("days without progress entry for yellow"), default=45)
+    health_silence_red_days = models.PositiveSmallIntegerField(_("days without progress entry for red"), default=90)
+    health_visit_yellow_days = models.PositiveSmallIntegerField(_("days since the last visit for yellow"), default=120)
+    health_visit_red_days = models.PositiveSmallIntegerField(_("days since the last visit for red"), default=240)
+    health_missed_meetings_yellow = models.PositiveSmallIntegerField(_("missed meetings for yellow"), default=1)
+    health_missed_meetings_red = models.PositiveSmallIntegerField(_("missed meetings for red"), default=2)
+    # Agreements and evaluations: reminders.
+    agreement_reminder_days = models.PositiveSmallIntegerField(
+        _("days before signatories are reminded"), default=7
+    )
+    evaluation_reminder_days = models.PositiveSmallIntegerField(
+        _("days before an evaluation deadline that respondents are reminded"), default=5
+    )
     history = HistoricalRecords()
 
     objects = CountyQuerySet.as_manager()

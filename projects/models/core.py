@@ -104,6 +104,16 @@ class Project(models.Model):
         help_text=_("Set when money changes: everyone involved should hear about it."),
     )
     handbook_pages = models.ManyToManyField("HandbookPage", blank=True, related_name="projects", verbose_name=_("handbook pages"))
+    # Follow-up: the escalation ladder may differ per project (empty: the county's days).
+    escalation_reminder_days = models.PositiveSmallIntegerField(_("overdue days before the library head is reminded"), null=True, blank=True)
+    escalation_alert_days = models.PositiveSmallIntegerField(_("overdue days before the project leader is alerted"), null=True, blank=True)
+    escalation_leadership_days = models.PositiveSmallIntegerField(
+        _("overdue days before a message to the chief executive is proposed"), null=True, blank=True
+    )
+    # Evaluations: a project cannot move to closing without a mid-term evaluation or a reason for skipping it.
+    midterm_skip_reason = models.TextField(_("reason for skipping the mid-term evaluation"), blank=True)
+    midterm_skip_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    midterm_skip_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[leaders])
 
     objects = ProjectQuerySet.as_manager()
@@ -246,6 +256,13 @@ class Participant(models.Model):
         help_text=_("Empty: the project's figure for each participant."),
     )
     invited_on = models.DateField(_("invited"), default=timezone.localdate)
+    # Health (follow-up): stored, recomputed when its inputs change and nightly, with the reasons kept.
+    health = models.CharField(
+        _("health"), max_length=6, choices=[("green", _("Green")), ("yellow", _("Yellow")), ("red", _("Red"))],
+        default="green",
+    )
+    health_reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    health_computed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_on = models.DateField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     history = HistoricalRecords()
@@ -262,7 +279,10 @@ class Participant(models.Model):
                 condition=~Q(status="withdrawn") | ~Q(withdrawal_reason=""), name="participant_withdrawal_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["municipality", "status"], name="participant_municipality")]
+        indexes = [
+            models.Index(fields=["municipality", "status"], name="participant_municipality"),
+            models.Index(fields=["project", "health"], name="participant_health"),
+        ]
 
     def __str__(self):
         return f"{self.municipality.name} – {self.project}"
