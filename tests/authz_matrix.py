@@ -306,6 +306,19 @@ ROWS += [
     ),
 ]
 
+REPORT_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200))
+ROWS += [
+    Row("reports:archive", get=SIGNED_IN, post=SIGNED_IN),
+    Row("reports:report-request", get=SIGNED_IN, post=SIGNED_IN),
+    Row(
+        "reports:report-detail",
+        lambda w: {"pk": w.report.pk},
+        get=REPORT_READ,
+        post=expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403)),
+    ),
+    Row("reports:report-download", lambda w: {"pk": w.report.pk}, get=REPORT_READ, post=expect(405)),
+]
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -379,7 +392,15 @@ def build_project_world(county, municipality, county_staff, expert) -> dict:
     from projects.models import HandbookPage
     from projects.standard_kits import install_standard_kits
 
+    from django.core.files.base import ContentFile
+
+    from reports.models import Report
+
+    report = Report(county=county, kind=Report.Kind.MUNICIPALITY, municipality=municipality, month=date(2026, 10, 1),
+                    subject_key=f"municipality:{municipality.number}", status=Report.Status.READY)
+    report.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.4 stand-in"), save=True)
     return {
+        "report": report,
         "kit": install_standard_kits(county)[0],
         "internal_page": HandbookPage.objects.create(county=county, slug="internt", title="Internt", body="Bare for oss."),
         "project": project,

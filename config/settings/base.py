@@ -63,6 +63,7 @@ LOCAL_APPS = [
     "evaluations",
     "documents",
     "notifications",
+    "reports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -240,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-digests": {
         "task": "notifications.tasks.send_digests_task",
         "schedule": crontab(hour=6, minute=45),
+    },
+    "monthly-reports": {
+        "task": "reports.tasks.monthly_reports_task",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
 }
 

@@ -6,6 +6,7 @@ from django.utils import translation
 from accounts.demo import describe_logins, seed_logins
 from municipalities.demo import seed_places
 from projects.demo import seed_projects
+from reports.demo import seed_reports
 
 
 class Command(BaseCommand):
@@ -28,5 +29,7 @@ class Command(BaseCommand):
             county = seed_places()
             seed_logins(county)
             seed_projects(county)
+            # Last: the reports are snapshots of everything above.
+            seed_reports(county)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(describe_logins())

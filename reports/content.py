@@ -1,0 +1,215 @@
+"""What a monthly report says: the data of a county, project or municipality for one month.
+
+Each builder reads a fixed number of queries per project (never per
+milestone or participant) and returns plain values, so the PDF is a dated
+snapshot of the data as it stood when it was made.
+"""
+
+import calendar
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, Sum
+from django.utils.translation import gettext as _
+
+from documents.charts import Series, bar_chart, stacked_bar_chart
+from projects.models import Budget, Goal, Indicator, Measurement, Milestone, Participant, Project
+from projects.planning import MoneyTotals, money_totals
+
+HEALTH_ORDER = ["green", "yellow", "red"]
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar month: `first` and `last` day, and the month after it (what is due next)."""
+
+    first: date
+
+    @property
+    def last(self) -> date:
+        return self.first.replace(day=calendar.monthrange(self.first.year, self.first.month)[1])
+
+    @property
+    def next_first(self) -> date:
+        return self.last + timedelta(days=1)
+
+    @property
+    def next_last(self) -> date:
+        return Period(self.next_first).last
+
+    @classmethod
+    def of(cls, day: date) -> "Period":
+        return cls(day.replace(day=1))
+
+    def previous(self) -> "Period":
+        return Period.of(self.first - timedelta(days=1))
+
+
+@dataclass
+class ProjectSection:
+    project: Project
+    goals: list = field(default_factory=list)  # [(goal, [(indicator, latest value or None)])]
+    participants: list = field(default_factory=list)
+    done: list = field(default_factory=list)  # milestones completed in the month
+    late: list = field(default_factory=list)  # milestones past their date at the end of the month, not finished
+    due_next: list = field(default_factory=list)
+    slippage_days: int = 0
+    money: MoneyTotals = field(default_factory=MoneyTotals)
+    budgets: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)  # sections other apps add (visits, meetings, agreements, …)
+
+
+def _is_late(milestone: Milestone, period: Period) -> bool:
+    unfinished = milestone.status not in (Milestone.Status.DONE, Milestone.Status.SKIPPED) or (
+        milestone.completed_on and milestone.completed_on > period.last
+    )
+    return milestone.planned_on <= period.last and bool(unfinished)
+
+
+def active_in(period: Period, projects):
+    """Projects running at some time during the month (not ideas, not closed before it)."""
+    return projects.filter(start_on__lte=period.last, end_on__gte=period.first).exclude(
+        status__in=[Project.Status.IDEA]
+    )
+
+
+def project_sections(projects, period: Period, *, municipality=None) -> list[ProjectSection]:
+    """One section per project; with `municipality`, only that participant's part."""
+    projects = list(projects.select_related("theme", "county").order_by("title"))
+    ids = [p.pk for p in projects]
+    indicators = Indicator.objects.filter(project_id__in=ids, goal__isnull=False).prefetch_related(
+        Prefetch("measurements", queryset=Measurement.objects.filter(measured_on__lte=period.last).order_by("-measured_on", "-id"),
+                 to_attr="as_of")
+    )
+    by_goal = defaultdict(list)
+    for indicator in indicators:
+        by_goal[indicator.goal_id].append((indicator, indicator.as_of[0].value if indicator.as_of else None))
+    participants = Participant.objects.filter(project_id__in=ids).taking_part().select_related("municipality")
+    milestones = Milestone.objects.filter(project_id__in=ids).select_related("participant__municipality")
+    budgets = Budget.objects.filter(participant__project_id__in=ids).select_related("participant")
+    if municipality is not None:
+        participants = participants.filter(municipality=municipality)
+        milestones = milestones.filter(Q(participant__municipality=municipality) | Q(participant__isnull=True))
+        budgets = budgets.filter(participant__municipality=municipality)
+    budgets = budgets.annotate(released_sum=Sum("releases__amount", filter=Q(releases__released_on__lte=period.last)))
+    sections = {p.pk: ProjectSection(project=p) for p in projects}
+    for goal_project_id, goal_id, goal_text in Goal.objects.filter(project_id__in=ids).values_list("project_id", "id", "text"):
+        sections[goal_project_id].goals.append((goal_text, by_goal.get(goal_id, [])))
+    for participant in participants:
+        sections[participant.project_id].participants.append(participant)
+    for milestone in milestones.order_by("planned_on", "order", "id"):
+        section = sections[milestone.project_id]
+        if milestone.completed_on and period.first <= milestone.completed_on <= period.last:
+            section.done.append(milestone)
+        elif _is_late(milestone, period):
+            section.late.append(milestone)
+        if period.next_first <= milestone.planned_on <= period.next_last and milestone.status != Milestone.Status.DONE:
+            section.due_next.append(milestone)
+        section.slippage_days += milestone.slippage_days
+    by_project = defaultdict(list)
+    for budget in budgets:
+        by_project[budget.participant.project_id].append(budget)
+    for project_id, project_budgets in by_project.items():
+        sections[project_id].money = money_totals(project_budgets)
+        sections[project_id].budgets = {b.participant_id: b for b in project_budgets}
+    return list(sections.values())
+
+
+def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:
+    health = Counter(p.health for s in sections for p in s.participants)
+    money = MoneyTotals()
+    for section in sections:
+        money.granted += section.money.granted
+        money.released += section.money.released
+        money.local_committed += section.money.local_committed
+    done = sum(len(s.done) for s in sections)
+    late = sum(len(s.late) for s in sections)
+    return {
+        "status_counts": status_counts,
+        "health": health,
+        "done": done,
+        "late": late,
+        "money": money,
+        "charts": [
+            bar_chart(
+                title=_("Projects by status"),
+                labels=[str(Project.Status(s).label) for s in Project.Status.values],
+                values=[status_counts.get(s, 0) for s in Project.Status.values],
+                label_heading=_("Status"),
+                value_heading=_("Projects"),
+                chart_id="chart-status",
+            ),
+            bar_chart(
+                title=_("Participants by health"),
+                labels=[_("Green"), _("Yellow"), _("Red")],
+                values=[health.get(h, 0) for h in HEALTH_ORDER],
+                label_heading=_("Health"),
+                value_heading=_("Participants"),
+                chart_id="chart-health",
+            ),
+            stacked_bar_chart(
+                title=_("Milestones this month"),
+                labels=[_("Milestones")],
+                series=[Series(_("Done"), [done]), Series(_("Late"), [late])],
+                label_heading=_("Milestones"),
+                chart_id="chart-milestones",
+            ),
+            bar_chart(
+                title=_("Money (NOK)"),
+                labels=[_("Granted"), _("Released"), _("Local funds committed")],
+                values=[money.granted, money.released, money.local_committed],
+                label_heading=_("Money"),
+                value_heading=_("NOK"),
+                chart_id="chart-money",
+            ),
+        ],
+    }
+
+
+def county_context(county, period: Period) -> dict:
+    projects = Project.objects.filter(county=county)
+    status_counts = Counter(projects.values_list("status", flat=True))
+    sections = project_sections(active_in(period, projects.filter(status__in=[Project.Status.ACTIVE, Project.Status.CLOSING])), period)
+    return {"county": county, "period": period, "sections": sections, "headline": _headline(sections, status_counts)}
+
+
+def project_context(project: Project, period: Period) -> dict:
+    sections = project_sections(Project.objects.filter(pk=project.pk), period)
+    return {
+        "county": project.county,
+        "period": period,
+        "sections": sections,
+        "headline": _headline(sections, Counter([project.status])),
+        "project": project,
+    }
+
+
+def municipality_context(municipality, period: Period) -> dict:
+    taking_part = Participant.objects.filter(municipality=municipality).taking_part().values("project_id")
+    projects = Project.objects.filter(pk__in=taking_part)
+    sections = project_sections(active_in(period, projects), period, municipality=municipality)
+    return {
+        "county": municipality.county,
+        "period": period,
+        "sections": sections,
+        "headline": _headline(sections, Counter(s.project.status for s in sections)),
+        "municipality": municipality,
+    }
+
+
+def summary_of(context: dict) -> dict:
+    """The figures a report states, kept beside the PDF (and used by tests to compare with the database)."""
+    money = context["headline"]["money"]
+    return {
+        "projects": [s.project.pk for s in context["sections"]],
+        "granted": str(Decimal(money.granted).quantize(CENT)),
+        "released": str(Decimal(money.released).quantize(CENT)),
+        "local_committed": str(Decimal(money.local_committed).quantize(CENT)),
+        "done": context["headline"]["done"],
+        "late": context["headline"]["late"],
+        "late_milestones": [m.pk for s in context["sections"] for m in s.late],
+    }
+

@@ -1,0 +1,60 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import County, Municipality
+from pages.forms import form_helper
+from projects.models import Project
+
+from .models import Report
+
+
+class MonthField(forms.DateField):
+    """A month as YYYY-MM (<input type="month">), cleaned to its first day."""
+
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m"]
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"), choices=Report.Kind.choices)
+    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none(), required=False)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(), required=False)
+    month = MonthField(label=_("Month"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = County.objects.filter(pk__in=user.access.staff_county_ids)
+        self.fields["project"].queryset = Project.objects.visible_to(user).order_by("title")
+        self.fields["municipality"].queryset = Municipality.objects.visible_to(user).order_by("number")
+        self.helper = form_helper(_("Make the report"))
+
+    def clean_month(self):
+        month = self.cleaned_data["month"].replace(day=1)
+        if month > date.today().replace(day=1):
+            raise forms.ValidationError(_("Choose this month or an earlier one."))
+        return month
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        needed = {Report.Kind.COUNTY: "county", Report.Kind.PROJECT: "project", Report.Kind.MUNICIPALITY: "municipality"}.get(kind)
+        if needed and not cleaned.get(needed):
+            self.add_error(needed, _("Choose what the report is about."))
+        cleaned["subject"] = cleaned.get(needed) if needed else None
+        return cleaned
+
+
+class ArchiveFilterForm(forms.Form):
+    month = MonthField(label=_("Month"), required=False)
+    kind = forms.ChoiceField(label=_("Report"), required=False, choices=[("", _("All"))] + list(Report.Kind.choices))
+
+
+class CaseNumberForm(forms.Form):
+    archive_case_number = forms.CharField(label=_("Archive case number"), max_length=50, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(_("Save"))

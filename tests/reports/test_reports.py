@@ -1,0 +1,191 @@
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from projects import planning, services
+from projects.models import Milestone, Project
+from reports import services as report_services
+from reports.models import Report
+from tests.documents.conftest import normalise, pdf_catalog, pdf_text, weasyprint  # noqa: F401
+from tests.projects.conftest import make_active, theme  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+OCTOBER = date(2026, 10, 1)
+D = Decimal
+
+
+@pytest.fixture
+def world(county, county_staff, theme, municipality, other_municipality, library_head, leadership):
+    project = make_active(services.create_project(
+        county=county, by=county_staff, title="Bibliotekrom i Troms", theme=theme, purpose="Gode møteplasser.",
+        start_on=date(2026, 1, 1), end_on=date(2027, 6, 30)))
+    tromso, kafjord = services.invite_participants(project=project, municipalities=[municipality, other_municipality], by=county_staff)
+    planning.save_budget(participant=tromso, by=county_staff, county_grant=D("150000"), required_local_share=D("40"),
+                         local_cash=D("100000"), local_inkind_hours=D("0"), hourly_rate=D("500"))
+    planning.save_budget(participant=kafjord, by=county_staff, county_grant=D("60000"), required_local_share=D("40"),
+                         local_cash=D("50000"), local_inkind_hours=D("10"), hourly_rate=D("500"))
+    planning.release_grant(participant=tromso, amount=D("70000"), released_on=date(2026, 10, 15), by=county_staff)
+    planning.release_grant(participant=kafjord, amount=D("20000"), released_on=date(2026, 11, 2), by=county_staff)  # after October
+
+    def milestone(name, participant, planned, status="not_started", completed=None):
+        return Milestone.objects.create(project=project, participant=participant, name=name, planned_on=planned,
+                                        original_planned_on=planned, status=status, completed_on=completed)
+
+    late = milestone("Romplan godkjent", kafjord, date(2026, 10, 10))
+    done = milestone("Oppstartsmøte", tromso, date(2026, 9, 20), "done", date(2026, 10, 3))
+    milestone("Åpning", tromso, date(2026, 11, 20))
+    other = make_active(services.create_project(
+        county=county, by=county_staff, title="Annet fylkes prosjekt", theme=theme, purpose="p",
+        start_on=date(2027, 1, 1), end_on=date(2027, 12, 31)))  # starts after October: not in October's run
+    return {"project": project, "late": late, "done": done, "not_running": other, "tromso": tromso, "kafjord": kafjord}
+
+
+def _read(report) -> tuple[str, PdfReader]:
+    data = report.pdf.open("rb").read()
+    return pdf_text(data), PdfReader(io.BytesIO(data))
+
+
+def test_scheduled_run_makes_one_set_and_a_second_run_nothing(world, county, django_capture_on_commit_callbacks, weasyprint):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = report_services.plan_scheduled_run(month=OCTOBER)
+    kinds = sorted((r.kind, r.subject_key) for r in first)
+    assert kinds == [("county", "county:55"), ("municipality", "municipality:5501"), ("municipality", "municipality:5540"),
+                     ("project", f"project:{world['project'].pk}")]
+    assert set(Report.objects.values_list("status", flat=True)) == {"ready"}
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_services.plan_scheduled_run(month=OCTOBER) == []
+    assert Report.objects.count() == 4
+
+
+def test_county_report_states_what_the_database_holds(world, county, django_capture_on_commit_callbacks, weasyprint):
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    report = Report.objects.get(kind="county")
+    text, reader = _read(report)
+    assert "Bibliotekrom i Troms" in text and "Annet fylkes prosjekt" not in text
+    assert "Gáivuotna - Kåfjord - Kaivuono" in text
+    # Sums as of the end of October: both grants, one release (the other came in November), local funds.
+    assert report.summary["granted"] == "210000.00" and report.summary["released"] == "70000.00"
+    assert report.summary["local_committed"] == "155000.00"
+    assert "210 000 kr" in text and "70 000 kr" in text and "155 000 kr" in text
+    assert report.summary["late_milestones"] == [world["late"].pk] and report.summary["done"] == 1
+    assert "Romplan godkjent" in text and "Oppstartsmøte" in text
+    assert f"Side 1 av {len(reader.pages)}" in text and "Innhold" in text
+    catalog = pdf_catalog(report.pdf.open("rb").read())
+    assert catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog and catalog["/Lang"] == "nb"
+    assert "Troms – oktober 2026" in text
+    assert report.sha256 and len(report.sha256) == 64
+
+
+def test_municipality_report_covers_only_that_municipality(world, municipality, django_capture_on_commit_callbacks, weasyprint):
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    report = Report.objects.get(kind="municipality", municipality=municipality)
+    text, _reader = _read(report)
+    assert "Tromsø" in text and "Romplan godkjent" not in text  # Gáivuotna's milestone
+    assert report.summary["granted"] == "150000.00" and report.summary["released"] == "70000.00"
+
+
+def test_manual_command_makes_a_new_version_and_keeps_the_old(world, county, weasyprint):
+    report_services.plan_scheduled_run(month=OCTOBER)
+    call_command("generate_reports", "--month", "2026-10", "--county", "55")
+    versions = sorted(Report.objects.filter(kind="county").values_list("version", flat=True))
+    assert versions == [1, 2]
+
+
+def test_readers_get_a_link_municipal_leadership_only_their_own(world, county, leadership, library_head, other_library_head,
+                                                               county_staff, django_capture_on_commit_callbacks, weasyprint):
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    sent = {}
+    for message in mail.outbox:
+        sent.setdefault(message.to[0], []).append(message.body)
+    tromso_report = Report.objects.get(kind="municipality", municipality__number="5501")
+    kafjord_report = Report.objects.get(kind="municipality", municipality__number="5540")
+    assert [tromso_report.get_absolute_url() in body for body in sent[leadership.email]] == [True]
+    assert any(kafjord_report.get_absolute_url() in body for body in sent[other_library_head.email])
+    assert len(sent[county_staff.email]) == 2  # the county and the project report
+    assert all(kafjord_report.get_absolute_url() not in body for body in sent[leadership.email])
+
+
+def test_report_links_are_404_for_other_municipalities_and_counties(client, world, leadership, other_library_head, outsider,
+                                                                   django_capture_on_commit_callbacks, weasyprint):
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    tromso_report = Report.objects.get(kind="municipality", municipality__number="5501")
+    county_report = Report.objects.get(kind="county", county__number="55")
+    client.force_login(leadership)
+    assert client.get(tromso_report.get_absolute_url()).status_code == 200
+    assert client.get(reverse("reports:report-download", kwargs={"pk": tromso_report.pk})).status_code == 200
+    assert client.get(county_report.get_absolute_url()).status_code == 404
+    for user in (other_library_head, outsider):
+        client.force_login(user)
+        assert client.get(tromso_report.get_absolute_url()).status_code == 404
+        assert client.get(reverse("reports:report-download", kwargs={"pk": tromso_report.pk})).status_code == 404
+
+
+def test_archive_lists_only_what_the_user_may_see(client, world, leadership, county_staff, django_capture_on_commit_callbacks,
+                                                 django_assert_max_num_queries, weasyprint):
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    client.force_login(leadership)
+    listed = [(r.kind, r.subject_key) for r in client.get(reverse("reports:archive")).context["page_obj"]]
+    assert listed == [("municipality", "municipality:5501")]
+    client.force_login(county_staff)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("reports:archive"), {"kind": "project", "month": "2026-10"})
+    assert [r.kind for r in page.context["page_obj"]] == ["project"]
+
+
+def test_on_demand_report_is_visible_only_to_the_requester(client, world, library_head, leadership,
+                                                         django_capture_on_commit_callbacks, weasyprint):
+    client.force_login(library_head)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report-request"), {
+            "kind": "project", "project": world["project"].pk, "month": "2026-10"})
+    report = Report.objects.get(requested_for=library_head)
+    assert response.status_code == 302 and report.status == "ready"
+    assert client.get(reverse("reports:report-download", kwargs={"pk": report.pk})).status_code == 200
+    client.force_login(leadership)
+    assert client.get(report.get_absolute_url()).status_code == 404
+
+
+def test_on_demand_report_of_something_invisible_is_refused(client, world, library_head, county, theme, county_staff):
+    hidden = services.create_project(county=county, by=county_staff, title="Skjult", theme=theme, purpose="p",
+                                     start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+    client.force_login(library_head)
+    response = client.post(reverse("reports:report-request"), {"kind": "project", "project": hidden.pk, "month": "2026-10"})
+    assert response.status_code == 200 and response.context["form"].errors["project"]
+    assert not Report.objects.exists()
+
+
+def test_future_month_is_refused_on_the_field(client, world, county_staff):
+    client.force_login(county_staff)
+    response = client.post(reverse("reports:report-request"), {"kind": "county", "county": world["project"].county.pk,
+                                                               "month": "2999-01"})
+    assert response.context["form"].errors["month"]
+
+
+def test_staff_record_the_archive_case_number(client, world, county_staff, weasyprint):
+    report_services.plan_scheduled_run(month=OCTOBER)
+    report = Report.objects.get(kind="county")
+    client.force_login(county_staff)
+    client.post(report.get_absolute_url(), {"archive_case_number": "2026/1234-5"})
+    report.refresh_from_db()
+    assert report.archive_case_number == "2026/1234-5"
+
+
+def test_monthly_task_reports_the_previous_month(world, county, weasyprint, monkeypatch):
+    from django.utils import timezone
+
+    from reports.tasks import monthly_reports_task
+
+    monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 11, 1))
+    assert monthly_reports_task() == 4
+    assert set(Report.objects.values_list("month", flat=True)) == {OCTOBER}
