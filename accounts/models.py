@@ -50,6 +50,8 @@ class Access:
     expert_county_ids: frozenset = field(default_factory=frozenset)
     head_municipality_ids: frozenset = field(default_factory=frozenset)
     leadership_municipality_ids: frozenset = field(default_factory=frozenset)
+    # (number, name) of the counties the user is staff of, for the main menu (no query of its own).
+    staff_counties: tuple = ()
 
     @property
     def municipality_ids(self) -> frozenset:
@@ -101,13 +103,15 @@ class User(AbstractUser):
         if not self.is_active:
             return NO_ACCESS
         admin, staff, expert, head, leadership = set(), set(), set(), set(), set()
+        staff_counties = {}
         role = Membership.Role
-        for row in self.memberships.values("role", "county_id", "municipality_id"):
+        rows = self.memberships.values("role", "county_id", "municipality_id", "county__number", "county__name")
+        for row in rows:
+            if row["role"] in (role.COUNTY_ADMIN, role.COUNTY_STAFF):
+                staff.add(row["county_id"])
+                staff_counties[row["county__number"]] = row["county__name"]
             if row["role"] == role.COUNTY_ADMIN:
                 admin.add(row["county_id"])
-                staff.add(row["county_id"])
-            elif row["role"] == role.COUNTY_STAFF:
-                staff.add(row["county_id"])
             elif row["role"] == role.EXPERT:
                 expert.add(row["county_id"])
             elif row["role"] == role.LIBRARY_HEAD:
@@ -120,6 +124,7 @@ class User(AbstractUser):
             expert_county_ids=frozenset(expert),
             head_municipality_ids=frozenset(head),
             leadership_municipality_ids=frozenset(leadership),
+            staff_counties=tuple(sorted(staff_counties.items())),
         )
 
 

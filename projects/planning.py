@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,38 +60,46 @@ class CapacityCheck:
         return self.county.passes and all(side.passes for side in self.participants)
 
 
-def _leader_share(project) -> dict:
-    """Hours per month each leader gives an active project: its county hours split evenly."""
-    leaders = list(project.leaders.all())
-    return {leader.pk: project.county_hours_per_month / len(leaders) for leader in leaders} if leaders else {}
+def capacity_for(project: Project, *, participants=None) -> CapacityCheck:
+    """Available = declared − hours on the same people's or municipalities' other active projects.
 
-
-def capacity_for(project: Project) -> CapacityCheck:
-    """Available = declared − hours on the same people's or municipalities' other active projects."""
-    leader_ids = list(project.leaders.values_list("pk", flat=True))
+    Three queries whatever the size of the project: declared hours of the leaders, the leaders'
+    share of their other active projects, and the municipalities' other active participations.
+    `participants` (taking part, with municipality) may be passed in when the caller has them.
+    """
+    leader_ids = [leader.pk for leader in project.leaders.all()]
     declared = dict(
-        StaffCapacity.objects.filter(county=project.county, user_id__in=leader_ids).values_list("user_id", "hours_per_month")
+        StaffCapacity.objects.filter(county=project.county_id, user_id__in=leader_ids).values_list("user_id", "hours_per_month")
     )
-    others = Project.objects.active().filter(leaders__in=leader_ids).exclude(pk=project.pk).distinct().prefetch_related("leaders")
-    elsewhere = ZERO
-    for other in others:
-        elsewhere += sum((hours for leader, hours in _leader_share(other).items() if leader in leader_ids), ZERO)
+    through = Project.leaders.through
+    leader_counts = (
+        through.objects.filter(project_id=OuterRef("project_id")).values("project_id").annotate(n=Count("*")).values("n")
+    )
+    shares = (
+        through.objects.filter(user_id__in=leader_ids, project__status=Project.Status.ACTIVE)
+        .exclude(project_id=project.pk)
+        .annotate(leaders=Subquery(leader_counts))
+        .values_list("project__county_hours_per_month", "leaders")
+    )
+    # Each active project's county hours are split evenly among its leaders.
+    elsewhere = sum((hours / leaders for hours, leaders in shares if leaders), ZERO)
     county_side = Side(
         label=_("County library"),
         needed=project.county_hours_per_month,
         declared=sum(declared.values(), ZERO) if declared else None,
         elsewhere=elsewhere,
     )
-    participants = list(project.participants.taking_part().select_related("municipality"))
+    if participants is None:
+        participants = list(project.participants.taking_part().select_related("municipality"))
     busy = defaultdict(lambda: ZERO)
     rows = (
         Participant.objects.taking_part()
         .filter(municipality_id__in=[p.municipality_id for p in participants], project__status=Project.Status.ACTIVE)
         .exclude(project=project)
-        .select_related("project")
+        .values_list("municipality_id", "hours_needed_per_month", "project__participant_hours_per_month")
     )
-    for row in rows:
-        busy[row.municipality_id] += row.hours_needed
+    for municipality_id, own, default in rows:
+        busy[municipality_id] += default if own is None else own
     sides = [
         Side(
             label=participant.municipality.name,

@@ -25,7 +25,10 @@ SORTS = {
 
 def get_project(user, pk) -> Project:
     """A project the user may read; 404 otherwise."""
-    return get_object_or_404(Project.objects.visible_to(user).select_related("county", "theme", "follows"), pk=pk)
+    return get_object_or_404(
+        Project.objects.visible_to(user).select_related("county", "theme", "follows", "kit").prefetch_related("leaders"),
+        pk=pk,
+    )
 
 
 def list_projects(user, *, search="", status="", theme=None, municipality=None, leader=None, sort="-start"):
@@ -48,42 +51,42 @@ def list_projects(user, *, search="", status="", theme=None, municipality=None, 
     return projects.order_by(*SORTS.get(sort, SORTS["-start"]))
 
 
-def latest_measurements_prefetch():
-    return Prefetch("measurements", queryset=Measurement.objects.order_by("-measured_on", "-id"), to_attr="latest_measurements")
+def with_latest_measurement(indicators):
+    """Indicators annotated with their current value: the latest measurement (none → None)."""
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-measured_on", "-id")
+    return indicators.annotate(
+        latest_value=Subquery(latest.values("value")[:1]), latest_on=Subquery(latest.values("measured_on")[:1])
+    )
 
 
 def get_goals(project: Project):
-    """Goals with their indicators and each indicator's measurements, newest first (3 queries)."""
-    indicators = Indicator.objects.prefetch_related(latest_measurements_prefetch())
+    """Goals with their indicators and each indicator's current value (2 queries)."""
+    indicators = with_latest_measurement(Indicator.objects.all())
     return Goal.objects.filter(project=project).prefetch_related(Prefetch("indicators", queryset=indicators))
 
 
 def get_participants(project: Project):
-    statuses = RequirementStatus.objects.only(
-        "participant_id", "requirement_id", "committed_at", "compliance", "committed_by_id"
-    )
+    """Participants with how many requirements each has committed to and met (1 query)."""
     return (
-        Participant.objects.filter(project=project)
-        .select_related("municipality", "library", "mentor")
-        .prefetch_related(Prefetch("requirement_statuses", queryset=statuses))
+        project.participants.select_related("municipality", "library", "mentor")  # sets participant.project too
+        .annotate(
+            committed_count=Count(
+                "requirement_statuses", filter=Q(requirement_statuses__committed_at__isnull=False), distinct=True
+            ),
+            met_count=Count(
+                "requirement_statuses",
+                filter=Q(requirement_statuses__compliance=RequirementStatus.Compliance.MET),
+                distinct=True,
+            ),
+        )
     )
 
 
 def requirement_overview(participants, requirements) -> list[dict]:
-    """Per participant: how many requirements are committed to and met (from prefetched rows)."""
-    rows = []
     total = len(requirements)
-    for participant in participants:
-        statuses = participant.requirement_statuses.all()
-        rows.append(
-            {
-                "participant": participant,
-                "committed": sum(1 for s in statuses if s.committed_at),
-                "met": sum(1 for s in statuses if s.compliance == RequirementStatus.Compliance.MET),
-                "total": total,
-            }
-        )
-    return rows
+    return [
+        {"participant": p, "committed": p.committed_count, "met": p.met_count, "total": total} for p in participants
+    ]
 
 
 def get_requirements(project: Project):
@@ -91,7 +94,7 @@ def get_requirements(project: Project):
 
 
 def list_experts(project: Project):
-    return ExpertAssignment.objects.filter(project=project).select_related("user").prefetch_related("briefing")
+    return ExpertAssignment.objects.filter(project=project).select_related("user")
 
 
 def municipalities_not_taking_part(county):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -169,15 +169,16 @@ def project_detail(request, pk):
     is_staff = project.county_id in user.access.staff_county_ids
     taking_part = [p for p in participants if p.status != Participant.Status.WITHDRAWN]
     stakeholders = planning.stakeholder_check(project, taking_part)
+    budgets = list(planning.budgets_with_releases(participant__project=project)) if is_staff else []
     return render(
         request,
         "projects/project_detail.html",
         {
-            "capacity": planning.capacity_for(project) if is_staff else None,
+            "capacity": planning.capacity_for(project, participants=taking_part) if is_staff else None,
             "stakeholder_rows": stakeholders,
             "stakeholder_gaps": sum(len(row.missing) for row in stakeholders),
-            "money": planning.project_money(project) if is_staff else None,
-            "budgets": {b.participant_id: b for b in planning.budgets_with_releases(participant__project=project)} if is_staff else {},
+            "money": planning.money_totals(budgets) if is_staff else None,
+            "budgets": {b.participant_id: b for b in budgets},
             "handbook_pages": project.handbook_pages.all(),
             "project": project,
             "goals": selectors.get_goals(project),
@@ -190,10 +191,23 @@ def project_detail(request, pk):
             "can_edit": can_edit_project(user, project),
             "can_change_status": can_change_project_status(user, project),
             "is_staff": is_staff,
-            "history": project_history(project) if can_view_history(user, project) else None,
+            "can_view_history": can_view_history(user, project),
             "own_participants": [p for p in participants if p.municipality_id in user.access.municipality_ids],
         },
     )
+
+
+@login_required
+def project_history_view(request, pk):
+    """The change history of a project and its goals, participants, requirements and partners (county staff).
+
+    The project page loads it when its History section is opened (htmx), so the page itself stays light.
+    """
+    project = selectors.get_project(request.user, pk)
+    if not can_view_history(request.user, project):
+        raise Http404
+    template = "projects/partials/_history_list.html" if request.htmx else "projects/project_history.html"
+    return render(request, template, {"project": project, "changes": project_history(project)})
 
 
 @login_required

@@ -144,11 +144,11 @@ def test_goal_current_value_is_the_latest_measurement(project, county_staff):
 
     goal = services.save_goal(project=project, by=county_staff, text="Flere besøk")
     indicator = services.save_indicator(project=project, goal=goal, by=county_staff, name="Besøk", baseline=100, target=150)
-    assert get_goals(project)[0].indicators.all()[0].latest_measurements == []
+    assert get_goals(project)[0].indicators.all()[0].latest_value is None
     services.record_measurement(indicator=indicator, by=county_staff, value=110, measured_on=date(2026, 3, 1))
     services.record_measurement(indicator=indicator, by=county_staff, value=125, measured_on=date(2026, 6, 1))
     services.record_measurement(indicator=indicator, by=county_staff, value=90, measured_on=date(2026, 2, 1))
-    assert get_goals(project)[0].indicators.all()[0].latest_measurements[0].value == 125
+    assert get_goals(project)[0].indicators.all()[0].latest_value == 125
 
 
 def test_measurement_in_the_future_is_refused(project, county_staff):

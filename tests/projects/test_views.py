@@ -137,10 +137,14 @@ def test_history_is_shown_to_staff_only(client, project, county_staff, municipal
     services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
     services.update_project(project=project, by=county_staff, title="Nytt navn")
     client.force_login(county_staff)
-    html = client.get(project.get_absolute_url()).content.decode()
-    assert "Historikk" in html and "Bibliotekrommet → Nytt navn" in html
+    assert "Historikk" in client.get(project.get_absolute_url()).content.decode()
+    history = reverse("projects:project-history", kwargs={"pk": project.pk})
+    assert "Bibliotekrommet → Nytt navn" in client.get(history).content.decode()
+    partial = client.get(history, HTTP_HX_REQUEST="true").content.decode()
+    assert "Bibliotekrommet → Nytt navn" in partial and "<html" not in partial
     client.force_login(library_head)
-    assert "Bibliotekrommet → Nytt navn" not in client.get(project.get_absolute_url()).content.decode()
+    assert "Historikk" not in client.get(project.get_absolute_url()).content.decode()
+    assert client.get(history).status_code == 404
 
 
 def test_municipality_page_lists_its_projects(client, project, county_staff, municipality):
