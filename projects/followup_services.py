@@ -137,7 +137,7 @@ def _apply_status(milestone: Milestone, *, status: str, skip_reason: str = "", c
 def set_milestone_status(*, milestone: Milestone, by, status: str, skip_reason: str = "",
                          completed_on: date | None = None) -> Milestone:
     """Not started / in progress / done (with the completion date) / skipped (with a reason)."""
-    milestone = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
     ensure_open(milestone.project)
     fields = _apply_status(milestone, status=status, skip_reason=skip_reason, completed_on=completed_on)
     milestone._history_user = by
@@ -154,7 +154,7 @@ def log_progress(*, milestone: Milestone, by, status: str, text: str, files=(), 
     Every file is checked before anything is stored; a refused file refuses the whole entry.
     Project leaders hear about entries written by someone else (kind "progress").
     """
-    milestone = Milestone.objects.select_for_update().select_related("project", "participant__municipality").get(pk=milestone.pk)
+    milestone = Milestone.objects.select_for_update(of=("self",)).select_related("project", "participant__municipality").get(pk=milestone.pk)
     project = milestone.project
     ensure_open(project)
     text = (text or "").strip()
@@ -505,7 +505,7 @@ def save_meeting(*, project: Project, by, objectives: list[str], meeting: Meetin
 def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[MeetingInvitee]:
     """Invitees from the county's contacts (and county staff as users). Someone added to a
     scheduled meeting is invited at once; someone removed gets a cancellation."""
-    meeting = Meeting.objects.select_for_update().select_related("project__county").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project__county").get(pk=meeting.pk)
     ensure_open(meeting.project)
     if not meeting.is_open:
         raise ProjectError(_("A held or cancelled meeting can no longer be changed."))
@@ -542,7 +542,7 @@ def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[Meeting
 def schedule_meeting(*, meeting: Meeting, by) -> Meeting:
     """Draft → scheduled, and invitations with an .ics to everyone invited. Refused without
     objectives: know what the meeting is to achieve before it is held."""
-    meeting = Meeting.objects.select_for_update().select_related("project__county").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project__county").get(pk=meeting.pk)
     ensure_open(meeting.project)
     if meeting.status != Meeting.Status.DRAFT:
         raise ProjectError(_("Only a draft meeting can be scheduled."))
@@ -558,7 +558,7 @@ def schedule_meeting(*, meeting: Meeting, by) -> Meeting:
 def cancel_meeting(*, meeting: Meeting, by) -> Meeting:
     """Cancels a draft or scheduled meeting; invitees of a scheduled one get a cancelling .ics
     (same UID, higher SEQUENCE)."""
-    meeting = Meeting.objects.select_for_update().select_related("project__county").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project__county").get(pk=meeting.pk)
     ensure_open(meeting.project)
     if not meeting.is_open:
         raise ProjectError(_("Only a draft or scheduled meeting can be cancelled."))
@@ -577,7 +577,7 @@ def cancel_meeting(*, meeting: Meeting, by) -> Meeting:
 @transaction.atomic
 def record_attendance(*, meeting: Meeting, by, attended_ids) -> Meeting:
     """After the meeting: who came. The meeting becomes held; participants' health is recomputed."""
-    meeting = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project").get(pk=meeting.pk)
     ensure_open(meeting.project)
     if meeting.status not in (Meeting.Status.SCHEDULED, Meeting.Status.HELD):
         raise ProjectError(_("Attendance is recorded for scheduled or held meetings."))
@@ -595,7 +595,7 @@ def record_attendance(*, meeting: Meeting, by, attended_ids) -> Meeting:
 @transaction.atomic
 def record_outcome(*, meeting: Meeting, by, outcomes: dict, notes: str = "") -> Meeting:
     """Per objective: achieved, partly or not (with a note), and notes from the meeting."""
-    meeting = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project").get(pk=meeting.pk)
     ensure_open(meeting.project)
     if meeting.status != Meeting.Status.HELD:
         raise ProjectError(_("Record the attendance first: the outcome belongs to a held meeting."))
@@ -849,7 +849,8 @@ def _escalate(milestone: Milestone, step: str, *, days: int, today: date, heads,
             lines = [_("“%(milestone)s” in “%(project)s” is %(days)s days late. A message to the chief executive is proposed: review it and send it, or dismiss it.") % facts]
             link = _absolute(reverse("projects:escalation-review", kwargs={"pk": project.pk, "step_pk": entry.pk}))
     for user in recipients:
-        sent += _notice(to=user, subject=subject, lines=lines, link=link, kind="escalation", county=project.county,
+        kind = "reminder" if step == EscalationStep.Step.REMINDER else "escalation"
+        sent += _notice(to=user, subject=subject, lines=lines, link=link, kind=kind, county=project.county,
                         about=milestone, key=f"escalation:{step}:u{user.pk}:milestone{milestone.pk}:{milestone.planned_on.isoformat()}")
     if step != EscalationStep.Step.LEADERSHIP:
         entry.recipients = ", ".join(user.email for user in recipients)[:1000]
@@ -861,7 +862,7 @@ def _escalate(milestone: Milestone, step: str, *, days: int, today: date, heads,
 @transaction.atomic
 def send_leadership_message(*, step: EscalationStep, by, to: list[str], subject: str, body: str) -> EscalationStep:
     """County staff send the reviewed message to the chief executive through the outbox."""
-    step = EscalationStep.objects.select_for_update().select_related("milestone__project__county").get(pk=step.pk)
+    step = EscalationStep.objects.select_for_update(of=("self",)).select_related("milestone__project__county").get(pk=step.pk)
     if step.status != EscalationStep.Status.PROPOSED:
         raise ProjectError(_("This message has already been handled."))
     if not to:
