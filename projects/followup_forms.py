@@ -73,7 +73,8 @@ class MilestoneStatusForm(forms.Form):
 
 class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
-    text = forms.CharField(label=_("What has happened?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    text = forms.CharField(label=_("What has happened?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
+                           error_messages={"required": _("Write what has happened.")})
     completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput(),
                                    help_text=_("When done. Empty: today."))
     files = MultipleFileField(label=_("Files or photos"), required=False, help_text=FILES_HELP)

@@ -195,7 +195,7 @@ def progress_create(request, pk, milestone_pk):
             form = ProgressForm(initial={"status": milestone.status}, prefix_id=milestone.pk)
         return render(request, "projects/partials/_my_milestone.html", {
             "milestone": milestone, "form": form, "logged": logged, "today": timezone.localdate(), "accept": ACCEPT,
-        }, status=200 if logged or form.is_bound is False else 400)
+        })  # 200 with the errors in the card too: htmx 2 swaps no 4xx answer
     if logged:
         messages.success(request, _("Your progress was logged."))
         return redirect(_next_url(request, reverse("projects:milestone-detail", kwargs={"pk": pk, "milestone_pk": milestone.pk})))
