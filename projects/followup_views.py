@@ -612,6 +612,9 @@ def project_followup_context(user, project) -> dict:
         "upcoming_meetings": Meeting.objects.filter(project=project, status=Meeting.Status.SCHEDULED,
                                                     starts_at__gte=timezone.now()).order_by("starts_at")[:5],
         "can_see_progress": _is_staff(user, project),
+        "project_files": _attachments_for(user, project=project, participant__isnull=True, milestone__isnull=True,
+                                          meeting__isnull=True, progress_entry__isnull=True),
+        "project_file_form": AttachmentForm() if can_edit_project(user, project) else None,
     }
 
 
