@@ -258,7 +258,7 @@ def calendar_items(user, *, today: date | None = None) -> dict:
                                                                               Meeting.Status.CANCELLED])
         .filter(Q(pk__in=invited) | Q(project__in=led)
                 | Q(pk__in=MeetingInvitee.objects.filter(municipality_id__in=access.head_municipality_ids).values("meeting_id")))
-        .select_related("project")
+        .select_related("project__county")
         .prefetch_related(Prefetch("objectives"))
         .order_by("starts_at")
     )

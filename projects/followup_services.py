@@ -185,7 +185,8 @@ def _notify_leaders_of_progress(entry: ProgressEntry, by) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             subject = _("Progress on “%(milestone)s” (%(where)s)") % {"milestone": entry.milestone.name, "where": where}
             lines = [
-                _("%(who)s wrote on %(date)s:") % {"who": by.get_full_name() if by else "", "date": entry.written_at.strftime("%d.%m.%Y")},
+                _("%(who)s wrote on %(date)s:") % {"who": by.get_full_name() if by else "",
+                                                     "date": timezone.localtime(entry.written_at).strftime("%d.%m.%Y")},
                 entry.text,
                 _("Status: %(status)s") % {"status": entry.get_status_display()},
             ]
@@ -620,7 +621,9 @@ def leaders_attended_together(meeting: Meeting, invitees=None) -> list:
     return [m for m, codes in seen.items() if {Position.Code.CHIEF_EXECUTIVE, Position.Code.MAYOR} <= codes]
 
 
-def meeting_description(meeting: Meeting, objectives=None) -> str:
+def meeting_description(meeting: Meeting, objectives=None, *, rules_url: str | None = None) -> str:
+    """The text of an invitation: objectives, agenda, video link and, for digital meetings, the
+    ground rules page (`rules_url`, looked up when not given)."""
     objectives = objectives if objectives is not None else list(meeting.objectives.all())
     parts = [_("What we want to achieve:")] + [f"– {o.text}" for o in objectives]
     if meeting.agenda:
@@ -628,7 +631,7 @@ def meeting_description(meeting: Meeting, objectives=None) -> str:
     if meeting.video_link:
         parts += ["", _("Video link: %(link)s") % {"link": meeting.video_link}]
     if meeting.kind == Meeting.Kind.DIGITAL:
-        rules = ground_rules_url(meeting.project.county)
+        rules = rules_url if rules_url is not None else ground_rules_url(meeting.project.county)
         if rules:
             parts += [_("Ground rules for audio and video: %(link)s") % {"link": rules}]
     return "\n".join(parts)
@@ -682,7 +685,8 @@ def _send_invitations(meeting: Meeting, invitees, *, cancel: bool = False, updat
         _notice(
             to=invitee.user, email=invitee.email, subject=subject, lines=lines, kind="meeting", county=county, about=meeting,
             link=_absolute(meeting.get_absolute_url()) if invitee.user_id else "",
-            key=f"meeting:{meeting.pk}:seq{meeting.sequence}:{method}:{invitee.email.lower()}",
+            # Per invitee row: someone removed and invited again is a new row, and gets a new invitation.
+            key=f"meeting:{meeting.pk}:seq{meeting.sequence}:{method}:invitee{invitee.pk}",
             attachments=[{"filename": "invitation.ics", "content": text, "mimetype": f"text/calendar; method={method}"}],
         )
     return len(invitees)
@@ -767,7 +771,8 @@ def run_reminders(*, now: datetime | None = None) -> ReminderRun:
             run.overdue += 1
             days = (today - milestone.planned_on).days
             if milestone.participant_id is None:
-                if days >= ladder(milestone.project)[EscalationStep.Step.REMINDER]:
+                reminder_days = ladder(milestone.project)[EscalationStep.Step.REMINDER]
+                if reminder_days and days >= reminder_days:
                     for user in leaders[milestone.project_id]:
                         run.messages += _milestone_notice(milestone, user, kind="overdue", today=today)
                 continue

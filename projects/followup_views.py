@@ -590,8 +590,12 @@ def calendar_feed(request, token):
             summary=f"{milestone.name} ({where})", description=milestone.project.title,
             url=base + reverse("projects:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk}),
         ))
+    rules = {}
     for meeting in items["meetings"]:
-        description = services.meeting_description(meeting, list(meeting.objectives.all()))
+        if meeting.project.county_id not in rules:
+            rules[meeting.project.county_id] = services.ground_rules_url(meeting.project.county)
+        description = services.meeting_description(meeting, list(meeting.objectives.all()),
+                                                   rules_url=rules[meeting.project.county_id])
         events.append(ics.meeting_event(meeting, description=description, organizer="",
                                         cancelled=meeting.status == Meeting.Status.CANCELLED,
                                         url=base + meeting.get_absolute_url()))

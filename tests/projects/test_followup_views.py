@@ -97,7 +97,7 @@ def test_library_head_logs_progress_with_a_photo_through_htmx(client, active_pro
     url = reverse("projects:progress-create", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
     refused = client.post(url, {"status": "done", "text": ""}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 200 and f'id="milestone-{milestone.pk}"' in refused.content.decode()
-    assert "Write what has happened." in refused.content.decode() or "Skriv hva som har skjedd." in refused.content.decode()
+    assert "Skriv hva som har skjedd." in refused.content.decode()
     assert not ProgressEntry.objects.exists()
     assert "<html" not in refused.content.decode()
     response = client.post(url, {"status": "done", "text": "Rommet er ferdig!", "files": [jpeg_with_gps()]}, HTTP_HX_REQUEST="true")
@@ -218,7 +218,7 @@ def test_calendar_feed_with_secret_token_and_revocation(client, active_project, 
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     text = response.content.decode().replace("\r\n ", "")
     assert f"UID:milestone-{milestone.pk}@fremdrift" in text and f"UID:{meeting.uid}" in text
-    assert "Visit: Tromsø" in text or "Besøk: Tromsø" in text
+    assert "SUMMARY:Besøk: Tromsø" in text
     client.force_login(library_head)
     client.post(reverse("projects:calendar-settings"), {"action": "revoke"})
     client.logout()
