@@ -1,7 +1,6 @@
 """Reads for the follow-up pages: the dashboard, "my milestones", progress feeds, the start
 page and the calendar feed. Each runs a fixed number of queries whatever the data size."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -15,7 +14,6 @@ from .models import (
     EscalationStep,
     Meeting,
     MeetingInvitee,
-    MeetingObjective,
     Milestone,
     Participant,
     ProgressEntry,
@@ -29,12 +27,7 @@ RISK_ORDER = Case(When(health="red", then=Value(0)), When(health="yellow", then=
 
 def list_dashboard(county, *, health: str = "", project=None):
     """Participants of the county's active projects, at risk first (red, yellow, green)."""
-    participants = (
-        Participant.objects.filter(project__county=county, project__status=Project.Status.ACTIVE, status__in=TAKING_PART)
-        .select_related("project", "municipality")
-        .annotate(risk=RISK_ORDER)
-        .order_by("risk", "project__title", "municipality__number")
-    )
+    participants = list_dashboard_for_county_id(county.pk)
     if health:
         participants = participants.filter(health=health)
     if project is not None:
@@ -125,10 +118,6 @@ def list_meetings(project):
     return Meeting.objects.filter(project=project).annotate(
         objective_count=Count("objectives", distinct=True), invitee_count=Count("invitees", distinct=True)
     ).order_by("-starts_at")
-
-
-def get_meeting_objectives(meeting):
-    return MeetingObjective.objects.filter(meeting=meeting)
 
 
 def participant_followup(participant, *, today: date | None = None) -> dict:
@@ -273,9 +262,3 @@ def calendar_items(user, *, today: date | None = None) -> dict:
     )
     return {"milestones": list(milestones), "meetings": list(meetings), "visits": list(visits)}
 
-
-def group_by(items, key) -> dict:
-    grouped = defaultdict(list)
-    for item in items:
-        grouped[key(item)].append(item)
-    return grouped

@@ -426,12 +426,6 @@ def save_visit(*, participant: Participant, by, planned_on: date, purpose: str, 
     return visit
 
 
-def days_since_last_visit(participant: Participant, *, today: date | None = None) -> int | None:
-    today = today or timezone.localdate()
-    last = participant.visits.filter(status=Visit.Status.DONE, planned_on__lte=today).aggregate(last=Max("planned_on"))["last"]
-    return None if last is None else (today - last).days
-
-
 # ---------------------------------------------------------------------- meetings
 
 
