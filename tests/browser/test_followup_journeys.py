@@ -140,3 +140,62 @@ def test_progress_with_a_photo_turns_the_participant_green_and_staff_run_a_works
     assert page.get_by_role("cell", name="Delvis oppnådd").is_visible()
     journey.scan("meeting-with-outcome")
     assert sorted(MeetingObjective.objects.values_list("outcome", flat=True)) == ["achieved", "partly"]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from projects.demo import seed_projects
+
+    county = seed_places()
+    seed_logins(county)
+    return seed_projects(county)["room"]
+
+
+def test_follow_up_pages_of_the_demo_are_accessible(journey, demo):
+    """Every follow-up page, filled with the demo's green, yellow and red participants, passes axe."""
+    from projects.models import EscalationStep, Meeting, Milestone
+
+    page = journey.page
+    room = demo
+    harstad = room.participants.get(municipality__number="5503")
+    late = Milestone.objects.filter(participant=harstad, status="not_started", planned_on__lt=timezone.localdate()).first()
+    step = EscalationStep.objects.create(participant=harstad, milestone=late, step="leadership", due_on=late.planned_on,
+                                         overdue_days=45, status="proposed", recipients="radmann.harstad@demo.fremdrift.no",
+                                         subject="Bibliotekprosjektet", body="Hei.")
+    journey.login("fylke@demo.fremdrift.no", DEMO_PASSWORD)
+    journey.goto("/fylker/55/oppfolging/")
+    assert page.get_by_role("row").filter(has_text="Målselv").get_by_text("Rød").is_visible()
+    assert page.get_by_role("row").filter(has_text="Harstad").get_by_text("Gul").is_visible()
+    assert page.get_by_role("row").filter(has_text="Tromsø").get_by_text("Grønn").is_visible()
+    for path in [
+        room.get_absolute_url(),
+        f"/prosjekter/{room.pk}/milepaeler/",
+        f"/prosjekter/{room.pk}/milepaeler/{late.pk}/",
+        harstad.get_absolute_url(),
+        f"/prosjekter/{room.pk}/fremdrift/",
+        "/kommuner/5501/fremdrift/",
+        f"/prosjekter/{room.pk}/moter/",
+        Meeting.objects.get(project=room, kind="digital").get_absolute_url(),
+        Meeting.objects.get(project=room, title="Oppstartsmøte").get_absolute_url(),
+        f"/prosjekter/{room.pk}/eskalering/{step.pk}/",
+        f"/prosjekter/{room.pk}/besok/nytt/",
+        "/kalender/",
+    ]:
+        journey.goto(path)
+        journey.scan(path.strip("/").replace("/", "-"))
+    page.get_by_role("button", name="Lag kalenderadressen min").click()
+    page.wait_for_load_state()
+    journey.scan("calendar-made")
+    feed = page.get_by_label("Kalenderadressen din").input_value()
+    assert feed.endswith(".ics")
+    journey.goto(f"/prosjekter/{room.pk}/eskalering/{step.pk}/")
+    page.get_by_role("button", name="Send meldingen").click()
+    page.wait_for_load_state()
+    assert OutboxMessage.objects.filter(recipient="radmann.harstad@demo.fremdrift.no", kind="escalation").exists()
+    journey.logout()
+    journey.login("biblioteksjef.tromso@demo.fremdrift.no", DEMO_PASSWORD)
+    tromso_milestone = Milestone.objects.filter(participant__municipality__number="5501").first()
+    journey.goto(f"/prosjekter/{room.pk}/milepaeler/{tromso_milestone.pk}/")
+    journey.scan("head-milestone")
+    journey.goto("/mine-milepaeler/")
+    journey.scan("head-my-milestones")
