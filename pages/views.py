@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from accounts.selectors import list_start_sections
+from projects.followup_selectors import start_page_data
 
 from .models import Page
 
@@ -19,7 +20,8 @@ logger = logging.getLogger(__name__)
 def home(request):
     """The start page: one section per membership, or a welcome to visitors."""
     sections = list_start_sections(request.user) if request.user.is_authenticated else []
-    return render(request, "pages/home.html", {"sections": sections})
+    followup = start_page_data(request.user, sections) if sections else {}
+    return render(request, "pages/home.html", {"sections": sections, "followup": followup})
 
 
 def page_detail(request, slug):

@@ -112,3 +112,98 @@ def _generate_planning(ctx, projects) -> None:
             milestones.append(Milestone(project_id=participant.project_id, participant=participant, name=name,
                                         planned_on=planned, original_planned_on=planned, order=n))
     Milestone.objects.bulk_create(milestones, batch_size=5000)
+
+
+def generate_followup(ctx) -> None:
+    """Follow-up at scale: progress entries on the milestones, visits, meetings with objectives
+    and invitees (attendance for the held ones), then everyone's health. Bulk, in chunks."""
+    from collections import defaultdict
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from municipalities.models import Contact
+
+    from .followup_services import recompute_all_health
+    from .models import Meeting, MeetingInvitee, MeetingObjective, Milestone, ProgressEntry, Visit
+
+    rng, size = ctx.rng, ctx.size
+    projects = getattr(ctx, "projects", None)
+    if not projects or not (size.progress_entries or size.visits or size.meetings):
+        return
+    oslo = ZoneInfo("Europe/Oslo")
+    today = date.today()
+    by_id = {p.pk: p for p in projects}
+    milestones = list(Milestone.objects.filter(project_id__in=by_id, participant__isnull=False)
+                      .values_list("id", "project_id", "participant_id", "planned_on"))
+    participants = list(Participant.objects.filter(project_id__in=by_id).exclude(status="withdrawn")
+                        .values_list("id", "project_id", "municipality_id"))
+    staff = defaultdict(list)
+    for membership in Membership.objects.filter(role__in=[Membership.Role.COUNTY_STAFF, Membership.Role.COUNTY_ADMIN]):
+        staff[membership.county_id].append(membership.user_id)
+    texts = ["Møte med teknisk avdeling.", "Kartleggingen er ferdig.", "Vi venter på tilbud.", "Verkstedet gikk bra.",
+             "Hyllene er montert.", "Rådmannen har godkjent planen.", "Kassering pågår."]
+
+    def moment(day):
+        return datetime.combine(min(day, today), time(rng.randint(8, 15), rng.choice([0, 15, 30, 45])), tzinfo=oslo)
+
+    for chunk_start in range(0, size.progress_entries if milestones else 0, 10000):
+        entries = []
+        for _ in range(min(10000, size.progress_entries - chunk_start)):
+            milestone_id, project_id, participant_id, planned_on = rng.choice(milestones)
+            entries.append(ProgressEntry(project_id=project_id, participant_id=participant_id, milestone_id=milestone_id,
+                                         status=rng.choice(["in_progress", "in_progress", "done", "not_started"]),
+                                         text=rng.choice(texts), written_at=moment(planned_on - timedelta(days=rng.randint(0, 60)))))
+        ProgressEntry.objects.bulk_create(entries, batch_size=5000)
+
+    visits = []
+    for _ in range(size.visits if participants else 0):
+        participant_id, project_id, _municipality = rng.choice(participants)
+        project = by_id[project_id]
+        day = project.start_on + timedelta(days=rng.randint(0, max(1, (project.end_on - project.start_on).days)))
+        visits.append(Visit(participant_id=participant_id, planned_on=day, purpose="Oppfølgingsbesøk",
+                            status=Visit.Status.DONE if day <= today else Visit.Status.PLANNED))
+    Visit.objects.bulk_create(visits, batch_size=5000)
+    through = Visit.visitors.through
+    visit_county = {p.pk: p.county_id for p in projects}
+    participant_project = {pk: project_id for pk, project_id, _m in participants}
+    through.objects.bulk_create(
+        [through(visit_id=v.pk, user_id=rng.choice(staff[visit_county[participant_project[v.participant_id]]]))
+         for v in visits if staff.get(visit_county[participant_project[v.participant_id]])],
+        batch_size=5000,
+    )
+
+    contacts = defaultdict(list)
+    for contact in Contact.objects.filter(municipality__isnull=False).values("id", "municipality_id", "name", "email",
+                                                                             "position__code"):
+        contacts[contact["municipality_id"]].append(contact)
+    municipalities = defaultdict(list)
+    for _pk, project_id, municipality_id in participants:
+        municipalities[project_id].append(municipality_id)
+    kinds = [k for k, _label in Meeting.Kind.choices]
+    for chunk_start in range(0, size.meetings, 5000):
+        meetings = []
+        for _ in range(min(5000, size.meetings - chunk_start)):
+            project = rng.choice(projects)
+            day = project.start_on + timedelta(days=rng.randint(0, max(1, (project.end_on - project.start_on).days)))
+            starts = datetime.combine(day, time(rng.choice([9, 10, 12, 13])), tzinfo=oslo)
+            status = Meeting.Status.HELD if day < today else rng.choice([Meeting.Status.SCHEDULED, Meeting.Status.DRAFT])
+            kind = rng.choice(kinds)
+            meetings.append(Meeting(project=project, kind=kind, title=f"{Meeting.Kind(kind).label} {day:%d.%m.%Y}",
+                                    starts_at=starts, ends_at=starts + timedelta(hours=2), status=status,
+                                    place="" if kind == "digital" else "Biblioteket",
+                                    video_link="https://video.example/mote" if kind == "digital" else ""))
+        Meeting.objects.bulk_create(meetings, batch_size=2500)
+        objectives, invitees = [], []
+        for meeting in meetings:
+            held = meeting.status == Meeting.Status.HELD
+            for n in range(rng.randint(1, 3)):
+                objectives.append(MeetingObjective(meeting=meeting, text=f"Mål {n + 1}", order=n,
+                                                   outcome=rng.choice(["achieved", "partly", "not"]) if held else ""))
+            for municipality_id in municipalities.get(meeting.project_id, [])[:4]:
+                for contact in contacts.get(municipality_id, [])[:2]:
+                    invitees.append(MeetingInvitee(meeting=meeting, contact_id=contact["id"], municipality_id=municipality_id,
+                                                   position_code=contact["position__code"], name=contact["name"],
+                                                   email=contact["email"], attended=rng.random() < 0.8 if held else None))
+        MeetingObjective.objects.bulk_create(objectives, batch_size=5000)
+        MeetingInvitee.objects.bulk_create(invitees, batch_size=5000)
+    recompute_all_health()

@@ -117,6 +117,7 @@ def seed_projects(county: County) -> dict[str, Project]:
                                             start_on=today + timedelta(days=440), end_on=today + timedelta(days=620))
         services.update_project(project=followup, by=staff, purpose="Et lite og overkommelig prosjekt: siste sjanse "
                                 "til å gjennomføre endringene som var planlagt.")
+    seed_followup(room, staff)
     return {"room": room, "weeding": weeding}
 
 
@@ -147,3 +148,110 @@ def _plan_room_project(room, kit, staff, participants):
     # Målselv: below the required local share, so nothing can be released yet.
     planning.save_budget(participant=malselv, by=staff, county_grant=money("100000"), required_local_share=money("40"),
                          local_cash=money("30000"), local_inkind_hours=money("20"), hourly_rate=money("500"))
+
+
+def seed_followup(room: Project, staff) -> None:
+    """Progress, visits and meetings in the room project, so the follow-up dashboard shows
+    Tromsø green, Harstad yellow (one late milestone, quiet for 50 days) and Målselv red
+    (nothing done, never visited, nobody in the required positions). Runs once."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from municipalities.models import Contact, Position
+
+    from . import followup_services
+    from .models import EscalationStep, Meeting, MeetingInvitee, MeetingObjective, Milestone, ProgressEntry, Visit
+
+    if room.meetings.exists():
+        return
+    today = timezone.localdate()
+    oslo = ZoneInfo("Europe/Oslo")
+    at = lambda day, hour=10: datetime.combine(day, time(hour), tzinfo=oslo)  # noqa: E731
+    participants = {p.municipality.number: p for p in room.participants.select_related("municipality")}
+    tromso, harstad = participants["5501"], participants["5503"]
+    heads = {number: User.objects.filter(email=f"biblioteksjef.{name}@demo.fremdrift.no").first()
+             for number, name in (("5501", "tromso"), ("5503", "harstad"))}
+    past = Milestone.objects.filter(project=room, planned_on__lt=today)
+
+    # Tromsø: everything due is done, one step slipped three weeks; a steady progress log.
+    for milestone in past.filter(participant=tromso):
+        slipped = milestone.name.startswith("Kostnadsoverslag")
+        done_on = milestone.planned_on + timedelta(days=21 if slipped else 3)
+        Milestone.objects.filter(pk=milestone.pk).update(
+            status=Milestone.Status.DONE, completed_on=min(done_on, today),
+            planned_on=milestone.planned_on + timedelta(days=21) if slipped else milestone.planned_on)
+        ProgressEntry.objects.create(
+            project=room, participant=tromso, milestone=milestone, status=Milestone.Status.DONE, written_by=heads["5501"],
+            text=f"{milestone.name}: ferdig.", written_at=at(min(done_on, today - timedelta(days=5)), 14))
+    building = Milestone.objects.filter(participant=tromso, name__startswith="Ombygging").first()
+    if building:
+        Milestone.objects.filter(pk=building.pk).update(status=Milestone.Status.IN_PROGRESS)
+        ProgressEntry.objects.create(project=room, participant=tromso, milestone=building, status=Milestone.Status.IN_PROGRESS,
+                                     written_by=heads["5501"], written_at=at(today - timedelta(days=5), 15),
+                                     text="Snekkeren er i gang. Hyllene i barneavdelingen er montert.")
+
+    # Harstad: all done but the weeding, which is a month late; the last entry is 50 days old.
+    for milestone in past.filter(participant=harstad):
+        if milestone.name.startswith("Kassering"):
+            continue
+        Milestone.objects.filter(pk=milestone.pk).update(status=Milestone.Status.DONE,
+                                                         completed_on=milestone.planned_on + timedelta(days=6))
+    last = past.filter(participant=harstad, status=Milestone.Status.DONE).order_by("-planned_on").first()
+    if last:
+        ProgressEntry.objects.create(project=room, participant=harstad, milestone=last, status=Milestone.Status.DONE,
+                                     written_by=heads["5503"], written_at=at(today - timedelta(days=50), 9),
+                                     text="Inventaret er bestilt. Vi venter på leveransen før vi rydder.")
+    weeding = past.filter(participant=harstad, name__startswith="Kassering").first()
+    if weeding:
+        days = (today - weeding.planned_on).days
+        EscalationStep.objects.create(participant=harstad, milestone=weeding, step=EscalationStep.Step.REMINDER,
+                                      due_on=weeding.planned_on, overdue_days=7, recipients="biblioteksjef.harstad@demo.fremdrift.no",
+                                      subject=f"Påminnelse: «{weeding.name}» er 7 dager forsinket",
+                                      created_at=at(weeding.planned_on + timedelta(days=7), 7))
+        if days >= 21:
+            EscalationStep.objects.create(participant=harstad, milestone=weeding, step=EscalationStep.Step.ALERT,
+                                          due_on=weeding.planned_on, overdue_days=21, recipients=staff.email,
+                                          subject=f"Varsel: Harstad er 21 dager forsinket med «{weeding.name}»",
+                                          created_at=at(weeding.planned_on + timedelta(days=21), 7))
+
+    # Visits: Tromsø recently, Harstad two months ago and again soon.
+    for participant, day, status, purpose, notes, points in [
+        (tromso, today - timedelta(days=20), Visit.Status.DONE, "Befaring før ombyggingen",
+         "Gikk gjennom romplanen med biblioteksjef og teknisk avdeling.", "Bestille ekstra strømuttak\nAvklare åpningsdato"),
+        (harstad, today - timedelta(days=60), Visit.Status.DONE, "Oppfølging av romplanen", "Planen er godkjent.", ""),
+        (harstad, today + timedelta(days=10), Visit.Status.PLANNED, "Hjelp med kassering", "", ""),
+        (tromso, today + timedelta(days=40), Visit.Status.PLANNED, "Forberede åpningen", "", ""),
+    ]:
+        visit = Visit.objects.create(participant=participant, planned_on=day, status=status, purpose=purpose, notes=notes,
+                                     follow_up_points=points, created_by=staff)
+        visit.visitors.set([staff])
+
+    # Meetings: the start-up (chief executive and mayor of Tromsø came together), a workshop, two to come.
+    contacts = list(Contact.objects.filter(municipality__in=[tromso.municipality, harstad.municipality]).select_related("position"))
+    start = room.start_on
+    rows = [
+        ("Oppstartsmøte", Meeting.Kind.STARTUP, start + timedelta(days=14), Meeting.Status.HELD, "Tromsø rådhus", "",
+         [("Alle vet hva prosjektet skal oppnå", "achieved"), ("Roller og ansvar er avklart", "partly")]),
+        ("Verksted 1: Hva skal rommet brukes til?", Meeting.Kind.WORKSHOP, start + timedelta(days=60), Meeting.Status.HELD,
+         "Harstad bibliotek", "", [("Hver kommune har tre mål for rommet", "achieved")]),
+        ("Verksted 3: Åpning og bruk av rommet", Meeting.Kind.WORKSHOP, today + timedelta(days=20), Meeting.Status.SCHEDULED,
+         "Tromsø bibliotek og byarkiv", "", [("En plan for åpningen i hver kommune", ""), ("Ideer til arrangementer", "")]),
+        ("Digitalt statusmøte", Meeting.Kind.DIGITAL, today + timedelta(days=35), Meeting.Status.SCHEDULED, "",
+         "https://møte.example/bibliotekrom", [("Status for hver kommune", "")]),
+    ]
+    for title, kind, day, status, place, link, objectives in rows:
+        meeting = Meeting.objects.create(project=room, kind=kind, title=title, starts_at=at(day), ends_at=at(day, 14),
+                                         place=place, video_link=link, status=status, created_by=staff,
+                                         agenda="1. Velkommen\n2. Status fra hver kommune\n3. Veien videre",
+                                         notes="Godt oppmøte og gode diskusjoner." if status == Meeting.Status.HELD else "")
+        MeetingObjective.objects.bulk_create([MeetingObjective(meeting=meeting, text=text, outcome=outcome, order=n)
+                                              for n, (text, outcome) in enumerate(objectives)])
+        held = status == Meeting.Status.HELD
+        MeetingInvitee.objects.bulk_create([
+            MeetingInvitee(meeting=meeting, contact=c, user=c.user, municipality=c.municipality, position_code=c.position.code,
+                           name=c.name, email=c.email,
+                           attended=(c.position.code != Position.Code.COUNCILLOR) if held else None)
+            for c in contacts if c.position.code != Position.Code.OTHER
+        ])
+    followup_services.recompute_project_health(room)
+

@@ -42,3 +42,29 @@ def is_staff_of_assignment_county(user, assignment) -> bool:
 
 
 can_view_expert = rules.is_active & (is_the_expert | is_staff_of_assignment_county)
+
+
+# ------------------------------------------------------------------ follow-up
+
+
+@rules.predicate
+def is_head_for_milestone(user, milestone) -> bool:
+    return milestone.participant_id is not None and milestone.participant.municipality_id in user.access.head_municipality_ids
+
+
+@rules.predicate
+def is_open_milestone_project(user, milestone) -> bool:
+    return not milestone.project.is_closed
+
+
+@rules.predicate
+def is_staff_for_milestone(user, milestone) -> bool:
+    return milestone.project.county_id in user.access.staff_county_ids
+
+
+# Library heads log progress on their own municipality's milestones; county staff on any.
+can_log_progress = rules.is_active & is_open_milestone_project & (is_staff_for_milestone | is_head_for_milestone)
+# Files: county staff anywhere in the project; a library head on their own participant.
+can_attach_to_participant = rules.is_active & is_open_participant & (
+    is_library_head_of_participant | rules.predicate(lambda user, p: p.project.county_id in user.access.staff_county_ids)
+)

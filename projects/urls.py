@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import followup_views as fv
 from . import planning_views, views
 
 app_name = "projects"
@@ -56,4 +57,33 @@ urlpatterns = [
     path("fylker/<str:number>/handbok/ny/", planning_views.handbook_edit, name="handbook-create"),
     path("handbok/<str:number>/<slug:slug>/", planning_views.handbook_page, name="handbook-page"),
     path("handbok/<str:number>/<slug:slug>/rediger/", planning_views.handbook_edit, name="handbook-edit"),
+    # follow-up: milestones and progress, files, visits, meetings, escalation, dashboard, calendar
+    path(P + "milepaeler/", fv.milestone_list, name="milestone-list"),
+    path(P + "milepaeler/ny/", fv.milestone_edit, name="milestone-create"),
+    path(P + "milepaeler/<int:milestone_pk>/", fv.milestone_detail, name="milestone-detail"),
+    path(P + "milepaeler/<int:milestone_pk>/rediger/", fv.milestone_edit, name="milestone-edit"),
+    path(P + "milepaeler/<int:milestone_pk>/status/", fv.milestone_status, name="milestone-status"),
+    path(P + "milepaeler/<int:milestone_pk>/fremdrift/", fv.progress_create, name="progress-create"),
+    path(P + "fremdrift/", fv.project_progress, name="project-progress"),
+    path("kommuner/<str:number>/fremdrift/", fv.municipality_progress, name="municipality-progress"),
+    path("mine-milepaeler/", fv.my_milestones, name="my-milestones"),
+    path(P + "vedlegg/", fv.attachment_upload, name="attachment-upload"),
+    path(P + "vedlegg/<int:attachment_pk>/", fv.attachment_download, name="attachment-download"),
+    path(P + "vedlegg/<int:attachment_pk>/slett/", fv.attachment_delete, name="attachment-delete"),
+    path(P + "besok/nytt/", fv.visit_edit, name="visit-create"),
+    path(P + "besok/<int:visit_pk>/", fv.visit_edit, name="visit-edit"),
+    path(P + "moter/", fv.meeting_list, name="meeting-list"),
+    path(P + "moter/nytt/", fv.meeting_edit, name="meeting-create"),
+    path(P + "moter/<int:meeting_pk>/", fv.meeting_detail, name="meeting-detail"),
+    path(P + "moter/<int:meeting_pk>/rediger/", fv.meeting_edit, name="meeting-edit"),
+    path(P + "moter/<int:meeting_pk>/inviterte/", fv.meeting_invitees, name="meeting-invitees"),
+    path(P + "moter/<int:meeting_pk>/planlegg/", fv.meeting_schedule, name="meeting-schedule"),
+    path(P + "moter/<int:meeting_pk>/avlys/", fv.meeting_cancel, name="meeting-cancel"),
+    path(P + "moter/<int:meeting_pk>/oppmote/", fv.meeting_attendance, name="meeting-attendance"),
+    path(P + "moter/<int:meeting_pk>/resultat/", fv.meeting_outcome, name="meeting-outcome"),
+    path(P + "moter/<int:meeting_pk>/invitasjon.ics", fv.meeting_ics, name="meeting-ics"),
+    path(P + "eskalering/<int:step_pk>/", fv.escalation_review, name="escalation-review"),
+    path("fylker/<str:number>/oppfolging/", fv.followup_dashboard, name="followup-dashboard"),
+    path("kalender/", fv.calendar_settings, name="calendar-settings"),
+    path("kalender/<str:token>.ics", fv.calendar_feed, name="calendar-feed"),
 ]

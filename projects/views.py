@@ -44,6 +44,18 @@ from .models import BriefingItem, ExpertAssignment, Goal, Indicator, Participant
 from .permissions import can_change_project_status, can_commit, can_edit_project, can_view_expert, can_view_history
 
 
+def project_followup_context(user, project) -> dict:
+    from .followup_views import project_followup_context as context  # the follow-up pages build on this module
+
+    return context(user, project)
+
+
+def participant_followup_context(user, participant) -> dict:
+    from .followup_views import participant_followup_context as context
+
+    return context(user, participant)
+
+
 def _project_for_edit(request, pk) -> Project:
     project = selectors.get_project(request.user, pk)
     if not can_edit_project(request.user, project):
@@ -193,6 +205,7 @@ def project_detail(request, pk):
             "is_staff": is_staff,
             "can_view_history": can_view_history(user, project),
             "own_participants": [p for p in participants if p.municipality_id in user.access.municipality_ids],
+            **project_followup_context(user, project),
         },
     )
 
@@ -366,6 +379,7 @@ def participant_detail(request, pk, participant_pk):
             "releases": budget.releases.select_related("released_by") if budget.pk else [],
             "final_account": getattr(budget, "final_account", None) if budget.pk else None,
             "can_see_money": is_staff or participant.municipality_id in user.access.municipality_ids,
+            **participant_followup_context(user, participant),
         },
     )
 

@@ -320,6 +320,55 @@ ROWS += [
     Row("reports:report-download", lambda w: {"pk": w.report.pk}, get=REPORT_READ, post=expect(405)),
 ]
 
+# follow-up (issue 8)
+FOLLOWUP_PROGRESS = expect(**roles(STAFF, 400), library_head=400, leadership=403, expert=403)
+FILE_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200), expert=200)
+
+
+def milestone_kw(w):
+    return project_kw(w) | {"milestone_pk": w.milestone.pk}
+
+
+def meeting_kw(w):
+    return project_kw(w) | {"meeting_pk": w.meeting.pk}
+
+
+ROWS += [
+    Row("projects:milestone-list", project_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("projects:milestone-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:milestone-detail", milestone_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("projects:milestone-edit", milestone_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:milestone-status", milestone_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    # An empty entry is refused on the form (400) for those who may log; leadership and experts read only.
+    Row("projects:progress-create", milestone_kw, get=NOT_ALLOWED, post=FOLLOWUP_PROGRESS),
+    Row("projects:project-progress", project_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("projects:municipality-progress", municipality_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("projects:my-milestones", get=SIGNED_IN, post=SIGNED_IN),
+    Row("projects:attachment-upload", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    # A participant's file: its municipality, county staff and the project's experts; others 404.
+    Row("projects:attachment-download", lambda w: project_kw(w) | {"attachment_pk": w.attachment.pk},
+        get=FILE_READ, post=NOT_ALLOWED),
+    Row("projects:attachment-delete", lambda w: project_kw(w) | {"attachment_pk": w.attachment.pk},
+        get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("projects:visit-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:visit-edit", lambda w: project_kw(w) | {"visit_pk": w.visit.pk}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:meeting-list", project_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("projects:meeting-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:meeting-detail", meeting_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("projects:meeting-edit", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:meeting-invitees", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:meeting-schedule", meeting_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("projects:meeting-cancel", meeting_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("projects:meeting-attendance", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:meeting-outcome", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:meeting-ics", meeting_kw, get=PROJECT_READ, post=NOT_ALLOWED),
+    Row("projects:escalation-review", lambda w: project_kw(w) | {"step_pk": w.escalation.pk}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:followup-dashboard", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("projects:calendar-settings", get=SIGNED_IN, post=expect(ANY_REDIRECT)),
+    # The feed needs no login: its secret token is the key.
+    Row("projects:calendar-feed", lambda w: {"token": w.feed.token}, get=everyone(200), post=everyone(405)),
+]
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -346,6 +395,7 @@ def world(
     invitee.save()
     Membership.objects.create(user=invitee, role=Membership.Role.COUNTY_STAFF, county=county)
     world = build_project_world(county, municipality, county_staff, expert)
+    world.update(build_followup_world(world, county_staff=county_staff, library_head=library_head))
     return SimpleNamespace(
         **world,
         county=county,
@@ -413,6 +463,42 @@ def build_project_world(county, municipality, county_staff, expert) -> dict:
         "organisation_contact": ContactFactory(municipality=None, county=county, organisation=organisation),
         "partner": services.attach_partner(project=project, organisation=organisation, role="Fagmiljø", by=county_staff),
         "assignment": services.attach_expert(project=project, user=expert, role="Interiørarkitekt", by=county_staff),
+    }
+
+
+def build_followup_world(world, *, county_staff, library_head) -> dict:
+    """A late milestone of the library head's municipality with a file, a visit, a scheduled
+    meeting, a proposed message to the chief executive and the library head's calendar feed."""
+    from datetime import date, timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from documents.attachments import attach_file
+    from projects import followup_services as followup
+    from projects.models import EscalationStep
+
+    project, participant = world["project"], world["participant"]
+    milestone = followup.save_milestone(project=project, by=county_staff, name="Romplan ferdig", participant=participant,
+                                        planned_on=timezone.localdate() - timedelta(days=10))
+    pdf = SimpleUploadedFile("tilbud.pdf", b"%PDF-1.4\n%matrix\n", content_type="application/pdf")
+    starts = timezone.now() + timedelta(days=14)
+    meeting = followup.save_meeting(project=project, by=county_staff, objectives=["En felles romplan"], kind="workshop",
+                                    title="Verksted", starts_at=starts, ends_at=starts + timedelta(hours=2), place="Tromsø")
+    followup.set_invitees(meeting=meeting, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)])
+    followup.schedule_meeting(meeting=meeting, by=county_staff)
+    return {
+        "milestone": milestone,
+        "attachment": attach_file(project=project, uploaded=pdf, by=county_staff, participant=participant),
+        "visit": followup.save_visit(participant=participant, by=county_staff, planned_on=date(2026, 2, 1),
+                                     purpose="Befaring", visitors=[county_staff]),
+        "meeting": meeting,
+        "escalation": EscalationStep.objects.create(
+            participant=participant, milestone=milestone, step=EscalationStep.Step.LEADERSHIP, due_on=milestone.planned_on,
+            overdue_days=50, status=EscalationStep.Status.PROPOSED, subject="Bibliotekprosjektet", body="Hei",
+            recipients="radmann@example.no",
+        ),
+        "feed": followup.get_calendar_feed(user=library_head),
     }
 
 

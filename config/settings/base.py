@@ -224,6 +224,8 @@ OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
 # includes about a second for starting the renderer process. PDFs made in a
 # web request must also finish within the web server's own timeout.
 PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
+# Largest file that can be attached to a project, milestone or meeting (documents.attachments).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 
 # ---------------------------------------------------------------------- celery
 
@@ -245,6 +247,16 @@ CELERY_BEAT_SCHEDULE = {
     "monthly-reports": {
         "task": "reports.tasks.monthly_reports_task",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
+    # Follow-up (projects.tasks): milestone reminders and the escalation ladder every morning at
+    # 07:00 Oslo time (summer and winter alike), participant health every night.
+    "follow-up-reminders": {
+        "task": "projects.tasks.send_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "follow-up-health": {
+        "task": "projects.tasks.recompute_health_task",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

@@ -2,6 +2,7 @@
 
 - core: projects, goals, indicators, participants, requirements, partners, experts
 - planning: capacity, stakeholder positions, budgets and matching funds, kits, handbook, milestones
+- followup: progress entries, visits, meetings, the escalation log, calendar feeds
 """
 
 from .core import (  # noqa: F401
@@ -28,4 +29,13 @@ from .planning import (  # noqa: F401
     KitRequirement,
     Milestone,
     StaffCapacity,
+)
+from .followup import (  # noqa: F401
+    CalendarFeed,
+    EscalationStep,
+    Meeting,
+    MeetingInvitee,
+    MeetingObjective,
+    ProgressEntry,
+    Visit,
 )

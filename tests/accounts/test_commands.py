@@ -57,5 +57,8 @@ def test_generate_benchmark_data_at_county_scale():
     assert Library.objects.count() == 100
     assert Contact.objects.count() == 400
     assert User.objects.count() == 200
+    from projects.models import Meeting, ProgressEntry, Visit
+
+    assert ProgressEntry.objects.count() >= 16000 and Visit.objects.count() >= 1300 and Meeting.objects.count() >= 1300
     with pytest.raises(CommandError, match="already present"):
         call_command("generate_benchmark_data", "--scale", "county")

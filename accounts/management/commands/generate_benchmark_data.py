@@ -26,13 +26,18 @@ class Size:
     projects: int = 0
     participants: int = 0
     milestones_per_participant: int = 5  # 12,000 participants × 5 = 60,000 milestones at national scale
+    progress_entries: int = 0
+    visits: int = 0
+    meetings: int = 0
 
 
 SCALES = {
     "demo": Size(counties=1, municipalities=21, libraries=0, contacts=0, users=0),
-    "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200, projects=170, participants=800),
+    "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200, projects=170, participants=800,
+                   progress_entries=16000, visits=1300, meetings=1300),
     "national": Size(
-        counties=15, municipalities=357, libraries=800, contacts=6000, users=3000, projects=2500, participants=12000
+        counties=15, municipalities=357, libraries=800, contacts=6000, users=3000, projects=2500, participants=12000,
+        progress_entries=250000, visits=20000, meetings=20000,
     ),
 }
 
@@ -41,6 +46,7 @@ STEPS = [
     ("places", municipalities_benchmark.generate),
     ("users", accounts_benchmark.generate),
     ("projects", projects_benchmark.generate),
+    ("follow-up", projects_benchmark.generate_followup),
 ]
 
 
