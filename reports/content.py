@@ -15,7 +15,9 @@ from django.db.models import Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
 from documents.charts import Series, bar_chart, stacked_bar_chart
-from projects.models import Budget, Goal, Indicator, Measurement, Milestone, Participant, Project
+from projects.models import (
+    Budget, Goal, Indicator, Measurement, Meeting, Milestone, Participant, ProgressEntry, Project, Visit,
+)
 from projects.planning import MoneyTotals, money_totals
 
 HEALTH_ORDER = ["green", "yellow", "red"]
@@ -59,7 +61,9 @@ class ProjectSection:
     slippage_days: int = 0
     money: MoneyTotals = field(default_factory=MoneyTotals)
     budgets: dict = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)  # sections other apps add (visits, meetings, agreements, …)
+    visits: list = field(default_factory=list)  # visits done in the month
+    meetings: list = field(default_factory=list)  # meetings held in the month
+    progress: list = field(default_factory=list)  # progress entries written in the month
 
 
 def _is_late(milestone: Milestone, period: Period) -> bool:
@@ -109,6 +113,7 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
         if period.next_first <= milestone.planned_on <= period.next_last and milestone.status != Milestone.Status.DONE:
             section.due_next.append(milestone)
         section.slippage_days += milestone.slippage_days
+    _add_followup(sections, ids, period, municipality)
     by_project = defaultdict(list)
     for budget in budgets:
         by_project[budget.participant.project_id].append(budget)
@@ -116,6 +121,29 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
         sections[project_id].money = money_totals(project_budgets)
         sections[project_id].budgets = {b.participant_id: b for b in project_budgets}
     return list(sections.values())
+
+
+def _add_followup(sections: dict, ids: list, period: Period, municipality) -> None:
+    """Visits done, meetings held and progress written in the month (three queries)."""
+    visits = Visit.objects.filter(
+        participant__project_id__in=ids, status=Visit.Status.DONE, planned_on__range=(period.first, period.last)
+    ).select_related("participant__municipality")
+    meetings = Meeting.objects.filter(
+        project_id__in=ids, status=Meeting.Status.HELD, starts_at__date__range=(period.first, period.last)
+    ).prefetch_related("objectives")
+    progress = ProgressEntry.objects.filter(
+        project_id__in=ids, written_at__date__range=(period.first, period.last)
+    ).select_related("milestone", "participant__municipality", "written_by")
+    if municipality is not None:
+        visits = visits.filter(participant__municipality=municipality)
+        meetings = meetings.filter(invitees__municipality=municipality).distinct()
+        progress = progress.filter(participant__municipality=municipality)
+    for visit in visits.order_by("planned_on"):
+        sections[visit.participant.project_id].visits.append(visit)
+    for meeting in meetings.order_by("starts_at"):
+        sections[meeting.project_id].meetings.append(meeting)
+    for entry in progress.order_by("written_at"):
+        sections[entry.project_id].progress.append(entry)
 
 
 def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:
