@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_digests_task",
         "schedule": crontab(hour=6, minute=45),
     },
+    "evaluation-reminders": {
+        "task": "evaluations.tasks.send_evaluation_reminders_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # ------------------------------------------------------------------- security
