@@ -9,6 +9,7 @@ from django.utils import translation
 
 from accounts import benchmark as accounts_benchmark
 from accounts.demo import seed_logins
+from evaluations import benchmark as evaluations_benchmark
 from municipalities import benchmark as municipalities_benchmark
 from municipalities.demo import seed_places
 from municipalities.models import County
@@ -26,13 +27,16 @@ class Size:
     projects: int = 0
     participants: int = 0
     milestones_per_participant: int = 5  # 12,000 participants × 5 = 60,000 milestones at national scale
+    evaluation_rounds: int = 0
 
 
 SCALES = {
     "demo": Size(counties=1, municipalities=21, libraries=0, contacts=0, users=0),
-    "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200, projects=170, participants=800),
+    "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200, projects=170, participants=800,
+                   evaluation_rounds=100),
     "national": Size(
-        counties=15, municipalities=357, libraries=800, contacts=6000, users=3000, projects=2500, participants=12000
+        counties=15, municipalities=357, libraries=800, contacts=6000, users=3000, projects=2500, participants=12000,
+        evaluation_rounds=1500,
     ),
 }
 
@@ -41,6 +45,7 @@ STEPS = [
     ("places", municipalities_benchmark.generate),
     ("users", accounts_benchmark.generate),
     ("projects", projects_benchmark.generate),
+    ("evaluations", evaluations_benchmark.generate),
 ]
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.demo import describe_logins, seed_logins
+from evaluations.demo import seed_evaluations
 from municipalities.demo import seed_places
 from projects.demo import seed_projects
 
@@ -28,5 +29,6 @@ class Command(BaseCommand):
             county = seed_places()
             seed_logins(county)
             seed_projects(county)
+            seed_evaluations(county)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(describe_logins())
