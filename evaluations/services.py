@@ -308,7 +308,7 @@ def save_response(*, response: Response, by, values: dict, submit: bool = False)
     `values` maps question pk to the answer. Raises EvaluationError when the user may not answer,
     the response is already submitted, the round is closed or its deadline has passed.
     """
-    response = Response.objects.select_for_update().select_related(
+    response = Response.objects.select_for_update(of=("self",)).select_related(
         "round__project", "participant__municipality", "user"
     ).get(pk=response.pk)
     round_ = response.round
