@@ -69,7 +69,7 @@ class Question(models.Model):
         SCALE = "scale", _("Scale 1–5")
         SINGLE = "single", _("Single choice")
         MULTIPLE = "multiple", _("Multiple choice")
-        NUMBER = "number", _("Number")
+        NUMBER = "number", _("A number")
         YES_NO = "yes_no", _("Yes or no")
 
     SCALE_VALUES = (1, 2, 3, 4, 5)

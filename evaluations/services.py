@@ -225,6 +225,28 @@ def open_round(
     return round_
 
 
+def participants_not_asked(round: Round):
+    """Participants taking part now that the round has no response for (they joined later)."""
+    return round.project.participants.taking_part().exclude(pk__in=round.responses.filter(
+        participant__isnull=False).values("participant_id")).select_related("municipality")
+
+
+@transaction.atomic
+def ask_new_participants(*, round: Round, by) -> int:
+    """Sends an open round to the participants who joined after it was opened. Returns how many."""
+    round_ = Round.objects.select_for_update().select_related("project").get(pk=round.pk)
+    if not round_.is_open or round_.is_past_deadline:
+        raise EvaluationError(_("Only an open evaluation before its deadline can be sent to more participants."))
+    _ensure_open(round_.project)
+    responses = Response.objects.bulk_create(
+        [Response(round=round_, version=round_.version, participant=p) for p in participants_not_asked(round_)]
+    )
+    for response in responses:
+        response.round = round_
+        _mail_respondents(response, template="invitation", key="invitation")
+    return len(responses)
+
+
 @transaction.atomic
 def close_round(*, round: Round, by) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round.pk)

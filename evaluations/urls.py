@@ -22,6 +22,7 @@ urlpatterns = [
     path(P + "evalueringer/ny/", views.round_create, name="round-create"),
     path(R, views.round_detail, name="round-detail"),
     path(R + "lukk/", views.round_close, name="round-close"),
+    path(R + "send-til-nye/", views.round_ask_new, name="round-ask-new"),
     path(R + "svar/<int:response_pk>/", views.response, name="response"),
     path(R + "konklusjoner/<str:number>/", views.conclusion_edit, name="conclusion-edit"),
     path(R + "konklusjoner/<str:number>/publiser/", views.conclusion_publish, name="conclusion-publish"),

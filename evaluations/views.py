@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
@@ -228,8 +229,25 @@ def round_detail(request, pk):
         "goals": selectors.goal_progress(project) if round_.kind != Kind.MAPPING else [],
         "corrections": list(selectors.corrections_of(project).filter(round=round_)),
         "can_manage": can_manage_evaluations(request.user, project),
+        "not_asked": [p.municipality.name for p in services.participants_not_asked(round_)] if round_.is_open else [],
     })
     return render(request, "evaluations/round_detail.html", context)
+
+
+@login_required
+@require_POST
+def round_ask_new(request, pk):
+    round_ = _round_for_staff(request, pk)
+    if not can_manage_evaluations(request.user, round_.project):
+        raise PermissionDenied
+    try:
+        count = services.ask_new_participants(round=round_, by=request.user)
+    except (services.EvaluationError, ProjectError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, ngettext("%(count)s more participant was asked.", "%(count)s more participants were asked.",
+                                           count) % {"count": count})
+    return redirect(f"{round_.get_absolute_url()}#respondents")
 
 
 @login_required

@@ -338,6 +338,7 @@ ROWS += [
     Row("evaluations:round-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("evaluations:round-detail", round_kw, get=STAFF_READ, post=STAFF_READ),
     Row("evaluations:round-close", round_kw, get=NOT_ALLOWED, post=EVALUATION_RESULTS_ACTION),
+    Row("evaluations:round-ask-new", round_kw, get=NOT_ALLOWED, post=EVALUATION_RESULTS_ACTION),
     # the library head answers their municipality's response; staff read it and may not answer
     Row(
         "evaluations:response",

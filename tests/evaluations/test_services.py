@@ -342,3 +342,17 @@ def test_periods_must_not_overlap(active_project, county_staff):
                                          before_starts_on=today, before_ends_on=today + timedelta(days=10),
                                          after_starts_on=today + timedelta(days=5), after_ends_on=today + timedelta(days=20))
     assert "after_starts_on" in error.value.message_dict
+
+
+def test_participants_who_join_later_are_asked_on_request(midterm, county, county_staff):
+    harstad = MunicipalityFactory(county=county, number="5503", name="Harstad")
+    head = make_user(Membership.Role.LIBRARY_HEAD, municipality=harstad, email="harstad@example.no")
+    project_services.invite_participants(project=midterm.project, municipalities=[harstad], by=county_staff)
+    assert [p.municipality for p in services.participants_not_asked(midterm)] == [harstad]
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    assert services.ask_new_participants(round=midterm, by=county_staff) == 1
+    assert list(OutboxMessage.objects.exclude(pk__in=before).values_list("recipient", flat=True)) == [head.email]
+    assert services.ask_new_participants(round=midterm, by=county_staff) == 0
+    response = response_of(midterm, harstad)
+    services.save_response(response=response, by=head, values=values(response, 3), submit=True)
+    assert response_of(midterm, harstad).is_submitted

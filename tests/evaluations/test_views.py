@@ -417,3 +417,28 @@ def test_lessons_can_be_written_for_a_closed_project(client, seed_project, count
     assert client.post(url, {"section": "ideas", "text": "Mer samarbeid med skolene.", "kind": "cooperation"}).status_code == 302
     assert seed_project.lessons.filter(text="Mer samarbeid med skolene.").exists()
 
+
+
+def test_results_page_offers_to_ask_participants_who_joined_later(client, midterm, county, county_staff):
+    harstad = MunicipalityFactory(county=county, number="5503", name="Harstad")
+    project_services.invite_participants(project=midterm.project, municipalities=[harstad], by=county_staff)
+    client.force_login(county_staff)
+    assert "Ble med etter at evalueringen ble åpnet: Harstad." in client.get(midterm.get_absolute_url()).content.decode()
+    response = client.post(reverse("evaluations:round-ask-new", kwargs={"pk": midterm.pk}), follow=True)
+    assert "1 deltaker til er spurt." in response.content.decode()
+    assert midterm.responses.count() == 3
+
+
+def test_attached_expert_answers_their_own_response(client, active_project, questionnaire, county_staff, expert):
+    project_services.attach_expert(project=active_project, user=expert, role="Arkitekt", by=county_staff)
+    round_ = services.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
+                                 deadline=timezone.localdate(), include_experts=True)
+    own = round_.responses.get(user=expert)
+    client.force_login(expert)
+    page = client.get(active_project.get_absolute_url()).content.decode()
+    assert own.get_absolute_url() in page and f"{round_.title}: svar for {expert.name}" in page
+    question = own.version.questions.first()
+    assert client.post(own.get_absolute_url(), {f"q{question.pk}": "3", "action": "submit"}).status_code == 302
+    assert round_.responses.get(user=expert).is_submitted
+    other = round_.responses.exclude(user=expert).first()
+    assert client.get(other.get_absolute_url()).status_code == 404
