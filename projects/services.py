@@ -92,6 +92,10 @@ def change_project_status(*, project: Project, to: str, by, reason: str = "") ->
     fields = ["status"]
     if project.status == Project.Status.PLANNING and to == Project.Status.ACTIVE:
         fields += _capacity_gate(project, by=by, reason=reason)
+    if project.status == Project.Status.ACTIVE and to == Project.Status.CLOSING:
+        from evaluations.services import midterm_gate  # evaluations builds on this module
+
+        fields += midterm_gate(project, by=by, reason=reason)
     project.status = to
     project._history_user = by
     project._change_reason = reason.strip() or None

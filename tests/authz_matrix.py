@@ -369,6 +369,99 @@ ROWS += [
     Row("projects:calendar-feed", lambda w: {"token": w.feed.token}, get=everyone(200), post=everyone(405)),
 ]
 
+
+def round_kw(w):
+    return {"pk": w.round.pk}
+
+
+def correction_kw(w):
+    return {"pk": w.correction.pk}
+
+
+EVALUATION_RESULTS_ACTION = expect(**roles(STAFF, ANY_REDIRECT))
+ROWS += [
+    # evaluations: questionnaires are the county staff's
+    Row("evaluations:questionnaire-list", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:questionnaire-create", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:questionnaire-detail", lambda w: {"pk": w.questionnaire.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:questionnaire-edit", lambda w: {"pk": w.questionnaire.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:question-create", lambda w: {"pk": w.questionnaire.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "evaluations:question-edit",
+        lambda w: {"pk": w.questionnaire.pk, "question_pk": w.question.pk},
+        get=STAFF_READ,
+        post=STAFF_READ,
+    ),
+    Row(
+        "evaluations:question-delete",
+        lambda w: {"pk": w.questionnaire.pk, "question_pk": w.question.pk},
+        get=NOT_ALLOWED,
+        post=EVALUATION_RESULTS_ACTION,
+    ),
+    # rounds: staff open them and read the results (404 for others who read the project)
+    Row("evaluations:round-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("evaluations:round-detail", round_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:round-close", round_kw, get=NOT_ALLOWED, post=EVALUATION_RESULTS_ACTION),
+    Row("evaluations:round-ask-new", round_kw, get=NOT_ALLOWED, post=EVALUATION_RESULTS_ACTION),
+    # the library head answers their municipality's response; staff read it and may not answer
+    Row(
+        "evaluations:response",
+        lambda w: round_kw(w) | {"response_pk": w.response.pk},
+        get=expect(**roles(STAFF, 200), library_head=200),
+        post=expect(**roles(STAFF, 403), library_head=ANY_REDIRECT),
+    ),
+    Row(
+        "evaluations:conclusion-edit",
+        lambda w: {"pk": w.mapping.pk, "number": w.municipality.number},
+        get=STAFF_READ,
+        post=STAFF_READ,
+    ),
+    Row(
+        "evaluations:conclusion-publish",
+        lambda w: {"pk": w.mapping.pk, "number": w.municipality.number},
+        get=NOT_ALLOWED,
+        post=EVALUATION_RESULTS_ACTION,
+    ),
+    # course corrections: everyone who reads the project reads the decision; staff change the plan
+    Row("evaluations:correction-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("evaluations:correction-detail", correction_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("evaluations:correction-milestone", correction_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("evaluations:correction-goal", correction_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("evaluations:correction-target", correction_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("evaluations:midterm-skip", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    # before/after measurements: everyone who reads the project; library heads enter their own values
+    Row("evaluations:ttt", project_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("evaluations:ttt-indicator", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("evaluations:ttt-periods", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row(
+        "evaluations:ttt-record",
+        project_kw,
+        get=expect(**roles(STAFF, 200), library_head=200, leadership=403, expert=403),
+        post=expect(**roles(STAFF, 200), library_head=200, leadership=403, expert=403),
+    ),
+    # lessons learned: the county staff's
+    Row("evaluations:project-lessons", project_kw, get=STAFF_READ, post=expect(**roles(STAFF, 400))),
+    Row("evaluations:lesson-edit", lambda w: project_kw(w) | {"lesson_pk": w.lesson.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "evaluations:lesson-delete",
+        lambda w: project_kw(w) | {"lesson_pk": w.lesson.pk},
+        get=NOT_ALLOWED,
+        post=EVALUATION_RESULTS_ACTION,
+    ),
+    Row("evaluations:lessons-log", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:lessons-markdown", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
+    Row("evaluations:lessons-pdf", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
+    # public: published mapping conclusions, no login
+    Row("evaluations:public-conclusions", municipality_kw, get=everyone(200), post=everyone(405)),
+    Row(
+        "evaluations:public-conclusion",
+        lambda w: {"number": w.municipality.number, "conclusion_pk": w.conclusion.pk},
+        get=everyone(200),
+        post=everyone(405),
+    ),
+]
+
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -390,12 +483,14 @@ def world(
     # The matrix decides who may fetch each URL, not what comes back: a stand-in
     # PDF keeps it fast and independent of Pango. tests/documents renders real ones.
     monkeypatch.setattr("municipalities.views.render_factsheet", lambda municipality, lang: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("evaluations.export.lessons_pdf", lambda lessons, **kwargs: b"%PDF-1.7 stand-in")
     invitee = UserFactory(email="invitee@example.no")
     invitee.set_unusable_password()
     invitee.save()
     Membership.objects.create(user=invitee, role=Membership.Role.COUNTY_STAFF, county=county)
     world = build_project_world(county, municipality, county_staff, expert)
     world.update(build_followup_world(world, county_staff=county_staff, library_head=library_head))
+    world |= build_evaluation_world(world, county_staff, library_head)
     return SimpleNamespace(
         **world,
         county=county,
@@ -499,6 +594,39 @@ def build_followup_world(world, *, county_staff, library_head) -> dict:
             recipients="radmann@example.no",
         ),
         "feed": followup.get_calendar_feed(user=library_head),
+    }
+
+
+def build_evaluation_world(world, county_staff, library_head) -> dict:
+    """A questionnaire, an open mid-term round (experts asked too) and an open mapping with a
+    published conclusion, a course correction and a lesson, on the project of `build_project_world`."""
+    from django.utils import timezone
+
+    from evaluations import services as evaluations
+    from evaluations.models import Kind
+
+    project, county = world["project"], world["project"].county
+    questionnaire = evaluations.create_questionnaire(county=county, by=county_staff, title="Mellomevaluering", kind=Kind.MIDTERM)
+    question = evaluations.save_question(questionnaire=questionnaire, by=county_staff, type="scale", text="Hvor fornøyd?")
+    round_ = evaluations.open_round(project=project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
+                                    deadline=timezone.localdate(), include_experts=True)
+    mapping = evaluations.open_round(project=project, by=county_staff, kind=Kind.MAPPING, questionnaire=questionnaire,
+                                     deadline=timezone.localdate())
+    conclusion = evaluations.save_conclusion(round=mapping, municipality=world["participant"].municipality,
+                                             by=county_staff, text="Stort potensial.")
+    evaluations.publish_conclusion(conclusion=conclusion, by=county_staff)
+    return {
+        "questionnaire": questionnaire,
+        "question": question,
+        "round": round_,
+        "response": round_.responses.get(participant=world["participant"]),
+        "mapping": mapping,
+        "conclusion": conclusion,
+        "correction": evaluations.record_correction(project=project, by=county_staff, round=round_, decision="Mer tid.",
+                                                    rationale="Det tar tid.", decided_by="Styringsgruppen",
+                                                    decided_on=timezone.localdate()),
+        "lesson": evaluations.save_lesson(project=project, by=county_staff, section="most_important",
+                                          text="Ting tar tid.", kind="planning"),
     }
 
 

@@ -258,6 +258,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.tasks.recompute_health_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    "evaluation-reminders": {
+        "task": "evaluations.tasks.send_evaluation_reminders_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # ------------------------------------------------------------------- security

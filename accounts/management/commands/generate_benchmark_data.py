@@ -9,6 +9,7 @@ from django.utils import translation
 
 from accounts import benchmark as accounts_benchmark
 from accounts.demo import seed_logins
+from evaluations import benchmark as evaluations_benchmark
 from municipalities import benchmark as municipalities_benchmark
 from municipalities.demo import seed_places
 from municipalities.models import County
@@ -29,15 +30,16 @@ class Size:
     progress_entries: int = 0
     visits: int = 0
     meetings: int = 0
+    evaluation_rounds: int = 0
 
 
 SCALES = {
     "demo": Size(counties=1, municipalities=21, libraries=0, contacts=0, users=0),
     "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200, projects=170, participants=800,
-                   progress_entries=16000, visits=1300, meetings=1300),
+                   progress_entries=16000, visits=1300, meetings=1300, evaluation_rounds=100),
     "national": Size(
         counties=15, municipalities=357, libraries=800, contacts=6000, users=3000, projects=2500, participants=12000,
-        progress_entries=250000, visits=20000, meetings=20000,
+        progress_entries=250000, visits=20000, meetings=20000, evaluation_rounds=1500,
     ),
 }
 
@@ -47,6 +49,7 @@ STEPS = [
     ("users", accounts_benchmark.generate),
     ("projects", projects_benchmark.generate),
     ("follow-up", projects_benchmark.generate_followup),
+    ("evaluations", evaluations_benchmark.generate),
 ]
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.demo import describe_logins, seed_logins
+from evaluations.demo import seed_evaluations
 from municipalities.demo import seed_places
 from projects.demo import seed_projects
 from reports.demo import seed_reports
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             county = seed_places()
             seed_logins(county)
             seed_projects(county)
+            seed_evaluations(county)
             # Last: the reports are snapshots of everything above.
             seed_reports(county)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))

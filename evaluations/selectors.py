@@ -1,0 +1,339 @@
+"""Reads for evaluations. Every page's lists are fetched in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from documents.charts import Chart, Series, bar_chart, before_after_chart
+from projects.models import Goal, Indicator, Measurement, Project
+
+from . import results
+from .models import (
+    Answer,
+    Conclusion,
+    CorrectionChange,
+    CourseCorrection,
+    Kind,
+    Lesson,
+    MeasurementPeriod,
+    Question,
+    Questionnaire,
+    Response,
+    Round,
+)
+
+# ---------------------------------------------------------------- contracts
+
+
+def published_conclusions(county):
+    """Published mapping conclusions of the county's municipalities, newest first.
+
+    For the public county page: each has `.municipality`, `.round.project`, `.published_on`,
+    `.text` (Markdown) and `get_absolute_url()` (its public page)."""
+    return (
+        Conclusion.objects.filter(municipality__county=county, published_on__isnull=False)
+        .select_related("municipality", "round__project")
+        .order_by("-published_on", "-id")
+    )
+
+
+# ----------------------------------------------------------- questionnaires
+
+
+def list_questionnaires(county):
+    return (
+        Questionnaire.objects.filter(county=county)
+        .annotate(version_count=Count("versions", distinct=True))
+        .order_by("kind", "title")
+    )
+
+
+def get_questionnaire(user, pk) -> Questionnaire:
+    """A questionnaire of a county the user is staff of; 404 otherwise."""
+    return get_object_or_404(
+        Questionnaire.objects.select_related("county").filter(county_id__in=user.access.staff_county_ids), pk=pk
+    )
+
+
+def questionnaires_for(project: Project, kind: str | None = None):
+    queryset = Questionnaire.objects.filter(county_id=project.county_id)
+    return queryset.order_by(Case(When(kind=kind, then=Value(0)), default=Value(1), output_field=IntegerField()), "title") if kind else queryset
+
+
+# ------------------------------------------------------------------- rounds
+
+
+def get_round(user, pk) -> Round:
+    """A round of a project the user may read; 404 otherwise."""
+    return get_object_or_404(
+        Round.objects.filter(project__in=Project.objects.visible_to(user)).select_related(
+            "project__county", "project__theme", "version__questionnaire", "opened_by", "closed_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_response(round_: Round, pk) -> Response:
+    return get_object_or_404(
+        Response.objects.select_related("participant__municipality", "user", "submitted_by", "version"), pk=pk, round=round_
+    )
+
+
+def responses_of(round_: Round) -> list[Response]:
+    return list(
+        round_.responses.select_related("participant__municipality", "user", "submitted_by").order_by(
+            "participant__municipality__number", "user__name", "id"
+        )
+    )
+
+
+def round_results(round_: Round, *, charts: bool = True) -> dict:
+    """Everything the results page shows, in a fixed number of queries."""
+    questions = list(round_.version.questions.all())
+    responses = responses_of(round_)
+    submitted = [r for r in responses if r.is_submitted]
+    names = {r.pk: r.respondent_name for r in submitted}
+    answers = list(Answer.objects.filter(response__in=[r.pk for r in submitted]).only(
+        "response_id", "question_id", "text", "number", "choices", "boolean"
+    ))
+    question_by_pk = {q.pk: q for q in questions}
+    for answer in answers:
+        answer.question = question_by_pk.get(answer.question_id) or answer.question
+    return {
+        "questions": questions,
+        "responses": responses,
+        "submitted_count": len(submitted),
+        "draft_count": sum(1 for r in responses if r.status == Response.Status.DRAFT),
+        "results": results.aggregate(questions, answers, names, charts=charts),
+    }
+
+
+def answers_of(response: Response) -> list[tuple[Question, Answer | None]]:
+    answers = {a.question_id: a for a in response.answers.all()}
+    questions = list(response.version.questions.all())
+    for question in questions:
+        if question.pk in answers:
+            answers[question.pk].question = question
+    return [(question, answers.get(question.pk)) for question in questions]
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    current: Measurement | None
+    chart: Chart | None
+
+
+@dataclass
+class GoalRow:
+    goal: Goal
+    indicators: list[IndicatorRow] = field(default_factory=list)
+
+
+def goal_progress(project: Project) -> list[GoalRow]:
+    """Goal by goal: each indicator's current value against its baseline and target, with a chart."""
+    measurements = Prefetch("measurements", queryset=Measurement.objects.order_by("-measured_on", "-id"), to_attr="newest")
+    goals = Goal.objects.filter(project=project).prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.prefetch_related(measurements))
+    )
+    rows = []
+    for goal in goals:
+        row = GoalRow(goal)
+        for indicator in goal.indicators.all():
+            current = indicator.newest[0] if indicator.newest else None
+            values = [indicator.baseline, current.value if current else None, indicator.target]
+            chart = None
+            if any(v is not None for v in values) and all(v is None or v >= 0 for v in values):
+                chart = bar_chart(
+                    title=indicator.name,
+                    labels=[_("Baseline"), _("Current value"), _("Target")],
+                    values=values,
+                    label_heading=_("Value"),
+                    value_heading=indicator.unit or _("Value"),
+                    decimals=0 if all(v is None or v == int(v) for v in values) else 2,
+                    chart_id=f"indicator-{indicator.pk}",
+                )
+            row.indicators.append(IndicatorRow(indicator, current, chart))
+        rows.append(row)
+    return rows
+
+
+def corrections_of(project: Project):
+    return (
+        CourseCorrection.objects.filter(project=project)
+        .select_related("recorded_by", "round")
+        .prefetch_related(Prefetch("changes", queryset=CorrectionChange.objects.select_related("milestone", "goal", "indicator")))
+    )
+
+
+def get_correction(user, pk) -> CourseCorrection:
+    return get_object_or_404(
+        CourseCorrection.objects.filter(project__in=Project.objects.visible_to(user)).select_related(
+            "project__county", "round", "recorded_by"
+        ),
+        pk=pk,
+    )
+
+
+# ------------------------------------------------------------ project summary
+
+
+def project_summary(project: Project, user) -> dict:
+    """What the project page shows about evaluations (a fixed number of queries)."""
+    access = user.access
+    is_staff = project.county_id in access.staff_county_ids
+    rounds = list(
+        Round.objects.filter(project=project)
+        .annotate(
+            submitted=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED)),
+            asked=Count("responses"),
+        )
+        .order_by("-opened_at")
+    )
+    today = timezone.localdate()
+    has_midterm = any(r.kind == Kind.MIDTERM for r in rounds)
+    half = project.start_on + (project.end_on - project.start_on) / 2
+    my_responses = []
+    if not is_staff:
+        my_responses = list(
+            Response.objects.filter(round__project=project, round__status=Round.Status.OPEN)
+            .filter(Q(participant__municipality_id__in=access.head_municipality_ids) | Q(user=user))
+            .exclude(participant__status="withdrawn")
+            .select_related("round", "participant__municipality")
+        )
+    # The caller shows the project, so the user may read it and the plan's changes.
+    changes = list(
+        CorrectionChange.objects.filter(correction__project=project)
+        .select_related("correction", "milestone")
+        .order_by("-changed_at", "-id")[:20]
+    )
+    return {
+        "rounds": rounds if is_staff else [],
+        "is_staff": is_staff,
+        "propose_midterm": is_staff and project.status == Project.Status.ACTIVE and not has_midterm and today >= half,
+        "propose_final": is_staff and project.status == Project.Status.CLOSING and not any(r.kind == Kind.FINAL for r in rounds),
+        "has_midterm": has_midterm,
+        "my_responses": my_responses,
+        "changes": changes,
+        "lesson_count": Lesson.objects.filter(project=project).count() if is_staff else 0,
+    }
+
+
+# ------------------------------------------------------- measurements (TTT)
+
+
+@dataclass
+class LibraryValues:
+    library: object
+    before: list = field(default_factory=list)
+    after: list = field(default_factory=list)
+
+    @staticmethod
+    def _mean(values):
+        if not values:
+            return None
+        return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.1"))
+
+    @property
+    def before_mean(self):
+        return self._mean(self.before)
+
+    @property
+    def after_mean(self):
+        return self._mean(self.after)
+
+
+@dataclass
+class TTTIndicator:
+    indicator: Indicator
+    libraries: list[LibraryValues]
+    chart: Chart | None
+
+
+def ttt_overview(project: Project, libraries) -> list[TTTIndicator]:
+    """Per measurement indicator: per library the average of its before and after values, and the chart."""
+    indicators = list(Indicator.objects.filter(project=project, goal__isnull=True).order_by("name", "id"))
+    values = defaultdict(lambda: defaultdict(lambda: {"before": [], "after": []}))
+    for indicator_id, library_id, period, value in Measurement.objects.filter(
+        indicator__in=indicators, library__isnull=False, period__in=["before", "after"]
+    ).values_list("indicator_id", "library_id", "period", "value"):
+        values[indicator_id][library_id][period].append(value)
+    overview = []
+    for indicator in indicators:
+        rows = []
+        for library in libraries:
+            found = values[indicator.pk].get(library.pk)
+            if found:
+                rows.append(LibraryValues(library, found["before"], found["after"]))
+        chart = None
+        if rows:
+            label = lambda row: row.library.name  # noqa: E731
+            chart = before_after_chart(
+                title=indicator.name + (f" ({indicator.unit})" if indicator.unit else ""),
+                labels=[label(row) for row in rows],
+                before=Series(_("Before"), [row.before_mean for row in rows]),
+                after=Series(_("After"), [row.after_mean for row in rows]),
+                label_heading=_("Library"),
+                decimals=1,
+                description=_("Average of the values counted in each period."),
+                chart_id=f"ttt-{indicator.pk}",
+            )
+        overview.append(TTTIndicator(indicator, rows, chart))
+    return overview
+
+
+def periods_of(project: Project) -> dict[str, MeasurementPeriod]:
+    return {p.period: p for p in MeasurementPeriod.objects.filter(project=project)}
+
+
+def recent_measurements(project: Project, *, municipality_ids=None, limit: int = 50):
+    queryset = Measurement.objects.filter(indicator__project=project, indicator__goal__isnull=True, library__isnull=False)
+    if municipality_ids is not None:
+        queryset = queryset.filter(library__municipality_id__in=municipality_ids)
+    return queryset.select_related("indicator", "library", "recorded_by").order_by("-recorded_at", "-id")[:limit]
+
+
+# ------------------------------------------------------------------ lessons
+
+SECTION_ORDER = Case(
+    *[When(section=value, then=Value(number)) for number, value in enumerate(Lesson.SECTION_ORDER)],
+    output_field=IntegerField(),
+)
+
+
+def list_lessons(county, *, search: str = "", project=None, theme=None, kind: str = "", section: str = "", ids=None):
+    lessons = Lesson.objects.filter(county=county).select_related("project", "theme")
+    if search:
+        lessons = lessons.filter(Q(text__icontains=search) | Q(project__title__icontains=search))
+    if project is not None:
+        lessons = lessons.filter(project=project)
+    if theme is not None:
+        lessons = lessons.filter(theme=theme)
+    if kind:
+        lessons = lessons.filter(kind=kind)
+    if section:
+        lessons = lessons.filter(section=section)
+    if ids:
+        lessons = lessons.filter(pk__in=ids)
+    return lessons.annotate(section_order=SECTION_ORDER).order_by("section_order", "-project__end_on", "project_id", "order", "id")
+
+
+def by_section(lessons) -> list[tuple[str, list[Lesson]]]:
+    """All five sections in the seed's order, each with its lessons (possibly none)."""
+    grouped = defaultdict(list)
+    for lesson in lessons:
+        grouped[lesson.section].append(lesson)
+    return [(Lesson.Section(value).label, grouped[value]) for value in Lesson.SECTION_ORDER]
+
+
+def get_lesson(project: Project, pk) -> Lesson:
+    lesson = Lesson.objects.filter(project=project, pk=pk).select_related("theme").first()
+    if lesson is None:
+        raise Http404
+    return lesson
