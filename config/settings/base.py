@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_digests_task",
         "schedule": crontab(hour=6, minute=45),
     },
+    "agreement-reminders": {
+        "task": "agreements.tasks.send_signature_reminders_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # ------------------------------------------------------------------- security

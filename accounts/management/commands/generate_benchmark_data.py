@@ -9,6 +9,7 @@ from django.utils import translation
 
 from accounts import benchmark as accounts_benchmark
 from accounts.demo import seed_logins
+from agreements import benchmark as agreements_benchmark
 from municipalities import benchmark as municipalities_benchmark
 from municipalities.demo import seed_places
 from municipalities.models import County
@@ -41,6 +42,7 @@ STEPS = [
     ("places", municipalities_benchmark.generate),
     ("users", accounts_benchmark.generate),
     ("projects", projects_benchmark.generate),
+    ("agreements", agreements_benchmark.generate),
 ]
 
 

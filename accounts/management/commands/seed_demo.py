@@ -4,12 +4,13 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.demo import describe_logins, seed_logins
+from agreements.demo import seed_agreements
 from municipalities.demo import seed_places
 from projects.demo import seed_projects
 
 
 class Command(BaseCommand):
-    help = "Loads the demo: Troms with its municipalities, people, logins and projects. Safe to run again."
+    help = "Loads the demo: Troms with its municipalities, people, logins, projects and agreements. Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,5 +29,6 @@ class Command(BaseCommand):
             county = seed_places()
             seed_logins(county)
             seed_projects(county)
+            seed_agreements(county)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(describe_logins())
