@@ -64,6 +64,13 @@ class AgreementQuerySet(models.QuerySet):
     def sealed(self):
         return self.filter(sealed_at__isnull=False)
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        # Checked before Django opens its transaction, so the refusal leaves the caller's intact.
+        objs = list(objs)
+        if self.model.objects.filter(pk__in=[obj.pk for obj in objs], sealed_at__isnull=False).exists():
+            raise SealedError()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
     def update(self, **kwargs):
         if self.sealed().exists():
             raise SealedError()
@@ -236,6 +243,12 @@ class SignatureQuerySet(models.QuerySet):
     def _touches_sealed(self) -> bool:
         return self.filter(agreement__sealed_at__isnull=False).exists()
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        if Signature.objects.filter(pk__in=[obj.pk for obj in objs], agreement__sealed_at__isnull=False).exists():
+            raise SealedError()
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
     def update(self, **kwargs):
         if self._touches_sealed():
             raise SealedError()
@@ -311,6 +324,9 @@ class Signature(models.Model):
 
 
 class SealQuerySet(models.QuerySet):
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise SealedError()
+
     def update(self, **kwargs):
         if self.exists():
             raise SealedError()

@@ -67,7 +67,7 @@ def _ensure_project_open(agreement_or_project) -> None:
 def create_agreement(*, participant: Participant, by) -> Agreement:
     """A draft for `participant` from the kit's agreement text and live data, with the default role
     matrix and signatories. Raises AgreementError when the participant already has an agreement."""
-    participant = Participant.objects.select_for_update().select_related(
+    participant = Participant.objects.select_for_update(of=("self",)).select_related(
         "project__county", "project__kit", "project__theme", "municipality", "library"
     ).get(pk=participant.pk)
     project = participant.project
