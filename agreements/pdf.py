@@ -11,7 +11,6 @@ from datetime import date, datetime
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from documents.pdf import image_data_url, render_pdf
 

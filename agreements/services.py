@@ -17,7 +17,7 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from municipalities.models import Contact, Theme
+from municipalities.models import Theme
 from notifications.models import OutboxMessage
 from notifications.services import queue_templated_email
 from projects.models import Participant
@@ -504,7 +504,3 @@ def send_signature_reminders(*, now=None) -> int:
                     if _notify(agreement, slot=slot, who=who, template="agreements/email/reminder", key=key):
                         queued += 1
     return queued
-
-
-def contacts_for(agreement: Agreement):
-    return Contact.objects.filter(municipality_id=agreement.municipality_id).select_related("position", "user")

@@ -17,14 +17,9 @@ from agreements.models import Agreement, AgreementEvent, Seal, Signature
 from notifications.models import OutboxMessage
 from projects.models import Project
 from tests.agreements.conftest import Slot, sign
-from tests.factories import ContactFactory, make_user
+from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def _en(function, *args, **kwargs):
-    with translation.override("en"):
-        return function(*args, **kwargs)
 
 
 # ------------------------------------------------------------------- drafting

@@ -1,7 +1,6 @@
 """Agreement pages: the role matrix editor, signing with the password, scans, PDFs, the public pages."""
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -248,3 +247,27 @@ def test_the_list_query_count_is_flat(client, county, county_staff, kit_project,
     small = count()
     make(20, 70)
     assert count() == small
+
+
+def test_municipal_users_reach_no_draft(client, leadership, library_head, draft, stub_preview):
+    """Municipal leadership never sees a draft; the library head not before it was sent to them."""
+    pages = [url(name, draft) for name in ("agreement-detail", "agreement-edit", "agreement-matrix", "agreement-pdf",
+                                           "agreement-withdraw")]
+    for user in (leadership, library_head):
+        client.force_login(user)
+        for page in pages:
+            assert client.get(page).status_code == 404, (user, page)
+        assert draft.get_absolute_url() not in client.get(reverse("agreements:agreement-list")).content.decode()
+
+
+def test_what_municipal_users_read_once_sent_and_sealed(client, leadership, library_head, mayor, sent, county_staff,
+                                                        stub_pdf):
+    client.force_login(library_head)
+    assert client.get(sent.get_absolute_url()).status_code == 200
+    client.force_login(mayor)
+    assert client.get(sent.get_absolute_url()).status_code == 404  # not addressed to the mayor
+    for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
+        sign(sent, slot, user)
+    page = client.get(sent.get_absolute_url()).content.decode()  # sealed: the mayor reads it
+    assert "Signert og forseglet" in page and "Rediger" not in page and "Lag en endringsavtale" not in page
+    assert client.post(url("agreement-amend", sent)).status_code == 403
