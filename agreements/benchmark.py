@@ -37,6 +37,7 @@ def generate(ctx) -> None:
     )
     matrices = {}
     agreements = []
+    sealed_at = {}
     for participant in participants:
         project, county = participant.project, participant.project.county
         if county.pk not in matrices:
@@ -61,15 +62,18 @@ def generate(ctx) -> None:
             agreement.content_sha256 = text_sha256(agreement.content_snapshot)
             agreement.status = Agreement.Status.SENT
         if state == "sealed":
-            agreement.status = Agreement.Status.SEALED
-            agreement.sealed_at = created + timedelta(days=7 + rng.randint(1, 40))
+            sealed_at[len(agreements)] = created + timedelta(days=7 + rng.randint(1, 40))
         agreements.append(agreement)
+    # As in real life: out for signature, signed, then sealed (PostgreSQL refuses signatures on sealed rows).
     Agreement.objects.bulk_create(agreements, batch_size=1000)
     seals, signatures = [], []
     slots = [Signature.Slot.COUNTY, Signature.Slot.LIBRARY_HEAD, Signature.Slot.CHIEF_EXECUTIVE]
-    for agreement in agreements:
-        if agreement.sealed_at is None:
-            continue
+    to_seal = []
+    for index, moment in sealed_at.items():
+        agreement = agreements[index]
+        agreement.status, agreement.sealed_at = Agreement.Status.SEALED, moment
+        to_seal.append(agreement)
+    for agreement in to_seal:
         user_id = agreement.county_representative_id
         for offset, slot in enumerate(slots):
             signatures.append(Signature(
@@ -87,4 +91,5 @@ def generate(ctx) -> None:
                           snapshot_sha256=snapshot_sha256, verification_code=verification_code(snapshot_sha256),
                           pdf=pdf, pdf_sha256=sha256_hex(pdf)))
     Signature.objects.bulk_create(signatures, batch_size=2000)
+    Agreement.objects.bulk_update(to_seal, ["status", "sealed_at"], batch_size=1000)
     Seal.objects.bulk_create(seals, batch_size=1000)

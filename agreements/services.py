@@ -208,6 +208,8 @@ def readiness_problems(agreement: Agreement) -> list[str]:
     for slot, who in agreement.signatory_slots()[1:]:
         if who is None:
             problems.append(_("Name the signatory for: %(slot)s.") % {"slot": Signature.Slot(slot).label})
+        elif who.municipality_id != agreement.municipality_id:
+            problems.append(_("Choose a contact in %(municipality)s.") % {"municipality": agreement.municipality.name})
         elif not (who.user_id or who.email):
             problems.append(
                 _("%(name)s (%(slot)s) has neither a user nor an e-mail address.")

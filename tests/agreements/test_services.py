@@ -96,6 +96,15 @@ def test_sending_lists_every_problem(draft, county_staff):
     assert draft.status == Agreement.Status.DRAFT and not mail.outbox
 
 
+def test_a_signatory_who_moved_to_another_municipality_stops_the_sending(draft, county_staff, signatories,
+                                                                          other_municipality):
+    signatories.chief.municipality = other_municipality
+    signatories.chief.save()
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.send_for_signature(agreement=draft, by=county_staff)
+    assert caught.value.messages == ["Choose a contact in Tromsø."]
+
+
 def test_only_a_draft_can_be_sent(sent, county_staff):
     with translation.override("en"), pytest.raises(services.AgreementError, match="Only a draft"):
         services.send_for_signature(agreement=sent, by=county_staff)
