@@ -271,3 +271,12 @@ def test_what_municipal_users_read_once_sent_and_sealed(client, leadership, libr
     page = client.get(sent.get_absolute_url()).content.decode()  # sealed: the mayor reads it
     assert "Signert og forseglet" in page and "Rediger" not in page and "Lag en endringsavtale" not in page
     assert client.post(url("agreement-amend", sent)).status_code == 403
+
+
+def test_a_contact_named_in_an_agreement_is_not_removed(client, library_head, draft, signatories, municipality):
+    client.force_login(library_head)
+    response = client.post(reverse("municipalities:contact-delete",
+                                   kwargs={"number": municipality.number, "pk": signatories.head.pk}), follow=True)
+    assert response.status_code == 200
+    assert "Ingrid Sjef er nevnt i en avtale og kan ikke fjernes." in response.content.decode()
+    assert type(signatories.head).objects.filter(pk=signatories.head.pk).exists()
