@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -228,7 +228,11 @@ def contact_edit(request, number, pk=None):
 def contact_delete(request, number, pk):
     municipality = _municipality_for_people(request, number)
     contact = get_object_or_404(Contact, pk=pk, municipality=municipality)
-    contact.delete()
+    try:
+        contact.delete()
+    except ProtectedError:  # named as a signatory of an agreement, which keeps who signs
+        messages.error(request, _("%(name)s is named in an agreement and cannot be removed.") % {"name": contact.name})
+        return redirect(municipality)
     messages.success(request, _("The contact %(name)s was removed.") % {"name": contact.name})
     return redirect(municipality)
 

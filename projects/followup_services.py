@@ -37,7 +37,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -289,13 +288,10 @@ def describe_reason(reason: dict) -> str:
 
 
 def _unsigned_agreements(participant_ids) -> set[int]:
-    """Participants with an agreement awaiting signature (the agreements app, when it is there)."""
-    if not apps.is_installed("agreements"):
-        return set()
-    try:
-        from agreements.selectors import unsigned_participant_ids
-    except ImportError:  # the agreements app without its selectors (before it is built): the input is inert
-        return set()
+    """Participants whose latest agreement is a draft or out for signature."""
+    # Imported here: the agreements app builds on projects, not the other way round.
+    from agreements.selectors import unsigned_participant_ids
+
     return set(unsigned_participant_ids(list(participant_ids)))
 
 

@@ -462,6 +462,57 @@ ROWS += [
 ]
 
 
+AGREEMENT_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200))
+AGREEMENT_CHANGE = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 403))
+AGREEMENT_ACTION = expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403))
+SIGNATORY_ONLY = expect(**roles(STAFF, 403), library_head=403, leadership=200)
+
+
+def agreement_kw(name):
+    return lambda w: {"pk": w.agreements[name].pk}
+
+
+ROWS += [
+    # agreements: drafts are county staff's only (municipal leadership reaches no draft: 404); the library
+    # head and the chief executive read what was sent to them; leadership's one write is signing.
+    Row("agreements:agreement-list", get=SIGNED_IN, post=SIGNED_IN),
+    Row("agreements:verify", get=everyone(200), post=everyone(405)),
+    Row("agreements:published-pdf", agreement_kw("sealed"), get=everyone(200), post=everyone(405)),
+    Row(
+        "agreements:agreement-create",
+        lambda w: {"pk": w.agreement_project.pk, "participant_pk": w.agreements["new_participant"].pk},
+        get=NOT_ALLOWED,
+        post=expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403), other_library_head=403),
+    ),
+    Row("agreements:agreement-detail", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
+    Row("agreements:agreement-edit", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
+    Row("agreements:agreement-matrix", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
+    Row("agreements:agreement-send", agreement_kw("draft"), get=NOT_ALLOWED, post=expect(**roles(STAFF, ANY_REDIRECT))),
+    Row("agreements:agreement-delete", agreement_kw("draft"), get=NOT_ALLOWED, post=expect(**roles(STAFF, ANY_REDIRECT))),
+    Row("agreements:agreement-withdraw", agreement_kw("sent"), get=AGREEMENT_CHANGE, post=AGREEMENT_CHANGE),
+    Row(
+        "agreements:agreement-sign",
+        lambda w: {"pk": w.agreements["sent"].pk, "slot": "chief_executive"},
+        get=SIGNATORY_ONLY,
+        post=SIGNATORY_ONLY,
+    ),
+    Row(
+        "agreements:agreement-scan",
+        lambda w: {"pk": w.agreements["sent"].pk, "slot": "mayor"},
+        get=AGREEMENT_CHANGE,
+        post=AGREEMENT_CHANGE,
+    ),
+    Row(
+        "agreements:signature-scan",
+        lambda w: {"pk": w.agreements["sealed"].pk, "signature_pk": w.agreements["scan"].pk},
+        get=AGREEMENT_READ,
+        post=NOT_ALLOWED,
+    ),
+    Row("agreements:agreement-amend", agreement_kw("sealed"), get=NOT_ALLOWED, post=AGREEMENT_ACTION),
+    Row("agreements:agreement-publish", agreement_kw("sealed"), get=NOT_ALLOWED, post=AGREEMENT_ACTION),
+    Row("agreements:agreement-pdf", agreement_kw("sealed"), get=AGREEMENT_READ, post=NOT_ALLOWED),
+]
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -484,6 +535,7 @@ def world(
     # PDF keeps it fast and independent of Pango. tests/documents renders real ones.
     monkeypatch.setattr("municipalities.views.render_factsheet", lambda municipality, lang: b"%PDF-1.7 stand-in")
     monkeypatch.setattr("evaluations.export.lessons_pdf", lambda lessons, **kwargs: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("agreements.services.render_agreement_pdf", lambda **kwargs: b"%PDF-1.7 stand-in")
     invitee = UserFactory(email="invitee@example.no")
     invitee.set_unusable_password()
     invitee.save()
@@ -491,6 +543,7 @@ def world(
     world = build_project_world(county, municipality, county_staff, expert)
     world.update(build_followup_world(world, county_staff=county_staff, library_head=library_head))
     world |= build_evaluation_world(world, county_staff, library_head)
+    world |= build_agreement_world(world, county, municipality, other_municipality, county_staff, library_head, leadership)
     return SimpleNamespace(
         **world,
         county=county,
@@ -627,6 +680,48 @@ def build_evaluation_world(world, county_staff, library_head) -> dict:
                                                     decided_on=timezone.localdate()),
         "lesson": evaluations.save_lesson(project=project, by=county_staff, section="most_important",
                                           text="Ting tar tid.", kind="planning"),
+    }
+
+
+def build_agreement_world(world, county, municipality, other_municipality, county_staff, library_head, leadership) -> dict:
+    """Tromsø's agreement in the project: version 1 sealed (one signature scanned from paper) and
+    published, version 2 out for signature to the chief executive; in a second project a draft for
+    Tromsø and a participant (Gáivuotna) without an agreement."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from agreements import services as agreement_services
+    from municipalities.models import Position, Theme
+    from projects import services
+    from tests.factories import TEST_PASSWORD, position
+
+    ContactFactory(municipality=municipality, user=library_head, position=position(county, Position.Code.LIBRARY_HEAD))
+    ContactFactory(municipality=municipality, user=leadership, position=position(county, Position.Code.CHIEF_EXECUTIVE))
+    sealed = agreement_services.create_agreement(participant=world["participant"], by=county_staff)
+    sealed = agreement_services.send_for_signature(agreement=sealed, by=county_staff)
+    for slot, user in [("county", county_staff), ("library_head", library_head)]:
+        agreement_services.sign_agreement(agreement=sealed, slot=slot, user=user, content_sha256=sealed.content_sha256,
+                                          data={"password": TEST_PASSWORD})
+    scan = agreement_services.record_wet_ink_signature(
+        agreement=sealed, slot="chief_executive", by=county_staff, content_sha256=sealed.content_sha256,
+        scan=SimpleUploadedFile("skann.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
+    )
+    sealed.refresh_from_db()
+    agreement_services.set_published(agreement=sealed, by=county_staff, published=True)
+    sent = agreement_services.create_amendment(agreement=sealed, by=county_staff)
+    sent = agreement_services.send_for_signature(agreement=sent, by=county_staff)
+    other_project = services.create_project(
+        county=county, by=county_staff, title="Leselyst", theme=Theme.objects.get(county=county, code="reading"),
+        purpose="Lese.", start_on=date(2026, 1, 1), end_on=date(2026, 12, 31),
+    )
+    mine, new_participant = services.invite_participants(
+        project=other_project, municipalities=[municipality, other_municipality], by=county_staff
+    )
+    draft = agreement_services.create_agreement(participant=mine, by=county_staff)
+    return {
+        "agreement_project": other_project,
+        "agreements": {"sealed": sealed, "sent": sent, "draft": draft, "scan": scan, "new_participant": new_participant},
     }
 
 

@@ -262,6 +262,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluations.tasks.send_evaluation_reminders_task",
         "schedule": crontab(hour=6, minute=30),
     },
+    "agreement-reminders": {
+        "task": "agreements.tasks.send_signature_reminders_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # ------------------------------------------------------------------- security

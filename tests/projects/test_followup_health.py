@@ -1,7 +1,5 @@
 """Participant health: the documented rules at their edges, stored with reasons, recomputed on change."""
 
-import sys
-import types
 from datetime import date, timedelta
 
 import pytest
@@ -142,19 +140,6 @@ def test_stakeholder_gaps_follow_the_stakeholder_check(participant, active_proje
     followup.recompute_all_health()
     participant.refresh_from_db()
     assert "stakeholders" not in _codes(participant.health_reasons)
-
-
-def test_unsigned_agreements_come_from_the_agreements_app_when_it_is_there(participant, monkeypatch):
-    selectors = types.ModuleType("agreements.selectors")
-    selectors.unsigned_participant_ids = lambda ids: {pk for pk in ids if pk == participant.pk}
-    monkeypatch.setitem(sys.modules, "agreements.selectors", selectors)
-    followup.recompute_health(participant)
-    participant.refresh_from_db()
-    assert {"code": "agreement", "level": "yellow"} in participant.health_reasons
-    monkeypatch.setattr("projects.followup_services.apps.is_installed", lambda name: False)
-    followup.recompute_health(participant)
-    participant.refresh_from_db()
-    assert "agreement" not in _codes(participant.health_reasons)
 
 
 def test_nightly_recomputation_updates_without_history_and_greens_closed_projects(participant, active_project, county_staff):

@@ -10,6 +10,7 @@ from django.utils import translation
 from accounts import benchmark as accounts_benchmark
 from accounts.demo import seed_logins
 from evaluations import benchmark as evaluations_benchmark
+from agreements import benchmark as agreements_benchmark
 from municipalities import benchmark as municipalities_benchmark
 from municipalities.demo import seed_places
 from municipalities.models import County
@@ -50,6 +51,7 @@ STEPS = [
     ("projects", projects_benchmark.generate),
     ("follow-up", projects_benchmark.generate_followup),
     ("evaluations", evaluations_benchmark.generate),
+    ("agreements", agreements_benchmark.generate),
 ]
 
 

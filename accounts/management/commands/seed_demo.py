@@ -5,13 +5,14 @@ from django.utils import translation
 
 from accounts.demo import describe_logins, seed_logins
 from evaluations.demo import seed_evaluations
+from agreements.demo import seed_agreements
 from municipalities.demo import seed_places
 from projects.demo import seed_projects
 from reports.demo import seed_reports
 
 
 class Command(BaseCommand):
-    help = "Loads the demo: Troms with its municipalities, people, logins and projects. Safe to run again."
+    help = "Loads the demo: Troms with its municipalities, people, logins, projects and agreements. Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             seed_logins(county)
             seed_projects(county)
             seed_evaluations(county)
+            seed_agreements(county)
             # Last: the reports are snapshots of everything above.
             seed_reports(county)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))

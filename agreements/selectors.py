@@ -1,0 +1,135 @@
+"""Reading agreements: what a user may see, lists for pages, and the contract other apps call."""
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+
+from .canonical import normalise_code
+from .models import Agreement, Seal, Signature
+
+HEAVY = ("content_snapshot",)
+
+
+def unsigned_participant_ids(participant_ids) -> set[int]:
+    """The ids among `participant_ids` whose current agreement exists and is not sealed.
+
+    "Current" is the participant's latest version (an amendment being prepared counts: until it is
+    sealed, the participant has an agreement in draft or out for signature). Participants without
+    any agreement are not included. One query, whatever the number of ids.
+    """
+    ids = [int(pk) for pk in participant_ids]
+    if not ids:
+        return set()
+    latest = Agreement.objects.filter(participant_id=OuterRef("participant_id")).order_by("-version").values("pk")[:1]
+    return set(
+        Agreement.objects.filter(participant_id__in=ids, pk=Subquery(latest))
+        .exclude(status=Agreement.Status.SEALED)
+        .values_list("participant_id", flat=True)
+    )
+
+
+def _base(queryset=None):
+    queryset = Agreement.objects.all() if queryset is None else queryset
+    return queryset.with_supersession().defer(*HEAVY)
+
+
+def get_agreement(user, pk) -> Agreement:
+    """An agreement the user may read, with what its page shows; 404 otherwise."""
+    queryset = _base(Agreement.objects.visible_to(user)).select_related(
+        "county", "municipality", "project", "participant", "participant__library", "amends",
+        "county_representative", "library_head_contact__user", "library_head_contact__position",
+        "chief_executive_contact__user", "chief_executive_contact__position", "mayor_contact__user",
+        "mayor_contact__position", "seal", "publication",
+    )
+    return get_object_or_404(queryset.defer("seal__pdf", "seal__snapshot", *HEAVY), pk=pk)
+
+
+def list_agreements(user, *, status: str = "", county=None):
+    """The user's agreements, newest first (a fixed number of queries per page)."""
+    queryset = _base(Agreement.objects.visible_to(user)).select_related("municipality", "project", "county")
+    if county is not None:
+        queryset = queryset.filter(county=county)
+    if status == "superseded":
+        queryset = queryset.filter(is_superseded_flag=True)
+    elif status == Agreement.Status.SEALED:
+        queryset = queryset.filter(status=status, is_superseded_flag=False)
+    elif status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def awaiting_signature(user):
+    """Agreements out for signature where the user signs a slot that is not signed yet."""
+    if not user.is_authenticated:
+        return Agreement.objects.none()
+    mine = Q()
+    queries = [
+        ("county", Q(county_representative=user, county_id__in=user.access.staff_county_ids)),
+        ("library_head", Q(library_head_contact__user=user)),
+        ("chief_executive", Q(chief_executive_contact__user=user)),
+        ("mayor", Q(mayor_contact__user=user, requires_mayor=True)),
+    ]
+    for slot, query in queries:
+        unsigned = ~Exists(Signature.objects.valid().filter(agreement=OuterRef("pk"), slot=slot))
+        mine |= query & unsigned
+    return (
+        _base(Agreement.objects.visible_to(user))
+        .filter(mine, status=Agreement.Status.SENT)
+        .select_related("municipality", "project")
+        .order_by("sent_at")
+    )
+
+
+def agreements_for_participant(user, participant):
+    return _base(Agreement.objects.visible_to(user)).filter(participant=participant).order_by("-version")
+
+
+def current_agreements_for_project(user, project) -> dict[int, Agreement]:
+    """{participant id: the participant's latest visible agreement} (one query)."""
+    rows = _base(Agreement.objects.visible_to(user)).filter(project=project).order_by("participant_id", "-version")
+    current = {}
+    for agreement in rows:
+        current.setdefault(agreement.participant_id, agreement)
+    return current
+
+
+def list_events(agreement):
+    return agreement.events.select_related("by")
+
+
+def list_signatures(agreement):
+    return agreement.signatures.select_related("signed_by", "recorded_by", "discarded_by").order_by("signed_at", "id")
+
+
+def list_versions(agreement):
+    return _base().filter(participant_id=agreement.participant_id).order_by("-version")
+
+
+def find_seal(code: str) -> Seal | None:
+    """The seal with this verification code, or whose snapshot or PDF has this SHA-256 (a full hash)."""
+    digits = normalise_code(code)
+    if len(digits) == 64:
+        digest = digits.lower()
+        return Seal.objects.defer("pdf", "snapshot").filter(Q(snapshot_sha256=digest) | Q(pdf_sha256=digest)).first()
+    if len(digits) == 20:
+        formatted = "-".join(digits[i : i + 4] for i in range(0, 20, 4))
+        return Seal.objects.defer("pdf", "snapshot").filter(verification_code=formatted).first()
+    return None
+
+
+def published_agreements(*, project=None, county=None):
+    """Published sealed agreements (for the public pages), with their municipality."""
+    queryset = Agreement.objects.filter(publication__isnull=False, sealed_at__isnull=False)
+    if project is not None:
+        queryset = queryset.filter(project=project)
+    if county is not None:
+        queryset = queryset.filter(county=county)
+    return _base(queryset).select_related("municipality", "project", "seal").defer("seal__pdf", "seal__snapshot").order_by(
+        "municipality__number", "-version"
+    )
+
+
+def get_published(pk) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.filter(publication__isnull=False, sealed_at__isnull=False).select_related("seal", "municipality"),
+        pk=pk,
+    )

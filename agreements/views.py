@@ -1,0 +1,372 @@
+"""Agreement pages. Every view reads through `Agreement.objects.visible_to` (404 for what the user
+may not see) and checks a permission predicate for changes (403). Two pages are public: the
+verification page and a published agreement's PDF."""
+
+from allauth.account.adapter import get_adapter
+from allauth.core import ratelimit
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from documents.pdf import DocumentError
+from pages.forms import apply_validation_error
+from projects.models import Participant
+from projects.selectors import get_project
+
+from . import selectors, services
+from .forms import AgreementForm, ListFilterForm, RoleMatrixForm, ScanForm, SignForm, VerifyForm, WithdrawForm
+from .matrix import LEGEND
+from .models import Agreement, Signature
+from .pdf import render_agreement_pdf
+from .permissions import (
+    can_amend_agreement,
+    can_create_agreement,
+    can_delete_agreement,
+    can_edit_agreement,
+    can_publish_agreement,
+    can_send_agreement,
+    can_upload_scan,
+    can_view_events,
+    can_withdraw_agreement,
+    may_sign,
+)
+from .signing import get_signing_method
+from .snapshot import build_content
+
+
+def _client_ip(request) -> str | None:
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except PermissionDenied:
+        return None
+
+
+def _run(request, form, action, success_message) -> bool:
+    """Calls a service; its errors land on the form (or as a message). True on success."""
+    try:
+        action()
+    except ValidationError as exc:
+        if form is None:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            apply_validation_error(form, exc)
+        return False
+    except (services.AgreementError, DocumentError) as exc:
+        messages.error(request, str(exc))
+        return False
+    messages.success(request, success_message)
+    return True
+
+
+def _agreement(request, pk, predicate=None) -> Agreement:
+    agreement = selectors.get_agreement(request.user, pk)
+    if predicate is not None and not predicate(request.user, agreement):
+        raise PermissionDenied
+    return agreement
+
+
+def _pdf_response(pdf: bytes, filename: str, *, attachment: bool = True) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=attachment, filename=filename)
+    return response
+
+
+def pdf_filename(agreement: Agreement) -> str:
+    """`avtale-5501-v2.pdf`: plain ASCII whatever the municipality's name."""
+    return f"avtale-{agreement.municipality.number}-v{agreement.version}.pdf"
+
+
+# --------------------------------------------------------------------------- lists
+
+
+@login_required
+def agreement_list(request):
+    filters = ListFilterForm(request.GET or None)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    page = Paginator(selectors.list_agreements(request.user, status=status), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {"page_obj": page, "filters": filters, "awaiting": list(selectors.awaiting_signature(request.user)[:50])},
+    )
+
+
+# ---------------------------------------------------------------------- an agreement
+
+
+@login_required
+@require_POST
+def agreement_create(request, pk, participant_pk):
+    project = get_project(request.user, pk)
+    participant = get_object_or_404(Participant.objects.select_related("project", "municipality"), pk=participant_pk,
+                                    project=project)
+    if not can_create_agreement(request.user, participant):
+        raise PermissionDenied
+    try:
+        agreement = services.create_agreement(participant=participant, by=request.user)
+    except services.AgreementError as exc:
+        messages.error(request, str(exc))
+        return redirect(participant)
+    messages.success(request, _("A draft agreement was made from the kit. Check the text and the role matrix."))
+    return redirect(agreement)
+
+
+def _slot_rows(request, agreement: Agreement, signatures) -> list[dict]:
+    valid = {s.slot: s for s in signatures if s.discarded_at is None}
+    rows = []
+    for slot, who in agreement.signatory_slots():
+        rows.append({
+            "slot": slot,
+            "label": Signature.Slot(slot).label,
+            "who": who,
+            "name": who.get_full_name() if hasattr(who, "get_full_name") else (who.name if who else ""),
+            "signature": valid.get(slot),
+            "can_sign": slot not in valid and may_sign(request.user, agreement, slot),
+        })
+    return rows
+
+
+@login_required
+def agreement_detail(request, pk):
+    agreement = _agreement(request, pk)
+    user = request.user
+    signatures = list(selectors.list_signatures(agreement))
+    is_staff = can_view_events(user, agreement)
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "project": agreement.project,
+            "slots": _slot_rows(request, agreement, signatures),
+            "discarded": [s for s in signatures if s.discarded_at] if is_staff else [],
+            "matrix_rows": [
+                (row["task"], [row["cells"].get(column["key"], "") for column in agreement.role_matrix.get("columns", [])])
+                for row in agreement.role_matrix.get("rows", [])
+            ],
+            "legend": LEGEND,
+            "signing_method": get_signing_method(),
+            "versions": selectors.list_versions(agreement),
+            "events": selectors.list_events(agreement) if is_staff else None,
+            "problems": services.readiness_problems(agreement) if agreement.status == Agreement.Status.DRAFT and is_staff else [],
+            "can_edit": can_edit_agreement(user, agreement),
+            "can_send": can_send_agreement(user, agreement),
+            "can_withdraw": can_withdraw_agreement(user, agreement),
+            "can_upload_scan": can_upload_scan(user, agreement),
+            "can_amend": can_amend_agreement(user, agreement),
+            "can_delete": can_delete_agreement(user, agreement),
+            "can_publish": can_publish_agreement(user, agreement),
+            "is_published": hasattr(agreement, "publication"),
+            "is_staff": is_staff,
+            "can_see_project": agreement.project.county_id in user.access.staff_county_ids
+            or agreement.municipality_id in user.access.municipality_ids,
+        },
+    )
+
+
+@login_required
+def agreement_edit(request, pk):
+    agreement = _agreement(request, pk, can_edit_agreement)
+    initial = {name: getattr(agreement, name) for name in services.EDITABLE_FIELDS}
+    form = AgreementForm(request.POST or None, agreement=agreement, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("withdraw_reason", "")
+        if _run(request, form, lambda: services.update_agreement(agreement=agreement, by=request.user,
+                                                                 withdraw_reason=reason, **data),
+                _("The agreement was saved.")):
+            return redirect(agreement)
+    return render(request, "agreements/agreement_form.html", {"agreement": agreement, "form": form})
+
+
+@login_required
+def agreement_matrix(request, pk):
+    agreement = _agreement(request, pk, can_edit_agreement)
+    sent = agreement.status == Agreement.Status.SENT
+    form = RoleMatrixForm(request.POST or None, matrix=agreement.role_matrix, sent=sent)
+    if request.method == "POST" and form.is_valid():
+        matrix = form.matrix()
+        reason = form.cleaned_data.get("withdraw_reason", "")
+        if _run(request, form, lambda: services.save_role_matrix(agreement=agreement, matrix=matrix, by=request.user,
+                                                                 withdraw_reason=reason),
+                _("The role matrix was saved.")):
+            return redirect(f"{agreement.get_absolute_url()}#roles")
+        # Show what the user entered, with the messages, instead of the stored matrix.
+        form = _rebound_matrix_form(request, form, matrix, sent)
+    header, body = form.table()
+    return render(request, "agreements/matrix_form.html",
+                  {"agreement": agreement, "form": form, "header": header, "body": body, "legend": LEGEND})
+
+
+def _rebound_matrix_form(request, form, matrix, sent):
+    """A fresh form on the matrix as entered (removed rows gone, the new row kept), carrying the errors."""
+    rebound = RoleMatrixForm(matrix=matrix, sent=sent, initial={"withdraw_reason": form.cleaned_data.get("withdraw_reason", "")})
+    rebound._errors = form.errors
+    rebound.cleaned_data = {}
+    return rebound
+
+
+@login_required
+@require_POST
+def agreement_send(request, pk):
+    agreement = _agreement(request, pk, can_send_agreement)
+    _run(request, None, lambda: services.send_for_signature(agreement=agreement, by=request.user),
+         _("The agreement was sent for signature. The signatories have been told by e-mail."))
+    return redirect(agreement)
+
+
+@login_required
+def agreement_withdraw(request, pk):
+    agreement = _agreement(request, pk, can_withdraw_agreement)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(request, form, lambda: services.withdraw_agreement(agreement=agreement, by=request.user,
+                                                                   reason=form.cleaned_data["reason"]),
+                _("The agreement was withdrawn for changes; collected signatures were discarded.")):
+            return redirect(agreement)
+    return render(request, "agreements/simple_form.html",
+                  {"agreement": agreement, "form": form, "heading": _("Withdraw for changes")})
+
+
+def _slot(slot: str) -> str:
+    if slot not in Signature.Slot.values:
+        raise Http404
+    return slot
+
+
+@login_required
+@never_cache
+def agreement_sign(request, pk, slot):
+    agreement = _agreement(request, pk)
+    slot = _slot(slot)
+    if not may_sign(request.user, agreement, slot):
+        raise PermissionDenied
+    method = get_signing_method()
+    form = SignForm(request.POST or None, method=method, initial={"content_sha256": agreement.content_sha256})
+    if request.method == "POST":
+        if not ratelimit.consume(request, action="reauthenticate", user=request.user):
+            messages.error(request, _("Too many attempts. Wait a minute and try again."))
+            return redirect(agreement)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            if _run(request, form, lambda: services.sign_agreement(
+                    agreement=agreement, slot=slot, user=request.user, content_sha256=data.pop("content_sha256"),
+                    data=data, ip_address=_client_ip(request)), _("Thank you: your signature is recorded.")):
+                return redirect(agreement)
+    return render(request, "agreements/sign_form.html", {
+        "agreement": agreement,
+        "form": form,
+        "slot_label": Signature.Slot(slot).label,
+        "signing_method": method,
+    })
+
+
+@login_required
+def agreement_scan(request, pk, slot):
+    agreement = _agreement(request, pk, can_upload_scan)
+    slot = _slot(slot)
+    form = ScanForm(request.POST or None, request.FILES or None, initial={"content_sha256": agreement.content_sha256})
+    if request.method == "POST" and form.is_valid():
+        if _run(request, form, lambda: services.record_wet_ink_signature(
+                agreement=agreement, slot=slot, by=request.user, scan=form.cleaned_data["scan"],
+                content_sha256=form.cleaned_data["content_sha256"], ip_address=_client_ip(request)),
+                _("The scanned signature was recorded.")):
+            return redirect(agreement)
+    return render(request, "agreements/simple_form.html", {
+        "agreement": agreement,
+        "form": form,
+        "heading": _("Scanned signature: %(slot)s") % {"slot": Signature.Slot(slot).label},
+        "intro": _("Print the agreement, have it signed with ink, scan the signed pages to one PDF and upload it here."),
+    })
+
+
+@login_required
+@require_GET
+@never_cache
+def signature_scan(request, pk, signature_pk):
+    agreement = _agreement(request, pk)
+    signature = get_object_or_404(Signature, pk=signature_pk, agreement=agreement, method=Signature.Method.WET_INK)
+    if not signature.scan:
+        raise Http404
+    return FileResponse(signature.scan.open("rb"), as_attachment=True,
+                        filename=f"signatur-{agreement.municipality.number}-v{agreement.version}-{signature.slot}.pdf",
+                        content_type="application/pdf")
+
+
+@login_required
+@require_POST
+def agreement_amend(request, pk):
+    agreement = _agreement(request, pk, can_amend_agreement)
+    try:
+        amendment = services.create_amendment(agreement=agreement, by=request.user)
+    except services.AgreementError as exc:
+        messages.error(request, str(exc))
+        return redirect(agreement)
+    messages.success(request, _("Version %(version)s was started as a draft. The signed version stays in force "
+                                "until the amendment is signed.") % {"version": amendment.version})
+    return redirect(amendment)
+
+
+@login_required
+@require_POST
+def agreement_delete(request, pk):
+    agreement = _agreement(request, pk, can_delete_agreement)
+    participant = agreement.participant
+    if _run(request, None, lambda: services.delete_draft(agreement=agreement, by=request.user),
+            _("The draft was deleted.")):
+        return redirect(participant)
+    return redirect(agreement)
+
+
+@login_required
+@require_POST
+def agreement_publish(request, pk):
+    agreement = _agreement(request, pk, can_publish_agreement)
+    publish = request.POST.get("publish") == "1"
+    _run(request, None, lambda: services.set_published(agreement=agreement, by=request.user, published=publish),
+         _("The agreement is published.") if publish else _("The agreement is no longer published."))
+    return redirect(agreement)
+
+
+@login_required
+@require_GET
+@never_cache
+def agreement_pdf(request, pk):
+    """The sealed PDF exactly as stored; for other states a preview marked as not signed."""
+    agreement = _agreement(request, pk)
+    if agreement.is_sealed:
+        return _pdf_response(bytes(agreement.seal.pdf), pdf_filename(agreement))
+    try:
+        pdf = render_agreement_pdf(content=build_content(agreement), county=agreement.county)
+    except DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect(agreement)
+    return _pdf_response(pdf, f"utkast-{pdf_filename(agreement)}")
+
+
+# ------------------------------------------------------------------------- public
+
+
+@require_GET
+def verify(request):
+    """Says only whether a sealed agreement with this code (or hash) exists, and when it was signed."""
+    form = VerifyForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        seal = selectors.find_seal(form.cleaned_data["code"])
+        result = {"found": seal is not None, "sealed_at": seal.sealed_at if seal else None}
+    return render(request, "agreements/verify.html", {"form": form, "result": result})
+
+
+@require_GET
+def published_pdf(request, pk):
+    agreement = selectors.get_published(pk)
+    return _pdf_response(bytes(agreement.seal.pdf), pdf_filename(agreement), attachment=False)

@@ -1,0 +1,140 @@
+"""Journey of issue 7: county staff draft an agreement from the kit, edit the role matrix and send it;
+the library head and the chief executive of Tromsø sign, the county signs, and it is sealed; the chief
+executive downloads the PDF and checks its code on the public verification page."""
+
+import io
+import re
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from accounts.demo import DEMO_PASSWORD, seed_logins
+from accounts.models import User
+from agreements.canonical import sha256_hex
+from agreements.models import Agreement
+from municipalities.demo import seed_places
+from municipalities.models import Municipality
+from projects.kits import create_project_from_kit
+from projects.models import Project
+from projects.standard_kits import install_standard_kits
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def room_project(transactional_db):
+    county = seed_places()
+    seed_logins(county)
+    kit = install_standard_kits(county)[0]
+    project = create_project_from_kit(
+        kit=kit, county=county, by=User.objects.get(email="fylke@demo.fremdrift.no"), title="Bibliotekrom 2027",
+        start_on=date(2027, 1, 4), municipalities=[Municipality.objects.get(number="5501")],
+    )
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
+    return project
+
+
+def _submit(page, name):
+    page.get_by_role("button", name=name).click()
+    page.wait_for_load_state()
+
+
+def _sign_as(journey, email, slot_label, agreement_url):
+    page = journey.page
+    journey.logout()
+    journey.login(email, DEMO_PASSWORD)
+    journey.goto(agreement_url)
+    page.get_by_role("link", name=f"Signer som {slot_label}").click()
+    page.wait_for_load_state()
+    page.get_by_label("Passordet ditt").fill(DEMO_PASSWORD)
+    page.get_by_label("Jeg har lest avtalen og signerer den på vegne av parten jeg representerer.").check()
+    _submit(page, "Signer avtalen")
+    assert page.get_by_text("Takk: signaturen din er registrert.").is_visible()
+
+
+def test_staff_draft_and_send_everyone_signs_and_the_code_checks_out(journey, room_project):
+    page = journey.page
+    participant = room_project.participants.get()
+    journey.login("fylke@demo.fremdrift.no", DEMO_PASSWORD)
+    journey.goto(participant.get_absolute_url())
+    _submit(page, "Lag avtaleutkast")
+    assert page.get_by_text("Et avtaleutkast er laget fra pakken.").is_visible()
+    agreement = Agreement.objects.get()
+    assert "Troms fylkesbibliotek og Tromsø samarbeider" in agreement.purpose
+    journey.scan("agreement-draft")
+
+    # The role matrix: a mistake is explained, then corrected; a new task is added from the keyboard.
+    page.get_by_role("link", name="Rediger rollematrisen").click()
+    page.wait_for_load_state()
+    journey.scan("matrix-editor")
+    page.get_by_label("Godkjenne romplanen: Troms fylkesbibliotek").select_option("A")
+    _submit(page, "Lagre rollematrisen")
+    assert page.get_by_text("«Godkjenne romplanen»: velg nøyaktig én part som Godkjenner (A); nå er det 2.").is_visible()
+    journey.scan("matrix-error")
+    page.get_by_label("Godkjenne romplanen: Troms fylkesbibliotek").select_option("C")
+    new_task = page.get_by_label("Ny beslutning eller oppgave", exact=True)
+    new_task.fill("Åpningsarrangement")
+    new_task.press("Tab")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == page.get_by_label("Ny beslutning eller oppgave: Troms fylkesbibliotek").get_attribute("id")
+    page.keyboard.press("Tab")
+    page.get_by_label("Ny beslutning eller oppgave: Biblioteksjef").select_option("R")
+    page.get_by_label("Ny beslutning eller oppgave: Kommunedirektør / rådmann").select_option("A")
+    _submit(page, "Lagre rollematrisen")
+    assert page.get_by_text("Rollematrisen er lagret.").is_visible()
+    agreement.refresh_from_db()
+    assert agreement.role_matrix["rows"][-1] == {"task": "Åpningsarrangement",
+                                                 "cells": {"library_head": "R", "chief_executive": "A"}}
+
+    _submit(page, "Send til signering")
+    assert page.get_by_text("Avtalen er sendt til signering.").is_visible()
+    journey.scan("agreement-sent")
+    agreement_url = agreement.get_absolute_url()
+
+    # The library head finds it among what awaits her signature.
+    journey.logout()
+    journey.login("biblioteksjef.tromso@demo.fremdrift.no", DEMO_PASSWORD)
+    journey.goto("/avtaler/")
+    journey.scan("agreement-list")
+    page.get_by_role("link", name=agreement.title).first.click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Signer som Biblioteksjef").click()
+    page.wait_for_load_state()
+    journey.scan("sign-form")
+    page.get_by_label("Passordet ditt").fill("feil-passord")
+    page.get_by_label("Jeg har lest avtalen og signerer den på vegne av parten jeg representerer.").check()
+    _submit(page, "Signer avtalen")
+    assert page.get_by_text("Passordet er ikke riktig.").is_visible()
+    page.get_by_label("Passordet ditt").fill(DEMO_PASSWORD)
+    page.get_by_label("Jeg har lest avtalen og signerer den på vegne av parten jeg representerer.").check()
+    _submit(page, "Signer avtalen")
+    assert page.get_by_text("Takk: signaturen din er registrert.").is_visible()
+
+    _sign_as(journey, "radmann.tromso@demo.fremdrift.no", "Kommunedirektør / rådmann", agreement_url)
+    _sign_as(journey, "fylke@demo.fremdrift.no", "Fylkesbiblioteket", agreement_url)
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.SEALED
+    code = agreement.seal.verification_code
+    assert page.get_by_text(code, exact=True).is_visible()
+    journey.scan("agreement-sealed")
+
+    # The chief executive downloads the signed PDF and checks its code.
+    journey.logout()
+    journey.login("radmann.tromso@demo.fremdrift.no", DEMO_PASSWORD)
+    journey.goto(agreement_url)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned den signerte avtalen (PDF)").click()
+    pdf = open(download.value.path(), "rb").read()
+    assert sha256_hex(pdf) == agreement.seal.pdf_sha256
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    printed = re.search(r"Kontrollkode ([0-9A-F]{4}(?:-[0-9A-F]{4}){4})", text).group(1)
+    assert printed == code
+    assert "Ingrid Johansen" in text and "Per Mathisen" in text and "Fredrik Rådgiver" in text
+
+    journey.logout()
+    journey.goto("/avtaler/kontroll/")
+    page.get_by_label("Kontrollkode").fill(printed)
+    _submit(page, "Kontroller")
+    assert page.get_by_text("det finnes en forseglet avtale med denne koden").is_visible()
+    journey.scan("verify-found")
