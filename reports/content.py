@@ -14,7 +14,9 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
+from agreements.models import Agreement
 from documents.charts import Series, bar_chart, stacked_bar_chart
+from evaluations.models import CourseCorrection, Round
 from projects.models import (
     Budget, Goal, Indicator, Measurement, Meeting, Milestone, Participant, ProgressEntry, Project, Visit,
 )
@@ -64,6 +66,9 @@ class ProjectSection:
     visits: list = field(default_factory=list)  # visits done in the month
     meetings: list = field(default_factory=list)  # meetings held in the month
     progress: list = field(default_factory=list)  # progress entries written in the month
+    agreements: list = field(default_factory=list)  # agreements signed and sealed in the month
+    rounds: list = field(default_factory=list)  # evaluation rounds open at some time in the month
+    corrections: list = field(default_factory=list)  # course corrections decided in the month
 
 
 def _is_late(milestone: Milestone, period: Period) -> bool:
@@ -114,6 +119,7 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
             section.due_next.append(milestone)
         section.slippage_days += milestone.slippage_days
     _add_followup(sections, ids, period, municipality)
+    _add_agreements_and_evaluations(sections, ids, period, municipality)
     by_project = defaultdict(list)
     for budget in budgets:
         by_project[budget.participant.project_id].append(budget)
@@ -144,6 +150,25 @@ def _add_followup(sections: dict, ids: list, period: Period, municipality) -> No
         sections[meeting.project_id].meetings.append(meeting)
     for entry in progress.order_by("written_at"):
         sections[entry.project_id].progress.append(entry)
+
+
+def _add_agreements_and_evaluations(sections: dict, ids: list, period: Period, municipality) -> None:
+    """Agreements sealed, evaluation rounds running and course corrections decided in the month (three queries)."""
+    agreements = Agreement.objects.filter(
+        participant__project_id__in=ids, sealed_at__date__range=(period.first, period.last)
+    ).select_related("participant__municipality")
+    if municipality is not None:
+        agreements = agreements.filter(participant__municipality=municipality)
+    for agreement in agreements.order_by("sealed_at"):
+        sections[agreement.participant.project_id].agreements.append(agreement)
+    rounds = Round.objects.filter(project_id__in=ids, opened_at__date__lte=period.last).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.first)
+    )
+    for round_ in rounds.order_by("opened_at"):
+        sections[round_.project_id].rounds.append(round_)
+    corrections = CourseCorrection.objects.filter(project_id__in=ids, decided_on__range=(period.first, period.last))
+    for correction in corrections.order_by("decided_on"):
+        sections[correction.project_id].corrections.append(correction)
 
 
 def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:

@@ -625,6 +625,7 @@ def build_followup_world(world, *, county_staff, library_head) -> dict:
     from documents.attachments import attach_file
     from projects import followup_services as followup
     from projects.models import EscalationStep
+    from tests.factories import position
 
     project, participant = world["project"], world["participant"]
     milestone = followup.save_milestone(project=project, by=county_staff, name="Romplan ferdig", participant=participant,
@@ -633,7 +634,10 @@ def build_followup_world(world, *, county_staff, library_head) -> dict:
     starts = timezone.now() + timedelta(days=14)
     meeting = followup.save_meeting(project=project, by=county_staff, objectives=["En felles romplan"], kind="workshop",
                                     title="Verksted", starts_at=starts, ends_at=starts + timedelta(hours=2), place="Tromsø")
-    followup.set_invitees(meeting=meeting, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)])
+    # The invitee is the technical department: the library head's own contact belongs to the agreement world.
+    technical = position(project.county, "technical")
+    followup.set_invitees(meeting=meeting, by=county_staff,
+                          contacts=[ContactFactory(municipality=participant.municipality, position=technical)])
     followup.schedule_meeting(meeting=meeting, by=county_staff)
     return {
         "milestone": milestone,
