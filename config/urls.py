@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("notifications.urls")),
     path("", include("projects.urls")),
+    path("", include("newsletters.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
