@@ -81,7 +81,7 @@ def _ensure_editable(newsletter: Newsletter) -> None:
 
 
 def _lock(newsletter: Newsletter) -> Newsletter:
-    return Newsletter.objects.select_for_update().select_related("county", "project", "mailing_list").get(pk=newsletter.pk)
+    return Newsletter.objects.select_for_update(of=("self",)).select_related("county", "project", "mailing_list").get(pk=newsletter.pk)
 
 
 @transaction.atomic
@@ -219,7 +219,7 @@ def start_due_newsletters(*, now: datetime | None = None) -> int:
     started = []
     with transaction.atomic():
         due = (
-            Newsletter.objects.select_for_update(skip_locked=True)
+            Newsletter.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("county", "project", "mailing_list")
             .filter(status=Newsletter.Status.SCHEDULED, scheduled_at__lte=now)
         )
@@ -475,7 +475,7 @@ def create_showcase(*, project: Project, by, title: str, summary: str, results: 
 @transaction.atomic
 def update_showcase(*, showcase: Showcase, by, title: str, summary: str, results: str, slug: str,
                     participant=None) -> Showcase:
-    showcase = Showcase.objects.select_for_update().select_related("county", "project").get(pk=showcase.pk)
+    showcase = Showcase.objects.select_for_update(of=("self",)).select_related("county", "project").get(pk=showcase.pk)
     slug = slugify(slug or title)[:80]
     _check_showcase_fields(showcase.county, showcase.project, participant, slug)
     _unique_slug(showcase.county, slug, exclude_pk=showcase.pk)
@@ -495,7 +495,7 @@ def is_finished(showcase: Showcase) -> bool:
 
 @transaction.atomic
 def publish_showcase(*, showcase: Showcase, by, publish: bool = True) -> Showcase:
-    showcase = Showcase.objects.select_for_update().select_related("project", "participant").get(pk=showcase.pk)
+    showcase = Showcase.objects.select_for_update(of=("self",)).select_related("project", "participant").get(pk=showcase.pk)
     if publish:
         if not is_finished(showcase):
             raise NewsletterError(_(

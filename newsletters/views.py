@@ -331,7 +331,8 @@ def mailing_list_detail(request, pk):
     mailing_list = get_object_or_404(MailingList.objects.visible_to(request.user).select_related("county", "project"), pk=pk)
     if not can_manage_lists(request.user, mailing_list):
         raise PermissionDenied
-    form = ListSettingsForm(request.POST or None, initial={"is_public": mailing_list.is_public})
+    # An unticked box posts nothing: bind on every POST, not only a non-empty one.
+    form = ListSettingsForm(request.POST if request.method == "POST" else None, initial={"is_public": mailing_list.is_public})
     if request.method == "POST" and form.is_valid():
         services.set_list_public(mailing_list=mailing_list, by=request.user, is_public=form.cleaned_data["is_public"])
         messages.success(request, _("The list was saved."))
@@ -664,7 +665,7 @@ def preferences(request, token):
     lists = services.lists_for_address(data.email, county)
     wanted = selectors.wanted_lists(data.email, county, lists)
     nothing = selectors.wants_nothing(data.email, county)
-    form = PreferencesForm(request.POST or None, lists=lists,
+    form = PreferencesForm(request.POST if request.method == "POST" else None, lists=lists,
                            initial={"lists": [str(pk) for pk in wanted], "nothing": nothing})
     if request.method == "POST" and form.is_valid():
         services.set_address_preferences(

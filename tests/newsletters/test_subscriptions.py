@@ -135,6 +135,10 @@ def test_preferences_page_lets_a_subscriber_pick_lists_and_come_back(client, cou
     assert Subscriber.objects.get(email="fan@example.no", mailing_list=stakeholders.mailing_list).status == "confirmed"
     client.post(url, {"nothing": "on"})
     assert Suppression.objects.filter(email="fan@example.no", county=county, mailing_list__isnull=True).exists()
+    client.post(url, {"lists": [county_list.pk]})
+    assert not Suppression.objects.filter(email="fan@example.no", mailing_list__isnull=True).exists()
+    client.post(url, {})  # every box unticked: the browser posts nothing at all
+    assert set(Subscriber.objects.filter(email="fan@example.no").values_list("status", flat=True)) == {"unsubscribed"}
 
 
 def test_bounces_from_the_command_stop_further_sending(newsletter, django_capture_on_commit_callbacks):
