@@ -3,7 +3,7 @@ is offered. Read from the budget, release and final-account history (django-simp
 one query per table."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,7 +31,13 @@ class MoneyChange:
     text: str
 
 
+# The change that marks a project "infobrev suggested" is saved a moment before the mark
+# (same transaction, projects.planning): look back a few seconds so that it is listed too.
+TRIGGER_SLACK = timedelta(seconds=5)
+
+
 def money_changes(project, since: datetime) -> list[MoneyChange]:
+    since = since - TRIGGER_SLACK
     names = dict(
         Participant.objects.filter(project=project).values_list("pk", "municipality__name")
     )

@@ -182,6 +182,8 @@ def test_money_changes_offer_a_draft_and_sending_clears_the_suggestion(client, c
     client.force_login(county_staff)
     page = client.get(reverse("newsletters:project-newsletters", kwargs={"pk": project.pk})).content.decode()
     assert "Tilskudd fra fylket endret fra 100\xa0000\xa0kr til 120\xa0000\xa0kr." in page
+    # The change that set the suggestion is listed too.
+    assert "Et budsjett ble satt opp: tilskudd fra fylket 100\xa0000\xa0kr, lokale midler 80\xa0000\xa0kr." in page
     response = client.post(reverse("newsletters:newsletter-money-draft", kwargs={"pk": project.pk}))
     draft = Newsletter.objects.get()
     assert response.url == reverse("newsletters:newsletter-edit", kwargs={"pk": draft.pk})

@@ -12,6 +12,7 @@ from accounts.demo import seed_logins
 from municipalities import benchmark as municipalities_benchmark
 from municipalities.demo import seed_places
 from municipalities.models import County
+from newsletters import benchmark as newsletters_benchmark
 from projects import benchmark as projects_benchmark
 from projects.demo import seed_projects
 
@@ -41,6 +42,7 @@ STEPS = [
     ("places", municipalities_benchmark.generate),
     ("users", accounts_benchmark.generate),
     ("projects", projects_benchmark.generate),
+    ("newsletters", newsletters_benchmark.generate),  # 2,000 infobrev with 50,000 outbox rows (national)
 ]
 
 

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from accounts.demo import describe_logins, seed_logins
 from municipalities.demo import seed_places
+from newsletters.demo import seed_newsletters
 from projects.demo import seed_projects
 
 
@@ -28,5 +29,6 @@ class Command(BaseCommand):
             county = seed_places()
             seed_logins(county)
             seed_projects(county)
+            seed_newsletters(county)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(describe_logins())
