@@ -37,3 +37,11 @@ def test_benchmark_data_has_newsletters_with_outbox_rows():
     sent = Newsletter.objects.filter(status="sent")
     assert OutboxMessage.objects.filter(kind="newsletter").count() == sent.count() * 25
     assert Subscriber.objects.count() == 2 * 150
+
+
+def test_the_bounce_secret_is_documented():
+    from pathlib import Path
+
+    base = Path(__file__).resolve().parent.parent.parent
+    assert "NEWSLETTER_BOUNCE_SECRET" in (base / "README.md").read_text()
+    assert "NEWSLETTER_BOUNCE_SECRET" in (base / ".env.example").read_text()
