@@ -160,11 +160,19 @@ def delete_image(*, image: NewsletterImage, by) -> None:
 # ----------------------------------------------------------------- sending
 
 
+def _check_sendable(newsletter: Newsletter) -> None:
+    """Everything that goes into every message's headers, checked once before anything is queued."""
+    check_subject(newsletter.subject)
+    from_email = newsletter.county.from_email
+    if "\n" in from_email or "\r" in from_email:
+        raise NewsletterError(_("The county's sender name or address contains a line break: correct it in the county settings."))
+
+
 def _start_sending(newsletter: Newsletter, *, by=None) -> None:
     """Locked newsletter → being queued; the queuing task starts after commit."""
     from .tasks import queue_newsletter_task
 
-    check_subject(newsletter.subject)
+    _check_sendable(newsletter)
     now = timezone.now()
     newsletter.status, newsletter.queuing_started_at, newsletter.queuing_progress_at = Newsletter.Status.SENDING, now, now
     newsletter.sent_by = by or newsletter.sent_by or newsletter.created_by
@@ -224,7 +232,14 @@ def start_due_newsletters(*, now: datetime | None = None) -> int:
             .filter(status=Newsletter.Status.SCHEDULED, scheduled_at__lte=now)
         )
         for newsletter in due:
-            _start_sending(newsletter)
+            try:
+                _start_sending(newsletter)
+            except (ValidationError, NewsletterError) as exc:
+                # It cannot go as it is: back to a draft, so that staff see it was not sent.
+                logger.warning("newsletter %s: not sent at its time: %s", newsletter.pk, exc)
+                newsletter.status = Newsletter.Status.DRAFT
+                newsletter.save(update_fields=["status"])
+                continue
             started.append(newsletter.pk)
     from .tasks import queue_newsletter_task
 

@@ -167,3 +167,17 @@ def test_a_thousand_queued_rows_wake_the_sender_once_per_transaction(newsletter,
         services.queue_recipients(newsletter_id=newsletter.pk, chunk_size=20)
     assert _rows(newsletter).count() == 40 + len(EXPECTED_RECIPIENTS)
     assert len(wakes) == 3  # one per chunk of 20, not one per message
+
+
+def test_a_sender_name_with_a_line_break_stops_the_send_before_anything_is_queued(newsletter, county, county_staff):
+    county.sender_name, county.sender_email = "Troms\nBcc: alle@example.no", "fylket@example.no"
+    county.save()
+    newsletter.refresh_from_db()
+    with pytest.raises(services.NewsletterError):
+        services.send_newsletter(newsletter=newsletter, by=county_staff)
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.DRAFT and not _rows(newsletter).exists()
+    services.schedule_newsletter(newsletter=newsletter, by=county_staff, at=timezone.now() + timedelta(minutes=5))
+    assert services.start_due_newsletters(now=timezone.now() + timedelta(minutes=6)) == 0
+    newsletter.refresh_from_db()
+    assert newsletter.status == Newsletter.Status.DRAFT and not _rows(newsletter).exists()
