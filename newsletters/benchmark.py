@@ -46,7 +46,10 @@ def generate(ctx) -> None:
 
     newsletters = []
     for i in range(total):
-        mailing_list = rng.choice(project_lists) if project_lists and rng.random() < 0.7 else rng.choice(list(county_lists.values()))
+        if project_lists and rng.random() < 0.7:
+            mailing_list = rng.choice(project_lists)
+        else:
+            mailing_list = rng.choice(list(county_lists.values()))
         sent = rng.random() < 0.9
         sent_at = now - timedelta(days=rng.randint(1, 5 * 365), minutes=rng.randint(0, 1440)) if sent else None
         newsletters.append(Newsletter(

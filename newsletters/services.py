@@ -81,7 +81,9 @@ def _ensure_editable(newsletter: Newsletter) -> None:
 
 
 def _lock(newsletter: Newsletter) -> Newsletter:
-    return Newsletter.objects.select_for_update(of=("self",)).select_related("county", "project", "mailing_list").get(pk=newsletter.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the project join.
+    queryset = Newsletter.objects.select_for_update(of=("self",)).select_related("county", "project", "mailing_list")
+    return queryset.get(pk=newsletter.pk)
 
 
 @transaction.atomic
@@ -165,7 +167,9 @@ def _check_sendable(newsletter: Newsletter) -> None:
     check_subject(newsletter.subject)
     from_email = newsletter.county.from_email
     if "\n" in from_email or "\r" in from_email:
-        raise NewsletterError(_("The county's sender name or address contains a line break: correct it in the county settings."))
+        raise NewsletterError(
+            _("The county's sender name or address contains a line break: correct it in the county settings.")
+        )
 
 
 def _start_sending(newsletter: Newsletter, *, by=None) -> None:

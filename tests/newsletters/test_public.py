@@ -36,8 +36,6 @@ def sent_newsletters(newsletter, stakeholders, county, county_staff, other_count
                                                is_public=False), django_capture_on_commit_callbacks)
     draft = services.create_newsletter(county=county, by=county_staff, subject="Utkast om høsten", body="Ikke sendt",
                                        is_public=True)
-    from tests.factories import CountyFactory  # noqa: F401
-
     foreign = _send(services.create_newsletter(county=other_county, by=outsider, subject="Nytt fra Finnmark",
                                                body="Hei", is_public=True), django_capture_on_commit_callbacks)
     return {"public": public, "private": private, "draft": draft, "foreign": foreign}
