@@ -50,13 +50,15 @@ def test_archive_and_lists_query_counts_are_flat(client, county, county_staff, s
             Newsletter.objects.filter(pk=newsletter.pk).update(status=Newsletter.Status.SENT, sent_at="2026-01-01T10:00Z")
             other = make_project(county, county_staff, title=f"Prosjekt {i}")
             Subscriber.objects.create(mailing_list=get_mailing_list(county=county, project=other), email=f"a{i}@example.no")
+            services.create_showcase(project=other, by=county_staff, title=f"Eksempel {i}", summary="Slik gikk det.")
 
     urls = [reverse("newsletters:archive", kwargs={"number": county.number}),
             reverse("newsletters:archive-feed", kwargs={"number": county.number}),
             reverse("newsletters:public-county", kwargs={"number": county.number})]
     publish(2, 0)
     client.force_login(county_staff)
-    staff_urls = [reverse("newsletters:mailing-lists", kwargs={"number": county.number})]
+    staff_urls = [reverse("newsletters:mailing-lists", kwargs={"number": county.number}),
+                  reverse("newsletters:showcase-list", kwargs={"number": county.number})]
     client.get(staff_urls[0])  # the first visit makes the county's own list
     small = [_queries(client, url) for url in staff_urls]
     client.logout()
@@ -215,3 +217,30 @@ def test_scheduling_from_the_page_needs_a_future_time(client, county_staff, news
     client.post(url, {"when": "later", "scheduled_at": "2099-01-01T10:00"})
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.SCHEDULED
+
+
+def test_showcase_form_errors_are_on_the_fields_and_change_nothing(client, county_staff, stakeholders):
+    client.force_login(county_staff)
+    services.create_showcase(project=stakeholders.project, by=county_staff, title="Tromsø", summary="x", slug="tromso")
+    url = reverse("newsletters:showcase-create", kwargs={"pk": stakeholders.project.pk})
+    response = client.post(url, {"title": "Et annet", "slug": "tromso", "summary": "y"})
+    assert "En annen eksempelside i fylket har denne adressen." in response.content.decode()
+    showcase = services.create_showcase(project=stakeholders.project, by=county_staff, title="Harstad", summary="x")
+    photo_url = reverse("newsletters:showcase-photo-add", kwargs={"pk": showcase.pk})
+    response = client.post(photo_url, {"image": SimpleUploadedFile("folk.png", png_bytes()), "alt_text": "Folk",
+                                       "shows_people": "on"})
+    assert "Registrer samtykket fra personene på bildet: hvem som samtykket, når og hvordan." in response.content.decode()
+    assert not showcase.photos.exists()
+    response = client.post(photo_url, {"image": SimpleUploadedFile("folk.png", png_bytes()), "alt_text": "Folk",
+                                       "shows_people": "on", "consent_note": "Skriftlig samtykke 2. mai"})
+    assert response.status_code == 302
+    photo = showcase.photos.get()
+    assert photo.consent_recorded_by == county_staff and photo.consent_recorded_at is not None
+
+
+def test_the_bounce_endpoint_refuses_malformed_bodies(client, settings):
+    settings.NEWSLETTER_BOUNCE_SECRET = "s3cret"
+    for body in ("null", "[1, 2]", "\"x\"", "{not json", '{"email": "ikke en adresse"}'):
+        response = client.post(reverse("newsletters:bounce"), data=body, content_type="application/json",
+                               HTTP_AUTHORIZATION="Bearer s3cret")
+        assert response.status_code == 400, body
