@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("evaluations.urls")),
     path("", include("agreements.urls")),
+    path("", include("newsletters.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -99,7 +99,7 @@ def queue_email(
     else:
         message, created = OutboxMessage.objects.create(**fields), True
     if created and message.status == Status.PENDING:
-        transaction.on_commit(_wake_sender)
+        _wake_sender_on_commit()
     return message
 
 
@@ -124,6 +124,18 @@ def queue_templated_email(*, template: str, context: dict, language: str | None 
         body_text = render_to_string(f"{template}.txt", context)
         body_html = render_to_string(f"{template}.html", context)
     return queue_email(subject=subject, body_text=body_text, body_html=body_html, **kwargs)
+
+
+def _wake_sender_on_commit() -> None:
+    """One wake per transaction, however many messages it queues (a newsletter queues hundreds
+    per transaction). A wake registered in a savepoint that may still roll back does not count."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        open_savepoints = set(connection.savepoint_ids)
+        for savepoints, func, *_rest in connection.run_on_commit:
+            if func is _wake_sender and set(savepoints) <= open_savepoints:
+                return
+    transaction.on_commit(_wake_sender)
 
 
 def _wake_sender() -> None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement
 from documents.charts import Series, bar_chart, stacked_bar_chart
 from evaluations.models import CourseCorrection, Round
+from newsletters.models import Newsletter
 from projects.models import (
     Budget, Goal, Indicator, Measurement, Meeting, Milestone, Participant, ProgressEntry, Project, Visit,
 )
@@ -69,6 +70,7 @@ class ProjectSection:
     agreements: list = field(default_factory=list)  # agreements signed and sealed in the month
     rounds: list = field(default_factory=list)  # evaluation rounds open at some time in the month
     corrections: list = field(default_factory=list)  # course corrections decided in the month
+    newsletters: list = field(default_factory=list)  # infobrev sent in the month
 
 
 def _is_late(milestone: Milestone, period: Period) -> bool:
@@ -153,7 +155,8 @@ def _add_followup(sections: dict, ids: list, period: Period, municipality) -> No
 
 
 def _add_agreements_and_evaluations(sections: dict, ids: list, period: Period, municipality) -> None:
-    """Agreements sealed, evaluation rounds running and course corrections decided in the month (three queries)."""
+    """Agreements sealed, evaluation rounds running, course corrections decided and infobrev sent in the
+    month (four queries)."""
     agreements = Agreement.objects.filter(
         participant__project_id__in=ids, sealed_at__date__range=(period.first, period.last)
     ).select_related("participant__municipality")
@@ -169,6 +172,11 @@ def _add_agreements_and_evaluations(sections: dict, ids: list, period: Period, m
     corrections = CourseCorrection.objects.filter(project_id__in=ids, decided_on__range=(period.first, period.last))
     for correction in corrections.order_by("decided_on"):
         sections[correction.project_id].corrections.append(correction)
+    newsletters = Newsletter.objects.filter(
+        project_id__in=ids, status=Newsletter.Status.SENT, sent_at__date__range=(period.first, period.last)
+    ).only("project_id", "subject", "sent_at", "recipient_count")
+    for newsletter in newsletters.order_by("sent_at"):
+        sections[newsletter.project_id].newsletters.append(newsletter)
 
 
 def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:

@@ -513,6 +513,73 @@ ROWS += [
     Row("agreements:agreement-pdf", agreement_kw("sealed"), get=AGREEMENT_READ, post=NOT_ALLOWED),
 ]
 
+# newsletters: internal pages for the county's staff; public pages for everyone, signed in or not.
+STAFF_ACTION = expect(**roles(STAFF, ANY_REDIRECT))
+PUBLIC = everyone(200)
+PUBLIC_GET_ONLY = everyone(405)
+
+
+def newsletter_kw(w):
+    return {"pk": w.newsletter.pk}
+
+
+ROWS += [
+    Row("newsletters:newsletter-list", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:newsletter-create", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:newsletter-preview", county_kw, get=NOT_ALLOWED, post=STAFF_READ),
+    Row("newsletters:mailing-lists", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:mailing-list-detail", lambda w: {"pk": w.mailing_list.pk}, get=STAFF_READ, post=STAFF_ACTION),
+    Row("newsletters:project-newsletters", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("newsletters:newsletter-money-draft", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("newsletters:newsletter-detail", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:newsletter-edit", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:newsletter-audience", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:newsletter-progress", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:newsletter-send", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
+    Row("newsletters:newsletter-unschedule", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
+    Row("newsletters:newsletter-delete", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
+    Row("newsletters:newsletter-image-add", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "newsletters:newsletter-image-delete",
+        lambda w: newsletter_kw(w) | {"image_pk": w.newsletter_image.pk},
+        get=NOT_ALLOWED,
+        post=STAFF_ACTION,
+    ),
+    # A draft's image: its staff only (visitors too get 404: it looks missing). Sent ones are public.
+    Row(
+        "newsletters:newsletter-image",
+        lambda w: {"key": w.newsletter_image.key},
+        get=expect(404, visitors=404, **roles(STAFF, 200)),
+        post=PUBLIC_GET_ONLY,
+    ),
+    # The bounce endpoint answers only with the shared secret; unset (as here) it does not exist.
+    Row("newsletters:bounce", get=everyone(405), post=everyone(404)),
+    Row("newsletters:showcase-list", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:showcase-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("newsletters:showcase-edit", lambda w: {"pk": w.showcase.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:showcase-publish", lambda w: {"pk": w.showcase.pk}, get=NOT_ALLOWED, post=STAFF_ACTION),
+    Row("newsletters:showcase-photo-add", lambda w: {"pk": w.showcase.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "newsletters:showcase-photo-delete",
+        lambda w: {"pk": w.showcase.pk, "photo_pk": w.showcase_photo.pk},
+        get=NOT_ALLOWED,
+        post=STAFF_ACTION,
+    ),
+    # Public pages: 200 for everyone, signed in or not; feeds and images are GET only.
+    Row("newsletters:showcase-photo", lambda w: {"key": w.showcase_photo.key}, get=PUBLIC, post=PUBLIC_GET_ONLY),
+    Row("newsletters:public-county", county_kw, get=PUBLIC, post=PUBLIC),
+    Row("newsletters:archive", county_kw, get=PUBLIC, post=PUBLIC),
+    Row("newsletters:archive-feed", county_kw, get=PUBLIC, post=PUBLIC_GET_ONLY),
+    Row("newsletters:project-archive", lambda w: county_kw(w) | project_kw(w), get=PUBLIC, post=PUBLIC),
+    Row("newsletters:project-archive-feed", lambda w: county_kw(w) | project_kw(w), get=PUBLIC, post=PUBLIC_GET_ONLY),
+    Row("newsletters:showcase-detail", lambda w: county_kw(w) | {"slug": w.showcase.slug}, get=PUBLIC, post=PUBLIC),
+    Row("newsletters:subscribe", county_kw, get=PUBLIC, post=PUBLIC),
+    Row("newsletters:archive-detail", lambda w: {"pk": w.sent_newsletter.pk}, get=PUBLIC, post=PUBLIC),
+    Row("newsletters:subscribe-confirm", lambda w: {"token": w.confirm_token}, get=PUBLIC, post=PUBLIC),
+    Row("newsletters:unsubscribe", lambda w: {"token": w.unsubscribe_token}, get=PUBLIC, post=PUBLIC),
+    Row("newsletters:preferences", lambda w: {"token": w.preferences_token}, get=PUBLIC, post=everyone(ANY_REDIRECT)),
+]
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -544,6 +611,7 @@ def world(
     world.update(build_followup_world(world, county_staff=county_staff, library_head=library_head))
     world |= build_evaluation_world(world, county_staff, library_head)
     world |= build_agreement_world(world, county, municipality, other_municipality, county_staff, library_head, leadership)
+    world |= build_newsletter_world(county, world["project"], county_staff)
     return SimpleNamespace(
         **world,
         county=county,
@@ -726,6 +794,47 @@ def build_agreement_world(world, county, municipality, other_municipality, count
     return {
         "agreement_project": other_project,
         "agreements": {"sealed": sealed, "sent": sent, "draft": draft, "scan": scan, "new_participant": new_participant},
+    }
+
+
+def build_newsletter_world(county, project, county_staff) -> dict:
+    """A draft infobrev with an image, a sent public one, a published showcase with a photo, and
+    valid links for subscribing, unsubscribing and preferences."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from PIL import Image
+
+    from newsletters import services as newsletter_services
+    from newsletters import tokens
+    from newsletters.models import Newsletter, Showcase
+    from newsletters.selectors import get_mailing_list
+
+    def png():
+        out = io.BytesIO()
+        Image.new("RGB", (4, 4), (18, 55, 94)).save(out, "PNG")
+        return SimpleUploadedFile("bilde.png", out.getvalue())
+
+    draft = newsletter_services.create_newsletter(county=county, project=project, by=county_staff,
+                                                  subject="Utkast", body="Tekst")
+    sent = newsletter_services.create_newsletter(county=county, project=project, by=county_staff,
+                                                 subject="Sendt", body="Tekst", is_public=True)
+    Newsletter.objects.filter(pk=sent.pk).update(status=Newsletter.Status.SENT, sent_at=timezone.now())
+    showcase = newsletter_services.create_showcase(project=project, by=county_staff, title="Et eksempel", summary="Slik gikk det.")
+    Showcase.objects.filter(pk=showcase.pk).update(published_at=timezone.now())
+    county_list = get_mailing_list(county=county)
+    return {
+        "newsletter": draft,
+        "newsletter_image": newsletter_services.add_image(newsletter=draft, by=county_staff, upload=png(), alt_text="Et kart"),
+        "sent_newsletter": sent,
+        "mailing_list": county_list,
+        "showcase": showcase,
+        "showcase_photo": newsletter_services.add_showcase_photo(showcase=showcase, by=county_staff, upload=png(),
+                                                                 alt_text="Lesesalen"),
+        "confirm_token": tokens.make_confirm_token("leser@example.no", county_list.pk),
+        "unsubscribe_token": tokens.make_unsubscribe_token("leser@example.no", county_list.pk),
+        "preferences_token": tokens.make_preferences_token("leser@example.no", county.pk),
     }
 
 

@@ -64,6 +64,7 @@ LOCAL_APPS = [
     "documents",
     "notifications",
     "reports",
+    "newsletters",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -217,6 +218,8 @@ OUTBOX_RATE_PER_MINUTE = env.int("OUTBOX_RATE_PER_MINUTE", default=0)  # 0: no l
 OUTBOX_MAX_ATTEMPTS = 8
 OUTBOX_RETRY_BASE_SECONDS = 60
 OUTBOX_STUCK_AFTER_SECONDS = env.int("OUTBOX_STUCK_AFTER_SECONDS", default=600)
+# The shared secret of the bounce endpoint (newsletters): empty turns the endpoint off.
+NEWSLETTER_BOUNCE_SECRET = env.str("NEWSLETTER_BOUNCE_SECRET", default="")
 
 # ------------------------------------------------------------------- documents
 
@@ -240,6 +243,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="fremdr
 # Every periodic job, in one place. Each is idempotent, so a second beat adds nothing.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.sweep_outbox_task", "schedule": 60.0},
+    "newsletters-due": {"task": "newsletters.tasks.start_due_newsletters_task", "schedule": 60.0},
     "outbox-digests": {
         "task": "notifications.tasks.send_digests_task",
         "schedule": crontab(hour=6, minute=45),

@@ -189,3 +189,26 @@ def test_monthly_task_reports_the_previous_month(world, county, weasyprint, monk
     monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 11, 1))
     assert monthly_reports_task() == 4
     assert set(Report.objects.values_list("month", flat=True)) == {OCTOBER}
+
+
+def test_project_report_tells_the_months_visits_and_infobrev(world, county, county_staff, weasyprint,
+                                                             django_capture_on_commit_callbacks):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from newsletters.models import MailingList, Newsletter
+    from projects import followup_services
+
+    followup_services.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 10, 20),
+                                 purpose="Befaring av det nye rommet", status="done", visitors=[county_staff])
+    followup_services.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 9, 20),
+                                 purpose="Besøk i september", status="done", visitors=[county_staff])
+    mailing_list = MailingList.objects.create(county=county, project=world["project"])
+    Newsletter.objects.create(county=county, project=world["project"], mailing_list=mailing_list, subject="Nytt om pengene",
+                              body="Tekst", status="sent", recipient_count=41,
+                              sent_at=datetime(2026, 10, 12, 9, 0, tzinfo=ZoneInfo("Europe/Oslo")))
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    text, _reader = _read(Report.objects.get(kind="project"))
+    assert "Befaring av det nye rommet" in text and "Besøk i september" not in text
+    assert "Nytt om pengene" in text and "41 mottakere" in text

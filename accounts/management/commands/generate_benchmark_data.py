@@ -14,6 +14,7 @@ from agreements import benchmark as agreements_benchmark
 from municipalities import benchmark as municipalities_benchmark
 from municipalities.demo import seed_places
 from municipalities.models import County
+from newsletters import benchmark as newsletters_benchmark
 from projects import benchmark as projects_benchmark
 from projects.demo import seed_projects
 
@@ -52,6 +53,7 @@ STEPS = [
     ("follow-up", projects_benchmark.generate_followup),
     ("evaluations", evaluations_benchmark.generate),
     ("agreements", agreements_benchmark.generate),
+    ("newsletters", newsletters_benchmark.generate),  # 2,000 infobrev with 50,000 outbox rows (national)
 ]
 
 

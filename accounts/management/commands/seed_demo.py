@@ -4,9 +4,10 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.demo import describe_logins, seed_logins
-from evaluations.demo import seed_evaluations
 from agreements.demo import seed_agreements
+from evaluations.demo import seed_evaluations
 from municipalities.demo import seed_places
+from newsletters.demo import seed_newsletters
 from projects.demo import seed_projects
 from reports.demo import seed_reports
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             seed_projects(county)
             seed_evaluations(county)
             seed_agreements(county)
+            seed_newsletters(county)
             # Last: the reports are snapshots of everything above.
             seed_reports(county)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))

@@ -1,0 +1,41 @@
+"""The public county page links the published conclusions and agreements (and nothing unpublished)."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.demo import seed_logins
+from agreements.demo import seed_agreements
+from agreements.models import Agreement
+from evaluations.demo import seed_evaluations
+from evaluations.models import Conclusion
+from municipalities.demo import seed_places
+from projects.demo import seed_projects
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings):
+    county = seed_places()
+    seed_logins(county)
+    seed_projects(county)
+    seed_evaluations(county)
+    seed_agreements(county)
+    return county
+
+
+def test_public_county_page_links_published_conclusions_and_agreements(client, demo):
+    html = client.get(reverse("newsletters:public-county", kwargs={"number": "55"})).content.decode()
+    published = Conclusion.objects.filter(published_on__isnull=False)
+    assert published.exists()
+    for conclusion in published:
+        assert conclusion.get_absolute_url() in html
+    for conclusion in Conclusion.objects.filter(published_on__isnull=True):
+        assert conclusion.get_absolute_url() not in html
+    public = Agreement.objects.filter(publication__isnull=False)
+    assert public.exists()
+    for agreement in Agreement.objects.all():
+        link = reverse("agreements:published-pdf", kwargs={"pk": agreement.pk})
+        assert (link in html) == public.filter(pk=agreement.pk).exists()
+    pdf = client.get(reverse("agreements:published-pdf", kwargs={"pk": public.first().pk}))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
