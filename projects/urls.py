@@ -14,6 +14,7 @@ urlpatterns = [
     path(P, views.project_detail, name="project-detail"),
     path(P + "rediger/", views.project_edit, name="project-edit"),
     path(P + "historikk/", views.project_history_view, name="project-history"),
+    path(P + "del/<slug:section>/", views.project_section, name="project-section"),
     path(P + "status/", views.project_status, name="project-status"),
     path(P + "bli-ny/", views.project_followup, name="project-followup"),
     path(P + "mal/nytt/", views.goal_edit, name="goal-create"),

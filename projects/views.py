@@ -174,24 +174,17 @@ def project_create(request):
 
 @login_required
 def project_detail(request, pk):
+    """The project page: overview first; the plan and money, follow-up, evaluations and agreements
+    parts load right after it (`project_section`), so the page itself stays within its query budget."""
     project = selectors.get_project(request.user, pk)
     participants = list(selectors.get_participants(project))
     requirements = list(selectors.get_requirements(project))
     user = request.user
     is_staff = project.county_id in user.access.staff_county_ids
-    taking_part = [p for p in participants if p.status != Participant.Status.WITHDRAWN]
-    stakeholders = planning.stakeholder_check(project, taking_part)
-    budgets = list(planning.budgets_with_releases(participant__project=project)) if is_staff else []
     return render(
         request,
         "projects/project_detail.html",
         {
-            "capacity": planning.capacity_for(project, participants=taking_part) if is_staff else None,
-            "stakeholder_rows": stakeholders,
-            "stakeholder_gaps": sum(len(row.missing) for row in stakeholders),
-            "money": planning.money_totals(budgets) if is_staff else None,
-            "budgets": {b.participant_id: b for b in budgets},
-            "handbook_pages": project.handbook_pages.all(),
             "project": project,
             "goals": selectors.get_goals(project),
             "participants": selectors.requirement_overview(participants, requirements),
@@ -205,9 +198,67 @@ def project_detail(request, pk):
             "is_staff": is_staff,
             "can_view_history": can_view_history(user, project),
             "own_participants": [p for p in participants if p.municipality_id in user.access.municipality_ids],
-            **project_followup_context(user, project),
+            "lazy_sections": [_section_link(project, key) for key, (*_, staff_only) in PROJECT_SECTIONS.items()
+                              if is_staff or not staff_only],
         },
     )
+
+
+def _plan_context(request, project) -> dict:
+    participants = list(project.participants.taking_part().select_related("municipality"))
+    budgets = list(planning.budgets_with_releases(participant__project=project))
+    stakeholders = planning.stakeholder_check(project, participants)
+    by_participant = {budget.participant_id: budget for budget in budgets}
+    return {
+        "capacity": planning.capacity_for(project, participants=participants),
+        "stakeholder_rows": stakeholders,
+        "stakeholder_gaps": sum(len(row.missing) for row in stakeholders),
+        "money": planning.money_totals(budgets),
+        "budget_rows": [(p, by_participant[p.pk]) for p in participants if p.pk in by_participant],
+        "handbook_pages": project.handbook_pages.all(),
+    }
+
+
+def _participants_context(request, project) -> dict:
+    return {"participants": list(project.participants.select_related("municipality"))}
+
+
+def _followup_context(request, project) -> dict:
+    return project_followup_context(request.user, project)
+
+
+# The parts of the project page that load after it: (label, template, context, staff only).
+PROJECT_SECTIONS = {
+    "plan": (_("Plan and money"), "projects/partials/_project_plan.html", _plan_context, True),
+    "oppfolging": (_("Progress and follow-up"), "projects/partials/_project_followup.html", _followup_context, False),
+    "evaluering": (_("Evaluations"), "evaluations/partials/_project_evaluations.html", lambda request, project: {}, False),
+    "avtaler": (_("Agreements"), "agreements/partials/_project_agreements.html", _participants_context, False),
+}
+
+
+def _section_link(project, key) -> dict:
+    return {"key": key, "label": PROJECT_SECTIONS[key][0],
+            "url": reverse("projects:project-section", kwargs={"pk": project.pk, "section": key})}
+
+
+@login_required
+def project_section(request, pk, section):
+    """One part of the project page: a fragment for htmx, or a page of its own without JavaScript."""
+    if section not in PROJECT_SECTIONS:
+        raise Http404
+    project = selectors.get_project(request.user, pk)
+    label, template, build_context, staff_only = PROJECT_SECTIONS[section]
+    is_staff = project.county_id in request.user.access.staff_county_ids
+    if staff_only and not is_staff:
+        raise Http404
+    context = {
+        "project": project,
+        "is_staff": is_staff,
+        "can_edit": can_edit_project(request.user, project),
+        "section": _section_link(project, section) | {"template": template},
+        **build_context(request, project),
+    }
+    return render(request, template if request.htmx else "projects/project_section.html", context)
 
 
 @login_required

@@ -212,6 +212,8 @@ ROWS += [
     Row("projects:project-detail", project_kw, get=PROJECT_READ, post=PROJECT_READ),
     Row("projects:project-edit", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:project-history", project_kw, get=STAFF_READ, post=STAFF_READ),
+    # Parts of the project page: plan and money for county staff; the rest for everyone who reads the project.
+    Row("projects:project-section", lambda w: project_kw(w) | {"section": "plan"}, get=STAFF_READ, post=STAFF_READ),
     Row("projects:project-status", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
     Row("projects:project-followup", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:goal-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),

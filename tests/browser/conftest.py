@@ -86,6 +86,9 @@ class Journey:
             "window.__fremdriftCspViolation(e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')));"
         )
         self.page = self.context.new_page()
+        # Parts of some pages load right after the page (htmx): "loaded" means those too.
+        load = self.page.wait_for_load_state
+        self.page.wait_for_load_state = lambda state=None, **kwargs: load(state or "networkidle", **kwargs)
         self.page.on(
             "console",
             lambda message: self.csp_violations.append(message.text)
@@ -94,7 +97,7 @@ class Journey:
         )
 
     def goto(self, path: str):
-        response = self.page.goto(path)
+        response = self.page.goto(path, wait_until="networkidle")
         assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
         return response
 

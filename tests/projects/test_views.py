@@ -160,3 +160,32 @@ def test_municipality_list_filters_on_taking_part(client, project, county_staff,
     url = reverse("municipalities:municipality-list")
     assert [m.number for m in client.get(url, {"takes_part": "yes"}).context["page_obj"]] == ["5501"]
     assert [m.number for m in client.get(url, {"takes_part": "no"}).context["page_obj"]] == ["5540"]
+
+
+@pytest.mark.parametrize("section", ["oppfolging", "evaluering", "avtaler"])
+def test_project_page_parts_are_readable_by_every_reader(client, project, county_staff, municipality, library_head, section):
+    services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    url = reverse("projects:project-section", kwargs={"pk": project.pk, "section": section})
+    client.force_login(library_head)
+    assert client.get(url).status_code == 200
+    fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in fragment
+    assert url in client.get(project.get_absolute_url()).content.decode()  # the page loads it
+
+
+def test_plan_part_is_for_county_staff_and_shows_the_checks(client, project, county_staff, municipality, library_head):
+    services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    planning.set_required_positions(project=project, positions=planning.default_positions(project.theme), by=county_staff)
+    url = reverse("projects:project-section", kwargs={"pk": project.pk, "section": "plan"})
+    client.force_login(county_staff)
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Har vi tenkt på alle?" in html and "4 stillinger som kreves, mangler." in html
+    assert "Realitetsorientering" in html
+    client.force_login(library_head)
+    assert client.get(url).status_code == 404
+    assert url not in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_unknown_project_part_is_404(client, project, county_staff):
+    client.force_login(county_staff)
+    assert client.get(reverse("projects:project-section", kwargs={"pk": project.pk, "section": "ukjent"})).status_code == 404

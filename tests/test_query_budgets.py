@@ -1,0 +1,74 @@
+"""Query budgets of the key pages: the same count at two data sizes, and at most 15 queries.
+
+The demo is loaded and every key page (bench/keypages.py, the same list the page benchmark
+times) is counted; then `generate_benchmark_data --scale county` adds a second county and
+hundreds of projects, participants, milestones, progress entries, visits, meetings,
+evaluation rounds, agreements and infobrev (half of them in the demo's county), and every
+page is counted again. All of it happens in one transaction that is rolled back at the end.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+
+# The marker makes pytest-django set up the test database; the counts come from one module-wide run.
+pytestmark = pytest.mark.django_db
+BUDGET = 15
+
+
+def _count(client: Client, path: str) -> int:
+    client.get(path)  # the first request fills per-process caches (content types, translations)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, f"{path} answered {response.status_code}"
+    return len(queries)
+
+
+def _measure() -> dict[str, tuple[str, int]]:
+    from bench.keypages import pages
+
+    clients = {}
+    counts = {}
+    for name, email, path in pages():
+        if email not in clients:
+            clients[email] = Client()
+            clients[email].force_login(User.objects.get(email=email))
+        counts[name] = (path, _count(clients[email], path))
+    return counts
+
+
+@pytest.fixture(scope="module")
+def counts(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("seed_demo", "--i-know-this-is-demo", stdout=open("/dev/null", "w"))
+            small = _measure()
+            call_command("generate_benchmark_data", "--scale", "county", stdout=open("/dev/null", "w"))
+            large = _measure()
+            transaction.set_rollback(True)
+    return small, large
+
+
+def _page_names():
+    return [
+        "county start page", "follow-up dashboard", "project list", "project page", "municipality page",
+        "agreement page", "lessons log", "reports archive", "my milestones (library head)",
+        "library head start page", "county page",
+    ]
+
+
+@pytest.mark.parametrize("page", _page_names())
+def test_key_page_query_count_is_flat_and_within_budget(counts, page):
+    small, large = counts
+    path, before = small[page]
+    _path, after = large[page]
+    assert after == before, f"{page} ({path}): {before} queries with the demo, {after} with more data"
+    assert after <= BUDGET, f"{page} ({path}): {after} queries, the budget is {BUDGET}"
+
+
+def test_the_list_of_key_pages_is_the_benchmarks(counts):
+    assert sorted(counts[0]) == sorted(_page_names())
