@@ -7,8 +7,9 @@ repeating table headers, the app's own DejaVu fonts). User-written text goes
 into them only as template variables (escaped) or through `|markdown`
 (sanitised); it is never compiled as a template.
 
-Why a child process (`python -m documents.renderer`) and not a thread, a
-multiprocessing pool or a Celery time limit:
+Why a child process (`python -m documents.renderer`, kept running between
+documents; see `_Renderer`) and not a thread, a multiprocessing pool or a
+Celery time limit:
 
 - a time limit must stop WeasyPrint in the middle of layout, which runs for
   long stretches inside Pango and HarfBuzz. Only killing a process does that;
@@ -22,16 +23,21 @@ multiprocessing pool or a Celery time limit:
   connections or locks with the parent, and a crash in a C library (or
   running out of memory) takes down only the child.
 
-The price is starting an interpreter and importing WeasyPrint, about 0.7 s per
-document on these machines; PDF_RENDER_TIMEOUT (seconds) includes it.
+Starting an interpreter and importing WeasyPrint costs about 0.7 s; each process
+pays it once, for its first document. PDF_RENDER_TIMEOUT (seconds) limits each document.
 """
 
 import base64
 import io
 import json
 import logging
+import os
+import select
+import signal
 import subprocess
 import sys
+import threading
+import time
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -83,29 +89,7 @@ def html_to_pdf(html: str) -> bytes:
         "static_locations": static_files.locations,
         "timeout": timeout,
     }
-    try:
-        completed = subprocess.run(
-            [sys.executable, "-m", "documents.renderer"],
-            input=json.dumps(job).encode(),
-            capture_output=True,
-            timeout=timeout,
-            cwd=settings.BASE_DIR,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        logger.warning("PDF rendering was stopped after the time limit of %s seconds", timeout)
-        raise DocumentError(_("Making the document took too long, so it was stopped.")) from None
-    if completed.returncode == EXIT_NO_WEASYPRINT:
-        logger.error("PDF rendering is not available: %s", completed.stderr.decode(errors="replace"))
-        raise DocumentError(_("Documents cannot be made on this server at the moment."))
-    if completed.returncode != 0:
-        logger.error(
-            "PDF rendering failed with exit code %s: %s",
-            completed.returncode,
-            completed.stderr.decode(errors="replace")[-2000:],
-        )
-        raise DocumentError(_("The document could not be made."))
-    result = json.loads(completed.stdout)
+    result = _renderer().render(job, timeout=timeout)
     for fetch in result["fetches"]:
         if fetch["allowed"]:
             logger.debug("PDF fetched %s (%s)", fetch["url"], fetch["reason"], extra={"pdf_url": fetch["url"]})
@@ -114,6 +98,101 @@ def html_to_pdf(html: str) -> bytes:
                 "PDF fetch refused: %s (%s)", fetch["url"], fetch["reason"], extra={"pdf_url": fetch["url"]}
             )
     return base64.b64decode(result["pdf"])
+
+
+class _Renderer:
+    """One long-lived `python -m documents.renderer` child per process, started on first use.
+
+    Starting an interpreter and importing WeasyPrint costs about 0.7 s; a child
+    that serves job after job pays it once. A job that overruns its time limit,
+    or a child that dies, is killed and forgotten: the next document starts a
+    fresh child. The lock keeps one job at a time on the pipe.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.process = None
+        self.pid = None  # the process that started the child: a forked copy must start its own
+
+    def _start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "documents.renderer"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=settings.BASE_DIR, start_new_session=True,
+        )
+        self.pid = os.getpid()
+        reply = self._read(timeout=60)
+        if reply is None or not reply.get("ready"):
+            returncode, stderr = self._stop()
+            logger.error("The PDF renderer did not start (exit code %s): %s", returncode, stderr)
+            if returncode == EXIT_NO_WEASYPRINT:
+                raise DocumentError(_("Documents cannot be made on this server at the moment."))
+            raise DocumentError(_("The document could not be made."))
+
+    def _read(self, *, timeout: float) -> dict | None:
+        """The child's next message, or None if it did not come within `timeout` or the child ended."""
+        deadline = time.monotonic() + timeout
+        stream = self.process.stdout
+        header = self._read_exactly(stream, 8, deadline)
+        if header is None:
+            return None
+        body = self._read_exactly(stream, int(header), deadline)
+        return None if body is None else json.loads(body)
+
+    @staticmethod
+    def _read_exactly(stream, size: int, deadline: float) -> bytes | None:
+        chunks, remaining = [], size
+        descriptor = stream.fileno()
+        while remaining:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([descriptor], [], [], wait)[0]:
+                return None
+            chunk = os.read(descriptor, remaining)
+            if not chunk:
+                return None  # the child ended
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def _stop(self) -> tuple[int | None, str]:
+        """Kills the child (if it still runs); returns its exit code and the end of its error output."""
+        process, self.process = self.process, None
+        if process is None:
+            return None, ""
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        return process.returncode, process.stderr.read().decode(errors="replace")[-2000:]
+
+    def render(self, job: dict, *, timeout: float) -> dict:
+        with self.lock:
+            if self.process is None or self.process.poll() is not None or self.pid != os.getpid():
+                self.process = None
+                self._start()
+            body = json.dumps(job).encode()
+            try:
+                self.process.stdin.write(b"%08d" % len(body) + body)
+                self.process.stdin.flush()
+            except BrokenPipeError:
+                self._stop()
+                raise DocumentError(_("The document could not be made.")) from None
+            reply = self._read(timeout=timeout)
+            if reply is None:
+                returncode, stderr = self._stop()
+                logger.warning("PDF rendering was stopped after the time limit of %s seconds (exit code %s). %s",
+                               timeout, returncode, stderr)
+                raise DocumentError(_("Making the document took too long, so it was stopped."))
+            if "error" in reply:
+                logger.error("PDF rendering failed: %s", reply["error"])
+                raise DocumentError(_("The document could not be made."))
+            return reply
+
+
+_RENDERER = _Renderer()
+
+
+def _renderer() -> _Renderer:
+    return _RENDERER
 
 
 def static_files_for_pdf() -> StaticFiles:

@@ -1,18 +1,24 @@
 """The WeasyPrint half of PDF rendering, run as a child process: `python -m documents.renderer`.
 
-documents.pdf renders the Django template to HTML and starts this module with
-a time limit. It reads one job as JSON on stdin (the HTML, the base URL and the
-static files it may use) and writes one JSON answer to stdout: the PDF
-(base64) and every fetch WeasyPrint attempted, so the parent can log them.
-It imports no Django: the child starts quickly and holds no settings or
-database connections.
+documents.pdf renders the Django template to HTML and hands it to this module
+in a child process. The child imports WeasyPrint once and then serves jobs, one
+at a time: each job is a length-prefixed JSON message on stdin (the HTML, the
+base URL, the static files it may use and the time limit), each answer a
+length-prefixed JSON message on stdout: the PDF (base64) and every fetch
+WeasyPrint attempted, so the parent can log them. It imports no Django, so it
+holds no settings or database connections.
 
-Exit codes: 0 done, 3 WeasyPrint cannot be imported here (no Pango), 1 any other failure.
+Every job runs under `alarm(time limit + 1)` with the default action: the kernel
+ends the process in the middle of layout if a hostile document would run on,
+even if the parent is gone. The parent also stops waiting at the time limit
+and kills the child; the next document starts a new one.
+
+Exit codes: 3 WeasyPrint cannot be imported here (no Pango); 0 when stdin closes.
 """
 
 import base64
 import json
-import resource
+import signal
 import sys
 
 from documents.fetcher import Fetch, StaticFiles, make_url_fetcher
@@ -37,42 +43,49 @@ def write_pdf(html: str, *, base_url: str, static_files: StaticFiles) -> tuple[b
     return document.write_pdf(pdf_variant=PDF_VARIANT), fetches
 
 
-def limit_cpu_time(seconds: int) -> None:
-    """Let the kernel end this process if it outlives its time limit.
-
-    The parent kills the child when the limit passes; this covers the case
-    where the parent itself is killed first (a web worker timeout) and would
-    otherwise leave an orphan rendering a hostile document for ever.
-    """
-    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    limit = max(1, seconds) + 1
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
+def read_message(stream) -> dict | None:
+    header = stream.read(8)
+    if len(header) < 8:
+        return None
+    return json.loads(stream.read(int(header)))
 
 
-def main() -> int:
-    job = json.load(sys.stdin)
-    limit_cpu_time(job["timeout"])
+def write_message(stream, message: dict) -> None:
+    body = json.dumps(message).encode()
+    stream.write(b"%08d" % len(body) + body)
+    stream.flush()
+
+
+def serve(stdin, stdout) -> int:
     try:
-        import weasyprint  # noqa: F401 - only to tell "not installed" from other failures
+        import weasyprint  # noqa: F401 - imported once, for every job this child serves
     except (ImportError, OSError) as exc:
         print(f"WeasyPrint cannot be imported: {exc}", file=sys.stderr)
         return EXIT_NO_WEASYPRINT
-    static_files = StaticFiles(
-        url_prefix=job["static_url_prefix"],
-        locations=tuple((prefix, directory) for prefix, directory in job["static_locations"]),
-    )
-    pdf, fetches = write_pdf(job["html"], base_url=job["base_url"], static_files=static_files)
-    json.dump(
-        {
-            "pdf": base64.b64encode(pdf).decode("ascii"),
-            "fetches": [{"url": f.url, "allowed": f.allowed, "reason": f.reason} for f in fetches],
-        },
-        sys.stdout,
-    )
+    write_message(stdout, {"ready": True})
+    while (job := read_message(stdin)) is not None:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # no handler: the kernel ends the process
+        signal.alarm(max(1, int(job["timeout"])) + 1)
+        static_files = StaticFiles(
+            url_prefix=job["static_url_prefix"],
+            locations=tuple((prefix, directory) for prefix, directory in job["static_locations"]),
+        )
+        try:
+            pdf, fetches = write_pdf(job["html"], base_url=job["base_url"], static_files=static_files)
+        except Exception as exc:  # one broken document must not end the child: report it and go on
+            signal.alarm(0)
+            write_message(stdout, {"error": f"{type(exc).__name__}: {exc}"})
+            continue
+        signal.alarm(0)
+        write_message(
+            stdout,
+            {
+                "pdf": base64.b64encode(pdf).decode("ascii"),
+                "fetches": [{"url": f.url, "allowed": f.allowed, "reason": f.reason} for f in fetches],
+            },
+        )
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(serve(sys.stdin.buffer, sys.stdout.buffer))

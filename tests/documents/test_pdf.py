@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from PIL import Image
 from pypdf import PdfReader
 
-from documents.pdf import DocumentError, html_to_pdf, image_data_url, render_pdf
+from documents.pdf import _Renderer, DocumentError, html_to_pdf, image_data_url, render_pdf
 from documents.templatetags.pdf import _css_string, page_number_content
 from tests.documents.conftest import normalise, pdf_catalog, pdf_text
 
@@ -127,6 +127,7 @@ def fake_renderer(tmp_path, monkeypatch):
         script.write_text(f"#!/bin/sh\necho 'renderer said no' >&2\nexit {exit_code}\n")
         script.chmod(0o755)
         monkeypatch.setattr("documents.pdf.sys.executable", str(script))
+        monkeypatch.setattr("documents.pdf._RENDERER", _Renderer())  # not the renderer earlier tests started
 
     return install
 
@@ -211,3 +212,20 @@ def test_image_data_url_is_none_without_a_readable_file(tmp_path, caplog):
 def test_image_data_url_refuses_oversized_images(tmp_path, monkeypatch):
     monkeypatch.setattr("documents.pdf.DATA_URL_MAX_BYTES", 10)
     assert image_data_url(_field_file(tmp_path, "big.png", _png_bytes())) is None
+
+
+def test_documents_reuse_one_renderer_and_a_stopped_one_is_replaced(weasyprint, settings, test_templates):
+    from documents.pdf import _renderer
+
+    render_pdf("pdf_tests/sample.html", {"text": "første"}, title="Første")
+    first = _renderer().process.pid
+    render_pdf("pdf_tests/sample.html", {"text": "andre"}, title="Andre")
+    assert _renderer().process.pid == first  # WeasyPrint is imported once per process, not per document
+    settings.PDF_RENDER_TIMEOUT = 1
+    rows = "<tr><td>celle</td></tr>" * 30000
+    with pytest.raises(DocumentError):
+        html_to_pdf(f'<!DOCTYPE html><html lang="nb"><head><title>T</title></head><body><table>{rows}</table></body></html>')
+    assert _renderer().process is None
+    settings.PDF_RENDER_TIMEOUT = 60
+    pdf = render_pdf("pdf_tests/sample.html", {"text": "etter"}, title="Etter")
+    assert "etter" in pdf_text(pdf) and _renderer().process.pid != first
