@@ -106,3 +106,13 @@ def deactivated(county):
     user.is_active = False
     user.save(update_fields=["is_active"])
     return user
+
+
+def project_page_html(client, project) -> str:
+    """The project page as a reader sees it once loaded: the page plus the parts htmx loads after it."""
+    import re
+
+    html = client.get(project.get_absolute_url()).content.decode()
+    for url in re.findall(r'hx-get="([^"]+)" hx-trigger="load"', html):
+        html += client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    return html

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from agreements import services
 from agreements.models import Agreement, Seal, Signature
+from tests.conftest import project_page_html
 from tests.agreements.conftest import Slot, sign, stub_pdf_bytes
 from tests.factories import TEST_PASSWORD, MunicipalityFactory
 
@@ -36,7 +37,7 @@ def test_staff_draft_from_the_participant_page(client, county_staff, participant
     assert response.status_code == 302 and response.url == agreement.get_absolute_url()
     page = client.get(participant.get_absolute_url()).content.decode()
     assert agreement.get_absolute_url() in page and "Lag avtaleutkast" not in page
-    project_page = client.get(participant.project.get_absolute_url()).content.decode()
+    project_page = project_page_html(client, participant.project)
     assert agreement.get_absolute_url() in project_page and "Utkast" in project_page
 
 

@@ -11,6 +11,7 @@ from evaluations import services
 from evaluations.models import Conclusion, CorrectionChange, CourseCorrection, Kind, Lesson, Response, Round
 from projects import services as project_services
 from projects.models import Milestone, Project
+from tests.conftest import project_page_html
 from tests.evaluations.conftest import make_questionnaire, response_of, values
 from tests.factories import LibraryFactory, MunicipalityFactory
 
@@ -151,7 +152,7 @@ def test_after_the_deadline_the_form_is_gone(client, midterm, library_head, muni
 
 def test_project_page_lists_the_library_heads_open_evaluation(client, midterm, library_head):
     client.force_login(library_head)
-    page = client.get(midterm.project.get_absolute_url()).content.decode()
+    page = project_page_html(client, midterm.project)
     assert f"{midterm.title}: svar for Tromsø" in page
 
 
@@ -160,15 +161,15 @@ def test_project_page_lists_the_library_heads_open_evaluation(client, midterm, l
 
 def test_project_page_proposes_a_midterm_once_half_the_period_has_passed(client, active_project, county_staff):
     client.force_login(county_staff)
-    assert "Halve prosjektperioden er gått" in client.get(active_project.get_absolute_url()).content.decode()
+    assert "Halve prosjektperioden er gått" in project_page_html(client, active_project)
     today = timezone.localdate()
     Project.objects.filter(pk=active_project.pk).update(start_on=today - timedelta(days=10), end_on=today + timedelta(days=30))
-    assert "Halve prosjektperioden er gått" not in client.get(active_project.get_absolute_url()).content.decode()
+    assert "Halve prosjektperioden er gått" not in project_page_html(client, active_project)
 
 
 def test_project_page_stops_proposing_once_a_midterm_exists(client, midterm, county_staff):
     client.force_login(county_staff)
-    page = client.get(midterm.project.get_absolute_url()).content.decode()
+    page = project_page_html(client, midterm.project)
     assert "Halve prosjektperioden er gått" not in page and midterm.title in page
 
 
@@ -184,7 +185,7 @@ def test_skip_reason_is_recorded_and_opens_the_gate(client, active_project, coun
     url = reverse("evaluations:midterm-skip", kwargs={"pk": active_project.pk})
     assert client.post(url, {"reason": ""}).status_code == 200
     assert client.post(url, {"reason": "Prosjektet varer bare tre måneder."}).status_code == 302
-    page = client.get(active_project.get_absolute_url()).content.decode()
+    page = project_page_html(client, active_project)
     assert "Prosjektet varer bare tre måneder." in page
     client.post(reverse("projects:project-status", kwargs={"pk": active_project.pk}), {"to": "closing"})
     assert Project.objects.get(pk=active_project.pk).status == Project.Status.CLOSING
@@ -216,7 +217,7 @@ def test_course_correction_from_the_pages_moves_a_milestone_and_links_both_ways(
     decision_page = client.get(correction.get_absolute_url()).content.decode()
     assert "Romplan vedtatt" in decision_page and f"#change-{change.pk}" in decision_page
     assert planned.strftime("%d.%m.%Y") in decision_page
-    project_page = client.get(project.get_absolute_url()).content.decode()
+    project_page = project_page_html(client, project)
     assert f'id="change-{change.pk}"' in project_page and correction.get_absolute_url() in project_page
     results_page = client.get(midterm.get_absolute_url()).content.decode()
     assert correction.get_absolute_url() in results_page
@@ -435,7 +436,7 @@ def test_attached_expert_answers_their_own_response(client, active_project, ques
                                  deadline=timezone.localdate(), include_experts=True)
     own = round_.responses.get(user=expert)
     client.force_login(expert)
-    page = client.get(active_project.get_absolute_url()).content.decode()
+    page = project_page_html(client, active_project)
     assert own.get_absolute_url() in page and f"{round_.title}: svar for {expert.name}" in page
     question = own.version.questions.first()
     assert client.post(own.get_absolute_url(), {f"q{question.pk}": "3", "action": "submit"}).status_code == 302
