@@ -8,15 +8,13 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from accounts import benchmark as accounts_benchmark
-from accounts.demo import seed_logins
-from evaluations import benchmark as evaluations_benchmark
+from accounts.management.commands.seed_demo import load_demo
 from agreements import benchmark as agreements_benchmark
+from evaluations import benchmark as evaluations_benchmark
 from municipalities import benchmark as municipalities_benchmark
-from municipalities.demo import seed_places
 from municipalities.models import County
 from newsletters import benchmark as newsletters_benchmark
 from projects import benchmark as projects_benchmark
-from projects.demo import seed_projects
 
 
 @dataclass(frozen=True)
@@ -70,9 +68,7 @@ class Command(BaseCommand):
         ctx = SimpleNamespace(rng=random.Random(seed), size=SCALES[scale], scale=scale)
         with translation.override("nb"):
             with transaction.atomic():
-                ctx.demo_county = seed_places()
-                seed_logins(ctx.demo_county)
-                seed_projects(ctx.demo_county)
+                ctx.demo_county = load_demo()
             for name, step in STEPS:
                 started = time.monotonic()
                 with transaction.atomic():

@@ -12,8 +12,21 @@ from projects.demo import seed_projects
 from reports.demo import seed_reports
 
 
+def load_demo():
+    """Every app's demo for Troms, in order; each part is safe to run again. Returns the county."""
+    county = seed_places()
+    seed_logins(county)
+    seed_projects(county)
+    seed_evaluations(county)
+    seed_agreements(county)
+    seed_newsletters(county)
+    # Last: the reports are snapshots of everything above.
+    seed_reports(county)
+    return county
+
+
 class Command(BaseCommand):
-    help = "Loads the demo: Troms with its municipalities, people, logins, projects and agreements. Safe to run again."
+    help = "Loads the demo: Troms with its people, logins, projects, agreements, evaluations, infobrev and reports. Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -29,13 +42,6 @@ class Command(BaseCommand):
                 "The demo has public passwords. Run it with DJANGO_DEBUG=1, or add --i-know-this-is-demo."
             )
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-            county = seed_places()
-            seed_logins(county)
-            seed_projects(county)
-            seed_evaluations(county)
-            seed_agreements(county)
-            seed_newsletters(county)
-            # Last: the reports are snapshots of everything above.
-            seed_reports(county)
+            load_demo()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         self.stdout.write(describe_logins())
