@@ -57,6 +57,8 @@ def prepare(scale: str, *, reuse: bool) -> float:
         exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
                                  f"SELECT 1 FROM pg_database WHERE datname='{name}'"], capture_output=True, text=True)
         if exists.stdout.strip() == "1":
+            subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True,
+                           cwd=BASE_DIR)
             return 0.0
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)

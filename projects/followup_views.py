@@ -234,7 +234,7 @@ def municipality_progress(request, number):
 @login_required
 def my_milestones(request):
     """A library head's milestones that are late or due soon, with a progress form on each."""
-    page = Paginator(fs.my_milestones(request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(fs.my_milestones(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "projects/followup/my_milestones.html", {
         "page_obj": page,
         "forms": {m.pk: ProgressForm(initial={"status": m.status}, prefix_id=m.pk) for m in page},
@@ -543,7 +543,7 @@ def followup_dashboard(request, number):
     filters = DashboardFilterForm(request.GET or None, county=county)
     data = filters.cleaned_data if filters.is_valid() else {}
     rows = fs.list_dashboard(county, health=data.get("health", ""), project=data.get("project"))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
     return render(request, "projects/followup/dashboard.html", {
         "county": county,
         "page_obj": page,

@@ -1,4 +1,5 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from municipalities.models import Municipality
@@ -36,7 +37,19 @@ def list_projects(user, *, search="", status="", theme=None, municipality=None, 
         Project.objects.visible_to(user)
         .select_related("county", "theme")
         .prefetch_related("leaders")
-        .annotate(participant_count=Count("participants", filter=~Q(participants__status="withdrawn"), distinct=True))
+        # A correlated count per listed project (by the participant index), not a join over all participants.
+        .annotate(
+            participant_count=Coalesce(
+                Subquery(
+                    Participant.objects.filter(project=OuterRef("pk"))
+                    .exclude(status=Participant.Status.WITHDRAWN)
+                    .values("project")
+                    .annotate(n=Count("*"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
     )
     if search:
         projects = projects.filter(Q(title__icontains=search) | Q(purpose__icontains=search))
