@@ -32,11 +32,19 @@ def test_seed_demo_has_sent_and_draft_infobrev_subscribers_and_a_public_showcase
 
 
 def test_benchmark_data_has_newsletters_with_outbox_rows():
-    call_command("generate_benchmark_data", "--scale", "county")
-    assert Newsletter.objects.count() == 200
-    sent = Newsletter.objects.filter(status="sent")
-    assert OutboxMessage.objects.filter(kind="newsletter").count() == sent.count() * 25
-    assert Subscriber.objects.count() == 2 * 150
+    call_command("seed_demo", "--i-know-this-is-demo")
+    demo = {
+        "newsletters": list(Newsletter.objects.values_list("pk", flat=True)),
+        "outbox": list(OutboxMessage.objects.values_list("pk", flat=True)),
+        "subscribers": list(Subscriber.objects.values_list("pk", flat=True)),
+    }
+    call_command("generate_benchmark_data", "--scale", "county")  # the demo again (unchanged), then synthetic data
+    synthetic = Newsletter.objects.exclude(pk__in=demo["newsletters"])
+    assert synthetic.count() == 200
+    sent = synthetic.filter(status="sent")
+    outbox = OutboxMessage.objects.exclude(pk__in=demo["outbox"]).filter(kind="newsletter")
+    assert outbox.count() == sent.count() * 25
+    assert Subscriber.objects.exclude(pk__in=demo["subscribers"]).count() == 2 * 150
 
 
 def test_the_bounce_secret_is_documented():
