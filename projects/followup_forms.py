@@ -204,4 +204,4 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.active().filter(county=county).order_by("title")
+        self.fields["project"].queryset = Project.objects.active().filter(county=county).only("pk", "title").order_by("title")

@@ -49,6 +49,7 @@ def pending_proposals(county):
     return (
         EscalationStep.objects.filter(participant__project__county=county, status=EscalationStep.Status.PROPOSED)
         .select_related("milestone__project", "participant__municipality")
+        .only("overdue_days", "milestone__name", "milestone__project__title", "participant__municipality__name")
         .order_by("created_at")
     )
 
@@ -222,6 +223,8 @@ def list_dashboard_for_county_id(county_id):
     return (
         Participant.objects.filter(project__county_id=county_id, project__status=Project.Status.ACTIVE, status__in=TAKING_PART)
         .select_related("project", "municipality").annotate(risk=RISK_ORDER).order_by("risk", "project__title", "municipality__number")
+        # What the rows show: health with its reasons, the municipality and the project, each a link.
+        .only("project__title", "municipality__number", "municipality__name", "health", "health_reasons", "health_computed_at")
     )
 
 

@@ -44,6 +44,9 @@ from .permissions import can_attach_to_participant, can_edit_project, can_log_pr
 from .services import ProjectError
 from .views import _project_for_edit, _run
 
+# Each milestone on "my milestones" carries its own progress form: a short page stays quick.
+MY_MILESTONES_PER_PAGE = 10
+
 
 def _is_staff(user, project) -> bool:
     return project.county_id in user.access.staff_county_ids
@@ -234,7 +237,7 @@ def municipality_progress(request, number):
 @login_required
 def my_milestones(request):
     """A library head's milestones that are late or due soon, with a progress form on each."""
-    page = Paginator(fs.my_milestones(request.user), 20).get_page(request.GET.get("page"))
+    page = Paginator(fs.my_milestones(request.user), MY_MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "projects/followup/my_milestones.html", {
         "page_obj": page,
         "forms": {m.pk: ProgressForm(initial={"status": m.status}, prefix_id=m.pk) for m in page},
@@ -542,13 +545,19 @@ def followup_dashboard(request, number):
     county = get_county_for_staff(request.user, number)
     filters = DashboardFilterForm(request.GET or None, county=county)
     data = filters.cleaned_data if filters.is_valid() else {}
-    rows = fs.list_dashboard(county, health=data.get("health", ""), project=data.get("project"))
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    health, project = data.get("health", ""), data.get("project")
+    rows = fs.list_dashboard(county, health=health, project=project)
+    counts = fs.health_counts(county)
+    paginator = Paginator(rows, 25)
+    if project is None:
+        # The counts above already say how many rows there are: no second COUNT over the county.
+        paginator.count = counts[health] if health else sum(counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     return render(request, "projects/followup/dashboard.html", {
         "county": county,
         "page_obj": page,
         "filters": filters,
-        "counts": fs.health_counts(county),
+        "counts": counts,
         "proposals": fs.pending_proposals(county)[:20],
     })
 

@@ -58,3 +58,16 @@ def test_production_settings(setting, expected):
     code = f"from django.conf import settings; print(settings.{setting})"
     result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
     assert result.stdout.strip() == expected, result.stderr
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("postgres://fremdrift@db:5432/fremdrift", "-c random_page_cost=1.1"),
+        ("postgres://fremdrift@db:5432/fremdrift?options=-c%20random_page_cost%3D4", "-c random_page_cost=4"),
+    ],
+)
+def test_postgresql_is_told_that_index_reads_are_cheap_unless_the_url_says_otherwise(url, expected):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
+    result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | {"DATABASE_URL": url})
+    assert result.stdout.strip() == expected, result.stderr

@@ -116,6 +116,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Development database: wait for a concurrent writer (the in-process tasks)
     # instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fremdrift's tables fit in memory, where reading a row by index costs little more
+    # than reading the next one. PostgreSQL's default (4, for spinning disks) makes it
+    # scan all participants of the country to find one county's; a URL parameter
+    # (?options=-c%20random_page_cost%3D4) overrides this.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c random_page_cost=1.1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ----------------------------------------------------------------------- cache

@@ -1,7 +1,7 @@
 """The planning and money side of projects: capacity, budgets with matching funds, milestones,
 project kits ("pakkeløsninger") and the handbook."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -60,7 +60,8 @@ class Budget(models.Model):
 
     @property
     def local_inkind_value(self) -> Decimal:
-        return (self.local_inkind_hours * self.hourly_rate).quantize(Decimal("0.01"))
+        # Half a øre and up rounds up, as the database's ROUND does in the county totals.
+        return (self.local_inkind_hours * self.hourly_rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
     @property
     def local_committed(self) -> Decimal:

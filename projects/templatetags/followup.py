@@ -1,10 +1,10 @@
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from projects.followup_services import describe_reason
 
 register = template.Library()
-
 
 
 @register.filter
@@ -13,10 +13,16 @@ def health_reason(reason: dict) -> str:
     return describe_reason(reason)
 
 
-@register.inclusion_tag("projects/partials/_health.html")
+@register.simple_tag
 def health_badge(participant):
-    """The health as a word and a symbol, never as a colour alone."""
+    """The health as a word and a symbol, never as a colour alone.
+
+    Built in Python rather than from an included template: the follow-up dashboard
+    shows one per row."""
     labels = {"green": _("Green"), "yellow": _("Yellow"), "red": _("Red")}
     symbols = {"green": "●", "yellow": "▲", "red": "■"}
-    return {"health": participant.health, "label": labels.get(participant.health, participant.health),
-            "symbol": symbols.get(participant.health, "")}
+    health = participant.health
+    return format_html(
+        '<span class="fd-health fd-health-{} fw-semibold"><span aria-hidden="true">{}</span> {}</span>',
+        health, symbols.get(health, ""), labels.get(health, health),
+    )

@@ -13,7 +13,7 @@ from municipalities.models import Theme
 from projects import followup_services as followup
 from projects import kits, services
 from projects.followup import learned_durations
-from projects.models import Kit, KitMilestone, Milestone, Participant, Project, ProgressEntry
+from projects.models import EscalationStep, Kit, KitMilestone, Milestone, Participant, Project, ProgressEntry
 from tests.factories import ContactFactory, MunicipalityFactory
 from tests.projects.conftest import make_active
 from tests.projects.followup_helpers import active_project, jpeg_with_gps, late_milestone, participant  # noqa: F401
@@ -73,6 +73,54 @@ def test_my_milestones_query_count_is_the_same_for_10_and_100_participants(clien
     small = _queries(client, url)
     _bulk_participants(county, county_staff, theme, municipality, 90, start=10)
     assert _queries(client, url) == small
+
+
+def test_dashboard_pages_through_every_participant_and_the_health_filter(client, county, county_staff, theme, municipality):
+    client.force_login(county_staff)
+    participants = _bulk_participants(county, county_staff, theme, municipality, 30, with_milestones=False)
+    Participant.objects.filter(pk__in=[p.pk for p in participants[30:]]).update(health="green")
+    url = reverse("projects:followup-dashboard", kwargs={"number": county.number})
+    first = client.get(url).content.decode()
+    assert "Red: 10 · Yellow: 10 · Green: 40" in first or "Rød: 10 · Gul: 10 · Grønn: 40" in first
+    assert "Side 1 av 3" in first  # 60 participants, 25 to a page
+    last = client.get(url, {"page": 3}).content.decode()
+    assert last.count('<tr>') - 1 == 10  # the header row, then the last ten participants
+    red = client.get(url, {"health": "red"}).content.decode()
+    assert red.count("■") == 10 and "Side 1 av" not in red  # ten red: one page, no paging
+    one_project = client.get(url, {"project": participants[0].project_id}).content.decode()
+    assert one_project.count('<tr>') - 1 == 2  # the two municipalities of that project
+
+
+def test_dashboard_lists_messages_awaiting_review_in_flat_queries(client, county, county_staff, theme, municipality):
+    client.force_login(county_staff)
+    participants = _bulk_participants(county, county_staff, theme, municipality, 3)
+    url = reverse("projects:followup-dashboard", kwargs={"number": county.number})
+
+    def propose(participant):
+        late = participant.milestones.get(name="Sent")
+        return EscalationStep.objects.create(participant=participant, milestone=late, step="leadership", due_on=late.planned_on,
+                                             overdue_days=45, status="proposed", subject="Prosjektet", body="Hei.")
+
+    step = propose(participants[0])
+    one = _queries(client, url)
+    page = client.get(url).content.decode()
+    review = reverse("projects:escalation-review", kwargs={"pk": step.milestone.project_id, "step_pk": step.pk})
+    assert f'href="{review}"' in page
+    assert f"{municipality.name}: Sent</a> ({participants[0].project.title}, 45 dager forsinket)" in page
+    for participant in participants[1:]:
+        propose(participant)
+    assert _queries(client, url) == one
+
+
+def test_my_milestones_come_ten_to_a_page(client, county, county_staff, theme, municipality, library_head):
+    client.force_login(library_head)
+    _bulk_participants(county, county_staff, theme, municipality, 6)  # 12 open milestones for the library head
+    url = reverse("projects:my-milestones")
+    first = client.get(url).content.decode()
+    assert first.count('<article class="card') == 10 and "Side 1 av 2" in first
+    assert first.index("Sent") < first.index("Snart")  # late first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('<article class="card') == 2
 
 
 def test_start_page_query_count_is_flat_and_shows_the_follow_up(client, county, county_staff, theme, municipality, library_head):

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from municipalities.models import Contact, Position
+from municipalities.models import Contact, Position, Theme
 from projects import kits, planning, services
 from projects.models import Milestone, Project
 from projects.standard_kits import install_standard_kits
 from projects.templatetags.money import kr
-from tests.factories import ContactFactory, position
+from tests.factories import ContactFactory, make_user, position
 from tests.projects.conftest import make_active
 
 pytestmark = pytest.mark.django_db
@@ -207,6 +207,31 @@ def test_totals_and_leverage(project, county, county_staff, municipality, other_
     assert (totals.granted, totals.released, totals.local_committed) == (D("150000"), D("25000"), D("130000"))
     assert totals.leverage == D("0.87")
     assert planning.county_money(county).granted == D("150000")
+
+
+def test_county_totals_add_up_the_county_projects_and_nothing_else(project, county, county_staff, theme, municipality,
+                                                                   other_municipality, other_county, foreign_municipality):
+    second = services.create_project(county=county, by=county_staff, title="Lesekampanjen", theme=theme, purpose="Les.",
+                                     start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+    first_participant, = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    second_participant, = services.invite_participants(project=second, municipalities=[other_municipality], by=county_staff)
+    _budget(first_participant, county_staff, "100000", "80000", hours="20", rate="500")
+    # Half a øre of in-kind value (0.5 h × 1.01 kr = 0.505 kr) rounds up, on the project page and in the county total.
+    _budget(second_participant, county_staff, "10", "10", hours="0.5", rate="1.01")
+    planning.release_grant(participant=first_participant, amount=D("25000"), by=county_staff)
+    foreign_staff = make_user("county_staff", county=other_county)
+    foreign = services.create_project(county=other_county, by=foreign_staff, title="Annet fylke",
+                                      theme=Theme.objects.get(county=other_county, code=Theme.Code.LIBRARY_ROOMS),
+                                      purpose="p", start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+    foreign_participant, = services.invite_participants(project=foreign, municipalities=[foreign_municipality], by=foreign_staff)
+    _budget(foreign_participant, foreign_staff, "999999", "999999")
+
+    assert planning.project_money(second).local_committed == D("10.51")
+    county_totals = planning.county_money(county)
+    assert (county_totals.granted, county_totals.released, county_totals.local_committed) == (
+        D("100010"), D("25000"), D("90010.51"))
+    projects = [planning.project_money(p) for p in (project, second)]
+    assert county_totals.local_committed == sum(t.local_committed for t in projects)
 
 
 def test_every_budget_change_is_kept_and_suggests_an_infobrev(project, participant, county_staff):
