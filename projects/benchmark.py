@@ -206,4 +206,32 @@ def generate_followup(ctx) -> None:
                                                    email=contact["email"], attended=rng.random() < 0.8 if held else None))
         MeetingObjective.objects.bulk_create(objectives, batch_size=5000)
         MeetingInvitee.objects.bulk_create(invitees, batch_size=5000)
+    _ladder_history(list(by_id), today)
     recompute_all_health()
+
+
+def _ladder_history(project_ids, today) -> None:
+    """The escalation ladder as the daily reminder job has left it by yesterday, so that the job's
+    benchmark measures an ordinary day rather than a first run over years of late milestones."""
+    from django.utils import timezone
+
+    from .followup_services import OPEN_STATUSES, TAKING_PART, ladder
+    from .models import EscalationStep, Milestone
+
+    yesterday = today - timedelta(days=1)
+    late = (
+        Milestone.objects.filter(project_id__in=project_ids, project__status=Project.Status.ACTIVE, participant__isnull=False,
+                                 participant__status__in=TAKING_PART, status__in=OPEN_STATUSES, planned_on__lt=yesterday)
+        .select_related("project__county")
+    )
+    now, steps = timezone.now(), []
+    for milestone in late.iterator(chunk_size=5000):
+        days = (yesterday - milestone.planned_on).days
+        for step, threshold in ladder(milestone.project).items():
+            if threshold and days >= threshold:
+                steps.append(EscalationStep(
+                    participant_id=milestone.participant_id, milestone=milestone, step=step, due_on=milestone.planned_on,
+                    overdue_days=threshold, status=EscalationStep.Status.SENT,
+                    created_at=now - timedelta(days=days - threshold + 1),
+                ))
+    EscalationStep.objects.bulk_create(steps, batch_size=5000)

@@ -740,7 +740,8 @@ def run_reminders(*, now: datetime | None = None) -> ReminderRun:
     Today is the date in Europe/Oslo at `now`. Each milestone is handled in its own
     transaction; every e-mail has an idempotency key (recipient, object, kind, due date) and
     every ladder step a unique row, so running again — or on two beat instances at once —
-    adds nothing.
+    adds nothing. What earlier days already did is read in bulk first, so the queries grow
+    with today's new work, not with the number of open milestones.
     """
     now = now or timezone.now()
     today = timezone.localtime(now).date()
@@ -750,28 +751,56 @@ def run_reminders(*, now: datetime | None = None) -> ReminderRun:
     milestones = upcoming + overdue
     heads = _library_heads({m.participant.municipality_id for m in milestones if m.participant_id})
     leaders = _leaders({m.project_id for m in milestones})
-    for milestone in upcoming:
-        recipients = heads[milestone.participant.municipality_id] if milestone.participant_id else leaders[milestone.project_id]
-        with transaction.atomic():
-            for user in recipients:
-                run.messages += _milestone_notice(milestone, user, kind="upcoming", today=today)
-        run.upcoming += 1
+    notices = [(milestone, user, "upcoming") for milestone in upcoming
+               for user in (heads[milestone.participant.municipality_id] if milestone.participant_id else leaders[milestone.project_id])]
     for milestone in overdue:
-        with transaction.atomic():
-            run.overdue += 1
-            days = (today - milestone.planned_on).days
-            if milestone.participant_id is None:
-                reminder_days = ladder(milestone.project)[EscalationStep.Step.REMINDER]
-                if reminder_days and days >= reminder_days:
-                    for user in leaders[milestone.project_id]:
-                        run.messages += _milestone_notice(milestone, user, kind="overdue", today=today)
+        if milestone.participant_id is None:
+            reminder_days = ladder(milestone.project)[EscalationStep.Step.REMINDER]
+            if reminder_days and (today - milestone.planned_on).days >= reminder_days:
+                notices += [(milestone, user, "overdue") for user in leaders[milestone.project_id]]
+    queued = _queued_keys([_reminder_key(milestone, user, kind) for milestone, user, kind in notices])
+    for milestone, user, kind in notices:
+        if _reminder_key(milestone, user, kind) not in queued:
+            with transaction.atomic():
+                run.messages += _milestone_notice(milestone, user, kind=kind, today=today)
+    run.upcoming = len(upcoming)
+    run.overdue = len(overdue)
+    logged = _logged_steps([m for m in overdue if m.participant_id])
+    for milestone in overdue:
+        if milestone.participant_id is None:
+            continue
+        days = (today - milestone.planned_on).days
+        for step in due_steps(milestone.project, days):
+            if (milestone.pk, step, milestone.planned_on) in logged:
                 continue
-            for step in due_steps(milestone.project, days):
+            with transaction.atomic():
                 created, sent = _escalate(milestone, step, days=days, today=today,
                                           heads=heads[milestone.participant.municipality_id], leaders=leaders[milestone.project_id])
-                run.steps += created
-                run.messages += sent
+            run.steps += created
+            run.messages += sent
     return run
+
+
+def _reminder_key(milestone: Milestone, user: User, kind: str) -> str:
+    return f"reminder:{kind}:u{user.pk}:milestone{milestone.pk}:{milestone.planned_on.isoformat()}"
+
+
+def _queued_keys(keys: list[str], chunk: int = 1000) -> set[str]:
+    """Which of these idempotency keys already have an outbox row."""
+    found = set()
+    for start in range(0, len(keys), chunk):
+        found.update(OutboxMessage.objects.filter(idempotency_key__in=keys[start:start + chunk])
+                     .values_list("idempotency_key", flat=True))
+    return found
+
+
+def _logged_steps(milestones: list[Milestone], chunk: int = 1000) -> set[tuple]:
+    """(milestone, step, due date) of the ladder steps already logged for these milestones."""
+    logged = set()
+    for start in range(0, len(milestones), chunk):
+        logged.update(EscalationStep.objects.filter(milestone__in=[m.pk for m in milestones[start:start + chunk]])
+                      .values_list("milestone_id", "step", "due_on"))
+    return logged
 
 
 def _milestone_notice(milestone: Milestone, user: User, *, kind: str, today: date) -> int:
@@ -795,7 +824,7 @@ def _milestone_notice(milestone: Milestone, user: User, *, kind: str, today: dat
     link = _absolute(reverse("projects:my-milestones")) if milestone.participant_id else _absolute(
         reverse("projects:milestone-detail", kwargs={"pk": project.pk, "milestone_pk": milestone.pk}))
     return int(_notice(to=user, subject=subject, lines=lines, link=link, kind="reminder", county=project.county,
-                       about=milestone, key=f"reminder:{kind}:u{user.pk}:milestone{milestone.pk}:{milestone.planned_on.isoformat()}"))
+                       about=milestone, key=_reminder_key(milestone, user, kind)))
 
 
 def _escalate(milestone: Milestone, step: str, *, days: int, today: date, heads, leaders) -> tuple[int, int]:

@@ -60,5 +60,13 @@ def test_generate_benchmark_data_at_county_scale():
     from projects.models import Meeting, ProgressEntry, Visit
 
     assert ProgressEntry.objects.count() >= 16000 and Visit.objects.count() >= 1300 and Meeting.objects.count() >= 1300
+    # The ladder is as the daily job left it yesterday: today's run only climbs what falls due today.
+    from projects.followup_services import run_reminders
+    from projects.models import EscalationStep
+
+    history = EscalationStep.objects.count()
+    today = run_reminders()
+    assert history > 1000 and today.overdue > 500
+    assert today.steps < today.overdue / 10
     with pytest.raises(CommandError, match="already present"):
         call_command("generate_benchmark_data", "--scale", "county")

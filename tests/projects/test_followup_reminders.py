@@ -138,6 +138,30 @@ def test_running_twice_adds_nothing(active_project, participant, county_staff, l
 
 
 @pytest.mark.django_db
+def test_a_day_with_no_new_work_costs_the_same_queries_for_3_or_30_handled_milestones(
+        active_project, participant, county_staff, library_head, chief):
+    from django.test.utils import CaptureQueriesContext
+
+    def handled(n, start):
+        for i in range(start, start + n):
+            _milestone(active_project, participant, county_staff, name=f"Milepæl {i}")  # overdue
+            _milestone(active_project, participant, county_staff, planned_on=DUE + timedelta(days=47), name=f"Snart {i}")
+        _run(DUE + timedelta(days=45))  # the day the ladder and the reminders were sent
+
+    def next_run_queries():
+        with CaptureQueriesContext(connection) as queries:
+            run = _run(DUE + timedelta(days=45, hours=3))
+        assert run.messages == 0 and run.steps == 0 and run.overdue > 0 and run.upcoming > 0
+        return len(queries)
+
+    handled(3, 0)
+    few = next_run_queries()
+    handled(27, 3)
+    assert next_run_queries() == few
+    assert few <= 10
+
+
+@pytest.mark.django_db
 def test_digest_preferences_hold_reminders(active_project, participant, county_staff, library_head):
     NotificationPreference.objects.create(user=library_head, kind="reminder", delivery="digest")
     _milestone(active_project, participant, county_staff)
