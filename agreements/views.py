@@ -2,11 +2,13 @@
 may not see) and checks a permission predicate for changes (403). Two pages are public: the
 verification page and a published agreement's PDF."""
 
+from functools import partial
+
 from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
-from pages.forms import apply_validation_error
+from pages.forms import run_service
 from projects.models import Participant
 from projects.selectors import get_project
 
@@ -48,22 +50,8 @@ def _client_ip(request) -> str | None:
         return None
 
 
-def _run(request, form, action, success_message) -> bool:
-    """Calls a service; its errors land on the form (or as a message). True on success."""
-    try:
-        action()
-    except ValidationError as exc:
-        if form is None:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            apply_validation_error(form, exc)
-        return False
-    except (services.AgreementError, DocumentError) as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success_message)
-    return True
+# A view calls a service through this: see pages.forms.run_service.
+_run = partial(run_service, errors=(services.AgreementError, DocumentError))
 
 
 def _agreement(request, pk, predicate=None) -> Agreement:

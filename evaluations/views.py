@@ -6,10 +6,11 @@ are the county staff's (404 for the rest); changes to readable things answer 403
 """
 
 from datetime import timedelta
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.pdf import DocumentError
 from municipalities.models import Municipality
 from municipalities.selectors import get_county_for_staff
-from pages.forms import apply_validation_error
+from pages.forms import run_service
 from projects import selectors as project_selectors
 from projects.models import Indicator, Project
 from projects.services import ProjectError
@@ -57,18 +58,8 @@ from .permissions import (
 )
 
 
-def _run(request, form, action, success_message) -> bool:
-    """Calls a service; its errors land on the form (or as a message). Returns True on success."""
-    try:
-        action()
-    except ValidationError as exc:
-        apply_validation_error(form, exc)
-        return False
-    except (services.EvaluationError, ProjectError) as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success_message)
-    return True
+# A view calls a service through this: see pages.forms.run_service.
+_run = partial(run_service, errors=(services.EvaluationError, ProjectError))
 
 
 def _form_page(request, form, *, project=None, heading, subheading="", back=None, status=200):
@@ -407,40 +398,33 @@ def _correction_for_change(request, pk):
     return correction
 
 
+def _correction_change(request, pk, form_class, change, *, success, heading):
+    """One change a course correction makes (milestone, goal or target), through its form."""
+    correction = _correction_for_change(request, pk)
+    form = form_class(request.POST or None, project=correction.project)
+    if request.method == "POST" and form.is_valid():
+        if _run(request, form, lambda: change(correction=correction, by=request.user, **form.cleaned_data), success):
+            return redirect(correction)
+    return _form_page(request, form, project=correction.project, heading=heading,
+                      subheading=correction.decision, back=correction.get_absolute_url())
+
+
 @login_required
 def correction_milestone(request, pk):
-    correction = _correction_for_change(request, pk)
-    form = MoveMilestoneForm(request.POST or None, project=correction.project)
-    if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.move_milestone(correction=correction, by=request.user, **form.cleaned_data),
-                _("The milestone was moved.")):
-            return redirect(correction)
-    return _form_page(request, form, project=correction.project, heading=_("Move a milestone"),
-                      subheading=correction.decision, back=correction.get_absolute_url())
+    return _correction_change(request, pk, MoveMilestoneForm, services.move_milestone,
+                              success=_("The milestone was moved."), heading=_("Move a milestone"))
 
 
 @login_required
 def correction_goal(request, pk):
-    correction = _correction_for_change(request, pk)
-    form = GoalChangeForm(request.POST or None, project=correction.project)
-    if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.change_goal(correction=correction, by=request.user, **form.cleaned_data),
-                _("The goal was changed.")):
-            return redirect(correction)
-    return _form_page(request, form, project=correction.project, heading=_("Change or add a goal"),
-                      subheading=correction.decision, back=correction.get_absolute_url())
+    return _correction_change(request, pk, GoalChangeForm, services.change_goal,
+                              success=_("The goal was changed."), heading=_("Change or add a goal"))
 
 
 @login_required
 def correction_target(request, pk):
-    correction = _correction_for_change(request, pk)
-    form = TargetChangeForm(request.POST or None, project=correction.project)
-    if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.change_target(correction=correction, by=request.user, **form.cleaned_data),
-                _("The target was changed.")):
-            return redirect(correction)
-    return _form_page(request, form, project=correction.project, heading=_("Change a target"),
-                      subheading=correction.decision, back=correction.get_absolute_url())
+    return _correction_change(request, pk, TargetChangeForm, services.change_target,
+                              success=_("The target was changed."), heading=_("Change a target"))
 
 
 @login_required

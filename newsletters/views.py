@@ -3,6 +3,7 @@ subscription links) that need no login and show only what is published."""
 
 import hmac
 import json
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.markdown import render_markdown
 from municipalities.models import County
 from municipalities.selectors import get_county_for_staff
-from pages.forms import apply_validation_error
+from pages.forms import run_service
 from agreements.selectors import published_agreements
 from evaluations.selectors import published_conclusions
 from projects.models import Project
@@ -57,23 +58,8 @@ from .rendering import absolute, body_html
 SUBSCRIBE_LIMIT_PER_HOUR = 30
 
 
-def _run(request, form, action, success_message) -> bool:
-    """Calls a service; its errors land on the form (or as a message). Returns True on success."""
-    try:
-        action()
-    except ValidationError as exc:
-        if form is None:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            apply_validation_error(form, exc)
-        return False
-    except services.NewsletterError as exc:
-        messages.error(request, str(exc))
-        return False
-    if success_message:
-        messages.success(request, success_message)
-    return True
+# A view calls a service through this: see pages.forms.run_service.
+_run = partial(run_service, errors=(services.NewsletterError,))
 
 
 def _newsletter_for_edit(request, pk) -> Newsletter:

@@ -1,3 +1,6 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 
@@ -24,3 +27,26 @@ def apply_validation_error(form, exc) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def run_service(request, form, action, success_message, *, errors=()) -> bool:
+    """Calls a service for a view; returns True when it succeeded.
+
+    A ValidationError lands on the form fields it names (as messages when there is no
+    form), one of `errors` (the app's own refusals) becomes an error message, and the
+    success message, if any, is shown after it went through."""
+    try:
+        action()
+    except ValidationError as exc:
+        if form is None:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            apply_validation_error(form, exc)
+        return False
+    except errors as exc:
+        messages.error(request, str(exc))
+        return False
+    if success_message:
+        messages.success(request, success_message)
+    return True

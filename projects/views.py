@@ -6,6 +6,7 @@ not see) and checks the permission predicate for changes (403).
 
 import csv
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from municipalities.models import County
-from pages.forms import apply_validation_error
+from pages.forms import apply_validation_error, run_service
 
 from . import planning, selectors, services
 from .forms import (
@@ -69,18 +70,8 @@ def _participant(project, participant_pk) -> Participant:
     )
 
 
-def _run(request, form, action, success_message):
-    """Calls a service; its errors land on the form (or as a message). Returns True on success."""
-    try:
-        action()
-    except ValidationError as exc:
-        apply_validation_error(form, exc)
-        return False
-    except services.ProjectError as exc:
-        messages.error(request, str(exc))
-        return False
-    messages.success(request, success_message)
-    return True
+# A view calls a service through this: see pages.forms.run_service.
+_run = partial(run_service, errors=(services.ProjectError,))
 
 
 # ------------------------------------------------------------------- project list
