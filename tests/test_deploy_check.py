@@ -71,3 +71,11 @@ def test_postgresql_is_told_that_index_reads_are_cheap_unless_the_url_says_other
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
     result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | {"DATABASE_URL": url})
     assert result.stdout.strip() == expected, result.stderr
+
+
+def test_a_fresh_clone_makes_its_sqlite_folder(tmp_path):
+    database = tmp_path / "var" / "db.sqlite3"  # var/ is not in the repository
+    result = _manage("migrate", "--noinput", env={"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}",
+                                                 "CELERY_BROKER_URL": ""})
+    assert result.returncode == 0, result.stderr
+    assert database.is_file()

@@ -116,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Development database: wait for a concurrent writer (the in-process tasks)
     # instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # A fresh clone has no var/ yet: SQLite makes the file, not the folder.
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fremdrift's tables fit in memory, where reading a row by index costs little more
     # than reading the next one. PostgreSQL's default (4, for spinning disks) makes it
