@@ -1,17 +1,11 @@
-"""Who may administer a county's people (see README: the authorization matrix)."""
+"""Who may administer a county's people (see README: the authorization matrix).
+
+The role functions every app builds on (`is_staff_of` and the rest) live with the county and the
+municipality they are about: `municipalities.permissions`.
+"""
 
 import rules
 
-
-@rules.predicate
-def is_county_admin(user, county) -> bool:
-    return county is not None and county.pk in user.access.admin_county_ids
-
-
-@rules.predicate
-def is_county_staff(user, county) -> bool:
-    """County staff or administrator of this county."""
-    return county is not None and county.pk in user.access.staff_county_ids
-
+from municipalities.permissions import is_county_admin
 
 can_manage_users = rules.is_active & is_county_admin

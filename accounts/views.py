@@ -15,14 +15,10 @@ from municipalities.selectors import get_county_for_staff
 from pages.forms import apply_validation_error
 
 from . import services
+from .access import access_county_user, access_membership
 from .forms import AcceptInvitationForm, HandoverForm, InviteForm, RoleForm, UserSearchForm
-from .models import Invitation, Membership, User
+from .models import Invitation, Membership
 from .selectors import list_county_users
-
-
-def _county_user(county, user_id) -> User:
-    """A user with a role in `county`; 404 for anyone else."""
-    return get_object_or_404(User.objects.filter(memberships__county=county).distinct(), pk=user_id)
 
 
 @login_required
@@ -60,8 +56,7 @@ def user_invite(request, number):
 
 @login_required
 def user_detail(request, number, user_id):
-    county = get_county_for_staff(request.user, number, admin=True)
-    person = _county_user(county, user_id)
+    county, person = access_county_user(request.user, number, user_id)
     memberships = Membership.objects.filter(user=person, county=county).select_related("municipality")
     invitation = Invitation.objects.filter(user=person, county=county).first()
     return render(
@@ -81,8 +76,7 @@ def user_detail(request, number, user_id):
 @login_required
 @require_POST
 def membership_add(request, number, user_id):
-    county = get_county_for_staff(request.user, number, admin=True)
-    person = _county_user(county, user_id)
+    county, person = access_county_user(request.user, number, user_id)
     form = RoleForm(request.POST, county=county, submit_label=_("Add role"))
     if form.is_valid():
         try:
@@ -102,19 +96,9 @@ def membership_add(request, number, user_id):
     )
 
 
-def _county_membership(county, user_id, membership_id) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("user", "county", "municipality"),
-        pk=membership_id,
-        user_id=user_id,
-        county=county,
-    )
-
-
 @login_required
 def membership_change(request, number, user_id, membership_id):
-    county = get_county_for_staff(request.user, number, admin=True)
-    membership = _county_membership(county, user_id, membership_id)
+    county, membership = access_membership(request.user, number, user_id, membership_id)
     initial = {"role": membership.role, "municipality": membership.municipality}
     form = RoleForm(request.POST or None, county=county, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -133,8 +117,7 @@ def membership_change(request, number, user_id, membership_id):
 @login_required
 @require_POST
 def membership_revoke(request, number, user_id, membership_id):
-    county = get_county_for_staff(request.user, number, admin=True)
-    membership = _county_membership(county, user_id, membership_id)
+    county, membership = access_membership(request.user, number, user_id, membership_id)
     services.revoke_membership(membership=membership, by=request.user)
     messages.success(request, _("The role was removed. It no longer gives access."))
     if Membership.objects.filter(user_id=user_id, county=county).exists():
@@ -144,8 +127,7 @@ def membership_revoke(request, number, user_id, membership_id):
 
 @login_required
 def membership_handover(request, number, user_id, membership_id):
-    county = get_county_for_staff(request.user, number, admin=True)
-    membership = _county_membership(county, user_id, membership_id)
+    county, membership = access_membership(request.user, number, user_id, membership_id)
     form = HandoverForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -167,8 +149,7 @@ def membership_handover(request, number, user_id, membership_id):
 @login_required
 @require_POST
 def user_deactivate(request, number, user_id):
-    county = get_county_for_staff(request.user, number, admin=True)
-    person = _county_user(county, user_id)
+    county, person = access_county_user(request.user, number, user_id)
     try:
         services.deactivate_user(user=person, county=county, by=request.user)
     except services.AccessError as exc:
@@ -181,8 +162,7 @@ def user_deactivate(request, number, user_id):
 @login_required
 @require_POST
 def invitation_resend(request, number, user_id):
-    county = get_county_for_staff(request.user, number, admin=True)
-    person = _county_user(county, user_id)
+    county, person = access_county_user(request.user, number, user_id)
     invitation = Invitation.objects.filter(user=person, county=county).first()
     if invitation is None:
         raise Http404

@@ -7,12 +7,14 @@ Municipal leadership's one write is signing an agreement addressed to them.
 
 import rules
 
+from municipalities.permissions import is_member_of, is_staff_of
+
 from .models import Agreement, Signature
 
 
 @rules.predicate
 def is_staff_of_agreement_county(user, agreement) -> bool:
-    return agreement.county_id in user.access.staff_county_ids
+    return is_staff_of(user, agreement.county_id)
 
 
 @rules.predicate
@@ -47,7 +49,7 @@ def was_never_sent(user, agreement) -> bool:
 
 @rules.predicate
 def is_staff_of_participant_county(user, participant) -> bool:
-    return participant.project.county_id in user.access.staff_county_ids
+    return is_staff_of(user, participant.project.county_id)
 
 
 staff = rules.is_active & is_staff_of_agreement_county
@@ -71,5 +73,5 @@ def may_sign(user, agreement: Agreement, slot: str) -> bool:
     if who is None:
         return False
     if slot == Signature.Slot.COUNTY:
-        return who.pk == user.pk and agreement.county_id in user.access.staff_county_ids
-    return who.user_id is not None and who.user_id == user.pk and agreement.municipality_id in user.access.municipality_ids
+        return who.pk == user.pk and is_staff_of(user, agreement.county_id)
+    return who.user_id is not None and who.user_id == user.pk and is_member_of(user, agreement.municipality_id)

@@ -17,6 +17,7 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from municipalities.permissions import is_staff_of
 from municipalities.models import Theme
 from notifications.models import OutboxMessage
 from notifications.services import queue_templated_email
@@ -87,7 +88,7 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
     if project.kit_id:
         kit_document = project.kit.documents.filter(kind="agreement").order_by("id").first()
     heading = kit_document.title if kit_document else "Samarbeidsavtale"
-    is_staff = county.pk in by.access.staff_county_ids
+    is_staff = is_staff_of(by, county)
     agreement = Agreement(
         county=county,
         project=project,
@@ -112,7 +113,7 @@ def _check_signatories(agreement: Agreement, fields: dict) -> None:
     errors = {}
     representative = fields.get("county_representative", agreement.county_representative)
     if representative is not None and (
-        not representative.is_active or agreement.county_id not in representative.access.staff_county_ids
+        not is_staff_of(representative, agreement.county_id)
     ):
         errors["county_representative"] = _("The county's representative must be a member of the county's staff.")
     for name in ("library_head_contact", "chief_executive_contact", "mayor_contact"):
@@ -210,7 +211,7 @@ def readiness_problems(agreement: Agreement) -> list[str]:
     representative = agreement.county_representative
     if representative is None:
         problems.append(_("Name the county's representative."))
-    elif not representative.is_active or agreement.county_id not in representative.access.staff_county_ids:
+    elif not is_staff_of(representative, agreement.county_id):
         problems.append(_("The county's representative must be a member of the county's staff."))
     for slot, who in agreement.signatory_slots()[1:]:
         if who is None:

@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
 from pages.forms import run_service
-from projects.models import Participant
-from projects.selectors import get_project
+from municipalities.access import require
+from projects.access import access_participant, access_project
+from projects.permissions import can_read_participant
 
 from . import selectors, services
+from .access import access_agreement
 from .forms import AgreementForm, ListFilterForm, RoleMatrixForm, ScanForm, SignForm, VerifyForm, WithdrawForm
 from .matrix import LEGEND
 from .models import Agreement, Signature
@@ -55,10 +57,7 @@ _run = partial(run_service, errors=(services.AgreementError, DocumentError))
 
 
 def _agreement(request, pk, predicate=None) -> Agreement:
-    agreement = selectors.get_agreement(request.user, pk)
-    if predicate is not None and not predicate(request.user, agreement):
-        raise PermissionDenied
-    return agreement
+    return access_agreement(request.user, pk, rule=predicate)
 
 
 def _pdf_response(pdf: bytes, filename: str, *, attachment: bool = True) -> HttpResponse:
@@ -93,11 +92,9 @@ def agreement_list(request):
 @login_required
 @require_POST
 def agreement_create(request, pk, participant_pk):
-    project = get_project(request.user, pk)
-    participant = get_object_or_404(Participant.objects.select_related("project", "municipality"), pk=participant_pk,
-                                    project=project)
-    if not can_create_agreement(request.user, participant):
-        raise PermissionDenied
+    project = access_project(request.user, pk)
+    participant = access_participant(request.user, project, participant_pk)
+    require(can_create_agreement(request.user, participant))
     try:
         agreement = services.create_agreement(participant=participant, by=request.user)
     except services.AgreementError as exc:
@@ -154,8 +151,7 @@ def agreement_detail(request, pk):
             "can_publish": can_publish_agreement(user, agreement),
             "is_published": hasattr(agreement, "publication"),
             "is_staff": is_staff,
-            "can_see_project": agreement.project.county_id in user.access.staff_county_ids
-            or agreement.municipality_id in user.access.municipality_ids,
+            "can_see_project": can_read_participant(user, agreement.participant),
         },
     )
 
@@ -235,8 +231,7 @@ def _slot(slot: str) -> str:
 def agreement_sign(request, pk, slot):
     agreement = _agreement(request, pk)
     slot = _slot(slot)
-    if not may_sign(request.user, agreement, slot):
-        raise PermissionDenied
+    require(may_sign(request.user, agreement, slot))
     method = get_signing_method()
     form = SignForm(request.POST or None, method=method, initial={"content_sha256": agreement.content_sha256})
     if request.method == "POST":

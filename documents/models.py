@@ -22,19 +22,12 @@ def attachment_path(instance, filename) -> str:
 
 class AttachmentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Files of projects the user can read; municipal users only their own municipality's
-        participant files (and the project-wide ones)."""
-        from projects.models import ExpertAssignment, Project
+        """Files of projects the user can read: the project-wide ones, and a participant's files for
+        those who may read that participant (municipal users only their own municipality's)."""
+        from projects.models import Project, participant_scope
 
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        access = user.access
-        visible = self.filter(project__in=Project.objects.visible_to(user))
-        full = Q(project__county_id__in=access.staff_county_ids)
-        if access.expert_county_ids:
-            full |= Q(project__in=ExpertAssignment.objects.filter(user=user).values("project_id"))
-        return visible.filter(
-            full | Q(participant__isnull=True) | Q(participant__municipality_id__in=access.municipality_ids)
+        return self.filter(project__in=Project.objects.visible_to(user)).filter(
+            Q(participant__isnull=True) | participant_scope(user, "participant__")
         )
 
 

@@ -155,6 +155,20 @@ class Round(models.Model):
         return timezone.localdate() > self.deadline
 
 
+class ResponseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The county staff read every response of their counties' projects; a library head their
+        municipality's; an expert their own. Nobody else (co-participants included) reads a response."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        access = user.access
+        return self.filter(
+            Q(round__project__county_id__in=access.staff_county_ids)
+            | Q(participant__municipality_id__in=access.head_municipality_ids)
+            | Q(user=user)
+        )
+
+
 class Response(models.Model):
     """One respondent's answers in a round: a participating municipality (answered by its library
     head) or an attached external expert. Drafts are kept; a response is submitted once."""
@@ -176,6 +190,8 @@ class Response(models.Model):
     saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("response")

@@ -8,12 +8,14 @@ staff's (404 for others who can read the project); answering is for the responde
 
 import rules
 
+from municipalities.permissions import is_library_head_of, is_staff_of
+from projects.models import Participant
 from projects.permissions import is_open, is_staff_of_project_county
 
 
 @rules.predicate
 def is_staff_of_county(user, county) -> bool:
-    return county.pk in user.access.staff_county_ids
+    return is_staff_of(user, county)
 
 
 can_manage_questionnaires = rules.is_active & is_staff_of_county
@@ -28,6 +30,18 @@ def can_record_measurement(user, project, libraries) -> bool:
     """County staff, or a library head whose municipality takes part (for its own libraries)."""
     if not user.is_active or project.is_closed:
         return False
-    if project.county_id in user.access.staff_county_ids:
+    if is_staff_of(user, project.county_id):
         return True
-    return any(library.municipality_id in user.access.head_municipality_ids for library in libraries)
+    return any(is_library_head_of(user, library.municipality_id) for library in libraries)
+
+
+def can_answer(user, response) -> bool:
+    """The municipality's library head for a participant's response, the expert for their own."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if response.user_id:
+        return response.user_id == user.pk
+    return (
+        is_library_head_of(user, response.participant.municipality_id)
+        and response.participant.status != Participant.Status.WITHDRAWN
+    )

@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from municipalities.permissions import is_staff_of
 from documents.charts import Chart, Series, bar_chart, before_after_chart
-from projects.models import Goal, Indicator, Measurement, Project
+from projects.models import Goal, Indicator, Measurement, Milestone, Participant, Project
 
 from . import results
 from .models import (
@@ -186,8 +187,7 @@ def get_correction(user, pk) -> CourseCorrection:
 
 def project_summary(project: Project, user) -> dict:
     """What the project page shows about evaluations (a fixed number of queries)."""
-    access = user.access
-    is_staff = project.county_id in access.staff_county_ids
+    is_staff = is_staff_of(user, project.county_id)
     rounds = list(
         Round.objects.filter(project=project)
         .annotate(
@@ -202,14 +202,14 @@ def project_summary(project: Project, user) -> dict:
     my_responses = []
     if not is_staff:
         my_responses = list(
-            Response.objects.filter(round__project=project, round__status=Round.Status.OPEN)
-            .filter(Q(participant__municipality_id__in=access.head_municipality_ids) | Q(user=user))
+            Response.objects.visible_to(user).filter(round__project=project, round__status=Round.Status.OPEN)
             .exclude(participant__status="withdrawn")
             .select_related("round", "participant__municipality")
         )
-    # The caller shows the project, so the user may read it and the plan's changes.
+    # The caller shows the project, so the user may read it and the plan's changes (those of another
+    # municipality's milestones excepted).
     changes = list(
-        CorrectionChange.objects.filter(correction__project=project)
+        visible_changes(user, CorrectionChange.objects.filter(correction__project=project))
         .select_related("correction", "milestone")
         .order_by("-changed_at", "-id")[:20]
     )
@@ -292,11 +292,27 @@ def periods_of(project: Project) -> dict[str, MeasurementPeriod]:
     return {p.period: p for p in MeasurementPeriod.objects.filter(project=project)}
 
 
-def recent_measurements(project: Project, *, municipality_ids=None, limit: int = 50):
-    queryset = Measurement.objects.filter(indicator__project=project, indicator__goal__isnull=True, library__isnull=False)
-    if municipality_ids is not None:
-        queryset = queryset.filter(library__municipality_id__in=municipality_ids)
+def readable_libraries(user, project: Project):
+    """The measuring libraries (see `services.measuring_libraries`) whose counts the user may read:
+    all of them for the county's staff and the project's experts, a municipality's own for its users."""
+    from .services import measuring_libraries
+
+    libraries = measuring_libraries(project)
+    readable = Participant.objects.visible_to(user).filter(project=project).values("municipality_id")
+    return libraries.filter(municipality_id__in=readable)
+
+
+def recent_measurements(project: Project, *, libraries, limit: int = 50):
+    """The latest values entered for `libraries` (those the reader may read)."""
+    queryset = Measurement.objects.filter(indicator__project=project, indicator__goal__isnull=True,
+                                          library__in=[library.pk for library in libraries])
     return queryset.select_related("indicator", "library", "recorded_by").order_by("-recorded_at", "-id")[:limit]
+
+
+def visible_changes(user, changes):
+    """Course-correction changes as the user may see them: a change to another municipality's
+    milestone is that municipality's (see `Milestone.objects.visible_to`)."""
+    return changes.filter(Q(milestone__isnull=True) | Q(milestone__in=Milestone.objects.visible_to(user)))
 
 
 # ------------------------------------------------------------------ lessons

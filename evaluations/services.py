@@ -33,6 +33,7 @@ from .models import (
     Response,
     Round,
 )
+from .permissions import can_answer
 
 
 class EvaluationError(Exception):
@@ -257,18 +258,6 @@ def close_round(*, round: Round, by) -> Round:
     return round_
 
 
-def may_answer(user, response: Response) -> bool:
-    """The municipality's library head for a participant's response, the expert for their own."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if response.user_id:
-        return response.user_id == user.pk
-    return (
-        response.participant.municipality_id in user.access.head_municipality_ids
-        and response.participant.status != Participant.Status.WITHDRAWN
-    )
-
-
 def question_field(question: Question) -> str:
     return f"q{question.pk}"
 
@@ -334,7 +323,7 @@ def save_response(*, response: Response, by, values: dict, submit: bool = False)
         "round__project", "participant__municipality", "user"
     ).get(pk=response.pk)
     round_ = response.round
-    if not may_answer(by, response):
+    if not can_answer(by, response):
         raise EvaluationError(_("You are not asked to answer this evaluation."))
     if response.is_submitted:
         raise EvaluationError(_("The answers were already submitted and can no longer be changed."))

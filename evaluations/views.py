@@ -26,11 +26,20 @@ from documents.pdf import DocumentError
 from municipalities.models import Municipality
 from municipalities.selectors import get_county_for_staff
 from pages.forms import run_service
-from projects import selectors as project_selectors
-from projects.models import Indicator, Project
+from municipalities.access import require
+from projects.access import access_project
+from projects.models import Indicator, Milestone, Project
+from projects.permissions import can_view_staff_parts
 from projects.services import ProjectError
 
 from . import export, selectors, services
+from .access import (
+    access_correction,
+    access_project_for_evaluations,
+    access_questionnaire,
+    access_response,
+    access_round,
+)
 from .forms import (
     AnswerForm,
     ConclusionForm,
@@ -50,8 +59,8 @@ from .forms import (
 )
 from .models import Conclusion, Kind, Question
 from .permissions import (
+    can_answer,
     can_manage_evaluations,
-    can_manage_questionnaires,
     can_read_results,
     can_record_measurement,
     can_write_lessons,
@@ -97,10 +106,7 @@ def questionnaire_create(request, number):
 
 
 def _questionnaire(request, pk):
-    questionnaire = selectors.get_questionnaire(request.user, pk)
-    if not can_manage_questionnaires(request.user, questionnaire.county):
-        raise PermissionDenied
-    return questionnaire
+    return access_questionnaire(request.user, pk)
 
 
 @login_required
@@ -167,10 +173,7 @@ def question_delete(request, pk, question_pk):
 
 
 def _project_for_evaluations(request, pk) -> Project:
-    project = project_selectors.get_project(request.user, pk)
-    if not can_manage_evaluations(request.user, project):
-        raise PermissionDenied
-    return project
+    return access_project_for_evaluations(request.user, pk)
 
 
 @login_required
@@ -196,11 +199,8 @@ def round_create(request, pk):
     })
 
 
-def _round_for_staff(request, pk):
-    round_ = selectors.get_round(request.user, pk)
-    if not can_read_results(request.user, round_.project):
-        raise Http404
-    return round_
+def _round_for_staff(request, pk, *, manage: bool = False):
+    return access_round(request.user, pk, manage=manage)
 
 
 @login_required
@@ -228,9 +228,7 @@ def round_detail(request, pk):
 @login_required
 @require_POST
 def round_ask_new(request, pk):
-    round_ = _round_for_staff(request, pk)
-    if not can_manage_evaluations(request.user, round_.project):
-        raise PermissionDenied
+    round_ = _round_for_staff(request, pk, manage=True)
     try:
         count = services.ask_new_participants(round=round_, by=request.user)
     except (services.EvaluationError, ProjectError) as exc:
@@ -244,9 +242,7 @@ def round_ask_new(request, pk):
 @login_required
 @require_POST
 def round_close(request, pk):
-    round_ = _round_for_staff(request, pk)
-    if not can_manage_evaluations(request.user, round_.project):
-        raise PermissionDenied
+    round_ = _round_for_staff(request, pk, manage=True)
     try:
         services.close_round(round=round_, by=request.user)
     except services.EvaluationError as exc:
@@ -259,14 +255,10 @@ def round_close(request, pk):
 @login_required
 def response(request, pk, response_pk):
     """The respondent answers here (drafts, then submit once); county staff read the answers."""
-    round_ = selectors.get_round(request.user, pk)
-    answer = selectors.get_response(round_, response_pk)
-    may_answer = services.may_answer(request.user, answer)
+    answer = access_response(request.user, pk, response_pk, answer=request.method == "POST")
+    round_ = answer.round
+    may_answer = can_answer(request.user, answer)
     is_staff = can_read_results(request.user, round_.project)
-    if not may_answer and not is_staff:
-        raise Http404
-    if request.method == "POST" and not may_answer:
-        raise PermissionDenied
     answers = {a.question_id: a for a in answer.answers.all()}
     questions = list(answer.version.questions.all())
     editable = may_answer and not answer.is_submitted and round_.is_open and not round_.is_past_deadline and not round_.project.is_closed
@@ -292,8 +284,8 @@ def response(request, pk, response_pk):
 # --------------------------------------------------------------- conclusions
 
 
-def _mapping_municipality(request, pk, number):
-    round_ = _round_for_staff(request, pk)
+def _mapping_municipality(request, pk, number, *, manage: bool = False):
+    round_ = _round_for_staff(request, pk, manage=manage)
     if round_.kind != Kind.MAPPING:
         raise Http404
     municipality = get_object_or_404(Municipality, number=number, participations__evaluation_responses__round=round_)
@@ -302,9 +294,7 @@ def _mapping_municipality(request, pk, number):
 
 @login_required
 def conclusion_edit(request, pk, number):
-    round_, municipality = _mapping_municipality(request, pk, number)
-    if not can_manage_evaluations(request.user, round_.project):
-        raise PermissionDenied
+    round_, municipality = _mapping_municipality(request, pk, number, manage=True)
     conclusion = Conclusion.objects.filter(round=round_, municipality=municipality).first()
     form = ConclusionForm(request.POST or None, initial={"text": conclusion.text} if conclusion else None)
     if request.method == "POST" and form.is_valid():
@@ -318,9 +308,7 @@ def conclusion_edit(request, pk, number):
 @login_required
 @require_POST
 def conclusion_publish(request, pk, number):
-    round_, municipality = _mapping_municipality(request, pk, number)
-    if not can_manage_evaluations(request.user, round_.project):
-        raise PermissionDenied
+    round_, municipality = _mapping_municipality(request, pk, number, manage=True)
     conclusion = Conclusion.objects.filter(round=round_, municipality=municipality).first()
     if conclusion is None:
         messages.error(request, _("Write the conclusion before publishing it."))
@@ -379,23 +367,21 @@ def correction_create(request, pk):
 
 @login_required
 def correction_detail(request, pk):
-    correction = selectors.get_correction(request.user, pk)
+    correction = access_correction(request.user, pk)
     project = correction.project
     can_manage = can_manage_evaluations(request.user, project)
     return render(request, "evaluations/correction_detail.html", {
         "correction": correction,
         "project": project,
-        "changes": correction.changes.select_related("milestone__participant__municipality", "goal", "indicator", "changed_by"),
+        "changes": selectors.visible_changes(request.user, correction.changes.all()).select_related(
+            "milestone__participant__municipality", "goal", "indicator", "changed_by"),
         "can_manage": can_manage,
         "show_round": correction.round_id and can_read_results(request.user, project),
     })
 
 
 def _correction_for_change(request, pk):
-    correction = selectors.get_correction(request.user, pk)
-    if not can_manage_evaluations(request.user, correction.project):
-        raise PermissionDenied
-    return correction
+    return access_correction(request.user, pk, manage=True)
 
 
 def _correction_change(request, pk, form_class, change, *, success, heading):
@@ -446,18 +432,17 @@ def midterm_skip(request, pk):
 @login_required
 def ttt(request, pk):
     """The before/after measurements: what is counted, the periods, a chart per indicator and library."""
-    project = project_selectors.get_project(request.user, pk)
     user = request.user
-    is_staff = project.county_id in user.access.staff_county_ids
-    libraries = list(services.measuring_libraries(project))
-    own = [library for library in libraries if library.municipality_id in user.access.head_municipality_ids]
+    project = access_project(user, pk)
+    libraries = list(selectors.readable_libraries(user, project))
     return render(request, "evaluations/ttt.html", {
         "project": project,
         "periods": selectors.periods_of(project),
         "overview": selectors.ttt_overview(project, libraries),
         "can_define": can_manage_evaluations(user, project),
-        "can_record": can_record_measurement(user, project, libraries if is_staff else own),
-        "recent": selectors.recent_measurements(project, municipality_ids=None if is_staff else user.access.municipality_ids),
+        "can_record": can_record_measurement(user, project, libraries),
+        "recent": selectors.recent_measurements(project, libraries=libraries),
+        "all_libraries": can_view_staff_parts(user, project),
     })
 
 
@@ -492,13 +477,10 @@ def ttt_periods(request, pk):
 @login_required
 def ttt_record(request, pk):
     """Library heads enter values for their municipality's libraries; county staff for any taking part."""
-    project = project_selectors.get_project(request.user, pk)
     user = request.user
-    libraries = services.measuring_libraries(project)
-    if project.county_id not in user.access.staff_county_ids:
-        libraries = libraries.filter(municipality_id__in=user.access.head_municipality_ids)
-    if not can_record_measurement(user, project, list(libraries)):
-        raise PermissionDenied
+    project = access_project(user, pk)
+    libraries = selectors.readable_libraries(user, project)
+    require(can_record_measurement(user, project, list(libraries)))
     indicators = Indicator.objects.filter(project=project, goal__isnull=True).order_by("name")
     form = MeasurementEntryForm(request.POST or None, indicators=indicators, libraries=libraries)
     if request.method == "POST" and form.is_valid():
@@ -513,7 +495,7 @@ def ttt_record(request, pk):
 
 
 def _project_for_lessons(request, pk) -> Project:
-    project = project_selectors.get_project(request.user, pk)
+    project = access_project(request.user, pk)
     if not can_write_lessons(request.user, project):
         raise Http404
     return project

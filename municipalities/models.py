@@ -189,6 +189,14 @@ class Theme(models.Model):
     ]
 
 
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Partner organisations are the county staff's."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(county_id__in=user.access.staff_county_ids)
+
+
 class Organisation(models.Model):
     """A partner that is not a municipality: a university, an archive, an association."""
 
@@ -206,6 +214,8 @@ class Organisation(models.Model):
     website = models.URLField(_("website"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     history = HistoricalRecords()
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("partner organisation")

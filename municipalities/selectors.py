@@ -20,6 +20,13 @@ def get_county_for_staff(user, number: str, *, admin: bool = False) -> County:
     return county
 
 
+def list_staff_counties(user) -> list[County]:
+    """The counties the user is staff of (administrators included), by number."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    return list(County.objects.filter(pk__in=user.access.staff_county_ids).order_by("number"))
+
+
 def get_municipality(user, number: str) -> Municipality:
     """A municipality the user may read, with what its page shows; 404 otherwise."""
     queryset = Municipality.objects.visible_to(user).select_related("county", "host_municipality")

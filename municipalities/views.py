@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from municipalities.permissions import is_admin_of
 from documents.pdf import DocumentError
 from projects.planning import county_load, county_money, county_stakeholder_gaps
 from projects.selectors import list_municipality_projects, municipalities_not_taking_part, takes_part_filter
 
 from . import selectors, services
+from .access import access_contact, access_library, access_municipality, access_organisation
 from .factsheet import factsheet_filename, render_factsheet
 from .forms import (
     ContactForm,
@@ -46,7 +48,7 @@ def county_detail(request, number):
             "load": county_load(county),
             "stakeholder_gaps": county_stakeholder_gaps(county),
             "money": county_money(county),
-            "is_admin": county.pk in request.user.access.admin_county_ids,
+            "is_admin": is_admin_of(request.user, county),
         },
     )
 
@@ -155,9 +157,7 @@ def municipality_factsheet(request, number):
 
 @login_required
 def municipality_edit(request, number):
-    municipality = selectors.get_municipality(request.user, number)
-    if not can_edit_municipality(request.user, municipality):
-        raise PermissionDenied
+    municipality = access_municipality(request.user, number, edit=True)
     form = MunicipalityForm(request.POST or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -166,17 +166,10 @@ def municipality_edit(request, number):
     return render(request, "municipalities/municipality_form.html", {"municipality": municipality, "form": form})
 
 
-def _municipality_for_people(request, number):
-    municipality = selectors.get_municipality(request.user, number)
-    if not can_edit_municipality_people(request.user, municipality):
-        raise PermissionDenied
-    return municipality
-
-
 @login_required
 def library_edit(request, number, pk=None):
-    municipality = _municipality_for_people(request, number)
-    library = get_object_or_404(Library, pk=pk, municipality=municipality) if pk else Library(municipality=municipality)
+    municipality = access_municipality(request.user, number, people=pk is None)
+    library = access_library(request.user, municipality, pk, edit=True) if pk else Library(municipality=municipality)
     form = LibraryForm(request.POST or None, instance=library, municipality=municipality)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -192,8 +185,8 @@ def library_edit(request, number, pk=None):
 @login_required
 @require_POST
 def library_delete(request, number, pk):
-    municipality = _municipality_for_people(request, number)
-    library = get_object_or_404(Library, pk=pk, municipality=municipality)
+    municipality = access_municipality(request.user, number)
+    library = access_library(request.user, municipality, pk, edit=True)
     library.delete()
     messages.success(request, _("The library %(name)s was removed.") % {"name": library.name})
     return redirect(municipality)
@@ -201,9 +194,9 @@ def library_delete(request, number, pk):
 
 @login_required
 def contact_edit(request, number, pk=None):
-    municipality = _municipality_for_people(request, number)
+    municipality = access_municipality(request.user, number, people=pk is None)
     if pk:
-        contact = get_object_or_404(Contact, pk=pk, municipality=municipality)
+        contact = access_contact(request.user, municipality, pk, edit=True)
     else:
         contact = Contact(municipality=municipality, county_id=municipality.county_id)
     form = ContactForm(
@@ -226,8 +219,8 @@ def contact_edit(request, number, pk=None):
 @login_required
 @require_POST
 def contact_delete(request, number, pk):
-    municipality = _municipality_for_people(request, number)
-    contact = get_object_or_404(Contact, pk=pk, municipality=municipality)
+    municipality = access_municipality(request.user, number)
+    contact = access_contact(request.user, municipality, pk, edit=True)
     try:
         contact.delete()
     except ProtectedError:  # named as a signatory of an agreement, which keeps who signs
@@ -256,9 +249,7 @@ def organisation_list(request, number):
 
 @login_required
 def organisation_detail(request, pk):
-    organisation = get_object_or_404(
-        Organisation.objects.filter(county_id__in=request.user.access.staff_county_ids).select_related("county"), pk=pk
-    )
+    organisation = access_organisation(request.user, pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -278,9 +269,7 @@ def organisation_detail(request, pk):
 
 @login_required
 def organisation_contact(request, pk, contact_pk=None):
-    organisation = get_object_or_404(
-        Organisation.objects.filter(county_id__in=request.user.access.staff_county_ids).select_related("county"), pk=pk
-    )
+    organisation = access_organisation(request.user, pk)
     if contact_pk:
         contact = get_object_or_404(Contact, pk=contact_pk, organisation=organisation)
     else:

@@ -8,11 +8,13 @@ predicate: their selectors return only what is published.
 
 import rules
 
+from municipalities.permissions import is_staff_of
+
 
 @rules.predicate
 def is_staff_of_county(user, obj) -> bool:
-    county_id = getattr(obj, "county_id", None) or getattr(obj, "pk", None)
-    return county_id in user.access.staff_county_ids
+    """`obj`: a county, or anything with a `county_id`."""
+    return is_staff_of(user, getattr(obj, "county_id", None) or getattr(obj, "pk", None))
 
 
 @rules.predicate

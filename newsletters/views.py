@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +28,9 @@ from pages.forms import run_service
 from agreements.selectors import published_agreements
 from evaluations.selectors import published_conclusions
 from projects.models import Project
-from projects.selectors import get_project
+from municipalities.permissions import is_staff_of
+from municipalities.access import require
+from projects.access import access_project
 
 from . import selectors, services, tokens
 from .charts import showcase_charts
@@ -62,23 +64,23 @@ SUBSCRIBE_LIMIT_PER_HOUR = 30
 _run = partial(run_service, errors=(services.NewsletterError,))
 
 
-def _newsletter_for_edit(request, pk) -> Newsletter:
+def _newsletter(request, pk, rule=None) -> Newsletter:
+    """A newsletter of the user's county (404 otherwise); with `rule`, one they may do that to (403)."""
     newsletter = selectors.get_newsletter(request.user, pk)
-    if not can_edit_newsletter(request.user, newsletter):
-        raise PermissionDenied
+    if rule is not None:
+        require(rule(request.user, newsletter))
     return newsletter
+
+
+def _newsletter_for_edit(request, pk) -> Newsletter:
+    return _newsletter(request, pk, can_edit_newsletter)
 
 
 def _project_for_newsletters(request, pk) -> Project:
     """A project the user can read (404 otherwise) and may write newsletters for (403 otherwise)."""
-    project = get_project(request.user, pk)
-    if not can_write_newsletters(request.user, project):
-        raise PermissionDenied
+    project = access_project(request.user, pk)
+    require(can_write_newsletters(request.user, project))
     return project
-
-
-def _is_staff_of(user, county_id) -> bool:
-    return user.is_authenticated and user.is_active and county_id in user.access.staff_county_ids
 
 
 # ---------------------------------------------------------------- staff: newsletters
@@ -212,9 +214,7 @@ def newsletter_audience(request, pk):
 @login_required
 @require_POST
 def newsletter_send(request, pk):
-    newsletter = selectors.get_newsletter(request.user, pk)
-    if not can_send_newsletter(request.user, newsletter):
-        raise PermissionDenied
+    newsletter = _newsletter(request, pk, can_send_newsletter)
     form = SendForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
@@ -234,9 +234,7 @@ def newsletter_send(request, pk):
 @login_required
 @require_POST
 def newsletter_unschedule(request, pk):
-    newsletter = selectors.get_newsletter(request.user, pk)
-    if not can_send_newsletter(request.user, newsletter):
-        raise PermissionDenied
+    newsletter = _newsletter(request, pk, can_send_newsletter)
     _run(request, None, lambda: services.unschedule_newsletter(newsletter=newsletter, by=request.user),
          _("The infobrev is a draft again and will not be sent."))
     return redirect(newsletter)
@@ -245,9 +243,7 @@ def newsletter_unschedule(request, pk):
 @login_required
 @require_POST
 def newsletter_delete(request, pk):
-    newsletter = selectors.get_newsletter(request.user, pk)
-    if not can_delete_newsletter(request.user, newsletter):
-        raise PermissionDenied
+    newsletter = _newsletter(request, pk, can_delete_newsletter)
     county = newsletter.county
     if _run(request, None, lambda: services.delete_newsletter(newsletter=newsletter, by=request.user),
             _("The draft was deleted.")):
@@ -286,7 +282,7 @@ def newsletter_image(request, key):
     before that for the county's staff only."""
     image = get_object_or_404(NewsletterImage.objects.select_related("newsletter"), key=key)
     newsletter = image.newsletter
-    if newsletter.status not in (Newsletter.Status.SENDING, Newsletter.Status.SENT) and not _is_staff_of(
+    if newsletter.status not in (Newsletter.Status.SENDING, Newsletter.Status.SENT) and not is_staff_of(
         request.user, newsletter.county_id
     ):
         raise Http404
@@ -317,8 +313,7 @@ def mailing_lists(request, number):
 @login_required
 def mailing_list_detail(request, pk):
     mailing_list = get_object_or_404(MailingList.objects.visible_to(request.user).select_related("county", "project"), pk=pk)
-    if not can_manage_lists(request.user, mailing_list):
-        raise PermissionDenied
+    require(can_manage_lists(request.user, mailing_list))
     # An unticked box posts nothing: bind on every POST, not only a non-empty one.
     form = ListSettingsForm(request.POST if request.method == "POST" else None, initial={"is_public": mailing_list.is_public})
     if request.method == "POST" and form.is_valid():
@@ -364,8 +359,7 @@ def _showcase_for_edit(request, pk) -> Showcase:
     showcase = get_object_or_404(
         Showcase.objects.visible_to(request.user).select_related("county", "project", "participant__municipality"), pk=pk
     )
-    if not can_edit_showcase(request.user, showcase):
-        raise PermissionDenied
+    require(can_edit_showcase(request.user, showcase))
     return showcase
 
 
@@ -424,7 +418,7 @@ def showcase_photo(request, key):
     """A showcase photo: public once the showcase is published and the photo may be shown."""
     photo = get_object_or_404(ShowcasePhoto.objects.select_related("showcase"), key=key)
     showcase = photo.showcase
-    if not (showcase.is_published and photo.may_be_shown) and not _is_staff_of(request.user, showcase.county_id):
+    if not (showcase.is_published and photo.may_be_shown) and not is_staff_of(request.user, showcase.county_id):
         raise Http404
     return _file(photo.image)
 

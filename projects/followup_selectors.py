@@ -8,6 +8,7 @@ from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, Value,
 from django.utils import timezone
 
 from accounts.models import Membership
+from municipalities.permissions import is_staff_of
 
 from .followup_services import OPEN_STATUSES, TAKING_PART
 from .models import (
@@ -81,9 +82,10 @@ def progress_feed(**filters):
     )
 
 
-def project_milestones(project):
+def project_milestones(project, *, user):
+    """The project's milestones the user may read (another municipality's are left out)."""
     return (
-        Milestone.objects.filter(project=project)
+        Milestone.objects.visible_to(user).filter(project=project)
         .select_related("participant__municipality", "responsible_position")
         .annotate(entry_count=Count("progress_entries"))
         .order_by("planned_on", "order", "id")
@@ -113,6 +115,16 @@ def slippage(milestones, *, today: date | None = None) -> tuple[Slippage, list[S
             target.late += late
             target.milestones += 1
     return project, [row for key, row in sorted(per.items()) if key]
+
+
+def visible_invitees(user, meeting):
+    """A meeting's invitees as the user may see them: everyone for the county's staff and the
+    project's experts; for a municipality's users, the county's people and their own municipality's
+    contacts (another municipality's contacts are theirs)."""
+    invitees = meeting.invitees.select_related("municipality")
+    if is_staff_of(user, meeting.project.county_id) or meeting.project.experts.filter(user=user).exists():
+        return invitees
+    return invitees.filter(Q(municipality__isnull=True) | Q(municipality_id__in=user.access.municipality_ids))
 
 
 def list_meetings(project):

@@ -47,6 +47,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
+from municipalities.permissions import is_staff_of
 from documents.attachments import check_upload, store_checked
 from municipalities.models import Contact, Position
 from notifications.models import OutboxMessage
@@ -411,7 +412,7 @@ def save_visit(*, participant: Participant, by, planned_on: date, purpose: str, 
     if status == Visit.Status.DONE and planned_on > timezone.localdate():
         raise ValidationError({"planned_on": _("A visit that is done cannot have a date in the future.")})
     county_id = participant.project.county_id
-    if any(county_id not in user.access.staff_county_ids for user in visitors):
+    if not all(is_staff_of(user, county_id) for user in visitors):
         raise ValidationError({"visitors": _("Visitors are county staff.")})
     visit = visit or Visit(participant=participant, created_by=by)
     visit.planned_on, visit.purpose, visit.status = planned_on, purpose, status

@@ -1,31 +1,44 @@
 """Follow-up pages: milestones and progress, files, visits, meetings, the escalation review,
 the follow-up dashboard, "my milestones" and the personal calendar feed.
 
-Reads go through `selectors.get_project` (404 for what the user may not see); participant
-milestones and files of another municipality are 404 to municipal users. Changes check
-the permission predicates (403).
+Every view fetches through `projects.access` (404 for what the user may not read: another
+municipality's milestones, files and visits are 404 to municipal users; 403 for what they may read
+but not change).
 """
+
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from municipalities.access import require
+from municipalities.permissions import is_library_head_anywhere, is_staff_of
 from documents.attachments import ACCEPT, attach_file, delete_attachment
 from documents.models import Attachment
 from municipalities.selectors import get_county_for_staff, get_municipality
-from pages.forms import apply_validation_error
+from pages.forms import apply_validation_error, run_service
 
 from . import followup_selectors as fs
 from . import followup_services as services
-from . import ics, selectors
+from . import ics
+from .access import (
+    access_attachment,
+    access_escalation,
+    access_meeting,
+    access_milestone,
+    access_participant,
+    access_project,
+    access_visit,
+)
 from .followup_forms import (
     AttachmentForm,
     AttendanceForm,
@@ -39,39 +52,27 @@ from .followup_forms import (
     ProgressForm,
     VisitForm,
 )
-from .models import CalendarFeed, EscalationStep, Meeting, Milestone, Participant, Visit
-from .permissions import can_attach_to_participant, can_edit_project, can_log_progress
+from .models import CalendarFeed, Meeting, Milestone
+from .permissions import (
+    can_attach_to_participant,
+    can_edit_project,
+    can_log_progress,
+    can_read_participant,
+    can_see_escalations,
+    can_view_staff_parts,
+)
 from .services import ProjectError
-from .views import _project_for_edit, _run
 
 # Each milestone on "my milestones" carries its own progress form: a short page stays quick.
 MY_MILESTONES_PER_PAGE = 10
 
 
-def _is_staff(user, project) -> bool:
-    return project.county_id in user.access.staff_county_ids
+# A view calls a service through this: see pages.forms.run_service.
+_run = partial(run_service, errors=(ProjectError,))
 
 
-def _sees_all_participants(user, project) -> bool:
-    """County staff and the project's experts see every participant's follow-up."""
-    return _is_staff(user, project) or project.experts.filter(user=user).exists()
-
-
-def _check_participant_readable(user, project, participant) -> None:
-    if participant is not None and participant.municipality_id not in user.access.municipality_ids:
-        if not _sees_all_participants(user, project):
-            raise Http404
-
-
-def _milestone(request, pk, milestone_pk) -> Milestone:
-    project = selectors.get_project(request.user, pk)
-    milestone = get_object_or_404(
-        Milestone.objects.select_related("participant__municipality", "responsible_position", "kit_milestone"),
-        pk=milestone_pk, project=project,
-    )
-    milestone.project = project
-    _check_participant_readable(request.user, project, milestone.participant)
-    return milestone
+def _milestone(request, pk, milestone_pk, *, edit: bool = False) -> Milestone:
+    return access_milestone(request.user, access_project(request.user, pk), milestone_pk, edit=edit)
 
 
 def _next_url(request, default: str) -> str:
@@ -92,11 +93,8 @@ def _attachments_for(user, **filters):
 def milestone_list(request, pk):
     """The milestone plan with planned and original dates, slippage per milestone, participant
     and project."""
-    project = selectors.get_project(request.user, pk)
-    milestones = list(fs.project_milestones(project))
-    if not _sees_all_participants(request.user, project):
-        own = request.user.access.municipality_ids
-        milestones = [m for m in milestones if m.participant_id is None or m.participant.municipality_id in own]
+    project = access_project(request.user, pk)
+    milestones = list(fs.project_milestones(project, user=request.user))
     total, per_participant = fs.slippage(milestones)
     return render(request, "projects/followup/milestone_list.html", {
         "project": project,
@@ -110,8 +108,8 @@ def milestone_list(request, pk):
 
 @login_required
 def milestone_edit(request, pk, milestone_pk=None):
-    project = _project_for_edit(request, pk)
-    milestone = get_object_or_404(Milestone, pk=milestone_pk, project=project) if milestone_pk else None
+    project = access_project(request.user, pk, edit=milestone_pk is None)
+    milestone = access_milestone(request.user, project, milestone_pk, edit=True) if milestone_pk else None
     initial = None
     if milestone:
         initial = {name: getattr(milestone, name) for name in ("name", "description", "participant", "planned_on",
@@ -147,7 +145,7 @@ def milestone_detail(request, pk, milestone_pk):
                                                      "skip_reason": milestone.skip_reason}),
         "attachment_form": AttachmentForm() if can_log else None,
         "today": timezone.localdate(),
-        "escalations": milestone.escalations.all() if _is_staff(user, project) else [],
+        "escalations": milestone.escalations.all() if can_view_staff_parts(user, project) else [],
         "target": f"milestone:{milestone.pk}",
     })
 
@@ -155,9 +153,7 @@ def milestone_detail(request, pk, milestone_pk):
 @login_required
 @require_POST
 def milestone_status(request, pk, milestone_pk):
-    milestone = _milestone(request, pk, milestone_pk)
-    if not can_edit_project(request.user, milestone.project):
-        raise PermissionDenied
+    milestone = _milestone(request, pk, milestone_pk, edit=True)
     form = MilestoneStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -176,8 +172,7 @@ def milestone_status(request, pk, milestone_pk):
 def progress_create(request, pk, milestone_pk):
     """Logs progress. From "my milestones" through htmx: answers with the milestone's card."""
     milestone = _milestone(request, pk, milestone_pk)
-    if not can_log_progress(request.user, milestone):
-        raise PermissionDenied
+    require(can_log_progress(request.user, milestone))
     form = ProgressForm(request.POST, request.FILES, prefix_id=milestone.pk if request.htmx else None)
     logged = False
     if form.is_valid():
@@ -215,8 +210,8 @@ def progress_create(request, pk, milestone_pk):
 @login_required
 def project_progress(request, pk):
     """The progress feed of a project (county staff)."""
-    project = selectors.get_project(request.user, pk)
-    if not _is_staff(request.user, project):
+    project = access_project(request.user, pk)
+    if not can_view_staff_parts(request.user, project):
         raise Http404
     page = Paginator(fs.progress_feed(project=project), 30).get_page(request.GET.get("page"))
     return render(request, "projects/followup/progress_feed.html", {"project": project, "page_obj": page,
@@ -227,7 +222,7 @@ def project_progress(request, pk):
 def municipality_progress(request, number):
     """The progress feed of one municipality across the county's projects (county staff)."""
     municipality = get_municipality(request.user, number)
-    if municipality.county_id not in request.user.access.staff_county_ids:
+    if not is_staff_of(request.user, municipality.county_id):
         raise Http404
     page = Paginator(fs.progress_feed(participant__municipality=municipality), 30).get_page(request.GET.get("page"))
     return render(request, "projects/followup/progress_feed.html", {"municipality": municipality, "page_obj": page,
@@ -242,7 +237,7 @@ def my_milestones(request):
         "page_obj": page,
         "forms": {m.pk: ProgressForm(initial={"status": m.status}, prefix_id=m.pk) for m in page},
         "today": timezone.localdate(),
-        "is_head": bool(request.user.access.head_municipality_ids),
+        "is_head": is_library_head_anywhere(request.user),
         "accept": ACCEPT,
     })
 
@@ -254,29 +249,28 @@ def my_milestones(request):
 @require_POST
 def attachment_upload(request, pk):
     """Attaches a file to the project, a participant, a milestone or a meeting (`target`)."""
-    project = selectors.get_project(request.user, pk)
+    user = request.user
+    project = access_project(user, pk)
     kind, _sep, target_id = request.POST.get("target", "project").partition(":")
-    targets, participant = {}, None
+    targets = {}
     if kind == "milestone":
-        milestone = _milestone(request, pk, _int(target_id))
-        allowed = can_log_progress(request.user, milestone)
-        targets, participant = {"milestone": milestone, "participant": milestone.participant}, milestone.participant
+        milestone = access_milestone(user, project, _int(target_id))
+        allowed = can_log_progress(user, milestone)
+        targets = {"milestone": milestone, "participant": milestone.participant}
         default = reverse("projects:milestone-detail", kwargs={"pk": pk, "milestone_pk": milestone.pk})
     elif kind == "participant":
-        participant = get_object_or_404(Participant.objects.select_related("project"), pk=_int(target_id), project=project)
-        _check_participant_readable(request.user, project, participant)
-        allowed = can_attach_to_participant(request.user, participant)
+        participant = access_participant(user, project, _int(target_id))
+        allowed = can_attach_to_participant(user, participant)
         targets = {"participant": participant}
         default = participant.get_absolute_url()
     elif kind == "meeting":
-        meeting = get_object_or_404(Meeting, pk=_int(target_id), project=project)
-        allowed, targets, default = can_edit_project(request.user, project), {"meeting": meeting}, meeting.get_absolute_url()
+        meeting = access_meeting(user, project, _int(target_id))
+        allowed, targets, default = can_edit_project(user, project), {"meeting": meeting}, meeting.get_absolute_url()
     elif kind == "project":
-        allowed, default = can_edit_project(request.user, project), project.get_absolute_url()
+        allowed, default = can_edit_project(user, project), project.get_absolute_url()
     else:
         raise Http404
-    if not allowed:
-        raise PermissionDenied
+    require(allowed)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -302,7 +296,7 @@ def _int(value) -> int:
 def attachment_download(request, pk, attachment_pk):
     """The file, for those who may read what it belongs to (404 otherwise). Images may be shown
     inline; everything else downloads, named as uploaded (safely encoded)."""
-    attachment = get_object_or_404(Attachment.objects.visible_to(request.user), pk=attachment_pk, project_id=pk)
+    attachment = access_attachment(request.user, pk, attachment_pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -317,9 +311,7 @@ def attachment_download(request, pk, attachment_pk):
 @login_required
 @require_POST
 def attachment_delete(request, pk, attachment_pk):
-    attachment = get_object_or_404(Attachment.objects.visible_to(request.user).select_related("project"), pk=attachment_pk, project_id=pk)
-    if attachment.project.is_closed or not (_is_staff(request.user, attachment.project) or attachment.uploaded_by_id == request.user.pk):
-        raise PermissionDenied
+    attachment = access_attachment(request.user, pk, attachment_pk, delete=True)
     delete_attachment(attachment=attachment)
     messages.success(request, _("The file was removed."))
     return redirect(_next_url(request, attachment.project.get_absolute_url()))
@@ -330,8 +322,8 @@ def attachment_delete(request, pk, attachment_pk):
 
 @login_required
 def visit_edit(request, pk, visit_pk=None):
-    project = _project_for_edit(request, pk)
-    visit = get_object_or_404(Visit.objects.select_related("participant"), pk=visit_pk, participant__project=project) if visit_pk else None
+    project = access_project(request.user, pk, edit=visit_pk is None)
+    visit = access_visit(request.user, project, visit_pk, edit=True) if visit_pk else None
     if visit:
         initial = {"participant": visit.participant, "planned_on": visit.planned_on, "status": visit.status,
                    "visitors": list(visit.visitors.all()), "purpose": visit.purpose, "notes": visit.notes,
@@ -354,23 +346,17 @@ def visit_edit(request, pk, visit_pk=None):
 # ---------------------------------------------------------------------- meetings
 
 
-def _meeting(request, pk, meeting_pk) -> Meeting:
-    project = selectors.get_project(request.user, pk)
-    meeting = get_object_or_404(Meeting, pk=meeting_pk, project=project)
-    meeting.project = project
-    return meeting
+def _meeting(request, pk, meeting_pk, *, edit: bool = False) -> Meeting:
+    return access_meeting(request.user, access_project(request.user, pk), meeting_pk, edit=edit)
 
 
 def _meeting_for_edit(request, pk, meeting_pk) -> Meeting:
-    meeting = _meeting(request, pk, meeting_pk)
-    if not can_edit_project(request.user, meeting.project):
-        raise PermissionDenied
-    return meeting
+    return _meeting(request, pk, meeting_pk, edit=True)
 
 
 @login_required
 def meeting_list(request, pk):
-    project = selectors.get_project(request.user, pk)
+    project = access_project(request.user, pk)
     page = Paginator(fs.list_meetings(project), 30).get_page(request.GET.get("page"))
     return render(request, "projects/followup/meeting_list.html", {
         "project": project, "page_obj": page, "can_edit": can_edit_project(request.user, project),
@@ -387,7 +373,7 @@ def meeting_edit(request, pk, meeting_pk=None):
         initial["ends_at"] = timezone.localtime(meeting.ends_at)
         initial["objectives"] = "\n".join(o.text for o in meeting.objectives.all())
     else:
-        meeting, project = None, _project_for_edit(request, pk)
+        meeting, project = None, access_project(request.user, pk, edit=True)
         initial = {"kind": request.GET.get("kind", Meeting.Kind.WORKSHOP)}
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -409,8 +395,8 @@ def meeting_detail(request, pk, meeting_pk):
     meeting = _meeting(request, pk, meeting_pk)
     project = meeting.project
     user = request.user
-    invitees = list(meeting.invitees.select_related("municipality"))
-    is_staff = _is_staff(user, project)
+    invitees = list(fs.visible_invitees(user, meeting))
+    is_staff = can_view_staff_parts(user, project)
     return render(request, "projects/followup/meeting_detail.html", {
         "project": project,
         "meeting": meeting,
@@ -505,7 +491,8 @@ def meeting_ics(request, pk, meeting_pk):
     meeting = _meeting(request, pk, meeting_pk)
     if meeting.status == Meeting.Status.DRAFT:
         raise Http404
-    text = services.meeting_ics(meeting, cancel=meeting.status == Meeting.Status.CANCELLED)
+    attendees = [(i.name, i.email) for i in fs.visible_invitees(request.user, meeting) if i.email]
+    text = services.meeting_ics(meeting, cancel=meeting.status == Meeting.Status.CANCELLED, attendees=attendees)
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="invitation.ics"'
     return response
@@ -517,9 +504,8 @@ def meeting_ics(request, pk, meeting_pk):
 @login_required
 def escalation_review(request, pk, step_pk):
     """County staff review the proposed message to the chief executive, then send or dismiss it."""
-    project = _project_for_edit(request, pk)
-    step = get_object_or_404(EscalationStep.objects.select_related("milestone", "participant__municipality"),
-                             pk=step_pk, milestone__project=project)
+    project = access_project(request.user, pk)
+    step = access_escalation(request.user, project, step_pk, edit=True)
     form = LeadershipMessageForm(request.POST or None, initial={"to": step.recipients, "subject": step.subject, "body": step.body})
     if request.method == "POST":
         if request.POST.get("action") == "dismiss":
@@ -624,7 +610,7 @@ def project_followup_context(user, project) -> dict:
     return {
         "upcoming_meetings": Meeting.objects.filter(project=project, status=Meeting.Status.SCHEDULED,
                                                     starts_at__gte=timezone.now()).order_by("starts_at")[:5],
-        "can_see_progress": _is_staff(user, project),
+        "can_see_progress": can_view_staff_parts(user, project),
         "project_files": _attachments_for(user, project=project, participant__isnull=True, milestone__isnull=True,
                                           meeting__isnull=True, progress_entry__isnull=True),
         "project_file_form": AttachmentForm() if can_edit_project(user, project) else None,
@@ -633,11 +619,10 @@ def project_followup_context(user, project) -> dict:
 
 def participant_followup_context(user, participant) -> dict:
     project = participant.project
-    readable = _sees_all_participants(user, project) or participant.municipality_id in user.access.municipality_ids
-    if not readable:
+    if not can_read_participant(user, participant):
         return {"followup": None}
     data = fs.participant_followup(participant)
-    if not _is_staff(user, project):
+    if not can_see_escalations(user, participant):
         data["escalations"] = []
     data["attachments"] = _attachments_for(user, participant=participant, milestone__isnull=True, progress_entry__isnull=True)
     data["attachment_form"] = AttachmentForm() if can_attach_to_participant(user, participant) else None

@@ -1,15 +1,18 @@
-"""Who may do what with projects.
+"""Who may do what with projects and their follow-up.
 
-Reading is decided by `Project.objects.visible_to(user)` (404 for the rest).
-These predicates decide changes to something the user can read (403 otherwise).
+Reading is decided by the querysets' `visible_to(user)` (404 for the rest; see `projects.access`,
+which every view fetches through). These predicates decide changes to something the user can
+read (403 otherwise), and give templates their flags.
 """
 
 import rules
 
+from municipalities.permissions import is_library_head_of, is_member_of, is_staff_of
+
 
 @rules.predicate
 def is_staff_of_project_county(user, project) -> bool:
-    return project.county_id in user.access.staff_county_ids
+    return is_staff_of(user, project.county_id)
 
 
 @rules.predicate
@@ -19,7 +22,22 @@ def is_open(user, project) -> bool:
 
 @rules.predicate
 def is_library_head_of_participant(user, participant) -> bool:
-    return participant.municipality_id in user.access.head_municipality_ids
+    return is_library_head_of(user, participant.municipality_id)
+
+
+@rules.predicate
+def is_member_of_participant(user, participant) -> bool:
+    return is_member_of(user, participant.municipality_id)
+
+
+@rules.predicate
+def is_staff_of_participant_county(user, participant) -> bool:
+    return is_staff_of(user, participant.project.county_id)
+
+
+@rules.predicate
+def is_expert_of_participant_project(user, participant) -> bool:
+    return user.is_authenticated and participant.project.experts.filter(user=user).exists()
 
 
 @rules.predicate
@@ -27,21 +45,21 @@ def is_open_participant(user, participant) -> bool:
     return not participant.project.is_closed
 
 
-@rules.predicate
-def is_the_expert(user, assignment) -> bool:
-    return assignment.user_id == user.pk
-
-
 can_edit_project = rules.is_active & is_staff_of_project_county & is_open
-can_change_project_status = rules.is_active & is_staff_of_project_county & is_open
+can_change_project_status = can_edit_project
 can_view_history = rules.is_active & is_staff_of_project_county
+can_view_staff_parts = rules.is_active & is_staff_of_project_county  # plan, money, progress log, escalation
 can_commit = rules.is_active & is_library_head_of_participant & is_open_participant
-@rules.predicate
-def is_staff_of_assignment_county(user, assignment) -> bool:
-    return assignment.project.county_id in user.access.staff_county_ids
+can_create_bli_ny = rules.is_active & is_staff_of_project_county  # also from a closed project: its last chance
+can_save_as_kit = rules.is_active & is_staff_of_project_county
 
-
-can_view_expert = rules.is_active & (is_the_expert | is_staff_of_assignment_county)
+# A participant's own page, money, follow-up and files: the county's staff, the project's experts and the
+# municipality's own users; co-participants see only the project page's list of names and status.
+can_read_participant = rules.is_active & (
+    is_staff_of_participant_county | is_member_of_participant | is_expert_of_participant_project
+)
+can_see_participant_money = rules.is_active & (is_staff_of_participant_county | is_member_of_participant)
+can_see_escalations = rules.is_active & is_staff_of_participant_county
 
 
 # ------------------------------------------------------------------ follow-up
@@ -49,7 +67,7 @@ can_view_expert = rules.is_active & (is_the_expert | is_staff_of_assignment_coun
 
 @rules.predicate
 def is_head_for_milestone(user, milestone) -> bool:
-    return milestone.participant_id is not None and milestone.participant.municipality_id in user.access.head_municipality_ids
+    return milestone.participant_id is not None and is_library_head_of(user, milestone.participant.municipality_id)
 
 
 @rules.predicate
@@ -59,12 +77,30 @@ def is_open_milestone_project(user, milestone) -> bool:
 
 @rules.predicate
 def is_staff_for_milestone(user, milestone) -> bool:
-    return milestone.project.county_id in user.access.staff_county_ids
+    return is_staff_of(user, milestone.project.county_id)
 
 
 # Library heads log progress on their own municipality's milestones; county staff on any.
 can_log_progress = rules.is_active & is_open_milestone_project & (is_staff_for_milestone | is_head_for_milestone)
 # Files: county staff anywhere in the project; a library head on their own participant.
 can_attach_to_participant = rules.is_active & is_open_participant & (
-    is_library_head_of_participant | rules.predicate(lambda user, p: p.project.county_id in user.access.staff_county_ids)
+    is_library_head_of_participant | is_staff_of_participant_county
 )
+
+
+@rules.predicate
+def is_uploader(user, attachment) -> bool:
+    return attachment.uploaded_by_id == user.pk
+
+
+@rules.predicate
+def is_staff_of_attachment_county(user, attachment) -> bool:
+    return is_staff_of(user, attachment.project.county_id)
+
+
+@rules.predicate
+def is_attachment_project_open(user, attachment) -> bool:
+    return not attachment.project.is_closed
+
+
+can_delete_attachment = rules.is_active & is_attachment_project_open & (is_staff_of_attachment_county | is_uploader)

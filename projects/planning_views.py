@@ -2,19 +2,24 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from functools import partial
+
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from municipalities.access import require
+from municipalities.permissions import is_county_reader, is_staff_of
 from municipalities.models import County
 from municipalities.permissions import can_edit_municipality_people
 from municipalities.selectors import get_county_for_staff, get_municipality
-from pages.forms import apply_validation_error
+from pages.forms import apply_validation_error, run_service
 
 from . import kits as kit_services
-from . import planning, selectors
+from . import planning
+from .access import access_participant, access_project
 from .followup import learned_durations
 from .forms import (
     BudgetForm,
@@ -28,8 +33,12 @@ from .forms import (
     SaveAsKitForm,
 )
 from .models import HandbookPage, Kit, Participant, StaffCapacity
+from .permissions import can_save_as_kit
+from .services import ProjectError
 from .standard_kits import install_standard_kits
-from .views import _participant, _project_for_edit, _run
+
+# A view calls a service through this: see pages.forms.run_service.
+_run = partial(run_service, errors=(ProjectError,))
 
 
 # ------------------------------------------------------------------- capacity
@@ -37,7 +46,7 @@ from .views import _participant, _project_for_edit, _run
 
 @login_required
 def capacity_needs(request, pk):
-    project = _project_for_edit(request, pk)
+    project = access_project(request.user, pk, edit=True)
     form = CapacityNeedsForm(request.POST or None, initial={
         "county_hours_per_month": project.county_hours_per_month,
         "participant_hours_per_month": project.participant_hours_per_month,
@@ -71,8 +80,7 @@ def staff_capacity(request, number):
 def municipality_capacity(request, number):
     """The library head (or county staff) declares the library's hours per month for projects."""
     municipality = get_municipality(request.user, number)
-    if not can_edit_municipality_people(request.user, municipality):
-        raise PermissionDenied
+    require(can_edit_municipality_people(request.user, municipality))
     form = HoursForm(request.POST or None, initial={"hours_per_month": municipality.project_hours_per_month})
     if request.method == "POST" and form.is_valid():
         planning.declare_municipality_capacity(municipality=municipality, by=request.user, **form.cleaned_data)
@@ -86,7 +94,7 @@ def municipality_capacity(request, number):
 
 @login_required
 def required_positions(request, pk):
-    project = _project_for_edit(request, pk)
+    project = access_project(request.user, pk, edit=True)
     form = RequiredPositionsForm(request.POST or None, county=project.county,
                                  initial={"positions": list(project.required_positions.all())})
     if request.method == "POST" and form.is_valid():
@@ -101,8 +109,7 @@ def required_positions(request, pk):
 
 
 def _money_participant(request, pk, participant_pk) -> Participant:
-    project = _project_for_edit(request, pk)
-    return _participant(project, participant_pk)
+    return access_participant(request.user, access_project(request.user, pk), participant_pk, edit=True)
 
 
 @login_required
@@ -149,9 +156,7 @@ def grant_close(request, pk, participant_pk):
 
 
 def _kit(request, kit_pk) -> Kit:
-    return get_object_or_404(
-        Kit.objects.filter(county_id__in=request.user.access.staff_county_ids).select_related("county", "theme"), pk=kit_pk
-    )
+    return get_object_or_404(Kit.objects.visible_to(request.user).select_related("county", "theme"), pk=kit_pk)
 
 
 @login_required
@@ -202,9 +207,8 @@ def kit_new_project(request, kit_pk):
 
 @login_required
 def project_save_as_kit(request, pk):
-    project = selectors.get_project(request.user, pk)
-    if project.county_id not in request.user.access.staff_county_ids:
-        raise PermissionDenied
+    project = access_project(request.user, pk)
+    require(can_save_as_kit(request.user, project))
     form = SaveAsKitForm(request.POST or None, initial={"name": project.title})
     if request.method == "POST" and form.is_valid():
         if project.county.kits.filter(name=form.cleaned_data["name"]).exists():
@@ -219,32 +223,24 @@ def project_save_as_kit(request, pk):
 # --------------------------------------------------------------------- handbook
 
 
-def _county_reader(user, county) -> bool:
-    """Signed-in people of the county: staff, experts, and the municipalities' users."""
-    access = user.access if user.is_authenticated else None
-    return bool(access) and (
-        county.pk in access.county_ids or county.municipalities.filter(pk__in=access.municipality_ids).exists()
-    )
-
-
 @login_required
 def handbook_list(request, number):
     county = get_object_or_404(County, number=number)
-    if not _county_reader(request.user, county):
+    if not is_county_reader(request.user, county):
         raise Http404
     return render(request, "projects/handbook_list.html", {
         "county": county,
         "pages": county.handbook_pages.all(),
-        "can_edit": county.pk in request.user.access.staff_county_ids,
+        "can_edit": is_staff_of(request.user, county),
     })
 
 
 def handbook_page(request, number, slug):
     """Public pages for everyone; internal pages for the county's signed-in people (404 otherwise)."""
     page = get_object_or_404(HandbookPage.objects.select_related("county"), county__number=number, slug=slug)
-    if not page.is_public and not _county_reader(request.user, page.county):
+    if not page.is_public and not is_county_reader(request.user, page.county):
         raise Http404
-    can_edit = request.user.is_authenticated and page.county_id in request.user.access.staff_county_ids
+    can_edit = is_staff_of(request.user, page.county_id)
     return render(request, "projects/handbook_page.html", {"page": page, "can_edit": can_edit})
 
 

@@ -95,10 +95,18 @@ def get_participants(project: Project):
     )
 
 
-def requirement_overview(participants, requirements) -> list[dict]:
+def readable_participant_ids(user, project: Project) -> set[int]:
+    """The ids of the project's participants the user may read (one query)."""
+    return set(Participant.objects.visible_to(user).filter(project=project).values_list("pk", flat=True))
+
+
+def requirement_overview(participants, requirements, *, readable: set[int]) -> list[dict]:
+    """One row per participant; only the readable ones carry their requirement counts (a
+    co-participant sees who takes part and their status, nothing more)."""
     total = len(requirements)
     return [
-        {"participant": p, "committed": p.committed_count, "met": p.met_count, "total": total} for p in participants
+        {"participant": p, "readable": p.pk in readable, "committed": p.committed_count, "met": p.met_count, "total": total}
+        for p in participants
     ]
 
 

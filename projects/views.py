@@ -20,10 +20,21 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from municipalities.models import County
+from municipalities.access import require
+from municipalities.permissions import is_member_of, is_staff_anywhere
+from municipalities.selectors import list_staff_counties
 from pages.forms import apply_validation_error, run_service
 
 from . import planning, selectors, services
+from .access import (
+    access_expert_assignment,
+    access_goal,
+    access_indicator,
+    access_partner,
+    access_participant,
+    access_project,
+    access_requirement,
+)
 from .forms import (
     BliNyForm,
     ComplianceForm,
@@ -41,8 +52,16 @@ from .forms import (
     WithdrawForm,
 )
 from .history import project_history
-from .models import BriefingItem, ExpertAssignment, Goal, Indicator, Participant, Project, ProjectPartner, Requirement
-from .permissions import can_change_project_status, can_commit, can_edit_project, can_view_expert, can_view_history
+from .models import BriefingItem, Participant, Project
+from .permissions import (
+    can_change_project_status,
+    can_commit,
+    can_create_bli_ny,
+    can_edit_project,
+    can_see_participant_money,
+    can_view_history,
+    can_view_staff_parts,
+)
 
 
 def project_followup_context(user, project) -> dict:
@@ -55,19 +74,6 @@ def participant_followup_context(user, participant) -> dict:
     from .followup_views import participant_followup_context as context
 
     return context(user, participant)
-
-
-def _project_for_edit(request, pk) -> Project:
-    project = selectors.get_project(request.user, pk)
-    if not can_edit_project(request.user, project):
-        raise PermissionDenied
-    return project
-
-
-def _participant(project, participant_pk) -> Participant:
-    return get_object_or_404(
-        Participant.objects.select_related("municipality", "library", "mentor", "project"), pk=participant_pk, project=project
-    )
 
 
 # A view calls a service through this: see pages.forms.run_service.
@@ -96,11 +102,10 @@ def _filtered_projects(request):
 def project_list(request):
     filters, projects, is_filtered = _filtered_projects(request)
     page = Paginator(projects, 25).get_page(request.GET.get("page"))
-    counties = County.objects.filter(pk__in=request.user.access.staff_county_ids)
     return render(
         request,
         "projects/project_list.html",
-        {"page_obj": page, "filters": filters, "is_filtered": is_filtered, "can_create": counties.exists(),
+        {"page_obj": page, "filters": filters, "is_filtered": is_filtered, "can_create": is_staff_anywhere(request.user),
          "export_query": request.GET.urlencode()},
     )
 
@@ -146,9 +151,8 @@ def project_export(request):
 
 @login_required
 def project_create(request):
-    counties = list(County.objects.filter(pk__in=request.user.access.staff_county_ids))
-    if not counties:
-        raise PermissionDenied
+    counties = list_staff_counties(request.user)
+    require(bool(counties))
     county = next((c for c in counties if c.number == request.GET.get("fylke")), counties[0])
     form = ProjectForm(request.POST or None, county=county, initial={"leaders": [request.user]})
     if request.method == "POST" and form.is_valid():
@@ -167,18 +171,19 @@ def project_create(request):
 def project_detail(request, pk):
     """The project page: overview first; the plan and money, follow-up, evaluations and agreements
     parts load right after it (`project_section`), so the page itself stays within its query budget."""
-    project = selectors.get_project(request.user, pk)
+    user = request.user
+    project = access_project(user, pk)
     participants = list(selectors.get_participants(project))
     requirements = list(selectors.get_requirements(project))
-    user = request.user
-    is_staff = project.county_id in user.access.staff_county_ids
+    is_staff = can_view_staff_parts(user, project)
+    readable = selectors.readable_participant_ids(user, project)
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
             "goals": selectors.get_goals(project),
-            "participants": selectors.requirement_overview(participants, requirements),
+            "participants": selectors.requirement_overview(participants, requirements, readable=readable),
             "requirements": requirements,
             "partners": project.partners.select_related("organisation"),
             "experts": selectors.list_experts(project) if is_staff else [],
@@ -188,7 +193,7 @@ def project_detail(request, pk):
             "can_change_status": can_change_project_status(user, project),
             "is_staff": is_staff,
             "can_view_history": can_view_history(user, project),
-            "own_participants": [p for p in participants if p.municipality_id in user.access.municipality_ids],
+            "own_participants": [p for p in participants if is_member_of(user, p.municipality_id)],
             "lazy_sections": [_section_link(project, key) for key, (*_, staff_only) in PROJECT_SECTIONS.items()
                               if is_staff or not staff_only],
         },
@@ -237,9 +242,9 @@ def project_section(request, pk, section):
     """One part of the project page: a fragment for htmx, or a page of its own without JavaScript."""
     if section not in PROJECT_SECTIONS:
         raise Http404
-    project = selectors.get_project(request.user, pk)
+    project = access_project(request.user, pk)
     label, template, build_context, staff_only = PROJECT_SECTIONS[section]
-    is_staff = project.county_id in request.user.access.staff_county_ids
+    is_staff = can_view_staff_parts(request.user, project)
     if staff_only and not is_staff:
         raise Http404
     context = {
@@ -258,7 +263,7 @@ def project_history_view(request, pk):
 
     The project page loads it when its History section is opened (htmx), so the page itself stays light.
     """
-    project = selectors.get_project(request.user, pk)
+    project = access_project(request.user, pk)
     if not can_view_history(request.user, project):
         raise Http404
     template = "projects/partials/_history_list.html" if request.htmx else "projects/project_history.html"
@@ -267,7 +272,7 @@ def project_history_view(request, pk):
 
 @login_required
 def project_edit(request, pk):
-    project = _project_for_edit(request, pk)
+    project = access_project(request.user, pk, edit=True)
     form = ProjectForm(request.POST or None, instance=project, county=project.county)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -282,9 +287,8 @@ def project_edit(request, pk):
 @login_required
 @require_POST
 def project_status(request, pk):
-    project = selectors.get_project(request.user, pk)
-    if not can_change_project_status(request.user, project):
-        raise PermissionDenied
+    project = access_project(request.user, pk)
+    require(can_change_project_status(request.user, project))
     to = request.POST.get("to", "")
     if to not in Project.Status.values:
         messages.error(request, _("Unknown status."))
@@ -304,9 +308,8 @@ def project_status(request, pk):
 @login_required
 def project_followup(request, pk):
     """Creates a Bli-ny follow-up project from this one."""
-    project = selectors.get_project(request.user, pk)
-    if project.county_id not in request.user.access.staff_county_ids:
-        raise PermissionDenied
+    project = access_project(request.user, pk)
+    require(can_create_bli_ny(request.user, project))
     form = BliNyForm(request.POST or None, initial={"title": _("Bli-ny: %(title)s") % {"title": project.title}})
     if request.method == "POST" and form.is_valid():
         try:
@@ -324,8 +327,8 @@ def project_followup(request, pk):
 
 @login_required
 def goal_edit(request, pk, goal_pk=None):
-    project = _project_for_edit(request, pk)
-    goal = get_object_or_404(Goal, pk=goal_pk, project=project) if goal_pk else None
+    project = access_project(request.user, pk, edit=goal_pk is None)
+    goal = access_goal(request.user, project, goal_pk, edit=True) if goal_pk else None
     form = GoalForm(request.POST or None, initial={"text": goal.text} if goal else None)
     if request.method == "POST" and form.is_valid():
         if _run(request, form, lambda: services.save_goal(project=project, by=request.user, goal=goal, **form.cleaned_data),
@@ -340,8 +343,8 @@ def goal_edit(request, pk, goal_pk=None):
 @login_required
 @require_POST
 def goal_delete(request, pk, goal_pk):
-    project = _project_for_edit(request, pk)
-    goal = get_object_or_404(Goal, pk=goal_pk, project=project)
+    project = access_project(request.user, pk)
+    goal = access_goal(request.user, project, goal_pk, edit=True)
     services.delete_goal(goal=goal, by=request.user)
     messages.success(request, _("The goal was removed."))
     return redirect(f"{project.get_absolute_url()}#goals")
@@ -349,9 +352,9 @@ def goal_delete(request, pk, goal_pk):
 
 @login_required
 def indicator_edit(request, pk, goal_pk, indicator_pk=None):
-    project = _project_for_edit(request, pk)
-    goal = get_object_or_404(Goal, pk=goal_pk, project=project)
-    indicator = get_object_or_404(Indicator, pk=indicator_pk, goal=goal) if indicator_pk else None
+    project = access_project(request.user, pk)
+    goal = access_goal(request.user, project, goal_pk, edit=indicator_pk is None)
+    indicator = access_indicator(request.user, project, indicator_pk, goal=goal, edit=True) if indicator_pk else None
     form = IndicatorForm(request.POST or None, instance=indicator)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in IndicatorForm.Meta.fields}
@@ -367,8 +370,8 @@ def indicator_edit(request, pk, goal_pk, indicator_pk=None):
 
 @login_required
 def measurement_create(request, pk, indicator_pk):
-    project = _project_for_edit(request, pk)
-    indicator = get_object_or_404(Indicator, pk=indicator_pk, project=project)
+    project = access_project(request.user, pk)
+    indicator = access_indicator(request.user, project, indicator_pk, edit=True)
     form = MeasurementForm(request.POST or None, initial={"measured_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         if _run(request, form, lambda: services.record_measurement(indicator=indicator, by=request.user, **form.cleaned_data),
@@ -383,7 +386,7 @@ def measurement_create(request, pk, indicator_pk):
 
 @login_required
 def participant_invite(request, pk):
-    project = _project_for_edit(request, pk)
+    project = access_project(request.user, pk, edit=True)
     form = InviteParticipantsForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         municipalities = list(form.cleaned_data["municipalities"])
@@ -395,10 +398,10 @@ def participant_invite(request, pk):
 
 @login_required
 def participant_detail(request, pk, participant_pk):
-    project = selectors.get_project(request.user, pk)
-    participant = _participant(project, participant_pk)
     user = request.user
-    is_staff = project.county_id in user.access.staff_county_ids
+    project = access_project(user, pk)
+    participant = access_participant(user, project, participant_pk)
+    is_staff = can_view_staff_parts(user, project)
     requirements = list(project.requirements.all())
     budget = planning.get_budget(participant)
     statuses = {s.requirement_id: s for s in participant.requirement_statuses.select_related("committed_by", "compliance_by")}
@@ -420,7 +423,7 @@ def participant_detail(request, pk, participant_pk):
             "released": planning.released_total(budget),
             "releases": budget.releases.select_related("released_by") if budget.pk else [],
             "final_account": getattr(budget, "final_account", None) if budget.pk else None,
-            "can_see_money": is_staff or participant.municipality_id in user.access.municipality_ids,
+            "can_see_money": can_see_participant_money(user, participant),
             **participant_followup_context(user, participant),
         },
     )
@@ -428,8 +431,8 @@ def participant_detail(request, pk, participant_pk):
 
 @login_required
 def participant_edit(request, pk, participant_pk):
-    project = _project_for_edit(request, pk)
-    participant = _participant(project, participant_pk)
+    project = access_project(request.user, pk)
+    participant = access_participant(request.user, project, participant_pk, edit=True)
     form = ParticipantForm(request.POST or None, participant=participant,
                            initial={"library": participant.library, "mentor": participant.mentor})
     if request.method == "POST" and form.is_valid():
@@ -443,8 +446,8 @@ def participant_edit(request, pk, participant_pk):
 @login_required
 @require_POST
 def participant_status(request, pk, participant_pk):
-    project = _project_for_edit(request, pk)
-    participant = _participant(project, participant_pk)
+    project = access_project(request.user, pk)
+    participant = access_participant(request.user, project, participant_pk, edit=True)
     to = request.POST.get("to", "")
     if to == Participant.Status.WITHDRAWN:
         form = WithdrawForm(request.POST)
@@ -473,10 +476,9 @@ def participant_status(request, pk, participant_pk):
 @login_required
 @require_POST
 def participant_commit(request, pk, participant_pk):
-    project = selectors.get_project(request.user, pk)
-    participant = _participant(project, participant_pk)
-    if not can_commit(request.user, participant):
-        raise PermissionDenied
+    project = access_project(request.user, pk)
+    participant = access_participant(request.user, project, participant_pk)
+    require(can_commit(request.user, participant))
     try:
         count = services.commit_to_requirements(participant=participant, by=request.user)
     except services.ProjectError as exc:
@@ -491,8 +493,8 @@ def participant_commit(request, pk, participant_pk):
 
 @login_required
 def requirement_edit(request, pk, requirement_pk=None):
-    project = _project_for_edit(request, pk)
-    requirement = get_object_or_404(Requirement, pk=requirement_pk, project=project) if requirement_pk else None
+    project = access_project(request.user, pk, edit=requirement_pk is None)
+    requirement = access_requirement(request.user, project, requirement_pk, edit=True) if requirement_pk else None
     form = RequirementForm(request.POST or None, initial={"text": requirement.text} if requirement else None)
     if request.method == "POST" and form.is_valid():
         if _run(request, form, lambda: services.save_requirement(project=project, requirement=requirement, by=request.user,
@@ -505,8 +507,8 @@ def requirement_edit(request, pk, requirement_pk=None):
 @login_required
 @require_POST
 def requirement_delete(request, pk, requirement_pk):
-    project = _project_for_edit(request, pk)
-    requirement = get_object_or_404(Requirement, pk=requirement_pk, project=project)
+    project = access_project(request.user, pk)
+    requirement = access_requirement(request.user, project, requirement_pk, edit=True)
     services.delete_requirement(requirement=requirement, by=request.user)
     messages.success(request, _("The requirement was removed."))
     return redirect(f"{project.get_absolute_url()}#requirements")
@@ -514,9 +516,9 @@ def requirement_delete(request, pk, requirement_pk):
 
 @login_required
 def compliance_edit(request, pk, participant_pk, requirement_pk):
-    project = _project_for_edit(request, pk)
-    participant = _participant(project, participant_pk)
-    requirement = get_object_or_404(Requirement, pk=requirement_pk, project=project)
+    project = access_project(request.user, pk)
+    participant = access_participant(request.user, project, participant_pk)
+    requirement = access_requirement(request.user, project, requirement_pk, edit=True)
     current = participant.requirement_statuses.filter(requirement=requirement).first()
     initial = {"compliance": current.compliance, "note": current.compliance_note} if current else None
     form = ComplianceForm(request.POST or None, initial=initial)
@@ -534,7 +536,7 @@ def compliance_edit(request, pk, participant_pk, requirement_pk):
 
 @login_required
 def partner_add(request, pk):
-    project = _project_for_edit(request, pk)
+    project = access_project(request.user, pk, edit=True)
     form = PartnerForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         if _run(request, form, lambda: services.attach_partner(project=project, by=request.user, **form.cleaned_data),
@@ -546,8 +548,8 @@ def partner_add(request, pk):
 @login_required
 @require_POST
 def partner_remove(request, pk, partner_pk):
-    project = _project_for_edit(request, pk)
-    partner = get_object_or_404(ProjectPartner, pk=partner_pk, project=project)
+    project = access_project(request.user, pk)
+    partner = access_partner(request.user, project, partner_pk, edit=True)
     services.detach_partner(partner=partner, by=request.user)
     messages.success(request, _("The partner was removed from the project."))
     return redirect(f"{project.get_absolute_url()}#partners")
@@ -555,7 +557,7 @@ def partner_remove(request, pk, partner_pk):
 
 @login_required
 def expert_add(request, pk):
-    project = _project_for_edit(request, pk)
+    project = access_project(request.user, pk, edit=True)
     form = ExpertForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         if _run(request, form, lambda: services.attach_expert(project=project, by=request.user, **form.cleaned_data),
@@ -564,23 +566,13 @@ def expert_add(request, pk):
     return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("Attach an external expert")})
 
 
-def _assignment(request, pk, expert_pk) -> ExpertAssignment:
-    project = selectors.get_project(request.user, pk)
-    assignment = get_object_or_404(ExpertAssignment.objects.select_related("user", "project"), pk=expert_pk, project=project)
-    if not can_view_expert(request.user, assignment):
-        raise PermissionDenied
-    return assignment
-
-
 @login_required
 def expert_detail(request, pk, expert_pk):
-    assignment = _assignment(request, pk, expert_pk)
-    project = assignment.project
+    project = access_project(request.user, pk)
+    assignment = access_expert_assignment(request.user, project, expert_pk, edit=request.method == "POST")
     can_edit = can_edit_project(request.user, project)
     form = FollowUpForm(request.POST or None, initial={"happened_on": timezone.localdate()})
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
         if form.is_valid() and _run(request, form, lambda: services.add_expert_follow_up(
                 assignment=assignment, by=request.user, **form.cleaned_data), _("The follow-up was logged.")):
             return redirect(assignment)
@@ -601,9 +593,8 @@ def expert_detail(request, pk, expert_pk):
 @login_required
 @require_POST
 def expert_briefing(request, pk, expert_pk, item_pk):
-    assignment = _assignment(request, pk, expert_pk)
-    if not can_edit_project(request.user, assignment.project):
-        raise PermissionDenied
+    project = access_project(request.user, pk)
+    assignment = access_expert_assignment(request.user, project, expert_pk, edit=True)
     item = get_object_or_404(BriefingItem, pk=item_pk, assignment=assignment)
     services.set_briefed(item=item, by=request.user, done=request.POST.get("done") == "1")
     return redirect(assignment)
@@ -612,9 +603,8 @@ def expert_briefing(request, pk, expert_pk, item_pk):
 @login_required
 @require_POST
 def expert_remove(request, pk, expert_pk):
-    assignment = _assignment(request, pk, expert_pk)
-    if not can_edit_project(request.user, assignment.project):
-        raise PermissionDenied
+    project = access_project(request.user, pk)
+    assignment = access_expert_assignment(request.user, project, expert_pk, edit=True)
     services.detach_expert(assignment=assignment, by=request.user)
     messages.success(request, _("The expert no longer has access to the project."))
     return redirect(f"{assignment.project.get_absolute_url()}#experts")

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import County, Municipality
+from municipalities.selectors import list_staff_counties
 from pages.forms import form_helper
 from projects.models import Project
 
@@ -24,11 +25,18 @@ class ReportRequestForm(forms.Form):
     municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(), required=False)
     month = MonthField(label=_("Month"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, kinds, **kwargs):
+        """`kinds`: the kinds the user may order (`reports.permissions.orderable_kinds`); the
+        choices of each field are what the user may order a report about."""
         super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = County.objects.filter(pk__in=user.access.staff_county_ids)
-        self.fields["project"].queryset = Project.objects.visible_to(user).order_by("title")
+        self.fields["kind"].choices = [(value, label) for value, label in Report.Kind.choices if value in kinds]
+        staff_counties = list_staff_counties(user)
+        self.fields["county"].queryset = County.objects.filter(pk__in=[county.pk for county in staff_counties])
+        self.fields["project"].queryset = Project.objects.filter(county__in=staff_counties).order_by("title")
         self.fields["municipality"].queryset = Municipality.objects.visible_to(user).order_by("number")
+        for kind, name in ((Report.Kind.COUNTY, "county"), (Report.Kind.PROJECT, "project")):
+            if kind not in kinds:
+                del self.fields[name]
         self.helper = form_helper(_("Make the report"))
 
     def clean_month(self):

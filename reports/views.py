@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from . import services
+from municipalities.access import require
+
+from . import selectors, services
 from .forms import ArchiveFilterForm, CaseNumberForm, ReportRequestForm
 from .models import Report
+from .permissions import can_order_report, can_set_case_number, orderable_kinds
 
 
 @login_required
@@ -17,34 +19,27 @@ def archive(request):
     """Reports the user may see, by month and kind, newest first."""
     filters = ArchiveFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
-    reports = Report.objects.visible_to(request.user).select_related("county", "project", "municipality")
-    reports = reports.filter(status=Report.Status.READY)
-    if data.get("month"):
-        reports = reports.filter(month=data["month"].replace(day=1))
-    if data.get("kind"):
-        reports = reports.filter(kind=data["kind"])
-    page = Paginator(reports.order_by("-month", "kind", "subject_key", "-version"), 30).get_page(request.GET.get("page"))
-    mine = Report.objects.filter(requested_for=request.user).exclude(status=Report.Status.READY).select_related(
-        "county", "project", "municipality"
-    )[:10]
-    return render(request, "reports/archive.html", {"page_obj": page, "filters": filters, "pending": mine,
-                                                    "is_filtered": any(data.values())})
+    reports = selectors.list_archive(request.user, month=data.get("month"), kind=data.get("kind", ""))
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    return render(request, "reports/archive.html", {"page_obj": page, "filters": filters,
+                                                    "pending": selectors.list_pending_for(request.user),
+                                                    "is_filtered": any(data.values()),
+                                                    "can_order": bool(orderable_kinds(request.user))})
 
 
 def _report(request, pk) -> Report:
-    return get_object_or_404(Report.objects.visible_to(request.user).select_related("county", "project", "municipality"), pk=pk)
+    return selectors.get_report(request.user, pk)
 
 
 @login_required
 def report_detail(request, pk):
     """The report's page; while it is being made, the status part polls itself (htmx)."""
     report = _report(request, pk)
-    can_edit = report.county_id in request.user.access.staff_county_ids and report.requested_for_id is None
+    can_edit = can_set_case_number(request.user, report)
     form = CaseNumberForm(request.POST if request.method == "POST" else None,
                           initial={"archive_case_number": report.archive_case_number})
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
+        require(can_edit)
         if form.is_valid():
             services.set_case_number(report=report, case_number=form.cleaned_data["archive_case_number"])
             messages.success(request, _("The archive case number was saved."))
@@ -64,11 +59,14 @@ def report_download(request, pk):
 
 @login_required
 def report_request(request):
-    form = ReportRequestForm(request.POST or None, user=request.user,
-                             initial={"kind": request.GET.get("kind", Report.Kind.PROJECT)})
+    """An on-demand report of what the user may order (see `reports.permissions`)."""
+    kinds = orderable_kinds(request.user)
+    form = ReportRequestForm(request.POST or None, user=request.user, kinds=kinds,
+                             initial={"kind": request.GET.get("kind", kinds[0] if kinds else "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        require(can_order_report(request.user, data["kind"], data["subject"]))
         report = services.request_report(user=request.user, kind=data["kind"], subject=data["subject"], month=data["month"])
         messages.success(request, _("The report is being made. This page shows when it is ready."))
         return redirect(report)
-    return render(request, "reports/report_request.html", {"form": form})
+    return render(request, "reports/report_request.html", {"form": form, "can_order": bool(kinds)})

@@ -5,6 +5,15 @@ visitors and deactivated users are sent to the login page" and overrides by
 role. Each request runs inside a savepoint that is rolled back, so rows that
 change data (revoking, deleting) leave the world as it was for the next role.
 
+A row names the objects its URL takes (instances, not ids), and the world records
+who owns each of them: which county, and which municipality if any (`World.own`,
+from the fixture's own data, never from the app's rules). From that ownership the
+matrix *derives* the answer for everyone outside: a municipality's object is 404 to
+the users of every other municipality (co-participants in the same project included),
+a county's object 404 to the people of every other county. A hand-written answer
+for those roles is overruled, so a new URL cannot be given a wrong one; only rows
+marked `public` (pages for everyone) are exempt.
+
 A URL name of our own namespaces without a row fails `test_every_url_has_a_row`:
 a new view cannot ship without deciding who may use it.
 """
@@ -14,12 +23,12 @@ from types import SimpleNamespace
 from typing import Callable
 
 import pytest
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import get_resolver, reverse
 
 from accounts.models import Invitation, Membership
 from notifications.models import OutboxMessage
-from tests.factories import ContactFactory, LibraryFactory, UserFactory
+from tests.factories import ContactFactory, LibraryFactory, UserFactory, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +42,7 @@ ROLES = [
     "library_head",
     "other_library_head",
     "leadership",
+    "other_leadership",
     "expert",
     "outsider",
     "deactivated",
@@ -41,6 +51,9 @@ LOGIN = "login"  # a redirect to the login page
 ANY_REDIRECT = "redirect"  # a redirect somewhere else (a successful action)
 STAFF = ("county_admin", "county_staff")
 MUNICIPAL_OWN = ("library_head", "leadership")
+# The other municipality takes part in the same project: it reads the project, not Tromsø's part of it.
+CO_PARTICIPANTS = ("other_library_head", "other_leadership")
+VISITORS = ("anonymous", "deactivated")
 
 
 def expect(default=404, *, visitors=LOGIN, **codes) -> dict:
@@ -65,25 +78,52 @@ class Row:
     kwargs: Callable = lambda w: {}
     get: dict = field(default_factory=dict)
     post: dict = field(default_factory=dict)
+    public: bool = False  # a page for everyone: no answer is derived from ownership
+
+    def objects(self, world) -> list[models.Model]:
+        return [value for value in self.kwargs(world).values() if isinstance(value, models.Model)]
 
     def url(self, world) -> str:
-        return reverse(self.name, kwargs=self.kwargs(world))
+        kwargs = {}
+        for name, value in self.kwargs(world).items():
+            assert not isinstance(value, int), f"{self.name}: give the object for {name}, not its id (ownership is read from it)"
+            if isinstance(value, models.Model):
+                value = value.number if name == "number" else value.pk
+            kwargs[name] = value
+        return reverse(self.name, kwargs=kwargs)
+
+    def expected(self, world, method: str) -> dict:
+        """The written answers, with those for outsiders of the objects' county and municipality derived."""
+        answers = dict(getattr(self, method))
+        if self.public:
+            return answers
+        owners = [world.owner_of(obj) for obj in self.objects(world)]
+        for role in answers:
+            if role in VISITORS:
+                continue
+            county, municipality = world.role_scope[role]
+            for owner_county, owner_municipality in owners:
+                if owner_county != county or (
+                    owner_municipality is not None and municipality is not None and owner_municipality != municipality
+                ):
+                    answers[role] = 405 if answers[role] == 405 else 404
+        return answers
 
 
 def county_kw(w):
-    return {"number": w.county.number}
+    return {"number": w.county}
 
 
 def municipality_kw(w):
-    return {"number": w.municipality.number}
+    return {"number": w.municipality}
 
 
 def person_kw(w):
-    return {"number": w.county.number, "user_id": w.library_head.pk}
+    return {"number": w.county, "user_id": w.library_head}
 
 
 def membership_kw(w):
-    return person_kw(w) | {"membership_id": w.head_membership.pk}
+    return person_kw(w) | {"membership_id": w.head_membership}
 
 
 ADMIN_ONLY = expect(county_admin=200, county_staff=403)
@@ -98,9 +138,9 @@ SIGNED_IN = expect(200)
 
 ROWS = [
     # pages
-    Row("pages:home", get=everyone(200), post=everyone(200)),
-    Row("pages:page", lambda w: {"slug": "tilgjengelighet"}, get=everyone(200), post=everyone(200)),
-    Row("healthz", get=everyone(200), post=everyone(405)),
+    Row("pages:home", get=everyone(200), post=everyone(200), public=True),
+    Row("pages:page", lambda w: {"slug": "tilgjengelighet"}, get=everyone(200), post=everyone(200), public=True),
+    Row("healthz", get=everyone(200), post=everyone(405), public=True),
     # accounts: user administration is for county administrators only
     Row("accounts:user-list", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
     Row("accounts:user-invite", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
@@ -112,11 +152,11 @@ ROWS = [
     Row("accounts:user-deactivate", person_kw, get=NOT_ALLOWED, post=ADMIN_ACTION),
     Row(
         "accounts:invitation-resend",
-        lambda w: {"number": w.county.number, "user_id": w.invitee.pk},
+        lambda w: {"number": w.county, "user_id": w.invitee},
         get=NOT_ALLOWED,
         post=ADMIN_ACTION,
     ),
-    Row("accounts:invitation-accept", lambda w: {"key": w.invitation.key}, get=everyone(200), post=everyone(200)),
+    Row("accounts:invitation-accept", lambda w: {"key": w.invitation.key}, get=everyone(200), post=everyone(200), public=True),
     # municipalities: county pages
     Row("municipalities:county-detail", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("municipalities:county-settings", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
@@ -135,26 +175,26 @@ ROWS = [
     Row("municipalities:library-create", municipality_kw, get=PEOPLE_EDIT, post=PEOPLE_EDIT),
     Row(
         "municipalities:library-edit",
-        lambda w: municipality_kw(w) | {"pk": w.library.pk},
+        lambda w: municipality_kw(w) | {"pk": w.library},
         get=PEOPLE_EDIT,
         post=PEOPLE_EDIT,
     ),
     Row(
         "municipalities:library-delete",
-        lambda w: municipality_kw(w) | {"pk": w.library.pk},
+        lambda w: municipality_kw(w) | {"pk": w.library},
         get=NOT_ALLOWED,
         post=PEOPLE_ACTION,
     ),
     Row("municipalities:contact-create", municipality_kw, get=PEOPLE_EDIT, post=PEOPLE_EDIT),
     Row(
         "municipalities:contact-edit",
-        lambda w: municipality_kw(w) | {"pk": w.contact.pk},
+        lambda w: municipality_kw(w) | {"pk": w.contact},
         get=PEOPLE_EDIT,
         post=PEOPLE_EDIT,
     ),
     Row(
         "municipalities:contact-delete",
-        lambda w: municipality_kw(w) | {"pk": w.contact.pk},
+        lambda w: municipality_kw(w) | {"pk": w.contact},
         get=NOT_ALLOWED,
         post=PEOPLE_ACTION,
     ),
@@ -165,38 +205,44 @@ ROWS += [
     Row("notifications:outbox", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row(
         "notifications:outbox-retry",
-        lambda w: county_kw(w) | {"pk": w.failed_message.pk},
+        lambda w: county_kw(w) | {"pk": w.failed_message},
         get=NOT_ALLOWED,
         post=expect(**roles(STAFF, ANY_REDIRECT)),
     ),
     Row("notifications:preferences", get=SIGNED_IN, post=SIGNED_IN),
 ]
 
-PROJECT_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200), expert=200)
-PROJECT_EDIT = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 403), expert=403)
-PROJECT_ACTION = expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403), expert=403)
-EXPERT_PAGE = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 403), expert=200)
+# A project-wide page: everyone who reads the project (a co-participant too); a participant's page is
+# the same row with the participant among its objects, and the co-participants' 404 is derived.
+PROJECT_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200), **roles(CO_PARTICIPANTS, 200), expert=200)
+PROJECT_EDIT = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 403), **roles(CO_PARTICIPANTS, 403), expert=403)
+PROJECT_ACTION = expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403), **roles(CO_PARTICIPANTS, 403),
+                        expert=403)
+# The expert's assignment: the county staff's and the expert's own (municipal users do not read it).
+EXPERT_PAGE = expect(**roles(STAFF, 200), expert=200)
+EXPERT_EDIT = expect(**roles(STAFF, 200), expert=403)
+EXPERT_ACTION = expect(**roles(STAFF, ANY_REDIRECT), expert=403)
 
 
 def project_kw(w):
-    return {"pk": w.project.pk}
+    return {"pk": w.project}
 
 
 def participant_kw(w):
-    return project_kw(w) | {"participant_pk": w.participant.pk}
+    return project_kw(w) | {"participant_pk": w.participant}
 
 
 def expert_kw(w):
-    return project_kw(w) | {"expert_pk": w.assignment.pk}
+    return project_kw(w) | {"expert_pk": w.assignment}
 
 
 ROWS += [
     Row("municipalities:organisation-list", county_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("municipalities:organisation-detail", lambda w: {"pk": w.organisation.pk}, get=STAFF_READ, post=STAFF_READ),
-    Row("municipalities:organisation-contact-create", lambda w: {"pk": w.organisation.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("municipalities:organisation-detail", lambda w: {"pk": w.organisation}, get=STAFF_READ, post=STAFF_READ),
+    Row("municipalities:organisation-contact-create", lambda w: {"pk": w.organisation}, get=STAFF_READ, post=STAFF_READ),
     Row(
         "municipalities:organisation-contact-edit",
-        lambda w: {"pk": w.organisation.pk, "contact_pk": w.organisation_contact.pk},
+        lambda w: {"pk": w.organisation, "contact_pk": w.organisation_contact},
         get=STAFF_READ,
         post=STAFF_READ,
     ),
@@ -217,18 +263,18 @@ ROWS += [
     Row("projects:project-status", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
     Row("projects:project-followup", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:goal-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:goal-edit", lambda w: project_kw(w) | {"goal_pk": w.goal.pk}, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:goal-delete", lambda w: project_kw(w) | {"goal_pk": w.goal.pk}, get=NOT_ALLOWED, post=PROJECT_ACTION),
-    Row("projects:indicator-create", lambda w: project_kw(w) | {"goal_pk": w.goal.pk}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:goal-edit", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:goal-delete", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("projects:indicator-create", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row(
         "projects:indicator-edit",
-        lambda w: project_kw(w) | {"goal_pk": w.goal.pk, "indicator_pk": w.indicator.pk},
+        lambda w: project_kw(w) | {"goal_pk": w.goal, "indicator_pk": w.indicator},
         get=PROJECT_EDIT,
         post=PROJECT_EDIT,
     ),
     Row(
         "projects:measurement-create",
-        lambda w: project_kw(w) | {"indicator_pk": w.indicator.pk},
+        lambda w: project_kw(w) | {"indicator_pk": w.indicator},
         get=PROJECT_EDIT,
         post=PROJECT_EDIT,
     ),
@@ -244,39 +290,39 @@ ROWS += [
     ),
     Row(
         "projects:compliance-edit",
-        lambda w: participant_kw(w) | {"requirement_pk": w.requirement.pk},
+        lambda w: participant_kw(w) | {"requirement_pk": w.requirement},
         get=PROJECT_EDIT,
         post=PROJECT_EDIT,
     ),
     Row("projects:requirement-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row(
         "projects:requirement-edit",
-        lambda w: project_kw(w) | {"requirement_pk": w.requirement.pk},
+        lambda w: project_kw(w) | {"requirement_pk": w.requirement},
         get=PROJECT_EDIT,
         post=PROJECT_EDIT,
     ),
     Row(
         "projects:requirement-delete",
-        lambda w: project_kw(w) | {"requirement_pk": w.requirement.pk},
+        lambda w: project_kw(w) | {"requirement_pk": w.requirement},
         get=NOT_ALLOWED,
         post=PROJECT_ACTION,
     ),
     Row("projects:partner-add", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row(
         "projects:partner-remove",
-        lambda w: project_kw(w) | {"partner_pk": w.partner.pk},
+        lambda w: project_kw(w) | {"partner_pk": w.partner},
         get=NOT_ALLOWED,
         post=PROJECT_ACTION,
     ),
     Row("projects:expert-add", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:expert-detail", expert_kw, get=EXPERT_PAGE, post=PROJECT_EDIT),
+    Row("projects:expert-detail", expert_kw, get=EXPERT_PAGE, post=EXPERT_EDIT),
     Row(
         "projects:expert-briefing",
-        lambda w: expert_kw(w) | {"item_pk": w.assignment.briefing.first().pk},
+        lambda w: expert_kw(w) | {"item_pk": w.assignment.briefing.first()},
         get=NOT_ALLOWED,
-        post=PROJECT_ACTION,
+        post=EXPERT_ACTION,
     ),
-    Row("projects:expert-remove", expert_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("projects:expert-remove", expert_kw, get=NOT_ALLOWED, post=EXPERT_ACTION),
 ]
 
 COUNTY_PEOPLE = expect(200, outsider=404)
@@ -290,20 +336,20 @@ ROWS += [
     Row("projects:grant-close", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:project-save-as-kit", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:kit-list", county_kw, get=STAFF_READ, post=expect(**roles(STAFF, ANY_REDIRECT))),
-    Row("projects:kit-detail", lambda w: {"kit_pk": w.kit.pk}, get=STAFF_READ, post=STAFF_READ),
-    Row("projects:kit-new-project", lambda w: {"kit_pk": w.kit.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("projects:kit-detail", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
+    Row("projects:kit-new-project", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
     Row("projects:handbook-list", county_kw, get=COUNTY_PEOPLE, post=COUNTY_PEOPLE),
     Row("projects:handbook-create", county_kw, get=STAFF_READ, post=STAFF_READ),
     # An internal page: the county's people read it; anyone else gets 404 (visitors too: it looks missing).
     Row(
         "projects:handbook-page",
-        lambda w: {"number": w.county.number, "slug": w.internal_page.slug},
+        lambda w: {"number": w.county, "slug": w.internal_page.slug},
         get=expect(200, visitors=404, outsider=404),
         post=expect(200, visitors=404, outsider=404),
     ),
     Row(
         "projects:handbook-edit",
-        lambda w: {"number": w.county.number, "slug": w.internal_page.slug},
+        lambda w: {"number": w.county, "slug": w.internal_page.slug},
         get=STAFF_READ,
         post=STAFF_READ,
     ),
@@ -315,11 +361,11 @@ ROWS += [
     Row("reports:report-request", get=SIGNED_IN, post=SIGNED_IN),
     Row(
         "reports:report-detail",
-        lambda w: {"pk": w.report.pk},
+        lambda w: {"pk": w.report},
         get=REPORT_READ,
         post=expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403)),
     ),
-    Row("reports:report-download", lambda w: {"pk": w.report.pk}, get=REPORT_READ, post=expect(405)),
+    Row("reports:report-download", lambda w: {"pk": w.report}, get=REPORT_READ, post=expect(405)),
 ]
 
 # follow-up (issue 8)
@@ -328,11 +374,11 @@ FILE_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200), expert=200)
 
 
 def milestone_kw(w):
-    return project_kw(w) | {"milestone_pk": w.milestone.pk}
+    return project_kw(w) | {"milestone_pk": w.milestone}
 
 
 def meeting_kw(w):
-    return project_kw(w) | {"meeting_pk": w.meeting.pk}
+    return project_kw(w) | {"meeting_pk": w.meeting}
 
 
 ROWS += [
@@ -348,12 +394,12 @@ ROWS += [
     Row("projects:my-milestones", get=SIGNED_IN, post=SIGNED_IN),
     Row("projects:attachment-upload", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
     # A participant's file: its municipality, county staff and the project's experts; others 404.
-    Row("projects:attachment-download", lambda w: project_kw(w) | {"attachment_pk": w.attachment.pk},
+    Row("projects:attachment-download", lambda w: project_kw(w) | {"attachment_pk": w.attachment},
         get=FILE_READ, post=NOT_ALLOWED),
-    Row("projects:attachment-delete", lambda w: project_kw(w) | {"attachment_pk": w.attachment.pk},
+    Row("projects:attachment-delete", lambda w: project_kw(w) | {"attachment_pk": w.attachment},
         get=NOT_ALLOWED, post=PROJECT_ACTION),
     Row("projects:visit-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:visit-edit", lambda w: project_kw(w) | {"visit_pk": w.visit.pk}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:visit-edit", lambda w: project_kw(w) | {"visit_pk": w.visit}, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:meeting-list", project_kw, get=PROJECT_READ, post=PROJECT_READ),
     Row("projects:meeting-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:meeting-detail", meeting_kw, get=PROJECT_READ, post=PROJECT_READ),
@@ -364,20 +410,21 @@ ROWS += [
     Row("projects:meeting-attendance", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:meeting-outcome", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:meeting-ics", meeting_kw, get=PROJECT_READ, post=NOT_ALLOWED),
-    Row("projects:escalation-review", lambda w: project_kw(w) | {"step_pk": w.escalation.pk}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    # The escalation log is the county staff's: 404 for everyone else.
+    Row("projects:escalation-review", lambda w: project_kw(w) | {"step_pk": w.escalation}, get=STAFF_READ, post=STAFF_READ),
     Row("projects:followup-dashboard", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("projects:calendar-settings", get=SIGNED_IN, post=expect(ANY_REDIRECT)),
     # The feed needs no login: its secret token is the key.
-    Row("projects:calendar-feed", lambda w: {"token": w.feed.token}, get=everyone(200), post=everyone(405)),
+    Row("projects:calendar-feed", lambda w: {"token": w.feed.token}, get=everyone(200), post=everyone(405), public=True),
 ]
 
 
 def round_kw(w):
-    return {"pk": w.round.pk}
+    return {"pk": w.round}
 
 
 def correction_kw(w):
-    return {"pk": w.correction.pk}
+    return {"pk": w.correction}
 
 
 EVALUATION_RESULTS_ACTION = expect(**roles(STAFF, ANY_REDIRECT))
@@ -385,18 +432,18 @@ ROWS += [
     # evaluations: questionnaires are the county staff's
     Row("evaluations:questionnaire-list", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("evaluations:questionnaire-create", county_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("evaluations:questionnaire-detail", lambda w: {"pk": w.questionnaire.pk}, get=STAFF_READ, post=STAFF_READ),
-    Row("evaluations:questionnaire-edit", lambda w: {"pk": w.questionnaire.pk}, get=STAFF_READ, post=STAFF_READ),
-    Row("evaluations:question-create", lambda w: {"pk": w.questionnaire.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:questionnaire-detail", lambda w: {"pk": w.questionnaire}, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:questionnaire-edit", lambda w: {"pk": w.questionnaire}, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:question-create", lambda w: {"pk": w.questionnaire}, get=STAFF_READ, post=STAFF_READ),
     Row(
         "evaluations:question-edit",
-        lambda w: {"pk": w.questionnaire.pk, "question_pk": w.question.pk},
+        lambda w: {"pk": w.questionnaire, "question_pk": w.question},
         get=STAFF_READ,
         post=STAFF_READ,
     ),
     Row(
         "evaluations:question-delete",
-        lambda w: {"pk": w.questionnaire.pk, "question_pk": w.question.pk},
+        lambda w: {"pk": w.questionnaire, "question_pk": w.question},
         get=NOT_ALLOWED,
         post=EVALUATION_RESULTS_ACTION,
     ),
@@ -408,19 +455,19 @@ ROWS += [
     # the library head answers their municipality's response; staff read it and may not answer
     Row(
         "evaluations:response",
-        lambda w: round_kw(w) | {"response_pk": w.response.pk},
+        lambda w: round_kw(w) | {"response_pk": w.response},
         get=expect(**roles(STAFF, 200), library_head=200),
         post=expect(**roles(STAFF, 403), library_head=ANY_REDIRECT),
     ),
     Row(
         "evaluations:conclusion-edit",
-        lambda w: {"pk": w.mapping.pk, "number": w.municipality.number},
+        lambda w: {"pk": w.mapping, "number": w.municipality},
         get=STAFF_READ,
         post=STAFF_READ,
     ),
     Row(
         "evaluations:conclusion-publish",
-        lambda w: {"pk": w.mapping.pk, "number": w.municipality.number},
+        lambda w: {"pk": w.mapping, "number": w.municipality},
         get=NOT_ALLOWED,
         post=EVALUATION_RESULTS_ACTION,
     ),
@@ -438,15 +485,17 @@ ROWS += [
     Row(
         "evaluations:ttt-record",
         project_kw,
-        get=expect(**roles(STAFF, 200), library_head=200, leadership=403, expert=403),
-        post=expect(**roles(STAFF, 200), library_head=200, leadership=403, expert=403),
+        get=expect(**roles(STAFF, 200), library_head=200, other_library_head=200, leadership=403, other_leadership=403,
+                   expert=403),
+        post=expect(**roles(STAFF, 200), library_head=200, other_library_head=200, leadership=403, other_leadership=403,
+                    expert=403),
     ),
     # lessons learned: the county staff's
     Row("evaluations:project-lessons", project_kw, get=STAFF_READ, post=expect(**roles(STAFF, 400))),
-    Row("evaluations:lesson-edit", lambda w: project_kw(w) | {"lesson_pk": w.lesson.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("evaluations:lesson-edit", lambda w: project_kw(w) | {"lesson_pk": w.lesson}, get=STAFF_READ, post=STAFF_READ),
     Row(
         "evaluations:lesson-delete",
-        lambda w: project_kw(w) | {"lesson_pk": w.lesson.pk},
+        lambda w: project_kw(w) | {"lesson_pk": w.lesson},
         get=NOT_ALLOWED,
         post=EVALUATION_RESULTS_ACTION,
     ),
@@ -454,12 +503,13 @@ ROWS += [
     Row("evaluations:lessons-markdown", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
     Row("evaluations:lessons-pdf", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
     # public: published mapping conclusions, no login
-    Row("evaluations:public-conclusions", municipality_kw, get=everyone(200), post=everyone(405)),
+    Row("evaluations:public-conclusions", municipality_kw, get=everyone(200), post=everyone(405), public=True),
     Row(
         "evaluations:public-conclusion",
-        lambda w: {"number": w.municipality.number, "conclusion_pk": w.conclusion.pk},
+        lambda w: {"number": w.municipality, "conclusion_pk": w.conclusion},
         get=everyone(200),
         post=everyone(405),
+        public=True,
     ),
 ]
 
@@ -471,20 +521,20 @@ SIGNATORY_ONLY = expect(**roles(STAFF, 403), library_head=403, leadership=200)
 
 
 def agreement_kw(name):
-    return lambda w: {"pk": w.agreements[name].pk}
+    return lambda w: {"pk": w.agreements[name]}
 
 
 ROWS += [
     # agreements: drafts are county staff's only (municipal leadership reaches no draft: 404); the library
     # head and the chief executive read what was sent to them; leadership's one write is signing.
     Row("agreements:agreement-list", get=SIGNED_IN, post=SIGNED_IN),
-    Row("agreements:verify", get=everyone(200), post=everyone(405)),
-    Row("agreements:published-pdf", agreement_kw("sealed"), get=everyone(200), post=everyone(405)),
+    Row("agreements:verify", get=everyone(200), post=everyone(405), public=True),
+    Row("agreements:published-pdf", agreement_kw("sealed"), get=everyone(200), post=everyone(405), public=True),
     Row(
         "agreements:agreement-create",
-        lambda w: {"pk": w.agreement_project.pk, "participant_pk": w.agreements["new_participant"].pk},
+        lambda w: {"pk": w.agreement_project, "participant_pk": w.agreements["new_participant"]},
         get=NOT_ALLOWED,
-        post=expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403), other_library_head=403),
+        post=expect(**roles(STAFF, ANY_REDIRECT), **roles(CO_PARTICIPANTS, 403)),
     ),
     Row("agreements:agreement-detail", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
     Row("agreements:agreement-edit", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
@@ -494,19 +544,19 @@ ROWS += [
     Row("agreements:agreement-withdraw", agreement_kw("sent"), get=AGREEMENT_CHANGE, post=AGREEMENT_CHANGE),
     Row(
         "agreements:agreement-sign",
-        lambda w: {"pk": w.agreements["sent"].pk, "slot": "chief_executive"},
+        lambda w: {"pk": w.agreements["sent"], "slot": "chief_executive"},
         get=SIGNATORY_ONLY,
         post=SIGNATORY_ONLY,
     ),
     Row(
         "agreements:agreement-scan",
-        lambda w: {"pk": w.agreements["sent"].pk, "slot": "mayor"},
+        lambda w: {"pk": w.agreements["sent"], "slot": "mayor"},
         get=AGREEMENT_CHANGE,
         post=AGREEMENT_CHANGE,
     ),
     Row(
         "agreements:signature-scan",
-        lambda w: {"pk": w.agreements["sealed"].pk, "signature_pk": w.agreements["scan"].pk},
+        lambda w: {"pk": w.agreements["sealed"], "signature_pk": w.agreements["scan"]},
         get=AGREEMENT_READ,
         post=NOT_ALLOWED,
     ),
@@ -522,7 +572,7 @@ PUBLIC_GET_ONLY = everyone(405)
 
 
 def newsletter_kw(w):
-    return {"pk": w.newsletter.pk}
+    return {"pk": w.newsletter}
 
 
 ROWS += [
@@ -530,7 +580,7 @@ ROWS += [
     Row("newsletters:newsletter-create", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("newsletters:newsletter-preview", county_kw, get=NOT_ALLOWED, post=STAFF_READ),
     Row("newsletters:mailing-lists", county_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("newsletters:mailing-list-detail", lambda w: {"pk": w.mailing_list.pk}, get=STAFF_READ, post=STAFF_ACTION),
+    Row("newsletters:mailing-list-detail", lambda w: {"pk": w.mailing_list}, get=STAFF_READ, post=STAFF_ACTION),
     Row("newsletters:project-newsletters", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("newsletters:newsletter-money-draft", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
     Row("newsletters:newsletter-detail", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
@@ -543,7 +593,7 @@ ROWS += [
     Row("newsletters:newsletter-image-add", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
     Row(
         "newsletters:newsletter-image-delete",
-        lambda w: newsletter_kw(w) | {"image_pk": w.newsletter_image.pk},
+        lambda w: newsletter_kw(w) | {"image_pk": w.newsletter_image},
         get=NOT_ALLOWED,
         post=STAFF_ACTION,
     ),
@@ -555,31 +605,31 @@ ROWS += [
         post=PUBLIC_GET_ONLY,
     ),
     # The bounce endpoint answers only with the shared secret; unset (as here) it does not exist.
-    Row("newsletters:bounce", get=everyone(405), post=everyone(404)),
+    Row("newsletters:bounce", get=everyone(405), post=everyone(404), public=True),
     Row("newsletters:showcase-list", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("newsletters:showcase-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("newsletters:showcase-edit", lambda w: {"pk": w.showcase.pk}, get=STAFF_READ, post=STAFF_READ),
-    Row("newsletters:showcase-publish", lambda w: {"pk": w.showcase.pk}, get=NOT_ALLOWED, post=STAFF_ACTION),
-    Row("newsletters:showcase-photo-add", lambda w: {"pk": w.showcase.pk}, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:showcase-edit", lambda w: {"pk": w.showcase}, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:showcase-publish", lambda w: {"pk": w.showcase}, get=NOT_ALLOWED, post=STAFF_ACTION),
+    Row("newsletters:showcase-photo-add", lambda w: {"pk": w.showcase}, get=STAFF_READ, post=STAFF_READ),
     Row(
         "newsletters:showcase-photo-delete",
-        lambda w: {"pk": w.showcase.pk, "photo_pk": w.showcase_photo.pk},
+        lambda w: {"pk": w.showcase, "photo_pk": w.showcase_photo},
         get=NOT_ALLOWED,
         post=STAFF_ACTION,
     ),
     # Public pages: 200 for everyone, signed in or not; feeds and images are GET only.
-    Row("newsletters:showcase-photo", lambda w: {"key": w.showcase_photo.key}, get=PUBLIC, post=PUBLIC_GET_ONLY),
-    Row("newsletters:public-county", county_kw, get=PUBLIC, post=PUBLIC),
-    Row("newsletters:archive", county_kw, get=PUBLIC, post=PUBLIC),
-    Row("newsletters:archive-feed", county_kw, get=PUBLIC, post=PUBLIC_GET_ONLY),
-    Row("newsletters:project-archive", lambda w: county_kw(w) | project_kw(w), get=PUBLIC, post=PUBLIC),
-    Row("newsletters:project-archive-feed", lambda w: county_kw(w) | project_kw(w), get=PUBLIC, post=PUBLIC_GET_ONLY),
-    Row("newsletters:showcase-detail", lambda w: county_kw(w) | {"slug": w.showcase.slug}, get=PUBLIC, post=PUBLIC),
-    Row("newsletters:subscribe", county_kw, get=PUBLIC, post=PUBLIC),
-    Row("newsletters:archive-detail", lambda w: {"pk": w.sent_newsletter.pk}, get=PUBLIC, post=PUBLIC),
-    Row("newsletters:subscribe-confirm", lambda w: {"token": w.confirm_token}, get=PUBLIC, post=PUBLIC),
-    Row("newsletters:unsubscribe", lambda w: {"token": w.unsubscribe_token}, get=PUBLIC, post=PUBLIC),
-    Row("newsletters:preferences", lambda w: {"token": w.preferences_token}, get=PUBLIC, post=everyone(ANY_REDIRECT)),
+    Row("newsletters:showcase-photo", lambda w: {"key": w.showcase_photo.key}, get=PUBLIC, post=PUBLIC_GET_ONLY, public=True),
+    Row("newsletters:public-county", county_kw, get=PUBLIC, post=PUBLIC, public=True),
+    Row("newsletters:archive", county_kw, get=PUBLIC, post=PUBLIC, public=True),
+    Row("newsletters:archive-feed", county_kw, get=PUBLIC, post=PUBLIC_GET_ONLY, public=True),
+    Row("newsletters:project-archive", lambda w: county_kw(w) | project_kw(w), get=PUBLIC, post=PUBLIC, public=True),
+    Row("newsletters:project-archive-feed", lambda w: county_kw(w) | project_kw(w), get=PUBLIC, post=PUBLIC_GET_ONLY, public=True),
+    Row("newsletters:showcase-detail", lambda w: county_kw(w) | {"slug": w.showcase.slug}, get=PUBLIC, post=PUBLIC, public=True),
+    Row("newsletters:subscribe", county_kw, get=PUBLIC, post=PUBLIC, public=True),
+    Row("newsletters:archive-detail", lambda w: {"pk": w.sent_newsletter}, get=PUBLIC, post=PUBLIC, public=True),
+    Row("newsletters:subscribe-confirm", lambda w: {"token": w.confirm_token}, get=PUBLIC, post=PUBLIC, public=True),
+    Row("newsletters:unsubscribe", lambda w: {"token": w.unsubscribe_token}, get=PUBLIC, post=PUBLIC, public=True),
+    Row("newsletters:preferences", lambda w: {"token": w.preferences_token}, get=PUBLIC, post=everyone(ANY_REDIRECT), public=True),
 ]
 
 # Third-party URLs get a short smoke list: (path, role, method, expected).
@@ -595,10 +645,28 @@ SMOKE = [
 ]
 
 
+class World(SimpleNamespace):
+    """The fixture's objects, who owns each (county, and municipality if any) and where each role sits."""
+
+    def own(self, obj, county, municipality=None) -> None:
+        self.owners[(obj._meta.label, obj.pk)] = (county.pk, municipality.pk if municipality else None)
+
+    def owner_of(self, obj) -> tuple:
+        key = (obj._meta.label, obj.pk)
+        assert key in self.owners, f"{obj!r} is in a row's URL but the world does not say who owns it (World.own)"
+        return self.owners[key]
+
+
+@pytest.fixture
+def other_leadership(other_municipality):
+    return make_user(Membership.Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no",
+                     name="Áile Ordfører")
+
+
 @pytest.fixture
 def world(
-    county, municipality, other_municipality, county_admin, county_staff, library_head,
-    other_library_head, leadership, expert, outsider, deactivated, monkeypatch,
+    county, other_county, municipality, other_municipality, county_admin, county_staff, library_head,
+    other_library_head, leadership, other_leadership, expert, outsider, deactivated, monkeypatch,
 ):
     # The matrix decides who may fetch each URL, not what comes back: a stand-in
     # PDF keeps it fast and independent of Pango. tests/documents renders real ones.
@@ -609,13 +677,15 @@ def world(
     invitee.set_unusable_password()
     invitee.save()
     Membership.objects.create(user=invitee, role=Membership.Role.COUNTY_STAFF, county=county)
-    world = build_project_world(county, municipality, county_staff, expert)
-    world.update(build_followup_world(world, county_staff=county_staff, library_head=library_head))
-    world |= build_evaluation_world(world, county_staff, library_head)
-    world |= build_agreement_world(world, county, municipality, other_municipality, county_staff, library_head, leadership)
-    world |= build_newsletter_world(county, world["project"], county_staff)
-    return SimpleNamespace(
-        **world,
+    # The other municipality counts in its own library: its library head may enter TTT values there.
+    LibraryFactory(municipality=other_municipality, name="Gáivuotna girjerádju")
+    data = build_project_world(county, municipality, other_municipality, county_staff, expert)
+    data.update(build_followup_world(data, county_staff=county_staff, library_head=library_head))
+    data |= build_evaluation_world(data, county_staff, library_head)
+    data |= build_agreement_world(data, county, municipality, other_municipality, county_staff, library_head, leadership)
+    data |= build_newsletter_world(county, data["project"], county_staff)
+    world = World(
+        **data,
         county=county,
         municipality=municipality,
         library=LibraryFactory(municipality=municipality, name="Kroken bibliotek", is_main=False),
@@ -634,15 +704,39 @@ def world(
             "library_head": library_head,
             "other_library_head": other_library_head,
             "leadership": leadership,
+            "other_leadership": other_leadership,
             "expert": expert,
             "outsider": outsider,
             "deactivated": deactivated,
         },
+        owners={},
     )
+    # Where each role sits: (county, municipality or None) — the fixture's memberships, written out.
+    world.role_scope = {
+        "county_admin": (county.pk, None), "county_staff": (county.pk, None), "expert": (county.pk, None),
+        "library_head": (county.pk, municipality.pk), "leadership": (county.pk, municipality.pk),
+        "other_library_head": (county.pk, other_municipality.pk), "other_leadership": (county.pk, other_municipality.pk),
+        "outsider": (other_county.pk, None),
+    }
+    # Who owns what: Tromsø's part of the project is Tromsø's; the rest is the county's.
+    for name in ("participant", "milestone", "attachment", "visit", "escalation", "response", "conclusion",
+                 "library", "contact", "municipality", "report", "library_head", "head_membership"):
+        world.own(getattr(world, name), county, municipality)
+    for name in ("sealed", "sent", "draft", "scan"):
+        world.own(world.agreements[name], county, municipality)
+    world.own(world.agreements["new_participant"], county, other_municipality)
+    for name in ("county", "project", "goal", "indicator", "requirement", "partner", "assignment", "kit", "organisation",
+                 "organisation_contact", "meeting", "questionnaire", "question", "round", "mapping", "correction", "lesson",
+                 "newsletter", "newsletter_image", "sent_newsletter", "mailing_list", "showcase", "showcase_photo",
+                 "failed_message", "invitee", "agreement_project"):
+        world.own(getattr(world, name), county)
+    world.own(world.assignment.briefing.first(), county)
+    return world
 
 
-def build_project_world(county, municipality, county_staff, expert) -> dict:
-    """An active project in which the library head's municipality takes part, with one of everything."""
+def build_project_world(county, municipality, other_municipality, county_staff, expert) -> dict:
+    """An active project in which the library head's municipality and the other municipality take part,
+    with one of everything."""
     from datetime import date
 
     from municipalities.models import Organisation, Theme
@@ -655,7 +749,9 @@ def build_project_world(county, municipality, county_staff, expert) -> dict:
     )
     Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
     project.refresh_from_db()
-    (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    participant, _co_participant = services.invite_participants(
+        project=project, municipalities=[municipality, other_municipality], by=county_staff
+    )
     goal = services.save_goal(project=project, by=county_staff, text="Flere besøk")
     organisation = Organisation.objects.create(county=county, name="UiT Norges arktiske universitet")
     from projects.models import HandbookPage
@@ -864,7 +960,7 @@ def test_authorization(row, world, client):
     url = row.url(world)
     wrong = []
     for method in ("get", "post"):
-        for role, expected in getattr(row, method).items():
+        for role, expected in row.expected(world, method).items():
             response = _request(client, world, role, method, url)
             if not _matches(response, expected):
                 actual = response.status_code, getattr(response, "url", "")
@@ -889,3 +985,21 @@ def test_every_url_has_a_row():
     ours |= {name for name in resolver.reverse_dict if isinstance(name, str) and name in OUR_PLAIN_NAMES}
     assert ours - rows == set(), f"URLs without a row in the authorization matrix: {sorted(ours - rows)}"
     assert rows - ours == set(), f"rows for URLs that do not exist: {sorted(rows - ours)}"
+
+
+def test_ownership_decides_for_the_neighbours(world):
+    """The written answer for a project page says co-participants may read it; for a participant's page
+    the same written answer is overruled by who owns the participant (Tromsø)."""
+    detail = next(row for row in ROWS if row.name == "projects:participant-detail")
+    assert detail.get["other_library_head"] == 200  # PROJECT_READ, as written
+    derived = detail.expected(world, "get")
+    assert derived["other_library_head"] == derived["other_leadership"] == derived["outsider"] == 404
+    assert derived["library_head"] == derived["leadership"] == 200
+
+
+def test_an_object_without_an_owner_cannot_be_in_a_row(world):
+    row = Row("projects:project-detail", lambda w: {"pk": w.users["county_staff"]}, get=expect())
+    with pytest.raises(AssertionError, match="who owns it"):
+        row.expected(world, "get")
+    with pytest.raises(AssertionError, match="not its id"):
+        Row("projects:project-detail", lambda w: {"pk": 1}).url(world)

@@ -2,6 +2,8 @@
 
 from django import template
 
+from municipalities.permissions import is_staff_of
+
 from .. import selectors
 from ..permissions import can_create_agreement
 
@@ -27,7 +29,7 @@ def project_agreements(context, project, participants):
     """Each participant's current agreement, as far as the user may read it (one query)."""
     user = context["request"].user
     current = selectors.current_agreements_for_project(user, project)
-    is_staff = project.county_id in user.access.staff_county_ids
+    is_staff = is_staff_of(user, project.county_id)
     rows = []
     for row in participants:
         participant = row["participant"] if isinstance(row, dict) else row

@@ -17,6 +17,7 @@ from .core import (  # noqa: F401
     ProjectPartner,
     Requirement,
     RequirementStatus,
+    participant_scope,
 )
 from .planning import (  # noqa: F401
     Budget,

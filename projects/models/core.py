@@ -17,6 +17,25 @@ from simple_history.models import HistoricalRecords
 from municipalities.models import Library, Municipality, Organisation, Theme
 
 
+def participant_scope(user, path: str = "") -> Q:
+    """The participants `user` may read, as a condition on `path` (the way from the filtered model
+    to a participant, e.g. "participant__"; empty for participants themselves).
+
+    County staff read every participant of their counties' projects, a project's external experts
+    every participant of that project, and a municipality's users their own municipality's
+    participations. Another participant of the same project is not readable: co-participants see
+    only who takes part (the project page lists names and status)."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(**{f"{path}pk__in": []})
+    access = user.access
+    query = Q(**{f"{path}project__county_id__in": access.staff_county_ids})
+    if access.municipality_ids:
+        query |= Q(**{f"{path}municipality_id__in": access.municipality_ids})
+    if access.expert_county_ids:
+        query |= Q(**{f"{path}project__in": ExpertAssignment.objects.filter(user=user).values("project_id")})
+    return query
+
+
 class ProjectQuerySet(models.QuerySet):
     def visible_to(self, user):
         """County staff: their counties' projects. Municipal users: projects their municipality
@@ -211,7 +230,8 @@ class Measurement(models.Model):
 
 class ParticipantQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(project__in=Project.objects.visible_to(user))
+        """The participations the user may read (see `participant_scope`)."""
+        return self.filter(participant_scope(user))
 
     def taking_part(self):
         return self.exclude(status=Participant.Status.WITHDRAWN)
@@ -365,6 +385,14 @@ class ProjectPartner(models.Model):
         return f"{self.organisation} ({self.role})"
 
 
+class ExpertAssignmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The county staff read every assignment of their counties' projects; an expert their own."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(Q(project__county_id__in=user.access.staff_county_ids) | Q(user=user))
+
+
 class ExpertAssignment(models.Model):
     """An external expert attached to a project: they see it, are briefed and followed up."""
 
@@ -374,6 +402,8 @@ class ExpertAssignment(models.Model):
     attached_at = models.DateTimeField(default=timezone.now)
     attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     history = HistoricalRecords()
+
+    objects = ExpertAssignmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("external expert")

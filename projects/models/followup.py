@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .core import Participant, Project
+from .core import Participant, Project, participant_scope
 from .planning import Milestone
 
 
@@ -46,6 +46,12 @@ class ProgressEntry(models.Model):
         return f"{self.milestone}: {self.text[:50]}"
 
 
+class VisitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Visits to participants the user may read."""
+        return self.filter(participant_scope(user, "participant__"))
+
+
 class Visit(models.Model):
     """A visit from the county library to a participating municipality, planned or done."""
 
@@ -63,6 +69,8 @@ class Visit(models.Model):
     follow_up_points = models.TextField(_("follow-up points"), blank=True, help_text=_("One point per line."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("visit")
@@ -87,6 +95,13 @@ class Visit(models.Model):
 
 def _meeting_uid() -> str:
     return f"{uuid.uuid4()}@fremdrift"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Meetings of projects the user reads (a co-participant sees only their own invitees:
+        see `followup_selectors.visible_invitees`)."""
+        return self.filter(project__in=Project.objects.visible_to(user))
 
 
 class Meeting(models.Model):
@@ -121,6 +136,8 @@ class Meeting(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting")
@@ -190,6 +207,14 @@ class MeetingInvitee(models.Model):
         return self.name
 
 
+class EscalationStepQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The escalation log is the county staff's (municipal users see their reminders as e-mail)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(participant__project__county_id__in=user.access.staff_county_ids)
+
+
 class EscalationStep(models.Model):
     """One step of the escalation ladder for an overdue milestone, logged on the participant.
 
@@ -219,6 +244,8 @@ class EscalationStep(models.Model):
     created_at = models.DateTimeField(_("logged"), default=timezone.now)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EscalationStepQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("escalation step")

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from municipalities.models import Position, Theme
 
-from .core import Participant, Project
+from .core import Participant, Project, participant_scope
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
@@ -114,6 +114,15 @@ class FinalAccount(models.Model):
         return f"{self.budget}: {self.spent_county}"
 
 
+class MilestoneQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Whole-project milestones of projects the user reads; a participant's milestones for
+        those who may read that participant (see `participant_scope`)."""
+        return self.filter(
+            Q(participant__isnull=True, project__in=Project.objects.visible_to(user)) | participant_scope(user, "participant__")
+        )
+
+
 class Milestone(models.Model):
     """A step of the plan, project-wide or for one participant. Planned dates may move;
     the original stays, so slippage can be shown ("things take time")."""
@@ -144,6 +153,8 @@ class Milestone(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
+    objects = MilestoneQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
@@ -167,6 +178,14 @@ class Milestone(models.Model):
         return max(0, (end - self.original_planned_on).days)
 
 
+class KitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Kits are the county staff's working tools."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(county_id__in=user.access.staff_county_ids)
+
+
 class Kit(models.Model):
     """A ready project kit: plan, requirements, positions, defaults and document templates."""
 
@@ -182,6 +201,8 @@ class Kit(models.Model):
     handbook_pages = models.ManyToManyField("HandbookPage", blank=True, related_name="kits", verbose_name=_("handbook pages"))
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[required_positions])
+
+    objects = KitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project kit")

@@ -324,6 +324,32 @@ def test_library_head_records_only_for_own_libraries(client, active_project, cou
     assert indicator.measurements.get().library == own
 
 
+def test_ttt_page_shows_a_municipality_only_its_own_libraries_values(client, active_project, county_staff, library_head,
+                                                                    leadership, other_library_head, municipality,
+                                                                    other_municipality):
+    """Counts and who entered them belong to each municipality: a neighbour in the project sees neither."""
+    today = timezone.localdate()
+    services.set_measurement_periods(project=active_project, by=county_staff, before_starts_on=today - timedelta(days=60),
+                                     before_ends_on=today - timedelta(days=40), after_starts_on=today - timedelta(days=10),
+                                     after_ends_on=today)
+    indicator = services.save_ttt_indicator(project=active_project, by=county_staff, name="Besøk per uke")
+    theirs = LibraryFactory(municipality=other_municipality, name="Gáivuotna girjerádju")
+    ours = municipality.libraries.get()
+    services.record_library_measurement(indicator=indicator, library=ours, period="before", measured_on=today - timedelta(days=50),
+                                        value=Decimal(111), by=library_head)
+    services.record_library_measurement(indicator=indicator, library=theirs, period="before",
+                                        measured_on=today - timedelta(days=50), value=Decimal(777), by=other_library_head)
+    url = reverse("evaluations:ttt", kwargs={"pk": active_project.pk})
+    for user in (library_head, leadership):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert ours.name in page and "111" in page
+        assert "Gáivuotna girjerádju" not in page and "777" not in page and other_library_head.name not in page
+    client.force_login(county_staff)
+    page = client.get(url).content.decode()
+    assert "Gáivuotna girjerádju" in page and "777" in page and other_library_head.name in page
+
+
 # -------------------------------------------------------------------- lessons
 
 

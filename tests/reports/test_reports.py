@@ -143,12 +143,12 @@ def test_archive_lists_only_what_the_user_may_see(client, world, leadership, cou
     assert [r.kind for r in page.context["page_obj"]] == ["project"]
 
 
-def test_on_demand_report_is_visible_only_to_the_requester(client, world, library_head, leadership,
+def test_on_demand_report_is_visible_only_to_the_requester(client, world, library_head, leadership, municipality,
                                                          django_capture_on_commit_callbacks, weasyprint):
     client.force_login(library_head)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:report-request"), {
-            "kind": "project", "project": world["project"].pk, "month": "2026-10"})
+            "kind": "municipality", "municipality": municipality.pk, "month": "2026-10"})
     report = Report.objects.get(requested_for=library_head)
     assert response.status_code == 302 and report.status == "ready"
     assert client.get(reverse("reports:report-download", kwargs={"pk": report.pk})).status_code == 200
@@ -156,12 +156,49 @@ def test_on_demand_report_is_visible_only_to_the_requester(client, world, librar
     assert client.get(report.get_absolute_url()).status_code == 404
 
 
-def test_on_demand_report_of_something_invisible_is_refused(client, world, library_head, county, theme, county_staff):
-    hidden = services.create_project(county=county, by=county_staff, title="Skjult", theme=theme, purpose="p",
-                                     start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+def test_municipal_users_order_only_their_own_municipalitys_report(client, world, library_head, leadership):
+    """A project report carries every participant's grant and health: county staff order it, nobody else."""
+    for user in (library_head, leadership):
+        client.force_login(user)
+        form = client.get(reverse("reports:report-request")).context["form"]
+        assert [label for _value, label in form.fields["kind"].choices] == ["Kommunerapport"]
+        assert [m.name for m in form.fields["municipality"].queryset] == ["Tromsø"]
+        assert "project" not in form.fields and "county" not in form.fields
+        for data in ({"kind": "project", "project": world["project"].pk}, {"kind": "county", "county": world["project"].county_id}):
+            response = client.post(reverse("reports:report-request"), data | {"month": "2026-10"})
+            assert response.status_code == 200 and response.context["form"].errors["kind"], data
+        neighbour = client.post(reverse("reports:report-request"), {"kind": "municipality", "month": "2026-10",
+                                                                   "municipality": world["kafjord"].municipality_id})
+        assert neighbour.context["form"].errors["municipality"]
+    assert not Report.objects.exists()
+
+
+def test_a_library_heads_on_demand_report_holds_only_their_municipality(client, world, library_head, municipality,
+                                                                      django_capture_on_commit_callbacks, weasyprint):
     client.force_login(library_head)
-    response = client.post(reverse("reports:report-request"), {"kind": "project", "project": hidden.pk, "month": "2026-10"})
-    assert response.status_code == 200 and response.context["form"].errors["project"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report-request"), {"kind": "municipality", "municipality": municipality.pk,
+                                                        "month": "2026-10"})
+    text, _reader = _read(Report.objects.get(requested_for=library_head))
+    assert "Tromsø" in text and "150 000" in text  # Tromsø's own grant
+    assert "60 000" not in text and "Romplan godkjent" not in text  # Gáivuotna's grant and milestone
+
+
+def test_staff_order_a_project_report_with_every_participant(client, world, county_staff, django_capture_on_commit_callbacks,
+                                                             weasyprint):
+    client.force_login(county_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:report-request"), {"kind": "project", "project": world["project"].pk, "month": "2026-10"})
+    text, _reader = _read(Report.objects.get(requested_for=county_staff))
+    assert "150 000" in text and "60 000" in text
+
+
+def test_the_expert_is_told_there_is_nothing_to_order(client, world, expert):
+    client.force_login(expert)
+    page = client.get(reverse("reports:report-request"))
+    assert "Din rolle har ingen rapport å bestille" in page.content.decode()
+    assert client.post(reverse("reports:report-request"), {"kind": "project", "project": world["project"].pk,
+                                                           "month": "2026-10"}).status_code == 200
     assert not Report.objects.exists()
 
 
