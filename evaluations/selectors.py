@@ -80,12 +80,6 @@ def get_round(user, pk) -> Round:
     )
 
 
-def get_response(round_: Round, pk) -> Response:
-    return get_object_or_404(
-        Response.objects.select_related("participant__municipality", "user", "submitted_by", "version"), pk=pk, round=round_
-    )
-
-
 def responses_of(round_: Round) -> list[Response]:
     return list(
         round_.responses.select_related("participant__municipality", "user", "submitted_by").order_by(

@@ -10,7 +10,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +27,7 @@ from municipalities.selectors import get_county_for_staff
 from pages.forms import run_service
 from municipalities.access import require
 from projects.access import access_project
-from projects.models import Indicator, Milestone, Project
+from projects.models import Indicator, Project
 from projects.permissions import can_view_staff_parts
 from projects.services import ProjectError
 

@@ -1,6 +1,5 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404
 
 from municipalities.models import Municipality
 
@@ -22,14 +21,6 @@ SORTS = {
     "-start": ("-start_on", "title"),
     "status": ("status", "title"),
 }
-
-
-def get_project(user, pk) -> Project:
-    """A project the user may read; 404 otherwise."""
-    return get_object_or_404(
-        Project.objects.visible_to(user).select_related("county", "theme", "follows", "kit").prefetch_related("leaders"),
-        pk=pk,
-    )
 
 
 def list_projects(user, *, search="", status="", theme=None, municipality=None, leader=None, sort="-start"):
