@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, User
 from notifications.services import queue_templated_email
 from projects import services as project_services
-from projects.models import Goal, Indicator, Milestone, Participant, Project
+from projects.models import Goal, Indicator, Milestone, Project
 
 from .models import (
     Answer,
