@@ -74,6 +74,7 @@ def county_settings(request, number):
         request,
         "municipalities/county_settings.html",
         {"county": county, "form": form, "positions": positions, "themes": themes},
+        status=400 if request.method == "POST" else 200,
     )
 
 
