@@ -87,8 +87,11 @@ def municipality_import(request, number):
         try:
             result = services.import_municipalities(county=county, data=form.cleaned_data["file"].read())
         except services.MunicipalityImportError as exc:
-            errors = exc.errors
-            form.add_error("file", _("Nothing was imported: the file has errors, listed below."))
+            if exc.whole_file:
+                form.add_error("file", exc.whole_file)
+            else:
+                errors = exc.errors
+                form.add_error("file", _("Nothing was imported: the file has errors, listed below."))
     status = 400 if request.method == "POST" and result is None else 200
     return render(
         request,
