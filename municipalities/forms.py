@@ -1,14 +1,21 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-
+from documents import uploads
 from pages.forms import form_helper
 
 from .models import Contact, County, Library, Municipality, Organisation, Position, Theme
 
 LETTERHEAD_MAX_BYTES = 1024 * 1024
+LETTERHEAD_RULES = uploads.UploadRules(
+    kinds=frozenset({"png", "jpg"}),
+    max_bytes=LETTERHEAD_MAX_BYTES,
+    too_large=_("The logo is larger than 1 MB."),
+    wrong_kind=_("The logo must be a PNG or JPEG image."),
+)
 
 
 class CountySettingsForm(forms.ModelForm):
@@ -31,12 +38,9 @@ class CountySettingsForm(forms.ModelForm):
         image = self.cleaned_data.get("letterhead")
         if not image or image == self.initial.get("letterhead"):
             return image
-        if image.size > LETTERHEAD_MAX_BYTES:
-            raise ValidationError(_("The logo is larger than 1 MB."))
-        # ImageField has already opened the file with Pillow; its format is the truth, not the name.
-        if getattr(image, "image", None) is None or image.image.format not in ("PNG", "JPEG"):
-            raise ValidationError(_("The logo must be a PNG or JPEG image."))
-        return image
+        # What is stored is the checked copy: pixels and colour profile only (the logo ends up in PDFs).
+        checked = uploads.check_upload(image, LETTERHEAD_RULES)
+        return ContentFile(checked.data, name=f"logo.{checked.kind}")
 
 
 class PositionForm(forms.ModelForm):

@@ -75,6 +75,7 @@ def county_settings(request, number):
         request,
         "municipalities/county_settings.html",
         {"county": county, "form": form, "positions": positions, "themes": themes},
+        status=400 if request.method == "POST" else 200,
     )
 
 
@@ -87,8 +88,11 @@ def municipality_import(request, number):
         try:
             result = services.import_municipalities(county=county, data=form.cleaned_data["file"].read())
         except services.MunicipalityImportError as exc:
-            errors = exc.errors
-            form.add_error("file", _("Nothing was imported: the file has errors, listed below."))
+            if exc.whole_file:
+                form.add_error("file", exc.whole_file)
+            else:
+                errors = exc.errors
+                form.add_error("file", _("Nothing was imported: the file has errors, listed below."))
     status = 400 if request.method == "POST" and result is None else 200
     return render(
         request,

@@ -264,7 +264,7 @@ def newsletter_image_add(request, pk):
     return render(request, "newsletters/simple_form.html", {
         "county": newsletter.county, "newsletter": newsletter, "form": form, "heading": _("Add image"),
         "multipart": True,
-    })
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
@@ -401,7 +401,7 @@ def showcase_photo_add(request, pk):
             return redirect(showcase)
     return render(request, "newsletters/simple_form.html", {
         "county": showcase.county, "showcase": showcase, "form": form, "heading": _("Add photo"), "multipart": True,
-    })
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required

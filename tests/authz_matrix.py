@@ -130,6 +130,7 @@ ADMIN_ONLY = expect(county_admin=200, county_staff=403)
 ADMIN_ACTION = expect(county_admin=ANY_REDIRECT, county_staff=403)
 NOT_ALLOWED = expect(405)  # POST-only views refuse GET from anyone signed in
 STAFF_READ = expect(**roles(STAFF, 200))
+STAFF_INVALID_FORM = expect(**roles(STAFF, 400))  # an empty POST to an upload form: refused, on the form
 MUNICIPALITY_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200))
 MUNICIPALITY_EDIT = expect(**roles(STAFF, 200), leadership=403, library_head=403)
 PEOPLE_EDIT = expect(**roles(STAFF, 200), library_head=200, leadership=403)
@@ -159,7 +160,7 @@ ROWS = [
     Row("accounts:invitation-accept", lambda w: {"key": w.invitation.key}, get=everyone(200), post=everyone(200), public=True),
     # municipalities: county pages
     Row("municipalities:county-detail", county_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("municipalities:county-settings", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    Row("municipalities:county-settings", county_kw, get=ADMIN_ONLY, post=expect(county_admin=400, county_staff=403)),
     Row(
         "municipalities:municipality-import",
         county_kw,
@@ -590,7 +591,7 @@ ROWS += [
     Row("newsletters:newsletter-send", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
     Row("newsletters:newsletter-unschedule", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
     Row("newsletters:newsletter-delete", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
-    Row("newsletters:newsletter-image-add", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:newsletter-image-add", newsletter_kw, get=STAFF_READ, post=STAFF_INVALID_FORM),
     Row(
         "newsletters:newsletter-image-delete",
         lambda w: newsletter_kw(w) | {"image_pk": w.newsletter_image},
@@ -610,7 +611,7 @@ ROWS += [
     Row("newsletters:showcase-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("newsletters:showcase-edit", lambda w: {"pk": w.showcase}, get=STAFF_READ, post=STAFF_READ),
     Row("newsletters:showcase-publish", lambda w: {"pk": w.showcase}, get=NOT_ALLOWED, post=STAFF_ACTION),
-    Row("newsletters:showcase-photo-add", lambda w: {"pk": w.showcase}, get=STAFF_READ, post=STAFF_READ),
+    Row("newsletters:showcase-photo-add", lambda w: {"pk": w.showcase}, get=STAFF_READ, post=STAFF_INVALID_FORM),
     Row(
         "newsletters:showcase-photo-delete",
         lambda w: {"pk": w.showcase, "photo_pk": w.showcase_photo},

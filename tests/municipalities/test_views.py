@@ -155,6 +155,6 @@ def test_county_settings_refuse_a_letterhead_that_is_not_an_image(client, county
         data | {"county-letterhead": fake, "positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0",
                 "themes-TOTAL_FORMS": "0", "themes-INITIAL_FORMS": "0"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["letterhead"]
     assert not County.objects.get(pk=county.pk).letterhead

@@ -131,7 +131,7 @@ def test_an_image_is_checked_by_its_bytes_and_stored_under_a_generated_name(clie
     url = reverse("newsletters:newsletter-image-add", kwargs={"pk": newsletter.pk})
     fake = SimpleUploadedFile("bilde.png", b"<script>alert(1)</script>", content_type="image/png")
     response = client.post(url, {"image": fake, "alt_text": "Et bilde"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Filen er ikke et PNG-, JPEG-, GIF- eller WebP-bilde." in response.content.decode()
     assert not NewsletterImage.objects.exists()
     missing_alt = client.post(url, {"image": SimpleUploadedFile("a.png", png_bytes())})
@@ -229,6 +229,7 @@ def test_showcase_form_errors_are_on_the_fields_and_change_nothing(client, count
     photo_url = reverse("newsletters:showcase-photo-add", kwargs={"pk": showcase.pk})
     response = client.post(photo_url, {"image": SimpleUploadedFile("folk.png", png_bytes()), "alt_text": "Folk",
                                        "shows_people": "on"})
+    assert response.status_code == 400
     assert "Registrer samtykket fra personene på bildet: hvem som samtykket, når og hvordan." in response.content.decode()
     assert not showcase.photos.exists()
     response = client.post(photo_url, {"image": SimpleUploadedFile("folk.png", png_bytes()), "alt_text": "Folk",

@@ -29,5 +29,6 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError("Nothing was imported.") from None
         self.stdout.write(
-            f"{len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged."
+            f"{len(result.created)} created, {len(result.updated)} updated, {len(result.unchanged)} unchanged, "
+            f"{len(result.skipped)} skipped (other county)."
         )
