@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.RequireAdministratorMFAMiddleware",
+    "accounts.middleware.RequireTOTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

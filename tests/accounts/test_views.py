@@ -75,8 +75,7 @@ def test_staff_are_not_forced_into_totp(client, county_staff):
     assert client.get("/").status_code == 200
 
 
-def test_superuser_reaches_the_admin(client):
-    superuser = User.objects.create_superuser(email="root@example.no", password=TEST_PASSWORD)
+def test_superuser_with_totp_reaches_the_admin(client, superuser):
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
 

@@ -12,7 +12,6 @@ from agreements.models import Agreement, Seal, SealedError, Signature
 from projects.models import Project
 from tests.agreements.conftest import Slot, sign
 from tests.conftest import skip_or_fail
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +97,8 @@ def test_history_revert_is_refused(sealed):
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(email="root@example.no", is_superuser=True, is_staff=True))
+def superuser_client(client, superuser):
+    client.force_login(superuser)
     return client
 
 
