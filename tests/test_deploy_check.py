@@ -19,7 +19,8 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FREMDRIFT_"))}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "FREMDRIFT_", "AGREEMENT_SEAL_", "TRUSTED_PROXY_COUNT"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -70,6 +71,14 @@ def test_production_settings(setting, expected):
 def test_postgresql_is_told_that_index_reads_are_cheap_unless_the_url_says_otherwise(url, expected):
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
     result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | {"DATABASE_URL": url})
+    assert result.stdout.strip() == expected, result.stderr
+
+
+@pytest.mark.parametrize("variables, expected", [({}, "0"), ({"TRUSTED_PROXY_COUNT": "1"}, "1")])
+def test_the_number_of_trusted_proxies_comes_from_the_environment(variables, expected):
+    """allauth's rate limits and every address Fremdrift records read the client behind that many proxies."""
+    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | variables)
     assert result.stdout.strip() == expected, result.stderr
 
 

@@ -172,6 +172,10 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Fremdrift] "
+# How many proxies in front of the app to trust (README: the TLS proxy is one). 0: X-Forwarded-For is
+# ignored and the peer is the client; N: the N-th address from the right of X-Forwarded-For is. allauth's
+# login limits and every address Fremdrift records or limits by read it (pages.client.client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fremdrift"
 
