@@ -342,14 +342,14 @@ def agreement_pdf(request, pk):
 
 @require_GET
 def verify(request):
-    """Says only whether a sealed agreement with this code (or hash) exists, and when it was signed."""
+    """Says only whether a sealed agreement with this code (or hash) exists, whether its seal holds, when it
+    was signed and which version superseded it."""
     form = VerifyForm(request.GET or None)
     result = None
     if form.is_valid():
         if VERIFY_LIMIT.hit(request):
             return render(request, "429.html", status=429)
-        seal = selectors.find_seal(form.cleaned_data["code"])
-        result = {"found": seal is not None, "sealed_at": seal.sealed_at if seal else None}
+        result = selectors.check_code(form.cleaned_data["code"])
     return render(request, "agreements/verify.html", {"form": form, "result": result})
 
 

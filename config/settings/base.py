@@ -242,6 +242,16 @@ PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
 # Largest file that can be attached to a project, milestone or meeting (documents.attachments).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 
+# ------------------------------------------------------------------ agreements
+
+# The key of the agreements' keyed seal (agreements.integrity): an HMAC over each sealed agreement's
+# hashes with a key that is not in the database, so rewriting a row with its hashes is found. Required
+# without debug (the system check agreements.E001 stops migrate, runserver and the WSGI application);
+# keys replaced stay in AGREEMENT_SEAL_OLD_KEYS so the seals made with them still verify.
+DEV_AGREEMENT_SEAL_KEY = "fremdrift-development-agreement-seal-key-never-use-in-production"
+AGREEMENT_SEAL_KEY = env.str("AGREEMENT_SEAL_KEY", default=DEV_AGREEMENT_SEAL_KEY if DEBUG else "")
+AGREEMENT_SEAL_OLD_KEYS = env.list("AGREEMENT_SEAL_OLD_KEYS", default=[])
+
 # ---------------------------------------------------------------------- celery
 
 # Without a broker, tasks run in-process, so a fresh clone needs no Redis.

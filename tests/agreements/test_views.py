@@ -322,3 +322,39 @@ def test_the_verification_page_limits_each_client_behind_the_proxy(client, seale
                       REMOTE_ADDR="198.51.100.1")
     assert page.status_code == 429
     cache.clear()
+
+
+# ------------------------------------------------------------- the public verification page and versions
+
+@pytest.fixture
+def superseded(sealed, county_staff, library_head, leadership):
+    """Version 1 sealed, then version 2 sealed: version 1 is superseded."""
+    amendment = services.create_amendment(agreement=sealed, by=county_staff)
+    amendment = services.send_for_signature(agreement=amendment, by=county_staff)
+    sign(amendment, Slot.COUNTY, county_staff)
+    sign(amendment, Slot.LIBRARY_HEAD, library_head)
+    sign(amendment, Slot.CHIEF_EXECUTIVE, leadership)
+    amendment.refresh_from_db()
+    assert amendment.is_sealed and amendment.version == 2
+    return sealed, amendment
+
+
+def test_the_verification_page_says_which_version_superseded_a_version(client, superseded):
+    old, new = superseded
+    page = client.get(reverse("agreements:verify"), {"code": old.seal.verification_code}).content.decode()
+    assert "Funnet:" in page and "erstattet av versjon 2" in page
+    page = client.get(reverse("agreements:verify"), {"code": Seal.objects.get(agreement=new).verification_code})
+    assert "Funnet:" in page.content.decode() and "erstattet av versjon" not in page.content.decode()
+
+
+def test_the_verification_page_does_not_vouch_for_a_rewritten_seal(client, sealed):
+    from agreements.canonical import text_sha256, verification_code
+    from tests.agreements.conftest import tamper
+
+    seal = sealed.seal
+    snapshot = seal.snapshot.replace("Tromsø", "Tromsa")
+    digest = text_sha256(snapshot)
+    tamper("UPDATE agreements_seal SET snapshot = %s, snapshot_sha256 = %s, verification_code = %s WHERE id = %s",
+           [snapshot, digest, verification_code(digest), seal.pk])
+    page = client.get(reverse("agreements:verify"), {"code": verification_code(digest)}).content.decode()
+    assert "Funnet:" not in page and "Forseglingen stemmer ikke" in page
