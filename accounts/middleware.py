@@ -1,29 +1,40 @@
+from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from allauth.mfa.utils import is_mfa_enabled
+from .permissions import must_use_totp
 
 
-class RequireAdministratorMFAMiddleware:
-    """Sends a county administrator without TOTP to set it up before anything else.
+class RequireTOTPMiddleware:
+    """Sends a superuser or county administrator without TOTP to set it up before any other page.
 
-    Administrators can change who sees what in a county, so a password alone is
-    not enough. They may still reach the account and MFA pages, log out, switch
-    language and load static files.
+    However they logged in (the login form, an accepted invitation, after a password reset), the
+    session is theirs only once TOTP is set up; allauth then asks for the code at every later login.
+    Until then they may reach only what setting it up needs: the two-factor pages, the password
+    prompt allauth shows before them, logging out, switching language and the health check (static
+    files are served before this middleware). Checked per view, so no URL prefix lets more through.
     """
 
-    ALLOWED_PREFIXES = ("/konto/", "/i18n/", "/static/", "/healthz")
+    SETUP_URL_NAMES = frozenset({
+        "mfa_index",
+        "mfa_activate_totp",
+        "mfa_reauthenticate",
+        "account_reauthenticate",
+        "account_logout",
+        "set_language",
+        "healthz",
+    })
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if (
-            user.is_authenticated
-            and user.access.admin_county_ids
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and not is_mfa_enabled(user, ["totp"])
-        ):
-            return redirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and not match.namespace and match.url_name in self.SETUP_URL_NAMES:
+            return None
+        if must_use_totp(request.user) and not is_mfa_enabled(request.user, ["totp"]):
+            return redirect(reverse("mfa_activate_totp"))
+        return None

@@ -9,3 +9,10 @@ import rules
 from municipalities.permissions import is_county_admin
 
 can_manage_users = rules.is_active & is_county_admin
+
+
+@rules.predicate
+def must_use_totp(user) -> bool:
+    """Superusers (the Django admin) and county administrators (who decide who sees what) may use
+    nothing but the two-factor setup until they have TOTP: a password alone is not enough for them."""
+    return user.is_authenticated and user.is_active and (user.is_superuser or bool(user.access.admin_county_ids))

@@ -68,7 +68,8 @@ class SignatureAdmin(admin.ModelAdmin):
 class SealAdmin(admin.ModelAdmin):
     list_display = ["verification_code", "agreement", "sealed_at", "pdf_sha256"]
     exclude = ["pdf"]
-    readonly_fields = ["agreement", "sealed_at", "snapshot", "snapshot_sha256", "verification_code", "pdf_sha256"]
+    readonly_fields = ["agreement", "sealed_at", "snapshot", "snapshot_sha256", "verification_code", "pdf_sha256",
+                       "hmac_sha256", "hmac_key_id"]
 
     def has_add_permission(self, request):
         return False

@@ -10,6 +10,7 @@ from accounts.models import Membership
 from projects.models import Participant
 
 from .canonical import canonical_json, sha256_hex, text_sha256, verification_code
+from .integrity import keyed_seal
 from .matrix import default_matrix
 from .models import Agreement, Seal, Signature
 
@@ -87,9 +88,12 @@ def generate(ctx) -> None:
         })
         snapshot_sha256 = text_sha256(snapshot)
         pdf = f"%PDF-1.7\n% Fremdrift benchmark stand-in for agreement {agreement.pk}\n%%EOF\n".encode()
+        pdf_sha256 = sha256_hex(pdf)
+        key_id, hmac_sha256 = keyed_seal(agreement_id=agreement.pk, sealed_at=agreement.sealed_at,
+                                         snapshot_sha256=snapshot_sha256, pdf_sha256=pdf_sha256)
         seals.append(Seal(agreement_id=agreement.pk, sealed_at=agreement.sealed_at, snapshot=snapshot,
                           snapshot_sha256=snapshot_sha256, verification_code=verification_code(snapshot_sha256),
-                          pdf=pdf, pdf_sha256=sha256_hex(pdf)))
+                          pdf=pdf, pdf_sha256=pdf_sha256, hmac_sha256=hmac_sha256, hmac_key_id=key_id))
     Signature.objects.bulk_create(signatures, batch_size=2000)
     Agreement.objects.bulk_update(to_seal, ["status", "sealed_at"], batch_size=1000)
     Seal.objects.bulk_create(seals, batch_size=1000)

@@ -10,6 +10,9 @@ canonical snapshot and the signed PDF are stored with their SHA-256 in a
 - every foreign key into them is `PROTECT`, so no cascade reaches them;
 - on PostgreSQL a trigger refuses the same at the database (migration 0002).
 
+A keyed seal (an HMAC with a key kept out of the database, see `integrity`) lets
+`verify_agreements` tell a seal rewritten by someone with database access.
+
 "Superseded" is not stored: an agreement is superseded when a sealed amendment
 of it exists, so sealing an amendment never touches the old, sealed row.
 """
@@ -339,7 +342,8 @@ class SealQuerySet(models.QuerySet):
 
 
 class Seal(models.Model):
-    """The sealed record: canonical snapshot and signed PDF, each with its SHA-256. Written once."""
+    """The sealed record: canonical snapshot and signed PDF, each with its SHA-256, and the keyed seal over
+    them. Written once."""
 
     agreement = models.OneToOneField(Agreement, on_delete=models.PROTECT, related_name="seal")
     sealed_at = models.DateTimeField(_("signed and sealed"))
@@ -348,6 +352,10 @@ class Seal(models.Model):
     verification_code = models.CharField(_("verification code"), max_length=30, unique=True)
     pdf = models.BinaryField(_("signed PDF"))
     pdf_sha256 = models.CharField(max_length=64)
+    # The keyed seal (agreements.integrity): an HMAC-SHA256 with a key that is not in the database, and
+    # the id of that key. Written with the rest, in the same INSERT; empty only for seals made before it.
+    hmac_sha256 = models.CharField(max_length=64, blank=True, default="")
+    hmac_key_id = models.CharField(max_length=8, blank=True, default="")
 
     objects = SealQuerySet.as_manager()
 

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from municipalities.models import Contact
 
 from .canonical import normalise_code
+from .integrity import seal_problems
 from .models import Agreement, Seal, Signature
 
 HEAVY = ("content_snapshot",)
@@ -132,15 +133,33 @@ def find_seal(code: str) -> Seal | None:
     return None
 
 
+def check_code(code: str) -> dict:
+    """What the public verification page says about a code or hash: whether a seal has it, whether that
+    seal is intact (its code and keyed seal hold; see integrity), when it was sealed and, for a version an
+    amendment replaced, the amendment's version."""
+    seal = find_seal(code)
+    if seal is None:
+        return {"found": False}
+    superseded_by = (
+        Agreement.objects.filter(amends_id=seal.agreement_id, sealed_at__isnull=False)
+        .values_list("version", flat=True).first()
+    )
+    return {"found": True, "intact": not seal_problems(seal, rehash=False), "sealed_at": seal.sealed_at,
+            "superseded_by": superseded_by}
+
+
 def published_agreements(*, project=None, county=None):
-    """Published sealed agreements (for the public pages), with their municipality."""
+    """Published sealed agreements in force (for the public pages; a version an amendment superseded is
+    left out), with their municipality."""
     queryset = Agreement.objects.filter(publication__isnull=False, sealed_at__isnull=False)
     if project is not None:
         queryset = queryset.filter(project=project)
     if county is not None:
         queryset = queryset.filter(county=county)
-    return _base(queryset).select_related("municipality", "project", "seal").defer("seal__pdf", "seal__snapshot").order_by(
-        "municipality__number", "-version"
+    return (
+        _base(queryset).filter(is_superseded_flag=False)
+        .select_related("municipality", "project", "seal").defer("seal__pdf", "seal__snapshot")
+        .order_by("municipality__number", "-version")
     )
 
 

@@ -26,6 +26,7 @@ from projects.models import Participant
 
 from . import drafting
 from .canonical import canonical_json, sha256_hex, text_sha256, verification_code
+from .integrity import keyed_seal
 from .matrix import default_matrix, validate_matrix
 from .models import Agreement, AgreementEvent, Publication, Seal, Signature
 from .pdf import render_agreement_pdf
@@ -392,7 +393,8 @@ def _seal_if_complete(agreement: Agreement) -> Seal | None:
 
 
 def _seal(agreement: Agreement, signatures: list[Signature]) -> Seal:
-    """SENT → SEALED: the canonical snapshot and the signed PDF, each with its SHA-256."""
+    """SENT → SEALED: the canonical snapshot and the signed PDF, each with its SHA-256, and the keyed seal
+    over them (integrity.keyed_seal), all in the one INSERT after which PostgreSQL refuses any change."""
     sealed_at = timezone.now()
     content = json.loads(agreement.content_snapshot)
     snapshot = canonical_json(
@@ -403,12 +405,15 @@ def _seal(agreement: Agreement, signatures: list[Signature]) -> Seal:
     record = json.loads(snapshot)
     pdf = render_agreement_pdf(content=record["content"], signatures=record["signatures"], verification_code=code,
                                sealed_at=sealed_at, county=agreement.county)
+    pdf_sha256 = sha256_hex(pdf)
+    key_id, hmac_sha256 = keyed_seal(agreement_id=agreement.pk, sealed_at=sealed_at, snapshot_sha256=snapshot_sha256,
+                                     pdf_sha256=pdf_sha256)
     agreement.status = Agreement.Status.SEALED
     agreement.sealed_at = sealed_at
     agreement.save(update_fields=["status", "sealed_at"])
     seal = Seal.objects.create(
         agreement=agreement, sealed_at=sealed_at, snapshot=snapshot, snapshot_sha256=snapshot_sha256,
-        verification_code=code, pdf=pdf, pdf_sha256=sha256_hex(pdf),
+        verification_code=code, pdf=pdf, pdf_sha256=pdf_sha256, hmac_sha256=hmac_sha256, hmac_key_id=key_id,
     )
     _event(agreement, AgreementEvent.Kind.SEALED, None, code)
     if agreement.amends_id:

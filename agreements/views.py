@@ -4,7 +4,6 @@ verification page and a published agreement's PDF."""
 
 from functools import partial
 
-from allauth.account.adapter import get_adapter
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
+from pages.client import RateLimit, client_ip
 from pages.forms import run_service
 from municipalities.access import require
 from projects.access import access_participant, access_project
@@ -45,11 +45,8 @@ from .signing import get_signing_method
 from .snapshot import build_content
 
 
-def _client_ip(request) -> str | None:
-    try:
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return None
+# Lookups on the public verification page per client (pages.client): plenty for people, little for a script.
+VERIFY_LIMIT = RateLimit("agreement-verify", limit=30, seconds=60)
 
 
 # A view calls a service through this: see pages.forms.run_service.
@@ -242,7 +239,7 @@ def agreement_sign(request, pk, slot):
             data = dict(form.cleaned_data)
             if _run(request, form, lambda: services.sign_agreement(
                     agreement=agreement, slot=slot, user=request.user, content_sha256=data.pop("content_sha256"),
-                    data=data, ip_address=_client_ip(request)), _("Thank you: your signature is recorded.")):
+                    data=data, ip_address=client_ip(request)), _("Thank you: your signature is recorded.")):
                 return redirect(agreement)
     return render(request, "agreements/sign_form.html", {
         "agreement": agreement,
@@ -260,7 +257,7 @@ def agreement_scan(request, pk, slot):
     if request.method == "POST" and form.is_valid():
         if _run(request, form, lambda: services.record_wet_ink_signature(
                 agreement=agreement, slot=slot, by=request.user, scan=form.cleaned_data["scan"],
-                content_sha256=form.cleaned_data["content_sha256"], ip_address=_client_ip(request)),
+                content_sha256=form.cleaned_data["content_sha256"], ip_address=client_ip(request)),
                 _("The scanned signature was recorded.")):
             return redirect(agreement)
     return render(request, "agreements/simple_form.html", {
@@ -340,12 +337,14 @@ def agreement_pdf(request, pk):
 
 @require_GET
 def verify(request):
-    """Says only whether a sealed agreement with this code (or hash) exists, and when it was signed."""
+    """Says only whether a sealed agreement with this code (or hash) exists, whether its seal holds, when it
+    was signed and which version superseded it."""
     form = VerifyForm(request.GET or None)
     result = None
     if form.is_valid():
-        seal = selectors.find_seal(form.cleaned_data["code"])
-        result = {"found": seal is not None, "sealed_at": seal.sealed_at if seal else None}
+        if VERIFY_LIMIT.hit(request):
+            return render(request, "429.html", status=429)
+        result = selectors.check_code(form.cleaned_data["code"])
     return render(request, "agreements/verify.html", {"form": form, "result": result})
 
 

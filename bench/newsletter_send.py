@@ -254,6 +254,7 @@ def main() -> None:
     env = {
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + uuid.uuid4().hex,
+        "AGREEMENT_SEAL_KEY": "benchmark-only-agreement-seal-key-" + uuid.uuid4().hex,
         "DJANGO_DEBUG": "0",
         "DATABASE_URL": bench_url,
         "CELERY_BROKER_URL": os.environ["CELERY_BROKER_URL"],

@@ -4,6 +4,7 @@ plus the floor view (bench/urls.py). Never used outside bench/."""
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("AGREEMENT_SEAL_KEY", "benchmark-only-agreement-seal-key-not-for-production-0123456789")
 
 from config.settings.base import *  # noqa: E402,F403
 

@@ -8,7 +8,6 @@ from functools import partial
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.markdown import render_markdown
 from municipalities.models import County
 from municipalities.selectors import get_county_for_staff
+from pages.client import RateLimit
 from pages.forms import run_service
 from agreements.selectors import published_agreements
 from evaluations.selectors import published_conclusions
@@ -57,7 +57,9 @@ from .permissions import (
 )
 from .rendering import absolute, body_html
 
-SUBSCRIBE_LIMIT_PER_HOUR = 30
+# Per client (pages.client): confirmation e-mails a visitor may ask for, and wrong bounce secrets.
+SUBSCRIBE_LIMIT = RateLimit("newsletter-subscribe", limit=30, seconds=3600)
+BOUNCE_FAILURE_LIMIT = RateLimit("newsletter-bounce-secret", limit=10, seconds=3600)
 
 
 # A view calls a service through this: see pages.forms.run_service.
@@ -434,9 +436,12 @@ def bounce(request):
     secret = settings.NEWSLETTER_BOUNCE_SECRET
     if not secret:
         raise Http404  # not configured: the endpoint does not exist
+    if BOUNCE_FAILURE_LIMIT.exceeded(request):
+        return JsonResponse({"error": "too many wrong secrets; try again later"}, status=429)
     given = request.headers.get("Authorization", "")
     given = given[7:].strip() if given.lower().startswith("bearer ") else request.headers.get("X-Bounce-Secret", "")
     if not hmac.compare_digest(given.encode(), secret.encode()):
+        BOUNCE_FAILURE_LIMIT.hit(request)
         return JsonResponse({"error": "forbidden"}, status=403)
     try:
         payload = json.loads(request.body or b"{}")
@@ -561,19 +566,6 @@ def showcase_detail(request, number, slug):
 # ---------------------------------------------------------------- subscriptions (public)
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _too_many(request) -> bool:
-    key = f"newsletter-subscribe:{_client_ip(request)}:{timezone.now():%Y%m%d%H}"
-    cache.add(key, 0, 3600)
-    try:
-        return cache.incr(key) > SUBSCRIBE_LIMIT_PER_HOUR
-    except ValueError:
-        return False
-
-
 def subscribe(request, number):
     county = _public_county(number)
     lists = list(selectors.list_public_lists(county))
@@ -581,7 +573,7 @@ def subscribe(request, number):
         raise Http404
     form = SubscribeForm(request.POST or None, lists=lists)
     if request.method == "POST" and form.is_valid():
-        if _too_many(request):
+        if SUBSCRIBE_LIMIT.hit(request):
             return render(request, "429.html", status=429)
         for mailing_list in form.chosen_lists():
             services.request_subscription(mailing_list=mailing_list, email=form.cleaned_data["email"],

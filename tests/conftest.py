@@ -7,7 +7,7 @@ import pytest
 from accounts.models import Membership
 from pages.defaults import ensure_default_pages
 from pages.models import Page
-from tests.factories import CountyFactory, LibraryFactory, MunicipalityFactory, make_user
+from tests.factories import CountyFactory, LibraryFactory, MunicipalityFactory, make_superuser, make_user
 from tests.smtp import smtp_server  # noqa: F401  (a fixture for every test module)
 
 Role = Membership.Role
@@ -67,6 +67,12 @@ def foreign_municipality(other_county):
 @pytest.fixture
 def county_admin(county):
     return make_user(Role.COUNTY_ADMIN, county=county, email="admin@example.no", name="Astrid Admin")
+
+
+@pytest.fixture
+def superuser(db):
+    """An installation superuser with TOTP (the admin is closed to superusers without it)."""
+    return make_superuser(email="root@example.no", name="Rot Superbruker")
 
 
 @pytest.fixture

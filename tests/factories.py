@@ -80,6 +80,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     municipality = None
 
 
+def make_superuser(**kwargs) -> User:
+    """An installation superuser with TOTP, as the app demands of everyone who reaches the admin."""
+    user = UserFactory(is_superuser=True, is_staff=True, **kwargs)
+    TOTP.activate(user, TEST_TOTP_SECRET)
+    return user
+
+
 def make_user(role: str, *, county=None, municipality=None, **kwargs) -> User:
     """A user with one membership; administrators get TOTP, as the app demands."""
     user = UserFactory(**kwargs)

@@ -15,11 +15,13 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "DJANGO_ALLOWED_HOSTS": "fremdrift.example.no",
     "SITE_URL": "https://fremdrift.example.no",
+    "AGREEMENT_SEAL_KEY": "9f2c4e7a1b3d5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff",
 }
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FREMDRIFT_"))}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("DJANGO_", "FREMDRIFT_", "AGREEMENT_SEAL_", "TRUSTED_PROXY_COUNT"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -41,6 +43,43 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_agreement_seal_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AGREEMENT_SEAL_KEY"}
+    for args in (["check"], ["migrate", "--noinput"]):
+        result = _manage(*args, env=env | {"DATABASE_URL": "sqlite:///:memory:"})
+        assert result.returncode != 0 and "AGREEMENT_SEAL_KEY is not set" in result.stderr, result.stderr
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FREMDRIFT_", "AGREEMENT_SEAL_"))}
+    wsgi = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=BASE_DIR, env=clean | env,
+                          capture_output=True, text=True, timeout=120)  # what gunicorn loads
+    assert wsgi.returncode != 0 and "AGREEMENT_SEAL_KEY is not set" in wsgi.stderr, wsgi.stderr
+
+
+def test_check_deploy_says_when_the_agreement_seal_key_is_missing():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AGREEMENT_SEAL_KEY"}
+    result = _manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "agreements.E001" in result.stderr and "AGREEMENT_SEAL_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("key, problem", [
+    ("fremdrift-development-agreement-seal-key-never-use-in-production", "the development key"),
+    ("short-key", "shorter than 32 characters"),
+    (PRODUCTION_ENV["DJANGO_SECRET_KEY"], "the same as DJANGO_SECRET_KEY"),
+])
+def test_check_deploy_warns_about_a_weak_agreement_seal_key(key, problem):
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV | {"AGREEMENT_SEAL_KEY": key})
+    assert result.returncode != 0
+    assert "agreements.W001" in result.stderr and problem in result.stderr
+
+
+def test_development_and_tests_seal_with_a_fixed_key():
+    code = "from django.conf import settings; print(bool(settings.AGREEMENT_SEAL_KEY))"
+    result = _manage("shell", "--no-imports", "-c", code, env={"DJANGO_DEBUG": "1", "CELERY_BROKER_URL": ""})
+    assert result.stdout.strip() == "True", result.stderr
+    result = _manage("shell", "--no-imports", "-c", code, env={"DJANGO_SETTINGS_MODULE": "config.settings.test"})
+    assert result.stdout.strip() == "True", result.stderr
 
 
 @pytest.mark.parametrize(
@@ -70,6 +109,14 @@ def test_production_settings(setting, expected):
 def test_postgresql_is_told_that_index_reads_are_cheap_unless_the_url_says_otherwise(url, expected):
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
     result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | {"DATABASE_URL": url})
+    assert result.stdout.strip() == expected, result.stderr
+
+
+@pytest.mark.parametrize("variables, expected", [({}, "0"), ({"TRUSTED_PROXY_COUNT": "1"}, "1")])
+def test_the_number_of_trusted_proxies_comes_from_the_environment(variables, expected):
+    """allauth's rate limits and every address Fremdrift records read the client behind that many proxies."""
+    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | variables)
     assert result.stdout.strip() == expected, result.stderr
 
 

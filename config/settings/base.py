@@ -81,7 +81,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.RequireAdministratorMFAMiddleware",
+    "accounts.middleware.RequireTOTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -172,6 +172,10 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Fremdrift] "
+# How many proxies in front of the app to trust (README: the TLS proxy is one). 0: X-Forwarded-For is
+# ignored and the peer is the client; N: the N-th address from the right of X-Forwarded-For is. allauth's
+# login limits and every address Fremdrift records or limits by read it (pages.client.client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fremdrift"
 
@@ -237,6 +241,16 @@ NEWSLETTER_BOUNCE_SECRET = env.str("NEWSLETTER_BOUNCE_SECRET", default="")
 PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
 # Largest file that can be attached to a project, milestone or meeting (documents.attachments).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+
+# ------------------------------------------------------------------ agreements
+
+# The key of the agreements' keyed seal (agreements.integrity): an HMAC over each sealed agreement's
+# hashes with a key that is not in the database, so rewriting a row with its hashes is found. Required
+# without debug (the system check agreements.E001 stops migrate, runserver and the WSGI application);
+# keys replaced stay in AGREEMENT_SEAL_OLD_KEYS so the seals made with them still verify.
+DEV_AGREEMENT_SEAL_KEY = "fremdrift-development-agreement-seal-key-never-use-in-production"
+AGREEMENT_SEAL_KEY = env.str("AGREEMENT_SEAL_KEY", default=DEV_AGREEMENT_SEAL_KEY if DEBUG else "")
+AGREEMENT_SEAL_OLD_KEYS = env.list("AGREEMENT_SEAL_OLD_KEYS", default=[])
 
 # ---------------------------------------------------------------------- celery
 

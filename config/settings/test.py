@@ -18,6 +18,8 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+AGREEMENT_SEAL_KEY = "fremdrift-test-agreement-seal-key-0123456789abcdef0123456789abcdef"
+AGREEMENT_SEAL_OLD_KEYS = []
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -75,8 +75,7 @@ def test_staff_are_not_forced_into_totp(client, county_staff):
     assert client.get("/").status_code == 200
 
 
-def test_superuser_reaches_the_admin(client):
-    superuser = User.objects.create_superuser(email="root@example.no", password=TEST_PASSWORD)
+def test_superuser_with_totp_reaches_the_admin(client, superuser):
     client.force_login(superuser)
     assert client.get("/admin/").status_code == 200
 
@@ -173,3 +172,47 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, county_sta
 def test_password_reset_for_an_unknown_address_reveals_nothing(client):
     response = client.post(reverse("account_reset_password"), {"email": "ukjent@example.no"})
     assert response.status_code == 302
+
+
+# ------------------------------------------------------------- rate limits behind the proxy
+
+TOO_MANY = "For mange innloggingsforsøk"
+
+
+def _fail_logins(client, count, **headers):
+    """Failed logins with a different (unknown) address each time, so only the per-client limit counts."""
+    for n in range(count):
+        response = client.post(reverse("account_login"), {"login": f"ukjent{n}@example.no", "password": "feil"},
+                               **headers)
+        assert TOO_MANY not in response.content.decode()
+
+
+def test_two_clients_behind_the_proxy_do_not_lock_each_other_out(client, county_staff, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    _fail_logins(client, 10, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    locked = client.post(reverse("account_login"), {"login": county_staff.email, "password": TEST_PASSWORD},
+                         HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    assert TOO_MANY in locked.content.decode() and "_auth_user_id" not in client.session
+    other = client.__class__()
+    response = other.post(reverse("account_login"), {"login": county_staff.email, "password": TEST_PASSWORD},
+                          HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.2", **proxy)
+    assert response.status_code == 302 and other.session["_auth_user_id"] == str(county_staff.pk)
+    cache.clear()
+
+
+def test_without_trusted_proxies_a_spoofed_address_does_not_escape_the_login_limit(client, county_staff, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    for n in range(10):
+        client.post(reverse("account_login"), {"login": f"ukjent{n}@example.no", "password": "feil"},
+                    HTTP_X_FORWARDED_FOR=f"203.0.113.{n}", REMOTE_ADDR="198.51.100.9")
+    response = client.post(reverse("account_login"), {"login": county_staff.email, "password": TEST_PASSWORD},
+                           HTTP_X_FORWARDED_FOR="203.0.113.200", REMOTE_ADDR="198.51.100.9")
+    assert TOO_MANY in response.content.decode() and "_auth_user_id" not in client.session
+    cache.clear()

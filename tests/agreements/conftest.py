@@ -5,6 +5,7 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection
 
 from accounts.models import Membership
 from agreements import services
@@ -96,3 +97,14 @@ def sealed(sent, county_staff, library_head, leadership, stub_pdf):
     sign(sent, Slot.CHIEF_EXECUTIVE, leadership)
     sent.refresh_from_db()
     return sent
+
+
+def tamper(sql, params):
+    """What an intruder with database access could do: change a stored seal row, triggers off."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign key checks before ALTER TABLE
+            cursor.execute("ALTER TABLE agreements_seal DISABLE TRIGGER agreements_seal_sealed")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE agreements_seal ENABLE TRIGGER agreements_seal_sealed")

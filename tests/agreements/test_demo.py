@@ -29,7 +29,24 @@ def test_seed_demo_makes_agreements_in_every_state_and_is_idempotent(capsys):
         tromso.participant_id, agreements[("5524", 1)].participant_id
     }
     call_command("verify_agreements")
-    assert "3 sealed agreements verified" in capsys.readouterr().out
+    assert "3 sealed agreements verified: every hash and keyed seal matches." in capsys.readouterr().out
+    assert not Seal.objects.filter(hmac_sha256="").exists()
+
+
+def test_seed_demo_says_when_an_older_demo_has_seals_without_a_keyed_seal(capsys):
+    from django.core.management import CommandError
+
+    from tests.agreements.conftest import tamper
+
+    call_command("seed_demo", "--i-know-this-is-demo")
+    seal = Seal.objects.order_by("pk").first()
+    tamper("UPDATE agreements_seal SET hmac_sha256 = '', hmac_key_id = '' WHERE id = %s", [seal.pk])
+    capsys.readouterr()
+    call_command("seed_demo", "--i-know-this-is-demo")
+    assert "1 demo agreements were sealed by an older Fremdrift" in capsys.readouterr().out
+    with pytest.raises(CommandError):
+        call_command("verify_agreements")
+    assert f"agreement {seal.agreement_id} ({seal.verification_code}): has no keyed seal" in capsys.readouterr().err
 
 
 def test_benchmark_agreements_are_mostly_sealed_with_real_hashes(capsys):

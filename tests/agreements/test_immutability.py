@@ -10,9 +10,8 @@ from django.urls import reverse
 
 from agreements.models import Agreement, Seal, SealedError, Signature
 from projects.models import Project
-from tests.agreements.conftest import Slot, sign
+from tests.agreements.conftest import Slot, sign, tamper
 from tests.conftest import skip_or_fail
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +97,8 @@ def test_history_revert_is_refused(sealed):
 
 
 @pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(email="root@example.no", is_superuser=True, is_staff=True))
+def superuser_client(client, superuser):
+    client.force_login(superuser)
     return client
 
 
@@ -153,17 +152,6 @@ def test_postgresql_still_lets_drafts_change(draft):
 # ------------------------------------------------------------- verify_agreements
 
 
-def _tamper(sql, params):
-    """What an intruder with database access could do: change a stored row, triggers off."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending foreign key checks before ALTER TABLE
-            cursor.execute("ALTER TABLE agreements_seal DISABLE TRIGGER agreements_seal_sealed")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE agreements_seal ENABLE TRIGGER agreements_seal_sealed")
-
-
 def test_verify_agreements_passes_on_intact_seals(sealed, capsys):
     call_command("verify_agreements")
     assert "1 sealed agreements verified" in capsys.readouterr().out
@@ -173,7 +161,7 @@ def test_verify_agreements_reports_one_changed_byte_in_the_snapshot(sealed, caps
     seal = Seal.objects.get(agreement=sealed)
     tampered = seal.snapshot.replace("Tromsø", "Tromsa", 1)
     assert len(tampered.encode()) == len(seal.snapshot.encode()) - 1  # ø is two bytes, a one
-    _tamper("UPDATE agreements_seal SET snapshot = %s WHERE id = %s", [tampered, seal.pk])
+    tamper("UPDATE agreements_seal SET snapshot = %s WHERE id = %s", [tampered, seal.pk])
     with pytest.raises(CommandError, match="1 mismatch"):
         call_command("verify_agreements")
     assert f"agreement {sealed.pk} ({seal.verification_code}): the snapshot does not match" in capsys.readouterr().err
@@ -183,7 +171,7 @@ def test_verify_agreements_reports_one_changed_byte_in_the_pdf(sealed, capsys):
     seal = Seal.objects.get(agreement=sealed)
     pdf = bytearray(seal.pdf)
     pdf[-3] ^= 0x01
-    _tamper("UPDATE agreements_seal SET pdf = %s WHERE id = %s", [bytes(pdf), seal.pk])
+    tamper("UPDATE agreements_seal SET pdf = %s WHERE id = %s", [bytes(pdf), seal.pk])
     with pytest.raises(CommandError, match="1 mismatch"):
         call_command("verify_agreements")
     assert "the PDF does not match its SHA-256" in capsys.readouterr().err

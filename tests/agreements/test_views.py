@@ -281,3 +281,80 @@ def test_a_contact_named_in_an_agreement_is_not_removed(client, library_head, dr
     assert response.status_code == 200
     assert "Ingrid Sjef er nevnt i en avtale og kan ikke fjernes." in response.content.decode()
     assert type(signatories.head).objects.filter(pk=signatories.head.pk).exists()
+
+
+# ------------------------------------------------------------- the client's address
+
+@pytest.mark.parametrize("proxies, forwarded_for, recorded", [
+    (0, "203.0.113.9", "10.0.0.2"),  # nothing trusted: a header the client wrote changes nothing
+    (1, "203.0.113.9, 198.51.100.23", "198.51.100.23"),  # the address the proxy appended
+])
+def test_the_signature_records_the_client_not_the_proxy(client, leadership, sent, settings, proxies, forwarded_for,
+                                                          recorded):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    client.force_login(leadership)
+    response = client.post(url("agreement-sign", sent, slot="chief_executive"),
+                           {"content_sha256": sent.content_sha256, "confirm": "on", "password": TEST_PASSWORD},
+                           HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 302
+    assert Signature.objects.get().ip_address == recorded
+
+
+def test_the_verification_page_limits_each_client_behind_the_proxy(client, sealed, settings):
+    from django.core.cache import cache
+
+    from agreements.views import VERIFY_LIMIT
+
+    cache.clear()
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    code = sealed.seal.verification_code
+    for _ in range(VERIFY_LIMIT.limit):
+        page = client.get(reverse("agreements:verify"), {"code": code}, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+        assert page.status_code == 200
+    page = client.get(reverse("agreements:verify"), {"code": code}, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    assert page.status_code == 429 and "For mange forsøk" in page.content.decode()
+    page = client.get(reverse("agreements:verify"), {"code": code}, HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    assert page.status_code == 200 and "Funnet:" in page.content.decode()
+    # Without trusted proxies the proxy is the client, and a header written by the client counts for nothing.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    page = client.get(reverse("agreements:verify"), {"code": code}, HTTP_X_FORWARDED_FOR="198.51.100.3",
+                      REMOTE_ADDR="198.51.100.1")
+    assert page.status_code == 429
+    cache.clear()
+
+
+# ------------------------------------------------------------- the public verification page and versions
+
+@pytest.fixture
+def superseded(sealed, county_staff, library_head, leadership):
+    """Version 1 sealed, then version 2 sealed: version 1 is superseded."""
+    amendment = services.create_amendment(agreement=sealed, by=county_staff)
+    amendment = services.send_for_signature(agreement=amendment, by=county_staff)
+    sign(amendment, Slot.COUNTY, county_staff)
+    sign(amendment, Slot.LIBRARY_HEAD, library_head)
+    sign(amendment, Slot.CHIEF_EXECUTIVE, leadership)
+    amendment.refresh_from_db()
+    assert amendment.is_sealed and amendment.version == 2
+    return sealed, amendment
+
+
+def test_the_verification_page_says_which_version_superseded_a_version(client, superseded):
+    old, new = superseded
+    page = client.get(reverse("agreements:verify"), {"code": old.seal.verification_code}).content.decode()
+    assert "Funnet:" in page and "erstattet av versjon 2" in page
+    page = client.get(reverse("agreements:verify"), {"code": Seal.objects.get(agreement=new).verification_code})
+    assert "Funnet:" in page.content.decode() and "erstattet av versjon" not in page.content.decode()
+
+
+def test_the_verification_page_does_not_vouch_for_a_rewritten_seal(client, sealed):
+    from agreements.canonical import text_sha256, verification_code
+    from tests.agreements.conftest import tamper
+
+    seal = sealed.seal
+    snapshot = seal.snapshot.replace("Tromsø", "Tromsa")
+    digest = text_sha256(snapshot)
+    tamper("UPDATE agreements_seal SET snapshot = %s, snapshot_sha256 = %s, verification_code = %s WHERE id = %s",
+           [snapshot, digest, verification_code(digest), seal.pk])
+    page = client.get(reverse("agreements:verify"), {"code": verification_code(digest)}).content.decode()
+    assert "Funnet:" not in page and "Forseglingen stemmer ikke" in page

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.demo import seed_logins
+from agreements import services as agreement_services
 from agreements.demo import seed_agreements
 from agreements.models import Agreement
 from evaluations.demo import seed_evaluations
@@ -39,3 +40,14 @@ def test_public_county_page_links_published_conclusions_and_agreements(client, d
         assert (link in html) == public.filter(pk=agreement.pk).exists()
     pdf = client.get(reverse("agreements:published-pdf", kwargs={"pk": public.first().pk}))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_public_county_page_lists_only_the_current_version_of_an_agreement(client, demo):
+    staff = demo.memberships.filter(role="county_staff").first().user
+    harstad = {a.version: a for a in Agreement.objects.filter(municipality__number="5503")}
+    assert harstad[1].is_superseded and harstad[2].is_sealed
+    for agreement in harstad.values():
+        agreement_services.set_published(agreement=agreement, by=staff, published=True)
+    html = client.get(reverse("newsletters:public-county", kwargs={"number": "55"})).content.decode()
+    assert reverse("agreements:published-pdf", kwargs={"pk": harstad[2].pk}) in html
+    assert reverse("agreements:published-pdf", kwargs={"pk": harstad[1].pk}) not in html

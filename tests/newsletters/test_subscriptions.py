@@ -201,3 +201,61 @@ def test_the_bounce_endpoint_compares_in_constant_time(client, settings, monkeyp
 def test_without_a_secret_the_bounce_endpoint_does_not_exist(client, settings):
     settings.NEWSLETTER_BOUNCE_SECRET = ""
     assert _post_bounce(client, {"email": "x@example.no"}, HTTP_AUTHORIZATION="Bearer ").status_code == 404
+
+
+# ------------------------------------------------------------- limits per client behind the proxy
+
+PROXY = {"REMOTE_ADDR": "10.0.0.2"}
+
+
+@pytest.fixture
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_two_subscribers_behind_the_proxy_do_not_share_a_limit(client, county, county_list, settings, fresh_cache):
+    from newsletters.views import SUBSCRIBE_LIMIT
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    url = reverse("newsletters:subscribe", kwargs={"number": county.number})
+    data = {"email": "ny.leser@example.no", "lists": [county_list.pk]}
+    for _ in range(SUBSCRIBE_LIMIT.limit):
+        assert client.post(url, data, HTTP_X_FORWARDED_FOR="198.51.100.1", **PROXY).status_code == 200
+    response = client.post(url, data, HTTP_X_FORWARDED_FOR="198.51.100.1", **PROXY)
+    assert response.status_code == 429 and "For mange forsøk" in response.content.decode()
+    response = client.post(url, {"email": "annen@example.no", "lists": [county_list.pk]},
+                           HTTP_X_FORWARDED_FOR="203.0.113.4, 198.51.100.2", **PROXY)
+    assert response.status_code == 200 and "annen@example.no" in response.content.decode()
+
+
+def test_a_spoofed_address_does_not_escape_the_subscribe_limit_without_trusted_proxies(client, county, county_list,
+                                                                                         settings, fresh_cache):
+    from newsletters.views import SUBSCRIBE_LIMIT
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    url = reverse("newsletters:subscribe", kwargs={"number": county.number})
+    data = {"email": "ny.leser@example.no", "lists": [county_list.pk]}
+    for n in range(SUBSCRIBE_LIMIT.limit):
+        client.post(url, data, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}", REMOTE_ADDR="198.51.100.9")
+    assert client.post(url, data, HTTP_X_FORWARDED_FOR="203.0.113.250", REMOTE_ADDR="198.51.100.9").status_code == 429
+
+
+def test_wrong_bounce_secrets_lock_out_only_the_client_that_guessed(client, settings, fresh_cache):
+    from newsletters.views import BOUNCE_FAILURE_LIMIT
+
+    settings.NEWSLETTER_BOUNCE_SECRET = "s3cret-for-bounces"
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    payload = {"email": "borte@example.no", "reason": "550 no such user"}
+    guesser = {"HTTP_X_FORWARDED_FOR": "203.0.113.66", **PROXY}
+    for n in range(BOUNCE_FAILURE_LIMIT.limit):
+        assert _post_bounce(client, payload, HTTP_AUTHORIZATION=f"Bearer guess-{n}", **guesser).status_code == 403
+    # Locked out, even once it has the secret.
+    response = _post_bounce(client, payload, HTTP_AUTHORIZATION="Bearer s3cret-for-bounces", **guesser)
+    assert response.status_code == 429 and not Bounce.objects.exists()
+    mail_server = {"HTTP_X_FORWARDED_FOR": "198.51.100.25", **PROXY}
+    response = _post_bounce(client, payload, HTTP_AUTHORIZATION="Bearer s3cret-for-bounces", **mail_server)
+    assert response.status_code == 200 and response.json() == {"recorded": 1}

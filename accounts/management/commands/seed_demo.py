@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.demo import describe_logins, seed_logins
-from agreements.demo import seed_agreements
+from agreements.demo import count_unkeyed_seals, seed_agreements
 from evaluations.demo import seed_evaluations
 from municipalities.demo import seed_places
 from newsletters.demo import seed_newsletters
@@ -42,6 +42,13 @@ class Command(BaseCommand):
                 "The demo has public passwords. Run it with DJANGO_DEBUG=1, or add --i-know-this-is-demo."
             )
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-            load_demo()
+            county = load_demo()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        unkeyed = count_unkeyed_seals(county)
+        if unkeyed:
+            self.stdout.write(self.style.WARNING(
+                f"{unkeyed} demo agreements were sealed by an older Fremdrift, without a keyed seal, and sealed "
+                "agreements never change: verify_agreements reports them. For a demo that verifies, start from "
+                "an empty database (remove var/db.sqlite3, then make run)."
+            ))
         self.stdout.write(describe_logins())
