@@ -14,7 +14,7 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def get_client_ip(self, request) -> str:
-        """allauth's reading of the client's address (ALLAUTH_TRUSTED_PROXY_COUNT; see pages.client), which
+        """allauth's reading of the client's address (ALLAUTH_TRUSTED_PROXY_COUNT; see shell.client), which
         allauth's rate limits use too. Where X-Forwarded-For did not come through all the trusted proxies
         (fewer addresses than proxies, or not an address where our proxy writes one), allauth gives up
         with an error page; the peer's own address is then the one nobody could have written."""

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
-from pages.forms import form_helper
+from shell.forms import form_helper
 
 from .models import Membership
 

@@ -25,6 +25,11 @@ def list_start_sections(user: User) -> list[StartSection]:
     return [StartSection(membership=m) for m in memberships]
 
 
+def start_page_provider(user, context: dict) -> None:
+    """The start page's sections: one per membership (registered with `shell.start`)."""
+    context["sections"] = list_start_sections(user)
+
+
 def list_county_users(*, county, search: str = ""):
     """Users with a membership in `county`, each with only that county's memberships."""
     memberships = Membership.objects.filter(county=county).select_related("municipality")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from municipalities.selectors import get_county_for_staff
-from pages.forms import apply_validation_error
+from shell.forms import apply_validation_error
 
 from . import services
 from .access import access_county_user, access_membership
@@ -184,5 +184,5 @@ def invitation_accept(request, key):
     if request.method == "POST" and form.is_valid():
         user = services.accept_invitation(invitation=invitation, password=form.cleaned_data["new_password1"])
         messages.success(request, _("Welcome to Fremdrift. Your password is set."))
-        return perform_login(request, user, redirect_url=reverse("pages:home"))
+        return perform_login(request, user, redirect_url=reverse("shell:home"))
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})

@@ -2,11 +2,11 @@
 
 The kit's text (`KitDocument(kind="agreement")`) is Markdown with `## Heading`
 sections; each known heading becomes one section of the agreement, and the
-whitelisted placeholders (`projects.kits.fill_placeholders`) are replaced with
+whitelisted placeholders (`planning.kits.fill_placeholders`) are replaced with
 plain text from the project, the participant, its budget, requirements,
 milestones and contacts. User text is never a template: unknown placeholders
 and template syntax stay exactly as written. A project without a kit starts
-from DEFAULT_TEXT.
+from the standard text (`planning.standard_kits.AGREEMENT_TEXT`).
 """
 
 import re
@@ -16,11 +16,13 @@ from django.db.models import Q
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from followup.models import Milestone
 from municipalities.models import Contact, Position
-from projects.kits import fill_placeholders
-from projects.models import KitDocument, Milestone
-from projects.planning import get_budget
-from projects.templatetags.money import kr
+from planning.kits import fill_placeholders
+from planning.models import KitDocument
+from planning.selectors import get_budget, kit_document
+from planning.standard_kits import AGREEMENT_TEXT
+from shell.templatetags.money import kr
 
 # Headings of the kit's agreement text (lower case) → section field.
 HEADINGS = {
@@ -34,36 +36,6 @@ HEADINGS = {
     "varighet og oppsigelse": "duration",
     "annet": "other",
 }
-
-DEFAULT_TEXT = """\
-## Formål
-{{ county }} fylkesbibliotek og {{ municipality }} samarbeider om prosjektet «{{ project }}». \
-Biblioteket som deltar, er {{ library }}.
-
-## Partenes forpliktelser
-Fylkesbiblioteket leder prosjektet, gir faglig støtte og følger opp fremdriften. \
-Kommunen setter av tid til biblioteksjefen og sørger for at kommunens ledelse er informert og involvert.
-
-## Finansiering
-Fylkesbiblioteket gir et tilskudd på {{ county_grant }} kr. Kommunen stiller med en egenandel på minst \
-{{ local_share }} % av de samlede kostnadene, i penger eller arbeidstimer. {{ payout_condition }}
-
-## Deltakelseskrav
-{{ requirements }}
-
-## Fremdriftsplan
-{{ milestones }}
-
-## Rolleavklaring
-Hvem som bestemmer hva, står i rollematrisen i avtalen.
-
-## Varighet og oppsigelse
-Avtalen gjelder fra {{ start_date }} til {{ end_date }}. Trekker kommunen seg, skal utbetalt tilskudd \
-som ikke er brukt, betales tilbake.
-
-## Annet
-Kontaktpersoner: {{ contacts }}
-"""
 
 _HEADING = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 
@@ -158,11 +130,8 @@ def placeholder_values(participant) -> dict:
 
 
 def kit_agreement_text(project) -> str:
-    if project.kit_id:
-        document = project.kit.documents.filter(kind=KitDocument.Kind.AGREEMENT).order_by("id").first()
-        if document is not None:
-            return document.body
-    return DEFAULT_TEXT
+    document = kit_document(project, KitDocument.Kind.AGREEMENT)
+    return document.body if document is not None else AGREEMENT_TEXT
 
 
 def draft_sections(participant) -> dict[str, str]:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from municipalities.models import Contact
-from pages.forms import form_helper
+from shell.forms import form_helper
 
 from .matrix import CHOICES, MAX_COLUMNS, MAX_ROWS
 from .models import Agreement

@@ -168,3 +168,10 @@ def get_published(pk) -> Agreement:
         Agreement.objects.filter(publication__isnull=False, sealed_at__isnull=False).select_related("seal", "municipality"),
         pk=pk,
     )
+
+
+def health_input(participants, facts) -> None:
+    """Participant health's agreement input: an agreement sent or drafted and not yet sealed
+    (registered with `followup.health` by AgreementsConfig)."""
+    for pk in unsigned_participant_ids([p.pk for p in participants]):
+        facts[pk].unsigned_agreement = True

@@ -17,11 +17,13 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from municipalities.permissions import is_staff_of
+from followup import health
 from municipalities.models import Theme
+from municipalities.permissions import is_staff_of
 from notifications.models import OutboxMessage
 from notifications.services import queue_templated_email
-from projects.followup_services import recompute_health
+from planning.models import KitDocument
+from planning.selectors import kit_document
 from projects.models import Participant
 
 from . import drafting
@@ -47,7 +49,7 @@ class AgreementError(Exception):
 
 def _health_input_changed(agreement: Agreement) -> None:
     """An unsigned agreement makes a participant's health yellow: recompute it in this transaction."""
-    recompute_health(agreement.participant)
+    health.input_changed(participants=[agreement.participant])
 
 
 def _lock(agreement: Agreement) -> Agreement:
@@ -76,7 +78,7 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
     """A draft for `participant` from the kit's agreement text and live data, with the default role
     matrix and signatories. Raises AgreementError when the participant already has an agreement."""
     participant = Participant.objects.select_for_update(of=("self",)).select_related(
-        "project__county", "project__kit", "project__theme", "municipality", "library"
+        "project__county", "project__kit_use__kit", "project__theme", "municipality", "library"
     ).get(pk=participant.pk)
     project = participant.project
     _ensure_project_open(project)
@@ -85,10 +87,8 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
     if Agreement.objects.filter(participant=participant).exists():
         raise AgreementError(_("There is already an agreement with this participant. Make an amendment instead."))
     county = project.county
-    kit_document = None
-    if project.kit_id:
-        kit_document = project.kit.documents.filter(kind="agreement").order_by("id").first()
-    heading = kit_document.title if kit_document else "Samarbeidsavtale"
+    document = kit_document(project, KitDocument.Kind.AGREEMENT)
+    heading = document.title if document else "Samarbeidsavtale"
     is_staff = is_staff_of(by, county)
     agreement = Agreement(
         county=county,
@@ -105,7 +105,7 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
     agreement._history_user = by
     agreement.save()
     _event(agreement, AgreementEvent.Kind.CREATED, by,
-           _("From the kit “%(kit)s”.") % {"kit": project.kit.name} if kit_document else "")
+           _("From the kit “%(kit)s”.") % {"kit": document.kit.name} if document else "")
     _health_input_changed(agreement)
     return agreement
 
@@ -470,7 +470,7 @@ def delete_draft(*, agreement: Agreement, by) -> None:
     agreement.events.all().delete()
     participant = agreement.participant
     agreement.delete()
-    recompute_health(participant)
+    health.input_changed(participants=[participant])
 
 
 @transaction.atomic

@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
-from pages.client import RateLimit, client_ip
-from pages.forms import run_service
+from shell.client import RateLimit, client_ip
+from shell.forms import run_service
 from municipalities.access import require
 from projects.access import access_participant, access_project
 from projects.permissions import can_read_participant
@@ -45,11 +45,11 @@ from .signing import get_signing_method
 from .snapshot import build_content
 
 
-# Lookups on the public verification page per client (pages.client): plenty for people, little for a script.
+# Lookups on the public verification page per client (shell.client): plenty for people, little for a script.
 VERIFY_LIMIT = RateLimit("agreement-verify", limit=30, seconds=60)
 
 
-# A view calls a service through this: see pages.forms.run_service.
+# A view calls a service through this: see shell.forms.run_service.
 _run = partial(run_service, errors=(services.AgreementError, DocumentError))
 
 

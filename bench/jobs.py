@@ -34,8 +34,10 @@ def measure() -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from projects import followup_services
-    from projects.models import Milestone, Participant
+    from followup import health
+    from followup.services import escalation
+    from followup.models import Milestone
+    from projects.models import Participant
     from reports import services as report_services
     from reports.content import Period
 
@@ -52,9 +54,9 @@ def measure() -> dict:
         "milestones": Milestone.objects.count(),
         "participants": Participant.objects.count(),
     }
-    seconds, queries, _result = timed(lambda: followup_services.run_reminders(now=timezone.now()))
+    seconds, queries, _result = timed(lambda: escalation.run_reminders(now=timezone.now()))
     figures["reminders"] = {"seconds": seconds, "queries": queries}
-    seconds, queries, changed = timed(followup_services.recompute_all_health)
+    seconds, queries, changed = timed(health.recompute_all)
     figures["health"] = {"seconds": seconds, "queries": queries, "changed": changed}
 
     def monthly():

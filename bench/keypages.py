@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from municipalities.models import County, Municipality
-from projects.demo import ROOM_PROJECT
+from demo.projects import ROOM_PROJECT
 from projects.models import Project
 
 STAFF = "fylke@demo.fremdrift.no"
@@ -17,16 +17,16 @@ def pages() -> list[tuple[str, str, str]]:
     project = Project.objects.get(county=county, title=ROOM_PROJECT)
     agreement = Agreement.objects.filter(participant__project=project, participant__municipality__number="5501").first()
     return [
-        ("county start page", STAFF, reverse("pages:home")),
-        ("follow-up dashboard", STAFF, reverse("projects:followup-dashboard", kwargs={"number": county.number})),
+        ("county start page", STAFF, reverse("shell:home")),
+        ("follow-up dashboard", STAFF, reverse("followup:followup-dashboard", kwargs={"number": county.number})),
         ("project list", STAFF, reverse("projects:project-list")),
         ("project page", STAFF, project.get_absolute_url()),
         ("municipality page", STAFF, Municipality.objects.get(number="5501").get_absolute_url()),
         ("agreement page", STAFF, agreement.get_absolute_url()),
         ("lessons log", STAFF, reverse("evaluations:lessons-log", kwargs={"number": county.number})),
         ("reports archive", STAFF, reverse("reports:archive")),
-        ("my milestones (library head)", HEAD, reverse("projects:my-milestones")),
-        ("library head start page", HEAD, reverse("pages:home")),
+        ("my milestones (library head)", HEAD, reverse("followup:my-milestones")),
+        ("library head start page", HEAD, reverse("shell:home")),
         ("county page", STAFF, county.get_absolute_url()),
     ]
 

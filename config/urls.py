@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from pages.views import healthz
+from shell.views import healthz
 
 # The Django admin is for installation superusers only, behind allauth's login
 # (and so behind two-factor authentication); counties administer in the app.
@@ -11,11 +11,13 @@ admin.site.has_permission = lambda request: request.user.is_active and request.u
 admin.site.site_header = "Fremdrift"
 
 urlpatterns = [
-    path("", include("pages.urls")),
+    path("", include("shell.urls")),
     path("", include("accounts.urls")),
     path("", include("municipalities.urls")),
     path("", include("notifications.urls")),
     path("", include("projects.urls")),
+    path("", include("planning.urls")),
+    path("", include("followup.urls")),
     path("", include("reports.urls")),
     path("", include("evaluations.urls")),
     path("", include("agreements.urls")),

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("Evaluations")
+
+    def ready(self):
+        from projects.lifecycle import register_gate
+        from projects.models import Project
+        from projects.sections import Section, register_project_section
+
+        from .services import midterm_gate
+
+        # No project closes without a mid-term evaluation or a recorded reason for skipping it.
+        register_gate(from_status=Project.Status.ACTIVE, to_status=Project.Status.CLOSING, gate=midterm_gate)
+        register_project_section(Section(
+            key="evaluering", label=_("Evaluations"), template="evaluations/partials/_project_evaluations.html",
+            context=lambda request, project: {}, order=30,
+        ))

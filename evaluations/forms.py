@@ -5,9 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Theme
-from pages.forms import form_helper
+from shell.forms import form_helper
 from projects.forms import DateInput
-from projects.models import Milestone, Project
+from followup.models import Milestone
+from projects.models import Project
 
 from .models import Kind, Lesson, Question, Questionnaire
 from .results import scale_label

@@ -327,7 +327,7 @@ class CorrectionChange(models.Model):
     correction = models.ForeignKey(CourseCorrection, on_delete=models.CASCADE, related_name="changes")
     type = models.CharField(_("change"), max_length=20, choices=Type.choices)
     milestone = models.ForeignKey(
-        "projects.Milestone", on_delete=models.SET_NULL, null=True, blank=True, related_name="course_changes"
+        "followup.Milestone", on_delete=models.SET_NULL, null=True, blank=True, related_name="course_changes"
     )
     goal = models.ForeignKey("projects.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="course_changes")
     indicator = models.ForeignKey(

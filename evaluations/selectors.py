@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from municipalities.permissions import is_staff_of
 from documents.charts import Chart, Series, bar_chart, before_after_chart
-from projects.models import Goal, Indicator, Measurement, Milestone, Participant, Project
+from projects.models import Goal, Indicator, Measurement, Participant, Project
+from followup.models import Milestone
 
 from . import results
 from .models import (

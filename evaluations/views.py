@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.pdf import DocumentError
 from municipalities.models import Municipality
 from municipalities.selectors import get_county_for_staff
-from pages.forms import run_service
+from shell.forms import run_service
 from municipalities.access import require
 from projects.access import access_project
 from projects.models import Indicator, Project
@@ -66,7 +66,7 @@ from .permissions import (
 )
 
 
-# A view calls a service through this: see pages.forms.run_service.
+# A view calls a service through this: see shell.forms.run_service.
 _run = partial(run_service, errors=(services.EvaluationError, ProjectError))
 
 

@@ -1,11 +1,11 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from documents import uploads
-from pages.forms import form_helper
+from shell.forms import form_helper
 
 from .models import Contact, County, Library, Municipality, Organisation, Position, Theme
 
@@ -101,7 +101,7 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = Position.objects.filter(county=county, is_active=True)
         if can_link_user:
-            self.fields["user"].queryset = User.objects.filter(memberships__county=county, is_active=True).distinct()
+            self.fields["user"].queryset = get_user_model().objects.filter(memberships__county=county, is_active=True).distinct()
             self.fields["user"].help_text = _("Link the contact to a user so that they can sign in their own name.")
         else:
             del self.fields["user"]

@@ -13,8 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from municipalities.permissions import is_admin_of
 from documents.pdf import DocumentError
-from projects.planning import county_load, county_money, county_stakeholder_gaps
-from projects.selectors import list_municipality_projects, municipalities_not_taking_part, takes_part_filter
 
 from . import selectors, services
 from .access import access_contact, access_library, access_municipality, access_organisation
@@ -31,6 +29,7 @@ from .forms import (
     ThemeFormSet,
 )
 from .models import Contact, County, Library, Organisation, Position, Theme
+from .sections import COUNTY_SECTIONS, LIST_FILTERS, MUNICIPALITY_SECTIONS, render_sections
 from .permissions import can_edit_municipality, can_edit_municipality_people
 
 
@@ -43,11 +42,8 @@ def county_detail(request, number):
         {
             "county": county,
             "municipality_count": county.municipalities.count(),
-            "not_taking_part": municipalities_not_taking_part(county),
-            "load": county_load(county),
-            "stakeholder_gaps": county_stakeholder_gaps(county),
-            "money": county_money(county),
             "is_admin": is_admin_of(request.user, county),
+            "sections": render_sections(request, COUNTY_SECTIONS, county, county=county),
         },
     )
 
@@ -113,8 +109,9 @@ def municipality_list(request):
     municipalities = selectors.list_municipalities(
         user, search=data.get("q", ""), region=data.get("region", ""), county=county
     )
-    if data.get("takes_part"):
-        municipalities = takes_part_filter(municipalities, data["takes_part"] == "yes")
+    for name, apply in LIST_FILTERS.items():  # filters other apps answer (projects: "takes part")
+        if data.get(name):
+            municipalities = apply(municipalities, data[name] == "yes")
     page = Paginator(municipalities, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -131,7 +128,7 @@ def municipality_detail(request, number):
         "municipalities/municipality_detail.html",
         {
             "municipality": municipality,
-            "projects": list_municipality_projects(request.user, municipality),
+            "sections": render_sections(request, MUNICIPALITY_SECTIONS, municipality, municipality=municipality),
             "libraries": selectors.list_libraries(municipality),
             "contacts": selectors.list_contacts(municipality),
             "can_edit": can_edit_municipality(request.user, municipality),

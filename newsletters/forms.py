@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pages.forms import form_helper
+from shell.forms import form_helper
 
 from .images import MAX_BYTES, clean_image
 from projects.models import Participant

@@ -8,8 +8,9 @@ from datetime import datetime, timedelta
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from projects.models import Budget, FinalAccount, GrantRelease, Participant
-from projects.templatetags.money import kr, percent
+from planning.models import Budget, FinalAccount, GrantRelease
+from projects.models import Participant
+from shell.templatetags.money import kr, percent
 
 
 def _amount(value) -> str:
@@ -32,7 +33,7 @@ class MoneyChange:
 
 
 # The change that marks a project "infobrev suggested" is saved a moment before the mark
-# (same transaction, projects.planning): look back a few seconds so that it is listed too.
+# (same transaction, planning.services): look back a few seconds so that it is listed too.
 TRIGGER_SLACK = timedelta(seconds=5)
 
 

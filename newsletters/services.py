@@ -26,7 +26,7 @@ from accounts.models import User
 from notifications.models import OutboxMessage
 from notifications.services import HeaderInjectionError, queue_email, queue_templated_email
 from projects.models import Participant, Project
-from projects.planning import clear_infobrev_suggestion
+from planning.services import clear_infobrev_suggestion
 
 from . import rendering, tokens
 from .images import clean_image

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.markdown import render_markdown
 from municipalities.models import County
 from municipalities.selectors import get_county_for_staff
-from pages.client import RateLimit
-from pages.forms import run_service
+from shell.client import RateLimit
+from shell.forms import run_service
 from agreements.selectors import published_agreements
 from evaluations.selectors import published_conclusions
 from projects.models import Project
@@ -57,12 +57,12 @@ from .permissions import (
 )
 from .rendering import absolute, body_html
 
-# Per client (pages.client): confirmation e-mails a visitor may ask for, and wrong bounce secrets.
+# Per client (shell.client): confirmation e-mails a visitor may ask for, and wrong bounce secrets.
 SUBSCRIBE_LIMIT = RateLimit("newsletter-subscribe", limit=30, seconds=3600)
 BOUNCE_FAILURE_LIMIT = RateLimit("newsletter-bounce-secret", limit=10, seconds=3600)
 
 
-# A view calls a service through this: see pages.forms.run_service.
+# A view calls a service through this: see shell.forms.run_service.
 _run = partial(run_service, errors=(services.NewsletterError,))
 
 

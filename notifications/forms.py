@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pages.forms import form_helper
+from shell.forms import form_helper
 
 from .kinds import digestible_kinds
 from .models import NotificationPreference, OutboxMessage

@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from municipalities.models import Library, Municipality, Organisation, Position, Theme
-from pages.forms import form_helper
+from shell.forms import form_helper
 
-from .models import HandbookPage, Indicator, Participant, Project, RequirementStatus
+from .models import Indicator, Participant, Project, RequirementStatus
 
 
 class DateInput(forms.DateInput):
@@ -181,7 +181,7 @@ class ExpertForm(forms.Form):
         self.helper = form_helper(_("Attach expert"))
 
 
-class FollowUpForm(forms.Form):
+class ExpertNoteForm(forms.Form):
     happened_on = forms.DateField(label=_("Date"), widget=DateInput())
     text = forms.CharField(label=_("What was discussed"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
@@ -204,111 +204,3 @@ class BliNyForm(forms.Form):
         if cleaned.get("start_on") and cleaned.get("end_on") and cleaned["end_on"] < cleaned["start_on"]:
             self.add_error("end_on", _("The project must end after it starts."))
         return cleaned
-
-
-# ------------------------------------------------------------------- planning
-
-
-class CapacityNeedsForm(forms.Form):
-    county_hours_per_month = forms.DecimalField(label=_("Hours per month needed from the county"), min_value=0, max_digits=7, decimal_places=1)
-    participant_hours_per_month = forms.DecimalField(label=_("Hours per month needed from each participant"), min_value=0, max_digits=7, decimal_places=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(_("Save"))
-
-
-class HoursForm(forms.Form):
-    hours_per_month = forms.DecimalField(label=_("Hours per month available for projects"), min_value=0, max_digits=7, decimal_places=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(_("Save"))
-
-
-class ParticipantHoursForm(forms.Form):
-    hours_needed_per_month = forms.DecimalField(
-        label=_("Hours per month needed from this participant"), required=False, min_value=0, max_digits=7, decimal_places=1,
-        help_text=_("Empty: the project's figure."),
-    )
-
-
-class RequiredPositionsForm(forms.Form):
-    positions = forms.ModelMultipleChoiceField(
-        label=_("Positions every participant must involve"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, county, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["positions"].queryset = Position.objects.filter(county=county, is_active=True)
-        self.helper = form_helper(_("Save"))
-
-
-class BudgetForm(forms.Form):
-    county_grant = forms.DecimalField(label=_("County grant (NOK)"), min_value=0, max_digits=14, decimal_places=2)
-    required_local_share = forms.DecimalField(label=_("Required local share (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2)
-    local_cash = forms.DecimalField(label=_("Local funds committed, cash (NOK)"), min_value=0, max_digits=14, decimal_places=2)
-    local_inkind_hours = forms.DecimalField(label=_("Local in-kind hours"), min_value=0, max_digits=7, decimal_places=1)
-    hourly_rate = forms.DecimalField(label=_("Value of an in-kind hour (NOK)"), min_value=0, max_digits=14, decimal_places=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(_("Save budget"))
-
-
-class ReleaseForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount (NOK)"), min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
-    released_on = forms.DateField(label=_("Date"), widget=DateInput())
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(_("Release"))
-
-
-class FinalAccountForm(forms.Form):
-    spent_county = forms.DecimalField(label=_("County money spent (NOK)"), min_value=0, max_digits=14, decimal_places=2)
-    spent_local = forms.DecimalField(label=_("Local money spent (NOK)"), min_value=0, max_digits=14, decimal_places=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(_("Close the grant"))
-
-
-class KitProjectForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    start_on = forms.DateField(label=_("Start"), widget=DateInput())
-    municipalities = forms.ModelMultipleChoiceField(
-        label=_("Invite municipalities"), queryset=Municipality.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, county, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipalities"].queryset = Municipality.objects.filter(county=county)
-        self.helper = form_helper(_("Create the project"))
-
-
-class SaveAsKitForm(forms.Form):
-    name = forms.CharField(label=_("Name of the kit"), max_length=200)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(_("Save as kit"))
-
-
-class HandbookPageForm(forms.ModelForm):
-    class Meta:
-        model = HandbookPage
-        fields = ["title", "slug", "body", "is_public", "order"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 14})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper(_("Save page"))
-
-    def validate_unique(self):
-        super().validate_unique()
-        slug = self.cleaned_data.get("slug")
-        others = HandbookPage.objects.filter(county_id=self.instance.county_id, slug=slug).exclude(pk=self.instance.pk)
-        if slug and others.exists():
-            self.add_error("slug", _("Another page of the county has this address."))

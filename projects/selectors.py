@@ -124,8 +124,10 @@ def takes_part_filter(queryset, takes_part: bool):
     return queryset.filter(Exists(active)) if takes_part else queryset.exclude(Exists(active))
 
 
-def list_municipality_projects(user, municipality):
-    return (
+def list_municipality_projects(user, municipality) -> list[Project]:
+    """The projects of `municipality` the user reads, newest first, each with the municipality's own
+    status in it (`participant_status_label`)."""
+    projects = list(
         Project.objects.visible_to(user)
         .filter(participants__municipality=municipality)
         .select_related("theme")
@@ -136,3 +138,6 @@ def list_municipality_projects(user, municipality):
         )
         .order_by("-start_on")
     )
+    for project in projects:
+        project.participant_status_label = Participant.Status(project.participant_status).label if project.participant_status else ""
+    return projects

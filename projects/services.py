@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 
+from .lifecycle import pass_gates
 from .models import (
     BriefingItem,
     ExpertAssignment,
-    ExpertFollowUp,
+    ExpertNote,
     Goal,
     Indicator,
     Measurement,
@@ -26,6 +27,7 @@ from .models import (
     Requirement,
     RequirementStatus,
 )
+from .signals import participants_changed
 
 
 class ProjectError(Exception):
@@ -89,39 +91,19 @@ def change_project_status(*, project: Project, to: str, by, reason: str = "") ->
             _("A project cannot go from %(from)s to %(to)s.")
             % {"from": project.get_status_display(), "to": Project.Status(to).label}
         )
-    fields = ["status"]
-    if project.status == Project.Status.PLANNING and to == Project.Status.ACTIVE:
-        fields += _capacity_gate(project, by=by, reason=reason)
-    if project.status == Project.Status.ACTIVE and to == Project.Status.CLOSING:
-        from evaluations.services import midterm_gate  # evaluations builds on this module
-
-        fields += midterm_gate(project, by=by, reason=reason)
+    fields = ["status"] + pass_gates(project, to=to, by=by, reason=reason)
     project.status = to
     project._history_user = by
     project._change_reason = reason.strip() or None
     project.save(update_fields=fields)
+    participants_changed.send(sender=Project, project=project)
     return project
 
 
-def _capacity_gate(project: Project, *, by, reason: str) -> list[str]:
-    """Starting needs a passing reality check, or a written reason to start anyway (kept, with who)."""
-    from .planning import capacity_for  # planning builds on this module
-
-    if capacity_for(project).passes:
-        return []
-    if not reason.strip():
-        raise ValidationError(
-            {"reason": _("The capacity check shows a shortfall. Give a reason to start anyway, or fix the shortfall.")}
-        )
-    project.capacity_override_reason = reason.strip()
-    project.capacity_override_by, project.capacity_override_at = by, timezone.now()
-    return ["capacity_override_reason", "capacity_override_by", "capacity_override_at"]
-
-
 @transaction.atomic
-def create_followup(*, project: Project, by, title: str, start_on: date, end_on: date) -> Project:
+def create_bli_ny(*, project: Project, by, title: str, start_on: date, end_on: date) -> Project:
     """A Bli-ny project following `project`: same theme and leaders, its participants invited again."""
-    followup = create_project(
+    successor = create_project(
         county=project.county,
         by=by,
         leaders=list(project.leaders.all()),
@@ -133,11 +115,11 @@ def create_followup(*, project: Project, by, title: str, start_on: date, end_on:
         follows=project,
     )
     invite_participants(
-        project=followup,
+        project=successor,
         municipalities=[p.municipality for p in project.participants.taking_part().select_related("municipality")],
         by=by,
     )
-    return followup
+    return successor
 
 
 # ---------------------------------------------------------- goals and indicators
@@ -217,6 +199,7 @@ def invite_participants(*, project: Project, municipalities, by) -> list[Partici
         participant._history_user = by
         participant.save()
         participants.append(participant)
+    participants_changed.send(sender=Participant, participants=participants)
     return participants
 
 
@@ -243,6 +226,7 @@ def change_participant_status(
     participant.status = to
     participant._history_user = by
     participant.save(update_fields=fields)
+    participants_changed.send(sender=Participant, participants=[participant])
     return participant
 
 
@@ -383,6 +367,6 @@ def set_briefed(*, item: BriefingItem, by, done: bool, on: date | None = None) -
 
 
 @transaction.atomic
-def add_expert_follow_up(*, assignment: ExpertAssignment, by, text: str, happened_on: date) -> ExpertFollowUp:
+def add_expert_note(*, assignment: ExpertAssignment, by, text: str, happened_on: date) -> ExpertNote:
     ensure_open(assignment.project)
-    return ExpertFollowUp.objects.create(assignment=assignment, text=text, happened_on=happened_on, written_by=by)
+    return ExpertNote.objects.create(assignment=assignment, text=text, happened_on=happened_on, written_by=by)

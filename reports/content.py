@@ -18,10 +18,10 @@ from agreements.models import Agreement
 from documents.charts import Series, bar_chart, stacked_bar_chart
 from evaluations.models import CourseCorrection, Round
 from newsletters.models import Newsletter
-from projects.models import (
-    Budget, Goal, Indicator, Measurement, Meeting, Milestone, Participant, ProgressEntry, Project, Visit,
-)
-from projects.planning import MoneyTotals, money_totals
+from planning.models import Budget
+from projects.models import Goal, Indicator, Measurement, Participant, Project
+from followup.models import Meeting, Milestone, ProgressEntry, Visit
+from planning.selectors import MoneyTotals, money_totals
 
 HEALTH_ORDER = ["green", "yellow", "red"]
 CENT = Decimal("0.01")

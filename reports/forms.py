@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import County, Municipality
 from municipalities.selectors import list_staff_counties
-from pages.forms import form_helper
+from shell.forms import form_helper
 from projects.models import Project
 
 from .models import Report

@@ -139,8 +139,8 @@ SIGNED_IN = expect(200)
 
 ROWS = [
     # pages
-    Row("pages:home", get=everyone(200), post=everyone(200), public=True),
-    Row("pages:page", lambda w: {"slug": "tilgjengelighet"}, get=everyone(200), post=everyone(200), public=True),
+    Row("shell:home", get=everyone(200), post=everyone(200), public=True),
+    Row("shell:page", lambda w: {"slug": "tilgjengelighet"}, get=everyone(200), post=everyone(200), public=True),
     Row("healthz", get=everyone(200), post=everyone(405), public=True),
     # accounts: user administration is for county administrators only
     Row("accounts:user-list", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
@@ -262,7 +262,7 @@ ROWS += [
     # Parts of the project page: plan and money for county staff; the rest for everyone who reads the project.
     Row("projects:project-section", lambda w: project_kw(w) | {"section": "plan"}, get=STAFF_READ, post=STAFF_READ),
     Row("projects:project-status", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
-    Row("projects:project-followup", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("projects:project-bli-ny", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:goal-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:goal-edit", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:goal-delete", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=NOT_ALLOWED, post=PROJECT_ACTION),
@@ -328,28 +328,28 @@ ROWS += [
 
 COUNTY_PEOPLE = expect(200, outsider=404)
 ROWS += [
-    Row("projects:capacity-needs", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:staff-capacity", county_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("projects:municipality-capacity", municipality_kw, get=PEOPLE_EDIT, post=PEOPLE_EDIT),
-    Row("projects:required-positions", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:budget-edit", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:grant-release", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:grant-close", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:project-save-as-kit", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:kit-list", county_kw, get=STAFF_READ, post=expect(**roles(STAFF, ANY_REDIRECT))),
-    Row("projects:kit-detail", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
-    Row("projects:kit-new-project", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
-    Row("projects:handbook-list", county_kw, get=COUNTY_PEOPLE, post=COUNTY_PEOPLE),
-    Row("projects:handbook-create", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("planning:capacity-needs", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("planning:staff-capacity", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("planning:municipality-capacity", municipality_kw, get=PEOPLE_EDIT, post=PEOPLE_EDIT),
+    Row("planning:required-positions", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("planning:budget-edit", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("planning:grant-release", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("planning:grant-close", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("planning:project-save-as-kit", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("planning:kit-list", county_kw, get=STAFF_READ, post=expect(**roles(STAFF, ANY_REDIRECT))),
+    Row("planning:kit-detail", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
+    Row("planning:kit-new-project", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
+    Row("planning:handbook-list", county_kw, get=COUNTY_PEOPLE, post=COUNTY_PEOPLE),
+    Row("planning:handbook-create", county_kw, get=STAFF_READ, post=STAFF_READ),
     # An internal page: the county's people read it; anyone else gets 404 (visitors too: it looks missing).
     Row(
-        "projects:handbook-page",
+        "planning:handbook-page",
         lambda w: {"number": w.county, "slug": w.internal_page.slug},
         get=expect(200, visitors=404, outsider=404),
         post=expect(200, visitors=404, outsider=404),
     ),
     Row(
-        "projects:handbook-edit",
+        "planning:handbook-edit",
         lambda w: {"number": w.county, "slug": w.internal_page.slug},
         get=STAFF_READ,
         post=STAFF_READ,
@@ -383,40 +383,40 @@ def meeting_kw(w):
 
 
 ROWS += [
-    Row("projects:milestone-list", project_kw, get=PROJECT_READ, post=PROJECT_READ),
-    Row("projects:milestone-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:milestone-detail", milestone_kw, get=PROJECT_READ, post=PROJECT_READ),
-    Row("projects:milestone-edit", milestone_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:milestone-status", milestone_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("followup:milestone-list", project_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("followup:milestone-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:milestone-detail", milestone_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("followup:milestone-edit", milestone_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:milestone-status", milestone_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
     # An empty entry is refused on the form (400) for those who may log; leadership and experts read only.
-    Row("projects:progress-create", milestone_kw, get=NOT_ALLOWED, post=FOLLOWUP_PROGRESS),
-    Row("projects:project-progress", project_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("projects:municipality-progress", municipality_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("projects:my-milestones", get=SIGNED_IN, post=SIGNED_IN),
-    Row("projects:attachment-upload", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("followup:progress-create", milestone_kw, get=NOT_ALLOWED, post=FOLLOWUP_PROGRESS),
+    Row("followup:project-progress", project_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("followup:municipality-progress", municipality_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("followup:my-milestones", get=SIGNED_IN, post=SIGNED_IN),
+    Row("followup:attachment-upload", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
     # A participant's file: its municipality, county staff and the project's experts; others 404.
-    Row("projects:attachment-download", lambda w: project_kw(w) | {"attachment_pk": w.attachment},
+    Row("followup:attachment-download", lambda w: project_kw(w) | {"attachment_pk": w.attachment},
         get=FILE_READ, post=NOT_ALLOWED),
-    Row("projects:attachment-delete", lambda w: project_kw(w) | {"attachment_pk": w.attachment},
+    Row("followup:attachment-delete", lambda w: project_kw(w) | {"attachment_pk": w.attachment},
         get=NOT_ALLOWED, post=PROJECT_ACTION),
-    Row("projects:visit-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:visit-edit", lambda w: project_kw(w) | {"visit_pk": w.visit}, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:meeting-list", project_kw, get=PROJECT_READ, post=PROJECT_READ),
-    Row("projects:meeting-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:meeting-detail", meeting_kw, get=PROJECT_READ, post=PROJECT_READ),
-    Row("projects:meeting-edit", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:meeting-invitees", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:meeting-schedule", meeting_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
-    Row("projects:meeting-cancel", meeting_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
-    Row("projects:meeting-attendance", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:meeting-outcome", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
-    Row("projects:meeting-ics", meeting_kw, get=PROJECT_READ, post=NOT_ALLOWED),
+    Row("followup:visit-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:visit-edit", lambda w: project_kw(w) | {"visit_pk": w.visit}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:meeting-list", project_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("followup:meeting-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:meeting-detail", meeting_kw, get=PROJECT_READ, post=PROJECT_READ),
+    Row("followup:meeting-edit", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:meeting-invitees", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:meeting-schedule", meeting_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("followup:meeting-cancel", meeting_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row("followup:meeting-attendance", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:meeting-outcome", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row("followup:meeting-ics", meeting_kw, get=PROJECT_READ, post=NOT_ALLOWED),
     # The escalation log is the county staff's: 404 for everyone else.
-    Row("projects:escalation-review", lambda w: project_kw(w) | {"step_pk": w.escalation}, get=STAFF_READ, post=STAFF_READ),
-    Row("projects:followup-dashboard", county_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("projects:calendar-settings", get=SIGNED_IN, post=expect(ANY_REDIRECT)),
+    Row("followup:escalation-review", lambda w: project_kw(w) | {"step_pk": w.escalation}, get=STAFF_READ, post=STAFF_READ),
+    Row("followup:followup-dashboard", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("followup:calendar-settings", get=SIGNED_IN, post=expect(ANY_REDIRECT)),
     # The feed needs no login: its secret token is the key.
-    Row("projects:calendar-feed", lambda w: {"token": w.feed.token}, get=everyone(200), post=everyone(405), public=True),
+    Row("followup:calendar-feed", lambda w: {"token": w.feed.token}, get=everyone(200), post=everyone(405), public=True),
 ]
 
 
@@ -755,8 +755,8 @@ def build_project_world(county, municipality, other_municipality, county_staff, 
     )
     goal = services.save_goal(project=project, by=county_staff, text="Flere besøk")
     organisation = Organisation.objects.create(county=county, name="UiT Norges arktiske universitet")
-    from projects.models import HandbookPage
-    from projects.standard_kits import install_standard_kits
+    from planning.models import HandbookPage
+    from planning.standard_kits import install_standard_kits
 
     from django.core.files.base import ContentFile
 
@@ -789,27 +789,30 @@ def build_followup_world(world, *, county_staff, library_head) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from documents.attachments import attach_file
-    from projects import followup_services as followup
-    from projects.models import EscalationStep
+    from followup.services.files import attach_file
+    from followup.services import calendar
+    from followup.services import meetings
+    from followup.services import milestones
+    from followup.services import visits
+    from followup.models import EscalationStep
     from tests.factories import position
 
     project, participant = world["project"], world["participant"]
-    milestone = followup.save_milestone(project=project, by=county_staff, name="Romplan ferdig", participant=participant,
+    milestone = milestones.save_milestone(project=project, by=county_staff, name="Romplan ferdig", participant=participant,
                                         planned_on=timezone.localdate() - timedelta(days=10))
     pdf = SimpleUploadedFile("tilbud.pdf", b"%PDF-1.4\n%matrix\n", content_type="application/pdf")
     starts = timezone.now() + timedelta(days=14)
-    meeting = followup.save_meeting(project=project, by=county_staff, objectives=["En felles romplan"], kind="workshop",
+    meeting = meetings.save_meeting(project=project, by=county_staff, objectives=["En felles romplan"], kind="workshop",
                                     title="Verksted", starts_at=starts, ends_at=starts + timedelta(hours=2), place="Tromsø")
     # The invitee is the technical department: the library head's own contact belongs to the agreement world.
     technical = position(project.county, "technical")
-    followup.set_invitees(meeting=meeting, by=county_staff,
+    meetings.set_invitees(meeting=meeting, by=county_staff,
                           contacts=[ContactFactory(municipality=participant.municipality, position=technical)])
-    followup.schedule_meeting(meeting=meeting, by=county_staff)
+    meetings.schedule_meeting(meeting=meeting, by=county_staff)
     return {
         "milestone": milestone,
         "attachment": attach_file(project=project, uploaded=pdf, by=county_staff, participant=participant),
-        "visit": followup.save_visit(participant=participant, by=county_staff, planned_on=date(2026, 2, 1),
+        "visit": visits.save_visit(participant=participant, by=county_staff, planned_on=date(2026, 2, 1),
                                      purpose="Befaring", visitors=[county_staff]),
         "meeting": meeting,
         "escalation": EscalationStep.objects.create(
@@ -817,7 +820,7 @@ def build_followup_world(world, *, county_staff, library_head) -> dict:
             overdue_days=50, status=EscalationStep.Status.PROPOSED, subject="Bibliotekprosjektet", body="Hei",
             recipients="radmann@example.no",
         ),
-        "feed": followup.get_calendar_feed(user=library_head),
+        "feed": calendar.ensure_calendar_feed(user=library_head),
     }
 
 

@@ -1,12 +1,16 @@
 """Shared fixtures: one county with two municipalities, another county, and one user per role."""
 
 import os
+from datetime import date
 
 import pytest
 
 from accounts.models import Membership
-from pages.defaults import ensure_default_pages
-from pages.models import Page
+from municipalities.models import Theme
+from projects import services
+from projects.models import Project
+from shell.defaults import ensure_default_pages
+from shell.models import Page
 from tests.factories import CountyFactory, LibraryFactory, MunicipalityFactory, make_superuser, make_user
 from tests.smtp import smtp_server  # noqa: F401  (a fixture for every test module)
 
@@ -122,3 +126,30 @@ def project_page_html(client, project) -> str:
     for url in re.findall(r'hx-get="([^"]+)" hx-trigger="load"', html):
         html += client.get(url, HTTP_HX_REQUEST="true").content.decode()
     return html
+
+
+# ------------------------------------------------------------------ a project
+
+
+@pytest.fixture
+def theme(county):
+    return Theme.objects.get(county=county, code=Theme.Code.LIBRARY_ROOMS)
+
+
+@pytest.fixture
+def project(county, county_staff, theme):
+    return services.create_project(
+        county=county,
+        by=county_staff,
+        title="Bibliotekrommet",
+        theme=theme,
+        purpose="Et bedre bibliotekrom.",
+        start_on=date(2026, 1, 1),
+        end_on=date(2027, 6, 30),
+    )
+
+
+def make_active(project):
+    Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
+    project.refresh_from_db()
+    return project

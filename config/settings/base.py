@@ -54,17 +54,21 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "simple_history",
 ]
+# From the bottom up (see README: Layout); the start page asks accounts, then followup, in this order.
 LOCAL_APPS = [
-    "accounts",
-    "municipalities",
-    "pages",
-    "projects",
-    "agreements",
-    "evaluations",
+    "shell",
     "documents",
     "notifications",
-    "reports",
+    "municipalities",
+    "accounts",
+    "projects",
+    "followup",
+    "planning",
+    "agreements",
+    "evaluations",
     "newsletters",
+    "reports",
+    "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -151,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "pages:home"
+LOGIN_REDIRECT_URL = "shell:home"
 
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -159,7 +163,7 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_LOGOUT_REDIRECT_URL = "pages:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "shell:home"
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
@@ -174,7 +178,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Fremdrift] "
 # How many proxies in front of the app to trust (README: the TLS proxy is one). 0: X-Forwarded-For is
 # ignored and the peer is the client; N: the N-th address from the right of X-Forwarded-For is. allauth's
-# login limits and every address Fremdrift records or limits by read it (pages.client.client_ip).
+# login limits and every address Fremdrift records or limits by read it (shell.client.client_ip).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fremdrift"
@@ -239,7 +243,7 @@ NEWSLETTER_BOUNCE_SECRET = env.str("NEWSLETTER_BOUNCE_SECRET", default="")
 # includes about a second for starting the renderer process. PDFs made in a
 # web request must also finish within the web server's own timeout.
 PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
-# Largest file that can be attached to a project, milestone or meeting (documents.attachments).
+# Largest file that can be attached to a project, milestone or meeting (followup.services.files).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 
 # ------------------------------------------------------------------ agreements
@@ -274,14 +278,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.monthly_reports_task",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
     },
-    # Follow-up (projects.tasks): milestone reminders and the escalation ladder every morning at
+    # Follow-up (followup.tasks): milestone reminders and the escalation ladder every morning at
     # 07:00 Oslo time (summer and winter alike), participant health every night.
     "follow-up-reminders": {
-        "task": "projects.tasks.send_reminders_task",
+        "task": "followup.tasks.send_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
     "follow-up-health": {
-        "task": "projects.tasks.recompute_health_task",
+        "task": "followup.tasks.recompute_health_task",
         "schedule": crontab(hour=2, minute=30),
     },
     "evaluation-reminders": {

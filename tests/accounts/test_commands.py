@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.demo import DEMO_LOGINS
+from demo.accounts import DEMO_LOGINS
 from accounts.models import Membership, User
 from municipalities.models import Contact, County, Library, Municipality
 
@@ -57,12 +57,12 @@ def test_generate_benchmark_data_at_county_scale():
     assert Library.objects.count() == 100
     assert Contact.objects.count() == 400
     assert User.objects.count() == 200
-    from projects.models import Meeting, ProgressEntry, Visit
+    from followup.models import Meeting, ProgressEntry, Visit
 
     assert ProgressEntry.objects.count() >= 16000 and Visit.objects.count() >= 1300 and Meeting.objects.count() >= 1300
     # The ladder is as the daily job left it yesterday: today's run only climbs what falls due today.
-    from projects.followup_services import run_reminders
-    from projects.models import EscalationStep
+    from followup.services.escalation import run_reminders
+    from followup.models import EscalationStep
 
     history = EscalationStep.objects.count()
     today = run_reminders()

@@ -1,16 +1,18 @@
 """A draft from the kit's agreement text: sections by heading, placeholders from live data, nothing templated."""
 
+from planning.selectors import kit_of
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from agreements import services
-from agreements.drafting import DEFAULT_TEXT, split_sections
+from agreements.drafting import split_sections
+from planning.standard_kits import AGREEMENT_TEXT as DEFAULT_TEXT
 from municipalities.models import Theme
-from projects import planning
+from planning import services as planning_services
 from projects import services as project_services
-from projects.models import KitDocument
+from planning.models import KitDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ def test_the_kit_text_is_split_by_its_headings():
 
 
 def test_a_draft_from_the_room_kit_is_filled_with_live_data(participant, county_staff, signatories):
-    planning.save_budget(participant=participant, by=county_staff, county_grant=Decimal("150000"),
+    planning_services.save_budget(participant=participant, by=county_staff, county_grant=Decimal("150000"),
                          required_local_share=Decimal("40"), local_cash=Decimal("100000"), hourly_rate=Decimal("500"))
     agreement = services.create_agreement(participant=participant, by=county_staff)
     assert agreement.status == "draft" and agreement.version == 1
@@ -42,7 +44,7 @@ def test_a_draft_from_the_room_kit_is_filled_with_live_data(participant, county_
 
 
 def test_template_syntax_in_the_kit_text_stays_literal(kit_project, participant, county_staff):
-    document = kit_project.kit.documents.get(kind=KitDocument.Kind.AGREEMENT)
+    document = kit_of(kit_project).documents.get(kind=KitDocument.Kind.AGREEMENT)
     document.body = "## Formål\n{{ municipality }} {% debug %} {{ settings.SECRET_KEY }} {{ unknown }}"
     document.save()
     agreement = services.create_agreement(participant=participant, by=county_staff)

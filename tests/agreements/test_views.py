@@ -1,6 +1,7 @@
 """Agreement pages: the role matrix editor, signing with the password, scans, PDFs, the public pages."""
 
 import pytest
+from planning.selectors import kit_of
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -228,11 +229,11 @@ def test_a_published_agreement_is_public(client, county_staff, sealed):
 
 
 def test_the_list_query_count_is_flat(client, county, county_staff, kit_project, signatories):
-    from projects.kits import create_project_from_kit
+    from planning.kits import create_project_from_kit
 
     def make(n, start):
         municipalities = [MunicipalityFactory(county=county, number=f"55{i:02d}") for i in range(start, start + n)]
-        project = create_project_from_kit(kit=kit_project.kit, county=county, by=county_staff, title=f"P{start}",
+        project = create_project_from_kit(kit=kit_of(kit_project), county=county, by=county_staff, title=f"P{start}",
                                           start_on=kit_project.start_on, municipalities=municipalities)
         for participant in project.participants.all():
             services.create_agreement(participant=participant, by=county_staff)

@@ -5,8 +5,8 @@ import re
 import pytest
 from django.core import mail
 
-from accounts.demo import DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD, seed_logins
-from municipalities.demo import seed_places
+from demo.accounts import DEMO_ADMIN_TOTP_SECRET, DEMO_PASSWORD, seed_logins
+from demo.municipalities import seed_places
 from municipalities.models import Contact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,14 +6,15 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, seed_logins
+from demo.accounts import DEMO_PASSWORD, seed_logins
 from accounts.models import User
-from evaluations.demo import _questionnaire
+from demo.evaluations import _questionnaire
 from evaluations.models import CorrectionChange, Kind, Response, Round
-from municipalities.demo import seed_places
+from demo.municipalities import seed_places
 from municipalities.models import Municipality, Theme
 from projects import services
-from projects.models import Milestone, Project
+from followup.models import Milestone
+from projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -141,8 +142,8 @@ def test_midterm_round_answers_results_and_a_course_correction(journey, demo):
 
 @pytest.fixture
 def full_demo(transactional_db):
-    from evaluations.demo import seed_evaluations
-    from projects.demo import seed_projects
+    from demo.evaluations import seed_evaluations
+    from demo.projects import seed_projects
 
     county = seed_places()
     seed_logins(county)
@@ -154,7 +155,7 @@ def full_demo(transactional_db):
 def test_evaluation_pages_of_the_demo_are_accessible(journey, full_demo):
     """Questionnaires, the mapping with its conclusions, the public page, TTT and the lessons log."""
     from evaluations.models import Conclusion, Questionnaire
-    from evaluations.seed_lessons import SEED_TITLE
+    from demo.seed_lessons import SEED_TITLE
 
     page = journey.page
     conclusion = Conclusion.objects.filter(published_on__isnull=False, municipality__number="5501").get()

@@ -7,16 +7,17 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.demo import DEMO_PASSWORD, seed_logins
-from documents.models import Attachment
-from municipalities.demo import seed_places
+from demo.accounts import DEMO_PASSWORD, seed_logins
+from followup.models import Attachment
+from demo.municipalities import seed_places
 from municipalities.models import Municipality
 from notifications.models import OutboxMessage
-from projects import followup_services as followup
+from followup.services import milestones
 from projects import services
-from projects.models import Meeting, MeetingObjective, Project, ProgressEntry
-from projects.standard_kits import install_standard_kits
-from tests.projects.followup_helpers import jpeg_with_gps
+from followup.models import Meeting, MeetingObjective, ProgressEntry
+from projects.models import Project
+from planning.standard_kits import install_standard_kits
+from tests.followup.helpers import jpeg_with_gps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ def late_project(transactional_db, tmp_path):
     Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
     (participant,) = services.invite_participants(project=project, municipalities=[Municipality.objects.get(number="5501")],
                                                   by=staff)
-    milestone = followup.save_milestone(project=project, by=staff, name="Romplan med tegninger", participant=participant,
+    milestone = milestones.save_milestone(project=project, by=staff, name="Romplan med tegninger", participant=participant,
                                         planned_on=timezone.localdate() - timedelta(days=12))
     participant.refresh_from_db()
     assert participant.health == "yellow"
@@ -144,7 +145,7 @@ def test_progress_with_a_photo_turns_the_participant_green_and_staff_run_a_works
 
 @pytest.fixture
 def demo(transactional_db):
-    from projects.demo import seed_projects
+    from demo.projects import seed_projects
 
     county = seed_places()
     seed_logins(county)
@@ -153,7 +154,7 @@ def demo(transactional_db):
 
 def test_follow_up_pages_of_the_demo_are_accessible(journey, demo):
     """Every follow-up page, filled with the demo's green, yellow and red participants, passes axe."""
-    from projects.models import EscalationStep, Meeting, Milestone
+    from followup.models import EscalationStep, Meeting, Milestone
 
     page = journey.page
     room = demo

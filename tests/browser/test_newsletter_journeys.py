@@ -6,12 +6,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.demo import DEMO_PASSWORD, seed_logins
-from municipalities.demo import seed_places
-from newsletters.demo import SHOWCASE_SLUG, seed_newsletters
+from demo.accounts import DEMO_PASSWORD, seed_logins
+from demo.municipalities import seed_places
+from demo.newsletters import SHOWCASE_SLUG, seed_newsletters
 from newsletters.models import Newsletter, Suppression
 from notifications.models import OutboxMessage
-from projects.demo import ROOM_PROJECT, seed_projects
+from demo.projects import ROOM_PROJECT, seed_projects
 from projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from accounts.demo import DEMO_PASSWORD, seed_logins
-from municipalities.demo import seed_places
+from demo.accounts import DEMO_PASSWORD, seed_logins
+from demo.municipalities import seed_places
 from projects.models import Project, RequirementStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -3,10 +3,10 @@
 import pytest
 from pypdf import PdfReader
 
-from accounts.demo import DEMO_PASSWORD, seed_logins
-from municipalities.demo import seed_places
-from projects.demo import seed_projects
-from reports.demo import seed_reports
+from demo.accounts import DEMO_PASSWORD, seed_logins
+from demo.municipalities import seed_places
+from demo.projects import seed_projects
+from demo.reports import seed_reports
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

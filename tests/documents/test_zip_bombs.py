@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from documents.attachments import attach_file
-from documents.models import Attachment
+from followup.services.files import attach_file
+from followup.models import Attachment
 from tests.documents.upload_samples import (
     MiB,
     OFFICE_LAYOUT,
@@ -23,8 +23,8 @@ from tests.documents.upload_samples import (
     zipfile_bomb,
 )
 from tests.newsletters.conftest import newsletter, stakeholders  # noqa: F401
-from tests.projects.conftest import project, theme  # noqa: F401
-from tests.projects.followup_helpers import active_project  # noqa: F401
+from tests.conftest import project, theme  # noqa: F401
+from tests.followup.helpers import active_project  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 KINDS = list(OFFICE_LAYOUT)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from evaluations import services
 from evaluations.models import Kind, Question
 from projects import services as project_services
-from tests.projects.conftest import make_active, project, theme  # noqa: F401  (fixtures)
+from tests.conftest import make_active, project, theme  # noqa: F401  (fixtures)
 
 T = Question.Type
 

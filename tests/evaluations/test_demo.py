@@ -4,9 +4,10 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 
-from evaluations import benchmark, selectors
+from demo import benchmark_evaluations as benchmark
+from evaluations import selectors
 from evaluations.models import Answer, Conclusion, CorrectionChange, Kind, Lesson, Response, Round
-from evaluations.seed_lessons import SEED_TITLE, parse
+from demo.seed_lessons import SEED_TITLE, parse
 from projects import services as project_services
 from projects.models import Measurement, Project
 from tests.factories import MunicipalityFactory

@@ -11,7 +11,8 @@ from evaluations import services
 from evaluations.models import Answer, CorrectionChange, Kind, Question, Response, Round
 from notifications.models import OutboxMessage
 from projects import services as project_services
-from projects.models import Milestone, Project
+from followup.models import Milestone
+from projects.models import Project
 from tests.evaluations.conftest import response_of, values
 from tests.factories import LibraryFactory, MunicipalityFactory, make_user
 

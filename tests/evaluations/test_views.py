@@ -10,7 +10,8 @@ from django.utils import timezone
 from evaluations import services
 from evaluations.models import Conclusion, CorrectionChange, CourseCorrection, Kind, Lesson, Response, Round
 from projects import services as project_services
-from projects.models import Milestone, Project
+from followup.models import Milestone
+from projects.models import Project
 from tests.conftest import project_page_html
 from tests.evaluations.conftest import make_questionnaire, response_of, values
 from tests.factories import LibraryFactory, MunicipalityFactory
@@ -355,7 +356,7 @@ def test_ttt_page_shows_a_municipality_only_its_own_libraries_values(client, act
 
 @pytest.fixture
 def seed_project(county, county_staff, theme):
-    from evaluations import seed_lessons
+    from demo import seed_lessons
 
     project = project_services.create_project(county=county, by=county_staff, title=seed_lessons.SEED_TITLE, theme=theme,
                                               purpose="p", start_on=timezone.datetime(2019, 1, 1).date(),
@@ -367,7 +368,7 @@ def seed_project(county, county_staff, theme):
 
 
 def test_seed_lessons_export_to_markdown_with_all_five_sections_and_every_item(client, seed_project, county_staff):
-    from evaluations import seed_lessons
+    from demo import seed_lessons
 
     items = seed_lessons.parse()
     assert len(items) == 42 and items[0] == ("most_important", "TING TAR TID")

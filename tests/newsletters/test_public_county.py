@@ -3,14 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from accounts.demo import seed_logins
+from demo.accounts import seed_logins
 from agreements import services as agreement_services
-from agreements.demo import seed_agreements
+from demo.agreements import seed_agreements
 from agreements.models import Agreement
-from evaluations.demo import seed_evaluations
+from demo.evaluations import seed_evaluations
 from evaluations.models import Conclusion
-from municipalities.demo import seed_places
-from projects.demo import seed_projects
+from demo.municipalities import seed_places
+from demo.projects import seed_projects
 
 pytestmark = pytest.mark.django_db
 

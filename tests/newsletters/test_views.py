@@ -13,7 +13,7 @@ from PIL import Image
 from newsletters import services
 from newsletters.models import Newsletter, NewsletterImage, Subscriber
 from newsletters.selectors import get_mailing_list
-from projects import planning
+from planning import services as planning_services
 from projects.models import Project
 from tests.newsletters.conftest import make_project, png_bytes
 
@@ -166,7 +166,7 @@ def test_progress_is_polled_until_sending_is_finished(client, county_staff, news
 
 
 def _budget(participant, staff, grant):
-    planning.save_budget(participant=participant, by=staff, county_grant=Decimal(grant), required_local_share=Decimal("40"),
+    planning_services.save_budget(participant=participant, by=staff, county_grant=Decimal(grant), required_local_share=Decimal("40"),
                          local_cash=Decimal("80000"), local_inkind_hours=Decimal("0"), hourly_rate=Decimal("500"))
 
 
@@ -178,7 +178,7 @@ def test_money_changes_offer_a_draft_and_sending_clears_the_suggestion(client, c
     project_services.change_participant_status(participant=tromso, to="committed", by=county_staff)
     _budget(tromso, county_staff, "100000")
     _budget(tromso, county_staff, "120000")
-    planning.release_grant(participant=tromso, amount=Decimal("50000"), by=county_staff)
+    planning_services.release_grant(participant=tromso, amount=Decimal("50000"), by=county_staff)
     project.refresh_from_db()
     assert project.infobrev_suggested_at is not None
     client.force_login(county_staff)

@@ -14,10 +14,13 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from municipalities.models import Position
-from projects import followup_services as followup
-from projects import planning, services
+from followup.services import meetings
+from followup.services import milestones
+from followup.services import visits
+from planning import services as planning_services
+from projects import services
 from tests.factories import ContactFactory, make_user, position
-from tests.projects.conftest import make_active
+from tests.conftest import make_active
 
 pytestmark = pytest.mark.django_db
 
@@ -42,16 +45,16 @@ def shared(project, municipality, other_municipality, county_staff):
     requirement = services.save_requirement(project=project, by=county_staff, text="Delta på verkstedene")
     services.record_compliance(participant=gaivuotna, requirement=requirement, by=county_staff, compliance="not_met",
                                note="Hemmelig merknad om Gáivuotna")
-    planning.save_budget(participant=gaivuotna, by=county_staff, county_grant=Decimal("987654"),
+    planning_services.save_budget(participant=gaivuotna, by=county_staff, county_grant=Decimal("987654"),
                          required_local_share=Decimal("40"), local_cash=Decimal("123456"),
                          local_inkind_hours=Decimal("0"), hourly_rate=Decimal("500"))
-    theirs = followup.save_milestone(project=project, by=county_staff, name="Gáivuotnas romplan", participant=gaivuotna,
+    theirs = milestones.save_milestone(project=project, by=county_staff, name="Gáivuotnas romplan", participant=gaivuotna,
                                      planned_on=timezone.localdate() - timedelta(days=5))
-    ours = followup.save_milestone(project=project, by=county_staff, name="Tromsøs romplan", participant=tromso,
+    ours = milestones.save_milestone(project=project, by=county_staff, name="Tromsøs romplan", participant=tromso,
                                    planned_on=timezone.localdate() + timedelta(days=5))
-    whole = followup.save_milestone(project=project, by=county_staff, name="Felles oppstart",
+    whole = milestones.save_milestone(project=project, by=county_staff, name="Felles oppstart",
                                     planned_on=timezone.localdate() + timedelta(days=9))
-    visit = followup.save_visit(participant=gaivuotna, by=county_staff, planned_on=date(2026, 2, 1),
+    visit = visits.save_visit(participant=gaivuotna, by=county_staff, planned_on=date(2026, 2, 1),
                                 purpose="Befaring i Gáivuotna", visitors=[county_staff])
     return {"project": project, "tromso": tromso, "gaivuotna": gaivuotna, "theirs": theirs, "ours": ours,
             "whole": whole, "visit": visit, "requirement": requirement}
@@ -73,13 +76,13 @@ def test_the_neighbours_participant_page_and_everything_under_it_is_404(client, 
     urls = [
         gaivuotna.get_absolute_url(),
         reverse("projects:participant-edit", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk}),
-        reverse("projects:budget-edit", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk}),
-        reverse("projects:grant-release", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk}),
+        reverse("planning:budget-edit", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk}),
+        reverse("planning:grant-release", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk}),
         reverse("projects:compliance-edit", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk,
                                                     "requirement_pk": shared["requirement"].pk}),
-        reverse("projects:milestone-detail", kwargs={"pk": project.pk, "milestone_pk": shared["theirs"].pk}),
-        reverse("projects:milestone-edit", kwargs={"pk": project.pk, "milestone_pk": shared["theirs"].pk}),
-        reverse("projects:visit-edit", kwargs={"pk": project.pk, "visit_pk": shared["visit"].pk}),
+        reverse("followup:milestone-detail", kwargs={"pk": project.pk, "milestone_pk": shared["theirs"].pk}),
+        reverse("followup:milestone-edit", kwargs={"pk": project.pk, "milestone_pk": shared["theirs"].pk}),
+        reverse("followup:visit-edit", kwargs={"pk": project.pk, "visit_pk": shared["visit"].pk}),
     ]
     for url in urls:
         assert client.get(url).status_code == 404, url
@@ -114,10 +117,10 @@ def test_own_participation_stays_readable_and_read_only_changes_answer_403(clien
     project, tromso = shared["project"], shared["tromso"]
     client.force_login(library_head)
     assert client.get(tromso.get_absolute_url()).status_code == 200
-    for name in ("participant-edit", "budget-edit"):
-        url = reverse(f"projects:{name}", kwargs={"pk": project.pk, "participant_pk": tromso.pk})
+    for name in ("projects:participant-edit", "planning:budget-edit"):
+        url = reverse(name, kwargs={"pk": project.pk, "participant_pk": tromso.pk})
         assert client.get(url).status_code == 403, url
-    url = reverse("projects:milestone-edit", kwargs={"pk": project.pk, "milestone_pk": shared["ours"].pk})
+    url = reverse("followup:milestone-edit", kwargs={"pk": project.pk, "milestone_pk": shared["ours"].pk})
     assert client.get(url).status_code == 403
     client.force_login(leadership)
     assert client.get(tromso.get_absolute_url()).status_code == 200
@@ -132,7 +135,7 @@ def test_a_missing_object_and_a_forbidden_one_look_the_same(client, library_head
 
 
 def test_the_milestone_plan_shows_own_and_whole_project_milestones_only(client, library_head, county_staff, shared):
-    url = reverse("projects:milestone-list", kwargs={"pk": shared["project"].pk})
+    url = reverse("followup:milestone-list", kwargs={"pk": shared["project"].pk})
     client.force_login(library_head)
     html = client.get(url).content.decode()
     assert "Tromsøs romplan" in html and "Felles oppstart" in html
@@ -146,18 +149,18 @@ def test_a_meeting_shows_a_municipality_only_its_own_invitees(client, library_he
     project = shared["project"]
     county = project.county
     starts = timezone.now() + timedelta(days=10)
-    meeting = followup.save_meeting(project=project, by=county_staff, objectives=["En felles plan"], kind="workshop",
+    meeting = meetings.save_meeting(project=project, by=county_staff, objectives=["En felles plan"], kind="workshop",
                                     title="Verksted", starts_at=starts, ends_at=starts + timedelta(hours=2), place="Tromsø")
     ours = ContactFactory(municipality=municipality, name="Tromsø Teknisk", position=position(county, Position.Code.TECHNICAL))
     theirs = ContactFactory(municipality=other_municipality, name="Gáivuotna Teknisk", email="gt@gaivuotna.example.no",
                             position=position(county, Position.Code.TECHNICAL))
-    followup.set_invitees(meeting=meeting, by=county_staff, contacts=[ours, theirs], users=[county_staff])
-    followup.schedule_meeting(meeting=meeting, by=county_staff)
+    meetings.set_invitees(meeting=meeting, by=county_staff, contacts=[ours, theirs], users=[county_staff])
+    meetings.schedule_meeting(meeting=meeting, by=county_staff)
     client.force_login(library_head)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Tromsø Teknisk" in html and county_staff.name in html
     assert "Gáivuotna Teknisk" not in html
-    ics = client.get(reverse("projects:meeting-ics", kwargs={"pk": project.pk, "meeting_pk": meeting.pk})).content.decode()
+    ics = client.get(reverse("followup:meeting-ics", kwargs={"pk": project.pk, "meeting_pk": meeting.pk})).content.decode()
     assert "gt@gaivuotna.example.no" not in ics
     client.force_login(county_staff)
     assert "Gáivuotna Teknisk" in client.get(meeting.get_absolute_url()).content.decode()

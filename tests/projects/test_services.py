@@ -162,8 +162,8 @@ def test_measurement_in_the_future_is_refused(project, county_staff):
 def test_bli_ny_followup_is_linked_both_ways_and_invites_again(project, county_staff, municipality, other_municipality):
     (_, withdrawn) = services.invite_participants(project=project, municipalities=[municipality, other_municipality], by=county_staff)
     services.change_participant_status(participant=withdrawn, to="withdrawn", by=county_staff, reason="Ute")
-    followup = services.create_followup(project=project, by=county_staff, title="Bli-ny", start_on=date(2027, 7, 1), end_on=date(2027, 12, 31))
-    assert followup.follows == project and list(project.followups.all()) == [followup]
+    followup = services.create_bli_ny(project=project, by=county_staff, title="Bli-ny", start_on=date(2027, 7, 1), end_on=date(2027, 12, 31))
+    assert followup.follows == project and list(project.successors.all()) == [followup]
     assert [p.municipality for p in followup.participants.all()] == [municipality]
 
 

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects import planning, services
+from planning import services as planning_services
+from projects import services
 from projects.models import Participant, Project
 from tests.factories import ContactFactory, MunicipalityFactory, position
-from tests.projects.conftest import make_active
+from tests.conftest import make_active
 
 pytestmark = pytest.mark.django_db
 
@@ -55,19 +56,19 @@ def test_project_page_query_count_is_flat(client, county, county_staff, project,
         services.save_indicator(project=project, goal=goal, by=county_staff, name="Besøk", baseline=1, target=2)
     services.save_requirement(project=project, by=county_staff, text="Krav")
     municipalities = [MunicipalityFactory(county=county, number=f"55{i + 10}") for i in range(50)]
-    planning.set_required_positions(project=project, positions=planning.default_positions(project.theme), by=county_staff)
+    planning_services.set_required_positions(project=project, positions=planning_services.default_positions(project.theme), by=county_staff)
     first = services.invite_participants(project=project, municipalities=municipalities[:5], by=county_staff)
-    planning.save_budget(participant=first[0], by=county_staff, county_grant=100, required_local_share=40,
+    planning_services.save_budget(participant=first[0], by=county_staff, county_grant=100, required_local_share=40,
                          local_cash=80, local_inkind_hours=0, hourly_rate=500)
     small = _queries(client, project.get_absolute_url())
     rest = services.invite_participants(project=project, municipalities=municipalities[5:], by=county_staff)
     for participant in rest[:20]:
         services.change_participant_status(participant=participant, to="committed", by=county_staff)
-        planning.save_budget(participant=participant, by=county_staff, county_grant=100, required_local_share=40,
+        planning_services.save_budget(participant=participant, by=county_staff, county_grant=100, required_local_share=40,
                              local_cash=80, local_inkind_hours=0, hourly_rate=500)
-        planning.release_grant(participant=participant, amount=50, by=county_staff)
+        planning_services.release_grant(participant=participant, amount=50, by=county_staff)
         ContactFactory(municipality=participant.municipality, position=position(county, "mayor"))
-    planning.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=10, participant_hours_per_month=2)
+    planning_services.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=10, participant_hours_per_month=2)
     for i in range(3):
         goal = services.save_goal(project=project, by=county_staff, text=f"Flere mål {i}")
         indicator = services.save_indicator(project=project, goal=goal, by=county_staff, name="Utlån", baseline=1, target=2)
@@ -175,7 +176,7 @@ def test_project_page_parts_are_readable_by_every_reader(client, project, county
 
 def test_plan_part_is_for_county_staff_and_shows_the_checks(client, project, county_staff, municipality, library_head):
     services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
-    planning.set_required_positions(project=project, positions=planning.default_positions(project.theme), by=county_staff)
+    planning_services.set_required_positions(project=project, positions=planning_services.default_positions(project.theme), by=county_staff)
     url = reverse("projects:project-section", kwargs={"pk": project.pk, "section": "plan"})
     client.force_login(county_staff)
     html = client.get(url, HTTP_HX_REQUEST="true").content.decode()

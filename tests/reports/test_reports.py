@@ -8,12 +8,14 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from projects import planning, services
-from projects.models import Milestone, Project
+from planning import services as planning_services
+from projects import services
+from followup.models import Milestone
+from projects.models import Project
 from reports import services as report_services
 from reports.models import Report
 from tests.documents.conftest import normalise, pdf_catalog, pdf_text, weasyprint  # noqa: F401
-from tests.projects.conftest import make_active, theme  # noqa: F401
+from tests.conftest import make_active, theme  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 OCTOBER = date(2026, 10, 1)
@@ -26,12 +28,12 @@ def world(county, county_staff, theme, municipality, other_municipality, library
         county=county, by=county_staff, title="Bibliotekrom i Troms", theme=theme, purpose="Gode møteplasser.",
         start_on=date(2026, 1, 1), end_on=date(2027, 6, 30)))
     tromso, kafjord = services.invite_participants(project=project, municipalities=[municipality, other_municipality], by=county_staff)
-    planning.save_budget(participant=tromso, by=county_staff, county_grant=D("150000"), required_local_share=D("40"),
+    planning_services.save_budget(participant=tromso, by=county_staff, county_grant=D("150000"), required_local_share=D("40"),
                          local_cash=D("100000"), local_inkind_hours=D("0"), hourly_rate=D("500"))
-    planning.save_budget(participant=kafjord, by=county_staff, county_grant=D("60000"), required_local_share=D("40"),
+    planning_services.save_budget(participant=kafjord, by=county_staff, county_grant=D("60000"), required_local_share=D("40"),
                          local_cash=D("50000"), local_inkind_hours=D("10"), hourly_rate=D("500"))
-    planning.release_grant(participant=tromso, amount=D("70000"), released_on=date(2026, 10, 15), by=county_staff)
-    planning.release_grant(participant=kafjord, amount=D("20000"), released_on=date(2026, 11, 2), by=county_staff)  # after October
+    planning_services.release_grant(participant=tromso, amount=D("70000"), released_on=date(2026, 10, 15), by=county_staff)
+    planning_services.release_grant(participant=kafjord, amount=D("20000"), released_on=date(2026, 11, 2), by=county_staff)  # after October
 
     def milestone(name, participant, planned, status="not_started", completed=None):
         return Milestone.objects.create(project=project, participant=participant, name=name, planned_on=planned,
@@ -234,11 +236,11 @@ def test_project_report_tells_the_months_visits_and_infobrev(world, county, coun
     from zoneinfo import ZoneInfo
 
     from newsletters.models import MailingList, Newsletter
-    from projects import followup_services
+    from followup.services import visits
 
-    followup_services.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 10, 20),
+    visits.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 10, 20),
                                  purpose="Befaring av det nye rommet", status="done", visitors=[county_staff])
-    followup_services.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 9, 20),
+    visits.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 9, 20),
                                  purpose="Besøk i september", status="done", visitors=[county_staff])
     mailing_list = MailingList.objects.create(county=county, project=world["project"])
     Newsletter.objects.create(county=county, project=world["project"], mailing_list=mailing_list, subject="Nytt om pengene",

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FollowupConfig(AppConfig):
+    name = "followup"
+    verbose_name = _("Follow-up")
+
+    def ready(self):
+        from municipalities.signals import contacts_changed
+        from projects.sections import Section, register_participant_section, register_project_section
+        from projects.signals import participants_changed
+        from shell.start import register_start_provider
+
+        from . import health
+        from .selectors import start_page_provider
+        from .views.sections import participant_section, project_section
+
+        participants_changed.connect(health.on_participants_changed, dispatch_uid="followup-health-participants")
+        contacts_changed.connect(health.on_contacts_changed, dispatch_uid="followup-health-contacts")
+        register_project_section(Section(
+            key="oppfolging", label=_("Progress and follow-up"), template="followup/partials/_project_followup.html",
+            context=project_section, order=20,
+        ))
+        register_participant_section(Section(
+            key="oppfolging", label=_("Progress and follow-up"), template="followup/partials/_participant_followup.html",
+            context=participant_section, order=20,
+        ))
+        register_start_provider(start_page_provider)

@@ -1,0 +1,277 @@
+"""Reads for the follow-up pages: the dashboard, "my milestones", progress feeds, the start
+page and the calendar feed. Each runs a fixed number of queries whatever the data size."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from accounts.models import Membership
+from municipalities.permissions import is_staff_of
+
+from projects.models import Participant, Project
+
+from .models import EscalationStep, Meeting, MeetingInvitee, Milestone, ProgressEntry, Visit
+
+RISK_ORDER = Case(When(health="red", then=Value(0)), When(health="yellow", then=Value(1)), default=Value(2),
+                  output_field=IntegerField())
+
+
+def list_dashboard(county, *, health: str = "", project=None):
+    """Participants of the county's active projects, at risk first (red, yellow, green)."""
+    participants = list_dashboard_for_county_id(county.pk)
+    if health:
+        participants = participants.filter(health=health)
+    if project is not None:
+        participants = participants.filter(project=project)
+    return participants
+
+
+def health_counts(county) -> dict:
+    rows = (
+        Participant.objects.filter(project__county=county, project__status=Project.Status.ACTIVE, status__in=Participant.FOLLOWED_UP)
+        .values("health").annotate(n=Count("id"))
+    )
+    counts = {"red": 0, "yellow": 0, "green": 0}
+    counts.update({row["health"]: row["n"] for row in rows})
+    return counts
+
+
+def pending_proposals(county):
+    return (
+        EscalationStep.objects.filter(participant__project__county=county, status=EscalationStep.Status.PROPOSED)
+        .select_related("milestone__project", "participant__municipality")
+        .only("overdue_days", "milestone__name", "milestone__project__title", "participant__municipality__name")
+        .order_by("created_at")
+    )
+
+
+def my_milestones(user, *, today: date | None = None, ahead_days: int = 30):
+    """The library head's open milestones that are late or due within `ahead_days`, earliest first."""
+    today = today or timezone.localdate()
+    return (
+        Milestone.objects.filter(
+            participant__municipality_id__in=user.access.head_municipality_ids,
+            participant__status__in=Participant.FOLLOWED_UP,
+            project__status=Project.Status.ACTIVE,
+            status__in=Milestone.OPEN,
+            planned_on__lte=today + timedelta(days=ahead_days),
+        )
+        .select_related("project", "participant__municipality", "responsible_position")
+        .annotate(last_progress_at=Max("progress_entries__written_at"))
+        .order_by("planned_on", "project__title", "id")
+    )
+
+
+def progress_feed(**filters):
+    """Progress entries, newest first, with what they belong to and their files."""
+    return (
+        ProgressEntry.objects.filter(**filters)
+        .select_related("project", "milestone", "participant__municipality", "written_by")
+        .prefetch_related("attachments")
+        .order_by("-written_at", "-id")
+    )
+
+
+def project_milestones(project, *, user):
+    """The project's milestones the user may read (another municipality's are left out)."""
+    return (
+        Milestone.objects.visible_to(user).filter(project=project)
+        .select_related("participant__municipality", "responsible_position")
+        .annotate(entry_count=Count("progress_entries"))
+        .order_by("planned_on", "order", "id")
+    )
+
+
+@dataclass
+class Slippage:
+    label: str
+    largest: int = 0
+    late: int = 0
+    milestones: int = 0
+
+
+def slippage(milestones, *, today: date | None = None) -> tuple[Slippage, list[Slippage]]:
+    """Largest slippage (days the plan moved or the milestone came late) for the project and per
+    participant, and how many open milestones are overdue; from an already loaded list."""
+    today = today or timezone.localdate()
+    project = Slippage(label="")
+    per = {}
+    for milestone in milestones:
+        key = milestone.participant.municipality.name if milestone.participant_id else ""
+        row = per.setdefault(key, Slippage(label=key))
+        late = milestone.status in Milestone.OPEN and milestone.planned_on < today
+        for target in (project, row):
+            target.largest = max(target.largest, milestone.slippage_days)
+            target.late += late
+            target.milestones += 1
+    return project, [row for key, row in sorted(per.items()) if key]
+
+
+def visible_invitees(user, meeting):
+    """A meeting's invitees as the user may see them: everyone for the county's staff and the
+    project's experts; for a municipality's users, the county's people and their own municipality's
+    contacts (another municipality's contacts are theirs)."""
+    invitees = meeting.invitees.select_related("municipality")
+    if is_staff_of(user, meeting.project.county_id) or meeting.project.experts.filter(user=user).exists():
+        return invitees
+    return invitees.filter(Q(municipality__isnull=True) | Q(municipality_id__in=user.access.municipality_ids))
+
+
+def list_meetings(project):
+    return Meeting.objects.filter(project=project).annotate(
+        objective_count=Count("objectives", distinct=True), invitee_count=Count("invitees", distinct=True)
+    ).order_by("-starts_at")
+
+
+def participant_followup(participant, *, today: date | None = None) -> dict:
+    """What the participant page shows of the follow-up: milestones, visits, the ladder's log."""
+    today = today or timezone.localdate()
+    visits = list(participant.visits.prefetch_related("visitors"))
+    done = [v.planned_on for v in visits if v.status == Visit.Status.DONE and v.planned_on <= today]
+    milestones = list(
+        Milestone.objects.filter(participant=participant).select_related("responsible_position").order_by("planned_on", "id")
+    )
+    return {
+        "visits": visits,
+        "days_since_visit": (today - max(done)).days if done else None,
+        "participant_milestones": milestones,
+        "escalations": participant.escalations.select_related("milestone", "reviewed_by")[:50],
+        "today": today,
+    }
+
+
+# -------------------------------------------------------------------- start page
+
+
+@dataclass
+class CountyStart:
+    projects: list = field(default_factory=list)
+    at_risk: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    visits: list = field(default_factory=list)
+    proposals: int = 0
+
+
+@dataclass
+class HeadStart:
+    milestones: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    today: date | None = None
+
+
+def start_page_data(user, sections, *, today: date | None = None, limit: int = 8) -> dict:
+    """Per start-page section (keyed by membership id): county staff see active projects with
+    milestones done and late this month, participants at risk, upcoming meetings and visits;
+    a library head sees their milestones and meetings. Queries depend on the number of the
+    user's counties and municipalities, never on how many projects they hold."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    soon = today + timedelta(days=30)
+    staff_roles = (Membership.Role.COUNTY_ADMIN, Membership.Role.COUNTY_STAFF)
+    county_ids = sorted({s.membership.county_id for s in sections if s.membership.role in staff_roles})
+    head_ids = sorted({s.membership.municipality_id for s in sections if s.membership.role == Membership.Role.LIBRARY_HEAD})
+    by_county, by_head = {}, {}
+    for county_id in county_ids:
+        data = CountyStart()
+        data.projects = list(
+            Project.objects.active().filter(county_id=county_id)
+            .annotate(
+                done_this_month=Count("milestones", filter=Q(milestones__status=Milestone.Status.DONE,
+                                                              milestones__completed_on__gte=month_start)),
+                late=Count("milestones", filter=Q(milestones__status__in=Milestone.OPEN, milestones__planned_on__lt=today)),
+            )
+            .order_by("-late", "title")[:limit]
+        )
+        data.at_risk = list(
+            list_dashboard_for_county_id(county_id).exclude(health="green")[:limit]
+        )
+        data.meetings = list(
+            Meeting.objects.filter(project__county_id=county_id, status=Meeting.Status.SCHEDULED,
+                                   starts_at__gte=timezone.now(), starts_at__date__lte=soon)
+            .select_related("project").order_by("starts_at")[:limit]
+        )
+        data.visits = list(
+            Visit.objects.filter(participant__project__county_id=county_id, status=Visit.Status.PLANNED,
+                                 planned_on__gte=today, planned_on__lte=soon)
+            .select_related("participant__municipality", "participant__project").order_by("planned_on")[:limit]
+        )
+        data.proposals = EscalationStep.objects.filter(participant__project__county_id=county_id,
+                                                       status=EscalationStep.Status.PROPOSED).count()
+        by_county[county_id] = data
+    for municipality_id in head_ids:
+        data = HeadStart(today=today)
+        data.milestones = list(
+            Milestone.objects.filter(participant__municipality_id=municipality_id, participant__status__in=Participant.FOLLOWED_UP,
+                                     project__status=Project.Status.ACTIVE, status__in=Milestone.OPEN,
+                                     planned_on__lte=soon)
+            .select_related("project").order_by("planned_on")[:limit]
+        )
+        data.meetings = list(
+            Meeting.objects.filter(invitees__municipality_id=municipality_id, status=Meeting.Status.SCHEDULED,
+                                   starts_at__gte=timezone.now()).distinct().select_related("project").order_by("starts_at")[:limit]
+        )
+        by_head[municipality_id] = data
+    result = {}
+    for section in sections:
+        membership = section.membership
+        if membership.role in staff_roles:
+            result[membership.pk] = by_county[membership.county_id]
+        elif membership.role == Membership.Role.LIBRARY_HEAD:
+            result[membership.pk] = by_head[membership.municipality_id]
+    return result
+
+
+def start_page_provider(user, context: dict) -> None:
+    """The follow-up of each start-page section (registered with `shell.start`, after accounts)."""
+    sections = context.get("sections", [])
+    context["followup"] = start_page_data(user, sections) if sections else {}
+
+
+def list_dashboard_for_county_id(county_id):
+    return (
+        Participant.objects.filter(project__county_id=county_id, project__status=Project.Status.ACTIVE, status__in=Participant.FOLLOWED_UP)
+        .select_related("project", "municipality").annotate(risk=RISK_ORDER).order_by("risk", "project__title", "municipality__number")
+        # What the rows show: health with its reasons, the municipality and the project, each a link.
+        .only("project__title", "municipality__number", "municipality__name", "health", "health_reasons", "health_computed_at")
+    )
+
+
+# ------------------------------------------------------------------ calendar feed
+
+
+def calendar_items(user, *, today: date | None = None) -> dict:
+    """The user's milestones, meetings and visits from 90 days back to a year ahead."""
+    today = today or timezone.localdate()
+    start, end = today - timedelta(days=90), today + timedelta(days=365)
+    access = user.access
+    led = Project.objects.filter(leaders=user).values("pk")
+    milestones = (
+        Milestone.objects.filter(planned_on__range=(start, end))
+        .exclude(project__status=Project.Status.CLOSED)
+        .filter(Q(project__in=led) | Q(participant__municipality_id__in=access.head_municipality_ids))
+        .select_related("project", "participant__municipality")
+        .order_by("planned_on")
+    )
+    invited = MeetingInvitee.objects.filter(Q(user=user) | Q(contact__user=user)).values("meeting_id")
+    meetings = (
+        Meeting.objects.filter(starts_at__date__range=(start, end), status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD,
+                                                                              Meeting.Status.CANCELLED])
+        .filter(Q(pk__in=invited) | Q(project__in=led)
+                | Q(pk__in=MeetingInvitee.objects.filter(municipality_id__in=access.head_municipality_ids).values("meeting_id")))
+        .select_related("project__county")
+        .prefetch_related(Prefetch("objectives"))
+        .order_by("starts_at")
+    )
+    visits = (
+        Visit.objects.filter(planned_on__range=(start, end))
+        .exclude(status=Visit.Status.CANCELLED)
+        .filter(Q(visitors=user) | Q(participant__project__in=led)
+                | Q(participant__municipality_id__in=access.head_municipality_ids))
+        .distinct()
+        .select_related("participant__municipality", "participant__project")
+        .order_by("planned_on")
+    )
+    return {"milestones": list(milestones), "meetings": list(meetings), "visits": list(visits)}
+

@@ -1,0 +1,277 @@
+"""Meetings, seminars, courses and start-ups: objectives first ("know what we want to achieve in
+ALL meetings"), invitations with an .ics (one UID, a higher SEQUENCE on every change sent),
+attendance and outcomes afterwards."""
+
+from collections import defaultdict
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from municipalities.models import Position
+from projects.models import Project
+from projects.services import ProjectError, ensure_open
+
+from .. import health, ics
+from ..models import Meeting, MeetingInvitee, MeetingObjective
+from .notices import absolute, notice
+
+# Links a meeting's invitation carries beyond its own (e.g. the county's ground rules for digital
+# meetings, from the handbook): functions (meeting) -> [(label, url)], registered by the apps that
+# know them (planning) in their AppConfig.ready().
+MEETING_LINKS = []
+
+
+def register_meeting_links(function):
+    MEETING_LINKS.append(function)
+    return function
+
+
+def extra_links(meeting: Meeting) -> list[tuple[str, str]]:
+    return [link for function in MEETING_LINKS for link in function(meeting)]
+
+
+def _check_meeting(*, kind, starts_at, ends_at, place, video_link) -> None:
+    if starts_at and ends_at and ends_at < starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    if kind == Meeting.Kind.DIGITAL and not video_link:
+        raise ValidationError({"video_link": _("A digital meeting needs a video link.")})
+    if kind != Meeting.Kind.DIGITAL and not place and not video_link:
+        raise ValidationError({"place": _("Give a place or a video link.")})
+
+
+def _set_objectives(meeting: Meeting, texts: list[str]) -> bool:
+    texts = [text.strip()[:300] for text in texts if text and text.strip()]
+    existing = list(meeting.objectives.all())
+    changed = [o.text for o in existing] != texts
+    for index, text in enumerate(texts):
+        if index < len(existing):
+            if existing[index].text != text:
+                existing[index].text = text
+                existing[index].save(update_fields=["text"])
+        else:
+            MeetingObjective.objects.create(meeting=meeting, text=text, order=index)
+    for objective in existing[len(texts):]:
+        objective.delete()
+    return changed
+
+
+MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "place", "video_link", "agenda")
+CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "video_link", "title")
+
+
+@transaction.atomic
+def save_meeting(*, project: Project, by, objectives: list[str], meeting: Meeting | None = None, **fields) -> Meeting:
+    """Creates a draft meeting or changes one. A scheduled meeting that moves (time, place, link
+    or title) gets a higher SEQUENCE and every invitee an updated invitation."""
+    ensure_open(project)
+    _check_meeting(**{name: fields.get(name) for name in ("kind", "starts_at", "ends_at", "place", "video_link")})
+    if meeting is None:
+        meeting = Meeting(project=project, created_by=by)
+    else:
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, project=project)
+        if not meeting.is_open:
+            raise ProjectError(_("A held or cancelled meeting can no longer be changed."))
+    if meeting.status == Meeting.Status.SCHEDULED and not [t for t in objectives if t.strip()]:
+        raise ValidationError({"objectives": _("A scheduled meeting must keep at least one objective.")})
+    moved = meeting.pk and any(getattr(meeting, name) != fields[name] for name in CALENDAR_FIELDS if name in fields)
+    for name in MEETING_FIELDS:
+        if name in fields:
+            setattr(meeting, name, fields[name])
+    if moved and meeting.status == Meeting.Status.SCHEDULED:
+        meeting.sequence += 1
+    meeting.save()
+    objectives_changed = _set_objectives(meeting, objectives)
+    if meeting.status == Meeting.Status.SCHEDULED and (moved or objectives_changed):
+        if not moved:
+            meeting.sequence += 1
+            meeting.save(update_fields=["sequence"])
+        _send_invitations(meeting, meeting.invitees.all(), update=True)
+    return meeting
+
+
+@transaction.atomic
+def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[MeetingInvitee]:
+    """Invitees from the county's contacts (and county staff as users). Someone added to a
+    scheduled meeting is invited at once; someone removed gets a cancellation."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project__county").get(pk=meeting.pk)
+    ensure_open(meeting.project)
+    if not meeting.is_open:
+        raise ProjectError(_("A held or cancelled meeting can no longer be changed."))
+    county_id = meeting.project.county_id
+    if any(contact.county_id != county_id for contact in contacts):
+        raise ValidationError({"contacts": _("Choose contacts of the project's county.")})
+    wanted_contacts, wanted_users = {c.pk: c for c in contacts}, {u.pk: u for u in users}
+    current = list(meeting.invitees.all())
+    removed = [i for i in current if (i.contact_id and i.contact_id not in wanted_contacts)
+               or (i.contact_id is None and i.user_id and i.user_id not in wanted_users)]
+    have_contacts = {i.contact_id for i in current if i.contact_id}
+    have_users = {i.user_id for i in current if i.user_id}
+    added = []
+    for contact in contacts:
+        if contact.pk not in have_contacts:
+            added.append(MeetingInvitee(
+                meeting=meeting, contact=contact, user=contact.user, municipality_id=contact.municipality_id,
+                position_code=contact.position.code, name=contact.name, email=contact.email,
+            ))
+    contact_users = {c.user_id for c in contacts if c.user_id} | have_users
+    for user in users:
+        if user.pk not in contact_users:
+            added.append(MeetingInvitee(meeting=meeting, user=user, name=user.get_full_name(), email=user.email))
+    MeetingInvitee.objects.bulk_create(added)
+    if meeting.status == Meeting.Status.SCHEDULED:
+        if removed:
+            _send_invitations(meeting, removed, cancel=True)
+        _send_invitations(meeting, added)
+    MeetingInvitee.objects.filter(pk__in=[i.pk for i in removed]).delete()
+    return list(meeting.invitees.all())
+
+
+@transaction.atomic
+def schedule_meeting(*, meeting: Meeting, by) -> Meeting:
+    """Draft → scheduled, and invitations with an .ics to everyone invited. Refused without
+    objectives: know what the meeting is to achieve before it is held."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project__county").get(pk=meeting.pk)
+    ensure_open(meeting.project)
+    if meeting.status != Meeting.Status.DRAFT:
+        raise ProjectError(_("Only a draft meeting can be scheduled."))
+    if not meeting.objectives.exists():
+        raise ValidationError({"objectives": _("State at least one objective before the meeting is scheduled.")})
+    meeting.status = Meeting.Status.SCHEDULED
+    meeting.save(update_fields=["status"])
+    _send_invitations(meeting, meeting.invitees.all())
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, by) -> Meeting:
+    """Cancels a draft or scheduled meeting; invitees of a scheduled one get a cancelling .ics
+    (same UID, higher SEQUENCE)."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project__county").get(pk=meeting.pk)
+    ensure_open(meeting.project)
+    if not meeting.is_open:
+        raise ProjectError(_("Only a draft or scheduled meeting can be cancelled."))
+    was_scheduled = meeting.status == Meeting.Status.SCHEDULED
+    meeting.status = Meeting.Status.CANCELLED
+    fields = ["status"]
+    if was_scheduled:
+        meeting.sequence += 1
+        fields.append("sequence")
+    meeting.save(update_fields=fields)
+    if was_scheduled:
+        _send_invitations(meeting, meeting.invitees.all(), cancel=True)
+    return meeting
+
+
+@transaction.atomic
+def record_attendance(*, meeting: Meeting, by, attended_ids) -> Meeting:
+    """After the meeting: who came. The meeting becomes held; participants' health is recomputed."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project").get(pk=meeting.pk)
+    ensure_open(meeting.project)
+    if meeting.status not in (Meeting.Status.SCHEDULED, Meeting.Status.HELD):
+        raise ProjectError(_("Attendance is recorded for scheduled or held meetings."))
+    if meeting.starts_at > timezone.now():
+        raise ProjectError(_("Attendance can be recorded once the meeting has started."))
+    attended_ids = {int(pk) for pk in attended_ids}
+    meeting.invitees.filter(pk__in=attended_ids).update(attended=True)
+    meeting.invitees.exclude(pk__in=attended_ids).update(attended=False)
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status"])
+    health.recompute_project(meeting.project)
+    return meeting
+
+
+@transaction.atomic
+def record_outcome(*, meeting: Meeting, by, outcomes: dict, notes: str = "") -> Meeting:
+    """Per objective: achieved, partly or not (with a note), and notes from the meeting."""
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("project").get(pk=meeting.pk)
+    ensure_open(meeting.project)
+    if meeting.status != Meeting.Status.HELD:
+        raise ProjectError(_("Record the attendance first: the outcome belongs to a held meeting."))
+    for objective in meeting.objectives.all():
+        outcome, note = outcomes.get(objective.pk, ("", ""))
+        if outcome and outcome not in MeetingObjective.Outcome.values:
+            raise ValidationError({"outcome": _("Unknown outcome.")})
+        objective.outcome, objective.outcome_note = outcome, note
+        objective.save(update_fields=["outcome", "outcome_note"])
+    meeting.notes = notes
+    meeting.save(update_fields=["notes"])
+    return meeting
+
+
+def leaders_attended_together(meeting: Meeting, invitees=None) -> list:
+    """Municipalities whose chief executive and mayor both attended ("ideally together")."""
+    invitees = invitees if invitees is not None else list(meeting.invitees.select_related("municipality"))
+    seen = defaultdict(set)
+    for invitee in invitees:
+        if invitee.attended and invitee.municipality_id:
+            seen[invitee.municipality].add(invitee.position_code)
+    return [m for m, codes in seen.items() if {Position.Code.CHIEF_EXECUTIVE, Position.Code.MAYOR} <= codes]
+
+
+def meeting_description(meeting: Meeting, objectives=None, *, links=None) -> str:
+    """The text of an invitation: objectives, agenda, video link and the links other apps add
+    (`links`, looked up when not given), such as the ground rules page of a digital meeting."""
+    objectives = objectives if objectives is not None else list(meeting.objectives.all())
+    parts = [_("What we want to achieve:")] + [f"– {o.text}" for o in objectives]
+    if meeting.agenda:
+        parts += ["", _("Agenda:"), meeting.agenda]
+    if meeting.video_link:
+        parts += ["", _("Video link: %(link)s") % {"link": meeting.video_link}]
+    for label, url in (links if links is not None else extra_links(meeting)):
+        parts += [f"{label}: {url}"]
+    return "\n".join(parts)
+
+
+def meeting_ics(meeting: Meeting, *, cancel: bool = False, attendees=None) -> str:
+    attendees = attendees if attendees is not None else [(i.name, i.email) for i in meeting.invitees.all() if i.email]
+    with translation.override(settings.LANGUAGE_CODE):
+        description = meeting_description(meeting)
+    event = ics.meeting_event(
+        meeting, description=description, organizer=_organizer(meeting.project.county), attendees=attendees,
+        cancelled=cancel, url=absolute(meeting.get_absolute_url()),
+    )
+    return ics.calendar([event], method="CANCEL" if cancel else "REQUEST")
+
+
+def _organizer(county) -> str:
+    return parseaddr(county.from_email)[1]
+
+
+def _send_invitations(meeting: Meeting, invitees, *, cancel: bool = False, update: bool = False) -> int:
+    """One e-mail per invitee with an address, carrying the .ics (REQUEST, or CANCEL)."""
+    invitees = [i for i in invitees if i.email]
+    if not invitees:
+        return 0
+    text = meeting_ics(meeting, cancel=cancel)
+    method = "CANCEL" if cancel else "REQUEST"
+    county = meeting.project.county
+    local_start = timezone.localtime(meeting.starts_at)
+    with translation.override(settings.LANGUAGE_CODE):
+        if cancel:
+            subject = _("Cancelled: %(title)s, %(date)s") % {"title": meeting.title, "date": local_start.strftime("%d.%m.%Y")}
+            lines = [_("The meeting “%(title)s” on %(date)s is cancelled.") % {
+                "title": meeting.title, "date": local_start.strftime("%d.%m.%Y %H:%M")}]
+        else:
+            template = _("Changed: %(title)s, %(date)s") if update else _("Invitation: %(title)s, %(date)s")
+            subject = template % {"title": meeting.title, "date": local_start.strftime("%d.%m.%Y")}
+            lines = [
+                _("%(kind)s in the project “%(project)s”.") % {"kind": meeting.get_kind_display(), "project": meeting.project.title},
+                _("Time: %(start)s–%(end)s") % {"start": local_start.strftime("%d.%m.%Y %H:%M"),
+                                                "end": timezone.localtime(meeting.ends_at).strftime("%H:%M")},
+            ]
+            if meeting.place:
+                lines.append(_("Place: %(place)s") % {"place": meeting.place})
+            lines.append(meeting_description(meeting))
+    for invitee in invitees:
+        notice(
+            to=invitee.user, email=invitee.email, subject=subject, lines=lines, kind="meeting", county=county, about=meeting,
+            link=absolute(meeting.get_absolute_url()) if invitee.user_id else "",
+            # Per invitee row: someone removed and invited again is a new row, and gets a new invitation.
+            key=f"meeting:{meeting.pk}:seq{meeting.sequence}:{method}:invitee{invitee.pk}",
+            attachments=[{"filename": "invitation.ics", "content": text, "mimetype": f"text/calendar; method={method}"}],
+        )
+    return len(invitees)

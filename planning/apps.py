@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PlanningConfig(AppConfig):
+    name = "planning"
+    verbose_name = _("Planning")
+
+    def ready(self):
+        from followup import health
+        from followup.services.meetings import register_meeting_links
+        from municipalities.sections import Section as PlaceSection
+        from municipalities.sections import register_county_section
+        from projects.lifecycle import register_gate
+        from projects.models import Project
+        from projects.sections import Section, register_participant_section, register_project_section
+
+        from . import stakeholders, views
+        from .services import capacity_gate
+        from .selectors import ground_rules_links
+
+        # A project starts only after the reality check (or with a written reason to start anyway).
+        register_gate(from_status=Project.Status.PLANNING, to_status=Project.Status.ACTIVE, gate=capacity_gate)
+        health.register_input(stakeholders.health_input)
+        register_meeting_links(ground_rules_links)
+        register_project_section(Section(
+            key="plan", label=_("Plan and money"), template="planning/partials/_project_plan.html",
+            context=views.project_plan_section, staff_only=True, order=10,
+        ))
+        register_participant_section(Section(
+            key="plan", label=_("Stakeholders and money"), template="planning/partials/_participant_plan.html",
+            context=views.participant_plan_section, order=10,
+        ))
+        register_county_section(PlaceSection(
+            key="plan", template="planning/partials/_county_plan.html", context=views.county_plan_section, order=10,
+        ))

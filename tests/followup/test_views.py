@@ -1,0 +1,309 @@
+"""Follow-up pages: the dashboard and "my milestones" (flat query counts), logging progress
+through htmx, slippage, learned durations, the start page and the calendar feed."""
+
+from planning.models import KitUse
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from municipalities.models import Theme
+from followup.services import escalation
+from followup.services import meetings
+from followup.services import milestones
+from followup.services import progress
+from followup.services import visits
+from planning import kits
+from projects import services
+from planning.selectors import learned_durations
+from followup.models import EscalationStep, Milestone, ProgressEntry
+from planning.models import Kit, KitMilestone
+from projects.models import Participant, Project
+from tests.factories import ContactFactory, MunicipalityFactory
+from tests.conftest import make_active
+from tests.followup.helpers import active_project, jpeg_with_gps, late_milestone, participant  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200
+    return len(queries)
+
+
+def _bulk_participants(county, by, theme, municipality, n, *, start=0, with_milestones=True):
+    """n active projects in which `municipality` (and n other municipalities) take part, each with
+    a late and a coming milestone and a progress entry, as the follow-up pages would find them."""
+    today = timezone.localdate()
+    projects = Project.objects.bulk_create([
+        Project(county=county, title=f"Prosjekt {i}", theme=theme, purpose="p", start_on=date(2026, 1, 1),
+                end_on=date(2027, 12, 31), status=Project.Status.ACTIVE) for i in range(start, start + n)
+    ])
+    others = [MunicipalityFactory(county=county, number=f"{5600 + start + i}") for i in range(n)]
+    participants = Participant.objects.bulk_create(
+        [Participant(project=p, municipality=municipality, status="active", health=["red", "yellow", "green"][i % 3],
+                     health_reasons=[{"code": "overdue", "level": "red", "count": 2}]) for i, p in enumerate(projects)]
+        + [Participant(project=p, municipality=m, status="active") for p, m in zip(projects, others)]
+    )
+    if with_milestones:
+        milestones = Milestone.objects.bulk_create(
+            [Milestone(project_id=p.project_id, participant=p, name="Sent", planned_on=today - timedelta(days=5),
+                       original_planned_on=today - timedelta(days=20)) for p in participants]
+            + [Milestone(project_id=p.project_id, participant=p, name="Snart", planned_on=today + timedelta(days=5),
+                         original_planned_on=today + timedelta(days=5)) for p in participants]
+        )
+        ProgressEntry.objects.bulk_create([ProgressEntry(project_id=m.project_id, participant=m.participant, milestone=m,
+                                                         status="in_progress", text="Litt", written_by=by) for m in milestones])
+    return participants
+
+
+def test_dashboard_query_count_is_the_same_for_10_and_100_participants(client, county, county_staff, theme, municipality):
+    client.force_login(county_staff)
+    _bulk_participants(county, county_staff, theme, municipality, 5)
+    url = reverse("followup:followup-dashboard", kwargs={"number": county.number})
+    small = _queries(client, url)
+    _bulk_participants(county, county_staff, theme, municipality, 45, start=5)
+    assert _queries(client, url) == small
+    page = client.get(url).content.decode()
+    assert page.index("■") < page.index("▲")  # red before yellow: at risk first
+
+
+def test_my_milestones_query_count_is_the_same_for_10_and_100_participants(client, county, county_staff, theme, municipality,
+                                                                           library_head):
+    client.force_login(library_head)
+    _bulk_participants(county, county_staff, theme, municipality, 10)
+    url = reverse("followup:my-milestones")
+    small = _queries(client, url)
+    _bulk_participants(county, county_staff, theme, municipality, 90, start=10)
+    assert _queries(client, url) == small
+
+
+def test_dashboard_pages_through_every_participant_and_the_health_filter(client, county, county_staff, theme, municipality):
+    client.force_login(county_staff)
+    participants = _bulk_participants(county, county_staff, theme, municipality, 30, with_milestones=False)
+    Participant.objects.filter(pk__in=[p.pk for p in participants[30:]]).update(health="green")
+    url = reverse("followup:followup-dashboard", kwargs={"number": county.number})
+    first = client.get(url).content.decode()
+    assert "Red: 10 · Yellow: 10 · Green: 40" in first or "Rød: 10 · Gul: 10 · Grønn: 40" in first
+    assert "Side 1 av 3" in first  # 60 participants, 25 to a page
+    last = client.get(url, {"page": 3}).content.decode()
+    assert last.count('<tr>') - 1 == 10  # the header row, then the last ten participants
+    red = client.get(url, {"health": "red"}).content.decode()
+    assert red.count("■") == 10 and "Side 1 av" not in red  # ten red: one page, no paging
+    one_project = client.get(url, {"project": participants[0].project_id}).content.decode()
+    assert one_project.count('<tr>') - 1 == 2  # the two municipalities of that project
+
+
+def test_dashboard_lists_messages_awaiting_review_in_flat_queries(client, county, county_staff, theme, municipality):
+    client.force_login(county_staff)
+    participants = _bulk_participants(county, county_staff, theme, municipality, 3)
+    url = reverse("followup:followup-dashboard", kwargs={"number": county.number})
+
+    def propose(participant):
+        late = participant.milestones.get(name="Sent")
+        return EscalationStep.objects.create(participant=participant, milestone=late, step="leadership", due_on=late.planned_on,
+                                             overdue_days=45, status="proposed", subject="Prosjektet", body="Hei.")
+
+    step = propose(participants[0])
+    one = _queries(client, url)
+    page = client.get(url).content.decode()
+    review = reverse("followup:escalation-review", kwargs={"pk": step.milestone.project_id, "step_pk": step.pk})
+    assert f'href="{review}"' in page
+    assert f"{municipality.name}: Sent</a> ({participants[0].project.title}, 45 dager forsinket)" in page
+    for participant in participants[1:]:
+        propose(participant)
+    assert _queries(client, url) == one
+
+
+def test_my_milestones_come_ten_to_a_page(client, county, county_staff, theme, municipality, library_head):
+    client.force_login(library_head)
+    _bulk_participants(county, county_staff, theme, municipality, 6)  # 12 open milestones for the library head
+    url = reverse("followup:my-milestones")
+    first = client.get(url).content.decode()
+    assert first.count('<article class="card') == 10 and "Side 1 av 2" in first
+    assert first.index("Sent") < first.index("Snart")  # late first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('<article class="card') == 2
+
+
+def test_start_page_query_count_is_flat_and_shows_the_follow_up(client, county, county_staff, theme, municipality, library_head):
+    _bulk_participants(county, county_staff, theme, municipality, 3)
+    client.force_login(county_staff)
+    small = _queries(client, reverse("shell:home"))
+    _bulk_participants(county, county_staff, theme, municipality, 30, start=3)
+    assert _queries(client, reverse("shell:home")) == small
+    page = client.get(reverse("shell:home")).content.decode()
+    assert reverse("followup:followup-dashboard", kwargs={"number": county.number}) in page
+    assert "Prosjekt 0" in page and municipality.name in page
+    client.force_login(library_head)
+    page = client.get(reverse("shell:home")).content.decode()
+    assert "Sent" in page and reverse("followup:my-milestones") in page
+
+
+def test_library_head_logs_progress_with_a_photo_through_htmx(client, active_project, participant, county_staff, library_head):
+    milestone = late_milestone(active_project, participant, county_staff, days=60)
+    client.force_login(library_head)
+    page = client.get(reverse("followup:my-milestones")).content.decode()
+    assert f'id="milestone-{milestone.pk}"' in page and 'hx-encoding="multipart/form-data"' in page
+    url = reverse("followup:progress-create", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
+    refused = client.post(url, {"status": "done", "text": ""}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 200 and f'id="milestone-{milestone.pk}"' in refused.content.decode()
+    assert "Skriv hva som har skjedd." in refused.content.decode()
+    assert not ProgressEntry.objects.exists()
+    assert "<html" not in refused.content.decode()
+    response = client.post(url, {"status": "done", "text": "Rommet er ferdig!", "files": [jpeg_with_gps()]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "<html" not in body and f'id="milestone-{milestone.pk}"' in body
+    milestone.refresh_from_db()
+    assert milestone.status == "done" and milestone.completed_on == timezone.localdate()
+    entry = ProgressEntry.objects.get()
+    assert entry.written_by == library_head and entry.attachments.count() == 1
+    participant.refresh_from_db()
+    assert participant.health_computed_at is not None
+
+
+def test_leadership_reads_but_may_not_log(client, active_project, participant, county_staff, leadership):
+    milestone = late_milestone(active_project, participant, county_staff)
+    client.force_login(leadership)
+    assert client.get(reverse("followup:milestone-detail", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})).status_code == 200
+    response = client.post(reverse("followup:progress-create", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk}),
+                           {"status": "done", "text": "x"})
+    assert response.status_code == 403 and not ProgressEntry.objects.exists()
+
+
+def test_moving_a_milestone_shows_slippage_per_milestone_participant_and_project(client, active_project, participant,
+                                                                               county_staff):
+    milestone = milestones.save_milestone(project=active_project, by=county_staff, name="Åpning", participant=participant,
+                                        planned_on=date(2026, 9, 1))
+    milestones.save_milestone(project=active_project, by=county_staff, milestone=milestone, name="Åpning", participant=participant,
+                            planned_on=date(2026, 10, 15))
+    milestone.refresh_from_db()
+    assert (milestone.original_planned_on, milestone.planned_on, milestone.slippage_days) == (date(2026, 9, 1), date(2026, 10, 15), 44)
+    milestones.set_milestone_status(milestone=milestone, by=county_staff, status="done", completed_on=date(2026, 9, 11))
+    milestone.refresh_from_db()
+    assert milestone.slippage_days == 10  # done ten days after the original date
+    client.force_login(county_staff)
+    page = client.get(reverse("followup:milestone-list", kwargs={"pk": active_project.pk})).content.decode()
+    assert "1.9.2026" in page and "15.10.2026" in page and ">10<" in page
+
+
+def test_skipping_needs_a_reason_and_done_cannot_be_in_the_future(active_project, participant, county_staff):
+    from django.core.exceptions import ValidationError
+
+    milestone = late_milestone(active_project, participant, county_staff)
+    with pytest.raises(ValidationError):
+        milestones.set_milestone_status(milestone=milestone, by=county_staff, status="skipped")
+    with pytest.raises(ValidationError):
+        milestones.set_milestone_status(milestone=milestone, by=county_staff, status="done",
+                                      completed_on=timezone.localdate() + timedelta(days=1))
+    milestones.set_milestone_status(milestone=milestone, by=county_staff, status="skipped", skip_reason="Ikke aktuelt")
+    milestone.refresh_from_db()
+    assert milestone.status == "skipped" and milestone.skip_reason == "Ikke aktuelt"
+
+
+# ------------------------------------------------------------- learned durations
+
+
+@pytest.fixture
+def kit(county):
+    kit = Kit.objects.create(county=county, name="Rompakke")
+    KitMilestone.objects.create(kit=kit, name="Oppstart", offset_days=30, scope="project")
+    KitMilestone.objects.create(kit=kit, name="Åpning", offset_days=200, scope="project")
+    return kit
+
+
+def _finished(kit, county, by, days_to_done: list, *, status=Project.Status.CLOSED, milestone_status="done"):
+    theme = Theme.objects.get(county=county, code="library_rooms")
+    project = services.create_project(county=county, by=by, title=f"Ferdig {days_to_done}", theme=theme, purpose="p",
+                                      start_on=date(2024, 1, 1), end_on=date(2025, 6, 30))
+    Project.objects.filter(pk=project.pk).update(status=status)
+    KitUse.objects.create(project=project, kit=kit)
+    project.refresh_from_db()
+    kits.plan_milestones(project=project, participants=[])
+    for kit_milestone, days in zip(kit.milestones.all(), days_to_done):
+        if days is not None:
+            Milestone.objects.filter(project=project, origin__kit_milestone=kit_milestone).update(
+                status=milestone_status, completed_on=project.start_on + timedelta(days=days),
+                skip_reason="Ikke aktuelt" if milestone_status == "skipped" else "")
+    return project
+
+
+def test_learned_durations_at_their_edges(kit, county, county_staff, other_county, outsider):
+    first, second = kit.milestones.all()
+    assert learned_durations(kit) == {}  # no finished projects yet
+    _finished(kit, county, county_staff, [40, None])
+    assert learned_durations(kit) == {first.pk: 40}  # a milestone never done is absent
+    _finished(kit, county, county_staff, [50, 300])
+    assert learned_durations(kit) == {first.pk: 45, second.pk: 300}  # the median of two is their middle
+    _finished(kit, county, county_staff, [1000, 1000], status=Project.Status.ACTIVE)  # still running: not learned from
+    _finished(kit, county, county_staff, [900, 900], milestone_status="skipped")  # skipped: not a duration
+    assert learned_durations(kit) == {first.pk: 45, second.pk: 300}
+    _finished(kit, county, county_staff, [41, 100])
+    assert learned_durations(kit) == {first.pk: 41, second.pk: 200}
+    # The kit page shows it next to the planned offset.
+    from django.test import Client
+
+    client = Client()
+    client.force_login(county_staff)
+    page = client.get(kit.get_absolute_url()).content.decode()
+    assert ">41" in page and ">200" in page
+
+
+# ------------------------------------------------------------------ calendar feed
+
+
+def test_calendar_feed_with_secret_token_and_revocation(client, active_project, participant, county_staff, library_head):
+    milestone = late_milestone(active_project, participant, county_staff, days=3)
+    starts = timezone.now() + timedelta(days=3)
+    meeting = meetings.save_meeting(project=active_project, by=county_staff, objectives=["Mål"], kind="startup", title="Oppstart",
+                                    starts_at=starts, ends_at=starts + timedelta(hours=1), place="Rådhuset")
+    meetings.set_invitees(meeting=meeting, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)])
+    meetings.schedule_meeting(meeting=meeting, by=county_staff)
+    visits.save_visit(participant=participant, by=county_staff, planned_on=timezone.localdate() + timedelta(days=9),
+                        purpose="Befaring", visitors=[county_staff])
+    client.force_login(library_head)
+    client.post(reverse("followup:calendar-settings"), {"action": "create"})
+    feed_url = library_head.calendar_feed.get_absolute_url()
+    client.logout()
+    response = client.get(feed_url)  # no login: the token is the key
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    text = response.content.decode().replace("\r\n ", "")
+    assert f"UID:milestone-{milestone.pk}@fremdrift" in text and f"UID:{meeting.uid}" in text
+    assert "SUMMARY:Besøk: Tromsø" in text
+    client.force_login(library_head)
+    client.post(reverse("followup:calendar-settings"), {"action": "revoke"})
+    client.logout()
+    assert client.get(feed_url).status_code == 404
+    library_head.calendar_feed.refresh_from_db()
+    assert client.get(library_head.calendar_feed.get_absolute_url()).status_code == 200
+    library_head.is_active = False
+    library_head.save()
+    assert client.get(library_head.calendar_feed.get_absolute_url()).status_code == 404
+
+
+def test_project_feed_and_municipality_feed_for_staff(client, active_project, participant, county_staff, library_head):
+    milestone = late_milestone(active_project, participant, county_staff)
+    progress.log_progress(milestone=milestone, by=library_head, status="in_progress", text="Vi har startet ryddingen.")
+    client.force_login(county_staff)
+    for url in (reverse("followup:project-progress", kwargs={"pk": active_project.pk}),
+                reverse("followup:municipality-progress", kwargs={"number": participant.municipality.number})):
+        assert "Vi har startet ryddingen." in client.get(url).content.decode()
+    client.force_login(library_head)
+    assert client.get(reverse("followup:project-progress", kwargs={"pk": active_project.pk})).status_code == 404
+
+
+def test_a_new_project_from_a_kit_gets_milestones_that_reminders_see(county, county_staff, municipality, library_head):
+    from planning.standard_kits import install_standard_kits
+
+    room_kit, _weeding = install_standard_kits(county)
+    project = kits.create_project_from_kit(kit=room_kit, county=county, by=county_staff, title="Fra pakke",
+                                           start_on=timezone.localdate() - timedelta(days=400), municipalities=[municipality])
+    make_active(project)
+    run = escalation.run_reminders()
+    assert run.overdue > 0 and run.steps > 0
