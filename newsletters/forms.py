@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.validators import validate_header_value
 from pages.forms import form_helper
 
 from .images import MAX_BYTES, clean_image
@@ -20,7 +21,8 @@ def one_line(value: str) -> str:
 
 
 class NewsletterForm(forms.ModelForm):
-    subject = forms.CharField(label=_("Subject"), max_length=200, strip=False)
+    # Not stripped before the check: a trailing line break is refused too, not silently dropped.
+    subject = forms.CharField(label=_("Subject"), max_length=200, strip=False, validators=[validate_header_value])
 
     class Meta:
         model = Newsletter
@@ -46,7 +48,7 @@ class NewsletterForm(forms.ModelForm):
         self.helper = form_helper(submit_label or _("Save draft"))
 
     def clean_subject(self):
-        return one_line(self.cleaned_data["subject"]).strip()
+        return self.cleaned_data["subject"].strip()
 
 
 class ImageForm(forms.Form):

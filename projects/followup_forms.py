@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from documents.attachments import ACCEPT
 from municipalities.models import Contact, Position
+from notifications.validators import validate_header_value
 from pages.forms import form_helper
 
 from .forms import DateInput, county_staff
@@ -182,7 +183,7 @@ class OutcomeForm(forms.Form):
 
 class LeadershipMessageForm(forms.Form):
     to = forms.CharField(label=_("To"), max_length=1000, help_text=_("E-mail addresses, separated by commas."))
-    subject = forms.CharField(label=_("Subject"), max_length=300)
+    subject = forms.CharField(label=_("Subject"), max_length=300, strip=False, validators=[validate_header_value])
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))
 
     def clean_to(self):
@@ -195,6 +196,9 @@ class LeadershipMessageForm(forms.Form):
             except forms.ValidationError:
                 raise forms.ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
         return addresses
+
+    def clean_subject(self):
+        return self.cleaned_data["subject"].strip()
 
 
 class DashboardFilterForm(forms.Form):
