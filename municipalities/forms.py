@@ -4,14 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
-from pages.forms import form_helper
+from pages.forms import ModelForm, form_helper
 
 from .models import Contact, County, Library, Municipality, Organisation, Position, Theme
 
 LETTERHEAD_MAX_BYTES = 1024 * 1024
 
 
-class CountySettingsForm(forms.ModelForm):
+class CountySettingsForm(ModelForm):
     class Meta:
         model = County
         fields = [
@@ -39,7 +39,7 @@ class CountySettingsForm(forms.ModelForm):
         return image
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(ModelForm):
     class Meta:
         model = Position
         fields = ["name", "order", "is_active"]
@@ -48,7 +48,7 @@ class PositionForm(forms.ModelForm):
 PositionFormSet = forms.modelformset_factory(Position, form=PositionForm, extra=1, can_delete=False)
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(ModelForm):
     class Meta:
         model = Theme
         fields = ["name", "order", "is_active"]
@@ -57,7 +57,7 @@ class ThemeForm(forms.ModelForm):
 ThemeFormSet = forms.modelformset_factory(Theme, form=ThemeForm, extra=1, can_delete=False)
 
 
-class MunicipalityForm(forms.ModelForm):
+class MunicipalityForm(ModelForm):
     class Meta:
         model = Municipality
         fields = ["name", "population", "region", "host_municipality"]
@@ -70,7 +70,7 @@ class MunicipalityForm(forms.ModelForm):
         self.helper = form_helper(_("Save"))
 
 
-class LibraryForm(forms.ModelForm):
+class LibraryForm(ModelForm):
     class Meta:
         model = Library
         fields = ["name", "is_main", "address", "email", "phone"]
@@ -88,7 +88,7 @@ class LibraryForm(forms.ModelForm):
         return is_main
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "position", "title", "email", "phone", "user"]
@@ -104,7 +104,7 @@ class ContactForm(forms.ModelForm):
         self.helper = form_helper(_("Save"))
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:

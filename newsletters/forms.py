@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.validators import validate_header_value
-from pages.forms import form_helper
+from pages.forms import ModelForm, form_helper
 
 from .images import MAX_BYTES, clean_image
 from projects.models import Participant
@@ -20,7 +20,7 @@ def one_line(value: str) -> str:
     return value
 
 
-class NewsletterForm(forms.ModelForm):
+class NewsletterForm(ModelForm):
     # Not stripped before the check: a trailing line break is refused too, not silently dropped.
     subject = forms.CharField(label=_("Subject"), max_length=200, strip=False, validators=[validate_header_value])
 
@@ -120,7 +120,7 @@ class PreferencesForm(forms.Form):
         self.fields["lists"].choices = [(str(mailing_list.pk), mailing_list.name) for mailing_list in lists]
 
 
-class ShowcaseForm(forms.ModelForm):
+class ShowcaseForm(ModelForm):
     class Meta:
         model = Showcase
         fields = ["title", "slug", "participant", "summary", "results"]

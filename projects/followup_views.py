@@ -22,6 +22,7 @@ from documents.attachments import ACCEPT, attach_file, delete_attachment
 from documents.models import Attachment
 from municipalities.selectors import get_county_for_staff, get_municipality
 from pages.forms import apply_validation_error
+from pages.ids import parse_id
 
 from . import followup_selectors as fs
 from . import followup_services as services
@@ -291,10 +292,10 @@ def attachment_upload(request, pk):
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    number = parse_id(value)
+    if number is None:
+        raise Http404
+    return number
 
 
 @login_required
@@ -338,7 +339,7 @@ def visit_edit(request, pk, visit_pk=None):
                    "follow_up_points": visit.follow_up_points}
     else:
         initial = {"planned_on": timezone.localdate(), "visitors": [request.user],
-                   "participant": request.GET.get("deltaker")}
+                   "participant": parse_id(request.GET.get("deltaker"))}
     form = VisitForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

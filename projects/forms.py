@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from municipalities.models import Library, Municipality, Organisation, Position, Theme
-from pages.forms import form_helper
+from pages.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField, form_helper
 
 from .models import HandbookPage, Indicator, Participant, Project, RequirementStatus
 
@@ -25,8 +25,8 @@ def county_staff(county):
     ).distinct()
 
 
-class ProjectForm(forms.ModelForm):
-    leaders = forms.ModelMultipleChoiceField(
+class ProjectForm(ModelForm):
+    leaders = ModelMultipleChoiceField(
         label=_("Project leaders"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -57,11 +57,11 @@ class ProjectForm(forms.ModelForm):
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + Project.Status.choices)
-    theme = forms.ModelChoiceField(label=_("Theme"), required=False, queryset=Theme.objects.none(), empty_label=_("All"))
-    municipality = forms.ModelChoiceField(
+    theme = ModelChoiceField(label=_("Theme"), required=False, queryset=Theme.objects.none(), empty_label=_("All"))
+    municipality = ModelChoiceField(
         label=_("Municipality"), required=False, queryset=Municipality.objects.none(), empty_label=_("All")
     )
-    leader = forms.ModelChoiceField(label=_("Project leader"), required=False, queryset=User.objects.none(), empty_label=_("All"))
+    leader = ModelChoiceField(label=_("Project leader"), required=False, queryset=User.objects.none(), empty_label=_("All"))
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -85,7 +85,7 @@ class GoalForm(forms.Form):
         self.helper = form_helper(_("Save goal"))
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ModelForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit", "baseline", "target"]
@@ -106,7 +106,7 @@ class MeasurementForm(forms.Form):
 
 
 class InviteParticipantsForm(forms.Form):
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = ModelMultipleChoiceField(
         label=_("Municipalities"), queryset=Municipality.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -119,8 +119,8 @@ class InviteParticipantsForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    library = forms.ModelChoiceField(label=_("Library"), queryset=Library.objects.none(), required=False)
-    mentor = forms.ModelChoiceField(label=_("Mentor / host municipality"), queryset=Municipality.objects.none(), required=False)
+    library = ModelChoiceField(label=_("Library"), queryset=Library.objects.none(), required=False)
+    mentor = ModelChoiceField(label=_("Mentor / host municipality"), queryset=Municipality.objects.none(), required=False)
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +158,7 @@ class ComplianceForm(forms.Form):
 
 
 class PartnerForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     role = forms.CharField(label=_("Role in the project"), max_length=200)
 
     def __init__(self, *args, project, **kwargs):
@@ -170,7 +170,7 @@ class PartnerForm(forms.Form):
 
 
 class ExpertForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("External expert"), queryset=User.objects.none())
+    user = ModelChoiceField(label=_("External expert"), queryset=User.objects.none())
     role = forms.CharField(label=_("What they help with"), max_length=200)
 
     def __init__(self, *args, project, **kwargs):
@@ -234,7 +234,7 @@ class ParticipantHoursForm(forms.Form):
 
 
 class RequiredPositionsForm(forms.Form):
-    positions = forms.ModelMultipleChoiceField(
+    positions = ModelMultipleChoiceField(
         label=_("Positions every participant must involve"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -278,7 +278,7 @@ class FinalAccountForm(forms.Form):
 class KitProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     start_on = forms.DateField(label=_("Start"), widget=DateInput())
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = ModelMultipleChoiceField(
         label=_("Invite municipalities"), queryset=Municipality.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -296,7 +296,7 @@ class SaveAsKitForm(forms.Form):
         self.helper = form_helper(_("Save as kit"))
 
 
-class HandbookPageForm(forms.ModelForm):
+class HandbookPageForm(ModelForm):
     class Meta:
         model = HandbookPage
         fields = ["title", "slug", "body", "is_public", "order"]
