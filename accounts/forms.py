@@ -3,7 +3,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
-from shell.forms import form_helper
+from shell.forms import ModelChoiceField, form_helper
 
 from .models import Membership
 
@@ -30,7 +30,7 @@ class InviteForm(_RoleFieldsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
+    municipality = ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,7 +40,7 @@ class InviteForm(_RoleFieldsMixin, forms.Form):
 
 class RoleForm(_RoleFieldsMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
+    municipality = ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
 
     def __init__(self, *args, county, submit_label=_("Save"), **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,26 +7,26 @@ app_name = "accounts"
 urlpatterns = [
     path("fylker/<str:number>/brukere/", views.user_list, name="user-list"),
     path("fylker/<str:number>/brukere/inviter/", views.user_invite, name="user-invite"),
-    path("fylker/<str:number>/brukere/<int:user_id>/", views.user_detail, name="user-detail"),
-    path("fylker/<str:number>/brukere/<int:user_id>/roller/ny/", views.membership_add, name="membership-add"),
+    path("fylker/<str:number>/brukere/<id:user_id>/", views.user_detail, name="user-detail"),
+    path("fylker/<str:number>/brukere/<id:user_id>/roller/ny/", views.membership_add, name="membership-add"),
     path(
-        "fylker/<str:number>/brukere/<int:user_id>/roller/<int:membership_id>/endre/",
+        "fylker/<str:number>/brukere/<id:user_id>/roller/<id:membership_id>/endre/",
         views.membership_change,
         name="membership-change",
     ),
     path(
-        "fylker/<str:number>/brukere/<int:user_id>/roller/<int:membership_id>/fjern/",
+        "fylker/<str:number>/brukere/<id:user_id>/roller/<id:membership_id>/fjern/",
         views.membership_revoke,
         name="membership-revoke",
     ),
     path(
-        "fylker/<str:number>/brukere/<int:user_id>/roller/<int:membership_id>/overlever/",
+        "fylker/<str:number>/brukere/<id:user_id>/roller/<id:membership_id>/overlever/",
         views.membership_handover,
         name="membership-handover",
     ),
-    path("fylker/<str:number>/brukere/<int:user_id>/deaktiver/", views.user_deactivate, name="user-deactivate"),
+    path("fylker/<str:number>/brukere/<id:user_id>/deaktiver/", views.user_deactivate, name="user-deactivate"),
     path(
-        "fylker/<str:number>/brukere/<int:user_id>/invitasjon/send/",
+        "fylker/<str:number>/brukere/<id:user_id>/invitasjon/send/",
         views.invitation_resend,
         name="invitation-resend",
     ),

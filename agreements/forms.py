@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
 from municipalities.models import Contact
-from shell.forms import form_helper
+from shell.forms import ModelChoiceField, form_helper
 
 from .matrix import CHOICES, MAX_COLUMNS, MAX_ROWS
 from .models import Agreement
@@ -17,12 +17,12 @@ WITHDRAW_REASON_HELP = _(
 )
 
 
-class ContactChoiceField(forms.ModelChoiceField):
+class ContactChoiceField(ModelChoiceField):
     def label_from_instance(self, contact):
         return f"{contact.name} ({contact.position.name})"
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class UserChoiceField(ModelChoiceField):
     def label_from_instance(self, user):
         return user.get_full_name()
 

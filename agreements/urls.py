@@ -4,13 +4,13 @@ from . import views
 
 app_name = "agreements"
 
-A = "avtaler/<int:pk>/"
+A = "avtaler/<id:pk>/"
 
 urlpatterns = [
     path("avtaler/", views.agreement_list, name="agreement-list"),
     path("avtaler/kontroll/", views.verify, name="verify"),
-    path("avtaler/offentlig/<int:pk>/avtale.pdf", views.published_pdf, name="published-pdf"),
-    path("prosjekter/<int:pk>/deltakere/<int:participant_pk>/avtale/ny/", views.agreement_create, name="agreement-create"),
+    path("avtaler/offentlig/<id:pk>/avtale.pdf", views.published_pdf, name="published-pdf"),
+    path("prosjekter/<id:pk>/deltakere/<id:participant_pk>/avtale/ny/", views.agreement_create, name="agreement-create"),
     path(A, views.agreement_detail, name="agreement-detail"),
     path(A + "rediger/", views.agreement_edit, name="agreement-edit"),
     path(A + "rollematrise/", views.agreement_matrix, name="agreement-matrix"),
@@ -18,7 +18,7 @@ urlpatterns = [
     path(A + "trekk-tilbake/", views.agreement_withdraw, name="agreement-withdraw"),
     path(A + "signer/<str:slot>/", views.agreement_sign, name="agreement-sign"),
     path(A + "papirsignatur/<str:slot>/", views.agreement_scan, name="agreement-scan"),
-    path(A + "signaturer/<int:signature_pk>/skann.pdf", views.signature_scan, name="signature-scan"),
+    path(A + "signaturer/<id:signature_pk>/skann.pdf", views.signature_scan, name="signature-scan"),
     path(A + "endring/", views.agreement_amend, name="agreement-amend"),
     path(A + "slett/", views.agreement_delete, name="agreement-delete"),
     path(A + "publisering/", views.agreement_publish, name="agreement-publish"),

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Theme
-from shell.forms import form_helper
+from shell.forms import ModelChoiceField, form_helper
+from shell.ids import parse_id
 from projects.forms import DateInput
 from followup.models import Milestone
 from projects.models import Project
@@ -54,7 +55,7 @@ class QuestionForm(forms.Form):
 
 class RoundForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
-    questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
+    questionnaire = ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     include_experts = forms.BooleanField(label=_("Ask the attached external experts too"), required=False)
     title = forms.CharField(label=_("Title"), max_length=200, required=False,
@@ -141,7 +142,7 @@ class CorrectionForm(forms.Form):
         self.helper = form_helper(_("Record the decision"))
 
 
-class MilestoneChoiceField(forms.ModelChoiceField):
+class MilestoneChoiceField(ModelChoiceField):
     def label_from_instance(self, milestone):
         who = f" – {milestone.participant.municipality.name}" if milestone.participant_id else ""
         return f"{milestone.name}{who} ({milestone.planned_on:%d.%m.%Y})"
@@ -161,7 +162,7 @@ class MoveMilestoneForm(forms.Form):
         self.helper = form_helper(_("Move the milestone"))
 
 
-class GoalChoiceField(forms.ModelChoiceField):
+class GoalChoiceField(ModelChoiceField):
     def label_from_instance(self, goal):
         return goal.text[:100]
 
@@ -177,7 +178,7 @@ class GoalChangeForm(forms.Form):
 
 
 class TargetChangeForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=None)
+    indicator = ModelChoiceField(label=_("Indicator"), queryset=None)
     target = forms.DecimalField(label=_("New target"), max_digits=14, decimal_places=2, localize=True)
 
     def __init__(self, *args, project: Project, **kwargs):
@@ -215,13 +216,13 @@ class PeriodsForm(forms.Form):
         self.helper = form_helper(_("Save the periods"))
 
 
-class LibraryChoiceField(forms.ModelChoiceField):
+class LibraryChoiceField(ModelChoiceField):
     def label_from_instance(self, library):
         return f"{library.name} ({library.municipality.name})"
 
 
 class MeasurementEntryForm(forms.Form):
-    indicator = forms.ModelChoiceField(label=_("What is counted"), queryset=None)
+    indicator = ModelChoiceField(label=_("What is counted"), queryset=None)
     library = LibraryChoiceField(label=_("Library"), queryset=None)
     period = forms.ChoiceField(label=_("Period"), choices=[("before", _("Before")), ("after", _("After"))])
     measured_on = forms.DateField(label=_("Counted on"), widget=DateInput())
@@ -240,7 +241,7 @@ class LessonForm(forms.Form):
     section = forms.ChoiceField(label=_("Section"), choices=Lesson.Section.choices)
     text = forms.CharField(label=_("Lesson"), widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label=_("Kind"), choices=Lesson.LessonKind.choices)
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=None, required=False, empty_label=_("None"))
+    theme = ModelChoiceField(label=_("Theme"), queryset=None, required=False, empty_label=_("None"))
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
@@ -250,8 +251,8 @@ class LessonForm(forms.Form):
 
 class LessonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    project = forms.ModelChoiceField(label=_("Project"), required=False, queryset=None, empty_label=_("All"))
-    theme = forms.ModelChoiceField(label=_("Theme"), required=False, queryset=None, empty_label=_("All"))
+    project = ModelChoiceField(label=_("Project"), required=False, queryset=None, empty_label=_("All"))
+    theme = ModelChoiceField(label=_("Theme"), required=False, queryset=None, empty_label=_("All"))
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All"))] + Lesson.LessonKind.choices)
     section = forms.ChoiceField(label=_("Section"), required=False, choices=[("", _("All"))] + Lesson.Section.choices)
     id = forms.TypedMultipleChoiceField(required=False, coerce=int, choices=[])
@@ -267,7 +268,8 @@ class LessonFilterForm(forms.Form):
         return self.cleaned_data["id"]
 
     def full_clean(self):
-        # Selected ids are free integers (checked against the county by the selector).
+        # Selected ids are free integers (checked against the county by the selector); one that
+        # cannot be an id (shell.ids) is "not a valid choice".
         if self.is_bound:
-            self.fields["id"].choices = [(value, value) for value in self.data.getlist("id") if str(value).isdigit()]
+            self.fields["id"].choices = [(value, value) for value in self.data.getlist("id") if parse_id(value) is not None]
         super().full_clean()

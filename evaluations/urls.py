@@ -4,10 +4,10 @@ from . import views
 
 app_name = "evaluations"
 
-P = "prosjekter/<int:pk>/"
-R = "evalueringer/<int:pk>/"
-K = "kursjusteringer/<int:pk>/"
-Q = "sporreskjema/<int:pk>/"
+P = "prosjekter/<id:pk>/"
+R = "evalueringer/<id:pk>/"
+K = "kursjusteringer/<id:pk>/"
+Q = "sporreskjema/<id:pk>/"
 
 urlpatterns = [
     # questionnaires (county staff)
@@ -16,14 +16,14 @@ urlpatterns = [
     path(Q, views.questionnaire_detail, name="questionnaire-detail"),
     path(Q + "rediger/", views.questionnaire_edit, name="questionnaire-edit"),
     path(Q + "sporsmal/nytt/", views.question_edit, name="question-create"),
-    path(Q + "sporsmal/<int:question_pk>/", views.question_edit, name="question-edit"),
-    path(Q + "sporsmal/<int:question_pk>/slett/", views.question_delete, name="question-delete"),
+    path(Q + "sporsmal/<id:question_pk>/", views.question_edit, name="question-edit"),
+    path(Q + "sporsmal/<id:question_pk>/slett/", views.question_delete, name="question-delete"),
     # rounds, answers, results and mapping conclusions
     path(P + "evalueringer/ny/", views.round_create, name="round-create"),
     path(R, views.round_detail, name="round-detail"),
     path(R + "lukk/", views.round_close, name="round-close"),
     path(R + "send-til-nye/", views.round_ask_new, name="round-ask-new"),
-    path(R + "svar/<int:response_pk>/", views.response, name="response"),
+    path(R + "svar/<id:response_pk>/", views.response, name="response"),
     path(R + "konklusjoner/<str:number>/", views.conclusion_edit, name="conclusion-edit"),
     path(R + "konklusjoner/<str:number>/publiser/", views.conclusion_publish, name="conclusion-publish"),
     # course corrections and the mid-term gate
@@ -40,12 +40,12 @@ urlpatterns = [
     path(P + "ttt/registrer/", views.ttt_record, name="ttt-record"),
     # lessons learned
     path(P + "erfaringer/", views.project_lessons, name="project-lessons"),
-    path(P + "erfaringer/<int:lesson_pk>/", views.lesson_edit, name="lesson-edit"),
-    path(P + "erfaringer/<int:lesson_pk>/slett/", views.lesson_delete, name="lesson-delete"),
+    path(P + "erfaringer/<id:lesson_pk>/", views.lesson_edit, name="lesson-edit"),
+    path(P + "erfaringer/<id:lesson_pk>/slett/", views.lesson_delete, name="lesson-delete"),
     path("fylker/<str:number>/erfaringer/", views.lessons_log, name="lessons-log"),
     path("fylker/<str:number>/erfaringer/erfaringer.md", views.lessons_markdown, name="lessons-markdown"),
     path("fylker/<str:number>/erfaringer/erfaringer.pdf", views.lessons_pdf, name="lessons-pdf"),
     # public: published mapping conclusions per municipality
     path("kartlegging/<str:number>/", views.public_conclusions, name="public-conclusions"),
-    path("kartlegging/<str:number>/<int:conclusion_pk>/", views.public_conclusion, name="public-conclusion"),
+    path("kartlegging/<str:number>/<id:conclusion_pk>/", views.public_conclusion, name="public-conclusion"),
 ]

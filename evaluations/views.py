@@ -27,6 +27,7 @@ from municipalities.selectors import get_county_for_staff
 from shell.forms import run_service
 from municipalities.access import require
 from projects.access import access_project
+from shell.ids import parse_id
 from projects.models import Indicator, Project
 from projects.permissions import can_view_staff_parts
 from projects.services import ProjectError
@@ -348,8 +349,8 @@ def public_conclusion(request, number, conclusion_pk):
 def correction_create(request, pk):
     project = _project_for_evaluations(request, pk)
     round_ = None
-    if request.GET.get("runde", "").isdigit():
-        round_ = project.evaluation_rounds.filter(pk=request.GET["runde"]).first()
+    if (round_pk := parse_id(request.GET.get("runde"))) is not None:
+        round_ = project.evaluation_rounds.filter(pk=round_pk).first()
     form = CorrectionForm(request.POST or None, initial={"decided_on": timezone.localdate(), "decided_by": request.user.get_full_name()})
     if request.method == "POST" and form.is_valid():
         created = None

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Contact, Position
 from projects.forms import DateInput, county_staff
 from projects.models import Project
-from shell.forms import form_helper
+from notifications.validators import validate_header_value
+from shell.forms import ModelChoiceField, ModelMultipleChoiceField, form_helper
 
 from .models import Meeting, MeetingObjective, Milestone, Visit
 from .services.files import ACCEPT
@@ -48,10 +49,10 @@ FILES_HELP = _("PDF, images (PNG, JPEG, GIF, WebP) or office documents. Location
 class MilestoneForm(forms.Form):
     name = forms.CharField(label=_("Milestone"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    participant = forms.ModelChoiceField(label=_("Applies to"), required=False, queryset=None,
-                                         empty_label=_("The whole project"))
+    participant = ModelChoiceField(label=_("Applies to"), required=False, queryset=None,
+                                   empty_label=_("The whole project"))
     planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
-    responsible_position = forms.ModelChoiceField(label=_("Responsible"), required=False, queryset=Position.objects.none())
+    responsible_position = ModelChoiceField(label=_("Responsible"), required=False, queryset=Position.objects.none())
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,11 +92,11 @@ class AttachmentForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    participant = forms.ModelChoiceField(label=_("Municipality"), queryset=None)
+    participant = ModelChoiceField(label=_("Municipality"), queryset=None)
     planned_on = forms.DateField(label=_("Date"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=Visit.Status.choices)
-    visitors = forms.ModelMultipleChoiceField(label=_("Who visits"), required=False, queryset=None,
-                                              widget=forms.CheckboxSelectMultiple)
+    visitors = ModelMultipleChoiceField(label=_("Who visits"), required=False, queryset=None,
+                                        widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     follow_up_points = forms.CharField(label=_("Follow-up points"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -132,10 +133,10 @@ class MeetingForm(forms.Form):
 
 
 class InviteesForm(forms.Form):
-    contacts = forms.ModelMultipleChoiceField(label=_("Contacts in the participating municipalities"), required=False,
-                                              queryset=Contact.objects.none(), widget=forms.CheckboxSelectMultiple)
-    users = forms.ModelMultipleChoiceField(label=_("County staff"), required=False, queryset=None,
-                                           widget=forms.CheckboxSelectMultiple)
+    contacts = ModelMultipleChoiceField(label=_("Contacts in the participating municipalities"), required=False,
+                                        queryset=Contact.objects.none(), widget=forms.CheckboxSelectMultiple)
+    users = ModelMultipleChoiceField(label=_("County staff"), required=False, queryset=None,
+                                     widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,8 +149,8 @@ class InviteesForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attended = forms.ModelMultipleChoiceField(label=_("Who attended?"), required=False, queryset=None,
-                                              widget=forms.CheckboxSelectMultiple)
+    attended = ModelMultipleChoiceField(label=_("Who attended?"), required=False, queryset=None,
+                                        widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,7 +184,7 @@ class OutcomeForm(forms.Form):
 
 class LeadershipMessageForm(forms.Form):
     to = forms.CharField(label=_("To"), max_length=1000, help_text=_("E-mail addresses, separated by commas."))
-    subject = forms.CharField(label=_("Subject"), max_length=300)
+    subject = forms.CharField(label=_("Subject"), max_length=300, strip=False, validators=[validate_header_value])
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))
 
     def clean_to(self):
@@ -197,11 +198,14 @@ class LeadershipMessageForm(forms.Form):
                 raise forms.ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
         return addresses
 
+    def clean_subject(self):
+        return self.cleaned_data["subject"].strip()
+
 
 class DashboardFilterForm(forms.Form):
     health = forms.ChoiceField(label=_("Health"), required=False,
                                choices=[("", _("All")), ("red", _("Red")), ("yellow", _("Yellow")), ("green", _("Green"))])
-    project = forms.ModelChoiceField(label=_("Project"), required=False, queryset=Project.objects.none(), empty_label=_("All"))
+    project = ModelChoiceField(label=_("Project"), required=False, queryset=Project.objects.none(), empty_label=_("All"))
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 
 from documents import uploads
-from shell.forms import form_helper
+from shell.forms import ModelForm, form_helper
 
 from .models import Contact, County, Library, Municipality, Organisation, Position, Theme
 
@@ -18,7 +18,7 @@ LETTERHEAD_RULES = uploads.UploadRules(
 )
 
 
-class CountySettingsForm(forms.ModelForm):
+class CountySettingsForm(ModelForm):
     class Meta:
         model = County
         fields = [
@@ -43,7 +43,7 @@ class CountySettingsForm(forms.ModelForm):
         return ContentFile(checked.data, name=f"logo.{checked.kind}")
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(ModelForm):
     class Meta:
         model = Position
         fields = ["name", "order", "is_active"]
@@ -52,7 +52,7 @@ class PositionForm(forms.ModelForm):
 PositionFormSet = forms.modelformset_factory(Position, form=PositionForm, extra=1, can_delete=False)
 
 
-class ThemeForm(forms.ModelForm):
+class ThemeForm(ModelForm):
     class Meta:
         model = Theme
         fields = ["name", "order", "is_active"]
@@ -61,7 +61,7 @@ class ThemeForm(forms.ModelForm):
 ThemeFormSet = forms.modelformset_factory(Theme, form=ThemeForm, extra=1, can_delete=False)
 
 
-class MunicipalityForm(forms.ModelForm):
+class MunicipalityForm(ModelForm):
     class Meta:
         model = Municipality
         fields = ["name", "population", "region", "host_municipality"]
@@ -74,7 +74,7 @@ class MunicipalityForm(forms.ModelForm):
         self.helper = form_helper(_("Save"))
 
 
-class LibraryForm(forms.ModelForm):
+class LibraryForm(ModelForm):
     class Meta:
         model = Library
         fields = ["name", "is_main", "address", "email", "phone"]
@@ -92,7 +92,7 @@ class LibraryForm(forms.ModelForm):
         return is_main
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ModelForm):
     class Meta:
         model = Contact
         fields = ["name", "position", "title", "email", "phone", "user"]
@@ -108,7 +108,7 @@ class ContactForm(forms.ModelForm):
         self.helper = form_helper(_("Save"))
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from notifications.validators import validate_header_value
+
 
 class CountyQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -32,9 +34,10 @@ class County(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     sender_name = models.CharField(
-        _("sender name"), max_length=100, blank=True, help_text=_("Shown as the sender of e-mails.")
+        _("sender name"), max_length=100, blank=True, help_text=_("Shown as the sender of e-mails."),
+        validators=[validate_header_value],
     )
-    sender_email = models.EmailField(_("sender e-mail address"), blank=True)
+    sender_email = models.EmailField(_("sender e-mail address"), blank=True, validators=[validate_header_value])
     letterhead = models.ImageField(
         _("letterhead logo"),
         upload_to="letterheads/",

@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shell.forms import form_helper
+from notifications.validators import validate_header_value
+from shell.forms import ModelForm, form_helper
 
 from .images import MAX_BYTES, clean_image
 from projects.models import Participant
@@ -19,8 +20,9 @@ def one_line(value: str) -> str:
     return value
 
 
-class NewsletterForm(forms.ModelForm):
-    subject = forms.CharField(label=_("Subject"), max_length=200, strip=False)
+class NewsletterForm(ModelForm):
+    # Not stripped before the check: a trailing line break is refused too, not silently dropped.
+    subject = forms.CharField(label=_("Subject"), max_length=200, strip=False, validators=[validate_header_value])
 
     class Meta:
         model = Newsletter
@@ -46,7 +48,7 @@ class NewsletterForm(forms.ModelForm):
         self.helper = form_helper(submit_label or _("Save draft"))
 
     def clean_subject(self):
-        return one_line(self.cleaned_data["subject"]).strip()
+        return self.cleaned_data["subject"].strip()
 
 
 class ImageForm(forms.Form):
@@ -118,7 +120,7 @@ class PreferencesForm(forms.Form):
         self.fields["lists"].choices = [(str(mailing_list.pk), mailing_list.name) for mailing_list in lists]
 
 
-class ShowcaseForm(forms.ModelForm):
+class ShowcaseForm(ModelForm):
     class Meta:
         model = Showcase
         fields = ["title", "slug", "participant", "summary", "results"]

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.validators import validate_header_value
+
 
 def _image_path(instance, filename) -> str:
     # Stored under a generated name: the uploader's file name never reaches the disk.
@@ -163,7 +165,7 @@ class Newsletter(models.Model):
         verbose_name=_("project"),
     )
     mailing_list = models.ForeignKey(MailingList, on_delete=models.PROTECT, related_name="newsletters")
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(_("subject"), max_length=200, validators=[validate_header_value])
     body = models.TextField(_("text (Markdown)"))
     is_public = models.BooleanField(
         _("show in the public archive"), default=False,

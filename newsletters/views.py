@@ -1,6 +1,7 @@
 """Newsletter pages for county staff, and the public pages (archive, feed, showcases,
 subscription links) that need no login and show only what is published."""
 
+import copy
 import hmac
 import json
 from functools import partial
@@ -25,6 +26,7 @@ from municipalities.models import County
 from municipalities.selectors import get_county_for_staff
 from shell.client import RateLimit
 from shell.forms import run_service
+from shell.ids import parse_id
 from agreements.selectors import published_agreements
 from evaluations.selectors import published_conclusions
 from projects.models import Project
@@ -126,9 +128,9 @@ def newsletter_create(request, number):
     project = None
     project_pk = request.GET.get("prosjekt") or request.POST.get("prosjekt")
     if project_pk:
-        if not str(project_pk).isdigit():
+        if parse_id(project_pk) is None:
             raise Http404
-        project = get_object_or_404(Project, pk=project_pk, county=county)
+        project = get_object_or_404(Project, pk=parse_id(project_pk), county=county)
     preview_url = reverse("newsletters:newsletter-preview", kwargs={"number": county.number})
     form = NewsletterForm(request.POST or None, preview_url=preview_url)
     if request.method == "POST" and form.is_valid():
@@ -368,7 +370,8 @@ def _showcase_for_edit(request, pk) -> Showcase:
 @login_required
 def showcase_edit(request, pk):
     showcase = _showcase_for_edit(request, pk)
-    form = ShowcaseForm(request.POST or None, instance=showcase, project=showcase.project)
+    # The form gets a copy: an invalid post changes the form's instance (a blank slug), and the page's links need the saved one.
+    form = ShowcaseForm(request.POST or None, instance=copy.copy(showcase), project=showcase.project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run(request, form, lambda: services.update_showcase(showcase=showcase, by=request.user, **data),

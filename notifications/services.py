@@ -7,11 +7,13 @@ nothing and a committed one can never lose its e-mail.
 """
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -23,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from .kinds import KINDS
 from .models import NotificationPreference, OutboxMessage
+from .validators import is_header_safe, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -30,13 +33,30 @@ Status = OutboxMessage.Status
 
 
 class HeaderInjectionError(ValueError):
-    """A header value contains a line break: refused instead of sent."""
+    """A header value contains a line break or a control character: the message is refused, not sent."""
 
 
-def _check_header(name: str, value: str) -> str:
-    if "\n" in value or "\r" in value:
-        raise HeaderInjectionError(_("A line break is not allowed in the e-mail header %(name)s.") % {"name": name})
-    return value
+# A header's name: printable ASCII without the colon (RFC 5322, 3.6.8).
+_HEADER_NAME = re.compile(r"[!-9;-~]+")
+
+
+def check_headers(*, to, subject, from_email, headers, attachments) -> None:
+    """Every value that becomes a header of the message, including the attachments' file names and
+    types. Raises HeaderInjectionError naming the first bad one."""
+    values = [("To", to), ("Subject", subject), ("From", from_email)]
+    for name, value in (headers or {}).items():
+        if not _HEADER_NAME.fullmatch(str(name)):
+            raise HeaderInjectionError(_("Refused before sending: “%(name)s” is not an e-mail header name.") % {"name": one_line(name)})
+        values.append((name, value))
+    for attachment in attachments or []:
+        if isinstance(attachment, dict):
+            values += [("Content-Disposition", attachment.get("filename", "")), ("Content-Type", attachment.get("mimetype", ""))]
+    for name, value in values:
+        if not is_header_safe(value):
+            raise HeaderInjectionError(
+                _("Refused before sending: the e-mail header %(name)s contains a line break or a control character.")
+                % {"name": name}
+            )
 
 
 def _message_id() -> str:
@@ -70,13 +90,21 @@ def queue_email(
     """Writes one e-mail to the outbox in the current transaction and wakes a sender after commit.
 
     The same `idempotency_key` never makes a second row: the existing row is
-    returned. Raises HeaderInjectionError for a line break in any header.
+    returned. A header with a line break or a control character (forms refuse them, but a
+    value can get into the database past them) is not raised to the caller: the row is
+    written as failed, with the reason, so the change that caused it and every other
+    message still go through.
     """
     if kind not in KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}")
     from_email = from_email or (county.from_email if county else settings.DEFAULT_FROM_EMAIL)
-    for name, value in [("To", to), ("Subject", subject), ("From", from_email), *(headers or {}).items()]:
-        _check_header(name, str(value))
+    try:
+        check_headers(to=to, subject=subject, from_email=from_email, headers=headers, attachments=attachments)
+    except HeaderInjectionError as exc:
+        refused = str(exc)
+        logger.warning("outbox: refused a message to %r: %s", to, refused)
+    else:
+        refused = ""
     fields = {
         "recipient": to,
         "user": user,
@@ -91,6 +119,8 @@ def queue_email(
         "status": Status.HELD if _wants_digest(user, kind) else Status.PENDING,
         "message_id": _message_id(),
     }
+    if refused:
+        fields |= {"status": Status.FAILED, "last_error": refused}
     if about is not None:
         fields["content_type"] = ContentType.objects.get_for_model(about)
         fields["object_id"] = about.pk
@@ -120,7 +150,8 @@ def queue_templated_email(*, template: str, context: dict, language: str | None 
     (default: Norwegian) and queues the result; other arguments as for `queue_email`."""
     with translation.override(language or settings.LANGUAGE_CODE):
         context = {"site_url": settings.SITE_URL, **context}
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        # A title with a line break (say) in a subject becomes one line, not a refused message.
+        subject = one_line(render_to_string(f"{template}_subject.txt", context))
         body_text = render_to_string(f"{template}.txt", context)
         body_html = render_to_string(f"{template}.html", context)
     return queue_email(subject=subject, body_text=body_text, body_html=body_html, **kwargs)
@@ -164,6 +195,9 @@ def claim_batch(*, size: int) -> list[OutboxMessage]:
 
 
 def _build(message: OutboxMessage) -> EmailMultiAlternatives:
+    """The e-mail of one row, checked again: the row may have been changed since it was queued."""
+    check_headers(to=message.recipient, subject=message.subject, from_email=message.from_email,
+                  headers=message.headers, attachments=message.attachments)
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
@@ -193,6 +227,8 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
         return f"{exc.smtp_code} {text}"
+    if isinstance(exc, HeaderInjectionError):
+        return str(exc)
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -202,10 +238,12 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, 6 * 3600))
 
 
-def _record_failure(message: OutboxMessage, exc: Exception) -> None:
+def _record_failure(message: OutboxMessage, exc: Exception, *, permanent: bool = False) -> None:
+    """Transient errors are retried with backoff; a permanent one (5xx, or a message that cannot be
+    built or encoded: trying again would fail the same way) marks the message failed."""
     code = _smtp_code(exc)
     attempts = message.attempts + 1
-    permanent = code is not None and 500 <= code < 600
+    permanent = permanent or (code is not None and 500 <= code < 600)
     if permanent or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         status, next_attempt_at = Status.FAILED, message.next_attempt_at
     else:
@@ -231,7 +269,10 @@ def _rate_allowance(wanted: int) -> int:
 
 
 def send_batch(*, size: int | None = None) -> tuple[int, bool]:
-    """Claims one batch and sends it over one connection. Returns (sent, more_may_be_due)."""
+    """Claims one batch and sends it over one connection. Returns (sent, more_may_be_due).
+
+    A message that cannot be built or sent (a bad header, an address that cannot be encoded, a
+    recipient the server refuses) is marked failed with the reason, and the batch goes on."""
     size = _rate_allowance(size or settings.OUTBOX_BATCH_SIZE)
     if size == 0:
         return 0, True
@@ -244,12 +285,27 @@ def send_batch(*, size: int | None = None) -> tuple[int, bool]:
         connection.open()
         for message in rows:
             try:
-                connection.send_messages([_build(message)])
+                email = _build(message)
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception as exc:  # noqa: BLE001 - whatever is wrong with one row fails that row only
+                _record_failure(message, exc, permanent=True)
+                continue
+            try:
+                connection.send_messages([email])
             except (smtplib.SMTPException, OSError) as exc:
                 _record_failure(message, exc)
                 if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
                     connection.close()
                     connection.open()
+                continue
+            except SoftTimeLimitExceeded:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a header or address that cannot be encoded (ValueError, UnicodeError, HeaderParseError)
+                _record_failure(message, exc, permanent=True)
+                # It may have failed halfway through the SMTP dialogue: start the next message on a fresh connection.
+                connection.close()
+                connection.open()
                 continue
             # Marked one by one, at once: a crash leaves at most this message unmarked.
             OutboxMessage.objects.filter(pk=message.pk).update(
@@ -285,7 +341,12 @@ def retry_message(*, message: OutboxMessage) -> OutboxMessage:
     if message.status != Status.FAILED:
         raise ValueError(_("Only failed messages can be retried."))
     message.status, message.attempts, message.next_attempt_at = Status.PENDING, 0, timezone.now()
-    message.save(update_fields=["status", "attempts", "next_attempt_at"])
+    fields = ["status", "attempts", "next_attempt_at"]
+    if message.county_id and not is_header_safe(message.from_email):
+        # Refused for the county's sender, which has been corrected since: send it with the new one.
+        message.from_email = message.county.from_email
+        fields.append("from_email")
+    message.save(update_fields=fields)
     transaction.on_commit(_wake_sender)
     return message
 

@@ -6,6 +6,6 @@ app_name = "notifications"
 
 urlpatterns = [
     path("fylker/<str:number>/utboks/", views.outbox, name="outbox"),
-    path("fylker/<str:number>/utboks/<int:pk>/send-igjen/", views.outbox_retry, name="outbox-retry"),
+    path("fylker/<str:number>/utboks/<id:pk>/send-igjen/", views.outbox_retry, name="outbox-retry"),
     path("varsler/", views.preferences, name="preferences"),
 ]

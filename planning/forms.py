@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality, Position
 from projects.forms import DateInput
-from shell.forms import form_helper
+from shell.forms import ModelForm, ModelMultipleChoiceField, form_helper
 
 from .models import HandbookPage
 
@@ -37,7 +37,7 @@ class ParticipantHoursForm(forms.Form):
 
 
 class RequiredPositionsForm(forms.Form):
-    positions = forms.ModelMultipleChoiceField(
+    positions = ModelMultipleChoiceField(
         label=_("Positions every participant must involve"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -81,7 +81,7 @@ class FinalAccountForm(forms.Form):
 class KitProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     start_on = forms.DateField(label=_("Start"), widget=DateInput())
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = ModelMultipleChoiceField(
         label=_("Invite municipalities"), queryset=Municipality.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
@@ -99,7 +99,7 @@ class SaveAsKitForm(forms.Form):
         self.helper = form_helper(_("Save as kit"))
 
 
-class HandbookPageForm(forms.ModelForm):
+class HandbookPageForm(ModelForm):
     class Meta:
         model = HandbookPage
         fields = ["title", "slug", "body", "is_public", "order"]

@@ -6,20 +6,20 @@ from . import views
 
 app_name = "planning"
 
-P = "prosjekter/<int:pk>/"
+P = "prosjekter/<id:pk>/"
 
 urlpatterns = [
     path(P + "kapasitet/", views.capacity_needs, name="capacity-needs"),
     path("fylker/<str:number>/kapasitet/", views.staff_capacity, name="staff-capacity"),
     path("kommuner/<str:number>/kapasitet/", views.municipality_capacity, name="municipality-capacity"),
     path(P + "roller/", views.required_positions, name="required-positions"),
-    path(P + "deltakere/<int:participant_pk>/budsjett/", views.budget_edit, name="budget-edit"),
-    path(P + "deltakere/<int:participant_pk>/utbetaling/", views.grant_release, name="grant-release"),
-    path(P + "deltakere/<int:participant_pk>/sluttregnskap/", views.grant_close, name="grant-close"),
+    path(P + "deltakere/<id:participant_pk>/budsjett/", views.budget_edit, name="budget-edit"),
+    path(P + "deltakere/<id:participant_pk>/utbetaling/", views.grant_release, name="grant-release"),
+    path(P + "deltakere/<id:participant_pk>/sluttregnskap/", views.grant_close, name="grant-close"),
     path(P + "lagre-som-pakke/", views.project_save_as_kit, name="project-save-as-kit"),
     path("fylker/<str:number>/pakker/", views.kit_list, name="kit-list"),
-    path("pakker/<int:kit_pk>/", views.kit_detail, name="kit-detail"),
-    path("pakker/<int:kit_pk>/nytt-prosjekt/", views.kit_new_project, name="kit-new-project"),
+    path("pakker/<id:kit_pk>/", views.kit_detail, name="kit-detail"),
+    path("pakker/<id:kit_pk>/nytt-prosjekt/", views.kit_new_project, name="kit-new-project"),
     path("fylker/<str:number>/handbok/", views.handbook_list, name="handbook-list"),
     path("fylker/<str:number>/handbok/ny/", views.handbook_edit, name="handbook-create"),
     path("handbok/<str:number>/<slug:slug>/", views.handbook_page, name="handbook-page"),

@@ -1,13 +1,12 @@
-from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
-from municipalities.models import Library, Municipality, Organisation, Position, Theme
-from shell.forms import form_helper
+from municipalities.models import Library, Municipality, Organisation, Theme
+from shell.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField, form_helper
 
-from .models import Indicator, Participant, Project, RequirementStatus
+from .models import Indicator, Project, RequirementStatus
 
 
 class DateInput(forms.DateInput):
@@ -25,8 +24,8 @@ def county_staff(county):
     ).distinct()
 
 
-class ProjectForm(forms.ModelForm):
-    leaders = forms.ModelMultipleChoiceField(
+class ProjectForm(ModelForm):
+    leaders = ModelMultipleChoiceField(
         label=_("Project leaders"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -57,11 +56,11 @@ class ProjectForm(forms.ModelForm):
 class ProjectFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + Project.Status.choices)
-    theme = forms.ModelChoiceField(label=_("Theme"), required=False, queryset=Theme.objects.none(), empty_label=_("All"))
-    municipality = forms.ModelChoiceField(
+    theme = ModelChoiceField(label=_("Theme"), required=False, queryset=Theme.objects.none(), empty_label=_("All"))
+    municipality = ModelChoiceField(
         label=_("Municipality"), required=False, queryset=Municipality.objects.none(), empty_label=_("All")
     )
-    leader = forms.ModelChoiceField(label=_("Project leader"), required=False, queryset=User.objects.none(), empty_label=_("All"))
+    leader = ModelChoiceField(label=_("Project leader"), required=False, queryset=User.objects.none(), empty_label=_("All"))
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -85,7 +84,7 @@ class GoalForm(forms.Form):
         self.helper = form_helper(_("Save goal"))
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(ModelForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit", "baseline", "target"]
@@ -106,7 +105,7 @@ class MeasurementForm(forms.Form):
 
 
 class InviteParticipantsForm(forms.Form):
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = ModelMultipleChoiceField(
         label=_("Municipalities"), queryset=Municipality.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
@@ -119,8 +118,8 @@ class InviteParticipantsForm(forms.Form):
 
 
 class ParticipantForm(forms.Form):
-    library = forms.ModelChoiceField(label=_("Library"), queryset=Library.objects.none(), required=False)
-    mentor = forms.ModelChoiceField(label=_("Mentor / host municipality"), queryset=Municipality.objects.none(), required=False)
+    library = ModelChoiceField(label=_("Library"), queryset=Library.objects.none(), required=False)
+    mentor = ModelChoiceField(label=_("Mentor / host municipality"), queryset=Municipality.objects.none(), required=False)
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -158,7 +157,7 @@ class ComplianceForm(forms.Form):
 
 
 class PartnerForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
+    organisation = ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none())
     role = forms.CharField(label=_("Role in the project"), max_length=200)
 
     def __init__(self, *args, project, **kwargs):
@@ -170,7 +169,7 @@ class PartnerForm(forms.Form):
 
 
 class ExpertForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("External expert"), queryset=User.objects.none())
+    user = ModelChoiceField(label=_("External expert"), queryset=User.objects.none())
     role = forms.CharField(label=_("What they help with"), max_length=200)
 
     def __init__(self, *args, project, **kwargs):

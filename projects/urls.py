@@ -6,7 +6,7 @@ from .views import experts, participants, projects
 
 app_name = "projects"
 
-P = "prosjekter/<int:pk>/"
+P = "prosjekter/<id:pk>/"
 
 urlpatterns = [
     path("prosjekter/", projects.project_list, name="project-list"),
@@ -19,24 +19,24 @@ urlpatterns = [
     path(P + "status/", projects.project_status, name="project-status"),
     path(P + "bli-ny/", projects.project_bli_ny, name="project-bli-ny"),
     path(P + "mal/nytt/", projects.goal_edit, name="goal-create"),
-    path(P + "mal/<int:goal_pk>/", projects.goal_edit, name="goal-edit"),
-    path(P + "mal/<int:goal_pk>/slett/", projects.goal_delete, name="goal-delete"),
-    path(P + "mal/<int:goal_pk>/indikatorer/ny/", projects.indicator_edit, name="indicator-create"),
-    path(P + "mal/<int:goal_pk>/indikatorer/<int:indicator_pk>/", projects.indicator_edit, name="indicator-edit"),
-    path(P + "indikatorer/<int:indicator_pk>/maling/", projects.measurement_create, name="measurement-create"),
+    path(P + "mal/<id:goal_pk>/", projects.goal_edit, name="goal-edit"),
+    path(P + "mal/<id:goal_pk>/slett/", projects.goal_delete, name="goal-delete"),
+    path(P + "mal/<id:goal_pk>/indikatorer/ny/", projects.indicator_edit, name="indicator-create"),
+    path(P + "mal/<id:goal_pk>/indikatorer/<id:indicator_pk>/", projects.indicator_edit, name="indicator-edit"),
+    path(P + "indikatorer/<id:indicator_pk>/maling/", projects.measurement_create, name="measurement-create"),
     path(P + "deltakere/inviter/", participants.participant_invite, name="participant-invite"),
-    path(P + "deltakere/<int:participant_pk>/", participants.participant_detail, name="participant-detail"),
-    path(P + "deltakere/<int:participant_pk>/rediger/", participants.participant_edit, name="participant-edit"),
-    path(P + "deltakere/<int:participant_pk>/status/", participants.participant_status, name="participant-status"),
-    path(P + "deltakere/<int:participant_pk>/forplikt/", participants.participant_commit, name="participant-commit"),
-    path(P + "deltakere/<int:participant_pk>/krav/<int:requirement_pk>/", participants.compliance_edit, name="compliance-edit"),
+    path(P + "deltakere/<id:participant_pk>/", participants.participant_detail, name="participant-detail"),
+    path(P + "deltakere/<id:participant_pk>/rediger/", participants.participant_edit, name="participant-edit"),
+    path(P + "deltakere/<id:participant_pk>/status/", participants.participant_status, name="participant-status"),
+    path(P + "deltakere/<id:participant_pk>/forplikt/", participants.participant_commit, name="participant-commit"),
+    path(P + "deltakere/<id:participant_pk>/krav/<id:requirement_pk>/", participants.compliance_edit, name="compliance-edit"),
     path(P + "krav/nytt/", participants.requirement_edit, name="requirement-create"),
-    path(P + "krav/<int:requirement_pk>/", participants.requirement_edit, name="requirement-edit"),
-    path(P + "krav/<int:requirement_pk>/slett/", participants.requirement_delete, name="requirement-delete"),
+    path(P + "krav/<id:requirement_pk>/", participants.requirement_edit, name="requirement-edit"),
+    path(P + "krav/<id:requirement_pk>/slett/", participants.requirement_delete, name="requirement-delete"),
     path(P + "partnere/ny/", experts.partner_add, name="partner-add"),
-    path(P + "partnere/<int:partner_pk>/fjern/", experts.partner_remove, name="partner-remove"),
+    path(P + "partnere/<id:partner_pk>/fjern/", experts.partner_remove, name="partner-remove"),
     path(P + "eksperter/ny/", experts.expert_add, name="expert-add"),
-    path(P + "eksperter/<int:expert_pk>/", experts.expert_detail, name="expert-detail"),
-    path(P + "eksperter/<int:expert_pk>/orientering/<int:item_pk>/", experts.expert_briefing, name="expert-briefing"),
-    path(P + "eksperter/<int:expert_pk>/fjern/", experts.expert_remove, name="expert-remove"),
+    path(P + "eksperter/<id:expert_pk>/", experts.expert_detail, name="expert-detail"),
+    path(P + "eksperter/<id:expert_pk>/orientering/<id:item_pk>/", experts.expert_briefing, name="expert-briefing"),
+    path(P + "eksperter/<id:expert_pk>/fjern/", experts.expert_remove, name="expert-remove"),
 ]

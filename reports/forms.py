@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import County, Municipality
 from municipalities.selectors import list_staff_counties
-from shell.forms import form_helper
+from shell.forms import ModelChoiceField, form_helper
 from projects.models import Project
 
 from .models import Report
@@ -20,9 +20,9 @@ class MonthField(forms.DateField):
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Report"), choices=Report.Kind.choices)
-    county = forms.ModelChoiceField(label=_("County"), queryset=County.objects.none(), required=False)
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(), required=False)
+    county = ModelChoiceField(label=_("County"), queryset=County.objects.none(), required=False)
+    project = ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+    municipality = ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(), required=False)
     month = MonthField(label=_("Month"))
 
     def __init__(self, *args, user, kinds, **kwargs):

@@ -7,6 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("rapporter/", views.archive, name="archive"),
     path("rapporter/ny/", views.report_request, name="report-request"),
-    path("rapporter/<int:pk>/", views.report_detail, name="report-detail"),
-    path("rapporter/<int:pk>/last-ned/", views.report_download, name="report-download"),
+    path("rapporter/<id:pk>/", views.report_detail, name="report-detail"),
+    path("rapporter/<id:pk>/last-ned/", views.report_download, name="report-download"),
 ]

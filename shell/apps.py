@@ -7,4 +7,10 @@ class ShellConfig(AppConfig):
     verbose_name = _("Page shell")
 
     def ready(self):
+        from django.urls import register_converter
+
         from . import checks  # noqa: F401  (registers the check of an old database)
+        from .ids import IdConverter
+
+        # `<id:pk>` in every urls.py: before any URLconf is loaded (they are loaded on first use).
+        register_converter(IdConverter, "id")

@@ -28,7 +28,7 @@ from django.urls import get_resolver, reverse
 
 from accounts.models import Invitation, Membership
 from notifications.models import OutboxMessage
-from tests.factories import ContactFactory, LibraryFactory, UserFactory, make_user
+from tests.factories import ContactFactory, LibraryFactory, MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,14 +83,18 @@ class Row:
     def objects(self, world) -> list[models.Model]:
         return [value for value in self.kwargs(world).values() if isinstance(value, models.Model)]
 
-    def url(self, world) -> str:
+    def url_kwargs(self, world) -> dict:
+        """The URL's arguments: each object given as its number (counties, municipalities) or id."""
         kwargs = {}
         for name, value in self.kwargs(world).items():
             assert not isinstance(value, int), f"{self.name}: give the object for {name}, not its id (ownership is read from it)"
             if isinstance(value, models.Model):
                 value = value.number if name == "number" else value.pk
             kwargs[name] = value
-        return reverse(self.name, kwargs=kwargs)
+        return kwargs
+
+    def url(self, world) -> str:
+        return reverse(self.name, kwargs=self.url_kwargs(world))
 
     def expected(self, world, method: str) -> dict:
         """The written answers, with those for outsiders of the objects' county and municipality derived."""
@@ -659,12 +663,6 @@ class World(SimpleNamespace):
 
 
 @pytest.fixture
-def other_leadership(other_municipality):
-    return make_user(Membership.Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no",
-                     name="Áile Ordfører")
-
-
-@pytest.fixture
 def world(
     county, other_county, municipality, other_municipality, county_admin, county_staff, library_head,
     other_library_head, leadership, other_leadership, expert, outsider, deactivated, monkeypatch,
@@ -680,6 +678,8 @@ def world(
     Membership.objects.create(user=invitee, role=Membership.Role.COUNTY_STAFF, county=county)
     # The other municipality counts in its own library: its library head may enter TTT values there.
     LibraryFactory(municipality=other_municipality, name="Gáivuotna girjerádju")
+    # A third municipality takes part in nothing: one to invite.
+    MunicipalityFactory(county=county, number="5503", name="Harstad")
     data = build_project_world(county, municipality, other_municipality, county_staff, expert)
     data.update(build_followup_world(data, county_staff=county_staff, library_head=library_head))
     data |= build_evaluation_world(data, county_staff, library_head)

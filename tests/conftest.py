@@ -100,6 +100,11 @@ def leadership(municipality):
 
 
 @pytest.fixture
+def other_leadership(other_municipality):
+    return make_user(Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no", name="Áile Ordfører")
+
+
+@pytest.fixture
 def expert(county):
     return make_user(Role.EXPERT, county=county, email="expert@example.no", name="Eirik Ekspert")
 

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from projects.access import access_project
 from projects.services import ProjectError
 from shell.forms import run_service
+from shell.ids import parse_id
 
 from ..access import access_meeting, access_milestone
 from ..models import Attachment, Meeting, Milestone
@@ -36,10 +37,10 @@ def _attachments_for(user, **filters):
 
 
 def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    number = parse_id(value)
+    if number is None:
+        raise Http404
+    return number
 
 
 def _meeting(request, pk, meeting_pk, *, edit: bool = False) -> Meeting:

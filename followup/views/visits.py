@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.access import access_project
+from shell.ids import parse_id
 
 from ..access import access_visit
 from ..forms import (
@@ -28,7 +29,7 @@ def visit_edit(request, pk, visit_pk=None):
                    "follow_up_points": visit.follow_up_points}
     else:
         initial = {"planned_on": timezone.localdate(), "visitors": [request.user],
-                   "participant": request.GET.get("deltaker")}
+                   "participant": parse_id(request.GET.get("deltaker"))}
     form = VisitForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -1,21 +1,20 @@
 """The project list, its CSV export, the project page with its parts, goals and indicators."""
 
-import csv
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from documents.spreadsheet import csv_response
 from municipalities.access import require
 from municipalities.permissions import is_member_of, is_staff_anywhere
 from municipalities.selectors import list_staff_counties
@@ -80,40 +79,34 @@ def project_list(request):
     )
 
 
-def _csv_cell(value) -> str:
-    """Spreadsheet-safe text: a cell that starts like a formula is prefixed with an apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def project_export(request):
-    """The filtered list as CSV for Excel: UTF-8 with BOM, semicolons, decimal comma."""
+    """The filtered list as CSV for Excel (see documents.spreadsheet: every cell is formula-safe)."""
     _filters, projects, _is_filtered = _filtered_projects(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="prosjekter-{timezone.localdate():%Y-%m-%d}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([_("Title"), _("Status"), _("Theme"), _("County"), _("Start"), _("End"), _("Project leaders"),
-                     _("Participants"), _("Share of period passed (%)")])
     today = timezone.localdate()
-    for project in projects:
-        days = (project.end_on - project.start_on).days or 1
-        passed = min(max((today - project.start_on).days, 0), days)
-        writer.writerow(
-            [
-                _csv_cell(project.title),
+
+    def rows():
+        for project in projects:
+            days = (project.end_on - project.start_on).days or 1
+            passed = min(max((today - project.start_on).days, 0), days)
+            yield [
+                project.title,
                 project.get_status_display(),
-                _csv_cell(project.theme.name),
+                project.theme.name,
                 project.county.name,
-                project.start_on.strftime("%d.%m.%Y"),
-                project.end_on.strftime("%d.%m.%Y"),
-                _csv_cell(", ".join(leader.get_full_name() for leader in project.leaders.all())),
+                project.start_on,
+                project.end_on,
+                ", ".join(leader.get_full_name() for leader in project.leaders.all()),
                 project.participant_count,
-                number_format(Decimal(passed * 100) / days, decimal_pos=1, use_l10n=True),
+                (Decimal(passed * 100) / days).quantize(Decimal("0.1"), rounding=ROUND_DOWN),
             ]
-        )
-    return response
+
+    return csv_response(
+        filename=f"prosjekter-{today:%Y-%m-%d}.csv",
+        header=[_("Title"), _("Status"), _("Theme"), _("County"), _("Start"), _("End"), _("Project leaders"),
+                _("Participants"), _("Share of period passed (%)")],
+        rows=rows(),
+    )
 
 
 # ------------------------------------------------------------------- a project

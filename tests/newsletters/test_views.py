@@ -89,7 +89,9 @@ def test_a_subject_with_a_line_break_gets_a_message_on_the_field(client, county,
     response = client.post(reverse("newsletters:newsletter-create", kwargs={"number": county.number}),
                            {"subject": "Hei\r\nBcc: alle@example.no", "body": "Tekst"})
     assert response.status_code == 200
-    assert "Emnet må stå på én linje (uten linjeskift)." in response.content.decode()
+    one_line = "Skriv dette på én linje, uten linjeskift eller kontrolltegn: det blir en del av e-posthodet."
+    assert response.context["form"].errors["subject"] == [one_line]
+    assert one_line in response.content.decode()
     assert not Newsletter.objects.exists()
 
 

@@ -8,13 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from municipalities.models import Contact, Position, Theme
+from municipalities.models import Theme
 from planning import kits
 from planning import selectors as planning_selectors
 from planning import services as planning_services
 from planning import stakeholders
 from projects import services
-from followup.models import Milestone
 from projects.models import Project
 from planning.standard_kits import install_standard_kits
 from shell.templatetags.money import kr

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from projects import services
-from projects.models import BriefingItem, Participant, Project, RequirementStatus
+from projects.models import Participant, Project, RequirementStatus
 from tests.factories import MunicipalityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

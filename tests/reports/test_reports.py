@@ -11,7 +11,6 @@ from pypdf import PdfReader
 from planning import services as planning_services
 from projects import services
 from followup.models import Milestone
-from projects.models import Project
 from reports import services as report_services
 from reports.models import Report
 from tests.documents.conftest import normalise, pdf_catalog, pdf_text, weasyprint  # noqa: F401
