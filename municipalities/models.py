@@ -151,6 +151,14 @@ class Position(models.Model):
     ]
 
 
+class ThemeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The themes of the counties the user works in as staff or expert."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(county_id__in=user.access.county_ids)
+
+
 class Theme(models.Model):
     """A project theme; each county keeps its own list (county settings).
 
@@ -170,6 +178,8 @@ class Theme(models.Model):
     name = models.CharField(_("name"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("theme")

@@ -6,6 +6,7 @@ from accounts.models import Membership, User
 from municipalities.models import Library, Municipality, Organisation, Theme
 from shell.forms import ModelChoiceField, ModelForm, ModelMultipleChoiceField, form_helper
 
+from . import selectors
 from .models import Indicator, Project, RequirementStatus
 
 
@@ -70,10 +71,9 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        access = user.access
-        self.fields["theme"].queryset = Theme.objects.filter(county_id__in=access.county_ids)
+        self.fields["theme"].queryset = Theme.objects.visible_to(user)
         self.fields["municipality"].queryset = Municipality.objects.visible_to(user)
-        self.fields["leader"].queryset = User.objects.filter(led_projects__county_id__in=access.staff_county_ids).distinct()
+        self.fields["leader"].queryset = selectors.list_leaders_visible_to(user)
 
 
 class GoalForm(forms.Form):

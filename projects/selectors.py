@@ -55,6 +55,15 @@ def list_projects(user, *, search="", status="", theme=None, municipality=None, 
     return projects.order_by(*SORTS.get(sort, SORTS["-start"]))
 
 
+def list_leaders_visible_to(user):
+    """The people who lead projects in the counties the user is staff of (the project list's filter)."""
+    from django.contrib.auth import get_user_model
+
+    if not user.is_authenticated or not user.is_active:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(led_projects__county_id__in=user.access.staff_county_ids).distinct()
+
+
 def with_latest_measurement(indicators):
     """Indicators annotated with their current value: the latest measurement (none → None)."""
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-measured_on", "-id")

@@ -126,3 +126,22 @@ def test_a_fresh_clone_makes_its_sqlite_folder(tmp_path):
                                                  "CELERY_BROKER_URL": ""})
     assert result.returncode == 0, result.stderr
     assert database.is_file()
+
+
+def test_a_database_of_the_old_layout_is_refused_with_what_to_do(tmp_path):
+    """A development database migrated before the apps were split records migrations that no longer
+    exist: `migrate` (and so `make run`) stops and says to delete it, instead of failing on tables later."""
+    import sqlite3
+
+    database = tmp_path / "db.sqlite3"
+    with sqlite3.connect(database) as connection:
+        connection.execute("CREATE TABLE django_migrations (id integer primary key, app varchar, name varchar, applied datetime)")
+        connection.executemany(
+            "INSERT INTO django_migrations (app, name, applied) VALUES (?, ?, '2026-11-01')",
+            [("pages", "0001_initial"), ("projects", "0001_initial"), ("projects", "0005_visit_date_index")],
+        )
+    result = _manage("migrate", "--noinput", env={"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}",
+                                                 "CELERY_BROKER_URL": ""})
+    assert result.returncode != 0
+    assert "older version of Fremdrift" in result.stderr and "rm var/db.sqlite3" in result.stderr
+    assert "pages.0001_initial" in result.stderr
