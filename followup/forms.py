@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Contact, Position
 from projects.forms import DateInput, county_staff
 from projects.models import Project
-from notifications.validators import validate_header_value
+from shell.validators import validate_header_value
 from shell.forms import ModelChoiceField, ModelMultipleChoiceField, form_helper
 
 from .models import Meeting, MeetingObjective, Milestone, Visit

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from notifications.validators import validate_header_value
+from shell.validators import validate_header_value
 
 
 class CountyQuerySet(models.QuerySet):

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.validators import validate_header_value
+from shell.validators import validate_header_value
 from shell.forms import ModelForm, form_helper
 
 from .images import MAX_BYTES, clean_image

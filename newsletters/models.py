@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.validators import validate_header_value
+from shell.validators import validate_header_value
 
 
 def _image_path(instance, filename) -> str:

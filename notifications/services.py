@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from .kinds import KINDS
 from .models import NotificationPreference, OutboxMessage
-from .validators import is_header_safe, one_line
+from shell.validators import is_header_safe, one_line
 
 logger = logging.getLogger(__name__)
 

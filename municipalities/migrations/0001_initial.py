@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import notifications.validators
+import shell.validators
 import simple_history.models
 from decimal import Decimal
 from django.conf import settings
@@ -24,8 +24,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.CharField(max_length=2, unique=True, validators=[django.core.validators.RegexValidator('^\\d{2}$', 'Enter the official two-digit county number.')], verbose_name='county number')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('sender_name', models.CharField(blank=True, help_text='Shown as the sender of e-mails.', max_length=100, validators=[notifications.validators.validate_header_value], verbose_name='sender name')),
-                ('sender_email', models.EmailField(blank=True, max_length=254, validators=[notifications.validators.validate_header_value], verbose_name='sender e-mail address')),
+                ('sender_name', models.CharField(blank=True, help_text='Shown as the sender of e-mails.', max_length=100, validators=[shell.validators.validate_header_value], verbose_name='sender name')),
+                ('sender_email', models.EmailField(blank=True, max_length=254, validators=[shell.validators.validate_header_value], verbose_name='sender e-mail address')),
                 ('letterhead', models.ImageField(blank=True, help_text='PNG or JPEG, at most 1 MB. Printed at the top of PDF documents.', upload_to='letterheads/', verbose_name='letterhead logo')),
                 ('default_local_share', models.DecimalField(decimal_places=2, default=Decimal('40'), max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='default required local share (%)')),
                 ('default_hourly_rate', models.DecimalField(decimal_places=2, default=Decimal('500'), max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='value of an in-kind hour (NOK)')),
@@ -55,8 +55,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('number', models.CharField(db_index=True, max_length=2, validators=[django.core.validators.RegexValidator('^\\d{2}$', 'Enter the official two-digit county number.')], verbose_name='county number')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('sender_name', models.CharField(blank=True, help_text='Shown as the sender of e-mails.', max_length=100, validators=[notifications.validators.validate_header_value], verbose_name='sender name')),
-                ('sender_email', models.EmailField(blank=True, max_length=254, validators=[notifications.validators.validate_header_value], verbose_name='sender e-mail address')),
+                ('sender_name', models.CharField(blank=True, help_text='Shown as the sender of e-mails.', max_length=100, validators=[shell.validators.validate_header_value], verbose_name='sender name')),
+                ('sender_email', models.EmailField(blank=True, max_length=254, validators=[shell.validators.validate_header_value], verbose_name='sender e-mail address')),
                 ('letterhead', models.TextField(blank=True, help_text='PNG or JPEG, at most 1 MB. Printed at the top of PDF documents.', max_length=100, verbose_name='letterhead logo')),
                 ('default_local_share', models.DecimalField(decimal_places=2, default=Decimal('40'), max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='default required local share (%)')),
                 ('default_hourly_rate', models.DecimalField(decimal_places=2, default=Decimal('500'), max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='value of an in-kind hour (NOK)')),

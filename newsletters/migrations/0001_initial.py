@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import newsletters.models
-import notifications.validators
+import shell.validators
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -56,7 +56,7 @@ class Migration(migrations.Migration):
             name='Newsletter',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=200, validators=[notifications.validators.validate_header_value], verbose_name='subject')),
+                ('subject', models.CharField(max_length=200, validators=[shell.validators.validate_header_value], verbose_name='subject')),
                 ('body', models.TextField(verbose_name='text (Markdown)')),
                 ('is_public', models.BooleanField(default=False, help_text="Everyone can read it on the county's public page once it is sent.", verbose_name='show in the public archive')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('sending', 'Being queued'), ('sent', 'Sent')], default='draft', max_length=10, verbose_name='status')),

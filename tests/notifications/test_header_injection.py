@@ -46,7 +46,7 @@ def _arrived(server) -> dict[str, int]:
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_the_validator_refuses_line_breaks_and_control_characters(value):
-    from notifications.validators import validate_header_value
+    from shell.validators import validate_header_value
 
     with pytest.raises(ValidationError) as error:
         validate_header_value(value)
