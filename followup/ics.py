@@ -1,106 +1,88 @@
-"""iCalendar (RFC 5545) text for meeting invitations and the personal calendar feed.
+"""iCalendar (RFC 5545) for meeting invitations (iTIP, RFC 5546) and the personal calendar feed.
 
-Written by hand: the few properties used here need escaping, line folding at 75
-octets and CRLF line ends, nothing more. Times are written in UTC (`...Z`), which
-every calendar shows in its own time zone, so no VTIMEZONE block is needed.
+Built with the `icalendar` library: it escapes text (commas, semicolons, backslashes, line
+breaks), folds lines at 75 octets and writes CRLF line ends, and it refuses line breaks inside
+addresses and links.
+
+Meeting times are written in UTC (`...Z`), DTSTAMP too, as RFC 5545 allows for any single event:
+a meeting is one instant, which UTC names exactly, and every calendar shows it in its own time
+zone (Europe/Oslo for our users), so no TZID and no VTIMEZONE block is needed. A VTIMEZONE made
+from the time zone database lists each year's change as an RDATE, which Outlook misreads (summer
+meetings an hour off), and one with yearly rules would copy the EU rule by hand. Milestones and
+visits are all-day events (DTSTART;VALUE=DATE, DTEND the day after: the end is exclusive).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress
 
 PRODID = "-//Fremdrift//Fremdrift//NB"
 
 
-def escape(text: str) -> str:
-    text = str(text or "")
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """Folds a content line at 75 octets without splitting a UTF-8 character."""
-    encoded = line.encode("utf-8")
-    if len(encoded) <= 75:
-        return line
-    parts, current, size = [], "", 0
-    limit = 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            parts.append(current)
-            current, size, limit = "", 0, 74  # continuation lines start with a space
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def utc(value: datetime) -> str:
-    return value.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-
-
-def day(value: date) -> str:
-    return value.strftime("%Y%m%d")
-
-
-def calendar(events: list[list[tuple[str, str]]], *, method: str | None = None, name: str | None = None) -> str:
-    lines = [("BEGIN", "VCALENDAR"), ("VERSION", "2.0"), ("PRODID", PRODID), ("CALSCALE", "GREGORIAN")]
+def calendar(events: list[Event], *, method: str | None = None, name: str | None = None) -> str:
+    """The VCALENDAR text. `method` makes it an iTIP message (REQUEST, CANCEL); a feed has none."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
     if method:
-        lines.append(("METHOD", method))
+        cal.add("method", method)
     if name:
-        lines.append(("X-WR-CALNAME", escape(name)))
+        cal.calendar_name = name  # NAME (RFC 7986) and X-WR-CALNAME, which more clients read
     for event in events:
-        lines += [("BEGIN", "VEVENT"), *event, ("END", "VEVENT")]
-    lines.append(("END", "VCALENDAR"))
-    return "".join(fold(f"{key}:{value}") + "\r\n" for key, value in lines)
+        cal.add_component(event)
+    return cal.to_ical().decode("utf-8")
 
 
-def meeting_event(meeting, *, description: str, organizer: str, attendees=(), cancelled: bool = False, url: str = ""):
-    """One VEVENT for a meeting: the same UID for its life, SEQUENCE as stored on the meeting."""
-    event = [
-        ("UID", meeting.uid),
-        ("SEQUENCE", str(meeting.sequence)),
-        ("DTSTAMP", utc(timezone.now())),
-        ("DTSTART", utc(meeting.starts_at)),
-        ("DTEND", utc(meeting.ends_at)),
-        ("SUMMARY", escape(meeting.title)),
-        ("DESCRIPTION", escape(description)),
-        ("STATUS", "CANCELLED" if cancelled else "CONFIRMED"),
-    ]
+def meeting_event(meeting, *, description: str, organizer: tuple[str, str] | None = None, attendees=(),
+                  cancelled: bool = False, url: str = "") -> Event:
+    """One VEVENT for a meeting: the same UID for its life, SEQUENCE as stored on the meeting.
+    `organizer` and `attendees` are (name, e-mail address) pairs."""
+    event = _event(uid=meeting.uid, sequence=meeting.sequence, summary=meeting.title, description=description, url=url)
+    event.add("dtstart", _utc(meeting.starts_at))
+    event.add("dtend", _utc(meeting.ends_at))
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     location = meeting.place or meeting.video_link
     if location:
-        event.append(("LOCATION", escape(location)))
-    if url:
-        event.append(("URL", url))
-    if organizer:
-        event.append(("ORGANIZER", f"mailto:{organizer}"))
+        event.add("location", location)
+    if organizer and organizer[1]:
+        event.add("organizer", _address(*organizer))
     for name, email in attendees:
-        event.append((f"ATTENDEE;CN=\"{_param(name)}\";ROLE=REQ-PARTICIPANT;RSVP=FALSE", f"mailto:{email}"))
+        event.add("attendee", _address(name, email, role="REQ-PARTICIPANT", rsvp=False))
     return event
+
+
+def all_day_event(*, uid: str, on: date, summary: str, description: str = "", url: str = "", sequence: int = 0) -> Event:
+    event = _event(uid=uid, sequence=sequence, summary=summary, description=description, url=url)
+    event.add("dtstart", on)
+    event.add("dtend", on + timedelta(days=1))
+    return event
+
+
+def _event(*, uid: str, sequence: int, summary: str, description: str, url: str) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("sequence", sequence)
+    event.add("dtstamp", _utc(timezone.now()))
+    event.add("summary", summary)
+    if description:
+        event.add("description", description)
+    if url:
+        event.add("url", url)
+    return event
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(dt_timezone.utc)
+
+
+def _address(name: str, email: str, **params) -> vCalAddress:
+    return vCalAddress.new(email, cn=_param(name) or None, **params)
 
 
 def _param(value: str) -> str:
-    """A parameter value in quotes: no quotes, control characters or line breaks inside."""
-    return "".join(ch for ch in str(value) if ch not in '"\r\n' and ord(ch) >= 32)
-
-
-def all_day_event(*, uid: str, on: date, summary: str, description: str = "", url: str = "", sequence: int = 0):
-    from datetime import timedelta
-
-    event = [
-        ("UID", uid),
-        ("SEQUENCE", str(sequence)),
-        ("DTSTAMP", utc(timezone.now())),
-        ("DTSTART;VALUE=DATE", day(on)),
-        ("DTEND;VALUE=DATE", day(on + timedelta(days=1))),
-        ("SUMMARY", escape(summary)),
-    ]
-    if description:
-        event.append(("DESCRIPTION", escape(description)))
-    if url:
-        event.append(("URL", url))
-    return event
+    """A name for a CN parameter: no quotes, control characters or line breaks, which clients
+    without RFC 6868 would show as codes."""
+    return "".join(ch for ch in str(value or "") if ch != '"' and ord(ch) >= 32 and ord(ch) != 127)

@@ -227,6 +227,9 @@ def meeting_description(meeting: Meeting, objectives=None, *, links=None) -> str
 
 
 def meeting_ics(meeting: Meeting, *, cancel: bool = False, attendees=None) -> str:
+    """The iTIP message (RFC 5546) for a meeting: METHOD REQUEST (a new or changed invitation) or
+    CANCEL (STATUS CANCELLED), with the meeting's UID and SEQUENCE, the county as ORGANIZER and
+    `attendees` ((name, address) pairs; everyone invited with an address when not given)."""
     attendees = attendees if attendees is not None else [(i.name, i.email) for i in meeting.invitees.all() if i.email]
     with translation.override(settings.LANGUAGE_CODE):
         description = meeting_description(meeting)
@@ -237,8 +240,9 @@ def meeting_ics(meeting: Meeting, *, cancel: bool = False, attendees=None) -> st
     return ics.calendar([event], method="CANCEL" if cancel else "REQUEST")
 
 
-def _organizer(county) -> str:
-    return parseaddr(county.from_email)[1]
+def _organizer(county) -> tuple[str, str]:
+    """The organizer is the sender of the invitations: (name, address) of the county's From."""
+    return parseaddr(county.from_email)
 
 
 def _send_invitations(meeting: Meeting, invitees, *, cancel: bool = False, update: bool = False) -> int:

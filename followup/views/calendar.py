@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-
 from .. import ics
 from .. import selectors as fs
 from ..models import CalendarFeed, Meeting
@@ -58,7 +57,8 @@ def calendar_feed(request, token):
         if key not in links:
             links[key] = meetings.extra_links(meeting)
         description = meetings.meeting_description(meeting, list(meeting.objectives.all()), links=links[key])
-        events.append(ics.meeting_event(meeting, description=description, organizer="",
+        # No ORGANIZER or ATTENDEE in a feed: it publishes the meeting, the invitation e-mail asks.
+        events.append(ics.meeting_event(meeting, description=description,
                                         cancelled=meeting.status == Meeting.Status.CANCELLED,
                                         url=base + meeting.get_absolute_url()))
     for visit in items["visits"]:

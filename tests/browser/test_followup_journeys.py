@@ -2,10 +2,12 @@
 staff see the participant turn green, then schedule a workshop with objectives and record its outcome."""
 
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from icalendar import Calendar
 
 from demo.accounts import DEMO_PASSWORD, seed_logins
 from followup.models import Attachment
@@ -18,6 +20,8 @@ from followup.models import Meeting, MeetingObjective, ProgressEntry
 from projects.models import Project
 from planning.standard_kits import install_standard_kits
 from tests.followup.helpers import jpeg_with_gps
+
+OSLO = ZoneInfo("Europe/Oslo")
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -121,6 +125,16 @@ def test_progress_with_a_photo_turns_the_participant_green_and_staff_run_a_works
     assert page.get_by_text("Møtet er planlagt, og invitasjonene er sendt.").is_visible()
     journey.scan("meeting-scheduled")
     assert OutboxMessage.objects.filter(kind="meeting").count() == 2
+    # Each invitation carries the meeting at the Oslo time typed into the form, for its own address.
+    for message in OutboxMessage.objects.filter(kind="meeting"):
+        (attachment,) = message.attachments
+        assert attachment["mimetype"] == "text/calendar; method=REQUEST"
+        calendar = Calendar.from_ical(attachment["content"])
+        (event,) = calendar.events
+        assert calendar.method == "REQUEST" and event.summary == "Verksted 2: Erfaringsdeling"
+        assert event.start.astimezone(OSLO).replace(tzinfo=None) == started.replace(second=0, microsecond=0, tzinfo=None)
+        assert f"mailto:{message.recipient}" in {str(a) for a in event.attendees}
+        assert "– Hver kommune deler én erfaring" in event.description
 
     # Afterwards: attendance (chief executive and mayor together) and the outcome per objective.
     page.get_by_role("link", name="Registrer oppmøte").click()
@@ -189,6 +203,16 @@ def test_follow_up_pages_of_the_demo_are_accessible(journey, demo):
     journey.scan("calendar-made")
     feed = page.get_by_label("Kalenderadressen din").input_value()
     assert feed.endswith(".ics")
+    # The address shown serves the feed a calendar subscribes to: the meetings to come and the visits.
+    response = page.request.get(feed)
+    assert response.status == 200 and response.headers["content-type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.text())
+    events = {str(event.summary): event for event in calendar.events}
+    workshop = events["Verksted 3: Åpning og bruk av rommet"]
+    assert workshop.uid == Meeting.objects.get(project=room, title="Verksted 3: Åpning og bruk av rommet").uid
+    assert isinstance(workshop.start, datetime) and workshop.location == "Tromsø bibliotek og byarkiv"
+    visit = events["Besøk: Harstad"]
+    assert type(visit.start) is date and visit.start == timezone.localdate() + timedelta(days=10)
     journey.goto(f"/prosjekter/{room.pk}/eskalering/{step.pk}/")
     page.get_by_role("button", name="Send meldingen").click()
     page.wait_for_load_state()

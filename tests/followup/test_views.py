@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from municipalities.models import Theme
 from followup.services import escalation
@@ -259,23 +260,51 @@ def test_learned_durations_at_their_edges(kit, county, county_staff, other_count
 
 
 def test_calendar_feed_with_secret_token_and_revocation(client, active_project, participant, county_staff, library_head):
-    milestone = late_milestone(active_project, participant, county_staff, days=3)
-    starts = timezone.now() + timedelta(days=3)
+    milestone = late_milestone(active_project, participant, county_staff, days=3, name="Romplan, fase 1; Gáivuotna ŋ")
+    starts = timezone.now().replace(microsecond=0) + timedelta(days=3)
     meeting = meetings.save_meeting(project=active_project, by=county_staff, objectives=["Mål"], kind="startup", title="Oppstart",
-                                    starts_at=starts, ends_at=starts + timedelta(hours=1), place="Rådhuset")
+                                    starts_at=starts, ends_at=starts + timedelta(hours=1), place="Rådhuset, sal 2")
     meetings.set_invitees(meeting=meeting, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)])
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
-    visits.save_visit(participant=participant, by=county_staff, planned_on=timezone.localdate() + timedelta(days=9),
-                        purpose="Befaring", visitors=[county_staff])
+    called_off = meetings.save_meeting(project=active_project, by=county_staff, objectives=["Mål"], kind="workshop",
+                                       title="Verksted", starts_at=starts + timedelta(days=7),
+                                       ends_at=starts + timedelta(days=7, hours=2), place="Biblioteket")
+    meetings.set_invitees(meeting=called_off, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)])
+    meetings.schedule_meeting(meeting=called_off, by=county_staff)
+    meetings.cancel_meeting(meeting=called_off, by=county_staff)
+    visit = visits.save_visit(participant=participant, by=county_staff, planned_on=timezone.localdate() + timedelta(days=9),
+                              purpose="Befaring\nav rommet, med kaffe", visitors=[county_staff])
     client.force_login(library_head)
     client.post(reverse("followup:calendar-settings"), {"action": "create"})
     feed_url = library_head.calendar_feed.get_absolute_url()
     client.logout()
     response = client.get(feed_url)  # no login: the token is the key
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
-    text = response.content.decode().replace("\r\n ", "")
-    assert f"UID:milestone-{milestone.pk}@fremdrift" in text and f"UID:{meeting.uid}" in text
-    assert "SUMMARY:Besøk: Tromsø" in text
+    assert response.status_code == 200 and response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content.decode())
+    assert calendar.calendar_name == "Fremdrift" and "METHOD" not in calendar  # a published feed, not an iTIP message
+    assert calendar.get_missing_tzids() == set()
+    events = {str(event.uid): event for event in calendar.events}
+    assert set(events) == {f"milestone-{milestone.pk}@fremdrift", meeting.uid, called_off.uid, f"visit-{visit.pk}@fremdrift"}
+
+    due = events[f"milestone-{milestone.pk}@fremdrift"]  # all day: DTSTART a date, DTEND the (exclusive) next day
+    assert type(due.start) is date and due.start == milestone.planned_on and due.end == milestone.planned_on + timedelta(days=1)
+    assert due["DTSTART"].params["VALUE"] == "DATE"
+    assert due.summary == "Romplan, fase 1; Gáivuotna ŋ (Tromsø)" and due.description == active_project.title
+    assert due.url == "http://testserver" + reverse("followup:milestone-detail",
+                                                     kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
+
+    held = events[meeting.uid]  # timed, in UTC
+    assert held.start == starts and held.end == starts + timedelta(hours=1) and held.start.utcoffset() == timedelta(0)
+    assert held.status == "CONFIRMED" and held.location == "Rådhuset, sal 2" and held.sequence == 0
+    assert "– Mål" in held.description and held.url == "http://testserver" + meeting.get_absolute_url()
+    assert held.organizer is None and held.attendees == []  # the feed publishes; the e-mail invites
+    assert events[called_off.uid].status == "CANCELLED" and events[called_off.uid].sequence == 1
+
+    trip = events[f"visit-{visit.pk}@fremdrift"]
+    assert trip.summary == "Besøk: Tromsø" and trip.description == "Befaring\nav rommet, med kaffe"
+    assert type(trip.start) is date and trip.start == visit.planned_on
+    assert trip.url == "http://testserver" + participant.get_absolute_url()
+
     client.force_login(library_head)
     client.post(reverse("followup:calendar-settings"), {"action": "revoke"})
     client.logout()

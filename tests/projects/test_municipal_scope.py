@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from accounts.models import Membership
 from municipalities.models import Position
@@ -160,7 +161,18 @@ def test_a_meeting_shows_a_municipality_only_its_own_invitees(client, library_he
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Tromsø Teknisk" in html and county_staff.name in html
     assert "Gáivuotna Teknisk" not in html
-    ics = client.get(reverse("followup:meeting-ics", kwargs={"pk": project.pk, "meeting_pk": meeting.pk})).content.decode()
-    assert "gt@gaivuotna.example.no" not in ics
+    download = client.get(reverse("followup:meeting-ics", kwargs={"pk": project.pk, "meeting_pk": meeting.pk}))
+    assert download["Content-Type"] == "text/calendar; charset=utf-8"
+    assert download["Content-Disposition"] == 'attachment; filename="invitation.ics"'
+    calendar = Calendar.from_ical(download.content.decode())
+    (event,) = calendar.events
+    assert calendar.method == "REQUEST" and event.uid == meeting.uid
+    assert {a.email for a in event.attendees} == {ours.email, county_staff.email}  # not Gáivuotna's contact
     client.force_login(county_staff)
     assert "Gáivuotna Teknisk" in client.get(meeting.get_absolute_url()).content.decode()
+    meetings.cancel_meeting(meeting=meeting, by=county_staff)
+    calendar = Calendar.from_ical(client.get(reverse("followup:meeting-ics", kwargs={"pk": project.pk, "meeting_pk": meeting.pk}))
+                                  .content.decode())
+    (event,) = calendar.events
+    assert calendar.method == "CANCEL" and event.status == "CANCELLED" and event.uid == meeting.uid and event.sequence == 1
+    assert "mailto:gt@gaivuotna.example.no" in {str(a) for a in event.attendees}  # staff see every invitee
