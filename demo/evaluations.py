@@ -14,7 +14,13 @@ from followup.models import Milestone
 from projects.models import Project
 
 from demo import seed_lessons
-from evaluations import services
+from evaluations.services import answers as answers_services
+from evaluations.services import conclusions as conclusions_services
+from evaluations.services import corrections
+from evaluations.services import lessons
+from evaluations.services import measurements
+from evaluations.services import questionnaires as questionnaires_services
+from evaluations.services import rounds
 from evaluations.models import Answer, Conclusion, Kind, Lesson, Question, Questionnaire, Response, Round
 
 ROOM_PROJECT = "Bibliotekrom i Troms – fra samling til møteplass"
@@ -62,9 +68,9 @@ def _questionnaire(county, staff, kind) -> Questionnaire:
     existing = Questionnaire.objects.filter(county=county, title=title).first()
     if existing:
         return existing
-    questionnaire = services.create_questionnaire(county=county, by=staff, title=title, kind=kind, description=description)
+    questionnaire = questionnaires_services.create_questionnaire(county=county, by=staff, title=title, kind=kind, description=description)
     for order, (kind_, text, required, options, low, high) in enumerate(questions, start=1):
-        services.save_question(questionnaire=questionnaire, by=staff, type=kind_, text=text, is_required=required,
+        questionnaires_services.save_question(questionnaire=questionnaire, by=staff, type=kind_, text=text, is_required=required,
                                options=options, low_label=low, high_label=high, order=order, help_text="")
     return questionnaire
 
@@ -79,7 +85,7 @@ def _answer_on_paper(response: Response, answers: list, on: date) -> None:
         if value in (None, ""):
             continue
         answer = Answer(response=response, question=question)
-        services._store(answer, question, services._normalise(question, value))
+        answers_services._store(answer, question, answers_services._normalise(question, value))
         answer.save()
     moment = timezone.make_aware(datetime(on.year, on.month, on.day, 12))
     Response.objects.filter(pk=response.pk).update(status=Response.Status.SUBMITTED, saved_at=moment, submitted_at=moment)
@@ -88,7 +94,7 @@ def _answer_on_paper(response: Response, answers: list, on: date) -> None:
 def _mapping(project, questionnaire, staff, heads, today) -> None:
     if project.evaluation_rounds.filter(kind=Kind.MAPPING).exists():
         return
-    round_ = services.open_round(project=project, by=staff, kind=Kind.MAPPING, questionnaire=questionnaire,
+    round_ = rounds.open_round(project=project, by=staff, kind=Kind.MAPPING, questionnaire=questionnaire,
                                  deadline=today + timedelta(days=1))
     answers = {
         "5501": (heads["5501"], [4, ["Utlån", "Arrangementer", "Studieplasser"], 52, "yes",
@@ -103,10 +109,10 @@ def _mapping(project, questionnaire, staff, heads, today) -> None:
     for response in round_.responses.select_related("participant__municipality"):
         head, values = answers[response.participant.municipality.number]
         if head is not None:
-            services.save_response(response=response, by=head, values=_values(response, values), submit=True)
+            answers_services.save_response(response=response, by=head, values=_values(response, values), submit=True)
         else:
             _answer_on_paper(response, values, mapped_on)
-    services.close_round(round=round_, by=staff)
+    rounds.close_round(round=round_, by=staff)
     # The mapping happened at the start of the project.
     opened = timezone.make_aware(datetime(project.start_on.year, project.start_on.month, project.start_on.day, 9))
     Round.objects.filter(pk=round_.pk).update(opened_at=opened, deadline=mapped_on, closed_at=opened + timedelta(days=45))
@@ -122,9 +128,9 @@ def _mapping(project, questionnaire, staff, heads, today) -> None:
     }
     for number, (text, publish) in conclusions.items():
         municipality = Municipality.objects.get(number=number)
-        conclusion = services.save_conclusion(round=round_, municipality=municipality, by=staff, text=text)
+        conclusion = conclusions_services.save_conclusion(round=round_, municipality=municipality, by=staff, text=text)
         if publish:
-            services.publish_conclusion(conclusion=conclusion, by=staff)
+            conclusions_services.publish_conclusion(conclusion=conclusion, by=staff)
             Conclusion.objects.filter(pk=conclusion.pk).update(published_on=mapped_on + timedelta(days=20))
 
 
@@ -132,15 +138,15 @@ def _midterm(project, questionnaire, staff, heads, expert, today) -> Round:
     existing = project.evaluation_rounds.filter(kind=Kind.MIDTERM).first()
     if existing:
         return existing
-    round_ = services.open_round(project=project, by=staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
+    round_ = rounds.open_round(project=project, by=staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
                                  deadline=today + timedelta(days=10), include_experts=True)
     responses = {(r.participant.municipality.number if r.participant_id else "expert"): r
                  for r in round_.responses.select_related("participant__municipality")}
-    services.save_response(response=responses["5501"], by=heads["5501"], submit=True, values=_values(
+    answers_services.save_response(response=responses["5501"], by=heads["5501"], submit=True, values=_values(
         responses["5501"], [4, 5, "Ja, som planlagt", "yes", "Flere felles verksteder, gjerne med teknisk avdeling."]))
-    services.save_response(response=responses["5503"], by=heads["5503"], submit=False, values=_values(
+    answers_services.save_response(response=responses["5503"], by=heads["5503"], submit=False, values=_values(
         responses["5503"], [3, None, "Bare hvis planen strekkes ut", None, "Vi trenger mer tid til ombyggingen."]))
-    services.save_response(response=responses["expert"], by=expert, submit=True, values=_values(
+    answers_services.save_response(response=responses["expert"], by=expert, submit=True, values=_values(
         responses["expert"], [3, 4, "Bare hvis planen strekkes ut", "no", "Målselv trenger en lengre frist for romplanen."]))
     return round_
 
@@ -148,13 +154,13 @@ def _midterm(project, questionnaire, staff, heads, expert, today) -> Round:
 def _measurements(project, staff, today) -> None:
     if project.indicators.filter(goal__isnull=True).exists():
         return
-    services.set_measurement_periods(
+    measurements.set_measurement_periods(
         project=project, by=staff,
         before_starts_on=project.start_on - timedelta(days=21), before_ends_on=project.start_on - timedelta(days=1),
         after_starts_on=today - timedelta(days=28), after_ends_on=today + timedelta(days=60),
     )
-    visits = services.save_ttt_indicator(project=project, by=staff, name="Besøk per uke (TTT-telling)", unit="besøk")
-    hours = services.save_ttt_indicator(project=project, by=staff, name="Timer rommet er i bruk per uke", unit="timer")
+    visits = measurements.save_ttt_indicator(project=project, by=staff, name="Besøk per uke (TTT-telling)", unit="besøk")
+    hours = measurements.save_ttt_indicator(project=project, by=staff, name="Timer rommet er i bruk per uke", unit="timer")
     counts = {
         "Tromsø bibliotek og byarkiv, hovedbiblioteket": ((2100, 2240), (2650, 2710), (31, 34), (46, 48)),
         "Kroken bibliotek": ((310, 290), (355, 372), (8, 9), (14, 12)),
@@ -165,10 +171,10 @@ def _measurements(project, staff, today) -> None:
         library = Library.objects.get(name=name)
         for indicator, before, after in [(visits, visits_before, visits_after), (hours, hours_before, hours_after)]:
             for week, value in enumerate(before):
-                services.record_library_measurement(indicator=indicator, library=library, period="before", by=staff,
+                measurements.record_library_measurement(indicator=indicator, library=library, period="before", by=staff,
                                                     measured_on=project.start_on - timedelta(days=14 - 7 * week), value=Decimal(value))
             for week, value in enumerate(after):
-                services.record_library_measurement(indicator=indicator, library=library, period="after", by=staff,
+                measurements.record_library_measurement(indicator=indicator, library=library, period="after", by=staff,
                                                     measured_on=today - timedelta(days=21 - 7 * week), value=Decimal(value))
 
 
@@ -180,13 +186,13 @@ def _correction(project, round_, staff, today) -> None:
         .exclude(status__in=[Milestone.Status.DONE, Milestone.Status.SKIPPED])
         .filter(planned_on__gte=today).order_by("planned_on").first()
     )
-    correction = services.record_correction(
+    correction = corrections.record_correction(
         project=project, by=staff, round=round_, decided_by="Styringsgruppen", decided_on=today - timedelta(days=2),
         decision="Målselv får tre måneder ekstra til romplanen.",
         rationale="Mellomevalueringen viser at Målselv mangler kapasitet nå; ekspertene anbefaler en lengre frist.",
     )
     if milestone is not None:
-        services.move_milestone(correction=correction, milestone=milestone, planned_on=milestone.planned_on + timedelta(days=90), by=staff)
+        corrections.move_milestone(correction=correction, milestone=milestone, planned_on=milestone.planned_on + timedelta(days=90), by=staff)
 
 
 def _finished_project(county, staff, heads) -> Project:
@@ -212,7 +218,7 @@ def _finished_project(county, staff, heads) -> Project:
         project.refresh_from_db()
     if not Lesson.objects.filter(project=project).exists():
         for section, text in seed_lessons.parse():
-            services.save_lesson(project=project, by=staff, section=section, text=text,
+            lessons.save_lesson(project=project, by=staff, section=section, text=text,
                                  kind=seed_lessons.kind_of(text), theme=project.theme)
     return project
 

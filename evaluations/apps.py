@@ -11,7 +11,7 @@ class EvaluationsConfig(AppConfig):
         from projects.models import Project
         from projects.sections import Section, register_project_section
 
-        from .services import midterm_gate
+        from .services.midterm import midterm_gate
 
         # No project closes without a mid-term evaluation or a recorded reason for skipping it.
         register_gate(from_status=Project.Status.ACTIVE, to_status=Project.Status.CLOSING, gate=midterm_gate)

@@ -13,7 +13,7 @@ from projects.models import Project
 
 from .models import Kind, Lesson, Question, Questionnaire
 from .results import scale_label
-from .services import question_field
+from .services.answers import question_field
 
 
 class QuestionnaireForm(forms.Form):

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from .services import rounds
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
 def send_evaluation_reminders_task() -> int:
     """Daily (CELERY_BEAT_SCHEDULE): reminds respondents who have not answered before the deadline."""
-    return services.send_reminders()
+    return rounds.send_reminders()

@@ -32,7 +32,16 @@ from projects.models import Indicator, Project
 from projects.permissions import can_view_staff_parts
 from projects.services import ProjectError
 
-from . import export, selectors, services
+from . import export, selectors
+from .services import answers as answers_services
+from .services import conclusions as conclusions_services
+from .services import corrections
+from .services import lessons as lessons_services
+from .services import measurements
+from .services import midterm
+from .services import questionnaires as questionnaires_services
+from .services import rounds
+from .services.base import EvaluationError
 from .access import (
     access_correction,
     access_project_for_evaluations,
@@ -68,7 +77,7 @@ from .permissions import (
 
 
 # A view calls a service through this: see shell.forms.run_service.
-_run = partial(run_service, errors=(services.EvaluationError, ProjectError))
+_run = partial(run_service, errors=(EvaluationError, ProjectError))
 
 
 def _form_page(request, form, *, project=None, heading, subheading="", back=None, status=200):
@@ -98,7 +107,7 @@ def questionnaire_create(request, number):
 
         def action():
             nonlocal questionnaire
-            questionnaire = services.create_questionnaire(county=county, by=request.user, **form.cleaned_data)
+            questionnaire = questionnaires_services.create_questionnaire(county=county, by=request.user, **form.cleaned_data)
 
         if _run(request, form, action, _("The questionnaire was created. Add its questions.")):
             return redirect(questionnaire)
@@ -119,7 +128,7 @@ def questionnaire_detail(request, pk):
         "current": current,
         "questions": list(current.questions.all()),
         "versions": versions,
-        "answered": services.version_has_answers(current),
+        "answered": questionnaires_services.version_has_answers(current),
     })
 
 
@@ -130,7 +139,7 @@ def questionnaire_edit(request, pk):
         "title": questionnaire.title, "kind": questionnaire.kind, "description": questionnaire.description,
     })
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.update_questionnaire(questionnaire=questionnaire, by=request.user, **form.cleaned_data),
+        if _run(request, form, lambda: questionnaires_services.update_questionnaire(questionnaire=questionnaire, by=request.user, **form.cleaned_data),
                 _("The questionnaire was saved.")):
             return redirect(questionnaire)
     return _form_page(request, form, heading=_("Edit questionnaire"), subheading=questionnaire.title, back=questionnaire.get_absolute_url())
@@ -149,10 +158,10 @@ def question_edit(request, pk, question_pk=None):
                    "low_label": question.low_label, "high_label": question.high_label, "order": question.order}
     form = QuestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        answered = services.version_has_answers(services.current_version(questionnaire))
+        answered = questionnaires_services.version_has_answers(questionnaires_services.current_version(questionnaire))
         message = _("The question was saved in a new version; earlier answers keep the version they answered.") if answered \
             else _("The question was saved.")
-        if _run(request, form, lambda: services.save_question(questionnaire=questionnaire, by=request.user, question=question,
+        if _run(request, form, lambda: questionnaires_services.save_question(questionnaire=questionnaire, by=request.user, question=question,
                                                               **form.cleaned_data), message):
             return redirect(questionnaire)
     heading = _("Edit question") if question else _("New question")
@@ -164,7 +173,7 @@ def question_edit(request, pk, question_pk=None):
 def question_delete(request, pk, question_pk):
     questionnaire = _questionnaire(request, pk)
     question = get_object_or_404(Question, pk=question_pk, version__questionnaire=questionnaire)
-    services.delete_question(questionnaire=questionnaire, question=question, by=request.user)
+    questionnaires_services.delete_question(questionnaire=questionnaire, question=question, by=request.user)
     messages.success(request, _("The question was removed."))
     return redirect(questionnaire)
 
@@ -190,7 +199,7 @@ def round_create(request, pk):
 
         def action():
             nonlocal created
-            created = services.open_round(project=project, by=request.user, **form.cleaned_data)
+            created = rounds.open_round(project=project, by=request.user, **form.cleaned_data)
 
         if _run(request, form, action, _("The evaluation is open, and the respondents have been e-mailed.")):
             return redirect(created)
@@ -220,7 +229,7 @@ def round_detail(request, pk):
         "goals": selectors.goal_progress(project) if round_.kind != Kind.MAPPING else [],
         "corrections": list(selectors.corrections_of(project).filter(round=round_)),
         "can_manage": can_manage_evaluations(request.user, project),
-        "not_asked": [p.municipality.name for p in services.participants_not_asked(round_)] if round_.is_open else [],
+        "not_asked": [p.municipality.name for p in rounds.participants_not_asked(round_)] if round_.is_open else [],
     })
     return render(request, "evaluations/round_detail.html", context)
 
@@ -230,8 +239,8 @@ def round_detail(request, pk):
 def round_ask_new(request, pk):
     round_ = _round_for_staff(request, pk, manage=True)
     try:
-        count = services.ask_new_participants(round=round_, by=request.user)
-    except (services.EvaluationError, ProjectError) as exc:
+        count = rounds.ask_new_participants(round=round_, by=request.user)
+    except (EvaluationError, ProjectError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, ngettext("%(count)s more participant was asked.", "%(count)s more participants were asked.",
@@ -244,8 +253,8 @@ def round_ask_new(request, pk):
 def round_close(request, pk):
     round_ = _round_for_staff(request, pk, manage=True)
     try:
-        services.close_round(round=round_, by=request.user)
-    except services.EvaluationError as exc:
+        rounds.close_round(round=round_, by=request.user)
+    except EvaluationError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The evaluation is closed. Drafts that were not submitted are not counted."))
@@ -266,7 +275,7 @@ def response(request, pk, response_pk):
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
         message = _("Thank you! Your answers were submitted.") if submit else _("Your draft was saved. Submit it when you are done.")
-        if _run(request, form, lambda: services.save_response(response=answer, by=request.user, values=form.values(), submit=submit), message):
+        if _run(request, form, lambda: answers_services.save_response(response=answer, by=request.user, values=form.values(), submit=submit), message):
             return redirect(answer)
         answer.refresh_from_db()
     return render(request, "evaluations/response.html", {
@@ -298,7 +307,7 @@ def conclusion_edit(request, pk, number):
     conclusion = Conclusion.objects.filter(round=round_, municipality=municipality).first()
     form = ConclusionForm(request.POST or None, initial={"text": conclusion.text} if conclusion else None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.save_conclusion(round=round_, municipality=municipality, by=request.user,
+        if _run(request, form, lambda: conclusions_services.save_conclusion(round=round_, municipality=municipality, by=request.user,
                                                                 **form.cleaned_data), _("The conclusion was saved.")):
             return redirect(f"{round_.get_absolute_url()}#conclusions")
     return _form_page(request, form, project=round_.project, heading=_("Conclusion: %(name)s") % {"name": municipality.name},
@@ -314,7 +323,7 @@ def conclusion_publish(request, pk, number):
         messages.error(request, _("Write the conclusion before publishing it."))
         return redirect(round_)
     publish = request.POST.get("publish") != "0"
-    services.publish_conclusion(conclusion=conclusion, by=request.user, publish=publish)
+    conclusions_services.publish_conclusion(conclusion=conclusion, by=request.user, publish=publish)
     messages.success(request, _("The conclusion is published on the municipality's public page.") if publish
                      else _("The conclusion is no longer public."))
     return redirect(f"{round_.get_absolute_url()}#conclusions")
@@ -357,7 +366,7 @@ def correction_create(request, pk):
 
         def action():
             nonlocal created
-            created = services.record_correction(project=project, by=request.user, round=round_, **form.cleaned_data)
+            created = corrections.record_correction(project=project, by=request.user, round=round_, **form.cleaned_data)
 
         if _run(request, form, action, _("The decision was recorded. Now make the changes it decides.")):
             return redirect(created)
@@ -397,19 +406,19 @@ def _correction_change(request, pk, form_class, change, *, success, heading):
 
 @login_required
 def correction_milestone(request, pk):
-    return _correction_change(request, pk, MoveMilestoneForm, services.move_milestone,
+    return _correction_change(request, pk, MoveMilestoneForm, corrections.move_milestone,
                               success=_("The milestone was moved."), heading=_("Move a milestone"))
 
 
 @login_required
 def correction_goal(request, pk):
-    return _correction_change(request, pk, GoalChangeForm, services.change_goal,
+    return _correction_change(request, pk, GoalChangeForm, corrections.change_goal,
                               success=_("The goal was changed."), heading=_("Change or add a goal"))
 
 
 @login_required
 def correction_target(request, pk):
-    return _correction_change(request, pk, TargetChangeForm, services.change_target,
+    return _correction_change(request, pk, TargetChangeForm, corrections.change_target,
                               success=_("The target was changed."), heading=_("Change a target"))
 
 
@@ -418,7 +427,7 @@ def midterm_skip(request, pk):
     project = _project_for_evaluations(request, pk)
     form = SkipMidtermForm(request.POST or None, initial={"reason": project.midterm_skip_reason})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.skip_midterm(project=project, by=request.user, **form.cleaned_data),
+        if _run(request, form, lambda: midterm.skip_midterm(project=project, by=request.user, **form.cleaned_data),
                 _("The reason for skipping the mid-term evaluation was recorded.")):
             return redirect(f"{project.get_absolute_url()}#evaluations")
     return _form_page(request, form, project=project, heading=_("Skip the mid-term evaluation"),
@@ -451,7 +460,7 @@ def ttt_indicator(request, pk):
     project = _project_for_evaluations(request, pk)
     form = TTTIndicatorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.save_ttt_indicator(project=project, by=request.user, **form.cleaned_data),
+        if _run(request, form, lambda: measurements.save_ttt_indicator(project=project, by=request.user, **form.cleaned_data),
                 _("The measurement was added.")):
             return redirect("evaluations:ttt", pk=project.pk)
     return _form_page(request, form, project=project, heading=_("What is measured before and after"),
@@ -467,7 +476,7 @@ def ttt_periods(request, pk):
         initial |= {f"{name}_starts_on": period.starts_on, f"{name}_ends_on": period.ends_on}
     form = PeriodsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.set_measurement_periods(project=project, by=request.user, **form.cleaned_data),
+        if _run(request, form, lambda: measurements.set_measurement_periods(project=project, by=request.user, **form.cleaned_data),
                 _("The periods were saved.")):
             return redirect("evaluations:ttt", pk=project.pk)
     return _form_page(request, form, project=project, heading=_("Before and after periods"),
@@ -484,7 +493,7 @@ def ttt_record(request, pk):
     indicators = Indicator.objects.filter(project=project, goal__isnull=True).order_by("name")
     form = MeasurementEntryForm(request.POST or None, indicators=indicators, libraries=libraries)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.record_library_measurement(by=user, **form.cleaned_data), _("The value was saved.")):
+        if _run(request, form, lambda: measurements.record_library_measurement(by=user, **form.cleaned_data), _("The value was saved.")):
             return redirect("evaluations:ttt", pk=project.pk)
     return _form_page(request, form, project=project, heading=_("Enter a counted value"),
                       subheading=_("Count in the before period and again in the after period, the same way both times."),
@@ -506,7 +515,7 @@ def project_lessons(request, pk):
     project = _project_for_lessons(request, pk)
     form = LessonForm(request.POST or None, county=project.county, initial={"theme": project.theme_id})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.save_lesson(project=project, by=request.user, **form.cleaned_data),
+        if _run(request, form, lambda: lessons_services.save_lesson(project=project, by=request.user, **form.cleaned_data),
                 _("The lesson was added.")):
             return redirect("evaluations:project-lessons", pk=project.pk)
     lessons = selectors.list_lessons(project.county, project=project)
@@ -523,7 +532,7 @@ def lesson_edit(request, pk, lesson_pk):
         "section": lesson.section, "text": lesson.text, "kind": lesson.kind, "theme": lesson.theme_id,
     })
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.save_lesson(project=project, by=request.user, lesson=lesson, **form.cleaned_data),
+        if _run(request, form, lambda: lessons_services.save_lesson(project=project, by=request.user, lesson=lesson, **form.cleaned_data),
                 _("The lesson was saved.")):
             return redirect("evaluations:project-lessons", pk=project.pk)
     return _form_page(request, form, project=project, heading=_("Edit lesson"),
@@ -534,7 +543,7 @@ def lesson_edit(request, pk, lesson_pk):
 @require_POST
 def lesson_delete(request, pk, lesson_pk):
     project = _project_for_lessons(request, pk)
-    services.delete_lesson(lesson=selectors.get_lesson(project, lesson_pk), by=request.user)
+    lessons_services.delete_lesson(lesson=selectors.get_lesson(project, lesson_pk), by=request.user)
     messages.success(request, _("The lesson was removed."))
     return redirect("evaluations:project-lessons", pk=project.pk)
 

@@ -829,19 +829,23 @@ def build_evaluation_world(world, county_staff, library_head) -> dict:
     published conclusion, a course correction and a lesson, on the project of `build_project_world`."""
     from django.utils import timezone
 
-    from evaluations import services as evaluations
+    from evaluations.services import conclusions
+    from evaluations.services import corrections
+    from evaluations.services import lessons as lessons_services
+    from evaluations.services import questionnaires
+    from evaluations.services import rounds
     from evaluations.models import Kind
 
     project, county = world["project"], world["project"].county
-    questionnaire = evaluations.create_questionnaire(county=county, by=county_staff, title="Mellomevaluering", kind=Kind.MIDTERM)
-    question = evaluations.save_question(questionnaire=questionnaire, by=county_staff, type="scale", text="Hvor fornøyd?")
-    round_ = evaluations.open_round(project=project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
+    questionnaire = questionnaires.create_questionnaire(county=county, by=county_staff, title="Mellomevaluering", kind=Kind.MIDTERM)
+    question = questionnaires.save_question(questionnaire=questionnaire, by=county_staff, type="scale", text="Hvor fornøyd?")
+    round_ = rounds.open_round(project=project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
                                     deadline=timezone.localdate(), include_experts=True)
-    mapping = evaluations.open_round(project=project, by=county_staff, kind=Kind.MAPPING, questionnaire=questionnaire,
+    mapping = rounds.open_round(project=project, by=county_staff, kind=Kind.MAPPING, questionnaire=questionnaire,
                                      deadline=timezone.localdate())
-    conclusion = evaluations.save_conclusion(round=mapping, municipality=world["participant"].municipality,
+    conclusion = conclusions.save_conclusion(round=mapping, municipality=world["participant"].municipality,
                                              by=county_staff, text="Stort potensial.")
-    evaluations.publish_conclusion(conclusion=conclusion, by=county_staff)
+    conclusions.publish_conclusion(conclusion=conclusion, by=county_staff)
     return {
         "questionnaire": questionnaire,
         "question": question,
@@ -849,10 +853,10 @@ def build_evaluation_world(world, county_staff, library_head) -> dict:
         "response": round_.responses.get(participant=world["participant"]),
         "mapping": mapping,
         "conclusion": conclusion,
-        "correction": evaluations.record_correction(project=project, by=county_staff, round=round_, decision="Mer tid.",
+        "correction": corrections.record_correction(project=project, by=county_staff, round=round_, decision="Mer tid.",
                                                     rationale="Det tar tid.", decided_by="Styringsgruppen",
                                                     decided_on=timezone.localdate()),
-        "lesson": evaluations.save_lesson(project=project, by=county_staff, section="most_important",
+        "lesson": lessons_services.save_lesson(project=project, by=county_staff, section="most_important",
                                           text="Ting tar tid.", kind="planning"),
     }
 

@@ -3,7 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from evaluations import services
+from evaluations.services import questionnaires
+from evaluations.services import rounds
 from evaluations.models import Kind, Question
 from projects import services as project_services
 from tests.conftest import make_active, project, theme  # noqa: F401  (fixtures)
@@ -21,9 +22,9 @@ QUESTIONS = [
 
 
 def make_questionnaire(county, by, *, title="Mellomevaluering", kind=Kind.MIDTERM, questions=QUESTIONS):
-    questionnaire = services.create_questionnaire(county=county, by=by, title=title, kind=kind)
+    questionnaire = questionnaires.create_questionnaire(county=county, by=by, title=title, kind=kind)
     for order, fields in enumerate(questions, start=1):
-        services.save_question(questionnaire=questionnaire, by=by, order=order, **fields)
+        questionnaires.save_question(questionnaire=questionnaire, by=by, order=order, **fields)
     return questionnaire
 
 
@@ -44,7 +45,7 @@ def active_project(project, municipality, other_municipality, county_staff):  # 
 
 @pytest.fixture
 def midterm(active_project, questionnaire, county_staff, library_head, other_library_head):
-    return services.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
+    return rounds.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
                                deadline=timezone.localdate() + timedelta(days=14))
 
 

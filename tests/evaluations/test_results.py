@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Membership
-from evaluations import selectors, services
+from evaluations import selectors
+from evaluations.services import answers as answers_services
+from evaluations.services import rounds
 from evaluations.models import Answer, Kind, Question
 from evaluations.results import aggregate
 from projects import services as project_services
@@ -28,7 +30,7 @@ def test_results_match_hand_computed_values_and_drafts_are_not_counted(
     fourth = MunicipalityFactory(county=county, number="5524", name="Målselv")
     fourth_head = make_user(Membership.Role.LIBRARY_HEAD, municipality=fourth)
     project_services.invite_participants(project=active_project, municipalities=[third, fourth], by=county_staff)
-    midterm = services.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
+    midterm = rounds.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
                                   deadline=timezone.localdate())
     answers = [
         (municipality, library_head, True, (5, "Ja", ["Verksteder", "Besøk"], Decimal("10"), "yes", "Flere verksteder")),
@@ -38,7 +40,7 @@ def test_results_match_hand_computed_values_and_drafts_are_not_counted(
     ]
     for place, head, submit, given_values in answers:
         response = response_of(midterm, place)
-        services.save_response(response=response, by=head, values=values(response, *given_values), submit=submit)
+        answers_services.save_response(response=response, by=head, values=values(response, *given_values), submit=submit)
 
     data = selectors.round_results(midterm)
     assert data["submitted_count"] == 3 and data["draft_count"] == 1

@@ -7,7 +7,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations import services
+from evaluations.services import answers
+from evaluations.services import conclusions
+from evaluations.services import corrections
+from evaluations.services import lessons
+from evaluations.services import measurements
+from evaluations.services import rounds
 from evaluations.models import Conclusion, CorrectionChange, CourseCorrection, Kind, Lesson, Response, Round
 from projects import services as project_services
 from followup.models import Milestone
@@ -44,7 +49,7 @@ def _submit_all(round_):
     for response in round_.responses.filter(status=Response.Status.PENDING):
         for question in questions:
             answer = Answer(response=response, question=question)
-            services._store(answer, question, services._normalise(question, {
+            answers._store(answer, question, answers._normalise(question, {
                 "scale": 4, "single": "Ja", "multiple": ["Besøk"], "number": 3, "yes_no": "yes", "text": "Svar",
             }[question.type]))
             answer.save()
@@ -62,13 +67,13 @@ def test_results_page_query_count_is_the_same_for_5_and_50_respondents(
         project_services.record_measurement(indicator=indicator, by=county_staff, value=120,
                                             measured_on=timezone.localdate())
     _round_with_respondents(project, questionnaire, county_staff, county, 5, start=100)
-    small = services.open_round(project=project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
+    small = rounds.open_round(project=project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
                                 deadline=timezone.localdate())
     _submit_all(small)
     client.force_login(county_staff)
     few = _queries(client, small.get_absolute_url())
     _round_with_respondents(project, questionnaire, county_staff, county, 45, start=200)
-    large = services.open_round(project=project, by=county_staff, kind=Kind.FINAL, questionnaire=questionnaire,
+    large = rounds.open_round(project=project, by=county_staff, kind=Kind.FINAL, questionnaire=questionnaire,
                                 deadline=timezone.localdate())
     _submit_all(large)
     assert large.responses.filter(status=Response.Status.SUBMITTED).count() == 50
@@ -79,9 +84,9 @@ def test_results_page_shows_distribution_mean_texts_and_who_answered(
     client, midterm, county_staff, library_head, municipality, other_municipality, other_library_head
 ):
     tromso, kafjord = response_of(midterm, municipality), response_of(midterm, other_municipality)
-    services.save_response(response=tromso, by=library_head, values=values(tromso, 4, "Ja", [], None, "yes", "Flere besøk"),
+    answers.save_response(response=tromso, by=library_head, values=values(tromso, 4, "Ja", [], None, "yes", "Flere besøk"),
                            submit=True)
-    services.save_response(response=kafjord, by=other_library_head, values=values(kafjord, 1, "Nei", [], None, None, "Utkast"))
+    answers.save_response(response=kafjord, by=other_library_head, values=values(kafjord, 1, "Nei", [], None, None, "Utkast"))
     client.force_login(county_staff)
     page = client.get(midterm.get_absolute_url()).content.decode()
     assert "1 av 2 har sendt inn." in page and "1 utkast telles ikke med" in page
@@ -225,7 +230,7 @@ def test_course_correction_from_the_pages_moves_a_milestone_and_links_both_ways(
 
 
 def test_municipal_users_read_the_decision_but_cannot_change(client, midterm, county_staff, library_head):
-    correction = services.record_correction(project=midterm.project, by=county_staff, decision="Mer tid.", rationale="r",
+    correction = corrections.record_correction(project=midterm.project, by=county_staff, decision="Mer tid.", rationale="r",
                                             decided_by="Styringsgruppen", decided_on=timezone.localdate())
     client.force_login(library_head)
     assert client.get(correction.get_absolute_url()).status_code == 200
@@ -238,18 +243,18 @@ def test_municipal_users_read_the_decision_but_cannot_change(client, midterm, co
 @pytest.fixture
 def mapping(active_project, county, county_staff, library_head, municipality):
     questionnaire = make_questionnaire(county, county_staff, title="Kartlegging", kind=Kind.MAPPING)
-    round_ = services.open_round(project=active_project, by=county_staff, kind=Kind.MAPPING, questionnaire=questionnaire,
+    round_ = rounds.open_round(project=active_project, by=county_staff, kind=Kind.MAPPING, questionnaire=questionnaire,
                                  deadline=timezone.localdate())
     return round_
 
 
 def test_public_conclusion_pages_show_only_published_conclusions(client, mapping, county_staff, municipality, other_municipality):
-    published = services.save_conclusion(round=mapping, municipality=municipality, by=county_staff,
+    published = conclusions.save_conclusion(round=mapping, municipality=municipality, by=county_staff,
                                          text="Tromsø har **stort** potensial.")
-    hidden = services.save_conclusion(round=mapping, municipality=other_municipality, by=county_staff,
+    hidden = conclusions.save_conclusion(round=mapping, municipality=other_municipality, by=county_staff,
                                       text="Kåfjord: hemmelig utkast.")
     assert client.get(published.get_absolute_url()).status_code == 404
-    services.publish_conclusion(conclusion=published, by=county_staff)
+    conclusions.publish_conclusion(conclusion=published, by=county_staff)
 
     page = client.get(reverse("evaluations:public-conclusions", kwargs={"number": "5501"}))
     assert page.status_code == 200
@@ -260,20 +265,20 @@ def test_public_conclusion_pages_show_only_published_conclusions(client, mapping
     assert client.get(reverse("evaluations:public-conclusions", kwargs={"number": "5540"})).status_code == 404
     # The public pages never list an unpublished one, even for the same municipality in another round.
     assert "hemmelig" not in text
-    services.publish_conclusion(conclusion=published, by=county_staff, publish=False)
+    conclusions.publish_conclusion(conclusion=published, by=county_staff, publish=False)
     assert client.get(published.get_absolute_url()).status_code == 404
 
 
 def test_published_conclusions_contract_is_newest_first_and_county_bound(mapping, county_staff, municipality, other_municipality, county):
     from evaluations.selectors import published_conclusions
 
-    first = services.save_conclusion(round=mapping, municipality=municipality, by=county_staff, text="A")
-    second = services.save_conclusion(round=mapping, municipality=other_municipality, by=county_staff, text="B")
-    services.publish_conclusion(conclusion=first, by=county_staff)
-    services.publish_conclusion(conclusion=second, by=county_staff)
+    first = conclusions.save_conclusion(round=mapping, municipality=municipality, by=county_staff, text="A")
+    second = conclusions.save_conclusion(round=mapping, municipality=other_municipality, by=county_staff, text="B")
+    conclusions.publish_conclusion(conclusion=first, by=county_staff)
+    conclusions.publish_conclusion(conclusion=second, by=county_staff)
     Conclusion.objects.filter(pk=first.pk).update(published_on=timezone.localdate() - timedelta(days=3))
     assert list(published_conclusions(county)) == [second, first]
-    services.publish_conclusion(conclusion=second, by=county_staff, publish=False)
+    conclusions.publish_conclusion(conclusion=second, by=county_staff, publish=False)
     assert list(published_conclusions(county)) == [first]
 
 
@@ -293,13 +298,13 @@ def test_staff_write_and_publish_from_the_mapping_page(client, mapping, county_s
 
 def test_ttt_page_shows_a_before_after_chart_with_its_table(client, active_project, county_staff, library_head, municipality):
     today = timezone.localdate()
-    services.set_measurement_periods(project=active_project, by=county_staff, before_starts_on=today - timedelta(days=60),
+    measurements.set_measurement_periods(project=active_project, by=county_staff, before_starts_on=today - timedelta(days=60),
                                      before_ends_on=today - timedelta(days=40), after_starts_on=today - timedelta(days=10),
                                      after_ends_on=today)
-    indicator = services.save_ttt_indicator(project=active_project, by=county_staff, name="Besøk per uke", unit="besøk")
+    indicator = measurements.save_ttt_indicator(project=active_project, by=county_staff, name="Besøk per uke", unit="besøk")
     library = municipality.libraries.get()
     for period, day, value in [("before", 50, 100), ("before", 45, 120), ("after", 5, 150)]:
-        services.record_library_measurement(indicator=indicator, library=library, period=period,
+        measurements.record_library_measurement(indicator=indicator, library=library, period=period,
                                             measured_on=today - timedelta(days=day), value=Decimal(value), by=library_head)
     client.force_login(library_head)
     page = client.get(reverse("evaluations:ttt", kwargs={"pk": active_project.pk})).content.decode()
@@ -309,10 +314,10 @@ def test_ttt_page_shows_a_before_after_chart_with_its_table(client, active_proje
 
 def test_library_head_records_only_for_own_libraries(client, active_project, county_staff, library_head, other_municipality):
     today = timezone.localdate()
-    services.set_measurement_periods(project=active_project, by=county_staff, before_starts_on=today - timedelta(days=9),
+    measurements.set_measurement_periods(project=active_project, by=county_staff, before_starts_on=today - timedelta(days=9),
                                      before_ends_on=today - timedelta(days=5), after_starts_on=today - timedelta(days=1),
                                      after_ends_on=today)
-    indicator = services.save_ttt_indicator(project=active_project, by=county_staff, name="Utlån")
+    indicator = measurements.save_ttt_indicator(project=active_project, by=county_staff, name="Utlån")
     theirs = LibraryFactory(municipality=other_municipality)
     client.force_login(library_head)
     url = reverse("evaluations:ttt-record", kwargs={"pk": active_project.pk})
@@ -330,15 +335,15 @@ def test_ttt_page_shows_a_municipality_only_its_own_libraries_values(client, act
                                                                     other_municipality):
     """Counts and who entered them belong to each municipality: a neighbour in the project sees neither."""
     today = timezone.localdate()
-    services.set_measurement_periods(project=active_project, by=county_staff, before_starts_on=today - timedelta(days=60),
+    measurements.set_measurement_periods(project=active_project, by=county_staff, before_starts_on=today - timedelta(days=60),
                                      before_ends_on=today - timedelta(days=40), after_starts_on=today - timedelta(days=10),
                                      after_ends_on=today)
-    indicator = services.save_ttt_indicator(project=active_project, by=county_staff, name="Besøk per uke")
+    indicator = measurements.save_ttt_indicator(project=active_project, by=county_staff, name="Besøk per uke")
     theirs = LibraryFactory(municipality=other_municipality, name="Gáivuotna girjerádju")
     ours = municipality.libraries.get()
-    services.record_library_measurement(indicator=indicator, library=ours, period="before", measured_on=today - timedelta(days=50),
+    measurements.record_library_measurement(indicator=indicator, library=ours, period="before", measured_on=today - timedelta(days=50),
                                         value=Decimal(111), by=library_head)
-    services.record_library_measurement(indicator=indicator, library=theirs, period="before",
+    measurements.record_library_measurement(indicator=indicator, library=theirs, period="before",
                                         measured_on=today - timedelta(days=50), value=Decimal(777), by=other_library_head)
     url = reverse("evaluations:ttt", kwargs={"pk": active_project.pk})
     for user in (library_head, leadership):
@@ -362,7 +367,7 @@ def seed_project(county, county_staff, theme):
                                               purpose="p", start_on=timezone.datetime(2019, 1, 1).date(),
                                               end_on=timezone.datetime(2022, 12, 31).date())
     for section, text in seed_lessons.parse():
-        services.save_lesson(project=project, by=county_staff, section=section, text=text,
+        lessons.save_lesson(project=project, by=county_staff, section=section, text=text,
                              kind=seed_lessons.kind_of(text), theme=theme)
     return project
 
@@ -426,7 +431,7 @@ def test_lessons_log_query_count_is_flat(client, seed_project, county_staff, cou
     other = project_services.create_project(county=county, by=county_staff, title="Annet", theme=theme, purpose="p",
                                             start_on=timezone.localdate(), end_on=timezone.localdate())
     for i in range(30):
-        services.save_lesson(project=other, by=county_staff, section="ideas", text=f"Ide {i}", kind="other", theme=theme)
+        lessons.save_lesson(project=other, by=county_staff, section="ideas", text=f"Ide {i}", kind="other", theme=theme)
     assert _queries(client, url) == few
 
 
@@ -459,7 +464,7 @@ def test_results_page_offers_to_ask_participants_who_joined_later(client, midter
 
 def test_attached_expert_answers_their_own_response(client, active_project, questionnaire, county_staff, expert):
     project_services.attach_expert(project=active_project, user=expert, role="Arkitekt", by=county_staff)
-    round_ = services.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
+    round_ = rounds.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
                                  deadline=timezone.localdate(), include_experts=True)
     own = round_.responses.get(user=expert)
     client.force_login(expert)

@@ -1,0 +1,154 @@
+"""Evaluation rounds: opening one (e-mailing the respondents), asking participants who joined later, closing,
+reminders."""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, User
+from notifications.services import queue_templated_email
+from projects.models import Project
+
+from ..models import (
+    Kind,
+    Questionnaire,
+    Response,
+    Round,
+)
+from .base import EvaluationError, _ensure_open
+from .questionnaires import current_version
+
+
+def _round_title(kind: str, project: Project) -> str:
+    titles = {
+        Kind.MAPPING: _("Mapping: %(project)s"),
+        Kind.MIDTERM: _("Mid-term evaluation: %(project)s"),
+        Kind.FINAL: _("Final evaluation: %(project)s"),
+        Kind.OTHER: _("Evaluation: %(project)s"),
+    }
+    return titles[Kind(kind)] % {"project": project.title}
+
+
+def respondent_users(response: Response) -> list[User]:
+    """Who is asked to answer a response: the municipality's library heads, or the expert."""
+    if response.user_id:
+        return [response.user] if response.user.is_active else []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Membership.Role.LIBRARY_HEAD,
+            memberships__municipality_id=response.participant.municipality_id,
+        ).distinct()
+    )
+
+
+def _mail_respondents(response: Response, *, template: str, key: str) -> int:
+    round_ = response.round
+    sent = 0
+    for user in respondent_users(response):
+        queue_templated_email(
+            template=f"evaluations/email/{template}",
+            context={"round": round_, "project": round_.project, "response": response, "user": user,
+                     "answer_path": reverse("evaluations:response", kwargs={"pk": round_.pk, "response_pk": response.pk})},
+            to=user.email,
+            user=user,
+            kind="evaluation",
+            county=round_.project.county,
+            about=round_,
+            idempotency_key=f"evaluation-{key}:{response.pk}:{user.pk}",
+        )
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def open_round(
+    *, project: Project, by, kind: str, questionnaire: Questionnaire, deadline: date, include_experts: bool = False,
+    title: str = "",
+) -> Round:
+    """Sends the questionnaire's current version to every taking-part participant (answered by its
+    library head) and, if asked, to the attached experts; e-mails them through the outbox."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _ensure_open(project)
+    if questionnaire.county_id != project.county_id:
+        raise ValidationError({"questionnaire": _("Choose one of the county's questionnaires.")})
+    version = current_version(questionnaire)
+    if not version.questions.exists():
+        raise ValidationError({"questionnaire": _("The questionnaire has no questions yet.")})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    if project.evaluation_rounds.filter(kind=kind, status=Round.Status.OPEN).exists():
+        raise ValidationError({"kind": _("An evaluation of this kind is already open for the project.")})
+    participants = list(project.participants.taking_part().select_related("municipality"))
+    experts = list(project.experts.select_related("user")) if include_experts else []
+    if not participants and not experts:
+        raise ValidationError({"kind": _("Nobody to ask: the project has no participants yet.")})
+    round_ = Round.objects.create(
+        project=project, kind=kind, title=title.strip() or _round_title(kind, project), version=version,
+        deadline=deadline, include_experts=include_experts, opened_by=by,
+    )
+    responses = Response.objects.bulk_create(
+        [Response(round=round_, version=version, participant=p) for p in participants]
+        + [Response(round=round_, version=version, user=e.user) for e in experts]
+    )
+    for response in responses:
+        response.round = round_
+        _mail_respondents(response, template="invitation", key="invitation")
+    return round_
+
+
+def participants_not_asked(round: Round):
+    """Participants taking part now that the round has no response for (they joined later)."""
+    return round.project.participants.taking_part().exclude(pk__in=round.responses.filter(
+        participant__isnull=False).values("participant_id")).select_related("municipality")
+
+
+@transaction.atomic
+def ask_new_participants(*, round: Round, by) -> int:
+    """Sends an open round to the participants who joined after it was opened. Returns how many."""
+    round_ = Round.objects.select_for_update().select_related("project").get(pk=round.pk)
+    if not round_.is_open or round_.is_past_deadline:
+        raise EvaluationError(_("Only an open evaluation before its deadline can be sent to more participants."))
+    _ensure_open(round_.project)
+    responses = Response.objects.bulk_create(
+        [Response(round=round_, version=round_.version, participant=p) for p in participants_not_asked(round_)]
+    )
+    for response in responses:
+        response.round = round_
+        _mail_respondents(response, template="invitation", key="invitation")
+    return len(responses)
+
+
+@transaction.atomic
+def close_round(*, round: Round, by) -> Round:
+    round_ = Round.objects.select_for_update().get(pk=round.pk)
+    if not round_.is_open:
+        raise EvaluationError(_("The evaluation is already closed."))
+    round_.status, round_.closed_at, round_.closed_by = Round.Status.CLOSED, timezone.now(), by
+    round_.save(update_fields=["status", "closed_at", "closed_by"])
+    return round_
+
+
+def send_reminders(*, today: date | None = None) -> int:
+    """Daily: respondents who have not submitted are reminded once, the county's number of days
+    before the deadline (or later, if the round opened inside that window). Returns e-mails queued."""
+    today = today or timezone.localdate()
+    queued = 0
+    rounds = Round.objects.open().filter(deadline__gte=today).select_related("project__county")
+    for round_ in rounds:
+        if today < round_.deadline - timedelta(days=round_.project.county.evaluation_reminder_days):
+            continue
+        if round_.project.is_closed:
+            continue
+        with transaction.atomic():
+            pending = round_.responses.exclude(status=Response.Status.SUBMITTED).select_related(
+                "participant__municipality", "user"
+            )
+            for response in pending:
+                response.round = round_
+                queued += _mail_respondents(response, template="reminder", key="reminder")
+    return queued
