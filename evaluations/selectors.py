@@ -288,7 +288,7 @@ def periods_of(project: Project) -> dict[str, MeasurementPeriod]:
 
 
 def readable_libraries(user, project: Project):
-    """The measuring libraries (see `services.measuring_libraries`) whose counts the user may read:
+    """The measuring libraries (see `services.measurements.measuring_libraries`) whose counts the user may read:
     all of them for the county's staff and the project's experts, a municipality's own for its users."""
     from .services.measurements import measuring_libraries
 

@@ -1,6 +1,11 @@
 from django.urls import path
 
-from . import views
+from .views import conclusions
+from .views import corrections
+from .views import lessons
+from .views import measurements
+from .views import questionnaires
+from .views import rounds
 
 app_name = "evaluations"
 
@@ -11,41 +16,41 @@ Q = "sporreskjema/<id:pk>/"
 
 urlpatterns = [
     # questionnaires (county staff)
-    path("fylker/<str:number>/sporreskjema/", views.questionnaire_list, name="questionnaire-list"),
-    path("fylker/<str:number>/sporreskjema/nytt/", views.questionnaire_create, name="questionnaire-create"),
-    path(Q, views.questionnaire_detail, name="questionnaire-detail"),
-    path(Q + "rediger/", views.questionnaire_edit, name="questionnaire-edit"),
-    path(Q + "sporsmal/nytt/", views.question_edit, name="question-create"),
-    path(Q + "sporsmal/<id:question_pk>/", views.question_edit, name="question-edit"),
-    path(Q + "sporsmal/<id:question_pk>/slett/", views.question_delete, name="question-delete"),
+    path("fylker/<str:number>/sporreskjema/", questionnaires.questionnaire_list, name="questionnaire-list"),
+    path("fylker/<str:number>/sporreskjema/nytt/", questionnaires.questionnaire_create, name="questionnaire-create"),
+    path(Q, questionnaires.questionnaire_detail, name="questionnaire-detail"),
+    path(Q + "rediger/", questionnaires.questionnaire_edit, name="questionnaire-edit"),
+    path(Q + "sporsmal/nytt/", questionnaires.question_edit, name="question-create"),
+    path(Q + "sporsmal/<id:question_pk>/", questionnaires.question_edit, name="question-edit"),
+    path(Q + "sporsmal/<id:question_pk>/slett/", questionnaires.question_delete, name="question-delete"),
     # rounds, answers, results and mapping conclusions
-    path(P + "evalueringer/ny/", views.round_create, name="round-create"),
-    path(R, views.round_detail, name="round-detail"),
-    path(R + "lukk/", views.round_close, name="round-close"),
-    path(R + "send-til-nye/", views.round_ask_new, name="round-ask-new"),
-    path(R + "svar/<id:response_pk>/", views.response, name="response"),
-    path(R + "konklusjoner/<str:number>/", views.conclusion_edit, name="conclusion-edit"),
-    path(R + "konklusjoner/<str:number>/publiser/", views.conclusion_publish, name="conclusion-publish"),
+    path(P + "evalueringer/ny/", rounds.round_create, name="round-create"),
+    path(R, rounds.round_detail, name="round-detail"),
+    path(R + "lukk/", rounds.round_close, name="round-close"),
+    path(R + "send-til-nye/", rounds.round_ask_new, name="round-ask-new"),
+    path(R + "svar/<id:response_pk>/", rounds.response, name="response"),
+    path(R + "konklusjoner/<str:number>/", conclusions.conclusion_edit, name="conclusion-edit"),
+    path(R + "konklusjoner/<str:number>/publiser/", conclusions.conclusion_publish, name="conclusion-publish"),
     # course corrections and the mid-term gate
-    path(P + "kursjusteringer/ny/", views.correction_create, name="correction-create"),
-    path(K, views.correction_detail, name="correction-detail"),
-    path(K + "milepael/", views.correction_milestone, name="correction-milestone"),
-    path(K + "mal/", views.correction_goal, name="correction-goal"),
-    path(K + "malverdi/", views.correction_target, name="correction-target"),
-    path(P + "mellomevaluering/hopp-over/", views.midterm_skip, name="midterm-skip"),
+    path(P + "kursjusteringer/ny/", corrections.correction_create, name="correction-create"),
+    path(K, corrections.correction_detail, name="correction-detail"),
+    path(K + "milepael/", corrections.correction_milestone, name="correction-milestone"),
+    path(K + "mal/", corrections.correction_goal, name="correction-goal"),
+    path(K + "malverdi/", corrections.correction_target, name="correction-target"),
+    path(P + "mellomevaluering/hopp-over/", corrections.midterm_skip, name="midterm-skip"),
     # before/after measurements ("TTT")
-    path(P + "ttt/", views.ttt, name="ttt"),
-    path(P + "ttt/ny/", views.ttt_indicator, name="ttt-indicator"),
-    path(P + "ttt/perioder/", views.ttt_periods, name="ttt-periods"),
-    path(P + "ttt/registrer/", views.ttt_record, name="ttt-record"),
+    path(P + "ttt/", measurements.ttt, name="ttt"),
+    path(P + "ttt/ny/", measurements.ttt_indicator, name="ttt-indicator"),
+    path(P + "ttt/perioder/", measurements.ttt_periods, name="ttt-periods"),
+    path(P + "ttt/registrer/", measurements.ttt_record, name="ttt-record"),
     # lessons learned
-    path(P + "erfaringer/", views.project_lessons, name="project-lessons"),
-    path(P + "erfaringer/<id:lesson_pk>/", views.lesson_edit, name="lesson-edit"),
-    path(P + "erfaringer/<id:lesson_pk>/slett/", views.lesson_delete, name="lesson-delete"),
-    path("fylker/<str:number>/erfaringer/", views.lessons_log, name="lessons-log"),
-    path("fylker/<str:number>/erfaringer/erfaringer.md", views.lessons_markdown, name="lessons-markdown"),
-    path("fylker/<str:number>/erfaringer/erfaringer.pdf", views.lessons_pdf, name="lessons-pdf"),
+    path(P + "erfaringer/", lessons.project_lessons, name="project-lessons"),
+    path(P + "erfaringer/<id:lesson_pk>/", lessons.lesson_edit, name="lesson-edit"),
+    path(P + "erfaringer/<id:lesson_pk>/slett/", lessons.lesson_delete, name="lesson-delete"),
+    path("fylker/<str:number>/erfaringer/", lessons.lessons_log, name="lessons-log"),
+    path("fylker/<str:number>/erfaringer/erfaringer.md", lessons.lessons_markdown, name="lessons-markdown"),
+    path("fylker/<str:number>/erfaringer/erfaringer.pdf", lessons.lessons_pdf, name="lessons-pdf"),
     # public: published mapping conclusions per municipality
-    path("kartlegging/<str:number>/", views.public_conclusions, name="public-conclusions"),
-    path("kartlegging/<str:number>/<id:conclusion_pk>/", views.public_conclusion, name="public-conclusion"),
+    path("kartlegging/<str:number>/", conclusions.public_conclusions, name="public-conclusions"),
+    path("kartlegging/<str:number>/<id:conclusion_pk>/", conclusions.public_conclusion, name="public-conclusion"),
 ]
