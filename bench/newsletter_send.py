@@ -167,7 +167,7 @@ BODY = (
 def _newsletter(county, staff, label):
     from newsletters import services
 
-    return services.create_newsletter(county=county, by=staff, subject=f"Infobrev: {label}", body=BODY, is_public=True)
+    return writing.create_newsletter(county=county, by=staff, subject=f"Infobrev: {label}", body=BODY, is_public=True)
 
 
 # ------------------------------------------------------------------ the runs
@@ -182,8 +182,8 @@ def plain_loop(county, staff, smtp: SMTPCounter, recipients: int) -> dict:
 
     newsletter = _newsletter(county, staff, "plain loop")
     started = time.monotonic()
-    services.send_newsletter(newsletter=newsletter, by=staff)  # no broker task runs: see _setup's queue
-    services.queue_recipients(newsletter_id=newsletter.pk)
+    sending.send_newsletter(newsletter=newsletter, by=staff)  # no broker task runs: see _setup's queue
+    sending.queue_recipients(newsletter_id=newsletter.pk)
     queued = time.monotonic() - started
     rows = OutboxMessage.objects.filter(object_id=newsletter.pk, kind="newsletter").order_by("pk")
     OutboxMessage.objects.filter(pk__in=rows.values("pk")).update(status=OutboxMessage.Status.SENT)  # keep them from workers
@@ -204,7 +204,8 @@ def plain_loop(county, staff, smtp: SMTPCounter, recipients: int) -> dict:
 def worker_run(county, staff, smtp: SMTPCounter, recipients: int, workers: int, env: dict) -> dict:
     from tests.worker import WorkerProcess
 
-    from newsletters import services
+    from newsletters.services import sending
+    from newsletters.services import writing
     from newsletters.models import Newsletter
 
     processes = [WorkerProcess(queue=env["CELERY_TASK_DEFAULT_QUEUE"], concurrency=1, env=env) for _ in range(workers)]
@@ -215,7 +216,7 @@ def worker_run(county, staff, smtp: SMTPCounter, recipients: int, workers: int, 
         smtp.reset()
         newsletter = _newsletter(county, staff, f"{workers} worker(s)")
         started = time.monotonic()
-        services.send_newsletter(newsletter=newsletter, by=staff)  # the queuing task goes to the workers on commit
+        sending.send_newsletter(newsletter=newsletter, by=staff)  # the queuing task goes to the workers on commit
         queued_at = None
         deadline = started + 1800
         while smtp.count.value < recipients:

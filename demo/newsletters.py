@@ -15,7 +15,10 @@ from projects import services as project_services
 from demo.projects import ROOM_PROJECT, WEEDING_PROJECT
 from projects.models import Indicator, Measurement, Participant, Project
 
-from newsletters import services
+from newsletters.services import sending
+from newsletters.services import showcases
+from newsletters.services import subscriptions
+from newsletters.services import writing
 from newsletters.models import Newsletter, Showcase, Subscriber, Suppression
 from newsletters.selectors import get_mailing_list
 
@@ -31,7 +34,7 @@ def seed_newsletters(county: County) -> None:
     weeding = Project.objects.get(county=county, title=WEEDING_PROJECT)
     _subscribers(county, room)
     if not Newsletter.objects.filter(county=county, subject=COUNTY_NEWSLETTER).exists():
-        _send(services.create_newsletter(
+        _send(writing.create_newsletter(
             county=county, by=staff, subject=COUNTY_NEWSLETTER, is_public=True,
             body=(
                 "Hei alle sammen!\n\n"
@@ -44,7 +47,7 @@ def seed_newsletters(county: County) -> None:
             ),
         ), staff)
     if not Newsletter.objects.filter(county=county, subject=WEEDING_NEWSLETTER).exists():
-        _send(services.create_newsletter(
+        _send(writing.create_newsletter(
             county=county, project=weeding, by=staff, subject=WEEDING_NEWSLETTER, is_public=True,
             body=(
                 "Nå starter vi!\n\n"
@@ -53,7 +56,7 @@ def seed_newsletters(county: County) -> None:
             ),
         ), staff)
     if not Newsletter.objects.filter(county=county, subject=ROOM_DRAFT).exists():
-        services.create_newsletter(
+        writing.create_newsletter(
             county=county, project=room, by=staff, subject=ROOM_DRAFT,
             body="Tromsø og Harstad er godt i gang. Målselv venter på lokale midler.\n\n*Utkast – ikke sendt.*",
         )
@@ -64,7 +67,7 @@ def _subscribers(county, room) -> None:
     county_list = get_mailing_list(county=county)
     room_list = get_mailing_list(county=county, project=room)
     if not room_list.is_public:
-        services.set_list_public(mailing_list=room_list, by=None, is_public=True)
+        subscriptions.set_list_public(mailing_list=room_list, by=None, is_public=True)
     now = timezone.now()
     rows = [
         (county_list, "lokalavisa@demo.fremdrift.no", "Lokalavisa", Subscriber.Status.CONFIRMED),
@@ -84,9 +87,9 @@ def _subscribers(county, room) -> None:
 
 
 def _send(newsletter, staff) -> None:
-    services.send_newsletter(newsletter=newsletter, by=staff)
+    sending.send_newsletter(newsletter=newsletter, by=staff)
     # Queued at once, whether or not a worker runs: the demo shows a sent infobrev right away.
-    services.queue_recipients(newsletter_id=newsletter.pk)
+    sending.queue_recipients(newsletter_id=newsletter.pk)
 
 
 def _showcase(county, room, staff) -> None:
@@ -97,7 +100,7 @@ def _showcase(county, room, staff) -> None:
         project_services.change_participant_status(participant=harstad, to=Participant.Status.COMPLETED, by=staff)
         harstad.refresh_from_db()
     _measurements(room, harstad, staff)
-    showcase = services.create_showcase(
+    showcase = showcases.create_showcase(
         project=room, participant=harstad, by=staff, slug=SHOWCASE_SLUG,
         title="Harstad bibliotek: fra samling til møteplass",
         summary=(
@@ -112,12 +115,12 @@ def _showcase(county, room, staff) -> None:
         ),
     )
     photo = ContentFile(_room_sketch(), name="rom.png")
-    services.add_showcase_photo(
+    showcases.add_showcase_photo(
         showcase=showcase, by=staff, upload=photo,
         alt_text="Skisse av det nye biblioteket i Harstad: bokhyller langs veggene, en sofakrok og en liten scene i midten.",
         caption="Slik ble rommet i Harstad bibliotek.",
     )
-    services.publish_showcase(showcase=showcase, by=staff)
+    showcases.publish_showcase(showcase=showcase, by=staff)
 
 
 def _measurements(room, participant, staff) -> None:

@@ -34,7 +34,13 @@ from municipalities.permissions import is_staff_of
 from municipalities.access import require
 from projects.access import access_project
 
-from . import selectors, services, tokens
+from . import selectors, tokens
+from .services import bounces as bounces_services
+from .services import sending
+from .services import showcases as showcases_services
+from .services import subscriptions
+from .services import writing
+from .services.base import NewsletterError
 from .charts import showcase_charts
 from .forms import (
     ImageForm,
@@ -65,7 +71,7 @@ BOUNCE_FAILURE_LIMIT = RateLimit("newsletter-bounce-secret", limit=10, seconds=3
 
 
 # A view calls a service through this: see shell.forms.run_service.
-_run = partial(run_service, errors=(services.NewsletterError,))
+_run = partial(run_service, errors=(NewsletterError,))
 
 
 def _newsletter(request, pk, rule=None) -> Newsletter:
@@ -114,8 +120,8 @@ def project_newsletters(request, pk):
 def newsletter_money_draft(request, pk):
     project = _project_for_newsletters(request, pk)
     try:
-        newsletter = services.create_money_draft(project=project, by=request.user)
-    except services.NewsletterError as exc:
+        newsletter = writing.create_money_draft(project=project, by=request.user)
+    except NewsletterError as exc:
         messages.error(request, str(exc))
         return redirect("newsletters:project-newsletters", pk=project.pk)
     messages.success(request, _("A draft listing the money changes is ready. Read it through before you send it."))
@@ -137,7 +143,7 @@ def newsletter_create(request, number):
         created = {}
 
         def action():
-            created["newsletter"] = services.create_newsletter(county=county, project=project, by=request.user,
+            created["newsletter"] = writing.create_newsletter(county=county, project=project, by=request.user,
                                                                **form.cleaned_data)
 
         if _run(request, form, action, _("The draft was saved.")):
@@ -160,7 +166,7 @@ def newsletter_edit(request, pk):
     form = NewsletterForm(request.POST or None, instance=newsletter, preview_url=preview_url)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: services.update_newsletter(newsletter=newsletter, by=request.user, **data),
+        if _run(request, form, lambda: writing.update_newsletter(newsletter=newsletter, by=request.user, **data),
                 _("The draft was saved.")):
             return redirect(newsletter)
     return render(request, "newsletters/newsletter_form.html", {
@@ -227,10 +233,10 @@ def newsletter_send(request, pk):
         return redirect(newsletter)
     if form.cleaned_data["when"] == "later":
         at = form.cleaned_data["scheduled_at"]
-        _run(request, None, lambda: services.schedule_newsletter(newsletter=newsletter, by=request.user, at=at),
+        _run(request, None, lambda: sending.schedule_newsletter(newsletter=newsletter, by=request.user, at=at),
              _("The infobrev will be sent %(when)s.") % {"when": timezone.localtime(at).strftime("%d.%m.%Y %H:%M")})
     else:
-        _run(request, None, lambda: services.send_newsletter(newsletter=newsletter, by=request.user),
+        _run(request, None, lambda: sending.send_newsletter(newsletter=newsletter, by=request.user),
              _("The infobrev is being sent. Follow the progress below."))
     return redirect(newsletter)
 
@@ -239,7 +245,7 @@ def newsletter_send(request, pk):
 @require_POST
 def newsletter_unschedule(request, pk):
     newsletter = _newsletter(request, pk, can_send_newsletter)
-    _run(request, None, lambda: services.unschedule_newsletter(newsletter=newsletter, by=request.user),
+    _run(request, None, lambda: sending.unschedule_newsletter(newsletter=newsletter, by=request.user),
          _("The infobrev is a draft again and will not be sent."))
     return redirect(newsletter)
 
@@ -249,7 +255,7 @@ def newsletter_unschedule(request, pk):
 def newsletter_delete(request, pk):
     newsletter = _newsletter(request, pk, can_delete_newsletter)
     county = newsletter.county
-    if _run(request, None, lambda: services.delete_newsletter(newsletter=newsletter, by=request.user),
+    if _run(request, None, lambda: writing.delete_newsletter(newsletter=newsletter, by=request.user),
             _("The draft was deleted.")):
         return redirect("newsletters:newsletter-list", number=county.number)
     return redirect(newsletter)
@@ -261,7 +267,7 @@ def newsletter_image_add(request, pk):
     form = ImageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: services.add_image(newsletter=newsletter, by=request.user, upload=data["image"],
+        if _run(request, form, lambda: writing.add_image(newsletter=newsletter, by=request.user, upload=data["image"],
                                                           alt_text=data["alt_text"], caption=data["caption"]),
                 _("The image was added.")):
             return redirect(newsletter)
@@ -276,7 +282,7 @@ def newsletter_image_add(request, pk):
 def newsletter_image_delete(request, pk, image_pk):
     newsletter = _newsletter_for_edit(request, pk)
     image = get_object_or_404(NewsletterImage, pk=image_pk, newsletter=newsletter)
-    _run(request, None, lambda: services.delete_image(image=image, by=request.user), _("The image was removed."))
+    _run(request, None, lambda: writing.delete_image(image=image, by=request.user), _("The image was removed."))
     return redirect(newsletter)
 
 
@@ -321,7 +327,7 @@ def mailing_list_detail(request, pk):
     # An unticked box posts nothing: bind on every POST, not only a non-empty one.
     form = ListSettingsForm(request.POST if request.method == "POST" else None, initial={"is_public": mailing_list.is_public})
     if request.method == "POST" and form.is_valid():
-        services.set_list_public(mailing_list=mailing_list, by=request.user, is_public=form.cleaned_data["is_public"])
+        subscriptions.set_list_public(mailing_list=mailing_list, by=request.user, is_public=form.cleaned_data["is_public"])
         messages.success(request, _("The list was saved."))
         return redirect(mailing_list)
     subscribers = mailing_list.subscribers.order_by("status", "email")
@@ -350,7 +356,7 @@ def showcase_create(request, pk):
         created = {}
 
         def action():
-            created["showcase"] = services.create_showcase(project=project, by=request.user, **data)
+            created["showcase"] = showcases_services.create_showcase(project=project, by=request.user, **data)
 
         if _run(request, form, action, _("The showcase was saved as a draft.")):
             return redirect(created["showcase"])
@@ -374,12 +380,12 @@ def showcase_edit(request, pk):
     form = ShowcaseForm(request.POST or None, instance=copy.copy(showcase), project=showcase.project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: services.update_showcase(showcase=showcase, by=request.user, **data),
+        if _run(request, form, lambda: showcases_services.update_showcase(showcase=showcase, by=request.user, **data),
                 _("The showcase was saved.")):
             return redirect(showcase)
     return render(request, "newsletters/showcase_edit.html", {
         "showcase": showcase, "county": showcase.county, "form": form, "photos": showcase.photos.all(),
-        "is_finished": services.is_finished(showcase),
+        "is_finished": showcases_services.is_finished(showcase),
     })
 
 
@@ -388,7 +394,7 @@ def showcase_edit(request, pk):
 def showcase_publish(request, pk):
     showcase = _showcase_for_edit(request, pk)
     publish = request.POST.get("publish") == "1"
-    _run(request, None, lambda: services.publish_showcase(showcase=showcase, by=request.user, publish=publish),
+    _run(request, None, lambda: showcases_services.publish_showcase(showcase=showcase, by=request.user, publish=publish),
          _("The showcase is published.") if publish else _("The showcase is no longer public."))
     return redirect(showcase)
 
@@ -399,7 +405,7 @@ def showcase_photo_add(request, pk):
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: services.add_showcase_photo(
+        if _run(request, form, lambda: showcases_services.add_showcase_photo(
                 showcase=showcase, by=request.user, upload=data["image"], alt_text=data["alt_text"],
                 caption=data["caption"], shows_people=data["shows_people"], consent_note=data["consent_note"]),
                 _("The photo was added.")):
@@ -414,7 +420,7 @@ def showcase_photo_add(request, pk):
 def showcase_photo_delete(request, pk, photo_pk):
     showcase = _showcase_for_edit(request, pk)
     photo = get_object_or_404(ShowcasePhoto, pk=photo_pk, showcase=showcase)
-    _run(request, None, lambda: services.delete_showcase_photo(photo=photo, by=request.user), _("The photo was removed."))
+    _run(request, None, lambda: showcases_services.delete_showcase_photo(photo=photo, by=request.user), _("The photo was removed."))
     return redirect(showcase)
 
 
@@ -455,7 +461,7 @@ def bounce(request):
     recorded = []
     for email, reason in bounces:
         try:
-            recorded.append(services.record_bounce(email=email, reason=reason, source="endpoint").email)
+            recorded.append(bounces_services.record_bounce(email=email, reason=reason, source="endpoint").email)
         except ValidationError:
             return JsonResponse({"error": f"not an e-mail address: {email[:100]}"}, status=400)
     return JsonResponse({"recorded": len(recorded)})
@@ -579,7 +585,7 @@ def subscribe(request, number):
         if SUBSCRIBE_LIMIT.hit(request):
             return render(request, "429.html", status=429)
         for mailing_list in form.chosen_lists():
-            services.request_subscription(mailing_list=mailing_list, email=form.cleaned_data["email"],
+            subscriptions.request_subscription(mailing_list=mailing_list, email=form.cleaned_data["email"],
                                           name=form.cleaned_data["name"])
         return render(request, "newsletters/public/subscribe_sent.html",
                       {"county": county, "email": form.cleaned_data["email"]})
@@ -604,7 +610,7 @@ def subscribe_confirm(request, token):
     if mailing_list is None:
         return _token_problem(request, tokens.TokenInvalid(), status=404)
     if request.method == "POST":
-        services.confirm_subscription(email=data.email, mailing_list=mailing_list)
+        subscriptions.confirm_subscription(email=data.email, mailing_list=mailing_list)
         return render(request, "newsletters/public/subscription_done.html",
                       {"county": mailing_list.county, "mailing_list": mailing_list, "subscribed": True})
     return render(request, "newsletters/public/confirm.html",
@@ -622,7 +628,7 @@ def unsubscribe(request, token):
     if mailing_list is None:
         return _token_problem(request, tokens.TokenInvalid(), status=404)
     if request.method == "POST":
-        services.unsubscribe(email=data.email, mailing_list=mailing_list)
+        subscriptions.unsubscribe(email=data.email, mailing_list=mailing_list)
         return render(request, "newsletters/public/subscription_done.html", {
             "county": mailing_list.county, "mailing_list": mailing_list, "subscribed": False,
             "preferences_url": reverse("newsletters:preferences", kwargs={
@@ -641,13 +647,13 @@ def preferences(request, token):
     county = County.objects.filter(pk=data.county_id).first()
     if county is None:
         return _token_problem(request, tokens.TokenInvalid(), status=404)
-    lists = services.lists_for_address(data.email, county)
+    lists = subscriptions.lists_for_address(data.email, county)
     wanted = selectors.wanted_lists(data.email, county, lists)
     nothing = selectors.wants_nothing(data.email, county)
     form = PreferencesForm(request.POST if request.method == "POST" else None, lists=lists,
                            initial={"lists": [str(pk) for pk in wanted], "nothing": nothing})
     if request.method == "POST" and form.is_valid():
-        services.set_address_preferences(
+        subscriptions.set_address_preferences(
             email=data.email, county=county, wanted_list_ids={int(pk) for pk in form.cleaned_data["lists"]},
             nothing=form.cleaned_data["nothing"],
         )

@@ -912,7 +912,8 @@ def build_newsletter_world(county, project, county_staff) -> dict:
     from django.utils import timezone
     from PIL import Image
 
-    from newsletters import services as newsletter_services
+    from newsletters.services import showcases
+    from newsletters.services import writing
     from newsletters import tokens
     from newsletters.models import Newsletter, Showcase
     from newsletters.selectors import get_mailing_list
@@ -922,21 +923,21 @@ def build_newsletter_world(county, project, county_staff) -> dict:
         Image.new("RGB", (4, 4), (18, 55, 94)).save(out, "PNG")
         return SimpleUploadedFile("bilde.png", out.getvalue())
 
-    draft = newsletter_services.create_newsletter(county=county, project=project, by=county_staff,
+    draft = writing.create_newsletter(county=county, project=project, by=county_staff,
                                                   subject="Utkast", body="Tekst")
-    sent = newsletter_services.create_newsletter(county=county, project=project, by=county_staff,
+    sent = writing.create_newsletter(county=county, project=project, by=county_staff,
                                                  subject="Sendt", body="Tekst", is_public=True)
     Newsletter.objects.filter(pk=sent.pk).update(status=Newsletter.Status.SENT, sent_at=timezone.now())
-    showcase = newsletter_services.create_showcase(project=project, by=county_staff, title="Et eksempel", summary="Slik gikk det.")
+    showcase = showcases.create_showcase(project=project, by=county_staff, title="Et eksempel", summary="Slik gikk det.")
     Showcase.objects.filter(pk=showcase.pk).update(published_at=timezone.now())
     county_list = get_mailing_list(county=county)
     return {
         "newsletter": draft,
-        "newsletter_image": newsletter_services.add_image(newsletter=draft, by=county_staff, upload=png(), alt_text="Et kart"),
+        "newsletter_image": writing.add_image(newsletter=draft, by=county_staff, upload=png(), alt_text="Et kart"),
         "sent_newsletter": sent,
         "mailing_list": county_list,
         "showcase": showcase,
-        "showcase_photo": newsletter_services.add_showcase_photo(showcase=showcase, by=county_staff, upload=png(),
+        "showcase_photo": showcases.add_showcase_photo(showcase=showcase, by=county_staff, upload=png(),
                                                                  alt_text="Lesesalen"),
         "confirm_token": tokens.make_confirm_token("leser@example.no", county_list.pk),
         "unsubscribe_token": tokens.make_unsubscribe_token("leser@example.no", county_list.pk),

@@ -8,7 +8,8 @@ import pytest
 from PIL import Image
 
 from municipalities.models import Organisation, Position, Theme
-from newsletters import services
+from newsletters.services import showcases
+from newsletters.services import writing
 from newsletters.models import Subscriber
 from newsletters.selectors import get_mailing_list
 from projects import services as project_services
@@ -67,7 +68,7 @@ def stakeholders(county, municipality, other_municipality, county_staff, library
 
 @pytest.fixture
 def newsletter(stakeholders, county, county_staff):
-    return services.create_newsletter(
+    return writing.create_newsletter(
         county=county, project=stakeholders.project, by=county_staff, subject="Nytt fra bibliotekrommet",
         body="Hei alle!\n\nVi har **kommet i gang**. Les mer på [nettsiden](https://example.no/rom).", is_public=True,
     )
@@ -108,13 +109,13 @@ def showcase(stakeholders, county_staff, municipality):
         project_services.record_measurement(indicator=indicator, by=county_staff, value=value, library=library,
                                             period=period, measured_on=today - timedelta(days=days))
     assert Measurement.objects.count() == 2
-    showcase = services.create_showcase(
+    showcase = showcases.create_showcase(
         project=project, participant=participant, by=county_staff, title="Tromsø: et rom for alle",
         summary="Biblioteket ble **en møteplass** for hele byen.", results="Besøket økte med 50 prosent.",
     )
-    services.add_showcase_photo(showcase=showcase, by=county_staff, alt_text="Det nye lesesalen med lyse møbler",
+    showcases.add_showcase_photo(showcase=showcase, by=county_staff, alt_text="Det nye lesesalen med lyse møbler",
                                 upload=SimpleUploadedFile("rom.png", png_bytes()), caption="Lesesalen")
-    services.add_showcase_photo(showcase=showcase, by=county_staff, alt_text="Barn på lesekrakken",
+    showcases.add_showcase_photo(showcase=showcase, by=county_staff, alt_text="Barn på lesekrakken",
                                 upload=SimpleUploadedFile("barn.png", png_bytes(colour=(200, 80, 20))),
                                 shows_people=True, consent_note="Foreldrene signerte samtykke 3. mars; skjemaet er arkivert.")
-    return services.publish_showcase(showcase=showcase, by=county_staff)
+    return showcases.publish_showcase(showcase=showcase, by=county_staff)

@@ -2,7 +2,9 @@
 
 import pytest
 
-from newsletters import services
+from newsletters.services import bounces
+from newsletters.services import subscriptions
+from newsletters.services import writing
 from newsletters.models import Newsletter, Subscriber
 from newsletters.selectors import BOUNCED, NO_ADDRESS, NOT_CONFIRMED, UNSUBSCRIBED, get_audience, get_mailing_list
 from projects.models import Project
@@ -30,8 +32,8 @@ def test_withdrawn_participants_people_are_not_in_the_audience(newsletter, stake
 
 
 def test_preview_shows_who_is_left_out_and_why(newsletter, stakeholders):
-    services.unsubscribe(email="Teknisk@Tromso.example.no", mailing_list=stakeholders.mailing_list)
-    services.record_bounce(email="forsker@uit.example.no", reason="550 no such user")
+    subscriptions.unsubscribe(email="Teknisk@Tromso.example.no", mailing_list=stakeholders.mailing_list)
+    bounces.record_bounce(email="forsker@uit.example.no", reason="550 no such user")
     audience = get_audience(newsletter)
     reasons = {(item.person.email or item.person.name): item.reason for item in audience.excluded}
     assert reasons == {
@@ -45,8 +47,8 @@ def test_preview_shows_who_is_left_out_and_why(newsletter, stakeholders):
 
 
 def test_unsubscribing_from_one_project_keeps_the_county_wide_infobrev(newsletter, stakeholders, county, county_staff):
-    services.unsubscribe(email="teknisk@tromso.example.no", mailing_list=stakeholders.mailing_list)
-    county_wide = services.create_newsletter(county=county, by=county_staff, subject="Til alle", body="Hei")
+    subscriptions.unsubscribe(email="teknisk@tromso.example.no", mailing_list=stakeholders.mailing_list)
+    county_wide = writing.create_newsletter(county=county, by=county_staff, subject="Til alle", body="Hei")
     assert "teknisk@tromso.example.no" in _emails(get_audience(county_wide))
 
 
@@ -59,7 +61,7 @@ def test_county_wide_audience_is_every_active_project_and_the_county_list(
     project_services.invite_participants(project=planning, municipalities=[other_municipality], by=county_staff)
     county_list = get_mailing_list(county=county)
     Subscriber.objects.create(mailing_list=county_list, email="Lokalavis@Example.no", status=Subscriber.Status.CONFIRMED)
-    county_wide = services.create_newsletter(county=county, by=county_staff, subject="Til alle", body="Hei")
+    county_wide = writing.create_newsletter(county=county, by=county_staff, subject="Til alle", body="Hei")
     emails = _emails(get_audience(county_wide))
     assert "lokalavis@example.no" in emails
     assert "fan@example.no" not in emails  # the project list's subscriber follows that project only

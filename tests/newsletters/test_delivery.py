@@ -10,7 +10,8 @@ from collections import Counter
 
 import pytest
 
-from newsletters import services
+from newsletters.services import sending
+from newsletters.services import writing
 from newsletters.models import Newsletter, Subscriber
 from newsletters.selectors import get_mailing_list
 from newsletters.tasks import queue_newsletter_task
@@ -29,7 +30,7 @@ def _county_newsletter(county, county_staff, n=N):
          for i in range(n)],
         batch_size=500,
     )
-    newsletter = services.create_newsletter(county=county, by=county_staff, subject="Infobrev til tusen",
+    newsletter = writing.create_newsletter(county=county, by=county_staff, subject="Infobrev til tusen",
                                             body="Hei alle sammen!", is_public=True)
     return newsletter, {f"leser{i:04d}@example.no" for i in range(n)}
 
@@ -51,7 +52,7 @@ def test_a_thousand_recipients_arrive_at_the_smtp_server_once_each(county, count
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
     newsletter, expected = _county_newsletter(county, county_staff)
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_newsletter(newsletter=newsletter, by=county_staff)
+        sending.send_newsletter(newsletter=newsletter, by=county_staff)
     received = _received(smtp_server)
     assert set(received) == expected and len(received) == N
     assert max(received.values()) == 1
@@ -68,7 +69,7 @@ def test_a_thousand_recipients_arrive_at_the_smtp_server_once_each(county, count
 def test_a_thousand_recipients_through_a_real_worker(county, county_staff, smtp_server):
     newsletter, expected = _county_newsletter(county, county_staff)
     with celery_worker(concurrency=2, env={"EMAIL_URL": smtp_server.url}) as worker:
-        services.send_newsletter(newsletter=newsletter, by=county_staff)
+        sending.send_newsletter(newsletter=newsletter, by=county_staff)
         queue_newsletter_task.delay(newsletter.pk)  # a second, concurrent run of the queuing task
         wait_for(lambda: smtp_server.recorder.count() >= N, timeout=180, message=worker.output()[-3000:])
         time.sleep(1)  # anything extra would arrive now
@@ -87,7 +88,7 @@ def test_a_killed_worker_loses_no_recipient(county, county_staff, smtp_server):
     newsletter, expected = _county_newsletter(county, county_staff)
     env = {"EMAIL_URL": smtp_server.url, "OUTBOX_BATCH_SIZE": "50", "OUTBOX_STUCK_AFTER_SECONDS": "2"}
     with celery_worker(concurrency=1, env=env) as worker:
-        services.send_newsletter(newsletter=newsletter, by=county_staff)
+        sending.send_newsletter(newsletter=newsletter, by=county_staff)
         wait_for(lambda: smtp_server.recorder.count() >= 300, timeout=180, message=worker.output()[-3000:])
         worker.kill()
     at_kill = smtp_server.recorder.count()

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from newsletters import services
+from newsletters.services import showcases
 from newsletters.models import NewsletterImage, ShowcasePhoto
 from tests.documents.upload_samples import assert_only_pixels_and_colour_profile, upload
 
@@ -24,7 +24,7 @@ def test_an_infobrev_image_keeps_only_its_pixels_and_colour_profile(client, coun
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_showcase_photo_keeps_only_its_pixels_and_colour_profile(client, county_staff, stakeholders, kind):
     client.force_login(county_staff)
-    showcase = services.create_showcase(project=stakeholders.project, by=county_staff, title="Harstad", summary="x")
+    showcase = showcases.create_showcase(project=stakeholders.project, by=county_staff, title="Harstad", summary="x")
     url = reverse("newsletters:showcase-photo-add", kwargs={"pk": showcase.pk})
     response = client.post(url, {"image": upload(kind), "alt_text": "Det nye rommet"})
     assert response.status_code == 302

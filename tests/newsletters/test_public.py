@@ -6,7 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from newsletters import services
+from newsletters.services import sending
+from newsletters.services import showcases
+from newsletters.services import writing
+from newsletters.services.base import NewsletterError
 from newsletters.models import Newsletter, ShowcasePhoto
 from tests.newsletters.conftest import png_bytes
 
@@ -23,7 +26,7 @@ HOSTILE = (
 
 def _send(newsletter, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
+        sending.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
     newsletter.refresh_from_db()
     return newsletter
 
@@ -31,12 +34,12 @@ def _send(newsletter, django_capture_on_commit_callbacks):
 @pytest.fixture
 def sent_newsletters(newsletter, stakeholders, county, county_staff, other_county, outsider, django_capture_on_commit_callbacks):
     public = _send(newsletter, django_capture_on_commit_callbacks)
-    private = _send(services.create_newsletter(county=county, project=stakeholders.project, by=county_staff,
+    private = _send(writing.create_newsletter(county=county, project=stakeholders.project, by=county_staff,
                                                subject="Internt: budsjettet", body="Bare for de involverte.",
                                                is_public=False), django_capture_on_commit_callbacks)
-    draft = services.create_newsletter(county=county, by=county_staff, subject="Utkast om høsten", body="Ikke sendt",
+    draft = writing.create_newsletter(county=county, by=county_staff, subject="Utkast om høsten", body="Ikke sendt",
                                        is_public=True)
-    foreign = _send(services.create_newsletter(county=other_county, by=outsider, subject="Nytt fra Finnmark",
+    foreign = _send(writing.create_newsletter(county=other_county, by=outsider, subject="Nytt fra Finnmark",
                                                body="Hei", is_public=True), django_capture_on_commit_callbacks)
     return {"public": public, "private": private, "draft": draft, "foreign": foreign}
 
@@ -82,7 +85,7 @@ def test_script_tags_and_javascript_links_do_not_survive(client, county, county_
                                                           django_capture_on_commit_callbacks):
     from django.core import mail
 
-    newsletter = services.create_newsletter(county=county, project=stakeholders.project, by=county_staff,
+    newsletter = writing.create_newsletter(county=county, project=stakeholders.project, by=county_staff,
                                             subject="Farlig", body=HOSTILE, is_public=True)
     client.force_login(county_staff)
     preview = client.post(reverse("newsletters:newsletter-preview", kwargs={"number": county.number}),
@@ -129,7 +132,7 @@ def test_showcase_shows_results_charts_and_only_consented_photos(client, county,
 
 
 def test_an_unpublished_showcase_is_not_public(client, county, county_staff, showcase, library_head):
-    services.publish_showcase(showcase=showcase, by=county_staff, publish=False)
+    showcases.publish_showcase(showcase=showcase, by=county_staff, publish=False)
     assert client.get(showcase.get_public_url()).status_code == 404
     photo = showcase.photos.first()
     assert client.get(photo.get_absolute_url()).status_code == 404
@@ -140,10 +143,10 @@ def test_an_unpublished_showcase_is_not_public(client, county, county_staff, sho
 
 
 def test_only_finished_work_can_be_published(stakeholders, county_staff):
-    showcase = services.create_showcase(project=stakeholders.project, by=county_staff, title="For tidlig",
+    showcase = showcases.create_showcase(project=stakeholders.project, by=county_staff, title="For tidlig",
                                         summary="Ikke ferdig")
-    with pytest.raises(services.NewsletterError):
-        services.publish_showcase(showcase=showcase, by=county_staff)
+    with pytest.raises(NewsletterError):
+        showcases.publish_showcase(showcase=showcase, by=county_staff)
     showcase.refresh_from_db()
     assert not showcase.is_published
 
@@ -152,7 +155,7 @@ def test_a_photo_with_people_needs_recorded_consent(showcase, county_staff):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        services.add_showcase_photo(showcase=showcase, by=county_staff, alt_text="Folk",
+        showcases.add_showcase_photo(showcase=showcase, by=county_staff, alt_text="Folk",
                                     upload=SimpleUploadedFile("folk.png", png_bytes()), shows_people=True)
     assert "consent_note" in error.value.message_dict
     assert showcase.photos.count() == 2
@@ -168,7 +171,7 @@ def test_the_public_county_page_links_showcases_and_archive(client, county, show
 
 
 def test_images_of_a_draft_are_for_staff_only(client, newsletter, county_staff, django_capture_on_commit_callbacks):
-    image = services.add_image(newsletter=newsletter, by=county_staff, alt_text="Kart",
+    image = writing.add_image(newsletter=newsletter, by=county_staff, alt_text="Kart",
                                upload=SimpleUploadedFile("kart.png", png_bytes()))
     assert client.get(image.get_absolute_url()).status_code == 404
     client.force_login(county_staff)

@@ -9,7 +9,9 @@ from django.core import mail, signing
 from django.core.management import call_command
 from django.urls import reverse
 
-from newsletters import services, tokens
+from newsletters import tokens
+from newsletters.services import bounces
+from newsletters.services import sending
 from newsletters.models import Bounce, Subscriber, Suppression
 from newsletters.selectors import get_mailing_list
 from notifications.models import OutboxMessage
@@ -147,16 +149,16 @@ def test_bounces_from_the_command_stop_further_sending(newsletter, django_captur
     assert "Recorded 2" in out.getvalue()
     assert set(Bounce.objects.values_list("email", flat=True)) == {"fan@example.no", "expert@example.no"}
     with django_capture_on_commit_callbacks(execute=True):
-        services.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
+        sending.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
     recipients = set(OutboxMessage.objects.filter(kind="newsletter").values_list("recipient", flat=True))
     assert not recipients & {"fan@example.no", "expert@example.no"}
 
 
 def test_a_bounce_fails_newsletter_rows_still_waiting(newsletter, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
-        services.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
-        services.queue_recipients(newsletter_id=newsletter.pk)
-    services.record_bounce(email="fan@example.no", reason="552 mailbox full")
+        sending.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
+        sending.queue_recipients(newsletter_id=newsletter.pk)
+    bounces.record_bounce(email="fan@example.no", reason="552 mailbox full")
     row = OutboxMessage.objects.get(recipient="fan@example.no")
     assert row.status == OutboxMessage.Status.FAILED
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).count() > 0  # the others still go

@@ -10,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from newsletters import services
+from newsletters.services import sending
+from newsletters.services import showcases
+from newsletters.services import writing
 from newsletters.models import Newsletter, NewsletterImage, Subscriber
 from newsletters.selectors import get_mailing_list
 from planning import services as planning_services
@@ -29,7 +31,7 @@ def _queries(client, url) -> int:
 
 def _make_newsletters(county, staff, project, n, start=0):
     for i in range(start, start + n):
-        services.create_newsletter(county=county, by=staff, project=project if i % 2 else None,
+        writing.create_newsletter(county=county, by=staff, project=project if i % 2 else None,
                                    subject=f"Infobrev {i}", body="Tekst")
 
 
@@ -45,12 +47,12 @@ def test_newsletter_list_query_count_is_flat(client, county, county_staff, stake
 def test_archive_and_lists_query_counts_are_flat(client, county, county_staff, stakeholders):
     def publish(n, start):
         for i in range(start, start + n):
-            newsletter = services.create_newsletter(county=county, by=county_staff, project=stakeholders.project,
+            newsletter = writing.create_newsletter(county=county, by=county_staff, project=stakeholders.project,
                                                     subject=f"Offentlig {i}", body="Tekst", is_public=True)
             Newsletter.objects.filter(pk=newsletter.pk).update(status=Newsletter.Status.SENT, sent_at="2026-01-01T10:00Z")
             other = make_project(county, county_staff, title=f"Prosjekt {i}")
             Subscriber.objects.create(mailing_list=get_mailing_list(county=county, project=other), email=f"a{i}@example.no")
-            services.create_showcase(project=other, by=county_staff, title=f"Eksempel {i}", summary="Slik gikk det.")
+            showcases.create_showcase(project=other, by=county_staff, title=f"Eksempel {i}", summary="Slik gikk det.")
 
     urls = [reverse("newsletters:archive", kwargs={"number": county.number}),
             reverse("newsletters:archive-feed", kwargs={"number": county.number}),
@@ -156,8 +158,8 @@ def test_progress_is_polled_until_sending_is_finished(client, county_staff, news
     client.force_login(county_staff)
     url = reverse("newsletters:newsletter-progress", kwargs={"pk": newsletter.pk})
     with django_capture_on_commit_callbacks(execute=False):
-        services.send_newsletter(newsletter=newsletter, by=county_staff)
-        services.queue_recipients(newsletter_id=newsletter.pk)
+        sending.send_newsletter(newsletter=newsletter, by=county_staff)
+        sending.queue_recipients(newsletter_id=newsletter.pk)
     polling = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert 'hx-trigger="every 2s"' in polling and 'data-progress="queued">7<' in polling
     from notifications.services import send_batch
@@ -223,11 +225,11 @@ def test_scheduling_from_the_page_needs_a_future_time(client, county_staff, news
 
 def test_showcase_form_errors_are_on_the_fields_and_change_nothing(client, county_staff, stakeholders):
     client.force_login(county_staff)
-    services.create_showcase(project=stakeholders.project, by=county_staff, title="Tromsø", summary="x", slug="tromso")
+    showcases.create_showcase(project=stakeholders.project, by=county_staff, title="Tromsø", summary="x", slug="tromso")
     url = reverse("newsletters:showcase-create", kwargs={"pk": stakeholders.project.pk})
     response = client.post(url, {"title": "Et annet", "slug": "tromso", "summary": "y"})
     assert "En annen eksempelside i fylket har denne adressen." in response.content.decode()
-    showcase = services.create_showcase(project=stakeholders.project, by=county_staff, title="Harstad", summary="x")
+    showcase = showcases.create_showcase(project=stakeholders.project, by=county_staff, title="Harstad", summary="x")
     photo_url = reverse("newsletters:showcase-photo-add", kwargs={"pk": showcase.pk})
     response = client.post(photo_url, {"image": SimpleUploadedFile("folk.png", png_bytes()), "alt_text": "Folk",
                                        "shows_people": "on"})

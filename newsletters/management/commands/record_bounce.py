@@ -3,7 +3,7 @@ import sys
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from newsletters.services import record_bounce
+from newsletters.services.bounces import record_bounce
 
 
 class Command(BaseCommand):
