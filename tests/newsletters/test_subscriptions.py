@@ -195,7 +195,7 @@ def test_the_bounce_endpoint_compares_in_constant_time(client, settings, monkeyp
         seen.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr("newsletters.views.hmac.compare_digest", spy)
+    monkeypatch.setattr("newsletters.views.bounces.hmac.compare_digest", spy)
     _post_bounce(client, {"email": "x@example.no"}, HTTP_AUTHORIZATION="Bearer guess")
     assert seen == [(b"guess", b"s3cret")]
 
@@ -220,7 +220,7 @@ def fresh_cache():
 
 
 def test_two_subscribers_behind_the_proxy_do_not_share_a_limit(client, county, county_list, settings, fresh_cache):
-    from newsletters.views import SUBSCRIBE_LIMIT
+    from newsletters.views.subscriptions import SUBSCRIBE_LIMIT
 
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     url = reverse("newsletters:subscribe", kwargs={"number": county.number})
@@ -236,7 +236,7 @@ def test_two_subscribers_behind_the_proxy_do_not_share_a_limit(client, county, c
 
 def test_a_spoofed_address_does_not_escape_the_subscribe_limit_without_trusted_proxies(client, county, county_list,
                                                                                          settings, fresh_cache):
-    from newsletters.views import SUBSCRIBE_LIMIT
+    from newsletters.views.subscriptions import SUBSCRIBE_LIMIT
 
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     url = reverse("newsletters:subscribe", kwargs={"number": county.number})
@@ -247,7 +247,7 @@ def test_a_spoofed_address_does_not_escape_the_subscribe_limit_without_trusted_p
 
 
 def test_wrong_bounce_secrets_lock_out_only_the_client_that_guessed(client, settings, fresh_cache):
-    from newsletters.views import BOUNCE_FAILURE_LIMIT
+    from newsletters.views.bounces import BOUNCE_FAILURE_LIMIT
 
     settings.NEWSLETTER_BOUNCE_SECRET = "s3cret-for-bounces"
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
