@@ -9,7 +9,7 @@ from shell.forms import ModelChoiceField, form_helper
 
 from .matrix import CHOICES, MAX_COLUMNS, MAX_ROWS
 from .models import Agreement
-from .services import SCAN_MAX_BYTES
+from .services.signatures import SCAN_MAX_BYTES
 
 WITHDRAW_REASON_HELP = _(
     "The agreement is out for signature. Saving a change withdraws it and discards the signatures "

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import services
+from .services import reminders
 
 
 @shared_task(acks_late=True)
 def send_signature_reminders_task() -> int:
     """Daily (beat): reminds signatories; each reminder has an idempotency key, so a repeat sends nothing new."""
-    return services.send_signature_reminders()
+    return reminders.send_signature_reminders()

@@ -22,7 +22,12 @@ from municipalities.access import require
 from projects.access import access_participant, access_project
 from projects.permissions import can_read_participant
 
-from . import selectors, services
+from . import selectors
+from .services import amendments
+from .services import drafts
+from .services import sending
+from .services import signatures as signatures_services
+from .services.base import AgreementError
 from .access import access_agreement
 from .forms import AgreementForm, ListFilterForm, RoleMatrixForm, ScanForm, SignForm, VerifyForm, WithdrawForm
 from .matrix import LEGEND
@@ -49,7 +54,7 @@ VERIFY_LIMIT = RateLimit("agreement-verify", limit=30, seconds=60)
 
 
 # A view calls a service through this: see shell.forms.run_service.
-_run = partial(run_service, errors=(services.AgreementError, DocumentError))
+_run = partial(run_service, errors=(AgreementError, DocumentError))
 
 
 def _agreement(request, pk, predicate=None) -> Agreement:
@@ -92,8 +97,8 @@ def agreement_create(request, pk, participant_pk):
     participant = access_participant(request.user, project, participant_pk)
     require(can_create_agreement(request.user, participant))
     try:
-        agreement = services.create_agreement(participant=participant, by=request.user)
-    except services.AgreementError as exc:
+        agreement = drafts.create_agreement(participant=participant, by=request.user)
+    except AgreementError as exc:
         messages.error(request, str(exc))
         return redirect(participant)
     messages.success(request, _("A draft agreement was made from the kit. Check the text and the role matrix."))
@@ -137,7 +142,7 @@ def agreement_detail(request, pk):
             "signing_method": get_signing_method(),
             "versions": selectors.list_versions(agreement),
             "events": selectors.list_events(agreement) if is_staff else None,
-            "problems": services.readiness_problems(agreement) if agreement.status == Agreement.Status.DRAFT and is_staff else [],
+            "problems": sending.readiness_problems(agreement) if agreement.status == Agreement.Status.DRAFT and is_staff else [],
             "can_edit": can_edit_agreement(user, agreement),
             "can_send": can_send_agreement(user, agreement),
             "can_withdraw": can_withdraw_agreement(user, agreement),
@@ -155,12 +160,12 @@ def agreement_detail(request, pk):
 @login_required
 def agreement_edit(request, pk):
     agreement = _agreement(request, pk, can_edit_agreement)
-    initial = {name: getattr(agreement, name) for name in services.EDITABLE_FIELDS}
+    initial = {name: getattr(agreement, name) for name in drafts.EDITABLE_FIELDS}
     form = AgreementForm(request.POST or None, agreement=agreement, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("withdraw_reason", "")
-        if _run(request, form, lambda: services.update_agreement(agreement=agreement, by=request.user,
+        if _run(request, form, lambda: drafts.update_agreement(agreement=agreement, by=request.user,
                                                                  withdraw_reason=reason, **data),
                 _("The agreement was saved.")):
             return redirect(agreement)
@@ -175,7 +180,7 @@ def agreement_matrix(request, pk):
     if request.method == "POST" and form.is_valid():
         matrix = form.matrix()
         reason = form.cleaned_data.get("withdraw_reason", "")
-        if _run(request, form, lambda: services.save_role_matrix(agreement=agreement, matrix=matrix, by=request.user,
+        if _run(request, form, lambda: drafts.save_role_matrix(agreement=agreement, matrix=matrix, by=request.user,
                                                                  withdraw_reason=reason),
                 _("The role matrix was saved.")):
             return redirect(f"{agreement.get_absolute_url()}#roles")
@@ -198,7 +203,7 @@ def _rebound_matrix_form(request, form, matrix, sent):
 @require_POST
 def agreement_send(request, pk):
     agreement = _agreement(request, pk, can_send_agreement)
-    _run(request, None, lambda: services.send_for_signature(agreement=agreement, by=request.user),
+    _run(request, None, lambda: sending.send_for_signature(agreement=agreement, by=request.user),
          _("The agreement was sent for signature. The signatories have been told by e-mail."))
     return redirect(agreement)
 
@@ -208,7 +213,7 @@ def agreement_withdraw(request, pk):
     agreement = _agreement(request, pk, can_withdraw_agreement)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.withdraw_agreement(agreement=agreement, by=request.user,
+        if _run(request, form, lambda: sending.withdraw_agreement(agreement=agreement, by=request.user,
                                                                    reason=form.cleaned_data["reason"]),
                 _("The agreement was withdrawn for changes; collected signatures were discarded.")):
             return redirect(agreement)
@@ -236,7 +241,7 @@ def agreement_sign(request, pk, slot):
             return redirect(agreement)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            if _run(request, form, lambda: services.sign_agreement(
+            if _run(request, form, lambda: signatures_services.sign_agreement(
                     agreement=agreement, slot=slot, user=request.user, content_sha256=data.pop("content_sha256"),
                     data=data, ip_address=client_ip(request)), _("Thank you: your signature is recorded.")):
                 return redirect(agreement)
@@ -254,7 +259,7 @@ def agreement_scan(request, pk, slot):
     slot = _slot(slot)
     form = ScanForm(request.POST or None, request.FILES or None, initial={"content_sha256": agreement.content_sha256})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.record_wet_ink_signature(
+        if _run(request, form, lambda: signatures_services.record_wet_ink_signature(
                 agreement=agreement, slot=slot, by=request.user, scan=form.cleaned_data["scan"],
                 content_sha256=form.cleaned_data["content_sha256"], ip_address=client_ip(request)),
                 _("The scanned signature was recorded.")):
@@ -285,8 +290,8 @@ def signature_scan(request, pk, signature_pk):
 def agreement_amend(request, pk):
     agreement = _agreement(request, pk, can_amend_agreement)
     try:
-        amendment = services.create_amendment(agreement=agreement, by=request.user)
-    except services.AgreementError as exc:
+        amendment = amendments.create_amendment(agreement=agreement, by=request.user)
+    except AgreementError as exc:
         messages.error(request, str(exc))
         return redirect(agreement)
     messages.success(request, _("Version %(version)s was started as a draft. The signed version stays in force "
@@ -299,7 +304,7 @@ def agreement_amend(request, pk):
 def agreement_delete(request, pk):
     agreement = _agreement(request, pk, can_delete_agreement)
     participant = agreement.participant
-    if _run(request, None, lambda: services.delete_draft(agreement=agreement, by=request.user),
+    if _run(request, None, lambda: amendments.delete_draft(agreement=agreement, by=request.user),
             _("The draft was deleted.")):
         return redirect(participant)
     return redirect(agreement)
@@ -310,7 +315,7 @@ def agreement_delete(request, pk):
 def agreement_publish(request, pk):
     agreement = _agreement(request, pk, can_publish_agreement)
     publish = request.POST.get("publish") == "1"
-    _run(request, None, lambda: services.set_published(agreement=agreement, by=request.user, published=publish),
+    _run(request, None, lambda: amendments.set_published(agreement=agreement, by=request.user, published=publish),
          _("The agreement is published.") if publish else _("The agreement is no longer published."))
     return redirect(agreement)
 

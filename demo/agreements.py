@@ -14,7 +14,10 @@ from accounts.models import User
 from demo.projects import ROOM_PROJECT
 from projects.models import Project
 
-from agreements import services
+from agreements.services import amendments
+from agreements.services import drafts
+from agreements.services import sending
+from agreements.services import signatures
 from agreements.models import Agreement, Seal, Signature
 
 # A stand-in for a scanned page: the demo has no scanner.
@@ -22,7 +25,7 @@ DEMO_SCAN = b"%PDF-1.4\n% Fremdrift demo: signert med penn og skannet\n%%EOF\n"
 
 
 def _sign(agreement, slot, user):
-    return services.sign_agreement(agreement=agreement, slot=slot, user=user, content_sha256=agreement.content_sha256,
+    return signatures.sign_agreement(agreement=agreement, slot=slot, user=user, content_sha256=agreement.content_sha256,
                                    data={"password": DEMO_PASSWORD}, ip_address="127.0.0.1")
 
 
@@ -38,45 +41,45 @@ def seed_agreements(county) -> list[Agreement]:
     made = []
 
     # Tromsø: sealed, then an amendment that awaits the mayor.
-    tromso = services.create_agreement(participant=participants["5501"], by=staff)
-    services.update_agreement(agreement=tromso, by=staff, county_case_number="2025/1187-3",
+    tromso = drafts.create_agreement(participant=participants["5501"], by=staff)
+    drafts.update_agreement(agreement=tromso, by=staff, county_case_number="2025/1187-3",
                               municipality_case_number="25/04412")
-    tromso = services.send_for_signature(agreement=tromso, by=staff)
+    tromso = sending.send_for_signature(agreement=tromso, by=staff)
     _sign(tromso, Signature.Slot.COUNTY, staff)
     _sign(tromso, Signature.Slot.LIBRARY_HEAD, head_tromso)
     _sign(tromso, Signature.Slot.CHIEF_EXECUTIVE, chief_tromso)
     tromso.refresh_from_db()
-    services.set_published(agreement=tromso, by=staff, published=True)
-    amendment = services.create_amendment(agreement=tromso, by=staff)
-    services.update_agreement(
+    amendments.set_published(agreement=tromso, by=staff, published=True)
+    amendment = amendments.create_amendment(agreement=tromso, by=staff)
+    drafts.update_agreement(
         agreement=amendment, by=staff, requires_mayor=True,
         finance=amendment.finance + "\n\nEndring: kommunestyret har vedtatt 40 000 kr ekstra til inventar.",
     )
-    amendment = services.send_for_signature(agreement=amendment, by=staff)
+    amendment = sending.send_for_signature(agreement=amendment, by=staff)
     _sign(amendment, Signature.Slot.COUNTY, staff)
     _sign(amendment, Signature.Slot.LIBRARY_HEAD, head_tromso)
     _sign(amendment, Signature.Slot.CHIEF_EXECUTIVE, chief_tromso)
     made += [tromso, amendment]
 
     # Harstad: sealed with a scanned signature from the chief executive, then superseded by version 2.
-    harstad = services.create_agreement(participant=participants["5503"], by=staff)
+    harstad = drafts.create_agreement(participant=participants["5503"], by=staff)
     for version in (1, 2):
-        harstad = services.send_for_signature(agreement=harstad, by=staff)
+        harstad = sending.send_for_signature(agreement=harstad, by=staff)
         _sign(harstad, Signature.Slot.COUNTY, staff)
         _sign(harstad, Signature.Slot.LIBRARY_HEAD, head_harstad)
-        services.record_wet_ink_signature(
+        signatures.record_wet_ink_signature(
             agreement=harstad, slot=Signature.Slot.CHIEF_EXECUTIVE, by=staff, content_sha256=harstad.content_sha256,
             scan=SimpleUploadedFile(f"radmann-harstad-v{version}.pdf", DEMO_SCAN, content_type="application/pdf"),
         )
         harstad.refresh_from_db()
         made.append(harstad)
         if version == 1:
-            harstad = services.create_amendment(agreement=harstad, by=staff)
-            services.update_agreement(agreement=harstad, by=staff,
+            harstad = amendments.create_amendment(agreement=harstad, by=staff)
+            drafts.update_agreement(agreement=harstad, by=staff,
                                       other=harstad.other + "\n\nSluttregnskapet er godkjent; avtalen avsluttes.")
 
     # Målselv: a draft.
-    made.append(services.create_agreement(participant=participants["5524"], by=staff))
+    made.append(drafts.create_agreement(participant=participants["5524"], by=staff))
     return made
 
 

@@ -671,7 +671,7 @@ def world(
     # PDF keeps it fast and independent of Pango. tests/documents renders real ones.
     monkeypatch.setattr("municipalities.views.render_factsheet", lambda municipality, lang: b"%PDF-1.7 stand-in")
     monkeypatch.setattr("evaluations.export.lessons_pdf", lambda lessons, **kwargs: b"%PDF-1.7 stand-in")
-    monkeypatch.setattr("agreements.services.render_agreement_pdf", lambda **kwargs: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("agreements.services.signatures.render_agreement_pdf", lambda **kwargs: b"%PDF-1.7 stand-in")
     invitee = UserFactory(email="invitee@example.no")
     invitee.set_unusable_password()
     invitee.save()
@@ -869,26 +869,29 @@ def build_agreement_world(world, county, municipality, other_municipality, count
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from agreements import services as agreement_services
+    from agreements.services import amendments
+    from agreements.services import drafts
+    from agreements.services import sending
+    from agreements.services import signatures
     from municipalities.models import Position, Theme
     from projects import services
     from tests.factories import TEST_PASSWORD, position
 
     ContactFactory(municipality=municipality, user=library_head, position=position(county, Position.Code.LIBRARY_HEAD))
     ContactFactory(municipality=municipality, user=leadership, position=position(county, Position.Code.CHIEF_EXECUTIVE))
-    sealed = agreement_services.create_agreement(participant=world["participant"], by=county_staff)
-    sealed = agreement_services.send_for_signature(agreement=sealed, by=county_staff)
+    sealed = drafts.create_agreement(participant=world["participant"], by=county_staff)
+    sealed = sending.send_for_signature(agreement=sealed, by=county_staff)
     for slot, user in [("county", county_staff), ("library_head", library_head)]:
-        agreement_services.sign_agreement(agreement=sealed, slot=slot, user=user, content_sha256=sealed.content_sha256,
+        signatures.sign_agreement(agreement=sealed, slot=slot, user=user, content_sha256=sealed.content_sha256,
                                           data={"password": TEST_PASSWORD})
-    scan = agreement_services.record_wet_ink_signature(
+    scan = signatures.record_wet_ink_signature(
         agreement=sealed, slot="chief_executive", by=county_staff, content_sha256=sealed.content_sha256,
         scan=SimpleUploadedFile("skann.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
     )
     sealed.refresh_from_db()
-    agreement_services.set_published(agreement=sealed, by=county_staff, published=True)
-    sent = agreement_services.create_amendment(agreement=sealed, by=county_staff)
-    sent = agreement_services.send_for_signature(agreement=sent, by=county_staff)
+    amendments.set_published(agreement=sealed, by=county_staff, published=True)
+    sent = amendments.create_amendment(agreement=sealed, by=county_staff)
+    sent = sending.send_for_signature(agreement=sent, by=county_staff)
     other_project = services.create_project(
         county=county, by=county_staff, title="Leselyst", theme=Theme.objects.get(county=county, code="reading"),
         purpose="Lese.", start_on=date(2026, 1, 1), end_on=date(2026, 12, 31),
@@ -896,7 +899,7 @@ def build_agreement_world(world, county, municipality, other_municipality, count
     mine, new_participant = services.invite_participants(
         project=other_project, municipalities=[municipality, other_municipality], by=county_staff
     )
-    draft = agreement_services.create_agreement(participant=mine, by=county_staff)
+    draft = drafts.create_agreement(participant=mine, by=county_staff)
     return {
         "agreement_project": other_project,
         "agreements": {"sealed": sealed, "sent": sent, "draft": draft, "scan": scan, "new_participant": new_participant},

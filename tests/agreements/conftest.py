@@ -8,7 +8,9 @@ import pytest
 from django.db import connection
 
 from accounts.models import Membership
-from agreements import services
+from agreements.services import drafts
+from agreements.services import sending
+from agreements.services import signatures
 from agreements.models import Signature
 from municipalities.models import Position
 from planning.kits import create_project_from_kit
@@ -33,7 +35,7 @@ def stub_pdf(monkeypatch):
         calls.append(kwargs)
         return stub_pdf_bytes(kwargs.get("verification_code", ""))
 
-    monkeypatch.setattr("agreements.services.render_agreement_pdf", render)
+    monkeypatch.setattr("agreements.services.signatures.render_agreement_pdf", render)
     return calls
 
 
@@ -75,16 +77,16 @@ def signatories(county, municipality, library_head, leadership, mayor):
 
 @pytest.fixture
 def draft(participant, county_staff, signatories):
-    return services.create_agreement(participant=participant, by=county_staff)
+    return drafts.create_agreement(participant=participant, by=county_staff)
 
 
 @pytest.fixture
 def sent(draft, county_staff):
-    return services.send_for_signature(agreement=draft, by=county_staff)
+    return sending.send_for_signature(agreement=draft, by=county_staff)
 
 
 def sign(agreement, slot, user, *, password=TEST_PASSWORD, content_sha256=None):
-    return services.sign_agreement(
+    return signatures.sign_agreement(
         agreement=agreement, slot=slot, user=user, content_sha256=content_sha256 or agreement.content_sha256,
         data={"password": password}, ip_address="192.0.2.10",
     )

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from agreements import services
+from agreements.services import drafts
 from agreements.drafting import split_sections
 from planning.standard_kits import AGREEMENT_TEXT as DEFAULT_TEXT
 from municipalities.models import Theme
@@ -25,7 +25,7 @@ def test_the_kit_text_is_split_by_its_headings():
 def test_a_draft_from_the_room_kit_is_filled_with_live_data(participant, county_staff, signatories):
     planning_services.save_budget(participant=participant, by=county_staff, county_grant=Decimal("150000"),
                          required_local_share=Decimal("40"), local_cash=Decimal("100000"), hourly_rate=Decimal("500"))
-    agreement = services.create_agreement(participant=participant, by=county_staff)
+    agreement = drafts.create_agreement(participant=participant, by=county_staff)
     assert agreement.status == "draft" and agreement.version == 1
     assert "Troms fylkesbibliotek og Tromsø samarbeider om prosjektet «Nye bibliotekrom»" in agreement.purpose
     assert "Tromsø bibliotek og byarkiv" in agreement.purpose
@@ -47,7 +47,7 @@ def test_template_syntax_in_the_kit_text_stays_literal(kit_project, participant,
     document = kit_of(kit_project).documents.get(kind=KitDocument.Kind.AGREEMENT)
     document.body = "## Formål\n{{ municipality }} {% debug %} {{ settings.SECRET_KEY }} {{ unknown }}"
     document.save()
-    agreement = services.create_agreement(participant=participant, by=county_staff)
+    agreement = drafts.create_agreement(participant=participant, by=county_staff)
     assert agreement.purpose == "Tromsø {% debug %} {{ settings.SECRET_KEY }} {{ unknown }}"
 
 
@@ -56,7 +56,7 @@ def test_a_project_without_a_kit_gets_the_default_text(county, county_staff, mun
     project = project_services.create_project(county=county, by=county_staff, title="Leselyst", theme=theme,
                                               purpose="p", start_on=date(2026, 3, 1), end_on=date(2026, 12, 31))
     (participant,) = project_services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
-    agreement = services.create_agreement(participant=participant, by=county_staff)
+    agreement = drafts.create_agreement(participant=participant, by=county_staff)
     assert agreement.title == "Samarbeidsavtale: Leselyst – Tromsø"
     assert "samarbeider om prosjektet «Leselyst»" in agreement.purpose
     assert "(ingen ennå)" in agreement.requirements

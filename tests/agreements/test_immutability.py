@@ -181,12 +181,12 @@ def test_verify_agreements_reports_a_changed_scan(sent, county_staff, library_he
                                                   tmp_path, capsys):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from agreements import services
+    from agreements.services import signatures
 
     settings.MEDIA_ROOT = tmp_path
     sign(sent, Slot.COUNTY, county_staff)
     sign(sent, Slot.LIBRARY_HEAD, library_head)
-    signature = services.record_wet_ink_signature(
+    signature = signatures.record_wet_ink_signature(
         agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff, content_sha256=sent.content_sha256,
         scan=SimpleUploadedFile("s.pdf", b"%PDF-1.4 signert med penn", content_type="application/pdf"),
     )

@@ -6,7 +6,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from agreements import services
+from agreements.services import drafts
+from agreements.services import sending
 from agreements.models import Agreement, Seal
 from agreements.pdf import render_agreement_pdf
 from agreements.snapshot import build_content
@@ -33,8 +34,8 @@ def sami_sealed(other_participant, other_municipality, county, county_staff, oth
                    position=position(county, Position.Code.LIBRARY_HEAD))
     ContactFactory(municipality=other_municipality, name="Ánte Ŋuvttat Čáhppes", user=chief_user,
                    position=position(county, Position.Code.CHIEF_EXECUTIVE))
-    agreement = services.create_agreement(participant=other_participant, by=county_staff)
-    agreement = services.send_for_signature(agreement=agreement, by=county_staff)
+    agreement = drafts.create_agreement(participant=other_participant, by=county_staff)
+    agreement = sending.send_for_signature(agreement=agreement, by=county_staff)
     sign(agreement, Slot.COUNTY, county_staff)
     sign(agreement, Slot.LIBRARY_HEAD, other_library_head)
     sign(agreement, Slot.CHIEF_EXECUTIVE, chief_user)
@@ -85,11 +86,11 @@ def test_hostile_input_in_every_section_fetches_nothing(draft, county_staff, htt
     texts = [hostile.render(http_server) for hostile in HOSTILE]
     sections = {name: "\n\n".join(texts[i::len(Agreement.SECTION_FIELDS)])
                 for i, name in enumerate(Agreement.SECTION_FIELDS)}
-    services.update_agreement(agreement=draft, by=county_staff, title=texts[0][:200], **sections)
+    drafts.update_agreement(agreement=draft, by=county_staff, title=texts[0][:200], **sections)
     columns = draft.role_matrix["columns"]
     matrix = {"columns": [{**columns[0], "label": texts[1][:100]}, *columns[1:]],
               "rows": [{"task": texts[2][:200], "cells": {columns[0]["key"]: "A", columns[1]["key"]: "R"}}]}
-    services.save_role_matrix(agreement=draft, matrix=matrix, by=county_staff)
+    drafts.save_role_matrix(agreement=draft, matrix=matrix, by=county_staff)
     draft.refresh_from_db()
     pdf = render_agreement_pdf(content=build_content(draft), county=draft.county)
     assert_nothing_fetched_or_leaked(pdf, http_server, fetch_log)

@@ -2,7 +2,10 @@
 
 import pytest
 
-from agreements import selectors, services
+from agreements import selectors
+from agreements.services import amendments
+from agreements.services import drafts
+from agreements.services import sending
 from agreements.models import Agreement
 from tests.agreements.conftest import Slot, sign
 
@@ -16,17 +19,17 @@ def _visible(user):
 def test_unsigned_participant_ids_is_the_contract(participant, other_participant, county_staff, signatories, stub_pdf,
                                                   library_head, leadership, django_assert_num_queries):
     assert selectors.unsigned_participant_ids([participant.pk, other_participant.pk]) == set()  # no agreement: not listed
-    draft = services.create_agreement(participant=participant, by=county_staff)
-    other = services.create_agreement(participant=other_participant, by=county_staff)
+    draft = drafts.create_agreement(participant=participant, by=county_staff)
+    other = drafts.create_agreement(participant=other_participant, by=county_staff)
     ids = [participant.pk, other_participant.pk]
     with django_assert_num_queries(1):
         assert selectors.unsigned_participant_ids(ids) == set(ids)  # drafts
-    sent = services.send_for_signature(agreement=draft, by=county_staff)
+    sent = sending.send_for_signature(agreement=draft, by=county_staff)
     assert selectors.unsigned_participant_ids(ids) == set(ids)  # out for signature
     for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
         sign(sent, slot, user)
     assert selectors.unsigned_participant_ids(ids) == {other.participant_id}  # sealed: signed
-    services.create_amendment(agreement=Agreement.objects.get(pk=sent.pk), by=county_staff)
+    amendments.create_amendment(agreement=Agreement.objects.get(pk=sent.pk), by=county_staff)
     assert selectors.unsigned_participant_ids(ids) == set(ids)  # the latest version is an amendment in draft
     assert selectors.unsigned_participant_ids([]) == set()
     assert selectors.unsigned_participant_ids(iter([other_participant.pk])) == {other_participant.pk}
@@ -39,9 +42,9 @@ def test_county_staff_see_all_of_their_county(draft, county_staff, county_admin,
 
 def test_library_heads_see_their_agreements_once_sent(draft, county_staff, library_head, other_library_head):
     assert _visible(library_head) == set()
-    services.send_for_signature(agreement=draft, by=county_staff)
+    sending.send_for_signature(agreement=draft, by=county_staff)
     assert _visible(library_head) == {draft.pk}
-    services.withdraw_agreement(agreement=draft, by=county_staff, reason="Endring")
+    sending.withdraw_agreement(agreement=draft, by=county_staff, reason="Endring")
     assert _visible(library_head) == {draft.pk}  # a draft that was sent to them once
     assert _visible(other_library_head) == set()
 
@@ -49,7 +52,7 @@ def test_library_heads_see_their_agreements_once_sent(draft, county_staff, libra
 def test_leadership_sees_only_what_awaits_them_and_sealed_ones(draft, county_staff, leadership, mayor, library_head,
                                                               stub_pdf):
     assert _visible(leadership) == _visible(mayor) == set()  # drafts: never
-    draft = services.send_for_signature(agreement=draft, by=county_staff)
+    draft = sending.send_for_signature(agreement=draft, by=county_staff)
     assert _visible(leadership) == {draft.pk}  # the chief executive signs it
     assert _visible(mayor) == set()  # the mayor does not sign this one
     assert list(selectors.awaiting_signature(leadership)) == [draft]
@@ -65,7 +68,7 @@ def test_leadership_of_another_municipality_sees_nothing(draft, county_staff, ot
     from tests.factories import make_user
 
     stranger = make_user(Membership.Role.LEADERSHIP, municipality=other_municipality, email="annen@example.no")
-    services.send_for_signature(agreement=draft, by=county_staff)
+    sending.send_for_signature(agreement=draft, by=county_staff)
     assert _visible(stranger) == set()
 
 

@@ -11,7 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts.models import Membership
-from agreements import services
+from agreements.services import amendments
+from agreements.services import drafts
+from agreements.services import reminders
+from agreements.services import sending
+from agreements.services import signatures
+from agreements.services.base import AgreementError
 from agreements.canonical import canonical_json, sha256_hex, text_sha256, verification_code
 from agreements.models import Agreement, AgreementEvent, Seal, Signature
 from notifications.models import OutboxMessage
@@ -26,25 +31,25 @@ pytestmark = pytest.mark.django_db
 
 
 def test_one_agreement_per_participant(draft, participant, county_staff):
-    with translation.override("en"), pytest.raises(services.AgreementError, match="Make an amendment instead"):
-        services.create_agreement(participant=participant, by=county_staff)
+    with translation.override("en"), pytest.raises(AgreementError, match="Make an amendment instead"):
+        drafts.create_agreement(participant=participant, by=county_staff)
 
 
 def test_no_agreement_for_a_withdrawn_participant_or_a_closed_project(participant, county_staff):
     from projects.models import Participant
 
     Participant.objects.filter(pk=participant.pk).update(status="withdrawn", withdrawal_reason="Ingen kapasitet")
-    with translation.override("en"), pytest.raises(services.AgreementError, match="withdrawn"):
-        services.create_agreement(participant=participant, by=county_staff)
+    with translation.override("en"), pytest.raises(AgreementError, match="withdrawn"):
+        drafts.create_agreement(participant=participant, by=county_staff)
     Participant.objects.filter(pk=participant.pk).update(status="active", withdrawal_reason="")
     Project.objects.filter(pk=participant.project_id).update(status=Project.Status.CLOSED)
-    with translation.override("en"), pytest.raises(services.AgreementError, match="closed"):
-        services.create_agreement(participant=participant, by=county_staff)
+    with translation.override("en"), pytest.raises(AgreementError, match="closed"):
+        drafts.create_agreement(participant=participant, by=county_staff)
     assert not Agreement.objects.exists()
 
 
 def test_editing_a_draft_changes_it_and_is_logged(draft, county_staff):
-    services.update_agreement(agreement=draft, by=county_staff, purpose="Nytt formål.", county_case_number="2026/12")
+    drafts.update_agreement(agreement=draft, by=county_staff, purpose="Nytt formål.", county_case_number="2026/12")
     draft.refresh_from_db()
     assert draft.purpose == "Nytt formål." and draft.county_case_number == "2026/12"
     assert draft.events.filter(kind=AgreementEvent.Kind.EDITED).exists()
@@ -53,7 +58,7 @@ def test_editing_a_draft_changes_it_and_is_logged(draft, county_staff):
 def test_signatories_must_belong_to_the_municipality_and_the_county(draft, county_staff, other_municipality, outsider):
     stranger = ContactFactory(municipality=other_municipality)
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        services.update_agreement(agreement=draft, by=county_staff, library_head_contact=stranger,
+        drafts.update_agreement(agreement=draft, by=county_staff, library_head_contact=stranger,
                                   county_representative=outsider)
     assert caught.value.message_dict == {
         "library_head_contact": ["Choose a contact in Tromsø."],
@@ -67,7 +72,7 @@ def test_signatories_must_belong_to_the_municipality_and_the_county(draft, count
 def test_sending_freezes_the_content_with_its_hash_and_tells_the_signatories(draft, county_staff, signatories,
                                                                               django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.send_for_signature(agreement=draft, by=county_staff)
+        sent = sending.send_for_signature(agreement=draft, by=county_staff)
     assert sent.status == Agreement.Status.SENT and sent.sent_at and sent.first_sent_at
     assert text_sha256(sent.content_snapshot) == sent.content_sha256
     content = json.loads(sent.content_snapshot)
@@ -81,12 +86,12 @@ def test_sending_freezes_the_content_with_its_hash_and_tells_the_signatories(dra
 
 
 def test_sending_lists_every_problem(draft, county_staff):
-    services.update_agreement(agreement=draft, by=county_staff, chief_executive_contact=None, requires_mayor=True,
+    drafts.update_agreement(agreement=draft, by=county_staff, chief_executive_contact=None, requires_mayor=True,
                               mayor_contact=None)
     draft.role_matrix["rows"][0]["cells"] = {"county": "R"}
     Agreement.objects.filter(pk=draft.pk).update(role_matrix=draft.role_matrix)
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        services.send_for_signature(agreement=draft, by=county_staff)
+        sending.send_for_signature(agreement=draft, by=county_staff)
     assert caught.value.messages == [
         "Role matrix: “Godkjenne romplanen”: choose exactly one party as Accountable (A); now 0 are.",
         "Name the signatory for: Chief executive.",
@@ -101,23 +106,23 @@ def test_a_signatory_who_moved_to_another_municipality_stops_the_sending(draft, 
     signatories.chief.municipality = other_municipality
     signatories.chief.save()
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        services.send_for_signature(agreement=draft, by=county_staff)
+        sending.send_for_signature(agreement=draft, by=county_staff)
     assert caught.value.messages == ["Choose a contact in Tromsø."]
 
 
 def test_only_a_draft_can_be_sent(sent, county_staff):
-    with translation.override("en"), pytest.raises(services.AgreementError, match="Only a draft"):
-        services.send_for_signature(agreement=sent, by=county_staff)
+    with translation.override("en"), pytest.raises(AgreementError, match="Only a draft"):
+        sending.send_for_signature(agreement=sent, by=county_staff)
 
 
 def test_editing_after_sending_needs_a_reason_and_withdraws_and_discards_signatures(sent, county_staff, library_head):
     sign(sent, Slot.LIBRARY_HEAD, library_head)
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        services.update_agreement(agreement=sent, by=county_staff, purpose="Endret.")
+        drafts.update_agreement(agreement=sent, by=county_staff, purpose="Endret.")
     assert "withdraw_reason" in caught.value.message_dict
     sent.refresh_from_db()
     assert sent.status == Agreement.Status.SENT and sent.signatures.valid().count() == 1
-    services.update_agreement(agreement=sent, by=county_staff, purpose="Endret.", withdraw_reason="Feil beløp")
+    drafts.update_agreement(agreement=sent, by=county_staff, purpose="Endret.", withdraw_reason="Feil beløp")
     sent.refresh_from_db()
     assert sent.status == Agreement.Status.DRAFT and sent.content_sha256 == "" and sent.purpose == "Endret."
     discarded = sent.signatures.get()
@@ -127,7 +132,7 @@ def test_editing_after_sending_needs_a_reason_and_withdraws_and_discards_signatu
 
 
 def test_an_unchanged_save_does_not_withdraw(sent, county_staff):
-    services.update_agreement(agreement=sent, by=county_staff, purpose=sent.purpose)
+    drafts.update_agreement(agreement=sent, by=county_staff, purpose=sent.purpose)
     sent.refresh_from_db()
     assert sent.status == Agreement.Status.SENT
 
@@ -135,19 +140,19 @@ def test_an_unchanged_save_does_not_withdraw(sent, county_staff):
 def test_the_role_matrix_is_checked_and_a_change_after_sending_withdraws(sent, county_staff):
     bad = {"columns": sent.role_matrix["columns"], "rows": [{"task": "Alt", "cells": {"county": "A"}}]}
     with pytest.raises(ValidationError):
-        services.save_role_matrix(agreement=sent, matrix=bad, by=county_staff, withdraw_reason="x")
+        drafts.save_role_matrix(agreement=sent, matrix=bad, by=county_staff, withdraw_reason="x")
     good = {"columns": sent.role_matrix["columns"], "rows": [{"task": "Alt", "cells": {"county": "A", "library_head": "R"}}]}
-    services.save_role_matrix(agreement=sent, matrix=good, by=county_staff, withdraw_reason="Enklere matrise")
+    drafts.save_role_matrix(agreement=sent, matrix=good, by=county_staff, withdraw_reason="Enklere matrise")
     sent.refresh_from_db()
     assert sent.status == Agreement.Status.DRAFT and sent.role_matrix["rows"] == good["rows"]
 
 
 def test_withdraw_needs_a_reason_and_a_sent_agreement(sent, draft, county_staff):
     with translation.override("en"), pytest.raises(ValidationError):
-        services.withdraw_agreement(agreement=sent, by=county_staff, reason="  ")
-    services.withdraw_agreement(agreement=sent, by=county_staff, reason="Ny tekst")
-    with translation.override("en"), pytest.raises(services.AgreementError, match="Only an agreement out for signature"):
-        services.withdraw_agreement(agreement=sent, by=county_staff, reason="Igjen")
+        sending.withdraw_agreement(agreement=sent, by=county_staff, reason="  ")
+    sending.withdraw_agreement(agreement=sent, by=county_staff, reason="Ny tekst")
+    with translation.override("en"), pytest.raises(AgreementError, match="Only an agreement out for signature"):
+        sending.withdraw_agreement(agreement=sent, by=county_staff, reason="Igjen")
 
 
 # -------------------------------------------------------------------- signing
@@ -172,7 +177,7 @@ def test_signing_needs_the_right_password(sent, library_head):
 
 def test_signing_by_a_wrong_user_is_refused(sent, leadership, county_admin, library_head):
     for user, slot in [(leadership, Slot.LIBRARY_HEAD), (library_head, Slot.CHIEF_EXECUTIVE), (county_admin, Slot.COUNTY)]:
-        with translation.override("en"), pytest.raises(services.AgreementError, match="You are not the signatory"):
+        with translation.override("en"), pytest.raises(AgreementError, match="You are not the signatory"):
             sign(sent, slot, user)
     assert not Signature.objects.exists()
 
@@ -181,20 +186,20 @@ def test_signing_from_a_wrong_municipality_is_refused(sent, other_library_head, 
     # The contact is linked to a user who belongs to another municipality.
     signatories.head.user = other_library_head
     signatories.head.save()
-    with translation.override("en"), pytest.raises(services.AgreementError, match="You are not the signatory"):
+    with translation.override("en"), pytest.raises(AgreementError, match="You are not the signatory"):
         sign(sent, Slot.LIBRARY_HEAD, other_library_head)
 
 
 def test_a_deactivated_representative_cannot_sign(sent, county_staff):
     Membership.objects.filter(user=county_staff).delete()
     county_staff = type(county_staff).objects.get(pk=county_staff.pk)
-    with pytest.raises(services.AgreementError):
+    with pytest.raises(AgreementError):
         sign(sent, Slot.COUNTY, county_staff)
 
 
 def test_signing_twice_is_refused(sent, library_head):
     sign(sent, Slot.LIBRARY_HEAD, library_head)
-    with translation.override("en"), pytest.raises(services.AgreementError, match="already signed"):
+    with translation.override("en"), pytest.raises(AgreementError, match="already signed"):
         sign(sent, Slot.LIBRARY_HEAD, library_head)
     assert Signature.objects.count() == 1
 
@@ -208,24 +213,24 @@ def test_signing_twice_is_refused_by_the_database_too(sent, library_head):
 
 def test_signing_after_a_content_change_is_refused(sent, county_staff, library_head):
     seen = sent.content_sha256
-    services.update_agreement(agreement=sent, by=county_staff, finance="Nytt beløp.", withdraw_reason="Beløp")
-    with translation.override("en"), pytest.raises(services.AgreementError, match="not out for signature"):
+    drafts.update_agreement(agreement=sent, by=county_staff, finance="Nytt beløp.", withdraw_reason="Beløp")
+    with translation.override("en"), pytest.raises(AgreementError, match="not out for signature"):
         sign(sent, Slot.LIBRARY_HEAD, library_head, content_sha256=seen)
-    resent = services.send_for_signature(agreement=sent, by=county_staff)
+    resent = sending.send_for_signature(agreement=sent, by=county_staff)
     assert resent.content_sha256 != seen
-    with translation.override("en"), pytest.raises(services.AgreementError, match="has changed since you opened it"):
+    with translation.override("en"), pytest.raises(AgreementError, match="has changed since you opened it"):
         sign(resent, Slot.LIBRARY_HEAD, library_head, content_sha256=seen)
     assert sign(resent, Slot.LIBRARY_HEAD, library_head).content_sha256 == resent.content_sha256
 
 
 def test_a_draft_cannot_be_signed(draft, library_head):
-    with translation.override("en"), pytest.raises(services.AgreementError, match="not out for signature"):
+    with translation.override("en"), pytest.raises(AgreementError, match="not out for signature"):
         sign(draft, Slot.LIBRARY_HEAD, library_head, content_sha256="0" * 64)
 
 
 def test_the_mayor_signs_only_when_the_agreement_says_so(draft, county_staff, library_head, leadership, mayor, stub_pdf):
-    services.update_agreement(agreement=draft, by=county_staff, requires_mayor=True)
-    sent = services.send_for_signature(agreement=draft, by=county_staff)
+    drafts.update_agreement(agreement=draft, by=county_staff, requires_mayor=True)
+    sent = sending.send_for_signature(agreement=draft, by=county_staff)
     for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
         sign(sent, slot, user)
     sent.refresh_from_db()
@@ -261,12 +266,12 @@ def test_the_snapshot_is_canonical_nfc_json():
 
 
 def test_a_sealed_agreement_cannot_be_edited_or_withdrawn(sealed, county_staff):
-    with translation.override("en"), pytest.raises(services.AgreementError, match="Make an amendment"):
-        services.update_agreement(agreement=sealed, by=county_staff, purpose="Nei")
-    with pytest.raises(services.AgreementError):
-        services.withdraw_agreement(agreement=sealed, by=county_staff, reason="Nei")
-    with pytest.raises(services.AgreementError):
-        services.delete_draft(agreement=sealed, by=county_staff)
+    with translation.override("en"), pytest.raises(AgreementError, match="Make an amendment"):
+        drafts.update_agreement(agreement=sealed, by=county_staff, purpose="Nei")
+    with pytest.raises(AgreementError):
+        sending.withdraw_agreement(agreement=sealed, by=county_staff, reason="Nei")
+    with pytest.raises(AgreementError):
+        amendments.delete_draft(agreement=sealed, by=county_staff)
 
 
 def test_a_failed_pdf_leaves_the_last_signature_unsaved(sent, county_staff, library_head, leadership, monkeypatch):
@@ -278,7 +283,7 @@ def test_a_failed_pdf_leaves_the_last_signature_unsaved(sent, county_staff, libr
     def fail(**kwargs):
         raise DocumentError("Making the document took too long, so it was stopped.")
 
-    monkeypatch.setattr("agreements.services.render_agreement_pdf", fail)
+    monkeypatch.setattr("agreements.services.signatures.render_agreement_pdf", fail)
     with pytest.raises(DocumentError):
         sign(sent, Slot.CHIEF_EXECUTIVE, leadership)
     sent.refresh_from_db()
@@ -300,7 +305,7 @@ def _scan(data=b"%PDF-1.4\n% signert\n%%EOF\n", name="skann.pdf"):
 
 def test_a_scanned_wet_ink_signature_counts(sent, county_staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    signature = services.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
+    signature = signatures.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
                                                   scan=_scan(), content_sha256=sent.content_sha256)
     assert signature.method == Signature.Method.WET_INK and signature.signed_by is None
     assert signature.recorded_by == county_staff and signature.signer_name == "Per Rådmann"
@@ -311,12 +316,12 @@ def test_a_scanned_wet_ink_signature_counts(sent, county_staff, settings, tmp_pa
 def test_a_scan_must_be_a_pdf_by_its_bytes_and_not_too_large(sent, county_staff, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        services.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
+        signatures.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
                                           scan=_scan(b"\x89PNG\r\n", "lure.pdf"), content_sha256=sent.content_sha256)
     assert caught.value.message_dict == {"scan": ["The file is not a PDF. Scan the signed pages to PDF and try again."]}
-    monkeypatch.setattr(services, "SCAN_MAX_BYTES", 10)
+    monkeypatch.setattr(signatures, "SCAN_MAX_BYTES", 10)
     with translation.override("en"), pytest.raises(ValidationError, match="too large"):
-        services.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
+        signatures.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
                                           scan=_scan(), content_sha256=sent.content_sha256)
     assert not Signature.objects.exists()
 
@@ -325,12 +330,12 @@ def test_a_scan_must_be_a_pdf_by_its_bytes_and_not_too_large(sent, county_staff,
 
 
 def test_an_amendment_supersedes_only_when_it_is_sealed(sealed, county_staff, library_head, leadership):
-    amendment = services.create_amendment(agreement=sealed, by=county_staff)
+    amendment = amendments.create_amendment(agreement=sealed, by=county_staff)
     assert amendment.version == 2 and amendment.amends == sealed and amendment.status == Agreement.Status.DRAFT
     assert amendment.purpose == sealed.purpose and amendment.role_matrix == sealed.role_matrix
     assert not Agreement.objects.get(pk=sealed.pk).is_superseded
-    services.update_agreement(agreement=amendment, by=county_staff, finance="Mer penger.")
-    amendment = services.send_for_signature(agreement=amendment, by=county_staff)
+    drafts.update_agreement(agreement=amendment, by=county_staff, finance="Mer penger.")
+    amendment = sending.send_for_signature(agreement=amendment, by=county_staff)
     sign(amendment, Slot.COUNTY, county_staff)
     sign(amendment, Slot.LIBRARY_HEAD, library_head)
     assert not Agreement.objects.get(pk=sealed.pk).is_superseded
@@ -343,49 +348,49 @@ def test_an_amendment_supersedes_only_when_it_is_sealed(sealed, county_staff, li
 
 
 def test_amendment_refusals(sealed, draft, county_staff):
-    services.create_amendment(agreement=sealed, by=county_staff)
-    with translation.override("en"), pytest.raises(services.AgreementError, match="already being prepared"):
-        services.create_amendment(agreement=sealed, by=county_staff)
+    amendments.create_amendment(agreement=sealed, by=county_staff)
+    with translation.override("en"), pytest.raises(AgreementError, match="already being prepared"):
+        amendments.create_amendment(agreement=sealed, by=county_staff)
 
 
 def test_only_a_sealed_agreement_can_be_amended(draft, county_staff):
-    with translation.override("en"), pytest.raises(services.AgreementError, match="Only a signed agreement"):
-        services.create_amendment(agreement=draft, by=county_staff)
+    with translation.override("en"), pytest.raises(AgreementError, match="Only a signed agreement"):
+        amendments.create_amendment(agreement=draft, by=county_staff)
 
 
 def test_a_superseded_version_cannot_be_amended_again(sealed, county_staff, library_head, leadership):
-    amendment = services.send_for_signature(agreement=services.create_amendment(agreement=sealed, by=county_staff),
+    amendment = sending.send_for_signature(agreement=amendments.create_amendment(agreement=sealed, by=county_staff),
                                             by=county_staff)
     for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
         sign(amendment, slot, user)
-    with translation.override("en"), pytest.raises(services.AgreementError, match="superseded"):
-        services.create_amendment(agreement=sealed, by=county_staff)
+    with translation.override("en"), pytest.raises(AgreementError, match="superseded"):
+        amendments.create_amendment(agreement=sealed, by=county_staff)
 
 
 # ---------------------------------------------------------- delete and publish
 
 
 def test_only_a_never_sent_draft_can_be_deleted(draft, county_staff):
-    services.send_for_signature(agreement=draft, by=county_staff)
-    services.withdraw_agreement(agreement=draft, by=county_staff, reason="Endring")
-    with pytest.raises(services.AgreementError):
-        services.delete_draft(agreement=draft, by=county_staff)
+    sending.send_for_signature(agreement=draft, by=county_staff)
+    sending.withdraw_agreement(agreement=draft, by=county_staff, reason="Endring")
+    with pytest.raises(AgreementError):
+        amendments.delete_draft(agreement=draft, by=county_staff)
     Agreement.objects.filter(pk=draft.pk).update(first_sent_at=None)
     Signature.objects.all().delete()
-    services.delete_draft(agreement=draft, by=county_staff)
+    amendments.delete_draft(agreement=draft, by=county_staff)
     assert not Agreement.objects.exists()
 
 
 def test_publishing_needs_a_sealed_agreement(sealed, sent, county_staff):
-    services.set_published(agreement=sealed, by=county_staff, published=True)
+    amendments.set_published(agreement=sealed, by=county_staff, published=True)
     assert sealed.publication and sealed.events.filter(kind=AgreementEvent.Kind.PUBLISHED).exists()
-    services.set_published(agreement=sealed, by=county_staff, published=False)
+    amendments.set_published(agreement=sealed, by=county_staff, published=False)
     assert not Agreement.objects.filter(pk=sealed.pk, publication__isnull=False).exists()
 
 
 def test_a_draft_cannot_be_published(draft, county_staff):
-    with pytest.raises(services.AgreementError):
-        services.set_published(agreement=draft, by=county_staff, published=True)
+    with pytest.raises(AgreementError):
+        amendments.set_published(agreement=draft, by=county_staff, published=True)
 
 
 # ------------------------------------------------------------------ reminders
@@ -396,17 +401,17 @@ def test_reminders_after_the_county_days_once_per_period(sent, county, county_st
     county.agreement_reminder_days = 5
     county.save()
     now = sent.sent_at + timedelta(days=4, hours=23)
-    assert services.send_signature_reminders(now=now) == 0
+    assert reminders.send_signature_reminders(now=now) == 0
     now = sent.sent_at + timedelta(days=5, hours=1)
-    assert services.send_signature_reminders(now=now) == 2  # the county and the chief executive, not the library head
-    assert services.send_signature_reminders(now=now) == 0  # idempotent
+    assert reminders.send_signature_reminders(now=now) == 2  # the county and the chief executive, not the library head
+    assert reminders.send_signature_reminders(now=now) == 0  # idempotent
     keys = set(OutboxMessage.objects.filter(idempotency_key__startswith="agreement-reminder:").values_list("recipient", flat=True))
     assert keys == {"staff@example.no", "radmann@example.no"}
-    assert services.send_signature_reminders(now=sent.sent_at + timedelta(days=10, hours=1)) == 2  # the next period
+    assert reminders.send_signature_reminders(now=sent.sent_at + timedelta(days=10, hours=1)) == 2  # the next period
     county.agreement_reminder_days = 0
     county.save()
-    assert services.send_signature_reminders(now=sent.sent_at + timedelta(days=30)) == 0
+    assert reminders.send_signature_reminders(now=sent.sent_at + timedelta(days=30)) == 0
 
 
 def test_no_reminders_for_drafts_or_sealed_agreements(sealed, county):
-    assert services.send_signature_reminders(now=timezone.now() + timedelta(days=60)) == 0
+    assert reminders.send_signature_reminders(now=timezone.now() + timedelta(days=60)) == 0

@@ -7,7 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements import services
+from agreements.services import amendments
+from agreements.services import drafts
+from agreements.services import sending
 from agreements.models import Agreement, Seal, Signature
 from tests.conftest import project_page_html
 from tests.agreements.conftest import Slot, sign, stub_pdf_bytes
@@ -236,7 +238,7 @@ def test_the_list_query_count_is_flat(client, county, county_staff, kit_project,
         project = create_project_from_kit(kit=kit_of(kit_project), county=county, by=county_staff, title=f"P{start}",
                                           start_on=kit_project.start_on, municipalities=municipalities)
         for participant in project.participants.all():
-            services.create_agreement(participant=participant, by=county_staff)
+            drafts.create_agreement(participant=participant, by=county_staff)
 
     client.force_login(county_staff)
     make(3, 60)
@@ -330,8 +332,8 @@ def test_the_verification_page_limits_each_client_behind_the_proxy(client, seale
 @pytest.fixture
 def superseded(sealed, county_staff, library_head, leadership):
     """Version 1 sealed, then version 2 sealed: version 1 is superseded."""
-    amendment = services.create_amendment(agreement=sealed, by=county_staff)
-    amendment = services.send_for_signature(agreement=amendment, by=county_staff)
+    amendment = amendments.create_amendment(agreement=sealed, by=county_staff)
+    amendment = sending.send_for_signature(agreement=amendment, by=county_staff)
     sign(amendment, Slot.COUNTY, county_staff)
     sign(amendment, Slot.LIBRARY_HEAD, library_head)
     sign(amendment, Slot.CHIEF_EXECUTIVE, leadership)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from demo.accounts import seed_logins
-from agreements import services as agreement_services
+from agreements.services import amendments
 from demo.agreements import seed_agreements
 from agreements.models import Agreement
 from demo.evaluations import seed_evaluations
@@ -47,7 +47,7 @@ def test_public_county_page_lists_only_the_current_version_of_an_agreement(clien
     harstad = {a.version: a for a in Agreement.objects.filter(municipality__number="5503")}
     assert harstad[1].is_superseded and harstad[2].is_sealed
     for agreement in harstad.values():
-        agreement_services.set_published(agreement=agreement, by=staff, published=True)
+        amendments.set_published(agreement=agreement, by=staff, published=True)
     html = client.get(reverse("newsletters:public-county", kwargs={"number": "55"})).content.decode()
     assert reverse("agreements:published-pdf", kwargs={"pk": harstad[2].pk}) in html
     assert reverse("agreements:published-pdf", kwargs={"pk": harstad[1].pk}) not in html
