@@ -161,6 +161,13 @@ class MoveMilestoneForm(forms.Form):
         )
         self.helper = form_helper(_("Move the milestone"))
 
+    def clean_planned_on(self):
+        planned_on = self.cleaned_data["planned_on"]
+        if planned_on < timezone.localdate():
+            raise forms.ValidationError(
+                _("Choose today or a later date: a course correction cannot move a milestone into the past."))
+        return planned_on
+
 
 class GoalChoiceField(ModelChoiceField):
     def label_from_instance(self, goal):

@@ -1,7 +1,11 @@
-"""Forms of the follow-up pages. They check the shape of the input; rules live in the services."""
+"""Forms of the follow-up pages. They check the shape of the input and that dates make sense
+(a milestone in the project's period, a visit that took place not in the future); rules live in the
+services."""
 
 from django import forms
 from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Contact, Position
@@ -53,13 +57,32 @@ class MilestoneForm(forms.Form):
                                    empty_label=_("The whole project"))
     planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
     responsible_position = ModelChoiceField(label=_("Responsible"), required=False, queryset=Position.objects.none())
+    # Shown only when the date lies outside the project's period: a real case (a final report due
+    # after the end) is accepted once the user says so.
+    outside_period_confirmed = forms.BooleanField(
+        label=_("Yes, this is right: the milestone lies outside the project's period"), required=False,
+        widget=forms.HiddenInput)
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["participant"].queryset = project.participants.select_related("municipality")
         self.fields["participant"].label_from_instance = lambda p: p.municipality.name
         self.fields["responsible_position"].queryset = Position.objects.filter(county=project.county, is_active=True)
         self.helper = form_helper(_("Save milestone"))
+
+    def clean(self):
+        cleaned = super().clean()
+        planned_on, project = cleaned.get("planned_on"), self.project
+        if planned_on and not cleaned.get("outside_period_confirmed"):
+            if planned_on < project.start_on or planned_on > project.end_on:
+                self.fields["outside_period_confirmed"].widget = forms.CheckboxInput()
+                self.add_error("planned_on", _(
+                    "The project runs from %(start)s to %(end)s. Choose a date in that period, or tick "
+                    "“Yes, this is right” below if the milestone really lies outside it.")
+                    % {"start": date_format(project.start_on, "SHORT_DATE_FORMAT"),
+                       "end": date_format(project.end_on, "SHORT_DATE_FORMAT")})
+        return cleaned
 
 
 class MilestoneStatusForm(forms.Form):
@@ -107,7 +130,21 @@ class VisitForm(forms.Form):
         self.fields["participant"].queryset = project.participants.taking_part().select_related("municipality")
         self.fields["participant"].label_from_instance = lambda p: p.municipality.name
         self.fields["visitors"].queryset = county_staff(project.county)
+        self.project = project
         self.helper = form_helper(_("Save visit"))
+
+    def clean(self):
+        cleaned = super().clean()
+        planned_on = cleaned.get("planned_on")
+        if planned_on and cleaned.get("status") == Visit.Status.DONE:
+            if planned_on > timezone.localdate():
+                self.add_error("planned_on", _("A visit that has taken place cannot have a date in the future. "
+                                               "Choose “planned” as the status, or correct the date."))
+            elif planned_on < self.project.start_on:
+                self.add_error("planned_on", _("The project started %(start)s: a visit in it cannot have taken "
+                                               "place before that.")
+                               % {"start": date_format(self.project.start_on, "SHORT_DATE_FORMAT")})
+        return cleaned
 
 
 class MeetingForm(forms.Form):

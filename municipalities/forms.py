@@ -34,6 +34,26 @@ class CountySettingsForm(ModelForm):
         self.fields["letterhead"].widget.attrs["accept"] = "image/png,image/jpeg"
         self.helper = form_helper(_("Save settings"))
 
+    # (lower, higher): the lower step must come first; 0 turns a step off, so it is not compared.
+    ORDERED = [
+        ("escalation_reminder_days", "escalation_alert_days"),
+        ("escalation_alert_days", "escalation_leadership_days"),
+        ("escalation_reminder_days", "escalation_leadership_days"),
+        ("health_overdue_yellow", "health_overdue_red"),
+        ("health_silence_yellow_days", "health_silence_red_days"),
+        ("health_visit_yellow_days", "health_visit_red_days"),
+        ("health_missed_meetings_yellow", "health_missed_meetings_red"),
+    ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for lower, higher in self.ORDERED:
+            low, high = cleaned.get(lower), cleaned.get(higher)
+            if low and high and low >= high and lower not in self.errors:
+                self.add_error(lower, _("Must be less than “%(other)s” (%(value)s): the steps come in that order.")
+                               % {"other": self.fields[higher].label, "value": high})
+        return cleaned
+
     def clean_letterhead(self):
         image = self.cleaned_data.get("letterhead")
         if not image or image == self.initial.get("letterhead"):

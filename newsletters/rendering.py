@@ -9,6 +9,7 @@ one template rendering, not 10,000.
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -142,6 +143,27 @@ def render_newsletter(newsletter: Newsletter, *, images=None, language: str | No
 
 def unsubscribe_url(email: str, list_id: int) -> str:
     return absolute(reverse("newsletters:unsubscribe", kwargs={"token": tokens.make_unsubscribe_token(email, list_id)}))
+
+
+def list_headers(newsletter: Newsletter, *, unsubscribe_url: str) -> dict[str, str]:
+    """What tells a mail client the infobrev is list mail: its id (RFC 2919), where the archive is,
+    where to read about the list and unsubscribe (RFC 2369, RFC 8058's one click)."""
+    county = newsletter.county
+    host = urlsplit(settings.SITE_URL).hostname or "fremdrift.local"
+    if newsletter.project_id:
+        list_id = f"prosjekt-{newsletter.project_id}.fylke-{county.number}.infobrev.{host}"
+        archive = reverse("newsletters:project-archive", kwargs={"number": county.number, "pk": newsletter.project_id})
+    else:
+        list_id = f"fylke-{county.number}.infobrev.{host}"
+        archive = reverse("newsletters:archive", kwargs={"number": county.number})
+    return {
+        "List-Id": f"<{list_id}>",
+        "List-Archive": f"<{absolute(archive)}>",
+        "List-Help": f"<{absolute(reverse('newsletters:public-county', kwargs={'number': county.number}))}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Precedence": "list",
+    }
 
 
 def preferences_url(email: str, county_id: int) -> str:

@@ -2,6 +2,11 @@
 
 Messages that must arrive on their own (an invitation, a password reset, a
 signature request with a deadline) are not digestible.
+
+Mail that software writes by itself (a reminder, a report, a digest) is `automatic`: it carries
+`Auto-Submitted: auto-generated` (RFC 3834) so that out-of-office robots do not answer it. A meeting
+invitation comes from the person who called the meeting, and the infobrev is list mail (its own
+headers, see newsletters.rendering.list_headers).
 """
 
 from dataclasses import dataclass
@@ -14,6 +19,7 @@ class Kind:
     key: str
     label: str
     digestible: bool
+    automatic: bool = True
 
 
 KINDS = {
@@ -24,11 +30,11 @@ KINDS = {
         Kind("reminder", _("Reminders about milestones and deadlines"), digestible=True),
         Kind("escalation", _("Alerts about late milestones"), digestible=True),
         Kind("progress", _("New progress entries"), digestible=True),
-        Kind("meeting", _("Meeting invitations and changes"), digestible=False),
+        Kind("meeting", _("Meeting invitations and changes"), digestible=False, automatic=False),
         Kind("agreement", _("Agreements awaiting signature"), digestible=False),
         Kind("evaluation", _("Evaluations to answer"), digestible=True),
         Kind("report", _("Monthly reports"), digestible=True),
-        Kind("newsletter", _("Infobrev newsletters"), digestible=False),
+        Kind("newsletter", _("Infobrev newsletters"), digestible=False, automatic=False),
     ]
 }
 

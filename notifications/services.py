@@ -203,13 +203,20 @@ def _build(message: OutboxMessage) -> EmailMultiAlternatives:
         body=message.body_text,
         from_email=message.from_email,
         to=[message.recipient],
-        headers={**message.headers, "Message-ID": message.message_id},
+        headers={**_automatic_headers(message.kind), **message.headers, "Message-ID": message.message_id},
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:
         email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
     return email
+
+
+def _automatic_headers(kind: str) -> dict[str, str]:
+    """RFC 3834's mark on mail no person wrote, and Exchange's request for no auto-replies."""
+    if kind in KINDS and KINDS[kind].automatic:
+        return {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+    return {}
 
 
 def _smtp_code(exc: Exception) -> int | None:

@@ -226,6 +226,8 @@ if env.str("EMAIL_URL", default=""):
 else:
     OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+# The Date header in Norway's time with its real offset (+0100/+0200), not UTC's -0000.
+EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Fremdrift <fremdrift@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 30

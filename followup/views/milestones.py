@@ -66,8 +66,9 @@ def milestone_edit(request, pk, milestone_pk=None):
     form = MilestoneForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = {}
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "outside_period_confirmed"}
         if _run(request, form, lambda: saved.setdefault("m", milestones.save_milestone(
-                project=project, by=request.user, milestone=milestone, **form.cleaned_data)), _("The milestone was saved.")):
+                project=project, by=request.user, milestone=milestone, **fields)), _("The milestone was saved.")):
             return redirect("followup:milestone-detail", pk=project.pk, milestone_pk=saved["m"].pk)
     heading = _("Edit milestone") if milestone else _("New milestone")
     subheading = (_("Originally planned for %(date)s; moving the date keeps the original, so the slippage shows.")

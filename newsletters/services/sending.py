@@ -195,6 +195,6 @@ def _queue_one(newsletter: Newsletter, rendered: rendering.Rendered, person, use
         county=newsletter.county,
         about=newsletter,
         idempotency_key=idempotency_key(newsletter.pk, person.email),
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers=rendering.list_headers(newsletter, unsubscribe_url=unsubscribe),
     )
     return 1

@@ -475,3 +475,22 @@ def test_attached_expert_answers_their_own_response(client, active_project, ques
     assert round_.responses.get(user=expert).is_submitted
     other = round_.responses.exclude(user=expert).first()
     assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_a_course_correction_cannot_move_a_milestone_into_the_past(client, midterm, county_staff):
+    project = midterm.project
+    planned = timezone.localdate() + timedelta(days=10)
+    milestone = Milestone.objects.create(project=project, name="Romplan vedtatt", planned_on=planned, original_planned_on=planned)
+    client.force_login(county_staff)
+    client.post(f"{reverse('evaluations:correction-create', kwargs={'pk': project.pk})}?runde={midterm.pk}", {
+        "decision": "Romplanen flyttes.", "rationale": "Feil dato.", "decided_by": "Styringsgruppen",
+        "decided_on": timezone.localdate().isoformat(),
+    })
+    url = reverse("evaluations:correction-milestone", kwargs={"pk": CourseCorrection.objects.get().pk})
+    refused = client.post(url, {"milestone": milestone.pk, "planned_on": (timezone.localdate() - timedelta(days=1)).isoformat()})
+    assert refused.status_code == 200
+    assert "en kursjustering kan ikke flytte en milepæl bakover i tid" in " ".join(refused.context["form"].errors["planned_on"])
+    milestone.refresh_from_db()
+    assert milestone.planned_on == planned
+    today = client.post(url, {"milestone": milestone.pk, "planned_on": timezone.localdate().isoformat()})
+    assert today.status_code == 302

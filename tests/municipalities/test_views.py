@@ -158,3 +158,25 @@ def test_county_settings_refuse_a_letterhead_that_is_not_an_image(client, county
     assert response.status_code == 400
     assert response.context["form"].errors["letterhead"]
     assert not County.objects.get(pk=county.pk).letterhead
+
+
+@pytest.mark.parametrize("lower, higher", [
+    ("health_overdue_yellow", "health_overdue_red"),
+    ("health_silence_yellow_days", "health_silence_red_days"),
+    ("escalation_reminder_days", "escalation_alert_days"),
+    ("escalation_alert_days", "escalation_leadership_days"),
+])
+def test_county_thresholds_in_the_wrong_order_are_refused_on_the_field(client, county, county_admin, lower, higher):
+    from tests.notifications.test_header_injection import _county_settings_data
+
+    client.force_login(county_admin)
+    url = reverse("municipalities:county-settings", kwargs={"number": "55"})
+    before = County.objects.values(lower, higher).get(pk=county.pk)
+    data = _county_settings_data(client, url, **{lower: "50", higher: "20"})
+    response = client.post(url, data)
+    assert response.status_code == 400
+    [error] = response.context["form"].errors[lower]
+    assert "Må være mindre enn" in error and "(20)" in error
+    assert County.objects.values(lower, higher).get(pk=county.pk) == before
+    # 0 turns a step off, and is not compared.
+    assert client.post(url, _county_settings_data(client, url, **{lower: "0", higher: "20"})).status_code == 302
