@@ -3,8 +3,9 @@ settings and lists, editing municipalities, libraries, contacts and partner orga
 
 Each change is one transaction and saves only the fields it changes (simple-history records who, from
 the request). A change to who fills a position in a municipality (a contact added, removed or moved to
-another position) sends `municipalities.signals.contacts_changed` in the same transaction, so that
-participant health (followup) is right when the change is saved."""
+another position) sends `municipalities.signals.contacts_changed`, and changed county settings send
+`county_settings_changed`, in the same transaction, so that participant health (followup) is right
+when the change is saved."""
 
 import csv
 import io
@@ -17,7 +18,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from .models import Contact, County, Library, Municipality, Organisation, Position, Theme
-from .signals import contacts_changed
+from .signals import contacts_changed, county_settings_changed
 
 
 class MunicipalityError(Exception):
@@ -270,16 +271,21 @@ COUNTY_SETTINGS = (
 LIST_ITEM_FIELDS = ("name", "order", "is_active")
 
 
-def _save_list_items(model, *, county: County, items) -> None:
+def _save_list_items(model, *, county: County, items) -> bool:
+    """Saves the list's new and changed items; returns whether any was."""
+    saved = False
     for item, fields in items:
         fields = {name: value for name, value in fields.items() if name in LIST_ITEM_FIELDS}
         if item is None:
             model.objects.create(county=county, **fields)
+            saved = True
             continue
         item = model.objects.select_for_update().get(pk=item.pk, county=county)
         changed = _apply(item, fields)
         if changed:
             item.save(update_fields=changed)
+            saved = True
+    return saved
 
 
 @transaction.atomic
@@ -287,13 +293,18 @@ def update_county_settings(*, county: County, settings: dict, positions=(), them
     """The county's name, sender, logo, defaults and thresholds, and its lists of positions and themes.
 
     `positions` and `themes` are (item, fields) pairs, item None for a new one; only the given fields
-    change."""
+    change. Sends `county_settings_changed` with the names of the settings changed ("positions" and
+    "themes" for the lists: a position's name is part of a stakeholder gap's reason)."""
     county = _locked(county)
     changed = _apply(county, {name: value for name, value in settings.items() if name in COUNTY_SETTINGS})
     if changed:
         county.save(update_fields=changed)
-    _save_list_items(Position, county=county, items=positions)
-    _save_list_items(Theme, county=county, items=themes)
+    if _save_list_items(Position, county=county, items=positions):
+        changed.append("positions")
+    if _save_list_items(Theme, county=county, items=themes):
+        changed.append("themes")
+    if changed:
+        county_settings_changed.send(sender=County, county=county, fields=changed)
     return county
 
 
