@@ -32,12 +32,12 @@ The thresholds are the county's settings; a threshold of 0 turns that step off.
 4. Missed meetings: held meetings of the project to which the municipality was
    invited and where nobody from it attended. Yellow from
    `health_missed_meetings_yellow`, red from `health_missed_meetings_red`.
-5. An agreement sent to the participant and not yet signed: yellow.
+5. An agreement with the participant drafted or sent and not yet signed by everyone: yellow.
 6. Stakeholder gaps: a position the project requires that nobody in the
    municipality fills (the one rule of `planning.stakeholders`, contributed through `register_input`): yellow.
 
-Only participants taking part (invited, committed, active) in an active project
-are assessed; the others are green without reasons.
+Only participants followed up (`Participant.FOLLOWED_UP`: invited, committed, active — taking part
+and not completed) in an active project are assessed; the others are green without reasons.
 """
 
 from collections.abc import Callable, Iterable

@@ -1,7 +1,6 @@
 """The pages that change places and people, through municipalities.services: what the user sees after
 saving, what is stored (only the fields changed, with who changed it), and the refusals on their fields."""
 
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
