@@ -7,7 +7,7 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
-        from municipalities.signals import contacts_changed
+        from municipalities.signals import contacts_changed, county_settings_changed
         from projects.sections import Section, register_participant_section, register_project_section
         from projects.signals import participants_changed
         from shell.start import register_start_provider
@@ -18,6 +18,7 @@ class FollowupConfig(AppConfig):
 
         participants_changed.connect(health.on_participants_changed, dispatch_uid="followup-health-participants")
         contacts_changed.connect(health.on_contacts_changed, dispatch_uid="followup-health-contacts")
+        county_settings_changed.connect(health.on_county_settings_changed, dispatch_uid="followup-health-county")
         register_project_section(Section(
             key="oppfolging", label=_("Progress and follow-up"), template="followup/partials/_project_followup.html",
             context=project_section, order=20,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Contact, Position
 from projects.forms import DateInput, county_staff
-from projects.models import Project
+from projects.models import Participant, Project
 from shell.validators import validate_header_value
 from shell.forms import ModelChoiceField, ModelMultipleChoiceField, form_helper
 
@@ -241,7 +241,7 @@ class LeadershipMessageForm(forms.Form):
 
 class DashboardFilterForm(forms.Form):
     health = forms.ChoiceField(label=_("Health"), required=False,
-                               choices=[("", _("All")), ("red", _("Red")), ("yellow", _("Yellow")), ("green", _("Green"))])
+                               choices=[("", _("All")), *reversed(Participant.Health.choices)])
     project = ModelChoiceField(label=_("Project"), required=False, queryset=Project.objects.none(), empty_label=_("All"))
 
     def __init__(self, *args, county, **kwargs):

@@ -9,7 +9,8 @@ Who tells health about a change:
   planning's required positions);
 - apps below followup announce through their signals, which `FollowupConfig.ready` connects here:
   `projects.signals.participants_changed` (a participant made, its status, the project's status) and
-  `municipalities.signals.contacts_changed` (who fills a position in a municipality).
+  `municipalities.signals.contacts_changed` (who fills a position in a municipality) and
+  `municipalities.signals.county_settings_changed` (the thresholds below).
 - inputs that live above followup (an unsigned agreement, a stakeholder gap) are contributed through
   `register_input`: a function that fills in the facts of many participants at once.
 
@@ -31,12 +32,12 @@ The thresholds are the county's settings; a threshold of 0 turns that step off.
 4. Missed meetings: held meetings of the project to which the municipality was
    invited and where nobody from it attended. Yellow from
    `health_missed_meetings_yellow`, red from `health_missed_meetings_red`.
-5. An agreement sent to the participant and not yet signed: yellow.
+5. An agreement with the participant drafted or sent and not yet signed by everyone: yellow.
 6. Stakeholder gaps: a position the project requires that nobody in the
    municipality fills (the one rule of `planning.stakeholders`, contributed through `register_input`): yellow.
 
-Only participants taking part (invited, committed, active) in an active project
-are assessed; the others are green without reasons.
+Only participants followed up (`Participant.FOLLOWED_UP`: invited, committed, active — taking part
+and not completed) in an active project are assessed; the others are green without reasons.
 """
 
 from collections.abc import Callable, Iterable
@@ -226,9 +227,10 @@ def recompute_all(*, today: date | None = None, chunk: int = 1000) -> int:
 
 
 
-def input_changed(*, participants: Iterable[Participant] = (), project: Project | None = None, municipality=None) -> int:
+def input_changed(*, participants: Iterable[Participant] = (), project: Project | None = None, municipality=None,
+                  county=None) -> int:
     """Something health reads changed: recompute the participants it concerns (given, of a project,
-    or of a municipality's active projects). For apps above followup; returns how many changed."""
+    or of a municipality's or a county's active projects). For apps above followup; returns how many changed."""
     queryset = Participant.objects.none()
     ids = [p.pk for p in participants]
     if ids:
@@ -237,6 +239,8 @@ def input_changed(*, participants: Iterable[Participant] = (), project: Project 
         queryset = queryset | Participant.objects.filter(project=project)
     if municipality is not None:
         queryset = queryset | Participant.objects.filter(municipality=municipality, project__status=Project.Status.ACTIVE)
+    if county is not None:
+        queryset = queryset | Participant.objects.filter(project__county=county, project__status=Project.Status.ACTIVE)
     return recompute_many(queryset.select_related("project__county"))
 
 
@@ -248,3 +252,10 @@ def on_participants_changed(sender, *, participants=(), project=None, **kwargs) 
 def on_contacts_changed(sender, *, municipality, **kwargs) -> None:
     """Receiver of `municipalities.signals.contacts_changed`."""
     input_changed(municipality=municipality)
+
+
+def on_county_settings_changed(sender, *, county, fields, **kwargs) -> None:
+    """Receiver of `municipalities.signals.county_settings_changed`: the thresholds are health's input,
+    and a position's name is part of a stakeholder gap's reason."""
+    if "positions" in fields or any(name.startswith("health_") for name in fields):
+        input_changed(county=county)

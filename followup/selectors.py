@@ -14,8 +14,8 @@ from projects.models import Participant, Project
 
 from .models import EscalationStep, Meeting, MeetingInvitee, Milestone, ProgressEntry, Visit
 
-RISK_ORDER = Case(When(health="red", then=Value(0)), When(health="yellow", then=Value(1)), default=Value(2),
-                  output_field=IntegerField())
+RISK_ORDER = Case(When(health=Participant.Health.RED, then=Value(0)), When(health=Participant.Health.YELLOW, then=Value(1)),
+                  default=Value(2), output_field=IntegerField())
 
 
 def list_dashboard(county, *, health: str = "", project=None):
@@ -30,10 +30,10 @@ def list_dashboard(county, *, health: str = "", project=None):
 
 def health_counts(county) -> dict:
     rows = (
-        Participant.objects.filter(project__county=county, project__status=Project.Status.ACTIVE, status__in=Participant.FOLLOWED_UP)
+        Participant.objects.followed_up().filter(project__county=county, project__status=Project.Status.ACTIVE)
         .values("health").annotate(n=Count("id"))
     )
-    counts = {"red": 0, "yellow": 0, "green": 0}
+    counts = {level: 0 for level in (Participant.Health.RED, Participant.Health.YELLOW, Participant.Health.GREEN)}
     counts.update({row["health"]: row["n"] for row in rows})
     return counts
 
@@ -185,7 +185,7 @@ def start_page_data(user, sections, *, today: date | None = None, limit: int = 8
             .order_by("-late", "title")[:limit]
         )
         data.at_risk = list(
-            list_dashboard_for_county_id(county_id).exclude(health="green")[:limit]
+            list_dashboard_for_county_id(county_id).exclude(health=Participant.Health.GREEN)[:limit]
         )
         data.meetings = list(
             Meeting.objects.filter(project__county_id=county_id, status=Meeting.Status.SCHEDULED,
@@ -231,7 +231,7 @@ def start_page_provider(user, context: dict) -> None:
 
 def list_dashboard_for_county_id(county_id):
     return (
-        Participant.objects.filter(project__county_id=county_id, project__status=Project.Status.ACTIVE, status__in=Participant.FOLLOWED_UP)
+        Participant.objects.followed_up().filter(project__county_id=county_id, project__status=Project.Status.ACTIVE)
         .select_related("project", "municipality").annotate(risk=RISK_ORDER).order_by("risk", "project__title", "municipality__number")
         # What the rows show: health with its reasons, the municipality and the project, each a link.
         .only("project__title", "municipality__number", "municipality__name", "health", "health_reasons", "health_computed_at")

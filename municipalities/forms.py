@@ -99,17 +99,9 @@ class LibraryForm(ModelForm):
         model = Library
         fields = ["name", "is_main", "address", "email", "phone"]
 
-    def __init__(self, *args, municipality, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality = municipality
         self.helper = form_helper(_("Save"))
-
-    def clean_is_main(self):
-        is_main = self.cleaned_data["is_main"]
-        others = Library.objects.filter(municipality=self.municipality, is_main=True).exclude(pk=self.instance.pk)
-        if is_main and others.exists():
-            raise ValidationError(_("%(library)s is already the main library.") % {"library": others.first()})
-        return is_main
 
 
 class ContactForm(ModelForm):
@@ -139,13 +131,6 @@ class OrganisationForm(ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(_("Save"))
-
-    def validate_unique(self):
-        # county is not a form field: check the (county, name) constraint by hand, on the name field.
-        super().validate_unique()
-        duplicates = Organisation.objects.filter(county_id=self.instance.county_id, name__iexact=self.cleaned_data.get("name", ""))
-        if duplicates.exclude(pk=self.instance.pk).exists():
-            self.add_error("name", _("The county already has an organisation with this name."))
 
 
 class MunicipalityFilterForm(forms.Form):

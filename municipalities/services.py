@@ -1,14 +1,28 @@
-"""Changes to places: importing the official municipality list, setting up a county."""
+"""Changes to places and people: importing the official municipality list, setting up a county and its
+settings and lists, editing municipalities, libraries, contacts and partner organisations.
+
+Each change is one transaction and saves only the fields it changes (simple-history records who, from
+the request). A change to who fills a position in a municipality (a contact added, removed or moved to
+another position) sends `municipalities.signals.contacts_changed`, and changed county settings send
+`county_settings_changed`, in the same transaction, so that participant health (followup) is right
+when the change is saved."""
 
 import csv
 import io
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from .models import County, Municipality, Position, Theme
+from .models import Contact, County, Library, Municipality, Organisation, Position, Theme
+from .signals import contacts_changed, county_settings_changed
+
+
+class MunicipalityError(Exception):
+    """The change is not possible in the current state; the message is for the user."""
 
 
 @dataclass(frozen=True)
@@ -218,3 +232,207 @@ def ensure_default_lists(county: County) -> None:
         Position.objects.get_or_create(county=county, code=code, defaults={"name": name, "order": order * 10})
     for order, (code, name) in enumerate(Theme.DEFAULTS, start=1):
         Theme.objects.get_or_create(county=county, code=code, defaults={"name": name, "order": order * 10})
+
+
+# ------------------------------------------------------------------ shared
+
+
+def _apply(instance: models.Model, fields: dict) -> list[str]:
+    """Sets the fields whose value differs (file fields through their form handling, so that a cleared
+    file becomes empty and an unchanged one stays); returns the names changed, for `update_fields`."""
+    changed = []
+    for name, value in fields.items():
+        field = instance._meta.get_field(name)
+        if isinstance(field, models.FileField):
+            if value is None or value == getattr(instance, name):
+                continue
+            field.save_form_data(instance, value)
+        elif getattr(instance, name) == value:
+            continue
+        else:
+            setattr(instance, name, value)
+        changed.append(name)
+    return changed
+
+
+def _locked(instance: models.Model) -> models.Model:
+    return type(instance).objects.select_for_update().get(pk=instance.pk)
+
+
+# ------------------------------------------------------------- county settings
+
+COUNTY_SETTINGS = (
+    "name", "sender_name", "sender_email", "letterhead", "default_local_share", "default_hourly_rate",
+    "escalation_reminder_days", "escalation_alert_days", "escalation_leadership_days",
+    "health_overdue_yellow", "health_overdue_red", "health_silence_yellow_days", "health_silence_red_days",
+    "health_visit_yellow_days", "health_visit_red_days", "health_missed_meetings_yellow",
+    "health_missed_meetings_red", "agreement_reminder_days", "evaluation_reminder_days",
+)
+LIST_ITEM_FIELDS = ("name", "order", "is_active")
+
+
+def _save_list_items(model, *, county: County, items) -> bool:
+    """Saves the list's new and changed items; returns whether any was."""
+    saved = False
+    for item, fields in items:
+        fields = {name: value for name, value in fields.items() if name in LIST_ITEM_FIELDS}
+        if item is None:
+            model.objects.create(county=county, **fields)
+            saved = True
+            continue
+        item = model.objects.select_for_update().get(pk=item.pk, county=county)
+        changed = _apply(item, fields)
+        if changed:
+            item.save(update_fields=changed)
+            saved = True
+    return saved
+
+
+@transaction.atomic
+def update_county_settings(*, county: County, settings: dict, positions=(), themes=()) -> County:
+    """The county's name, sender, logo, defaults and thresholds, and its lists of positions and themes.
+
+    `positions` and `themes` are (item, fields) pairs, item None for a new one; only the given fields
+    change. Sends `county_settings_changed` with the names of the settings changed ("positions" and
+    "themes" for the lists: a position's name is part of a stakeholder gap's reason)."""
+    county = _locked(county)
+    changed = _apply(county, {name: value for name, value in settings.items() if name in COUNTY_SETTINGS})
+    if changed:
+        county.save(update_fields=changed)
+    if _save_list_items(Position, county=county, items=positions):
+        changed.append("positions")
+    if _save_list_items(Theme, county=county, items=themes):
+        changed.append("themes")
+    if changed:
+        county_settings_changed.send(sender=County, county=county, fields=changed)
+    return county
+
+
+# -------------------------------------------------------------- municipalities
+
+MUNICIPALITY_FIELDS = ("name", "population", "region", "host_municipality")
+
+
+@transaction.atomic
+def update_municipality(*, municipality: Municipality, **fields) -> Municipality:
+    municipality = _locked(municipality)
+    changed = _apply(municipality, {name: value for name, value in fields.items() if name in MUNICIPALITY_FIELDS})
+    if changed:
+        municipality.save(update_fields=changed)
+    return municipality
+
+
+# ------------------------------------------------------------------- libraries
+
+LIBRARY_FIELDS = ("name", "is_main", "address", "email", "phone")
+
+
+def _check_one_main(municipality_id: int, *, is_main: bool, library_pk=None) -> None:
+    others = Library.objects.select_for_update().filter(municipality_id=municipality_id, is_main=True).exclude(pk=library_pk)
+    if is_main and others.exists():
+        raise ValidationError({"is_main": _("%(library)s is already the main library.") % {"library": others.first()}})
+
+
+@transaction.atomic
+def create_library(*, municipality: Municipality, name: str, is_main: bool = False, address: str = "",
+                   email: str = "", phone: str = "") -> Library:
+    _check_one_main(municipality.pk, is_main=is_main)
+    return Library.objects.create(municipality=municipality, name=name, is_main=is_main, address=address,
+                                  email=email, phone=phone)
+
+
+@transaction.atomic
+def update_library(*, library: Library, **fields) -> Library:
+    library = _locked(library)
+    _check_one_main(library.municipality_id, is_main=fields.get("is_main", library.is_main), library_pk=library.pk)
+    changed = _apply(library, {name: value for name, value in fields.items() if name in LIBRARY_FIELDS})
+    if changed:
+        library.save(update_fields=changed)
+    return library
+
+
+@transaction.atomic
+def delete_library(*, library: Library) -> None:
+    library.delete()
+
+
+# -------------------------------------------------------------------- contacts
+
+CONTACT_FIELDS = ("name", "position", "title", "email", "phone", "user")
+
+
+def _check_position(county_id: int, position) -> None:
+    if position is not None and position.county_id != county_id:
+        raise ValidationError({"position": _("Choose a position from the county's list.")})
+
+
+def _announce(municipality_id) -> None:
+    """Who fills which position in the municipality changed: tell the apps that build on it."""
+    if municipality_id:
+        contacts_changed.send(sender=Contact, municipality=Municipality.objects.get(pk=municipality_id))
+
+
+@transaction.atomic
+def create_contact(*, county: County, municipality: Municipality | None = None, organisation: Organisation | None = None,
+                   name: str, position: Position, title: str = "", email: str = "", phone: str = "", user=None) -> Contact:
+    """A person in a municipality, a partner organisation, or (neither) the county."""
+    _check_position(county.pk, position)
+    contact = Contact.objects.create(county=county, municipality=municipality, organisation=organisation, name=name,
+                                     position=position, title=title, email=email, phone=phone, user=user)
+    _announce(contact.municipality_id)
+    return contact
+
+
+@transaction.atomic
+def update_contact(*, contact: Contact, **fields) -> Contact:
+    """Changes the given fields of a contact; fields not given (the user link, for someone who may not
+    set it) stay as they are."""
+    contact = _locked(contact)
+    _check_position(contact.county_id, fields.get("position"))
+    changed = _apply(contact, {name: value for name, value in fields.items() if name in CONTACT_FIELDS})
+    if changed:
+        contact.save(update_fields=changed)
+    if "position" in changed:
+        _announce(contact.municipality_id)
+    return contact
+
+
+@transaction.atomic
+def delete_contact(*, contact: Contact) -> None:
+    """Removes a contact; refused (MunicipalityError) while an agreement names them as a signatory."""
+    municipality_id = contact.municipality_id
+    try:
+        with transaction.atomic():
+            contact.delete()
+    except ProtectedError:  # named as a signatory of an agreement, which keeps who signs
+        raise MunicipalityError(
+            _("%(name)s is named in an agreement and cannot be removed.") % {"name": contact.name}
+        ) from None
+    _announce(municipality_id)
+
+
+# ------------------------------------------------------------ partner organisations
+
+ORGANISATION_FIELDS = ("name", "kind", "website", "notes")
+
+
+def _check_unique_name(county_id: int, name: str, *, organisation_pk=None) -> None:
+    if Organisation.objects.filter(county_id=county_id, name__iexact=name).exclude(pk=organisation_pk).exists():
+        raise ValidationError({"name": _("The county already has an organisation with this name.")})
+
+
+@transaction.atomic
+def create_organisation(*, county: County, name: str, kind: str = Organisation.Kind.OTHER, website: str = "",
+                        notes: str = "") -> Organisation:
+    _check_unique_name(county.pk, name)
+    return Organisation.objects.create(county=county, name=name, kind=kind, website=website, notes=notes)
+
+
+@transaction.atomic
+def update_organisation(*, organisation: Organisation, **fields) -> Organisation:
+    organisation = _locked(organisation)
+    _check_unique_name(organisation.county_id, fields.get("name", organisation.name), organisation_pk=organisation.pk)
+    changed = _apply(organisation, {name: value for name, value in fields.items() if name in ORGANISATION_FIELDS})
+    if changed:
+        organisation.save(update_fields=changed)
+    return organisation

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Count, ProtectedError
+from functools import partial
+
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from municipalities.permissions import is_admin_of
 from documents.pdf import DocumentError
+from municipalities.permissions import is_admin_of
+from shell.forms import run_service
 
 from . import selectors, services
 from .access import access_contact, access_library, access_municipality, access_organisation
@@ -31,6 +33,19 @@ from .forms import (
 from .models import Contact, County, Library, Organisation, Position, Theme
 from .sections import COUNTY_SECTIONS, LIST_FILTERS, MUNICIPALITY_SECTIONS, render_sections
 from .permissions import can_edit_municipality, can_edit_municipality_people
+
+# A view calls a service through this: see shell.forms.run_service.
+_run = partial(run_service, errors=(services.MunicipalityError,))
+
+
+def _changed(form) -> dict:
+    """What the user changed on an edit form, for the service (which saves only those fields)."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in form.cleaned_data}
+
+
+def _list_items(formset) -> list:
+    """(item or None for a new one, changed fields) for every form of a list the user changed."""
+    return [(form.instance if form.instance.pk else None, _changed(form)) for form in formset.forms if form.has_changed()]
 
 
 @login_required
@@ -57,14 +72,12 @@ def county_settings(request, number):
     )
     themes = ThemeFormSet(request.POST or None, queryset=Theme.objects.filter(county=county), prefix="themes")
     if request.method == "POST":
-        if form.is_valid() and positions.is_valid() and themes.is_valid():
-            with transaction.atomic():
-                form.save()
-                for formset in (positions, themes):
-                    for item in formset.save(commit=False):
-                        item.county = county
-                        item.save()
-            messages.success(request, _("The county settings were saved."))
+        if form.is_valid() and positions.is_valid() and themes.is_valid() and _run(
+            request, form,
+            lambda: services.update_county_settings(county=county, settings=_changed(form),
+                                                    positions=_list_items(positions), themes=_list_items(themes)),
+            _("The county settings were saved."),
+        ):
             return redirect("municipalities:county-settings", number=county.number)
         messages.error(request, _("The settings were not saved. Correct the fields marked below."))
     return render(
@@ -160,9 +173,9 @@ def municipality_edit(request, number):
     municipality = access_municipality(request.user, number, edit=True)
     form = MunicipalityForm(request.POST or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The municipality was saved."))
-        return redirect(municipality)
+        if _run(request, form, lambda: services.update_municipality(municipality=municipality, **_changed(form)),
+                _("The municipality was saved.")):
+            return redirect(municipality)
     return render(request, "municipalities/municipality_form.html", {"municipality": municipality, "form": form})
 
 
@@ -170,11 +183,14 @@ def municipality_edit(request, number):
 def library_edit(request, number, pk=None):
     municipality = access_municipality(request.user, number, people=pk is None)
     library = access_library(request.user, municipality, pk, edit=True) if pk else Library(municipality=municipality)
-    form = LibraryForm(request.POST or None, instance=library, municipality=municipality)
+    form = LibraryForm(request.POST or None, instance=library)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The library %(name)s was saved.") % {"name": library.name})
-        return redirect(municipality)
+        if pk:
+            save = partial(services.update_library, library=library, **_changed(form))
+        else:
+            save = partial(services.create_library, municipality=municipality, **form.cleaned_data)
+        if _run(request, form, save, _("The library %(name)s was saved.") % {"name": form.cleaned_data["name"]}):
+            return redirect(municipality)
     return render(
         request,
         "municipalities/library_form.html",
@@ -187,8 +203,8 @@ def library_edit(request, number, pk=None):
 def library_delete(request, number, pk):
     municipality = access_municipality(request.user, number)
     library = access_library(request.user, municipality, pk, edit=True)
-    library.delete()
-    messages.success(request, _("The library %(name)s was removed.") % {"name": library.name})
+    _run(request, None, lambda: services.delete_library(library=library),
+         _("The library %(name)s was removed.") % {"name": library.name})
     return redirect(municipality)
 
 
@@ -206,9 +222,13 @@ def contact_edit(request, number, pk=None):
         can_link_user=can_edit_municipality(request.user, municipality),
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The contact %(name)s was saved.") % {"name": contact.name})
-        return redirect(municipality)
+        if pk:
+            save = partial(services.update_contact, contact=contact, **_changed(form))
+        else:
+            save = partial(services.create_contact, county=municipality.county, municipality=municipality,
+                           **form.cleaned_data)
+        if _run(request, form, save, _("The contact %(name)s was saved.") % {"name": form.cleaned_data["name"]}):
+            return redirect(municipality)
     return render(
         request,
         "municipalities/contact_form.html",
@@ -221,12 +241,8 @@ def contact_edit(request, number, pk=None):
 def contact_delete(request, number, pk):
     municipality = access_municipality(request.user, number)
     contact = access_contact(request.user, municipality, pk, edit=True)
-    try:
-        contact.delete()
-    except ProtectedError:  # named as a signatory of an agreement, which keeps who signs
-        messages.error(request, _("%(name)s is named in an agreement and cannot be removed.") % {"name": contact.name})
-        return redirect(municipality)
-    messages.success(request, _("The contact %(name)s was removed.") % {"name": contact.name})
+    _run(request, None, lambda: services.delete_contact(contact=contact),
+         _("The contact %(name)s was removed.") % {"name": contact.name})
     return redirect(municipality)
 
 
@@ -238,9 +254,10 @@ def organisation_list(request, number):
     county = selectors.get_county_for_staff(request.user, number)
     form = OrganisationForm(request.POST or None, instance=Organisation(county=county))
     if request.method == "POST" and form.is_valid():
-        organisation = form.save()
-        messages.success(request, _("%(name)s was added.") % {"name": organisation.name})
-        return redirect(organisation)
+        created = []
+        if _run(request, form, lambda: created.append(services.create_organisation(county=county, **form.cleaned_data)),
+                _("%(name)s was added.") % {"name": form.cleaned_data["name"]}):
+            return redirect(created[0])
     organisations = county.organisations.annotate(project_count=Count("project_roles")).order_by("name")
     return render(
         request, "municipalities/organisation_list.html", {"county": county, "organisations": organisations, "form": form}
@@ -252,9 +269,9 @@ def organisation_detail(request, pk):
     organisation = access_organisation(request.user, pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("%(name)s was saved.") % {"name": organisation.name})
-        return redirect(organisation)
+        if _run(request, form, lambda: services.update_organisation(organisation=organisation, **_changed(form)),
+                _("%(name)s was saved.") % {"name": form.cleaned_data["name"]}):
+            return redirect(organisation)
     return render(
         request,
         "municipalities/organisation_detail.html",
@@ -276,8 +293,12 @@ def organisation_contact(request, pk, contact_pk=None):
         contact = Contact(organisation=organisation, county=organisation.county)
     form = ContactForm(request.POST or None, instance=contact, county=organisation.county, can_link_user=True)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("The contact %(name)s was saved.") % {"name": contact.name})
-        return redirect(organisation)
+        if contact_pk:
+            save = partial(services.update_contact, contact=contact, **_changed(form))
+        else:
+            save = partial(services.create_contact, county=organisation.county, organisation=organisation,
+                           **form.cleaned_data)
+        if _run(request, form, save, _("The contact %(name)s was saved.") % {"name": form.cleaned_data["name"]}):
+            return redirect(organisation)
     return render(request, "municipalities/organisation_contact_form.html",
                   {"organisation": organisation, "contact": contact, "form": form})

@@ -28,6 +28,12 @@ def required_positions(project_ids: Iterable[int]) -> dict[int, list[Position]]:
     return required
 
 
+def _unfilled(required: list[Position], filled: set[tuple[int, int]], municipality_id: int) -> list[Position]:
+    """The rule: the required positions for which no contact of the municipality holds that position
+    (`filled` holds the (municipality id, position id) pairs someone fills)."""
+    return [position for position in required if (municipality_id, position.pk) not in filled]
+
+
 def missing_positions(participations: Iterable[tuple[int, int, int]]) -> dict[int, list[Position]]:
     """The gaps of many participations at once, given as (participant id, project id, municipality id):
     per participant, the required positions nobody in its municipality fills (two queries)."""
@@ -43,8 +49,7 @@ def missing_positions(participations: Iterable[tuple[int, int, int]]) -> dict[in
             ).values_list("municipality_id", "position_id")
         )
     return {
-        pk: [position for position in required[project_id] if (municipality_id, position.pk) not in filled]
-        for pk, project_id, municipality_id in participations
+        pk: _unfilled(required[project_id], filled, municipality_id) for pk, project_id, municipality_id in participations
     }
 
 
@@ -59,15 +64,21 @@ def stakeholder_check(project: Project, participants=None) -> list[StakeholderRo
         municipality_id__in=[p.municipality_id for p in participants], position__in=positions
     ).select_related("position"):
         contacts[(contact.municipality_id, contact.position_id)].append(contact)
+    someone = set(contacts)  # before the lookups below add empty lists
     rows = []
     for participant in participants:
         filled = {position: contacts[(participant.municipality_id, position.pk)] for position in positions}
-        rows.append(StakeholderRow(participant, filled, [position for position, people in filled.items() if not people]))
+        rows.append(StakeholderRow(participant, filled, _unfilled(positions, someone, participant.municipality_id)))
     return rows
 
 
+def gap_count(rows: Iterable[StakeholderRow]) -> int:
+    """How many required positions nobody fills, over the rows of `stakeholder_check`."""
+    return sum(len(row.missing) for row in rows)
+
+
 def stakeholder_gap_count(project: Project) -> int:
-    return sum(len(row.missing) for row in stakeholder_check(project))
+    return gap_count(stakeholder_check(project))
 
 
 def county_stakeholder_gaps(county) -> int:

@@ -269,7 +269,7 @@ def project_plan_section(request, project) -> dict:
     return {
         "capacity": selectors.capacity_for(project, participants=participants),
         "stakeholder_rows": rows,
-        "stakeholder_gaps": sum(len(row.missing) for row in rows),
+        "stakeholder_gaps": stakeholders.gap_count(rows),
         "money": selectors.money_totals(budgets),
         "budget_rows": [(p, by_participant[p.pk]) for p in participants if p.pk in by_participant],
         "handbook_pages": project.handbook_pages.all(),

@@ -23,7 +23,7 @@ from projects.models import Goal, Indicator, Measurement, Participant, Project
 from followup.models import Meeting, Milestone, ProgressEntry, Visit
 from planning.selectors import MoneyTotals, money_totals
 
-HEALTH_ORDER = ["green", "yellow", "red"]
+HEALTH_ORDER = Participant.Health.values  # green, yellow, red
 CENT = Decimal("0.01")
 
 
@@ -205,7 +205,7 @@ def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:
             ),
             bar_chart(
                 title=_("Participants by health"),
-                labels=[_("Green"), _("Yellow"), _("Red")],
+                labels=[str(label) for label in Participant.Health.labels],
                 values=[health.get(h, 0) for h in HEALTH_ORDER],
                 label_heading=_("Health"),
                 value_heading=_("Participants"),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Goal, Indicator, Project
+from followup import health
 from followup.models import Milestone
 
 from ..models import (
@@ -53,10 +54,13 @@ def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planne
     milestone.planned_on = planned_on
     milestone._history_user, milestone._change_reason = by, _reason(correction)
     milestone.save(update_fields=["planned_on"])
-    return CorrectionChange.objects.create(
+    change = CorrectionChange.objects.create(
         correction=correction, type=CorrectionChange.Type.MILESTONE_DATE, milestone=milestone, label=milestone.name,
         old_value=old.isoformat(), new_value=planned_on.isoformat(), changed_by=by,
     )
+    if milestone.participant_id:  # a moved date may make the milestone overdue, or no longer
+        health.input_changed(participants=[milestone.participant])
+    return change
 
 
 @transaction.atomic

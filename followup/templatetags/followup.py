@@ -1,8 +1,8 @@
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from followup.health import describe_reason
+from projects.models import Participant
 
 register = template.Library()
 
@@ -13,16 +13,18 @@ def health_reason(reason: dict) -> str:
     return describe_reason(reason)
 
 
+SYMBOLS = {Participant.Health.GREEN: "●", Participant.Health.YELLOW: "▲", Participant.Health.RED: "■"}
+
+
 @register.simple_tag
 def health_badge(participant):
     """The health as a word and a symbol, never as a colour alone.
 
     Built in Python rather than from an included template: the follow-up dashboard
     shows one per row."""
-    labels = {"green": _("Green"), "yellow": _("Yellow"), "red": _("Red")}
-    symbols = {"green": "●", "yellow": "▲", "red": "■"}
     health = participant.health
+    label = Participant.Health(health).label if health in Participant.Health.values else health
     return format_html(
         '<span class="fd-health fd-health-{} fw-semibold"><span aria-hidden="true">{}</span> {}</span>',
-        health, symbols.get(health, ""), labels.get(health, health),
+        health, SYMBOLS.get(health, ""), label,
     )

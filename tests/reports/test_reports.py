@@ -250,3 +250,14 @@ def test_project_report_tells_the_months_visits_and_infobrev(world, county, coun
     text, _reader = _read(Report.objects.get(kind="project"))
     assert "Befaring av det nye rommet" in text and "Besøk i september" not in text
     assert "Nytt om pengene" in text and "41 mottakere" in text
+
+
+def test_project_report_gives_the_health_reasons_in_words(world, county_staff, weasyprint, django_capture_on_commit_callbacks):
+    from followup import health
+
+    health.recompute_many([world["kafjord"]], today=date(2026, 10, 31))
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    text = normalise(_read(Report.objects.get(kind="project"))[0])
+    assert "Gáivuotna - Kåfjord - Kaivuono Invitert Gul 1 forsinket milepæl 60 000 kr" in text
+    assert "overdue" not in text and "{" not in text  # not the stored reason as data
