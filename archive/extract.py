@@ -21,7 +21,7 @@ import tarfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
@@ -96,6 +96,11 @@ class Scope:
     first_month: date | None = None
     last_month: date | None = None
 
+    @property
+    def last_day(self) -> date | None:
+        months = self.month_range()
+        return months[1] - timedelta(days=1) if months else None
+
     def month_range(self) -> tuple[date, date] | None:
         if self.project is not None:
             return None
@@ -135,26 +140,24 @@ def _agreement_registration(agreement: Agreement) -> Registration:
     def metadata(ids, agreement=agreement, seal=seal, signatures=signatures):
         root = etree.Element(f"{{{N5}}}virksomhetsspesifikkeMetadata", nsmap={"f": OURS})
         sealed = _sub(root, "segl", ns=OURS)
-        for name, value in [
+        _ours(sealed, [
             ("avtaleId", agreement.pk), ("versjon", agreement.version), ("forseglet", _dt(seal.sealed_at)),
             ("verifikasjonskode", seal.verification_code), ("innholdSha256", agreement.content_sha256),
             ("oeyeblikksbildeSha256", seal.snapshot_sha256), ("pdfSha256", seal.pdf_sha256),
             ("hmacSha256", seal.hmac_sha256), ("hmacAlgoritme", "HMAC-SHA256"), ("hmacNoekkelId", seal.hmac_key_id),
             ("saksnummerFylket", agreement.county_case_number), ("saksnummerKommunen", agreement.municipality_case_number),
             ("kommune", f"{agreement.municipality.number} {agreement.municipality.name}"),
-        ]:
-            _sub(sealed, name, value, ns=OURS)
+        ])
         if agreement.amends_id:
             _sub(sealed, "erstatter", ids.get(f"registrering:agreement:{agreement.amends_id}", ""), ns=OURS)
         signed = _sub(sealed, "signaturer", ns=OURS)
         for signature in signatures:
             one = _sub(signed, "signatur", ns=OURS)
-            for name, value in [
+            _ours(one, [
                 ("rolle", signature.get_slot_display()), ("navn", signature.signer_name), ("metode", signature.method),
                 ("metodeBeskrivelse", signature.get_method_display()), ("signert", _dt(signature.signed_at)),
                 ("innholdSha256", signature.content_sha256), ("skannSha256", signature.scan_sha256),
-            ]:
-                _sub(one, name, value, ns=OURS)
+            ])
         return root
 
     return Registration(
@@ -176,10 +179,8 @@ def _report_registration(report: Report) -> Registration:
     def metadata(ids, report=report):
         root = etree.Element(f"{{{N5}}}virksomhetsspesifikkeMetadata", nsmap={"f": OURS})
         one = _sub(root, "rapport", ns=OURS)
-        for name, value in [("rapportId", report.pk), ("type", report.kind), ("maaned", f"{report.month:%Y-%m}"),
-                            ("versjon", report.version), ("pdfSha256", report.sha256),
-                            ("saksnummer", report.archive_case_number)]:
-            _sub(one, name, value, ns=OURS)
+        _ours(one, [("rapportId", report.pk), ("type", report.kind), ("maaned", f"{report.month:%Y-%m}"),
+                    ("versjon", report.version), ("pdfSha256", report.sha256), ("saksnummer", report.archive_case_number)])
         return root
 
     return Registration(
@@ -287,6 +288,13 @@ def _sub(parent, name, text=None, *, ns=N5, attrib=None):
     return element
 
 
+def _ours(parent, pairs) -> None:
+    """Our own metadata: one element per (name, value), leaving out the empty ones."""
+    for name, value in pairs:
+        if value not in ("", None):
+            _sub(parent, name, value, ns=OURS)
+
+
 def _bytes(root) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
@@ -339,7 +347,7 @@ def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: Non
     _sub(part, "avsluttetAv", SYSTEM)
     if scope.project is None:
         _sub(part, "arkivperiodeStartDato", _dt(scope.first_month))
-        _sub(part, "arkivperiodeSluttDato", _dt(scope.month_range()[1].fromordinal(scope.month_range()[1].toordinal() - 1)))
+        _sub(part, "arkivperiodeSluttDato", _dt(scope.last_day))
     registrations = 0
     for folder in folders:
         mappe = _sub(part, "mappe")
@@ -357,9 +365,8 @@ def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: Non
             project = folder.project
             extra = _sub(mappe, "virksomhetsspesifikkeMetadata")
             info = etree.SubElement(extra, f"{{{OURS}}}prosjekt", nsmap={"f": OURS})
-            for name, value in [("prosjektId", project.pk), ("saksnummer", project.case_number),
-                                ("status", project.status), ("start", _dt(project.start_on)), ("slutt", _dt(project.end_on))]:
-                _sub(info, name, value, ns=OURS)
+            _ours(info, [("prosjektId", project.pk), ("saksnummer", project.case_number), ("status", project.status),
+                         ("start", _dt(project.start_on)), ("slutt", _dt(project.end_on))])
         for registration in folder.registrations:
             registrations += 1
             element = _sub(mappe, "registrering")
@@ -481,7 +488,7 @@ def _addml(scope: Scope, files: dict, document_files: dict, counts: dict, creato
     ])
     content = _sub(reference, "content", ns=ADDML)
     months = scope.month_range()
-    period = [("startDate", _dt(months[0])), ("endDate", _dt(months[1].fromordinal(months[1].toordinal() - 1)))] if months else []
+    period = [("startDate", _dt(months[0])), ("endDate", _dt(scope.last_day))] if months else []
     elements(content, [
         ("archivalPeriod", period or "Hele prosjektet"),
         ("journal", "Ingen: Fremdrift fører ingen journal, så uttrekket har ikke loependeJournal.xml eller offentligJournal.xml."),
