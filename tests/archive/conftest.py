@@ -1,6 +1,7 @@
 """An extract's world: a project with Tromsø's agreement sealed (the chief executive's signature scanned
 from paper, the PDF really rendered), a monthly project report, and the county's archive reference."""
 
+import hashlib
 from datetime import date
 
 import pytest
@@ -32,7 +33,7 @@ def make_report(project, month: date, version: int = 1) -> Report:
                     subject_key=f"project:{project.pk}", status=Report.Status.READY, generated_at=timezone.now())
     data = f"%PDF-1.7\n% report {month:%Y-%m} v{version}\n%%EOF\n".encode()
     report.pdf.save(report.filename, ContentFile(data), save=False)
-    report.size = len(data)
+    report.size, report.sha256 = len(data), hashlib.sha256(data).hexdigest()
     report.save()
     return report
 
@@ -48,13 +49,24 @@ def seal_with_scan(agreement, county_staff, library_head):
     return agreement
 
 
-@pytest.fixture
-def archive_world(county, kit_project, sent, county_staff, library_head, weasyprint):
+def _world(county, project, sent, county_staff, library_head) -> dict:
     county.archive_creator_id = "817920632"
     county.archive_creator_name = "Troms fylkeskommune"
     county.save(update_fields=["archive_creator_id", "archive_creator_name"])
-    kit_project.case_number = "2026/123"
-    kit_project.save(update_fields=["case_number"])
+    project.case_number = "2026/123"
+    project.save(update_fields=["case_number"])
     sealed = seal_with_scan(sent, county_staff, library_head)
-    report = make_report(kit_project, date(2026, 10, 1))
-    return {"project": kit_project, "sealed": sealed, "report": report}
+    report = make_report(project, date(2026, 10, 1))
+    return {"county": county, "project": project, "sealed": sealed, "report": report}
+
+
+@pytest.fixture
+def archive_world(county, kit_project, sent, county_staff, library_head, stub_pdf):
+    """Sealed with stand-in PDF bytes (tests about the extract, not about rendering)."""
+    return _world(county, kit_project, sent, county_staff, library_head)
+
+
+@pytest.fixture
+def rendered_world(county, kit_project, sent, county_staff, library_head, weasyprint):
+    """Sealed with the PDF WeasyPrint really renders (PDF/A-2a)."""
+    return _world(county, kit_project, sent, county_staff, library_head)
