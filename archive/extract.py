@@ -22,9 +22,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
@@ -249,11 +249,7 @@ def system_ids(keys: list[str]) -> dict[str, str]:
     known = dict(SystemId.objects.filter(key__in=keys).values_list("key", "system_id"))
     missing = [key for key in keys if key not in known]
     if missing:
-        try:
-            with transaction.atomic():
-                SystemId.objects.bulk_create([SystemId(key=key) for key in missing], ignore_conflicts=True)
-        except IntegrityError:  # pragma: no cover - a uuid4 collision
-            pass
+        SystemId.objects.bulk_create([SystemId(key=key) for key in missing], ignore_conflicts=True)
         known = dict(SystemId.objects.filter(key__in=keys).values_list("key", "system_id"))
     return {key: str(value) for key, value in known.items()}
 
@@ -308,8 +304,11 @@ class Built:
     counts: dict[str, int]
 
 
-def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: None) -> Built:
-    """Every file of the extract (names relative to its folder). Reads each document once."""
+def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: None,
+          sink: Callable[[str, bytes], None] | None = None) -> Built:
+    """Every file of the extract (names relative to its folder). Reads each document once and hands it
+    to `sink` as soon as it is described (so a county's year is never all in memory), or keeps it in
+    the result when there is no sink."""
     now = timezone.now()
     folders = collect(scope)
     ids = system_ids(_keys(scope, folders))
@@ -317,6 +316,7 @@ def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: Non
     done = 0
     files: dict[str, bytes] = {}
     document_files: dict[str, bytes] = {}
+    documents_written = 0
     county = scope.county
     creator_id = county.archive_creator_id or f"fylke-{county.number}"
     creator_name = county.archive_creator_name or county.name
@@ -379,7 +379,11 @@ def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: Non
                 data = document.read()
                 kind: FileFormat = detect(data)
                 path = f"dokumenter/{document.stem}.{kind.extension}"
-                document_files[path] = data
+                if sink is None:
+                    document_files[path] = data
+                else:
+                    sink(path, data)
+                documents_written += 1
                 description = _sub(element, "dokumentbeskrivelse")
                 _sub(description, "systemID", ids[f"dokumentbeskrivelse:{document.key}"])
                 _sub(description, "dokumenttype", document.kind)
@@ -416,8 +420,8 @@ def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: Non
     files["endringslogg.xml"] = _bytes(_change_log(scope, folders, ids, now))
     for name in SCHEMAS:
         files[name] = (SCHEMA_DIR / name).read_bytes()
-    counts = {"mappe": len(folders), "registrering": registrations, "dokumentobjekt": len(document_files)}
-    files["arkivuttrekk.xml"] = _bytes(_addml(scope, files, document_files, counts, creator_name, now))
+    counts = {"mappe": len(folders), "registrering": registrations, "dokumentobjekt": documents_written}
+    files["arkivuttrekk.xml"] = _bytes(_addml(scope, files, counts, creator_name, now))
     files.update(document_files)
     progress(95)
     return Built(files=files, counts=counts)
@@ -441,26 +445,27 @@ def _change_log(scope: Scope, folders: list[Folder], ids: dict, now) -> etree._E
         if folder.project is None:
             continue
         records = list(folder.project.history.order_by("history_date", "history_id").select_related("history_user"))
-        for before, after in zip(records, records[1:]):
+        for before, after in pairwise(records):
             by = _name(after.history_user)
             if before.case_number != after.case_number:
                 change(ids[f"mappe:{folder.key}"], "M003 mappeID", after.history_date, by,
                        before.case_number or f"FREMDRIFT-P{folder.project.pk}", after.case_number or f"FREMDRIFT-P{folder.project.pk}")
             if before.title != after.title:
                 change(ids[f"mappe:{folder.key}"], "M020 tittel", after.history_date, by, before.title, after.title)
+        agreements = [int(r.key.split(":")[1]) for r in folder.registrations if r.key.startswith("agreement:")]
+        replaced = {}
+        for amendment in (Agreement.objects.filter(amends_id__in=agreements, sealed_at__isnull=False)
+                          .select_related("created_by").order_by("-sealed_at")):
+            replaced[amendment.amends_id] = amendment  # the first sealed amendment wins
         for registration in folder.registrations:
-            if not registration.key.startswith("agreement:"):
-                continue
-            pk = int(registration.key.split(":")[1])
-            amendment = (Agreement.objects.filter(amends_id=pk, sealed_at__isnull=False).select_related("created_by")
-                         .order_by("sealed_at").first())
+            amendment = replaced.get(int(registration.key.split(":")[1])) if registration.key.startswith("agreement:") else None
             if amendment is not None:
                 change(ids[f"registrering:{registration.key}"], "virksomhetsspesifikkeMetadata/gjeldende", amendment.sealed_at,
                        _name(amendment.created_by), "Gjeldende", f"Erstattet av versjon {amendment.version}")
     return root
 
 
-def _addml(scope: Scope, files: dict, document_files: dict, counts: dict, creator_name: str, now) -> etree._Element:
+def _addml(scope: Scope, files: dict, counts: dict, creator_name: str, now) -> etree._Element:
     """arkivuttrekk.xml: the description of the extract (ADDML 8.3, as Arkade reads a Noark 5 extract)."""
     root = etree.Element(f"{{{ADDML}}}addml", nsmap={None: ADDML, "xsi": XSI})
     root.set(f"{{{XSI}}}schemaLocation", f"{ADDML} addml.xsd")
@@ -527,7 +532,7 @@ def _addml(scope: Scope, files: dict, document_files: dict, counts: dict, creato
             prop(holder, "numberOfOccurrences", None, [("elementName", element), ("value", count)])
     documents = _sub(inner, "dataObject", ns=ADDML, attrib={"name": "dokumenter"})
     holder = _sub(documents, "properties", ns=ADDML)
-    prop(holder, "numberOfDocuments", len(document_files))
+    prop(holder, "numberOfDocuments", counts["dokumentobjekt"])
     for schema in ["metadatakatalog.xsd", "addml.xsd"]:
         data_object = _sub(inner, "dataObject", ns=ADDML, attrib={"name": schema.removesuffix(".xsd")})
         holder = _sub(data_object, "properties", ns=ADDML)
@@ -535,18 +540,25 @@ def _addml(scope: Scope, files: dict, document_files: dict, counts: dict, creato
     return root
 
 
-def write_tar(built: Built, fileobj, *, root: str) -> None:
-    """The extract as an uncompressed tar with everything under `root/` (the extract's UUID)."""
+def _add(tar, name: str, data: bytes | None, mtime: int) -> None:
+    info = tarfile.TarInfo(name)
+    info.mtime = mtime
+    if data is None:
+        info.type, info.mode = tarfile.DIRTYPE, 0o755
+        tar.addfile(info)
+    else:
+        info.size, info.mode = len(data), 0o644
+        tar.addfile(info, io.BytesIO(data))
+
+
+def write_extract(scope: Scope, fileobj, *, root: str, progress: Callable[[int], None] = lambda percent: None) -> Built:
+    """The extract as an uncompressed tar with everything under `root/` (the extract's UUID): each
+    document as it is read, then the XML files and the schemas."""
     mtime = int(time.time())
     with tarfile.open(fileobj=fileobj, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        folder = tarfile.TarInfo(root)
-        folder.type, folder.mode, folder.mtime = tarfile.DIRTYPE, 0o755, mtime
-        tar.addfile(folder)
-        if any(name.startswith("dokumenter/") for name in built.files):
-            documents = tarfile.TarInfo(f"{root}/dokumenter")
-            documents.type, documents.mode, documents.mtime = tarfile.DIRTYPE, 0o755, mtime
-            tar.addfile(documents)
+        _add(tar, root, None, mtime)
+        _add(tar, f"{root}/dokumenter", None, mtime)
+        built = build(scope, progress=progress, sink=lambda path, data: _add(tar, f"{root}/{path}", data, mtime))
         for name, data in built.files.items():
-            info = tarfile.TarInfo(f"{root}/{name}")
-            info.size, info.mode, info.mtime = len(data), 0o644, mtime
-            tar.addfile(info, io.BytesIO(data))
+            _add(tar, f"{root}/{name}", data, mtime)
+    return built

@@ -23,7 +23,7 @@ PDF_VERSIONS = {"1.0": "fmt/14", "1.1": "fmt/15", "1.2": "fmt/16", "1.3": "fmt/1
 # XMP writes pdfaid:part as an element or as an attribute.
 PART = re.compile(rb"pdfaid:part(?:>|=[\"'])\s*(\d)")
 CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>|=[\"'])\s*([ABUabu])")
-STREAM = re.compile(rb"<<((?:(?!>>\s*stream).){0,500}?/Type\s*/Metadata(?:(?!>>\s*stream).){0,500}?)>>\s*stream\r?\n", re.S)
+STREAM = re.compile(rb"<<((?:(?!>>\s*stream).){0,500}?/Type\s*/Metadata(?:(?!>>\s*stream).){0,500}?)>>\s*stream\r?\n", re.DOTALL)
 
 
 def _xmp(data: bytes) -> bytes:

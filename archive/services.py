@@ -63,9 +63,9 @@ def make_export(*, export_id: int) -> ArchiveExport | None:
         export.status = ArchiveExport.Status.RUNNING
         export.save(update_fields=["status"])
     try:
-        built = extract.build(scope_of(export), progress=lambda percent: _set_progress(export.pk, percent))
         with tempfile.TemporaryFile() as handle:
-            extract.write_tar(built, handle, root=str(export.uuid))
+            built = extract.write_extract(scope_of(export), handle, root=str(export.uuid),
+                                          progress=lambda percent: _set_progress(export.pk, percent))
             size = handle.tell()
             handle.seek(0)
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
@@ -84,6 +84,4 @@ def make_export(*, export_id: int) -> ArchiveExport | None:
 
 def write_extract(*, scope: extract.Scope, fileobj, root: str) -> dict:
     """The command line's extract: written straight to `fileobj`; returns the counts."""
-    built = extract.build(scope)
-    extract.write_tar(built, fileobj, root=root)
-    return built.counts
+    return extract.write_extract(scope, fileobj, root=root).counts

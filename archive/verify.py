@@ -37,7 +37,7 @@ def _members(path) -> tuple[str, dict[str, bytes]]:
 def verify(path) -> list[str]:
     """Every problem of the extract at `path`, each naming its file; empty when it is sound."""
     try:
-        root, files = _members(path)
+        _root, files = _members(path)
     except (tarfile.TarError, OSError, ValueError) as exc:
         return [f"{path}: not a readable extract ({exc})"]
     problems = []

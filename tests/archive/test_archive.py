@@ -116,13 +116,13 @@ def test_the_stored_sealed_pdf_is_in_the_extract_byte_for_byte_and_declared_pdfa
     sealed = rendered_world["sealed"]
     _export, files = make_extract(county_staff, django_capture_on_commit_callbacks, county=county,
                                   project=rendered_world["project"])
-    pdf = files["dokumenter/avtale-%d-v1.pdf" % sealed.pk]
+    pdf = files[f"dokumenter/avtale-{sealed.pk}-v1.pdf"]
     assert pdf == bytes(sealed.seal.pdf)
     assert hashlib.sha256(pdf).hexdigest() == sealed.seal.pdf_sha256
-    declared = objects(files)["dokumenter/avtale-%d-v1.pdf" % sealed.pk]
+    declared = objects(files)[f"dokumenter/avtale-{sealed.pk}-v1.pdf"]
     assert (declared["format"], declared["formatDetaljer"], declared["variantformat"]) == ("fmt/476", "PDF/A-2a", "Arkivformat")
     # The paper signature as it was scanned, declared as what it is (a plain PDF 1.4, not an archival format).
-    scan_name = "dokumenter/avtale-%d-v1-signatur-chief_executive.pdf" % sealed.pk
+    scan_name = f"dokumenter/avtale-{sealed.pk}-v1-signatur-chief_executive.pdf"
     assert files[scan_name] == SCAN
     scan = objects(files)[scan_name]
     assert (scan["format"], scan["formatDetaljer"], scan["variantformat"]) == ("fmt/18", "PDF 1.4", "Produksjonsformat")
