@@ -244,3 +244,24 @@ def test_the_case_number_and_the_archive_creator_are_in_their_forms(archive_worl
     assert 'name="case_number"' in project_form and 'value="2026/123"' in project_form
     settings_page = client.get(reverse("municipalities:county-settings", kwargs={"number": county.number})).content.decode()
     assert 'value="817920632"' in settings_page and 'value="Troms fylkeskommune"' in settings_page
+
+
+def test_making_an_extract_twice_makes_it_once_and_a_missing_document_fails_it_on_its_page(
+    archive_world, county, county_staff, client, django_capture_on_commit_callbacks
+):
+    from archive.services import make_export
+
+    export, _files = make_extract(county_staff, django_capture_on_commit_callbacks, county=county,
+                                  project=archive_world["project"])
+    name, sha256 = export.file.name, export.sha256
+    make_export(export_id=export.pk)  # a redelivered task
+    export.refresh_from_db()
+    assert (export.file.name, export.sha256) == (name, sha256)
+
+    archive_world["report"].pdf.storage.delete(archive_world["report"].pdf.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        broken = order_export(by=county_staff, county=county, project=archive_world["project"])
+    broken.refresh_from_db()
+    assert broken.status == ArchiveExport.Status.FAILED and not broken.file
+    client.force_login(county_staff)
+    assert "Uttrekket kunne ikke lages." in client.get(broken.get_absolute_url()).content.decode()
