@@ -242,6 +242,8 @@ def test_the_case_number_and_the_archive_creator_are_in_their_forms(archive_worl
     client.force_login(county_admin)
     project_form = client.get(reverse("projects:project-edit", kwargs={"pk": archive_world["project"].pk})).content.decode()
     assert 'name="case_number"' in project_form and 'value="2026/123"' in project_form
+    project_page = client.get(archive_world["project"].get_absolute_url()).content.decode()
+    assert re.search(r"Saksnummer</dt>\s*<dd[^>]*>2026/123</dd>", project_page)
     settings_page = client.get(reverse("municipalities:county-settings", kwargs={"number": county.number})).content.decode()
     assert 'value="817920632"' in settings_page and 'value="Troms fylkeskommune"' in settings_page
 
