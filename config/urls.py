@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("evaluations.urls")),
     path("", include("agreements.urls")),
     path("", include("newsletters.urls")),
+    path("", include("archive.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -27,6 +27,7 @@ class CountySettingsForm(ModelForm):
             "health_overdue_yellow", "health_overdue_red", "health_silence_yellow_days", "health_silence_red_days",
             "health_visit_yellow_days", "health_visit_red_days", "health_missed_meetings_yellow",
             "health_missed_meetings_red", "agreement_reminder_days", "evaluation_reminder_days",
+            "archive_creator_id", "archive_creator_name",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -79,6 +79,15 @@ class County(models.Model):
     evaluation_reminder_days = models.PositiveSmallIntegerField(
         _("days before an evaluation deadline that respondents are reminded"), default=5
     )
+    # The archive (Noark 5 extracts): who the county is as the creator of the archive (arkivskaper).
+    archive_creator_id = models.CharField(
+        _("archive creator id"), max_length=50, blank=True,
+        help_text=_("Arkivskaper-ID in the county's archive system, e.g. its organisation number."),
+    )
+    archive_creator_name = models.CharField(
+        _("archive creator name"), max_length=200, blank=True,
+        help_text=_("Arkivskaper name in the county's archive system. Empty: the county's name."),
+    )
     history = HistoricalRecords()
 
     objects = CountyQuerySet.as_manager()

@@ -32,7 +32,7 @@ class ProjectForm(ModelForm):
 
     class Meta:
         model = Project
-        fields = ["title", "theme", "leaders", "purpose", "public_summary", "start_on", "end_on", "follows"]
+        fields = ["title", "case_number", "theme", "leaders", "purpose", "public_summary", "start_on", "end_on", "follows"]
         widgets = {"start_on": DateInput(), "end_on": DateInput(), "purpose": forms.Textarea(attrs={"rows": 4}),
                    "public_summary": forms.Textarea(attrs={"rows": 3})}
 

@@ -73,6 +73,9 @@ class Project(models.Model):
 
     county = models.ForeignKey("municipalities.County", on_delete=models.PROTECT, related_name="projects")
     title = models.CharField(_("title"), max_length=200)
+    case_number = models.CharField(
+        _("case number"), max_length=50, blank=True, help_text=_("Saksnummer in the county's archive system.")
+    )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("theme"))
     leaders = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="led_projects", blank=True, verbose_name=_("project leaders")

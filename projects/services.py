@@ -50,7 +50,7 @@ def _check_period(start_on: date, end_on: date) -> None:
 
 # ------------------------------------------------------------------- projects
 
-PROJECT_FIELDS = ("title", "theme", "purpose", "public_summary", "start_on", "end_on", "follows")
+PROJECT_FIELDS = ("title", "case_number", "theme", "purpose", "public_summary", "start_on", "end_on", "follows")
 
 
 @transaction.atomic

@@ -637,6 +637,13 @@ ROWS += [
     Row("newsletters:preferences", lambda w: {"token": w.preferences_token}, get=PUBLIC, post=everyone(ANY_REDIRECT), public=True),
 ]
 
+# archive extracts (issue 24): the county's staff only; everyone else gets 404, as if there were none.
+ROWS += [
+    Row("archive:export-list", county_kw, get=STAFF_READ, post=STAFF_INVALID_FORM),
+    Row("archive:export-detail", lambda w: {"pk": w.archive_export}, get=STAFF_READ, post=expect(405)),
+    Row("archive:export-download", lambda w: {"pk": w.archive_export}, get=STAFF_READ, post=expect(405)),
+]
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -685,6 +692,7 @@ def world(
     data |= build_evaluation_world(data, county_staff, library_head)
     data |= build_agreement_world(data, county, municipality, other_municipality, county_staff, library_head, leadership)
     data |= build_newsletter_world(county, data["project"], county_staff)
+    data["archive_export"] = build_archive_export(county, data["project"], county_staff)
     world = World(
         **data,
         county=county,
@@ -729,7 +737,7 @@ def world(
     for name in ("county", "project", "goal", "indicator", "requirement", "partner", "assignment", "kit", "organisation",
                  "organisation_contact", "meeting", "questionnaire", "question", "round", "mapping", "correction", "lesson",
                  "newsletter", "newsletter_image", "sent_newsletter", "mailing_list", "showcase", "showcase_photo",
-                 "failed_message", "invitee", "agreement_project"):
+                 "failed_message", "invitee", "agreement_project", "archive_export"):
         world.own(getattr(world, name), county)
     world.own(world.assignment.briefing.first(), county)
     return world
@@ -946,6 +954,17 @@ def build_newsletter_world(county, project, county_staff) -> dict:
         "unsubscribe_token": tokens.make_unsubscribe_token("leser@example.no", county_list.pk),
         "preferences_token": tokens.make_preferences_token("leser@example.no", county.pk),
     }
+
+
+def build_archive_export(county, project, county_staff):
+    """A finished extract of the project (a stand-in file: the matrix is about who may have it)."""
+    from django.core.files.base import ContentFile
+
+    from archive.models import ArchiveExport
+
+    export = ArchiveExport(county=county, project=project, requested_by=county_staff, status=ArchiveExport.Status.READY)
+    export.file.save("matrix.tar", ContentFile(b"stand-in"), save=True)
+    return export
 
 
 def _request(client, world, role, method, url):

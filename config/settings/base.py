@@ -68,6 +68,7 @@ LOCAL_APPS = [
     "evaluations",
     "newsletters",
     "reports",
+    "archive",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
