@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from followup import lateness as late
 from followup.health import describe_reason
 
 register = template.Library()
@@ -11,6 +12,12 @@ register = template.Library()
 def health_reason(reason: dict) -> str:
     """{{ reason|health_reason }}: a stored health reason in the current language."""
     return describe_reason(reason)
+
+
+@register.filter
+def lateness(milestone, on) -> int:
+    """{{ milestone|lateness:today }}: days late against the current due date (`followup.lateness`)."""
+    return late.lateness(milestone, on=on)
 
 
 @register.simple_tag
