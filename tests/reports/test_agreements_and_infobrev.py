@@ -12,7 +12,15 @@ from newsletters.models import MailingList, Newsletter
 from reports import services as report_services
 from reports.models import Report
 from tests.agreements.conftest import (  # noqa: F401
-    draft, kit_project, mayor, participant, sealed, sent, sign, signatories, stub_pdf,
+    draft,
+    kit_project,
+    mayor,
+    participant,
+    sealed,
+    sent,
+    sign,
+    signatories,
+    stub_pdf,
 )
 from tests.documents.conftest import pdf_text, weasyprint  # noqa: F401
 
