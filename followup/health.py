@@ -45,13 +45,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from projects.models import Participant, Project
 
+from .lateness import days_late, late_q
 from .models import Meeting, MeetingInvitee, Milestone, ProgressEntry, Visit
 
 Health = Participant.Health
@@ -60,6 +61,7 @@ LEVELS = {Health.GREEN: 0, Health.YELLOW: 1, Health.RED: 2}
 @dataclass
 class HealthFacts:
     overdue: int = 0
+    most_late: int = 0  # days the latest of the overdue milestones is late (`followup.lateness`)
     last_progress: date | None = None
     last_visit: date | None = None
     missed_meetings: int = 0
@@ -97,7 +99,8 @@ def assess(participant: Participant, facts: HealthFacts, *, today: date) -> tupl
         if level != Health.GREEN:
             reasons.append({"code": code, "level": level, **values})
 
-    add("overdue", _level(facts.overdue, county.health_overdue_yellow, county.health_overdue_red), count=facts.overdue)
+    add("overdue", _level(facts.overdue, county.health_overdue_yellow, county.health_overdue_red), count=facts.overdue,
+        days=facts.most_late)
     silence = max(0, (today - (facts.last_progress or since)).days)
     add("silence", _level(silence, county.health_silence_yellow_days, county.health_silence_red_days),
         days=silence, never=facts.last_progress is None)
@@ -119,7 +122,10 @@ def describe_reason(reason: dict) -> str:
     """A stored reason in the current language."""
     code = reason.get("code")
     if code == "overdue":
-        return ngettext("%(count)s overdue milestone", "%(count)s overdue milestones", reason["count"]) % reason
+        text = ngettext("%(count)s milestone is late", "%(count)s milestones are late", reason["count"]) % reason
+        if reason.get("days"):
+            text += " " + ngettext("(the latest by %(days)s day)", "(the latest by %(days)s days)", reason["days"]) % reason
+        return text
     if code == "silence":
         if reason.get("never"):
             return ngettext("No progress entry in %(days)s day", "No progress entry in %(days)s days", reason["days"]) % reason
@@ -135,7 +141,7 @@ def describe_reason(reason: dict) -> str:
         return _("The agreement is not signed")
     if code == "stakeholders":
         return _("Nobody in the position: %(positions)s") % {"positions": ", ".join(reason.get("positions", []))}
-    return str(code)
+    return _("Needs attention")
 
 
 def health_facts(participants: list[Participant], *, today: date) -> dict[int, HealthFacts]:
@@ -145,11 +151,12 @@ def health_facts(participants: list[Participant], *, today: date) -> dict[int, H
     if not ids:
         return facts
     overdue = (
-        Milestone.objects.filter(participant_id__in=ids, planned_on__lt=today, status__in=Milestone.OPEN)
-        .values("participant_id").annotate(n=Count("id"))
+        Milestone.objects.filter(late_q(on=today), participant_id__in=ids)
+        .values("participant_id").annotate(n=Count("id"), first_due=Min("planned_on"))
     )
     for row in overdue:
         facts[row["participant_id"]].overdue = row["n"]
+        facts[row["participant_id"]].most_late = days_late(row["first_due"], on=today)  # the earliest due is the latest
     for row in ProgressEntry.objects.filter(participant_id__in=ids).values("participant_id").annotate(last=Max("written_at")):
         facts[row["participant_id"]].last_progress = timezone.localtime(row["last"]).date()
     for row in (Visit.objects.filter(participant_id__in=ids, status=Visit.Status.DONE, planned_on__lte=today)

@@ -74,9 +74,10 @@ class Milestone(models.Model):
 
     @property
     def slippage_days(self) -> int:
-        """Days the plan has moved (or the milestone was late), never negative."""
-        end = self.completed_on or self.planned_on
-        return max(0, (end - self.original_planned_on).days)
+        """Days the plan has moved ("Flyttet"): see `followup.lateness.slippage`."""
+        from .lateness import slippage
+
+        return slippage(self)
 
 
 class ProgressEntry(models.Model):

@@ -12,6 +12,7 @@ from municipalities.permissions import is_staff_of
 
 from projects.models import Participant, Project
 
+from .lateness import is_late, late_q, lateness
 from .models import EscalationStep, Meeting, MeetingInvitee, Milestone, ProgressEntry, Visit
 
 RISK_ORDER = Case(When(health=Participant.Health.RED, then=Value(0)), When(health=Participant.Health.YELLOW, then=Value(1)),
@@ -87,24 +88,26 @@ def project_milestones(project, *, user):
 @dataclass
 class Slippage:
     label: str
-    largest: int = 0
-    late: int = 0
+    largest: int = 0  # the largest move of a planned date, in days
+    late: int = 0  # open milestones past their date
+    largest_late: int = 0  # the largest delay, in days
     milestones: int = 0
 
 
 def slippage(milestones, *, today: date | None = None) -> tuple[Slippage, list[Slippage]]:
-    """Largest slippage (days the plan moved or the milestone came late) for the project and per
-    participant, and how many open milestones are overdue; from an already loaded list."""
+    """Largest move of the plan, how many open milestones are late and the largest delay
+    (see `followup.lateness`) for the project and per participant; from an already loaded list."""
     today = today or timezone.localdate()
     project = Slippage(label="")
     per = {}
     for milestone in milestones:
         key = milestone.participant.municipality.name if milestone.participant_id else ""
         row = per.setdefault(key, Slippage(label=key))
-        late = milestone.status in Milestone.OPEN and milestone.planned_on < today
+        late = is_late(milestone, on=today)
         for target in (project, row):
             target.largest = max(target.largest, milestone.slippage_days)
             target.late += late
+            target.largest_late = max(target.largest_late, lateness(milestone, on=today))
             target.milestones += 1
     return project, [row for key, row in sorted(per.items()) if key]
 
@@ -180,7 +183,7 @@ def start_page_data(user, sections, *, today: date | None = None, limit: int = 8
             .annotate(
                 done_this_month=Count("milestones", filter=Q(milestones__status=Milestone.Status.DONE,
                                                               milestones__completed_on__gte=month_start)),
-                late=Count("milestones", filter=Q(milestones__status__in=Milestone.OPEN, milestones__planned_on__lt=today)),
+                late=Count("milestones", filter=late_q(on=today, prefix="milestones__")),
             )
             .order_by("-late", "title")[:limit]
         )

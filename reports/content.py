@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
@@ -20,6 +21,7 @@ from evaluations.models import CourseCorrection, Round
 from newsletters.models import Newsletter
 from planning.models import Budget
 from projects.models import Goal, Indicator, Measurement, Participant, Project
+from followup.lateness import is_late, lateness, slippage
 from followup.models import Meeting, Milestone, ProgressEntry, Visit
 from planning.selectors import MoneyTotals, money_totals
 
@@ -45,6 +47,11 @@ class Period:
     def next_last(self) -> date:
         return Period(self.next_first).last
 
+    @property
+    def as_of(self) -> date:
+        """The day lateness is measured on: the month's last day, or today in a month not over yet."""
+        return min(self.last, timezone.localdate())
+
     @classmethod
     def of(cls, day: date) -> "Period":
         return cls(day.replace(day=1))
@@ -60,6 +67,7 @@ class ProjectSection:
     participants: list = field(default_factory=list)
     done: list = field(default_factory=list)  # milestones completed in the month
     late: list = field(default_factory=list)  # milestones past their date at the end of the month, not finished
+    late_whole_project: list = field(default_factory=list)  # in a municipality's report: the project's own, apart
     due_next: list = field(default_factory=list)
     slippage_days: int = 0
     money: MoneyTotals = field(default_factory=MoneyTotals)
@@ -71,13 +79,6 @@ class ProjectSection:
     rounds: list = field(default_factory=list)  # evaluation rounds open at some time in the month
     corrections: list = field(default_factory=list)  # course corrections decided in the month
     newsletters: list = field(default_factory=list)  # infobrev sent in the month
-
-
-def _is_late(milestone: Milestone, period: Period) -> bool:
-    unfinished = milestone.status not in (Milestone.Status.DONE, Milestone.Status.SKIPPED) or (
-        milestone.completed_on and milestone.completed_on > period.last
-    )
-    return milestone.planned_on <= period.last and bool(unfinished)
 
 
 def active_in(period: Period, projects):
@@ -113,13 +114,16 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
         sections[participant.project_id].participants.append(participant)
     for milestone in milestones.order_by("planned_on", "order", "id"):
         section = sections[milestone.project_id]
+        # The two numbers of `followup.lateness`, as the milestone stood at the end of the month.
+        milestone.late_days, milestone.moved_days = lateness(milestone, on=period.as_of), slippage(milestone)
         if milestone.completed_on and period.first <= milestone.completed_on <= period.last:
             section.done.append(milestone)
-        elif _is_late(milestone, period):
-            section.late.append(milestone)
-        if period.next_first <= milestone.planned_on <= period.next_last and milestone.status != Milestone.Status.DONE:
+        elif is_late(milestone, on=period.as_of):
+            apart = municipality is not None and milestone.participant_id is None
+            (section.late_whole_project if apart else section.late).append(milestone)
+        if period.next_first <= milestone.planned_on <= period.next_last and milestone.status in Milestone.OPEN:
             section.due_next.append(milestone)
-        section.slippage_days += milestone.slippage_days
+        section.slippage_days += milestone.moved_days
     _add_followup(sections, ids, period, municipality)
     _add_agreements_and_evaluations(sections, ids, period, municipality)
     by_project = defaultdict(list)
@@ -162,8 +166,16 @@ def _add_agreements_and_evaluations(sections: dict, ids: list, period: Period, m
     ).select_related("participant__municipality")
     if municipality is not None:
         agreements = agreements.filter(participant__municipality=municipality)
-    for agreement in agreements.order_by("sealed_at"):
-        sections[agreement.participant.project_id].agreements.append(agreement)
+    by_participant = {}
+    for agreement in agreements.order_by("sealed_at", "version"):
+        # One line per participant, naming each version signed in the month (an amendment and the
+        # agreement it replaces are the same agreement to a reader).
+        line = by_participant.get(agreement.participant_id)
+        if line is None:
+            line = by_participant[agreement.participant_id] = {"participant": agreement.participant, "versions": []}
+            sections[agreement.participant.project_id].agreements.append(line)
+        line["title"] = agreement.title
+        line["versions"].append(agreement)
     rounds = Round.objects.filter(project_id__in=ids, opened_at__date__lte=period.last).filter(
         Q(closed_at__isnull=True) | Q(closed_at__date__gte=period.first)
     )
@@ -177,6 +189,15 @@ def _add_agreements_and_evaluations(sections: dict, ids: list, period: Period, m
     ).only("project_id", "subject", "sent_at", "recipient_count")
     for newsletter in newsletters.order_by("sent_at"):
         sections[newsletter.project_id].newsletters.append(newsletter)
+
+
+def county_newsletters(county, period: Period) -> list:
+    """The county-wide infobrev (of no one project) sent in the month: every report lists them."""
+    return list(
+        Newsletter.objects.filter(county=county, project__isnull=True, status=Newsletter.Status.SENT,
+                                  sent_at__date__range=(period.first, period.last))
+        .only("subject", "sent_at", "recipient_count").order_by("sent_at")
+    )
 
 
 def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:
@@ -193,6 +214,7 @@ def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:
         "health": health,
         "done": done,
         "late": late,
+        "late_whole_project": sum(len(s.late_whole_project) for s in sections),
         "money": money,
         "charts": [
             bar_chart(
@@ -230,11 +252,18 @@ def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:
     }
 
 
+def starting_later(projects, period: Period) -> list[Project]:
+    """Active projects that start after the month: they are not reported on yet, but they are
+    named with their start date (an active project is never "no active project")."""
+    return list(projects.filter(status=Project.Status.ACTIVE, start_on__gt=period.last).order_by("start_on", "title"))
+
+
 def county_context(county, period: Period) -> dict:
     projects = Project.objects.filter(county=county)
     status_counts = Counter(projects.values_list("status", flat=True))
     sections = project_sections(active_in(period, projects.filter(status__in=[Project.Status.ACTIVE, Project.Status.CLOSING])), period)
-    return {"county": county, "period": period, "sections": sections, "headline": _headline(sections, status_counts)}
+    return {"county": county, "period": period, "sections": sections, "headline": _headline(sections, status_counts),
+            "starting_later": starting_later(projects, period), "county_newsletters": county_newsletters(county, period)}
 
 
 def project_context(project: Project, period: Period) -> dict:
@@ -245,6 +274,7 @@ def project_context(project: Project, period: Period) -> dict:
         "sections": sections,
         "headline": _headline(sections, Counter([project.status])),
         "project": project,
+        "county_newsletters": county_newsletters(project.county, period),
     }
 
 
@@ -258,6 +288,8 @@ def municipality_context(municipality, period: Period) -> dict:
         "sections": sections,
         "headline": _headline(sections, Counter(s.project.status for s in sections)),
         "municipality": municipality,
+        "starting_later": starting_later(projects, period),
+        "county_newsletters": county_newsletters(municipality.county, period),
     }
 
 
@@ -272,5 +304,45 @@ def summary_of(context: dict) -> dict:
         "done": context["headline"]["done"],
         "late": context["headline"]["late"],
         "late_milestones": [m.pk for s in context["sections"] for m in s.late],
+        "late_whole_project": context["headline"]["late_whole_project"],
+        "most_late_days": max((m.late_days for s in context["sections"] for m in s.late), default=0),
+        "next_deadlines": [
+            [m.planned_on.isoformat(), m.name, m.participant.municipality.name if m.participant_id else s.project.title]
+            for m, s in sorted(((m, s) for s in context["sections"] for m in s.due_next),
+                               key=lambda pair: (pair[0].planned_on, pair[0].name))[:3]
+        ],
     }
+
+
+def summary_lines(summary: dict) -> list[str]:
+    """What the report says in 3–4 lines, in the current language: milestones done and late, money
+    released, the next deadlines. From the figures kept with the report (older reports lack some)."""
+    from django.utils.formats import date_format
+    from django.utils.translation import ngettext
+
+    from shell.templatetags.money import kr
+
+    if not summary:
+        return []
+    done, late = summary.get("done", 0), summary.get("late", 0)
+    lines = [ngettext("%(count)s milestone done this month.", "%(count)s milestones done this month.", done) % {"count": done}]
+    late_line = ngettext("%(count)s milestone late", "%(count)s milestones late", late) % {"count": late}
+    if late and summary.get("most_late_days"):
+        late_line += " " + ngettext("(the latest by %(days)s day)", "(the latest by %(days)s days)",
+                                    summary["most_late_days"]) % {"days": summary["most_late_days"]}
+    if summary.get("late_whole_project"):
+        late_line += "; " + ngettext("%(count)s of the whole project", "%(count)s of the whole project",
+                                     summary["late_whole_project"]) % {"count": summary["late_whole_project"]}
+    lines.append(late_line + ".")
+    lines.append(_("Released by the county: %(released)s of %(granted)s granted.") % {
+        "released": kr(summary.get("released", 0), 0), "granted": kr(summary.get("granted", 0), 0)})
+    deadlines = summary.get("next_deadlines") or []
+    if deadlines:
+        lines.append(_("Next deadlines: %(deadlines)s.") % {"deadlines": "; ".join(
+            _("“%(name)s” (%(where)s) %(date)s") % {"name": name, "where": where,
+                                                    "date": date_format(date.fromisoformat(day), "j.n.Y")}
+            for day, name, where in deadlines)})
+    else:
+        lines.append(_("No deadlines next month."))
+    return lines
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shell.slugs import ascii_slug
+
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -97,5 +99,6 @@ class Report(models.Model):
 
     @property
     def filename(self) -> str:
-        subject = self.subject_key.split(":")[1]
-        return f"rapport-{self.kind}-{subject}-{self.month:%Y-%m}-v{self.version}.pdf"
+        """"manedsrapport-tromso-2026-11.pdf", "-v2" and up for later versions."""
+        version = f"-v{self.version}" if self.version > 1 else ""
+        return f"manedsrapport-{ascii_slug(self.subject_name) or self.kind}-{self.month:%Y-%m}{version}.pdf"

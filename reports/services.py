@@ -179,11 +179,13 @@ def readers(report: Report):
 
 
 def notify_readers(report: Report) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = content.summary_lines(report.summary)
     for user in readers(report):
         queue_templated_email(
             template="reports/email/report_ready",
             context={"report": report, "user": user, "url": settings.SITE_URL + report.get_absolute_url(),
-                     "month_name": _month_name(report.month)},
+                     "month_name": _month_name(report.month), "summary_lines": lines},
             to=user.email,
             user=user,
             county=report.county,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from municipalities.access import require
 
-from . import selectors, services
+from . import content, selectors, services
 from .forms import ArchiveFilterForm, CaseNumberForm, ReportRequestForm
 from .models import Report
 from .permissions import can_order_report, can_set_case_number, orderable_kinds
@@ -45,7 +45,8 @@ def report_detail(request, pk):
             messages.success(request, _("The archive case number was saved."))
             return redirect(report)
     template = "reports/partials/_status.html" if request.htmx else "reports/report_detail.html"
-    return render(request, template, {"report": report, "form": form, "can_edit": can_edit})
+    return render(request, template, {"report": report, "form": form, "can_edit": can_edit,
+                                      "summary_lines": content.summary_lines(report.summary)})
 
 
 @login_required

@@ -22,6 +22,7 @@ from notifications.services import queue_email
 from projects.models import Participant, Project
 from projects.services import ProjectError
 
+from ..lateness import lateness
 from ..models import EscalationStep, Milestone
 from .notices import absolute, notice
 
@@ -99,7 +100,7 @@ def run_reminders(*, now: datetime | None = None) -> ReminderRun:
     for milestone in overdue:
         if milestone.participant_id is None:
             reminder_days = ladder(milestone.project)[EscalationStep.Step.REMINDER]
-            if reminder_days and (today - milestone.planned_on).days >= reminder_days:
+            if reminder_days and lateness(milestone, on=today) >= reminder_days:
                 notices += [(milestone, user, "overdue") for user in leaders[milestone.project_id]]
     queued = _queued_keys([_reminder_key(milestone, user, kind) for milestone, user, kind in notices])
     for milestone, user, kind in notices:
@@ -112,7 +113,7 @@ def run_reminders(*, now: datetime | None = None) -> ReminderRun:
     for milestone in overdue:
         if milestone.participant_id is None:
             continue
-        days = (today - milestone.planned_on).days
+        days = lateness(milestone, on=today)
         for step in due_steps(milestone.project, days):
             if (milestone.pk, step, milestone.planned_on) in logged:
                 continue
@@ -148,7 +149,7 @@ def _logged_steps(milestones: list[Milestone], chunk: int = 1000) -> set[tuple]:
 
 def _milestonenotice(milestone: Milestone, user: User, *, kind: str, today: date) -> int:
     project = milestone.project
-    days = (today - milestone.planned_on).days
+    days = lateness(milestone, on=today)
     where = milestone.participant.municipality.name if milestone.participant_id else project.title
     with translation.override(settings.LANGUAGE_CODE):
         if kind == "upcoming":

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.html import format_html
 
+from followup import lateness as late
 from followup.health import describe_reason
 from projects.models import Participant
 
@@ -14,6 +15,11 @@ def health_reason(reason: dict) -> str:
 
 
 SYMBOLS = {Participant.Health.GREEN: "●", Participant.Health.YELLOW: "▲", Participant.Health.RED: "■"}
+
+@register.filter
+def lateness(milestone, on) -> int:
+    """{{ milestone|lateness:today }}: days late against the current due date (`followup.lateness`)."""
+    return late.lateness(milestone, on=on)
 
 
 @register.simple_tag

@@ -38,4 +38,4 @@ def test_chief_executive_downloads_the_months_report(journey, demo, tmp_path):
     reader = PdfReader(path)
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Månedsrapport for Tromsø" in text
-    assert download_info.value.suggested_filename.startswith("rapport-municipality-5501-")
+    assert download_info.value.suggested_filename.startswith("manedsrapport-tromso-")

@@ -37,7 +37,7 @@ def test_overdue_milestones_at_the_edges(participant, overdue, expected):
     health, reasons = _assess(participant, overdue=overdue)
     assert health == expected
     if overdue:
-        assert reasons[0] == {"code": "overdue", "level": expected, "count": overdue}
+        assert reasons[0] == {"code": "overdue", "level": expected, "count": overdue, "days": 0}
 
 
 @pytest.mark.parametrize("days, expected", [(44, "green"), (45, "yellow"), (89, "yellow"), (90, "red")])
@@ -100,7 +100,7 @@ def test_logging_progress_recomputes_and_keeps_the_reasons(participant, active_p
     milestones = [late_milestone(active_project, participant, county_staff, days=d, name=f"M{d}") for d in (3, 5, 8)]
     participant.refresh_from_db()
     assert participant.health == "red"
-    assert {"code": "overdue", "level": "red", "count": 3} in participant.health_reasons
+    assert {"code": "overdue", "level": "red", "count": 3, "days": 8} in participant.health_reasons  # the latest: 8 days
     assert participant.health_computed_at is not None
     for milestone in milestones:
         progress.log_progress(milestone=milestone, by=library_head, status="done", text="Ferdig.")

@@ -69,7 +69,9 @@ def test_county_report_states_what_the_database_holds(world, county, django_capt
         report_services.plan_scheduled_run(month=OCTOBER)
     report = Report.objects.get(kind="county")
     text, reader = _read(report)
-    assert "Bibliotekrom i Troms" in text and "Annet fylkes prosjekt" not in text
+    assert "Bibliotekrom i Troms" in text
+    # Active but starting in January: named once with its start date, not reported on.
+    assert "Annet fylkes prosjekt: starter 1.1.2027" in text and text.count("Annet fylkes prosjekt") == 1
     assert "Gáivuotna - Kåfjord - Kaivuono" in text
     # Sums as of the end of October: both grants, one release (the other came in November), local funds.
     assert report.summary["granted"] == "210000.00" and report.summary["released"] == "70000.00"
@@ -261,3 +263,94 @@ def test_project_report_gives_the_health_reasons_in_words(world, county_staff, w
     text = normalise(_read(Report.objects.get(kind="project"))[0])
     assert "Gáivuotna - Kåfjord - Kaivuono Invitert Gul 1 forsinket milepæl 60 000 kr" in text
     assert "overdue" not in text and "{" not in text  # not the stored reason as data
+
+def test_a_late_milestone_shows_its_real_delay_in_the_pdf(world, county, django_capture_on_commit_callbacks, weasyprint):
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    text, _reader = _read(Report.objects.get(kind="county"))
+    assert "Forsinkelse (dager) Flyttet (dager)" in text
+    # Due 10 October, never moved, still open at the end of October: 21 days late, moved 0.
+    assert "Romplan godkjent Gáivuotna - Kåfjord - Kaivuono 10.10.2026 10.10.2026 – 21 0" in text
+
+
+def test_a_municipality_report_counts_its_own_late_milestones_and_the_projects_apart(
+        world, municipality, django_capture_on_commit_callbacks, weasyprint):
+    project = world["project"]
+    Milestone.objects.create(project=project, participant=world["tromso"], name="Møbler bestilt",
+                             planned_on=date(2026, 10, 20), original_planned_on=date(2026, 10, 1))
+    Milestone.objects.create(project=project, participant=None, name="Felles samling", planned_on=date(2026, 10, 1),
+                             original_planned_on=date(2026, 10, 1))
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    report = Report.objects.get(kind="municipality", municipality=municipality)
+    text, _reader = _read(report)
+    assert "Forsinkede milepæler 1 " in text  # Tromsø's one, not Gáivuotna's, not the project's
+    assert "Forsinkede milepæler for hele prosjektet 1 " in text
+    assert "Møbler bestilt Tromsø 20.10.2026 1.10.2026 – 11 19" in text
+    assert "Felles samling Hele prosjektet 1.10.2026 1.10.2026 – 30 0" in text
+    assert report.summary["late"] == 1
+    county_text, _reader = _read(Report.objects.get(kind="county"))
+    assert "Forsinkede milepæler 3 " in county_text  # the county reads every milestone
+
+
+def test_a_municipality_whose_active_project_starts_later_is_told_when_it_starts(
+        world, county, county_staff, django_capture_on_commit_callbacks, weasyprint):
+    from tests.factories import MunicipalityFactory
+
+    kvaenangen = MunicipalityFactory(county=county, number="5546", name="Kvænangen")
+    later = world["not_running"]
+    later.start_on = date(2027, 3, 1)
+    later.save(update_fields=["start_on"])
+    services.invite_participants(project=later, municipalities=[kvaenangen], by=county_staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = report_services.request_report(user=county_staff, kind="municipality", subject=kvaenangen, month=OCTOBER)
+    text, _reader = _read(Report.objects.get(pk=report.pk))
+    assert "deltar ikke i noe aktivt prosjekt" not in text
+    assert "Kvænangen deltar i «Annet fylkes prosjekt», som starter 1.3.2027" in text
+    assert "Annet fylkes prosjekt: starter 1.3.2027" in text
+
+
+def test_report_files_have_readable_norwegian_names(world, county, municipality, client, county_staff, weasyprint,
+                                                    django_capture_on_commit_callbacks):
+    report_services.plan_scheduled_run(month=OCTOBER)
+    tromso = Report.objects.get(kind="municipality", municipality=municipality)
+    assert tromso.filename == "manedsrapport-tromso-2026-10.pdf"
+    assert Report.objects.get(kind="municipality", municipality__number="5540").filename == (
+        "manedsrapport-gaivuotna-kafjord-kaivuono-2026-10.pdf")
+    assert Report.objects.get(kind="county").filename == "manedsrapport-troms-2026-10.pdf"
+    assert Report.objects.get(kind="project").filename == "manedsrapport-bibliotekrom-i-troms-2026-10.pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("generate_reports", "--month", "2026-10", "--county", "55")
+    second = Report.objects.get(kind="municipality", municipality=municipality, version=2)
+    assert second.filename == "manedsrapport-tromso-2026-10-v2.pdf"
+    client.force_login(county_staff)
+    response = client.get(reverse("reports:report-download", kwargs={"pk": second.pk}))
+    assert 'filename="manedsrapport-tromso-2026-10-v2.pdf"' in response["Content-Disposition"]
+
+
+def test_the_report_email_and_page_carry_the_same_short_summary(world, county, leadership, county_staff, client,
+                                                               django_capture_on_commit_callbacks, weasyprint):
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.plan_scheduled_run(month=OCTOBER)
+    tromso = Report.objects.get(kind="municipality", municipality__number="5501")
+    county_report = Report.objects.get(kind="county")
+    (to_leadership,) = [m for m in mail.outbox if m.to == [leadership.email]]
+    expected = [
+        "1 milepæl fullført denne måneden.",
+        "0 milepæler forsinket.",
+        "Utbetalt fra fylket: 70\xa0000\xa0kr av 150\xa0000\xa0kr innvilget.",
+        "Neste frister: «Åpning» (Tromsø) 20.11.2026.",
+    ]
+    body = to_leadership.body
+    assert [line for line in body.splitlines() if line in expected] == expected
+    assert tromso.get_absolute_url() in body and 3 <= len(expected) <= 6
+    html = to_leadership.alternatives[0][0]
+    assert all(f"<li>{line}</li>" in html for line in expected)
+    (to_staff_county,) = [m for m in mail.outbox if m.to == [county_staff.email] and county_report.get_absolute_url() in m.body]
+    assert "1 milepæl forsinket (den eldste med 21 dager)." in to_staff_county.body.splitlines()
+    assert "Utbetalt fra fylket: 70\xa0000\xa0kr av 210\xa0000\xa0kr innvilget." in to_staff_county.body.splitlines()
+    client.force_login(leadership)
+    page = client.get(tromso.get_absolute_url()).content.decode()
+    download = page.index(reverse("reports:report-download", kwargs={"pk": tromso.pk}))
+    for line in expected:
+        assert page.index(f"<li>{line}</li>") < download
