@@ -16,6 +16,7 @@ def health_reason(reason: dict) -> str:
 
 SYMBOLS = {Participant.Health.GREEN: "●", Participant.Health.YELLOW: "▲", Participant.Health.RED: "■"}
 
+
 @register.filter
 def lateness(milestone, on) -> int:
     """{{ milestone|lateness:today }}: days late against the current due date (`followup.lateness`)."""

@@ -53,7 +53,7 @@ def test_a_course_correction_moving_a_late_milestone_into_the_future_clears_the_
 ):
     freshly_visited(participant)
     milestone = late_milestone(active_project, participant, county_staff, days=10)
-    assert stored(participant) == (Health.YELLOW, {"overdue": "1 forsinket milepæl"})
+    assert stored(participant) == (Health.YELLOW, {"overdue": "1 milepæl er forsinket (den eldste med 10 dager)"})
     correction = evaluation_services.record_correction(
         project=active_project, by=county_staff, decision="Flytter romplanen", rationale="Tomten er ikke klar.",
         decided_by="Styringsgruppen", decided_on=timezone.localdate(),
@@ -96,7 +96,7 @@ def test_a_project_started_with_an_overdue_milestone_is_not_green(project, munic
                                            reason="Vi starter likevel.")
     level, reasons = stored(participant)
     assert level != Health.GREEN
-    assert reasons["overdue"] == "1 forsinket milepæl"
+    assert reasons["overdue"] == "1 milepæl er forsinket (den eldste med 10 dager)"
 
 
 # ------------------------------------------------------------------------ every other input
@@ -105,7 +105,7 @@ def test_a_project_started_with_an_overdue_milestone_is_not_green(project, munic
 def test_milestones_created_moved_and_completed(participant, active_project, county_staff):
     freshly_visited(participant)
     milestone = late_milestone(active_project, participant, county_staff, days=3)
-    assert stored(participant) == (Health.YELLOW, {"overdue": "1 forsinket milepæl"})
+    assert stored(participant) == (Health.YELLOW, {"overdue": "1 milepæl er forsinket (den eldste med 3 dager)"})
     milestones.save_milestone(project=active_project, by=county_staff, milestone=milestone, name=milestone.name,
                               participant=participant, planned_on=timezone.localdate() + timedelta(days=7))
     assert stored(participant) == (Health.GREEN, {})
@@ -125,7 +125,7 @@ def test_a_milestone_given_to_another_participant_moves_its_overdue_reason(
     milestones.save_milestone(project=active_project, by=county_staff, milestone=milestone, name=milestone.name,
                               participant=other_participant, planned_on=milestone.planned_on)
     assert stored(participant) == (Health.GREEN, {})
-    assert stored(other_participant) == (Health.YELLOW, {"overdue": "1 forsinket milepæl"})
+    assert stored(other_participant) == (Health.YELLOW, {"overdue": "1 milepæl er forsinket (den eldste med 3 dager)"})
 
 
 def test_a_progress_entry_ends_the_silence(participant, active_project, county_staff, library_head):
@@ -176,7 +176,7 @@ def test_a_participant_withdrawn_is_green_and_invited_again_is_assessed_again(pa
                                                by=county_staff, reason="Ingen kapasitet.")
     assert stored(participant) == (Health.GREEN, {})
     project_services.change_participant_status(participant=participant, to=Participant.Status.INVITED, by=county_staff)
-    assert stored(participant) == (Health.YELLOW, {"overdue": "1 forsinket milepæl"})
+    assert stored(participant) == (Health.YELLOW, {"overdue": "1 milepæl er forsinket (den eldste med 10 dager)"})
 
 
 def test_a_municipality_invited_to_an_active_project_is_assessed_at_once(active_project, municipality, county_staff):

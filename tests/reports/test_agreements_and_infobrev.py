@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from agreements import services as agreement_services
+from agreements.services import amendments, sending
 from agreements.models import Signature
 from newsletters.models import MailingList, Newsletter
 from reports import services as report_services
@@ -30,8 +30,8 @@ Slot = Signature.Slot
 
 def test_agreements_signed_in_the_month_are_listed_once_with_their_versions(
         sealed, county, county_staff, library_head, leadership, municipality, django_capture_on_commit_callbacks, weasyprint):
-    amendment = agreement_services.create_amendment(agreement=sealed, by=county_staff)
-    amendment = agreement_services.send_for_signature(agreement=amendment, by=county_staff)
+    amendment = amendments.create_amendment(agreement=sealed, by=county_staff)
+    amendment = sending.send_for_signature(agreement=amendment, by=county_staff)
     sign(amendment, Slot.COUNTY, county_staff)
     sign(amendment, Slot.LIBRARY_HEAD, library_head)
     sign(amendment, Slot.CHIEF_EXECUTIVE, leadership)

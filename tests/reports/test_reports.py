@@ -261,7 +261,7 @@ def test_project_report_gives_the_health_reasons_in_words(world, county_staff, w
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     text = normalise(_read(Report.objects.get(kind="project"))[0])
-    assert "Gáivuotna - Kåfjord - Kaivuono Invitert Gul 1 forsinket milepæl 60 000 kr" in text
+    assert "Gáivuotna - Kåfjord - Kaivuono Invitert Gul 1 milepæl er forsinket (den eldste med 21 dager) 60 000 kr" in text
     assert "overdue" not in text and "{" not in text  # not the stored reason as data
 
 def test_a_late_milestone_shows_its_real_delay_in_the_pdf(world, county, django_capture_on_commit_callbacks, weasyprint):
