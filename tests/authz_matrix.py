@@ -2,8 +2,10 @@
 
 One row per URL name. `expect(...)` starts from "everyone signed in gets 404,
 visitors and deactivated users are sent to the login page" and overrides by
-role. Each request runs inside a savepoint that is rolled back, so rows that
-change data (revoking, deleting) leave the world as it was for the next role.
+role. The world is built once for the module (in a transaction rolled back at its
+end); each test runs in a savepoint of its own and each request inside another, both
+rolled back, so rows that change data (revoking, deleting) leave the world as it was
+for the next role and the next row.
 
 A row names the objects its URL takes (instances, not ids), and the world records
 who owns each of them: which county, and which municipality if any (`World.own`,
@@ -24,6 +26,7 @@ from typing import Callable
 
 import pytest
 from django.db import models, transaction
+from django.test import override_settings
 from django.urls import get_resolver, reverse
 
 from accounts.models import Invitation, Membership
@@ -662,11 +665,67 @@ class World(SimpleNamespace):
         return self.owners[key]
 
 
-@pytest.fixture
-def world(
-    county, other_county, municipality, other_municipality, county_admin, county_staff, library_head,
-    other_library_head, leadership, other_leadership, expert, outsider, deactivated, monkeypatch,
-):
+def build_people() -> SimpleNamespace:
+    """The counties, municipalities and one user per role: the same as tests/conftest.py's fixtures
+    (which are per test, so the module-wide world cannot use them)."""
+    from tests.factories import CountyFactory, make_user
+
+    Role = Membership.Role
+    county = CountyFactory(number="55", name="Troms")
+    other_county = CountyFactory(number="56", name="Finnmark")
+    municipality = MunicipalityFactory(county=county, number="5501", name="Tromsø")
+    LibraryFactory(municipality=municipality, name="Tromsø bibliotek og byarkiv")
+    other_municipality = MunicipalityFactory(county=county, number="5540", name="Gáivuotna - Kåfjord - Kaivuono")
+    deactivated = make_user(Role.COUNTY_STAFF, county=county, email="gone@example.no", name="Gunnar Borte")
+    deactivated.is_active = False
+    deactivated.save(update_fields=["is_active"])
+    return SimpleNamespace(
+        county=county,
+        other_county=other_county,
+        municipality=municipality,
+        other_municipality=other_municipality,
+        county_admin=make_user(Role.COUNTY_ADMIN, county=county, email="admin@example.no", name="Astrid Admin"),
+        county_staff=make_user(Role.COUNTY_STAFF, county=county, email="staff@example.no", name="Fredrik Fylke"),
+        library_head=make_user(Role.LIBRARY_HEAD, municipality=municipality, email="head@example.no", name="Ingrid Sjef"),
+        other_library_head=make_user(Role.LIBRARY_HEAD, municipality=other_municipality, email="head2@example.no",
+                                     name="Ánde Sjef"),
+        leadership=make_user(Role.LEADERSHIP, municipality=municipality, email="radmann@example.no", name="Per Rådmann"),
+        other_leadership=make_user(Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no",
+                                   name="Áile Ordfører"),
+        expert=make_user(Role.EXPERT, county=county, email="expert@example.no", name="Eirik Ekspert"),
+        outsider=make_user(Role.COUNTY_STAFF, county=other_county, email="outsider@example.no", name="Olga Utenfor"),
+        deactivated=deactivated,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world is built once for the module, in a transaction rolled back when the module ends.
+    Each test runs in a savepoint of its own inside it (pytest-django's `db`), and each request in
+    another (`_request`), so a row that writes leaves the world as it was for the next one."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as monkeypatch,
+        # As tests/conftest.py's `_mail_through_the_outbox` does for each test.
+        override_settings(EMAIL_BACKEND="notifications.backends.OutboxBackend"),
+        transaction.atomic(),
+    ):
+        world = build_world(monkeypatch)
+        yield world
+        transaction.set_rollback(True)
+
+
+def build_world(monkeypatch) -> World:
+    people = build_people()
+    county, other_county, municipality, other_municipality = (
+        people.county, people.other_county, people.municipality, people.other_municipality
+    )
+    county_admin, county_staff, library_head, other_library_head = (
+        people.county_admin, people.county_staff, people.library_head, people.other_library_head
+    )
+    leadership, other_leadership, expert, outsider, deactivated = (
+        people.leadership, people.other_leadership, people.expert, people.outsider, people.deactivated
+    )
     # The matrix decides who may fetch each URL, not what comes back: a stand-in
     # PDF keeps it fast and independent of Pango. tests/documents renders real ones.
     monkeypatch.setattr("municipalities.views.render_factsheet", lambda municipality, lang: b"%PDF-1.7 stand-in")
