@@ -184,6 +184,15 @@ def journey(browser, live_server, request):
     assert not trip.csp_violations, f"Content-Security-Policy violations: {trip.csp_violations}"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist the journeys run in one process (`--dist loadgroup`): one Chromium, one live server."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """On a failed journey, saves the page (screenshot and HTML) while it is still open, and says where."""

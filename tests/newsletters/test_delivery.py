@@ -64,6 +64,7 @@ def test_a_thousand_recipients_arrive_at_the_smtp_server_once_each(county, count
 
 
 @pytest.mark.worker
+@pytest.mark.xdist_group("worker")
 @pytest.mark.django_db(transaction=True)
 def test_a_thousand_recipients_through_a_real_worker(county, county_staff, smtp_server):
     newsletter, expected = _county_newsletter(county, county_staff)
@@ -80,6 +81,7 @@ def test_a_thousand_recipients_through_a_real_worker(county, county_staff, smtp_
 
 
 @pytest.mark.worker
+@pytest.mark.xdist_group("worker")
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_loses_no_recipient(county, county_staff, smtp_server):
     """SIGKILL mid-send, restart: every recipient gets it; a duplicate only for a message that
