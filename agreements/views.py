@@ -16,11 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
-from shell.client import RateLimit, client_ip
-from shell.forms import run_service
 from municipalities.access import require
 from projects.access import access_participant, access_project
 from projects.permissions import can_read_participant
+from shell.client import RateLimit, client_ip
+from shell.forms import run_service
 
 from . import selectors, services
 from .access import access_agreement
@@ -42,7 +42,6 @@ from .permissions import (
 )
 from .signing import get_signing_method
 from .snapshot import build_content
-
 
 # Lookups on the public verification page per client (shell.client): plenty for people, little for a script.
 VERIFY_LIMIT = RateLimit("agreement-verify", limit=30, seconds=60)

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
+from followup.models import Milestone
 from notifications.services import queue_templated_email
 from projects import services as project_services
 from projects.models import Goal, Indicator, Project
-from followup.models import Milestone
 
 from .models import (
     Answer,

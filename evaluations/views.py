@@ -16,21 +16,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
+from municipalities.access import require
 from municipalities.models import Municipality
 from municipalities.selectors import get_county_for_staff
-from shell.forms import run_service
-from municipalities.access import require
 from projects.access import access_project
-from shell.ids import parse_id
 from projects.models import Indicator, Project
 from projects.permissions import can_view_staff_parts
 from projects.services import ProjectError
+from shell.forms import run_service
+from shell.ids import parse_id
 
 from . import export, selectors, services
 from .access import (
@@ -65,7 +64,6 @@ from .permissions import (
     can_record_measurement,
     can_write_lessons,
 )
-
 
 # A view calls a service through this: see shell.forms.run_service.
 _run = partial(run_service, errors=(services.EvaluationError, ProjectError))

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from municipalities.permissions import is_admin_of
 from documents.pdf import DocumentError
+from municipalities.permissions import is_admin_of
 
 from . import selectors, services
 from .access import access_contact, access_library, access_municipality, access_organisation
@@ -29,8 +29,8 @@ from .forms import (
     ThemeFormSet,
 )
 from .models import Contact, County, Library, Organisation, Position, Theme
-from .sections import COUNTY_SECTIONS, LIST_FILTERS, MUNICIPALITY_SECTIONS, render_sections
 from .permissions import can_edit_municipality, can_edit_municipality_people
+from .sections import COUNTY_SECTIONS, LIST_FILTERS, MUNICIPALITY_SECTIONS, render_sections
 
 
 @login_required

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from notifications.models import OutboxMessage
 from notifications.services import queue_email, queue_templated_email
-from shell.validators import HEADER_VALUE_MESSAGE, is_header_safe
-from projects.models import Participant, Project
 from planning.services import clear_infobrev_suggestion
+from projects.models import Participant, Project
+from shell.validators import HEADER_VALUE_MESSAGE, is_header_safe
 
 from . import rendering, tokens
 from .images import clean_image

@@ -21,18 +21,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from agreements.selectors import published_agreements
 from documents.markdown import render_markdown
+from evaluations.selectors import published_conclusions
+from municipalities.access import require
 from municipalities.models import County
+from municipalities.permissions import is_staff_of
 from municipalities.selectors import get_county_for_staff
+from projects.access import access_project
+from projects.models import Project
 from shell.client import RateLimit
 from shell.forms import run_service
 from shell.ids import parse_id
-from agreements.selectors import published_agreements
-from evaluations.selectors import published_conclusions
-from projects.models import Project
-from municipalities.permissions import is_staff_of
-from municipalities.access import require
-from projects.access import access_project
 
 from . import selectors, services, tokens
 from .charts import showcase_charts

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement
 from documents.charts import Series, bar_chart, stacked_bar_chart
 from evaluations.models import CourseCorrection, Round
+from followup.models import Meeting, Milestone, ProgressEntry, Visit
 from newsletters.models import Newsletter
 from planning.models import Budget
-from projects.models import Goal, Indicator, Measurement, Participant, Project
-from followup.models import Meeting, Milestone, ProgressEntry, Visit
 from planning.selectors import MoneyTotals, money_totals
+from projects.models import Goal, Indicator, Measurement, Participant, Project
 
 HEALTH_ORDER = ["green", "yellow", "red"]
 CENT = Decimal("0.01")

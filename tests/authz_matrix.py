@@ -20,9 +20,9 @@ A URL name of our own namespaces without a row fails `test_every_url_has_a_row`:
 a new view cannot ship without deciding who may use it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Callable
 
 import pytest
 from django.db import models, transaction
@@ -814,11 +814,10 @@ def build_project_world(county, municipality, other_municipality, county_staff, 
     )
     goal = services.save_goal(project=project, by=county_staff, text="Flere besøk")
     organisation = Organisation.objects.create(county=county, name="UiT Norges arktiske universitet")
-    from planning.models import HandbookPage
-    from planning.standard_kits import install_standard_kits
-
     from django.core.files.base import ContentFile
 
+    from planning.models import HandbookPage
+    from planning.standard_kits import install_standard_kits
     from reports.models import Report
 
     report = Report(county=county, kind=Report.Kind.MUNICIPALITY, municipality=municipality, month=date(2026, 10, 1),
@@ -848,12 +847,9 @@ def build_followup_world(world, *, county_staff, library_head) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from followup.services.files import attach_file
-    from followup.services import calendar
-    from followup.services import meetings
-    from followup.services import milestones
-    from followup.services import visits
     from followup.models import EscalationStep
+    from followup.services import calendar, meetings, milestones, visits
+    from followup.services.files import attach_file
     from tests.factories import position
 
     project, participant = world["project"], world["participant"]

@@ -13,9 +13,9 @@ from agreements.models import Signature
 from municipalities.models import Position
 from planning.kits import create_project_from_kit
 from planning.standard_kits import install_standard_kits
+from tests.conftest import make_active
 from tests.documents.conftest import http_server, weasyprint  # noqa: F401 (fixtures)
 from tests.factories import TEST_PASSWORD, ContactFactory, make_user, position
-from tests.conftest import make_active
 
 Slot = Signature.Slot
 

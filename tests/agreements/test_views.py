@@ -1,7 +1,6 @@
 """Agreement pages: the role matrix editor, signing with the password, scans, PDFs, the public pages."""
 
 import pytest
-from planning.selectors import kit_of
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,8 +8,9 @@ from django.urls import reverse
 
 from agreements import services
 from agreements.models import Agreement, Seal, Signature
-from tests.conftest import project_page_html
+from planning.selectors import kit_of
 from tests.agreements.conftest import Slot, sign, stub_pdf_bytes
+from tests.conftest import project_page_html
 from tests.factories import TEST_PASSWORD, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db

@@ -49,7 +49,7 @@ def midterm(active_project, questionnaire, county_staff, library_head, other_lib
 
 
 def values(response, *answers):
-    return {q.pk: a for q, a in zip(response.version.questions.all(), answers)}
+    return {q.pk: a for q, a in zip(response.version.questions.all(), answers, strict=False)}
 
 
 def response_of(round_, municipality):

@@ -2,9 +2,8 @@
 
 from decimal import Decimal
 
-from django.utils import timezone
-
 import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from accounts.models import Membership
 from evaluations import services
 from evaluations.models import Answer, CorrectionChange, Kind, Question, Response, Round
+from followup.models import Milestone
 from notifications.models import OutboxMessage
 from projects import services as project_services
-from followup.models import Milestone
 from projects.models import Project
 from tests.evaluations.conftest import response_of, values
 from tests.factories import LibraryFactory, MunicipalityFactory, make_user
