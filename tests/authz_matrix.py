@@ -33,7 +33,8 @@ from accounts.models import Invitation, Membership
 from notifications.models import OutboxMessage
 from tests.factories import ContactFactory, LibraryFactory, MunicipalityFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# One xdist group: `--dist loadgroup` sends every row to the same process, which builds the world once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("authz_matrix")]
 
 THIRD_PARTY_NAMESPACES = {"admin"}  # allauth's URLs have no namespace; see SMOKE
 OUR_PLAIN_NAMES = {"healthz"}
