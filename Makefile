@@ -20,8 +20,15 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
+# The suite in parallel, one process per core, each with its own test database; tests that share
+# a worker, the broker or Chromium stay together (`xdist_group`, `--dist loadgroup`).
+# ARGS adds pytest arguments: `make test ARGS="tests/planning"`, `make test ARGS=--reuse-db`
+# (keeps the PostgreSQL test databases between runs; the SQLite one lives in memory).
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
+ARGS ?=
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL) $(ARGS)
 
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=INFO

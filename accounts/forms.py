@@ -42,10 +42,10 @@ class RoleForm(_RoleFieldsMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     municipality = ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none())
 
-    def __init__(self, *args, county, submit_label=_("Save"), **kwargs):
+    def __init__(self, *args, county, submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._setup_role_fields(county)
-        self.helper = form_helper(submit_label)
+        self.helper = form_helper(submit_label or _("Save"))
 
 
 class HandoverForm(forms.Form):

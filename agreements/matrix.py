@@ -75,7 +75,7 @@ def default_matrix(county, *, library_rooms: bool = True) -> dict:
     for task, *values in DEFAULT_ROWS:
         if not library_rooms and task in ROOM_ONLY_TASKS:
             continue
-        rows.append({"task": task, "cells": {key: value for key, value in zip(keys, values) if value}})
+        rows.append({"task": task, "cells": {key: value for key, value in zip(keys, values, strict=False) if value}})
     return {"columns": columns, "rows": rows}
 
 

@@ -186,8 +186,18 @@ class Agreement(models.Model):
     def __str__(self):
         return f"{self.title} (v{self.version})"
 
+    def save(self, *args, **kwargs):
+        if self._stored_is_sealed():
+            raise SealedError()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("agreements:agreement-detail", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        if self._stored_is_sealed():
+            raise SealedError()
+        return super().delete(*args, **kwargs)
 
     @property
     def is_sealed(self) -> bool:
@@ -224,16 +234,6 @@ class Agreement(models.Model):
 
     def _stored_is_sealed(self) -> bool:
         return self.pk is not None and Agreement.objects.filter(pk=self.pk, sealed_at__isnull=False).exists()
-
-    def save(self, *args, **kwargs):
-        if self._stored_is_sealed():
-            raise SealedError()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._stored_is_sealed():
-            raise SealedError()
-        return super().delete(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------- signatures
@@ -309,9 +309,6 @@ class Signature(models.Model):
     def __str__(self):
         return f"{self.signer_name} ({self.get_slot_display()})"
 
-    def _agreement_is_sealed(self) -> bool:
-        return Agreement.objects.filter(pk=self.agreement_id, sealed_at__isnull=False).exists()
-
     def save(self, *args, **kwargs):
         if self._agreement_is_sealed():
             raise SealedError()
@@ -321,6 +318,9 @@ class Signature(models.Model):
         if self._agreement_is_sealed():
             raise SealedError()
         return super().delete(*args, **kwargs)
+
+    def _agreement_is_sealed(self) -> bool:
+        return Agreement.objects.filter(pk=self.agreement_id, sealed_at__isnull=False).exists()
 
 
 # ---------------------------------------------------------------------------- seal

@@ -16,18 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
-from shell.client import RateLimit, client_ip
-from shell.forms import run_service
 from municipalities.access import require
 from projects.access import access_participant, access_project
 from projects.permissions import can_read_participant
+from shell.client import RateLimit, client_ip
+from shell.forms import run_service
 
 from . import selectors
-from .services import amendments
-from .services import drafts
-from .services import sending
-from .services import signatures as signatures_services
-from .services.base import AgreementError
 from .access import access_agreement
 from .forms import AgreementForm, ListFilterForm, RoleMatrixForm, ScanForm, SignForm, VerifyForm, WithdrawForm
 from .matrix import LEGEND
@@ -45,9 +40,11 @@ from .permissions import (
     can_withdraw_agreement,
     may_sign,
 )
+from .services import amendments, drafts, sending
+from .services import signatures as signatures_services
+from .services.base import AgreementError
 from .signing import get_signing_method
 from .snapshot import build_content
-
 
 # Lookups on the public verification page per client (shell.client): plenty for people, little for a script.
 VERIFY_LIMIT = RateLimit("agreement-verify", limit=30, seconds=60)

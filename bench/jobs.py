@@ -35,8 +35,8 @@ def measure() -> dict:
     from django.utils import timezone
 
     from followup import health
-    from followup.services import escalation
     from followup.models import Milestone
+    from followup.services import escalation
     from projects.models import Participant
     from reports import services as report_services
     from reports.content import Period

@@ -3,8 +3,8 @@
 from django.urls import reverse
 
 from agreements.models import Agreement
-from municipalities.models import County, Municipality
 from demo.projects import ROOM_PROJECT
+from municipalities.models import County, Municipality
 from projects.models import Project
 
 STAFF = "fylke@demo.fremdrift.no"

@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -165,7 +165,7 @@ BODY = (
 
 
 def _newsletter(county, staff, label):
-    from newsletters import services
+    from newsletters.services import writing
 
     return writing.create_newsletter(county=county, by=staff, subject=f"Infobrev: {label}", body=BODY, is_public=True)
 
@@ -175,10 +175,9 @@ def _newsletter(county, staff, label):
 
 def plain_loop(county, staff, smtp: SMTPCounter, recipients: int) -> dict:
     """The limit: the same messages (the outbox rows of an infobrev) over one smtplib connection."""
+    from newsletters.services import sending
     from notifications.models import OutboxMessage
     from notifications.services import _build
-
-    from newsletters import services
 
     newsletter = _newsletter(county, staff, "plain loop")
     started = time.monotonic()
@@ -202,11 +201,9 @@ def plain_loop(county, staff, smtp: SMTPCounter, recipients: int) -> dict:
 
 
 def worker_run(county, staff, smtp: SMTPCounter, recipients: int, workers: int, env: dict) -> dict:
-    from tests.worker import WorkerProcess
-
-    from newsletters.services import sending
-    from newsletters.services import writing
     from newsletters.models import Newsletter
+    from newsletters.services import sending
+    from tests.worker import WorkerProcess
 
     processes = [WorkerProcess(queue=env["CELERY_TASK_DEFAULT_QUEUE"], concurrency=1, env=env) for _ in range(workers)]
     try:
@@ -313,7 +310,7 @@ def _report(results, args) -> None:
         cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), cpu)
     postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip() or "PostgreSQL"
     print(f"\n## Infobrev: {args.recipients:,} recipients through the outbox\n")
-    print(f"Run {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), Python "
+    print(f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), Python "
           f"{platform.python_version()}, {postgres}, Redis broker, aiosmtpd on loopback in its own process; "
           f"OUTBOX_BATCH_SIZE={args.batch_size}. Load average (1 min) {args.load_before:.1f} before, "
           f"{os.getloadavg()[0]:.1f} after (the machine is shared).\n")

@@ -36,9 +36,9 @@ def measure(scale: str) -> dict:
     django.setup()
     from django.db import connection
     from django.template.loader import render_to_string
-    from pypdf import PdfReader
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone, translation
+    from pypdf import PdfReader
 
     from documents.pdf import static_files_for_pdf
     from documents.renderer import write_pdf

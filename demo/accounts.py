@@ -4,9 +4,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 
-from municipalities.models import Contact, County, Municipality
-
 from accounts.models import Membership, User
+from municipalities.models import Contact, County, Municipality
 
 DEMO_PASSWORD = "fremdrift-demo"
 DEMO_ADMIN_TOTP_SECRET = "FREMDRIFTDEMOKEY"
@@ -46,7 +45,7 @@ def seed_logins(county: County) -> dict[str, User]:
 
 def describe_logins() -> str:
     lines = [f"Demo logins (password: {DEMO_PASSWORD}):"]
-    for email, name, role, number in DEMO_LOGINS:
+    for email, _name, role, number in DEMO_LOGINS:
         scope = f" {number}" if number else ""
         lines.append(f"  {email:45} {Role(role).label}{scope}")
     lines.append(f"  The administrator's TOTP secret: {DEMO_ADMIN_TOTP_SECRET} (add it to an authenticator app)")

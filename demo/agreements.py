@@ -9,16 +9,12 @@
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from demo.accounts import DEMO_PASSWORD
 from accounts.models import User
+from agreements.models import Agreement, Seal, Signature
+from agreements.services import amendments, drafts, sending, signatures
+from demo.accounts import DEMO_PASSWORD
 from demo.projects import ROOM_PROJECT
 from projects.models import Project
-
-from agreements.services import amendments
-from agreements.services import drafts
-from agreements.services import sending
-from agreements.services import signatures
-from agreements.models import Agreement, Seal, Signature
 
 # A stand-in for a scanned page: the demo has no scanner.
 DEMO_SCAN = b"%PDF-1.4\n% Fremdrift demo: signert med penn og skannet\n%%EOF\n"

@@ -2,8 +2,8 @@
 
 from django.contrib.auth.hashers import make_password
 
-from demo.accounts import DEMO_PASSWORD
 from accounts.models import Membership, User
+from demo.accounts import DEMO_PASSWORD
 
 
 def generate(ctx) -> None:

@@ -7,12 +7,11 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import Membership
-from projects.models import Participant
-
 from agreements.canonical import canonical_json, sha256_hex, text_sha256, verification_code
 from agreements.integrity import keyed_seal
 from agreements.matrix import default_matrix
 from agreements.models import Agreement, Seal, Signature
+from projects.models import Participant
 
 STATES = ["sealed"] * 8 + ["sent", "draft"]
 

@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from projects.models import Participant
-
 from evaluations.models import Answer, Kind, Question, Questionnaire, QuestionnaireVersion, Response, Round
+from projects.models import Participant
 
 QUESTIONS = [
     (Question.Type.SCALE, "Hvor fornøyd er dere med fremdriften?", [], "Ikke fornøyd", "Svært fornøyd"),

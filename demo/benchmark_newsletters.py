@@ -6,10 +6,9 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from newsletters.models import MailingList, Newsletter, Showcase, Subscriber
 from notifications.models import OutboxMessage
 from projects.models import Project
-
-from newsletters.models import MailingList, Newsletter, Showcase, Subscriber
 
 NEWSLETTERS = {"demo": 0, "county": 200, "national": 2000}
 RECIPIENTS_PER_NEWSLETTER = 25

@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from accounts.models import Membership
 from municipalities.models import Municipality, Theme
-
 from projects.models import Goal, Indicator, Participant, Project, Requirement
 
 STATUSES = [Project.Status.CLOSED] * 5 + [Project.Status.ACTIVE] * 3 + [Project.Status.PLANNING, Project.Status.IDEA, Project.Status.CLOSING]
@@ -80,8 +79,8 @@ def _generate_planning(ctx, projects) -> None:
     from datetime import timedelta
     from decimal import Decimal
 
-    from planning.models import Budget, GrantRelease, StaffCapacity
     from followup.models import Milestone
+    from planning.models import Budget, GrantRelease, StaffCapacity
     from planning.standard_kits import install_standard_kits
 
     rng = ctx.rng
@@ -122,10 +121,9 @@ def generate_followup(ctx) -> None:
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
-    from municipalities.models import Contact
-
     from followup.health import recompute_all
     from followup.models import Meeting, MeetingInvitee, MeetingObjective, Milestone, ProgressEntry, Visit
+    from municipalities.models import Contact
 
     rng, size = ctx.rng, ctx.size
     projects = getattr(ctx, "projects", None)
@@ -216,8 +214,8 @@ def _ladder_history(project_ids, today) -> None:
     benchmark measures an ordinary day rather than a first run over years of late milestones."""
     from django.utils import timezone
 
-    from followup.services.escalation import ladder
     from followup.models import EscalationStep, Milestone
+    from followup.services.escalation import ladder
 
     yesterday = today - timedelta(days=1)
     late = (

@@ -8,20 +8,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
-from municipalities.models import County, Library, Municipality, Theme
-from projects import services as project_services
-from followup.models import Milestone
-from projects.models import Project
-
 from demo import seed_lessons
+from evaluations.models import Answer, Conclusion, Kind, Lesson, Question, Questionnaire, Response, Round
 from evaluations.services import answers as answers_services
 from evaluations.services import conclusions as conclusions_services
-from evaluations.services import corrections
-from evaluations.services import lessons
-from evaluations.services import measurements
+from evaluations.services import corrections, lessons, measurements, rounds
 from evaluations.services import questionnaires as questionnaires_services
-from evaluations.services import rounds
-from evaluations.models import Answer, Conclusion, Kind, Lesson, Question, Questionnaire, Response, Round
+from followup.models import Milestone
+from municipalities.models import County, Library, Municipality, Theme
+from projects import services as project_services
+from projects.models import Project
 
 ROOM_PROJECT = "Bibliotekrom i Troms – fra samling til møteplass"
 T = Question.Type
@@ -76,12 +72,12 @@ def _questionnaire(county, staff, kind) -> Questionnaire:
 
 
 def _values(response: Response, answers: list) -> dict:
-    return {question.pk: value for question, value in zip(response.version.questions.all(), answers)}
+    return {question.pk: value for question, value in zip(response.version.questions.all(), answers, strict=False)}
 
 
 def _answer_on_paper(response: Response, answers: list, on: date) -> None:
     """Municipalities without a login in the demo answered on paper; county staff typed it in."""
-    for question, value in zip(response.version.questions.all(), answers):
+    for question, value in zip(response.version.questions.all(), answers, strict=False):
         if value in (None, ""):
             continue
         answer = Answer(response=response, question=question)

@@ -10,17 +10,13 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from accounts.models import User
-from municipalities.models import County, Library
-from projects import services as project_services
 from demo.projects import ROOM_PROJECT, WEEDING_PROJECT
-from projects.models import Indicator, Measurement, Participant, Project
-
-from newsletters.services import sending
-from newsletters.services import showcases
-from newsletters.services import subscriptions
-from newsletters.services import writing
+from municipalities.models import County, Library
 from newsletters.models import Newsletter, Showcase, Subscriber, Suppression
 from newsletters.selectors import get_mailing_list
+from newsletters.services import sending, showcases, subscriptions, writing
+from projects import services as project_services
+from projects.models import Indicator, Measurement, Participant, Project
 
 COUNTY_NEWSLETTER = "Infobrev fra Troms fylkesbibliotek: våren i bibliotekene"
 WEEDING_NEWSLETTER = "Oppstart: kassering og samlingsutvikling i Nord-Troms"
@@ -131,7 +127,7 @@ def _measurements(room, participant, staff) -> None:
     for indicator in Indicator.objects.filter(project=room, name__in=values):
         if Measurement.objects.filter(indicator=indicator, library__in=libraries).exists():
             continue
-        for library, (before, after) in zip(libraries, values[indicator.name]):
+        for library, (before, after) in zip(libraries, values[indicator.name], strict=False):
             project_services.record_measurement(indicator=indicator, by=staff, value=before, library=library,
                                                 period=Measurement.Period.BEFORE, measured_on=today - timedelta(days=280))
             project_services.record_measurement(indicator=indicator, by=staff, value=after, library=library,

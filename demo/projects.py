@@ -7,13 +7,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from municipalities.models import County, Municipality, Organisation, Theme
-
 from planning import kits
-from planning.models import KitUse
 from planning import services as planning_services
+from planning.models import KitUse
+from planning.standard_kits import install_standard_kits
 from projects import services
 from projects.models import Participant, Project
-from planning.standard_kits import install_standard_kits
 
 ROOM_PROJECT = "Bibliotekrom i Troms – fra samling til møteplass"
 WEEDING_PROJECT = "Kassering og samlingsutvikling i Nord-Troms"
@@ -158,10 +157,17 @@ def seed_followup(room: Project, staff) -> None:
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
-    from municipalities.models import Contact, Position
-
     from followup import health
-    from followup.models import EscalationStep, Meeting, MeetingInvitee, MeetingObjective, Milestone, ProgressEntry, Visit
+    from followup.models import (
+        EscalationStep,
+        Meeting,
+        MeetingInvitee,
+        MeetingObjective,
+        Milestone,
+        ProgressEntry,
+        Visit,
+    )
+    from municipalities.models import Contact, Position
 
     if room.meetings.exists():
         return

@@ -175,7 +175,7 @@ def line_chart(
         _text(svg, x, plot_bottom + 18, date_format(month, "b"), anchor="middle")
         if index == 0 or month.month == 1:
             _text(svg, x, plot_bottom + 34, date_format(month, "Y"), anchor="middle")
-    for number, (one, colour) in enumerate(zip(series, colours)):
+    for number, (one, colour) in enumerate(zip(series, colours, strict=True)):
         group = ET.SubElement(svg, "g", {"fill": colour, "stroke": colour})
         for run in _runs(one.values):
             points = " ".join(f"{_n(x_of(i))},{_n(y_of(v))}" for i, v in run)
@@ -215,7 +215,7 @@ def _horizontal_bars(
     height = plot_bottom + 28
     plot_left, plot_right = LABEL_WIDTH, WIDTH - VALUE_WIDTH
 
-    totals = [sum(v for v in column if v is not None) for column in zip(*(s.values for s in series))]
+    totals = [sum(v for v in column if v is not None) for column in zip(*(s.values for s in series), strict=False)]
     lengths = totals if stacked else [v for s in series for v in s.values if v is not None]
     largest = max(lengths, default=0)
     ticks = _nice_ticks(0, largest, integral=decimals == 0)
@@ -234,7 +234,7 @@ def _horizontal_bars(
         row_top = plot_top + row * row_height + 6
         _text(svg, plot_left - 8, row_top + bar_height * bars_per_row / 2 + 4, _shorten(label), anchor="end")
         x = plot_left
-        for number, (one, colour) in enumerate(zip(series, colours)):
+        for number, (one, colour) in enumerate(zip(series, colours, strict=True)):
             value = one.values[row]
             y = row_top if stacked else row_top + number * bar_height
             if value is not None and value > 0:
@@ -289,7 +289,7 @@ def _legend(series, colours, *, dashed: bool) -> tuple[ET.Element, float]:
     """A legend row (wrapping when needed) and its height."""
     legend = ET.Element("g", {"class": "fd-chart-legend"})
     x, y = 8, 16
-    for number, (one, colour) in enumerate(zip(series, colours)):
+    for number, (one, colour) in enumerate(zip(series, colours, strict=True)):
         width = 30 + len(one.name) * 7.5
         if x > 8 and x + width > WIDTH:
             x, y = 8, y + LEGEND_ROW

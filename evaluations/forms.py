@@ -4,12 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from followup.models import Milestone
 from municipalities.models import Theme
+from projects.forms import DateInput
+from projects.models import Project
 from shell.forms import ModelChoiceField, form_helper
 from shell.ids import parse_id
-from projects.forms import DateInput
-from followup.models import Milestone
-from projects.models import Project
 
 from .models import Kind, Lesson, Question, Questionnaire
 from .results import scale_label

@@ -10,10 +10,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from municipalities.permissions import is_staff_of
 from documents.charts import Chart, Series, bar_chart, before_after_chart
-from projects.models import Goal, Indicator, Measurement, Participant, Project
 from followup.models import Milestone
+from municipalities.permissions import is_staff_of
+from projects.models import Goal, Indicator, Measurement, Participant, Project
 
 from . import results
 from .models import (

@@ -1,11 +1,6 @@
 from django.urls import path
 
-from .views import conclusions
-from .views import corrections
-from .views import lessons
-from .views import measurements
-from .views import questionnaires
-from .views import rounds
+from .views import conclusions, corrections, lessons, measurements, questionnaires, rounds
 
 app_name = "evaluations"
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import Contact, Position
 from projects.forms import DateInput, county_staff
 from projects.models import Participant, Project
-from shell.validators import validate_header_value
 from shell.forms import ModelChoiceField, ModelMultipleChoiceField, form_helper
+from shell.validators import validate_header_value
 
 from .models import Meeting, MeetingObjective, Milestone, Visit
 from .services.files import ACCEPT

@@ -12,8 +12,7 @@ meetings an hour off), and one with yearly rules would copy the EU rule by hand.
 visits are all-day events (DTSTART;VALUE=DATE, DTEND the day after: the end is exclusive).
 """
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress
@@ -75,7 +74,7 @@ def _event(*, uid: str, sequence: int, summary: str, description: str, url: str)
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(dt_timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _address(name: str, email: str, **params) -> vCalAddress:

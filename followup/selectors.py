@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.models import Membership
 from municipalities.permissions import is_staff_of
-
 from projects.models import Participant, Project
 
 from .lateness import is_late, late_q, lateness

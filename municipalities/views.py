@@ -1,8 +1,8 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from functools import partial
-
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,8 +31,8 @@ from .forms import (
     ThemeFormSet,
 )
 from .models import Contact, County, Library, Organisation, Position, Theme
-from .sections import COUNTY_SECTIONS, LIST_FILTERS, MUNICIPALITY_SECTIONS, render_sections
 from .permissions import can_edit_municipality, can_edit_municipality_people
+from .sections import COUNTY_SECTIONS, LIST_FILTERS, MUNICIPALITY_SECTIONS, render_sections
 
 # A view calls a service through this: see shell.forms.run_service.
 _run = partial(run_service, errors=(services.MunicipalityError,))

@@ -3,12 +3,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shell.validators import validate_header_value
+from projects.models import Participant
 from shell.forms import ModelForm, form_helper
+from shell.validators import validate_header_value
 
 from .images import MAX_BYTES, clean_image
-from projects.models import Participant
-
 from .models import Newsletter, Showcase
 
 IMAGE_ACCEPT = "image/png,image/jpeg,image/gif,image/webp"

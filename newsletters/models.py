@@ -59,14 +59,14 @@ class MailingList(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("newsletters:mailing-list-detail", kwargs={"pk": self.pk})
+
     @property
     def name(self) -> str:
         if self.project_id:
             return self.project.title
         return str(_("Infobrev from %(county)s") % {"county": self.county.name})
-
-    def get_absolute_url(self):
-        return reverse("newsletters:mailing-list-detail", kwargs={"pk": self.pk})
 
 
 class Subscriber(models.Model):

@@ -1,11 +1,6 @@
 from django.urls import path
 
-from .views import bounces
-from .views import lists
-from .views import newsletters
-from .views import public
-from .views import showcases
-from .views import subscriptions
+from .views import bounces, lists, newsletters, public, showcases, subscriptions
 
 app_name = "newsletters"
 

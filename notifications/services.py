@@ -23,9 +23,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from shell.validators import is_header_safe, one_line
+
 from .kinds import KINDS
 from .models import NotificationPreference, OutboxMessage
-from shell.validators import is_header_safe, one_line
 
 logger = logging.getLogger(__name__)
 

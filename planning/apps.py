@@ -16,8 +16,8 @@ class PlanningConfig(AppConfig):
         from projects.sections import Section, register_participant_section, register_project_section
 
         from . import stakeholders, views
-        from .services import capacity_gate
         from .selectors import ground_rules_links
+        from .services import capacity_gate
 
         # A project starts only after the reality check (or with a written reason to start anyway).
         register_gate(from_status=Project.Status.PLANNING, to_status=Project.Status.ACTIVE, gate=capacity_gate)

@@ -109,7 +109,7 @@ def plan_milestones(*, project: Project, participants) -> list[Milestone]:
             origins.append(kit_milestone)
     milestones = Milestone.objects.bulk_create(milestones)
     MilestoneOrigin.objects.bulk_create(
-        [MilestoneOrigin(milestone=milestone, kit_milestone=origin) for milestone, origin in zip(milestones, origins)]
+        [MilestoneOrigin(milestone=milestone, kit_milestone=origin) for milestone, origin in zip(milestones, origins, strict=True)]
     )
     return milestones
 

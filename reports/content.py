@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from agreements.models import Agreement
 from documents.charts import Series, bar_chart, stacked_bar_chart
 from evaluations.models import CourseCorrection, Round
-from newsletters.models import Newsletter
-from planning.models import Budget
-from projects.models import Goal, Indicator, Measurement, Participant, Project
 from followup.lateness import is_late, lateness, slippage
 from followup.models import Meeting, Milestone, ProgressEntry, Visit
+from newsletters.models import Newsletter
+from planning.models import Budget
 from planning.selectors import MoneyTotals, money_totals
+from projects.models import Goal, Indicator, Measurement, Participant, Project
 
 HEALTH_ORDER = Participant.Health.values  # green, yellow, red
 CENT = Decimal("0.01")

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import County, Municipality
 from municipalities.selectors import list_staff_counties
-from shell.forms import ModelChoiceField, form_helper
 from projects.models import Project
+from shell.forms import ModelChoiceField, form_helper
 
 from .models import Report
 

@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from documents.pdf import DocumentError, image_data_url, render_pdf

@@ -1,10 +1,9 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
-
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 
 from .ids import fits
 

@@ -2,8 +2,10 @@
 
 One row per URL name. `expect(...)` starts from "everyone signed in gets 404,
 visitors and deactivated users are sent to the login page" and overrides by
-role. Each request runs inside a savepoint that is rolled back, so rows that
-change data (revoking, deleting) leave the world as it was for the next role.
+role. The world is built once for the module (in a transaction rolled back at its
+end); each test runs in a savepoint of its own and each request inside another, both
+rolled back, so rows that change data (revoking, deleting) leave the world as it was
+for the next role and the next row.
 
 A row names the objects its URL takes (instances, not ids), and the world records
 who owns each of them: which county, and which municipality if any (`World.own`,
@@ -18,19 +20,21 @@ A URL name of our own namespaces without a row fails `test_every_url_has_a_row`:
 a new view cannot ship without deciding who may use it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Callable
 
 import pytest
 from django.db import models, transaction
+from django.test import override_settings
 from django.urls import get_resolver, reverse
 
 from accounts.models import Invitation, Membership
 from notifications.models import OutboxMessage
 from tests.factories import ContactFactory, LibraryFactory, MunicipalityFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# One xdist group: `--dist loadgroup` sends every row to the same process, which builds the world once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("authz_matrix")]
 
 THIRD_PARTY_NAMESPACES = {"admin"}  # allauth's URLs have no namespace; see SMOKE
 OUR_PLAIN_NAMES = {"healthz"}
@@ -669,11 +673,67 @@ class World(SimpleNamespace):
         return self.owners[key]
 
 
-@pytest.fixture
-def world(
-    county, other_county, municipality, other_municipality, county_admin, county_staff, library_head,
-    other_library_head, leadership, other_leadership, expert, outsider, deactivated, monkeypatch,
-):
+def build_people() -> SimpleNamespace:
+    """The counties, municipalities and one user per role: the same as tests/conftest.py's fixtures
+    (which are per test, so the module-wide world cannot use them)."""
+    from tests.factories import CountyFactory, make_user
+
+    Role = Membership.Role
+    county = CountyFactory(number="55", name="Troms")
+    other_county = CountyFactory(number="56", name="Finnmark")
+    municipality = MunicipalityFactory(county=county, number="5501", name="Tromsø")
+    LibraryFactory(municipality=municipality, name="Tromsø bibliotek og byarkiv")
+    other_municipality = MunicipalityFactory(county=county, number="5540", name="Gáivuotna - Kåfjord - Kaivuono")
+    deactivated = make_user(Role.COUNTY_STAFF, county=county, email="gone@example.no", name="Gunnar Borte")
+    deactivated.is_active = False
+    deactivated.save(update_fields=["is_active"])
+    return SimpleNamespace(
+        county=county,
+        other_county=other_county,
+        municipality=municipality,
+        other_municipality=other_municipality,
+        county_admin=make_user(Role.COUNTY_ADMIN, county=county, email="admin@example.no", name="Astrid Admin"),
+        county_staff=make_user(Role.COUNTY_STAFF, county=county, email="staff@example.no", name="Fredrik Fylke"),
+        library_head=make_user(Role.LIBRARY_HEAD, municipality=municipality, email="head@example.no", name="Ingrid Sjef"),
+        other_library_head=make_user(Role.LIBRARY_HEAD, municipality=other_municipality, email="head2@example.no",
+                                     name="Ánde Sjef"),
+        leadership=make_user(Role.LEADERSHIP, municipality=municipality, email="radmann@example.no", name="Per Rådmann"),
+        other_leadership=make_user(Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no",
+                                   name="Áile Ordfører"),
+        expert=make_user(Role.EXPERT, county=county, email="expert@example.no", name="Eirik Ekspert"),
+        outsider=make_user(Role.COUNTY_STAFF, county=other_county, email="outsider@example.no", name="Olga Utenfor"),
+        deactivated=deactivated,
+    )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world is built once for the module, in a transaction rolled back when the module ends.
+    Each test runs in a savepoint of its own inside it (pytest-django's `db`), and each request in
+    another (`_request`), so a row that writes leaves the world as it was for the next one."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as monkeypatch,
+        # As tests/conftest.py's `_mail_through_the_outbox` does for each test.
+        override_settings(EMAIL_BACKEND="notifications.backends.OutboxBackend"),
+        transaction.atomic(),
+    ):
+        world = build_world(monkeypatch)
+        yield world
+        transaction.set_rollback(True)
+
+
+def build_world(monkeypatch) -> World:
+    people = build_people()
+    county, other_county, municipality, other_municipality = (
+        people.county, people.other_county, people.municipality, people.other_municipality
+    )
+    county_admin, county_staff, library_head, other_library_head = (
+        people.county_admin, people.county_staff, people.library_head, people.other_library_head
+    )
+    leadership, other_leadership, expert, outsider, deactivated = (
+        people.leadership, people.other_leadership, people.expert, people.outsider, people.deactivated
+    )
     # The matrix decides who may fetch each URL, not what comes back: a stand-in
     # PDF keeps it fast and independent of Pango. tests/documents renders real ones.
     monkeypatch.setattr("municipalities.views.render_factsheet", lambda municipality, lang: b"%PDF-1.7 stand-in")
@@ -763,11 +823,10 @@ def build_project_world(county, municipality, other_municipality, county_staff, 
     )
     goal = services.save_goal(project=project, by=county_staff, text="Flere besøk")
     organisation = Organisation.objects.create(county=county, name="UiT Norges arktiske universitet")
-    from planning.models import HandbookPage
-    from planning.standard_kits import install_standard_kits
-
     from django.core.files.base import ContentFile
 
+    from planning.models import HandbookPage
+    from planning.standard_kits import install_standard_kits
     from reports.models import Report
 
     report = Report(county=county, kind=Report.Kind.MUNICIPALITY, municipality=municipality, month=date(2026, 10, 1),
@@ -797,12 +856,9 @@ def build_followup_world(world, *, county_staff, library_head) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from followup.services.files import attach_file
-    from followup.services import calendar
-    from followup.services import meetings
-    from followup.services import milestones
-    from followup.services import visits
     from followup.models import EscalationStep
+    from followup.services import calendar, meetings, milestones, visits
+    from followup.services.files import attach_file
     from tests.factories import position
 
     project, participant = world["project"], world["participant"]
@@ -837,12 +893,9 @@ def build_evaluation_world(world, county_staff, library_head) -> dict:
     published conclusion, a course correction and a lesson, on the project of `build_project_world`."""
     from django.utils import timezone
 
-    from evaluations.services import conclusions
-    from evaluations.services import corrections
-    from evaluations.services import lessons as lessons_services
-    from evaluations.services import questionnaires
-    from evaluations.services import rounds
     from evaluations.models import Kind
+    from evaluations.services import conclusions, corrections, questionnaires, rounds
+    from evaluations.services import lessons as lessons_services
 
     project, county = world["project"], world["project"].county
     questionnaire = questionnaires.create_questionnaire(county=county, by=county_staff, title="Mellomevaluering", kind=Kind.MIDTERM)
@@ -877,10 +930,7 @@ def build_agreement_world(world, county, municipality, other_municipality, count
 
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from agreements.services import amendments
-    from agreements.services import drafts
-    from agreements.services import sending
-    from agreements.services import signatures
+    from agreements.services import amendments, drafts, sending, signatures
     from municipalities.models import Position, Theme
     from projects import services
     from tests.factories import TEST_PASSWORD, position
@@ -923,11 +973,10 @@ def build_newsletter_world(county, project, county_staff) -> dict:
     from django.utils import timezone
     from PIL import Image
 
-    from newsletters.services import showcases
-    from newsletters.services import writing
     from newsletters import tokens
     from newsletters.models import Newsletter, Showcase
     from newsletters.selectors import get_mailing_list
+    from newsletters.services import showcases, writing
 
     def png():
         out = io.BytesIO()

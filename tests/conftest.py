@@ -17,6 +17,19 @@ from tests.smtp import smtp_server  # noqa: F401  (a fixture for every test modu
 Role = Membership.Role
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Tests that start a real Celery worker share the broker and run one at a time under xdist:
+    each must say so with `xdist_group("worker")` (`--dist loadgroup` sends a group to one process)."""
+    missing = [
+        item.nodeid for item in items
+        if item.get_closest_marker("worker")
+        and not any(mark.args[:1] == ("worker",) for mark in item.iter_markers("xdist_group"))
+    ]
+    if missing:
+        raise pytest.UsageError(f'Worker tests without @pytest.mark.xdist_group("worker"): {missing}')
+
+
 def skip_or_fail(reason: str) -> None:
     """Skips a test that needs something absent here; in CI (FREMDRIFT_CI=1) that is a failure."""
     if os.environ.get("FREMDRIFT_CI"):

@@ -46,8 +46,17 @@ class SMTPServer:
         self.port = _free_port()
         self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
 
-    def start(self):
-        self.controller.start()
+    def start(self, attempts: int = 5):
+        """Binds a free port; under xdist another process may take it between choosing and binding."""
+        for attempt in range(attempts):
+            try:
+                self.controller.start()
+                return
+            except (OSError, RuntimeError):
+                if attempt == attempts - 1:
+                    raise
+                self.port = _free_port()
+                self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port)
 
     def stop(self):
         self.controller.stop()

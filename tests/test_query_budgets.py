@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import User
 
 # The marker makes pytest-django set up the test database; the counts come from one module-wide run.
-pytestmark = pytest.mark.django_db
+# One xdist group: the demo and the benchmark data (`counts`) are built once, in one process.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_budgets")]
 BUDGET = 15
 
 

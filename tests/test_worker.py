@@ -12,7 +12,7 @@ from notifications.models import OutboxMessage
 from notifications.tasks import send_outbox_task, sweep_outbox_task
 from tests.worker import celery_worker, wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.xdist_group("worker"), pytest.mark.django_db(transaction=True)]
 
 
 def _bulk_queue(county, n):

@@ -16,7 +16,6 @@ from ..matrix import default_matrix, validate_matrix
 from ..models import Agreement, AgreementEvent
 from .base import AgreementError, _ensure_project_open, _event, _health_input_changed, _lock, _withdraw
 
-
 TEXT_FIELDS = ["title", "county_case_number", "municipality_case_number", *Agreement.SECTION_FIELDS]
 
 

@@ -17,7 +17,6 @@ from ..signing import get_signing_method
 from ..snapshot import build_sealed, signer_name
 from .base import AgreementError, _event, _health_input_changed, _lock, _notify
 
-
 SCAN_MAX_BYTES = 5 * 1024 * 1024
 
 

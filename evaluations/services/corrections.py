@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import Goal, Indicator, Project
 from followup import health
 from followup.models import Milestone
+from projects.models import Goal, Indicator, Project
 
 from ..models import (
     CorrectionChange,

@@ -8,16 +8,15 @@ from functools import partial
 
 from django.shortcuts import render
 
-from shell.forms import run_service
 from projects.models import Project
 from projects.services import ProjectError
+from shell.forms import run_service
 
-from ..services.base import EvaluationError
 from ..access import (
     access_project_for_evaluations,
     access_round,
 )
-
+from ..services.base import EvaluationError
 
 # A view calls a service through this: see shell.forms.run_service.
 _run = partial(run_service, errors=(EvaluationError, ProjectError))

@@ -20,8 +20,7 @@ from ..permissions import (
     can_manage_evaluations,
     can_read_results,
 )
-from ..services import corrections
-from ..services import midterm
+from ..services import corrections, midterm
 from .base import _form_page, _project_for_evaluations, _run
 
 

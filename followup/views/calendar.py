@@ -13,7 +13,6 @@ from .. import selectors as fs
 from ..models import CalendarFeed, Meeting
 from ..services import calendar, meetings
 
-
 # ---------------------------------------------------------------- calendar feed
 
 

@@ -19,7 +19,6 @@ from ..forms import (
 from ..services import escalation
 from .base import _run
 
-
 # -------------------------------------------------------------------- escalation
 
 

@@ -21,7 +21,6 @@ from ..permissions import can_attach_to_participant, can_log_progress
 from ..services import files
 from .base import _int, _next_url
 
-
 # ------------------------------------------------------------------------- files
 
 

@@ -34,7 +34,6 @@ from ..services import milestones, progress
 from ..services.files import ACCEPT
 from .base import MY_MILESTONES_PER_PAGE, _attachments_for, _milestone, _next_url, _run
 
-
 # -------------------------------------------------------------------- milestones
 
 

@@ -15,7 +15,6 @@ from ..forms import (
 from ..services import visits
 from .base import _run
 
-
 # ------------------------------------------------------------------------ visits
 
 

@@ -21,15 +21,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from notifications.models import OutboxMessage
 from notifications.services import queue_email
-from shell.validators import is_header_safe
 from planning.services import clear_infobrev_suggestion
+from shell.validators import is_header_safe
 
 from .. import rendering
 from ..models import Newsletter
 from ..selectors import get_audience
 from .base import NewsletterError, _ensure_editable, _lock
 from .writing import check_subject
-
 
 logger = logging.getLogger(__name__)
 

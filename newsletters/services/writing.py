@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from shell.validators import HEADER_VALUE_MESSAGE, is_header_safe
 from projects.models import Project
+from shell.validators import HEADER_VALUE_MESSAGE, is_header_safe
 
 from ..images import clean_image
 from ..models import (

@@ -6,16 +6,15 @@ from functools import partial
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
-from municipalities.models import County
-from shell.forms import run_service
-from projects.models import Project
 from municipalities.access import require
+from municipalities.models import County
 from projects.access import access_project
+from projects.models import Project
+from shell.forms import run_service
 
-from ..services.base import NewsletterError
 from ..images import content_type_for
 from ..permissions import can_write_newsletters
-
+from ..services.base import NewsletterError
 
 # A view calls a service through this: see shell.forms.run_service.
 _run = partial(run_service, errors=(NewsletterError,))

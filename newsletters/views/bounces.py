@@ -13,7 +13,6 @@ from shell.client import RateLimit
 
 from ..services import bounces as bounces_services
 
-
 BOUNCE_FAILURE_LIMIT = RateLimit("newsletter-bounce-secret", limit=10, seconds=3600)
 
 

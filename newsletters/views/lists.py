@@ -6,14 +6,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from municipalities.selectors import get_county_for_staff
 from municipalities.access import require
+from municipalities.selectors import get_county_for_staff
 
 from .. import selectors
-from ..services import subscriptions
 from ..forms import ListSettingsForm
 from ..models import MailingList
 from ..permissions import can_manage_lists
+from ..services import subscriptions
 
 
 @login_required

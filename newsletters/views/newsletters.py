@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from municipalities.selectors import get_county_for_staff
-from shell.ids import parse_id
-from projects.models import Project
-from municipalities.permissions import is_staff_of
 from municipalities.access import require
+from municipalities.permissions import is_staff_of
+from municipalities.selectors import get_county_for_staff
+from projects.models import Project
+from shell.ids import parse_id
 
 from .. import selectors
 from ..forms import (
@@ -31,8 +31,7 @@ from ..permissions import (
     can_send_newsletter,
 )
 from ..rendering import body_html
-from ..services import sending
-from ..services import writing
+from ..services import sending, writing
 from ..services.base import NewsletterError
 from .base import _file, _project_for_newsletters, _run
 

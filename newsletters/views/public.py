@@ -9,8 +9,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from documents.markdown import render_markdown
 from agreements.selectors import published_agreements
+from documents.markdown import render_markdown
 from evaluations.selectors import published_conclusions
 from projects.models import Project
 

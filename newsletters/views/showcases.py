@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from municipalities.selectors import get_county_for_staff
-from municipalities.permissions import is_staff_of
 from municipalities.access import require
+from municipalities.permissions import is_staff_of
+from municipalities.selectors import get_county_for_staff
 
 from ..forms import (
     PhotoForm,

@@ -20,7 +20,6 @@ from ..models import MailingList
 from ..services import subscriptions
 from .base import _public_county
 
-
 # Per client (shell.client): confirmation e-mails a visitor may ask for, and wrong bounce secrets.
 SUBSCRIBE_LIMIT = RateLimit("newsletter-subscribe", limit=30, seconds=3600)
 

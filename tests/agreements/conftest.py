@@ -8,16 +8,14 @@ import pytest
 from django.db import connection
 
 from accounts.models import Membership
-from agreements.services import drafts
-from agreements.services import sending
-from agreements.services import signatures
 from agreements.models import Signature
+from agreements.services import drafts, sending, signatures
 from municipalities.models import Position
 from planning.kits import create_project_from_kit
 from planning.standard_kits import install_standard_kits
+from tests.conftest import make_active
 from tests.documents.conftest import http_server, weasyprint  # noqa: F401 (fixtures)
 from tests.factories import TEST_PASSWORD, ContactFactory, make_user, position
-from tests.conftest import make_active
 
 Slot = Signature.Slot
 

@@ -1,18 +1,18 @@
 """A draft from the kit's agreement text: sections by heading, placeholders from live data, nothing templated."""
 
-from planning.selectors import kit_of
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from agreements.services import drafts
 from agreements.drafting import split_sections
-from planning.standard_kits import AGREEMENT_TEXT as DEFAULT_TEXT
+from agreements.services import drafts
 from municipalities.models import Theme
 from planning import services as planning_services
-from projects import services as project_services
 from planning.models import KitDocument
+from planning.selectors import kit_of
+from planning.standard_kits import AGREEMENT_TEXT as DEFAULT_TEXT
+from projects import services as project_services
 
 pytestmark = pytest.mark.django_db
 

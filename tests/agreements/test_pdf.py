@@ -6,10 +6,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from agreements.services import drafts
-from agreements.services import sending
 from agreements.models import Agreement, Seal
 from agreements.pdf import render_agreement_pdf
+from agreements.services import drafts, sending
 from agreements.snapshot import build_content
 from municipalities.models import Position
 from tests.agreements.conftest import Slot, sign

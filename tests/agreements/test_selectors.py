@@ -3,10 +3,8 @@
 import pytest
 
 from agreements import selectors
-from agreements.services import amendments
-from agreements.services import drafts
-from agreements.services import sending
 from agreements.models import Agreement
+from agreements.services import amendments, drafts, sending
 from tests.agreements.conftest import Slot, sign
 
 pytestmark = pytest.mark.django_db

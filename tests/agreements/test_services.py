@@ -11,14 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts.models import Membership
-from agreements.services import amendments
-from agreements.services import drafts
-from agreements.services import reminders
-from agreements.services import sending
-from agreements.services import signatures
-from agreements.services.base import AgreementError
 from agreements.canonical import canonical_json, sha256_hex, text_sha256, verification_code
 from agreements.models import Agreement, AgreementEvent, Seal, Signature
+from agreements.services import amendments, drafts, reminders, sending, signatures
+from agreements.services.base import AgreementError
 from notifications.models import OutboxMessage
 from projects.models import Project
 from tests.agreements.conftest import Slot, sign

@@ -1,18 +1,16 @@
 """Agreement pages: the role matrix editor, signing with the password, scans, PDFs, the public pages."""
 
 import pytest
-from planning.selectors import kit_of
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.services import amendments
-from agreements.services import drafts
-from agreements.services import sending
 from agreements.models import Agreement, Seal, Signature
-from tests.conftest import project_page_html
+from agreements.services import amendments, drafts, sending
+from planning.selectors import kit_of
 from tests.agreements.conftest import Slot, sign, stub_pdf_bytes
+from tests.conftest import project_page_html
 from tests.factories import TEST_PASSWORD, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db

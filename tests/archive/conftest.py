@@ -9,8 +9,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from agreements.services import signatures as agreement_services
 from agreements.models import Signature
+from agreements.services import signatures as agreement_services
 from reports.models import Report
 from tests.agreements.conftest import (  # noqa: F401 (fixtures)
     draft,

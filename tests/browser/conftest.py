@@ -35,6 +35,14 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# htmx marks an element `htmx-request` while its request runs, then `htmx-swapping` and
+# `htmx-settling` until `htmx:afterSettle`; parts loaded with hx-trigger="load" start before
+# the load event, so "loaded and settled" is the load event plus none of these classes left.
+HTMX_SETTLED = (
+    "() => document.readyState === 'complete'"
+    " && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+)
+FAILURES = BASE_DIR / "var" / "browser-failures"
 
 
 def find_chromium() -> str | None:
@@ -88,7 +96,10 @@ class Journey:
         self.page = self.context.new_page()
         # Parts of some pages load right after the page (htmx): "loaded" means those too.
         load = self.page.wait_for_load_state
-        self.page.wait_for_load_state = lambda state=None, **kwargs: load(state or "networkidle", **kwargs)
+        self.page.wait_for_load_state = lambda state=None, **kwargs: (
+            self.settle(**kwargs) if state in (None, "networkidle") else load(state, **kwargs)
+        )
+        self._load = load
         self.page.on(
             "console",
             lambda message: self.csp_violations.append(message.text)
@@ -96,9 +107,17 @@ class Journey:
             else None,
         )
 
+    def settle(self, timeout: float | None = None) -> None:
+        """Waits for the page's load event and then for htmx to finish: no request in flight and
+        nothing swapping or settling (the classes htmx sets until `htmx:afterSettle`). A click that
+        starts a navigation has already committed it when Playwright's click returns."""
+        self._load("load", timeout=timeout)
+        self.page.wait_for_function(HTMX_SETTLED, timeout=timeout)
+
     def goto(self, path: str):
-        response = self.page.goto(path, wait_until="networkidle")
+        response = self.page.goto(path, wait_until="load")
         assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
+        self.settle()
         return response
 
     def login(self, email: str, password: str, *, totp_secret: str | None = None) -> None:
@@ -145,6 +164,14 @@ class Journey:
             f"- {v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes'][:5]]}" for v in findings
         )
 
+    def save_failure(self) -> Path:
+        """The page as it was when the test failed: a full-page screenshot and its HTML."""
+        folder = FAILURES / re.sub(r"[^A-Za-z0-9_.-]+", "_", self.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / "page.png"), full_page=True)
+        (folder / "page.html").write_text(f"<!-- {self.page.url} -->\n{self.page.content()}", encoding="utf-8")
+        return folder
+
     def close(self) -> None:
         self.context.close()
 
@@ -153,16 +180,29 @@ class Journey:
 def journey(browser, live_server, request):
     trip = Journey(browser, live_server.url, request.node.name)
     yield trip
-    try:
-        if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
-            trip.screenshot("failure")
-    finally:
-        trip.close()
+    trip.close()
     assert not trip.csp_violations, f"Content-Security-Policy violations: {trip.csp_violations}"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Under xdist the journeys run in one process (`--dist loadgroup`): one Chromium, one live server."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    """On a failed journey, saves the page (screenshot and HTML) while it is still open, and says where."""
     outcome = yield
     report = outcome.get_result()
-    setattr(item, f"rep_{report.when}", report)
+    trip = getattr(item, "funcargs", {}).get("journey")
+    if report.when == "call" and report.failed and isinstance(trip, Journey):
+        try:
+            folder = trip.save_failure()
+        except Exception as error:  # a crashed browser must not hide the test's own failure
+            report.sections.append(("browser page", f"could not save the page: {error!r}"))
+        else:
+            report.sections.append(("browser page", f"screenshot and HTML of {trip.page.url} in {folder}"))

@@ -9,15 +9,15 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from demo.accounts import DEMO_PASSWORD, seed_logins
 from accounts.models import User
 from agreements.canonical import sha256_hex
 from agreements.models import Agreement
+from demo.accounts import DEMO_PASSWORD, seed_logins
 from demo.municipalities import seed_places
 from municipalities.models import Municipality
 from planning.kits import create_project_from_kit
-from projects.models import Project
 from planning.standard_kits import install_standard_kits
+from projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,14 +6,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from demo.accounts import DEMO_PASSWORD, seed_logins
 from accounts.models import User
+from demo.accounts import DEMO_PASSWORD, seed_logins
 from demo.evaluations import _questionnaire
-from evaluations.models import CorrectionChange, Kind, Response, Round
 from demo.municipalities import seed_places
+from evaluations.models import CorrectionChange, Kind, Response, Round
+from followup.models import Milestone
 from municipalities.models import Municipality, Theme
 from projects import services
-from followup.models import Milestone
 from projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -154,8 +154,8 @@ def full_demo(transactional_db):
 
 def test_evaluation_pages_of_the_demo_are_accessible(journey, full_demo):
     """Questionnaires, the mapping with its conclusions, the public page, TTT and the lessons log."""
-    from evaluations.models import Conclusion, Questionnaire
     from demo.seed_lessons import SEED_TITLE
+    from evaluations.models import Conclusion, Questionnaire
 
     page = journey.page
     conclusion = Conclusion.objects.filter(published_on__isnull=False, municipality__number="5501").get()

@@ -10,15 +10,14 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from demo.accounts import DEMO_PASSWORD, seed_logins
-from followup.models import Attachment
 from demo.municipalities import seed_places
+from followup.models import Attachment, Meeting, MeetingObjective, ProgressEntry
+from followup.services import milestones
 from municipalities.models import Municipality
 from notifications.models import OutboxMessage
-from followup.services import milestones
-from projects import services
-from followup.models import Meeting, MeetingObjective, ProgressEntry
-from projects.models import Project
 from planning.standard_kits import install_standard_kits
+from projects import services
+from projects.models import Project
 from tests.followup.helpers import jpeg_with_gps
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 from demo.accounts import DEMO_PASSWORD, seed_logins
 from demo.municipalities import seed_places
 from demo.newsletters import SHOWCASE_SLUG, seed_newsletters
+from demo.projects import ROOM_PROJECT, seed_projects
 from newsletters.models import Newsletter, Suppression
 from notifications.models import OutboxMessage
-from demo.projects import ROOM_PROJECT, seed_projects
 from projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

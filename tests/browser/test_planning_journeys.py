@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-from planning.selectors import kit_of
 from demo.accounts import DEMO_PASSWORD, seed_logins
 from demo.municipalities import seed_places
 from planning.models import GrantRelease
-from projects.models import Project
+from planning.selectors import kit_of
 from planning.standard_kits import install_standard_kits
+from projects.models import Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,9 +5,9 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
-from django.utils.translation import gettext
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.translation import gettext
 
 from documents.charts import Series, bar_chart, before_after_chart, line_chart, stacked_bar_chart
 from documents.pdf import render_pdf

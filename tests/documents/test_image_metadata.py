@@ -4,8 +4,8 @@ JPEG comments, GIF comments, PNG text chunks or bytes after the image."""
 import pytest
 
 from followup.services.files import attach_file
-from tests.documents.upload_samples import SAMPLES, assert_only_pixels_and_colour_profile, markers_in, upload
 from tests.conftest import project, theme  # noqa: F401
+from tests.documents.upload_samples import SAMPLES, assert_only_pixels_and_colour_profile, markers_in, upload
 from tests.followup.helpers import active_project  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from PIL import Image
 from pypdf import PdfReader
 
-from documents.pdf import _Renderer, DocumentError, html_to_pdf, image_data_url, render_pdf
+from documents.pdf import DocumentError, _Renderer, html_to_pdf, image_data_url, render_pdf
 from documents.templatetags.pdf import _css_string, page_number_content
 from tests.documents.conftest import normalise, pdf_catalog, pdf_text
 

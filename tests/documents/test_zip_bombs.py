@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from followup.services.files import attach_file
 from followup.models import Attachment
+from followup.services.files import attach_file
+from tests.conftest import project, theme  # noqa: F401
 from tests.documents.upload_samples import (
-    MiB,
     OFFICE_LAYOUT,
+    MiB,
     bzip2_odt,
     lying_odt,
     many_parts,
@@ -22,9 +23,8 @@ from tests.documents.upload_samples import (
     stored,
     zipfile_bomb,
 )
-from tests.newsletters.conftest import newsletter, stakeholders  # noqa: F401
-from tests.conftest import project, theme  # noqa: F401
 from tests.followup.helpers import active_project  # noqa: F401
+from tests.newsletters.conftest import newsletter, stakeholders  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 KINDS = list(OFFICE_LAYOUT)

@@ -3,9 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from evaluations.services import questionnaires
-from evaluations.services import rounds
 from evaluations.models import Kind, Question
+from evaluations.services import questionnaires, rounds
 from projects import services as project_services
 from tests.conftest import make_active, project, theme  # noqa: F401  (fixtures)
 
@@ -50,7 +49,7 @@ def midterm(active_project, questionnaire, county_staff, library_head, other_lib
 
 
 def values(response, *answers):
-    return {q.pk: a for q, a in zip(response.version.questions.all(), answers)}
+    return {q.pk: a for q, a in zip(response.version.questions.all(), answers, strict=False)}
 
 
 def response_of(round_, municipality):

@@ -2,18 +2,17 @@
 
 from decimal import Decimal
 
-from django.utils import timezone
-
 import pytest
+from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Membership
 from evaluations import selectors
-from evaluations.services import answers as answers_services
-from evaluations.services import rounds
 from evaluations.models import Answer, Kind, Question
 from evaluations.results import aggregate
+from evaluations.services import answers as answers_services
+from evaluations.services import rounds
 from projects import services as project_services
 from tests.evaluations.conftest import response_of, values
 from tests.factories import MunicipalityFactory, make_user

@@ -7,17 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Membership
-from evaluations.services import answers as answers_services
-from evaluations.services import corrections
-from evaluations.services import measurements
-from evaluations.services import midterm as midterm_services
-from evaluations.services import questionnaires
-from evaluations.services import rounds
-from evaluations.services.base import EvaluationError
 from evaluations.models import Answer, CorrectionChange, Kind, Question, Response, Round
+from evaluations.services import answers as answers_services
+from evaluations.services import corrections, measurements, questionnaires, rounds
+from evaluations.services import midterm as midterm_services
+from evaluations.services.base import EvaluationError
+from followup.models import Milestone
 from notifications.models import OutboxMessage
 from projects import services as project_services
-from followup.models import Milestone
 from projects.models import Project
 from tests.evaluations.conftest import response_of, values
 from tests.factories import LibraryFactory, MunicipalityFactory, make_user

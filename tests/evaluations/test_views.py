@@ -7,15 +7,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations.services import answers
-from evaluations.services import conclusions
-from evaluations.services import corrections
-from evaluations.services import lessons
-from evaluations.services import measurements
-from evaluations.services import rounds
 from evaluations.models import Conclusion, CorrectionChange, CourseCorrection, Kind, Lesson, Response, Round
-from projects import services as project_services
+from evaluations.services import answers, conclusions, corrections, lessons, measurements, rounds
 from followup.models import Milestone
+from projects import services as project_services
 from projects.models import Project
 from tests.conftest import project_page_html
 from tests.evaluations.conftest import make_questionnaire, response_of, values
@@ -386,7 +381,7 @@ def test_seed_lessons_export_to_markdown_with_all_five_sections_and_every_item(c
     assert headings == ["## Viktigste lærdom", "## Samarbeid med kommunene og andre", "## Ønsker fra bibliotekene",
                         "## Ideer til videre arbeid", "## Interne tilbakemeldinger"]
     sections = markdown.split("\n## ")[1:]
-    for number, (section, text) in enumerate(items):
+    for section, text in items:
         index = [s.value for s in Lesson.Section].index(section)
         assert f"- {text}" in sections[index], text
     assert sum(1 for line in markdown.splitlines() if line.startswith("- ")) == 42
@@ -399,7 +394,7 @@ def test_selected_lessons_export_as_pdf(client, seed_project, county_staff, weas
 
     chosen = list(seed_project.lessons.filter(section="wishes")[:2]) + [seed_project.lessons.get(text="TING TAR TID")]
     client.force_login(county_staff)
-    response = client.get(reverse("evaluations:lessons-pdf", kwargs={"number": "55"}), {"id": [l.pk for l in chosen]})
+    response = client.get(reverse("evaluations:lessons-pdf", kwargs={"number": "55"}), {"id": [lesson.pk for lesson in chosen]})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "Erfaringer – Troms" in text and "TING TAR TID" in text

@@ -10,10 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from followup.services.files import attach_file
 from documents.uploads import safe_name, sniff
-from followup.models import Attachment
-from followup.models import ProgressEntry
+from followup.models import Attachment, ProgressEntry
+from followup.services.files import attach_file
 from tests.followup.helpers import (  # noqa: F401
     active_project,
     jpeg_with_gps,

@@ -5,15 +5,13 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from municipalities.models import Position
 from followup import health
-from followup.services import meetings
-from followup.services import progress
-from followup.services import visits
-from planning import services as planning_services
-from planning import stakeholders
 from followup.health import HealthFacts, assess, describe_reason
 from followup.models import Meeting, Visit
+from followup.services import meetings, progress, visits
+from municipalities.models import Position
+from planning import services as planning_services
+from planning import stakeholders
 from projects.models import Participant, Project
 from tests.factories import ContactFactory, position
 from tests.followup.helpers import active_project, late_milestone, participant  # noqa: F401

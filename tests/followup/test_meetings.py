@@ -1,8 +1,7 @@
 """Meetings: objectives before scheduling, invitations with .ics (same UID, higher SEQUENCE on
 move and cancel), attendance with the "together" flag, outcomes per objective."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,13 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from followup.models import Meeting
+from followup.services import meetings
 from municipalities.models import Position
 from notifications.models import OutboxMessage
 from notifications.services import send_batch
-from followup.services import meetings
-from followup.models import Meeting
-from projects.services import ProjectError
 from planning.standard_kits import install_standard_kits
+from projects.services import ProjectError
 from tests.factories import ContactFactory, position
 from tests.followup.helpers import active_project, participant  # noqa: F401
 
@@ -144,7 +143,7 @@ def test_meeting_times_are_utc_instants_that_show_at_the_oslo_time_set(active_pr
         meetings.schedule_meeting(meeting=meeting, by=county_staff)
         message = OutboxMessage.objects.get(kind="meeting", object_id=meeting.pk)
         calendar, event = _attached(message)
-        assert event.start == datetime(day.year, day.month, day.day, utc_hour, tzinfo=dt_timezone.utc)
+        assert event.start == datetime(day.year, day.month, day.day, utc_hour, tzinfo=UTC)
         assert event.start.utcoffset() == timedelta(0) and "TZID" not in event["DTSTART"].params
         assert event.start.astimezone(oslo).hour == 10 and event.end.astimezone(oslo).hour == 12
         assert calendar.get_missing_tzids() == set()  # every TZID used has its VTIMEZONE (none is used)

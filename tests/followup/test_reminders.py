@@ -11,16 +11,14 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
+from followup.models import EscalationStep
+from followup.services import escalation, milestones
 from municipalities.models import Position
 from notifications.models import NotificationPreference, OutboxMessage
-from followup.services import escalation
-from followup.services import milestones
 from projects import services
-from followup.models import EscalationStep
 from projects.models import Project
-from tests.conftest import skip_or_fail
+from tests.conftest import make_active, skip_or_fail
 from tests.factories import ContactFactory, position
-from tests.conftest import make_active
 from tests.followup.helpers import active_project, on, participant  # noqa: F401
 
 OSLO = ZoneInfo("Europe/Oslo")

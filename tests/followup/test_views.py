@@ -1,7 +1,6 @@
 """Follow-up pages: the dashboard and "my milestones" (flat query counts), logging progress
 through htmx, slippage, learned durations, the start page and the calendar feed."""
 
-from planning.models import KitUse
 from datetime import date, timedelta
 
 import pytest
@@ -11,20 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from municipalities.models import Theme
-from followup.services import escalation
-from followup.services import meetings
-from followup.services import milestones
-from followup.services import progress
-from followup.services import visits
-from planning import kits
-from projects import services
-from planning.selectors import learned_durations
 from followup.models import EscalationStep, Milestone, ProgressEntry
-from planning.models import Kit, KitMilestone
+from followup.services import escalation, meetings, milestones, progress, visits
+from municipalities.models import Theme
+from planning import kits
+from planning.models import Kit, KitMilestone, KitUse
+from planning.selectors import learned_durations
+from projects import services
 from projects.models import Participant, Project
-from tests.factories import ContactFactory, MunicipalityFactory
 from tests.conftest import make_active
+from tests.factories import ContactFactory, MunicipalityFactory
 from tests.followup.helpers import active_project, jpeg_with_gps, late_milestone, participant  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +44,7 @@ def _bulk_participants(county, by, theme, municipality, n, *, start=0, with_mile
     participants = Participant.objects.bulk_create(
         [Participant(project=p, municipality=municipality, status="active", health=["red", "yellow", "green"][i % 3],
                      health_reasons=[{"code": "overdue", "level": "red", "count": 2}]) for i, p in enumerate(projects)]
-        + [Participant(project=p, municipality=m, status="active") for p, m in zip(projects, others)]
+        + [Participant(project=p, municipality=m, status="active") for p, m in zip(projects, others, strict=True)]
     )
     if with_milestones:
         milestones = Milestone.objects.bulk_create(
@@ -116,8 +111,8 @@ def test_dashboard_lists_messages_awaiting_review_in_flat_queries(client, county
     review = reverse("followup:escalation-review", kwargs={"pk": step.milestone.project_id, "step_pk": step.pk})
     assert f'href="{review}"' in page
     assert f"{municipality.name}: Sent</a> ({participants[0].project.title}, 45 dager forsinket)" in page
-    for participant in participants[1:]:
-        propose(participant)
+    for other in participants[1:]:
+        propose(other)
     assert _queries(client, url) == one
 
 
@@ -227,7 +222,7 @@ def _finished(kit, county, by, days_to_done: list, *, status=Project.Status.CLOS
     KitUse.objects.create(project=project, kit=kit)
     project.refresh_from_db()
     kits.plan_milestones(project=project, participants=[])
-    for kit_milestone, days in zip(kit.milestones.all(), days_to_done):
+    for kit_milestone, days in zip(kit.milestones.all(), days_to_done, strict=False):
         if days is not None:
             Milestone.objects.filter(project=project, origin__kit_milestone=kit_milestone).update(
                 status=milestone_status, completed_on=project.start_on + timedelta(days=days),

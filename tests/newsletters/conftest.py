@@ -8,10 +8,9 @@ import pytest
 from PIL import Image
 
 from municipalities.models import Organisation, Position, Theme
-from newsletters.services import showcases
-from newsletters.services import writing
 from newsletters.models import Subscriber
 from newsletters.selectors import get_mailing_list
+from newsletters.services import showcases, writing
 from projects import services as project_services
 from projects.models import Participant, Project
 from tests.factories import ContactFactory, position

@@ -2,11 +2,9 @@
 
 import pytest
 
-from newsletters.services import bounces
-from newsletters.services import subscriptions
-from newsletters.services import writing
 from newsletters.models import Newsletter, Subscriber
 from newsletters.selectors import BOUNCED, NO_ADDRESS, NOT_CONFIRMED, UNSUBSCRIBED, get_audience, get_mailing_list
+from newsletters.services import bounces, subscriptions, writing
 from projects.models import Project
 from tests.newsletters.conftest import EXPECTED_RECIPIENTS, make_project
 

@@ -10,10 +10,9 @@ from collections import Counter
 
 import pytest
 
-from newsletters.services import sending
-from newsletters.services import writing
 from newsletters.models import Newsletter, Subscriber
 from newsletters.selectors import get_mailing_list
+from newsletters.services import sending, writing
 from newsletters.tasks import queue_newsletter_task
 from notifications.models import OutboxMessage
 from notifications.tasks import sweep_outbox_task
@@ -65,6 +64,7 @@ def test_a_thousand_recipients_arrive_at_the_smtp_server_once_each(county, count
 
 
 @pytest.mark.worker
+@pytest.mark.xdist_group("worker")
 @pytest.mark.django_db(transaction=True)
 def test_a_thousand_recipients_through_a_real_worker(county, county_staff, smtp_server):
     newsletter, expected = _county_newsletter(county, county_staff)
@@ -81,6 +81,7 @@ def test_a_thousand_recipients_through_a_real_worker(county, county_staff, smtp_
 
 
 @pytest.mark.worker
+@pytest.mark.xdist_group("worker")
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_loses_no_recipient(county, county_staff, smtp_server):
     """SIGKILL mid-send, restart: every recipient gets it; a duplicate only for a message that

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from newsletters.services import showcases
 from newsletters.models import NewsletterImage, ShowcasePhoto
+from newsletters.services import showcases
 from tests.documents.upload_samples import assert_only_pixels_and_colour_profile, upload
 
 pytestmark = pytest.mark.django_db

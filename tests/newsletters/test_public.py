@@ -6,11 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from newsletters.services import sending
-from newsletters.services import showcases
-from newsletters.services import writing
-from newsletters.services.base import NewsletterError
 from newsletters.models import Newsletter, ShowcasePhoto
+from newsletters.services import sending, showcases, writing
+from newsletters.services.base import NewsletterError
 from tests.newsletters.conftest import png_bytes
 
 pytestmark = pytest.mark.django_db

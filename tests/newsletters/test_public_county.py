@@ -3,14 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from demo.accounts import seed_logins
-from agreements.services import amendments
-from demo.agreements import seed_agreements
 from agreements.models import Agreement
+from agreements.services import amendments
+from demo.accounts import seed_logins
+from demo.agreements import seed_agreements
 from demo.evaluations import seed_evaluations
-from evaluations.models import Conclusion
 from demo.municipalities import seed_places
 from demo.projects import seed_projects
+from evaluations.models import Conclusion
 
 pytestmark = pytest.mark.django_db
 

@@ -8,12 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from newsletters import tasks
-from newsletters.services import bounces
-from newsletters.services import sending
-from newsletters.services import subscriptions
-from newsletters.services import writing
-from newsletters.services.base import NewsletterError
 from newsletters.models import Newsletter
+from newsletters.services import bounces, sending, subscriptions, writing
+from newsletters.services.base import NewsletterError
 from notifications.models import OutboxMessage
 from notifications.services import queue_email
 from tests.newsletters.conftest import EXPECTED_RECIPIENTS

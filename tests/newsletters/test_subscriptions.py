@@ -10,10 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from newsletters import tokens
-from newsletters.services import bounces
-from newsletters.services import sending
 from newsletters.models import Bounce, Subscriber, Suppression
 from newsletters.selectors import get_mailing_list
+from newsletters.services import bounces, sending
 from notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db

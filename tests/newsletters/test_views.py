@@ -10,11 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from newsletters.services import sending
-from newsletters.services import showcases
-from newsletters.services import writing
 from newsletters.models import Newsletter, NewsletterImage, Subscriber
 from newsletters.selectors import get_mailing_list
+from newsletters.services import sending, showcases, writing
 from planning import services as planning_services
 from projects.models import Project
 from tests.newsletters.conftest import make_project, png_bytes

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from newsletters.services import sending, writing
-from newsletters.selectors import get_mailing_list
 from newsletters.models import Subscriber
+from newsletters.selectors import get_mailing_list
+from newsletters.services import sending, writing
 from notifications import services
 
 pytestmark = pytest.mark.django_db

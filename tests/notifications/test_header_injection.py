@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.test.utils import override_settings
 from django.urls import reverse
 
+from followup.models import EscalationStep
 from municipalities.models import County
 from notifications import services
 from notifications.models import OutboxMessage
-from followup.models import EscalationStep
 from tests.conftest import project, theme  # noqa: F401
 from tests.followup.helpers import active_project, late_milestone, participant  # noqa: F401
 

@@ -1,6 +1,5 @@
 """Capacity check, stakeholder check, money and matching funds, kits (issue: projects 2 of 2)."""
 
-from planning.selectors import kit_of
 from datetime import date
 from decimal import Decimal
 
@@ -9,16 +8,16 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from municipalities.models import Theme
-from planning import kits
+from planning import kits, stakeholders
 from planning import selectors as planning_selectors
 from planning import services as planning_services
-from planning import stakeholders
+from planning.selectors import kit_of
+from planning.standard_kits import install_standard_kits
 from projects import services
 from projects.models import Project
-from planning.standard_kits import install_standard_kits
 from shell.templatetags.money import kr
-from tests.factories import ContactFactory, make_user, position
 from tests.conftest import make_active
+from tests.factories import ContactFactory, make_user, position
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -14,14 +14,12 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Membership
+from followup.services import meetings, milestones, visits
 from municipalities.models import Position
-from followup.services import meetings
-from followup.services import milestones
-from followup.services import visits
 from planning import services as planning_services
 from projects import services
-from tests.factories import ContactFactory, make_user, position
 from tests.conftest import make_active
+from tests.factories import ContactFactory, make_user, position
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from planning import services as planning_services
 from projects import services
 from projects.models import Participant, Project
-from tests.factories import ContactFactory, MunicipalityFactory, position
 from tests.conftest import make_active
+from tests.factories import ContactFactory, MunicipalityFactory, position
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from agreements.services import amendments, sending
 from agreements.models import Signature
+from agreements.services import amendments, sending
 from newsletters.models import MailingList, Newsletter
 from reports import services as report_services
 from reports.models import Report

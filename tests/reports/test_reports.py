@@ -8,13 +8,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from followup.models import Milestone
 from planning import services as planning_services
 from projects import services
-from followup.models import Milestone
 from reports import services as report_services
 from reports.models import Report
-from tests.documents.conftest import normalise, pdf_catalog, pdf_text, weasyprint  # noqa: F401
 from tests.conftest import make_active, theme  # noqa: F401
+from tests.documents.conftest import normalise, pdf_catalog, pdf_text, weasyprint  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 OCTOBER = date(2026, 10, 1)
@@ -236,8 +236,8 @@ def test_project_report_tells_the_months_visits_and_infobrev(world, county, coun
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from newsletters.models import MailingList, Newsletter
     from followup.services import visits
+    from newsletters.models import MailingList, Newsletter
 
     visits.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 10, 20),
                                  purpose="Befaring av det nye rommet", status="done", visitors=[county_staff])

@@ -8,13 +8,13 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from demo import benchmark_accounts as accounts_benchmark
-from demo.management.commands.seed_demo import load_demo
 from demo import benchmark_agreements as agreements_benchmark
 from demo import benchmark_evaluations as evaluations_benchmark
 from demo import benchmark_municipalities as municipalities_benchmark
-from municipalities.models import County
 from demo import benchmark_newsletters as newsletters_benchmark
 from demo import benchmark_projects as projects_benchmark
+from demo.management.commands.seed_demo import load_demo
+from municipalities.models import County
 
 
 @dataclass(frozen=True)
