@@ -165,7 +165,7 @@ BODY = (
 
 
 def _newsletter(county, staff, label):
-    from newsletters import services
+    from newsletters.services import writing
 
     return writing.create_newsletter(county=county, by=staff, subject=f"Infobrev: {label}", body=BODY, is_public=True)
 
@@ -178,7 +178,7 @@ def plain_loop(county, staff, smtp: SMTPCounter, recipients: int) -> dict:
     from notifications.models import OutboxMessage
     from notifications.services import _build
 
-    from newsletters import services
+    from newsletters.services import sending
 
     newsletter = _newsletter(county, staff, "plain loop")
     started = time.monotonic()
@@ -205,7 +205,6 @@ def worker_run(county, staff, smtp: SMTPCounter, recipients: int, workers: int, 
     from tests.worker import WorkerProcess
 
     from newsletters.services import sending
-    from newsletters.services import writing
     from newsletters.models import Newsletter
 
     processes = [WorkerProcess(queue=env["CELERY_TASK_DEFAULT_QUEUE"], concurrency=1, env=env) for _ in range(workers)]
