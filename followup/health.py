@@ -37,7 +37,8 @@ The thresholds are the county's settings; a threshold of 0 turns that step off.
    municipality fills (the one rule of `planning.stakeholders`, contributed through `register_input`): yellow.
 
 Only participants followed up (`Participant.FOLLOWED_UP`: invited, committed, active — taking part
-and not completed) in an active project are assessed; the others are green without reasons.
+and not completed) in an active project are assessed, and a participant that has completed on rule 1
+only (milestones it left open are not hidden); the others are green without reasons.
 """
 
 from collections.abc import Callable, Iterable
@@ -90,7 +91,8 @@ def _level(value: int, yellow: int, red: int) -> str:
 def assess(participant: Participant, facts: HealthFacts, *, today: date) -> tuple[str, list[dict]]:
     """The health and its reasons from the facts, by the rules in this module's docstring."""
     project, county = participant.project, participant.project.county
-    if project.status != Project.Status.ACTIVE or participant.status not in Participant.FOLLOWED_UP:
+    completed = participant.status == Participant.Status.COMPLETED
+    if project.status != Project.Status.ACTIVE or not (completed or participant.status in Participant.FOLLOWED_UP):
         return Health.GREEN, []
     since = max(project.start_on, participant.invited_on)
     reasons = []
@@ -101,6 +103,8 @@ def assess(participant: Participant, facts: HealthFacts, *, today: date) -> tupl
 
     add("overdue", _level(facts.overdue, county.health_overdue_yellow, county.health_overdue_red), count=facts.overdue,
         days=facts.most_late)
+    if completed:  # done taking part: only milestones it left open still count
+        return max((reason["level"] for reason in reasons), key=LEVELS.get, default=Health.GREEN), reasons
     silence = max(0, (today - (facts.last_progress or since)).days)
     add("silence", _level(silence, county.health_silence_yellow_days, county.health_silence_red_days),
         days=silence, never=facts.last_progress is None)

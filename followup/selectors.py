@@ -11,6 +11,7 @@ from accounts.models import Membership
 from municipalities.permissions import is_staff_of
 from projects.models import Participant, Project
 
+from .health import health_facts
 from .lateness import is_late, late_q, lateness
 from .models import EscalationStep, Meeting, MeetingInvitee, Milestone, ProgressEntry, Visit
 
@@ -30,12 +31,46 @@ def list_dashboard(county, *, health: str = "", project=None):
 
 def health_counts(county) -> dict:
     rows = (
-        Participant.objects.followed_up().filter(project__county=county, project__status=Project.Status.ACTIVE)
+        dashboard_participants().filter(project__county=county, project__status=Project.Status.ACTIVE)
         .values("health").annotate(n=Count("id"))
     )
     counts = {level: 0 for level in (Participant.Health.RED, Participant.Health.YELLOW, Participant.Health.GREEN)}
     counts.update({row["health"]: row["n"] for row in rows})
     return counts
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One participant on the dashboard with what the county asks first: when was it last visited,
+    when did it last write, how late are its milestones, is its agreement signed."""
+
+    participant: Participant
+    days_since_visit: int | None  # None: never visited
+    days_since_progress: int | None  # None: no progress entry yet
+    late_milestones: int
+    most_late: int  # days, the latest milestone
+    unsigned_agreement: bool
+    completed: bool  # finished, with work still open
+
+
+def dashboard_rows(participants, *, today: date | None = None) -> list[DashboardRow]:
+    """The rows of one dashboard page, in a fixed number of queries (the facts health reads)."""
+    today = today or timezone.localdate()
+    participants = list(participants)
+    facts = health_facts(participants, today=today)
+    rows = []
+    for participant in participants:
+        fact = facts[participant.pk]
+        rows.append(DashboardRow(
+            participant=participant,
+            days_since_visit=(today - fact.last_visit).days if fact.last_visit else None,
+            days_since_progress=(today - fact.last_progress).days if fact.last_progress else None,
+            late_milestones=fact.overdue,
+            most_late=fact.most_late,
+            unsigned_agreement=fact.unsigned_agreement,
+            completed=participant.status == Participant.Status.COMPLETED,
+        ))
+    return rows
 
 
 def pending_proposals(county):
@@ -231,12 +266,21 @@ def start_page_provider(user, context: dict) -> None:
     context["followup"] = start_page_data(user, sections) if sections else {}
 
 
+def dashboard_participants():
+    """Those the follow-up watches, and completed participants whose health is not green (a municipality
+    that finished with milestones still open is not hidden)."""
+    return Participant.objects.filter(
+        Q(status__in=Participant.FOLLOWED_UP) | Q(status=Participant.Status.COMPLETED) & ~Q(health=Participant.Health.GREEN)
+    )
+
+
 def list_dashboard_for_county_id(county_id):
     return (
-        Participant.objects.followed_up().filter(project__county_id=county_id, project__status=Project.Status.ACTIVE)
+        dashboard_participants().filter(project__county_id=county_id, project__status=Project.Status.ACTIVE)
         .select_related("project", "municipality").annotate(risk=RISK_ORDER).order_by("risk", "project__title", "municipality__number")
         # What the rows show: health with its reasons, the municipality and the project, each a link.
-        .only("project__title", "municipality__number", "municipality__name", "health", "health_reasons", "health_computed_at")
+        .only("project__title", "municipality__number", "municipality__name", "status", "health", "health_reasons",
+              "health_computed_at")
     )
 
 

@@ -63,6 +63,7 @@ def followup_dashboard(request, number):
     return render(request, "followup/dashboard.html", {
         "county": county,
         "page_obj": page,
+        "rows": fs.dashboard_rows(page.object_list),
         "filters": filters,
         "counts": counts,
         "proposals": fs.pending_proposals(county)[:20],

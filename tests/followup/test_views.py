@@ -20,7 +20,7 @@ from projects import services
 from projects.models import Participant, Project
 from tests.conftest import make_active
 from tests.factories import ContactFactory, MunicipalityFactory
-from tests.followup.helpers import active_project, jpeg_with_gps, late_milestone, participant  # noqa: F401
+from tests.followup.helpers import active_project, jpeg_with_gps, late_milestone, other_participant, participant  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -331,3 +331,37 @@ def test_a_new_project_from_a_kit_gets_milestones_that_reminders_see(county, cou
     make_active(project)
     run = escalation.run_reminders()
     assert run.overdue > 0 and run.steps > 0
+
+
+def test_the_dashboard_says_when_each_participant_was_last_visited_wrote_and_how_late_it_is(
+        client, county, county_staff, active_project, participant, other_participant):
+    from followup.models import Visit
+
+    today = timezone.localdate()
+    Project.objects.filter(pk=active_project.pk).update(start_on=today - timedelta(days=200))
+    Participant.objects.filter(pk__in=[participant.pk, other_participant.pk]).update(invited_on=today - timedelta(days=200))
+    late_milestone(active_project, participant, county_staff, days=37)
+    late_milestone(active_project, participant, county_staff, days=5, name="Møbler bestilt")
+    visits.save_visit(by=county_staff, participant=participant, planned_on=today - timedelta(days=12),
+                      status=Visit.Status.DONE, purpose="Oppstart")
+    client.force_login(county_staff)
+    page = client.get(reverse("followup:followup-dashboard", kwargs={"number": county.number})).content.decode()
+    tromso = page[page.index(participant.municipality.name):][:3000]
+    assert "12 dager siden" in tromso  # the visit
+    assert "2, den eldste 37 dager for sent" in tromso
+    assert "2 milepæler er forsinket (den eldste med 37 dager)" in tromso
+    other = page[page.index(other_participant.municipality.name):][:3000]
+    assert other.count("Aldri") == 2  # never visited, never wrote
+
+
+def test_a_completed_participant_with_late_work_stays_on_the_dashboard(client, county, county_staff, active_project,
+                                                                      participant):
+    late_milestone(active_project, participant, county_staff, days=20)
+    Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.ACTIVE)
+    services.change_participant_status(participant=participant, to=Participant.Status.COMPLETED, by=county_staff)
+    participant.refresh_from_db()
+    assert participant.health == Participant.Health.YELLOW
+    client.force_login(county_staff)
+    page = client.get(reverse("followup:followup-dashboard", kwargs={"number": county.number})).content.decode()
+    assert participant.municipality.name in page and "Fullført" in page
+    assert "1 milepæl er forsinket (den eldste med 20 dager)" in page
