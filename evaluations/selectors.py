@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.selectors import reachable_library_heads
 from documents.charts import Chart, Series, bar_chart, before_after_chart
 from followup.models import Milestone
 from municipalities.permissions import is_staff_of
@@ -348,3 +349,35 @@ def get_lesson(project: Project, pk) -> Lesson:
     if lesson is None:
         raise Http404
     return lesson
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who an evaluation goes to: how many are asked, and the municipalities nobody there can be
+    reached in (no library head with an e-mail address), so the page can say so before and after."""
+
+    total: int
+    unreachable: list = field(default_factory=list)  # Municipality
+
+    @property
+    def reached(self) -> int:
+        return self.total - len(self.unreachable)
+
+
+def round_audience(project: Project, *, include_experts: bool) -> Audience:
+    """Before a round is opened: the participants taking part (and the experts, if asked)."""
+    municipalities = [p.municipality for p in project.participants.taking_part().select_related("municipality")
+                      .order_by("municipality__name")]
+    reachable = reachable_library_heads(m.pk for m in municipalities)
+    experts = project.experts.filter(user__is_active=True).count() if include_experts else 0
+    return Audience(total=len(municipalities) + experts,
+                    unreachable=[m for m in municipalities if m.pk not in reachable])
+
+
+def round_reach(round_: Round) -> Audience:
+    """After a round is opened: its responses, and the municipalities whose library head got nothing."""
+    responses = list(round_.responses.select_related("participant__municipality"))
+    municipalities = [r.participant.municipality for r in responses if r.participant_id]
+    reachable = reachable_library_heads(m.pk for m in municipalities)
+    return Audience(total=len(responses), unreachable=sorted(
+        (m for m in municipalities if m.pk not in reachable), key=lambda m: m.name))

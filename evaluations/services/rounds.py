@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, User
+from accounts.models import User
+from accounts.selectors import reachable_library_heads
 from notifications.services import queue_templated_email
 from projects.models import Project
 
@@ -36,14 +37,8 @@ def _round_title(kind: str, project: Project) -> str:
 def respondent_users(response: Response) -> list[User]:
     """Who is asked to answer a response: the municipality's library heads, or the expert."""
     if response.user_id:
-        return [response.user] if response.user.is_active else []
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__role=Membership.Role.LIBRARY_HEAD,
-            memberships__municipality_id=response.participant.municipality_id,
-        ).distinct()
-    )
+        return [response.user] if response.user.is_active and response.user.email else []
+    return reachable_library_heads([response.participant.municipality_id]).get(response.participant.municipality_id, [])
 
 
 def _mail_respondents(response: Response, *, template: str, key: str) -> int:

@@ -7,6 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -47,11 +50,38 @@ def round_create(request, pk):
             nonlocal created
             created = rounds.open_round(project=project, by=request.user, **form.cleaned_data)
 
-        if _run(request, form, action, _("The evaluation is open, and the respondents have been e-mailed.")):
+        if _run(request, form, action, None):
+            _tell_who_was_reached(request, selectors.round_reach(created))
             return redirect(created)
+    include_experts = form.cleaned_data["include_experts"] if form.is_bound and form.is_valid() else initial["include_experts"]
     return render(request, "evaluations/round_form.html", {
         "form": form, "project": project, "has_questionnaires": first is not None,
+        "audience": selectors.round_audience(project, include_experts=include_experts),
     })
+
+
+def _unreachable_links(municipalities) -> str:
+    return mark_safe(get_text_list(
+        [format_html('<a href="{}">{}</a>', m.get_absolute_url(), m.name) for m in municipalities], _("and")))
+
+
+def _tell_who_was_reached(request, audience: selectors.Audience) -> None:
+    """Says who got the e-mail and who could not be reached, never "everyone" when someone was not."""
+    if not audience.unreachable:
+        messages.success(request, ngettext(
+            "The evaluation is open and was e-mailed to the %(total)s respondent.",
+            "The evaluation is open and was e-mailed to all %(total)s respondents.", audience.total)
+            % {"total": audience.total})
+        return
+    messages.warning(request, format_html(
+        "{} {}",
+        _("The evaluation is open. E-mailed to %(reached)s of %(total)s;") % {"reached": audience.reached,
+                                                                              "total": audience.total},
+        format_html(ngettext(
+            "{} has no library head with an e-mail address: invite one on the municipality's page.",
+            "{} have no library head with an e-mail address: invite one on each municipality's page.",
+            len(audience.unreachable)), _unreachable_links(audience.unreachable)),
+    ))
 
 
 @login_required
@@ -87,6 +117,12 @@ def round_ask_new(request, pk):
     else:
         messages.success(request, ngettext("%(count)s more participant was asked.", "%(count)s more participants were asked.",
                                            count) % {"count": count})
+        unreachable = selectors.round_reach(round_).unreachable
+        if count and unreachable:
+            messages.warning(request, format_html(ngettext(
+                "{} has no library head with an e-mail address: invite one on the municipality's page.",
+                "{} have no library head with an e-mail address: invite one on each municipality's page.",
+                len(unreachable)), _unreachable_links(unreachable)))
     return redirect(f"{round_.get_absolute_url()}#respondents")
 
 

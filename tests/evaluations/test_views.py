@@ -489,3 +489,34 @@ def test_a_course_correction_cannot_move_a_milestone_into_the_past(client, midte
     assert milestone.planned_on == planned
     today = client.post(url, {"milestone": milestone.pk, "planned_on": timezone.localdate().isoformat()})
     assert today.status_code == 302
+
+
+def test_opening_a_round_says_who_got_it_and_who_could_not_be_reached(client, active_project, questionnaire,
+                                                                      county_staff, library_head, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    """Tromsø has a library head with an e-mail address, Gáivuotna has nobody: the page says so before
+    the round is opened, and the message afterwards does not claim that everyone was e-mailed."""
+    client.force_login(county_staff)
+    url = reverse("evaluations:round-create", kwargs={"pk": active_project.pk})
+    form_page = client.get(f"{url}?art=mapping").content.decode()
+    assert "Evalueringen går til 2 som skal svare." in form_page
+    assert "Ingen kan nås i disse kommunene" in form_page and "Gáivuotna - Kåfjord - Kaivuono</a>" in form_page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"kind": "mapping", "questionnaire": questionnaire.pk,
+                                     "deadline": (timezone.localdate() + timedelta(days=14)).isoformat()}, follow=True)
+    page = response.content.decode()
+    assert "Evalueringen er åpnet. Sendt til 1 av 2;" in page
+    assert "Gáivuotna - Kåfjord - Kaivuono</a> har ingen biblioteksjef med e-post" in page
+    assert "har fått e-post" not in page
+    assert [message.to for message in mailoutbox] == [["head@example.no"]]
+
+
+def test_opening_a_round_everyone_can_get_says_so(client, active_project, questionnaire, county_staff, library_head,
+                                                  other_library_head, django_capture_on_commit_callbacks):
+    client.force_login(county_staff)
+    url = reverse("evaluations:round-create", kwargs={"pk": active_project.pk})
+    assert "Ingen kan nås" not in client.get(f"{url}?art=mapping").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"kind": "mapping", "questionnaire": questionnaire.pk,
+                                     "deadline": (timezone.localdate() + timedelta(days=14)).isoformat()}, follow=True)
+    assert "Evalueringen er åpnet og sendt på e-post til alle 2 som skal svare." in response.content.decode()
