@@ -25,6 +25,7 @@ from notifications.services import queue_templated_email
 from planning.models import KitDocument
 from planning.selectors import kit_document
 from projects.models import Participant
+from shell.history import records_by
 
 from . import drafting
 from .canonical import canonical_json, sha256_hex, text_sha256, verification_code
@@ -73,6 +74,7 @@ def _ensure_project_open(agreement_or_project) -> None:
 # ------------------------------------------------------------------------ drafting
 
 
+@records_by
 @transaction.atomic
 def create_agreement(*, participant: Participant, by) -> Agreement:
     """A draft for `participant` from the kit's agreement text and live data, with the default role
@@ -102,7 +104,6 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
         **drafting.draft_sections(participant),
         **drafting.default_signatories(participant),
     )
-    agreement._history_user = by
     agreement.save()
     _event(agreement, AgreementEvent.Kind.CREATED, by,
            _("From the kit “%(kit)s”.") % {"kit": document.kit.name} if document else "")
@@ -132,7 +133,6 @@ def _withdraw(agreement: Agreement, *, by, reason: str) -> int:
     agreement.sent_at = None
     agreement.content_snapshot = ""
     agreement.content_sha256 = ""
-    agreement._history_user = by
     agreement._change_reason = reason
     agreement.save(update_fields=["status", "sent_at", "content_snapshot", "content_sha256"])
     note = _("%(reason)s (%(count)s signatures discarded)") % {"reason": reason, "count": discarded}
@@ -155,6 +155,7 @@ def _prepare_change(agreement: Agreement, *, by, withdraw_reason: str) -> None:
         _withdraw(agreement, by=by, reason=reason)
 
 
+@records_by
 @transaction.atomic
 def update_agreement(*, agreement: Agreement, by, withdraw_reason: str = "", **fields) -> Agreement:
     """Changes the text, case numbers and signatories. On an agreement out for signature this withdraws
@@ -174,12 +175,12 @@ def update_agreement(*, agreement: Agreement, by, withdraw_reason: str = "", **f
     _prepare_change(agreement, by=by, withdraw_reason=withdraw_reason)
     for name in changed:
         setattr(agreement, name, fields[name])
-    agreement._history_user = by
     agreement.save(update_fields=changed)
     _event(agreement, AgreementEvent.Kind.EDITED, by)
     return agreement
 
 
+@records_by
 @transaction.atomic
 def save_role_matrix(*, agreement: Agreement, matrix: dict, by, withdraw_reason: str = "") -> Agreement:
     """Replaces the role matrix after checking it (exactly one A and at least one R per row)."""
@@ -191,7 +192,6 @@ def save_role_matrix(*, agreement: Agreement, matrix: dict, by, withdraw_reason:
         return agreement
     _prepare_change(agreement, by=by, withdraw_reason=withdraw_reason)
     agreement.role_matrix = cleaned
-    agreement._history_user = by
     agreement.save(update_fields=["role_matrix"])
     _event(agreement, AgreementEvent.Kind.EDITED, by, _("Role matrix"))
     return agreement
@@ -256,6 +256,7 @@ def _notify(agreement: Agreement, *, slot: str, who, template: str, key: str) ->
     return True
 
 
+@records_by
 @transaction.atomic
 def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     """DRAFT → SENT: the content is frozen and hashed, and every signatory gets an e-mail.
@@ -274,7 +275,6 @@ def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     agreement.first_sent_at = agreement.first_sent_at or now
     agreement.content_snapshot = text
     agreement.content_sha256 = text_sha256(text)
-    agreement._history_user = by
     agreement.save(update_fields=["status", "sent_at", "first_sent_at", "content_snapshot", "content_sha256"])
     _event(agreement, AgreementEvent.Kind.SENT, by)
     for slot, who in agreement.signatory_slots():
@@ -284,6 +284,7 @@ def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     return agreement
 
 
+@records_by
 @transaction.atomic
 def withdraw_agreement(*, agreement: Agreement, by, reason: str) -> Agreement:
     """SENT → DRAFT for changes; signatures collected so far are discarded, with the reason."""
@@ -356,6 +357,7 @@ def check_scan(upload) -> bytes:
     return data
 
 
+@records_by
 @transaction.atomic
 def record_wet_ink_signature(*, agreement: Agreement, slot: str, by, scan, content_sha256: str,
                              ip_address: str | None = None) -> Signature:
@@ -428,6 +430,7 @@ def _seal(agreement: Agreement, signatures: list[Signature]) -> Seal:
 # ----------------------------------------------------------------- amendments etc.
 
 
+@records_by
 @transaction.atomic
 def create_amendment(*, agreement: Agreement, by) -> Agreement:
     """A new draft version of a sealed, current agreement. It supersedes the old one only when it is
@@ -453,7 +456,6 @@ def create_amendment(*, agreement: Agreement, by) -> Agreement:
         created_by=by,
         **{name: getattr(agreement, name) for name in EDITABLE_FIELDS},
     )
-    amendment._history_user = by
     amendment.save()
     _event(amendment, AgreementEvent.Kind.CREATED, by, _("Amendment of version %(version)s") % {"version": agreement.version})
     _event(agreement, AgreementEvent.Kind.AMENDED, by, _("Version %(version)s") % {"version": version})
@@ -461,6 +463,7 @@ def create_amendment(*, agreement: Agreement, by) -> Agreement:
     return amendment
 
 
+@records_by
 @transaction.atomic
 def delete_draft(*, agreement: Agreement, by) -> None:
     """Removes a draft that was never sent (nothing about it was ever signed or shown to others)."""
@@ -473,6 +476,7 @@ def delete_draft(*, agreement: Agreement, by) -> None:
     health.input_changed(participants=[participant])
 
 
+@records_by
 @transaction.atomic
 def set_published(*, agreement: Agreement, by, published: bool) -> Agreement:
     """Shows a sealed agreement on the project's public pages, or stops showing it."""

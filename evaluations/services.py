@@ -19,6 +19,7 @@ from notifications.services import queue_templated_email
 from projects import services as project_services
 from projects.models import Goal, Indicator, Project
 from followup.models import Milestone
+from shell.history import records_by
 
 from .models import (
     Answer,
@@ -60,6 +61,7 @@ def version_has_answers(version: QuestionnaireVersion) -> bool:
     ).exists()
 
 
+@records_by
 @transaction.atomic
 def create_questionnaire(*, county, by, title: str, kind: str, description: str = "") -> Questionnaire:
     if Questionnaire.objects.filter(county=county, title=title).exists():
@@ -71,6 +73,7 @@ def create_questionnaire(*, county, by, title: str, kind: str, description: str 
     return questionnaire
 
 
+@records_by
 @transaction.atomic
 def update_questionnaire(*, questionnaire: Questionnaire, by, title: str, kind: str, description: str = "") -> Questionnaire:
     """Title, purpose and introduction are not answered, so they change in place."""
@@ -81,6 +84,7 @@ def update_questionnaire(*, questionnaire: Questionnaire, by, title: str, kind: 
     return questionnaire
 
 
+@records_by
 @transaction.atomic
 def version_for_edit(*, questionnaire: Questionnaire, by) -> QuestionnaireVersion:
     """The version edits go into: the current one, or a copy of it when it has answers."""
@@ -120,6 +124,7 @@ def _clean_question(fields: dict) -> dict:
 QUESTION_FIELDS = ("type", "text", "help_text", "is_required", "options", "low_label", "high_label", "order")
 
 
+@records_by
 @transaction.atomic
 def save_question(*, questionnaire: Questionnaire, by, question: Question | None = None, **fields) -> Question:
     """Adds or changes a question. A version with answers is never changed: the change goes into
@@ -140,6 +145,7 @@ def save_question(*, questionnaire: Questionnaire, by, question: Question | None
     return target
 
 
+@records_by
 @transaction.atomic
 def delete_question(*, questionnaire: Questionnaire, question: Question, by) -> QuestionnaireVersion:
     version = version_for_edit(questionnaire=questionnaire, by=by)
@@ -191,6 +197,7 @@ def _mail_respondents(response: Response, *, template: str, key: str) -> int:
     return sent
 
 
+@records_by
 @transaction.atomic
 def open_round(
     *, project: Project, by, kind: str, questionnaire: Questionnaire, deadline: date, include_experts: bool = False,
@@ -233,6 +240,7 @@ def participants_not_asked(round: Round):
         participant__isnull=False).values("participant_id")).select_related("municipality")
 
 
+@records_by
 @transaction.atomic
 def ask_new_participants(*, round: Round, by) -> int:
     """Sends an open round to the participants who joined after it was opened. Returns how many."""
@@ -249,6 +257,7 @@ def ask_new_participants(*, round: Round, by) -> int:
     return len(responses)
 
 
+@records_by
 @transaction.atomic
 def close_round(*, round: Round, by) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round.pk)
@@ -313,6 +322,7 @@ def _store(answer: Answer, question: Question, value) -> None:
         answer.choices = value
 
 
+@records_by
 @transaction.atomic
 def save_response(*, response: Response, by, values: dict, submit: bool = False) -> Response:
     """Saves the answers as a draft, or submits them (once; required questions must be answered).
@@ -390,6 +400,7 @@ def send_reminders(*, today: date | None = None) -> int:
 # -------------------------------------------------------------- conclusions
 
 
+@records_by
 @transaction.atomic
 def save_conclusion(*, round: Round, municipality, by, text: str) -> Conclusion:
     if round.kind != Kind.MAPPING:
@@ -407,6 +418,7 @@ def save_conclusion(*, round: Round, municipality, by, text: str) -> Conclusion:
     return conclusion
 
 
+@records_by
 @transaction.atomic
 def publish_conclusion(*, conclusion: Conclusion, by, publish: bool = True) -> Conclusion:
     """Publishes the conclusion, dated today, on the municipality's public page (or withdraws it)."""
@@ -426,6 +438,7 @@ def _reason(correction: CourseCorrection) -> str:
     return _("Course correction: %(decision)s") % {"decision": correction.decision[:80]}
 
 
+@records_by
 @transaction.atomic
 def record_correction(
     *, project: Project, by, decision: str, rationale: str, decided_by: str, decided_on: date, round: Round | None = None
@@ -441,6 +454,7 @@ def record_correction(
     )
 
 
+@records_by
 @transaction.atomic
 def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planned_on: date, by) -> CorrectionChange:
     """Moves the milestone's planned date; the original date stays for slippage."""
@@ -454,7 +468,7 @@ def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planne
         raise ValidationError({"planned_on": _("Choose a date other than the planned one.")})
     old = milestone.planned_on
     milestone.planned_on = planned_on
-    milestone._history_user, milestone._change_reason = by, _reason(correction)
+    milestone._change_reason = _reason(correction)
     milestone.save(update_fields=["planned_on"])
     return CorrectionChange.objects.create(
         correction=correction, type=CorrectionChange.Type.MILESTONE_DATE, milestone=milestone, label=milestone.name,
@@ -462,6 +476,7 @@ def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planne
     )
 
 
+@records_by
 @transaction.atomic
 def change_goal(*, correction: CourseCorrection, by, text: str, goal: Goal | None = None) -> CorrectionChange:
     """Rewords a goal, or adds a new one (goal=None)."""
@@ -479,13 +494,14 @@ def change_goal(*, correction: CourseCorrection, by, text: str, goal: Goal | Non
             raise ValidationError({"text": _("The goal already reads like this.")})
         old, kind = goal.text, CorrectionChange.Type.GOAL_TEXT
     goal.text = text
-    goal._history_user, goal._change_reason = by, _reason(correction)
+    goal._change_reason = _reason(correction)
     goal.save()
     return CorrectionChange.objects.create(
         correction=correction, type=kind, goal=goal, label=text[:300], old_value=old, new_value=text, changed_by=by
     )
 
 
+@records_by
 @transaction.atomic
 def change_target(*, correction: CourseCorrection, indicator: Indicator, target: Decimal, by) -> CorrectionChange:
     _ensure_open(correction.project)
@@ -497,7 +513,7 @@ def change_target(*, correction: CourseCorrection, indicator: Indicator, target:
         raise ValidationError({"target": _("The target must differ from the baseline.")})
     old = indicator.target
     indicator.target = target
-    indicator._history_user, indicator._change_reason = by, _reason(correction)
+    indicator._change_reason = _reason(correction)
     indicator.save(update_fields=["target"])
     return CorrectionChange.objects.create(
         correction=correction, type=CorrectionChange.Type.TARGET, indicator=indicator, label=indicator.name,
@@ -512,6 +528,7 @@ def has_midterm(project: Project) -> bool:
     return project.evaluation_rounds.filter(kind=Kind.MIDTERM).exists()
 
 
+@records_by
 def midterm_gate(project: Project, *, by, reason: str) -> list[str]:
     """Called by projects.services.change_project_status on active → closing (project locked).
 
@@ -528,6 +545,7 @@ def midterm_gate(project: Project, *, by, reason: str) -> list[str]:
     return ["midterm_skip_reason", "midterm_skip_by", "midterm_skip_at"]
 
 
+@records_by
 @transaction.atomic
 def skip_midterm(*, project: Project, by, reason: str) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -538,7 +556,6 @@ def skip_midterm(*, project: Project, by, reason: str) -> Project:
         raise EvaluationError(_("The project already has a mid-term evaluation."))
     project.midterm_skip_reason = reason.strip()
     project.midterm_skip_by, project.midterm_skip_at = by, timezone.now()
-    project._history_user = by
     project.save(update_fields=["midterm_skip_reason", "midterm_skip_by", "midterm_skip_at"])
     return project
 
@@ -546,6 +563,7 @@ def skip_midterm(*, project: Project, by, reason: str) -> Project:
 # ------------------------------------------------------- measurements ("TTT")
 
 
+@records_by
 @transaction.atomic
 def save_ttt_indicator(*, project: Project, by, name: str, unit: str = "", indicator: Indicator | None = None) -> Indicator:
     """What is measured before and after, per library: an indicator without a goal."""
@@ -555,6 +573,7 @@ def save_ttt_indicator(*, project: Project, by, name: str, unit: str = "", indic
     return project_services.save_indicator(project=project, by=by, goal=None, indicator=indicator, name=name, unit=unit)
 
 
+@records_by
 @transaction.atomic
 def set_measurement_periods(
     *, project: Project, by, before_starts_on: date, before_ends_on: date, after_starts_on: date, after_ends_on: date
@@ -584,6 +603,7 @@ def measuring_libraries(project: Project):
     ).select_related("municipality").order_by("municipality__number", "-is_main", "name")
 
 
+@records_by
 @transaction.atomic
 def record_library_measurement(
     *, indicator: Indicator, library, period: str, measured_on: date, value: Decimal, by, note: str = ""
@@ -613,6 +633,7 @@ def record_library_measurement(
 # -------------------------------------------------------------------- lessons
 
 
+@records_by
 @transaction.atomic
 def save_lesson(*, project: Project, by, section: str, text: str, kind: str, theme=None, lesson: Lesson | None = None) -> Lesson:
     if not text.strip():
@@ -627,6 +648,7 @@ def save_lesson(*, project: Project, by, section: str, text: str, kind: str, the
     return lesson
 
 
+@records_by
 @transaction.atomic
 def delete_lesson(*, lesson: Lesson, by) -> None:
     lesson.delete()

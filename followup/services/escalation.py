@@ -21,6 +21,7 @@ from notifications.models import OutboxMessage
 from notifications.services import queue_email
 from projects.models import Participant, Project
 from projects.services import ProjectError
+from shell.history import records_by
 
 from ..models import EscalationStep, Milestone
 from .notices import absolute, notice
@@ -226,6 +227,7 @@ def _escalate(milestone: Milestone, step: str, *, days: int, today: date, heads,
     return 1, sent
 
 
+@records_by
 @transaction.atomic
 def send_leadership_message(*, step: EscalationStep, by, to: list[str], subject: str, body: str) -> EscalationStep:
     """County staff send the reviewed message to the chief executive through the outbox."""
@@ -244,6 +246,7 @@ def send_leadership_message(*, step: EscalationStep, by, to: list[str], subject:
     return step
 
 
+@records_by
 @transaction.atomic
 def dismiss_leadership_message(*, step: EscalationStep, by) -> EscalationStep:
     step = EscalationStep.objects.select_for_update().get(pk=step.pk)

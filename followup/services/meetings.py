@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from municipalities.models import Position
 from projects.models import Project
 from projects.services import ProjectError, ensure_open
+from shell.history import records_by
 
 from .. import health, ics
 from ..models import Meeting, MeetingInvitee, MeetingObjective
@@ -63,6 +64,7 @@ MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "place", "video_link"
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "video_link", "title")
 
 
+@records_by
 @transaction.atomic
 def save_meeting(*, project: Project, by, objectives: list[str], meeting: Meeting | None = None, **fields) -> Meeting:
     """Creates a draft meeting or changes one. A scheduled meeting that moves (time, place, link
@@ -93,6 +95,7 @@ def save_meeting(*, project: Project, by, objectives: list[str], meeting: Meetin
     return meeting
 
 
+@records_by
 @transaction.atomic
 def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[MeetingInvitee]:
     """Invitees from the county's contacts (and county staff as users). Someone added to a
@@ -130,6 +133,7 @@ def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[Meeting
     return list(meeting.invitees.all())
 
 
+@records_by
 @transaction.atomic
 def schedule_meeting(*, meeting: Meeting, by) -> Meeting:
     """Draft → scheduled, and invitations with an .ics to everyone invited. Refused without
@@ -146,6 +150,7 @@ def schedule_meeting(*, meeting: Meeting, by) -> Meeting:
     return meeting
 
 
+@records_by
 @transaction.atomic
 def cancel_meeting(*, meeting: Meeting, by) -> Meeting:
     """Cancels a draft or scheduled meeting; invitees of a scheduled one get a cancelling .ics
@@ -166,6 +171,7 @@ def cancel_meeting(*, meeting: Meeting, by) -> Meeting:
     return meeting
 
 
+@records_by
 @transaction.atomic
 def record_attendance(*, meeting: Meeting, by, attended_ids) -> Meeting:
     """After the meeting: who came. The meeting becomes held; participants' health is recomputed."""
@@ -184,6 +190,7 @@ def record_attendance(*, meeting: Meeting, by, attended_ids) -> Meeting:
     return meeting
 
 
+@records_by
 @transaction.atomic
 def record_outcome(*, meeting: Meeting, by, outcomes: dict, notes: str = "") -> Meeting:
     """Per objective: achieved, partly or not (with a note), and notes from the meeting."""

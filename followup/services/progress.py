@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from projects.services import ensure_open
+from shell.history import records_by
 
 from .. import health
 from ..models import Milestone, ProgressEntry
@@ -19,6 +20,7 @@ from .milestones import apply_status
 from .notices import absolute, notice
 
 
+@records_by
 @transaction.atomic
 def log_progress(*, milestone: Milestone, by, status: str, text: str, files=(), completed_on: date | None = None) -> ProgressEntry:
     """A progress entry on a milestone: its new status, what happened, and any files.
@@ -35,7 +37,6 @@ def log_progress(*, milestone: Milestone, by, status: str, text: str, files=(), 
     checked = [check_upload(upload) for upload in files]
     fields = apply_status(milestone, status=status, skip_reason=text[:500] if status == Milestone.Status.SKIPPED else "",
                            completed_on=completed_on)
-    milestone._history_user = by
     milestone.save(update_fields=fields)
     entry = ProgressEntry.objects.create(
         project=project, participant=milestone.participant, milestone=milestone, status=status, text=text, written_by=by

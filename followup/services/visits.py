@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from municipalities.permissions import is_staff_of
 from projects.models import Participant
 from projects.services import ensure_open
+from shell.history import records_by
 
 from .. import health
 from ..models import Visit
 
 
+@records_by
 @transaction.atomic
 def save_visit(*, participant: Participant, by, planned_on: date, purpose: str, visitors=(), status: str = Visit.Status.PLANNED,
                notes: str = "", follow_up_points: str = "", visit: Visit | None = None) -> Visit:
