@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, User
@@ -621,7 +622,7 @@ def record_library_measurement(
     if not window.contains(measured_on):
         raise ValidationError(
             {"measured_on": _("The date must lie in the period, %(start)s to %(end)s.")
-             % {"start": window.starts_on.strftime("%d.%m.%Y"), "end": window.ends_on.strftime("%d.%m.%Y")}}
+             % {"start": date_format(window.starts_on, "SHORT_DATE_FORMAT"), "end": date_format(window.ends_on, "SHORT_DATE_FORMAT")}}
         )
     if value < 0:
         raise ValidationError({"value": _("A count cannot be negative.")})

@@ -260,26 +260,15 @@ def _send_invitations(meeting: Meeting, invitees, *, cancel: bool = False, updat
     text = meeting_ics(meeting, cancel=cancel)
     method = "CANCEL" if cancel else "REQUEST"
     county = meeting.project.county
-    local_start = timezone.localtime(meeting.starts_at)
-    with translation.override(settings.LANGUAGE_CODE):
-        if cancel:
-            subject = _("Cancelled: %(title)s, %(date)s") % {"title": meeting.title, "date": local_start.strftime("%d.%m.%Y")}
-            lines = [_("The meeting “%(title)s” on %(date)s is cancelled.") % {
-                "title": meeting.title, "date": local_start.strftime("%d.%m.%Y %H:%M")}]
-        else:
-            template = _("Changed: %(title)s, %(date)s") if update else _("Invitation: %(title)s, %(date)s")
-            subject = template % {"title": meeting.title, "date": local_start.strftime("%d.%m.%Y")}
-            lines = [
-                _("%(kind)s in the project “%(project)s”.") % {"kind": meeting.get_kind_display(), "project": meeting.project.title},
-                _("Time: %(start)s–%(end)s") % {"start": local_start.strftime("%d.%m.%Y %H:%M"),
-                                                "end": timezone.localtime(meeting.ends_at).strftime("%H:%M")},
-            ]
-            if meeting.place:
-                lines.append(_("Place: %(place)s") % {"place": meeting.place})
-            lines.append(meeting_description(meeting))
+    if cancel:
+        message, context = "meeting_cancelled", {"meeting": meeting}
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            description = meeting_description(meeting)
+        message, context = "meeting_invitation", {"meeting": meeting, "update": update, "description": description}
     for invitee in invitees:
         notice(
-            to=invitee.user, email=invitee.email, subject=subject, lines=lines, kind="meeting", county=county, about=meeting,
+            to=invitee.user, email=invitee.email, message=message, context=context, kind="meeting", county=county, about=meeting,
             link=absolute(meeting.get_absolute_url()) if invitee.user_id else "",
             # Per invitee row: someone removed and invited again is a new row, and gets a new invitation.
             key=f"meeting:{meeting.pk}:seq{meeting.sequence}:{method}:invitee{invitee.pk}",
