@@ -17,7 +17,7 @@ from projects.models import Indicator, Measurement, Participant, Project
 
 from newsletters import services
 from newsletters.models import Newsletter, Showcase, Subscriber, Suppression
-from newsletters.selectors import get_mailing_list
+from newsletters.services import ensure_mailing_list
 
 COUNTY_NEWSLETTER = "Infobrev fra Troms fylkesbibliotek: våren i bibliotekene"
 WEEDING_NEWSLETTER = "Oppstart: kassering og samlingsutvikling i Nord-Troms"
@@ -61,8 +61,8 @@ def seed_newsletters(county: County) -> None:
 
 
 def _subscribers(county, room) -> None:
-    county_list = get_mailing_list(county=county)
-    room_list = get_mailing_list(county=county, project=room)
+    county_list = ensure_mailing_list(county=county)
+    room_list = ensure_mailing_list(county=county, project=room)
     if not room_list.is_public:
         services.set_list_public(mailing_list=room_list, by=None, is_public=True)
     now = timezone.now()

@@ -21,6 +21,7 @@ from projects import services as project_services
 from projects.models import Goal, Indicator, Project
 from followup.models import Milestone
 from shell.history import records_by
+from shell.writes import save_changes
 
 from .models import (
     Answer,
@@ -142,7 +143,7 @@ def save_question(*, questionnaire: Questionnaire, by, question: Question | None
             fields["order"] = target.order
     for name, value in fields.items():
         setattr(target, name, value)
-    target.save()
+    save_changes(target, fields)
     return target
 
 
@@ -311,6 +312,9 @@ def _normalise(question: Question, value):
     return [option for option in question.options if option in chosen]  # the questionnaire's order
 
 
+ANSWER_FIELDS = ["text", "number", "choices", "boolean"]
+
+
 def _store(answer: Answer, question: Question, value) -> None:
     answer.text, answer.number, answer.choices, answer.boolean = "", None, [], None
     if question.type == Question.Type.TEXT:
@@ -364,7 +368,7 @@ def save_response(*, response: Response, by, values: dict, submit: bool = False)
             continue
         answer = answer or Answer(response=response, question=question)
         _store(answer, question, value)
-        answer.save()
+        save_changes(answer, ANSWER_FIELDS)
     now = timezone.now()
     response.saved_at = now
     fields = ["saved_at", "status"]
@@ -496,7 +500,7 @@ def change_goal(*, correction: CourseCorrection, by, text: str, goal: Goal | Non
         old, kind = goal.text, CorrectionChange.Type.GOAL_TEXT
     goal.text = text
     goal._change_reason = _reason(correction)
-    goal.save()
+    save_changes(goal, ["text"])
     return CorrectionChange.objects.create(
         correction=correction, type=kind, goal=goal, label=text[:300], old_value=old, new_value=text, changed_by=by
     )
@@ -645,7 +649,7 @@ def save_lesson(*, project: Project, by, section: str, text: str, kind: str, the
         last = Lesson.objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0
         lesson = Lesson(project=project, county_id=project.county_id, created_by=by, order=last + 1)
     lesson.section, lesson.text, lesson.kind, lesson.theme = section, text.strip(), kind, theme
-    lesson.save()
+    save_changes(lesson, ["section", "text", "kind", "theme"])
     return lesson
 
 

@@ -43,7 +43,7 @@ from .models import (
     normalise_email,
 )
 from .money import money_draft
-from .selectors import get_audience, get_mailing_list
+from .selectors import get_audience
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def create_newsletter(*, county, by, subject: str, body: str, project: Project |
     return Newsletter.objects.create(
         county=county,
         project=project,
-        mailing_list=get_mailing_list(county=county, project=project),
+        mailing_list=ensure_mailing_list(county=county, project=project),
         subject=check_subject(subject),
         body=body,
         is_public=is_public,
@@ -316,6 +316,18 @@ def _queue_one(newsletter: Newsletter, rendered: rendering.Rendered, person, use
 
 
 # ----------------------------------------------------------------- lists and subscriptions
+
+
+@transaction.atomic
+def ensure_mailing_list(*, county, project=None) -> MailingList:
+    """The county's list or the project's list, made the first time it is asked for."""
+    if project is not None:
+        mailing_list, _created = MailingList.objects.get_or_create(project=project, defaults={"county": county})
+    else:
+        mailing_list, _created = MailingList.objects.get_or_create(
+            county=county, project__isnull=True, defaults={"is_public": True}
+        )
+    return mailing_list
 
 
 @transaction.atomic

@@ -17,8 +17,9 @@ from projects.models import Participant, Project
 from projects.services import ProjectError, ensure_open
 from shell.templatetags.money import kr, percent
 from shell.history import records_by
+from shell.writes import save_changes
 
-from .models import Budget, FinalAccount, GrantRelease, StaffCapacity
+from .models import Budget, FinalAccount, GrantRelease, HandbookPage, StaffCapacity
 from .selectors import capacity_for, get_budget, released_total
 
 
@@ -93,7 +94,7 @@ def save_budget(*, participant: Participant, by, **fields) -> Budget:
     for name, value in fields.items():
         setattr(budget, name, value)
     budget.full_clean()
-    budget.save()
+    save_changes(budget, fields)
     _suggest_infobrev(participant.project_id)
     return budget
 
@@ -162,3 +163,24 @@ def capacity_gate(project: Project, *, by, reason: str) -> list[str]:
     project.capacity_override_reason = reason.strip()
     project.capacity_override_by, project.capacity_override_at = by, timezone.now()
     return ["capacity_override_reason", "capacity_override_by", "capacity_override_at"]
+
+
+HANDBOOK_FIELDS = ("title", "slug", "body", "is_public", "order")
+
+
+@records_by
+@transaction.atomic
+def save_handbook_page(*, county, by, page: HandbookPage | None = None, **fields) -> HandbookPage:
+    """A new page of the county's handbook, or a change to one (its address unique in the county)."""
+    if page is None:
+        page = HandbookPage(county=county)
+    else:
+        page = HandbookPage.objects.select_for_update().get(pk=page.pk, county=county)
+    if HandbookPage.objects.filter(county=county, slug=fields.get("slug", page.slug)).exclude(pk=page.pk).exists():
+        raise ValidationError({"slug": _("Another page of the county has this address.")})
+    changed = [name for name in HANDBOOK_FIELDS if name in fields]
+    for name in changed:
+        setattr(page, name, fields[name])
+    page.updated_at, page.updated_by = timezone.now(), by
+    save_changes(page, [*changed, "updated_at", "updated_by"])
+    return page

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from shell.history import records_by
+from shell.writes import save_changes
 
 from .lifecycle import pass_gates
 from .models import (
@@ -133,7 +134,7 @@ def save_goal(*, project: Project, by, text: str, goal: Goal | None = None) -> G
     ensure_open(project)
     goal = goal or Goal(project=project, order=project.goals.count() + 1)
     goal.text = text
-    goal.save()
+    save_changes(goal, ["text"])
     return goal
 
 
@@ -157,7 +158,7 @@ def save_indicator(*, project: Project, by, goal: Goal | None = None, indicator:
     indicator = indicator or Indicator(project=project, goal=goal)
     for name, value in fields.items():
         setattr(indicator, name, value)
-    indicator.save()
+    save_changes(indicator, fields)
     return indicator
 
 
@@ -255,7 +256,7 @@ def save_requirement(*, project: Project, by, text: str, requirement: Requiremen
     ensure_open(project)
     requirement = requirement or Requirement(project=project, order=project.requirements.count() + 1)
     requirement.text = text
-    requirement.save()
+    save_changes(requirement, ["text"])
     return requirement
 
 

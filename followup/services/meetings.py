@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from municipalities.models import Position
 from projects.models import Project
 from projects.services import ProjectError, ensure_open
 from shell.history import records_by
+from shell.writes import save_changes
 
 from .. import health, ics
 from ..models import Meeting, MeetingInvitee, MeetingObjective
@@ -85,7 +87,7 @@ def save_meeting(*, project: Project, by, objectives: list[str], meeting: Meetin
             setattr(meeting, name, fields[name])
     if moved and meeting.status == Meeting.Status.SCHEDULED:
         meeting.sequence += 1
-    meeting.save()
+    save_changes(meeting, [*(name for name in MEETING_FIELDS if name in fields), "sequence"])
     objectives_changed = _set_objectives(meeting, objectives)
     if meeting.status == Meeting.Status.SCHEDULED and (moved or objectives_changed):
         if not moved:
@@ -124,7 +126,7 @@ def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[Meeting
     for user in users:
         if user.pk not in contact_users:
             added.append(MeetingInvitee(meeting=meeting, user=user, name=user.get_full_name(), email=user.email))
-    MeetingInvitee.objects.bulk_create(added)
+    bulk_create_with_history(added, MeetingInvitee)
     if meeting.status == Meeting.Status.SCHEDULED:
         if removed:
             _send_invitations(meeting, removed, cancel=True)
@@ -182,8 +184,11 @@ def record_attendance(*, meeting: Meeting, by, attended_ids) -> Meeting:
     if meeting.starts_at > timezone.now():
         raise ProjectError(_("Attendance can be recorded once the meeting has started."))
     attended_ids = {int(pk) for pk in attended_ids}
-    meeting.invitees.filter(pk__in=attended_ids).update(attended=True)
-    meeting.invitees.exclude(pk__in=attended_ids).update(attended=False)
+    invitees = list(meeting.invitees.all())
+    for invitee in invitees:
+        invitee.attended = invitee.pk in attended_ids
+    # One UPDATE per batch, with a history record per invitee (who recorded the attendance).
+    bulk_update_with_history(invitees, MeetingInvitee, ["attended"])
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
     health.recompute_project(meeting.project)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from projects.models import Participant, Project
 from projects.services import ensure_open
 from shell.history import records_by
+from shell.writes import save_changes
 
 from .. import health
 from ..models import Milestone
@@ -41,7 +42,7 @@ def save_milestone(
     old_participant_id = milestone.participant_id
     milestone.name, milestone.description, milestone.planned_on = name, description, planned_on
     milestone.participant, milestone.responsible_position = participant, responsible_position
-    milestone.save()
+    save_changes(milestone, ["name", "description", "planned_on", "participant", "responsible_position"])
     for participant_id in {old_participant_id, milestone.participant_id} - {None}:
         health.recompute(Participant.objects.get(pk=participant_id))
     return milestone
