@@ -24,7 +24,9 @@ from notifications.models import OutboxMessage
 from notifications.services import queue_templated_email
 from planning.models import KitDocument
 from planning.selectors import kit_document
+from planning.standard_kits import AGREEMENT_TITLE
 from projects.models import Participant
+from projects.services import ensure_open
 from shell.history import records_by
 
 from . import drafting
@@ -65,12 +67,6 @@ def _event(agreement: Agreement, kind: str, by, note: str = "") -> AgreementEven
     return AgreementEvent.objects.create(agreement=agreement, kind=kind, by=by, note=note)
 
 
-def _ensure_project_open(agreement_or_project) -> None:
-    project = getattr(agreement_or_project, "project", agreement_or_project)
-    if project.is_closed:
-        raise AgreementError(_("The project is closed; its agreements can no longer be changed."))
-
-
 # ------------------------------------------------------------------------ drafting
 
 
@@ -83,14 +79,14 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
         "project__county", "project__kit_use__kit", "project__theme", "municipality", "library"
     ).get(pk=participant.pk)
     project = participant.project
-    _ensure_project_open(project)
+    ensure_open(project, error=AgreementError)
     if participant.status == Participant.Status.WITHDRAWN:
         raise AgreementError(_("The municipality has withdrawn from the project."))
     if Agreement.objects.filter(participant=participant).exists():
         raise AgreementError(_("There is already an agreement with this participant. Make an amendment instead."))
     county = project.county
     document = kit_document(project, KitDocument.Kind.AGREEMENT)
-    heading = document.title if document else "Samarbeidsavtale"
+    heading = document.title if document else AGREEMENT_TITLE
     is_staff = is_staff_of(by, county)
     agreement = Agreement(
         county=county,
@@ -144,7 +140,7 @@ def _prepare_change(agreement: Agreement, *, by, withdraw_reason: str) -> None:
     """A change to an agreement out for signature withdraws it first, and needs a reason."""
     if agreement.is_sealed:
         raise AgreementError(_("A signed agreement cannot be changed. Make an amendment instead."))
-    _ensure_project_open(agreement)
+    ensure_open(agreement, error=AgreementError)
     if agreement.status == Agreement.Status.SENT:
         reason = " ".join((withdraw_reason or "").split())
         if not reason:
@@ -264,7 +260,7 @@ def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     agreement = _lock(agreement)
     if agreement.status != Agreement.Status.DRAFT:
         raise AgreementError(_("Only a draft can be sent for signature."))
-    _ensure_project_open(agreement)
+    ensure_open(agreement, error=AgreementError)
     problems = readiness_problems(agreement)
     if problems:
         raise ValidationError(problems)
@@ -440,7 +436,7 @@ def create_amendment(*, agreement: Agreement, by) -> Agreement:
         raise AgreementError(_("Only a signed agreement can be amended; change the draft instead."))
     if agreement.is_superseded:
         raise AgreementError(_("This version is superseded; amend the newest one."))
-    _ensure_project_open(agreement)
+    ensure_open(agreement, error=AgreementError)
     Participant.objects.select_for_update().get(pk=agreement.participant_id)
     if Agreement.objects.filter(participant_id=agreement.participant_id).exclude(status=Agreement.Status.SEALED).exists():
         raise AgreementError(_("An amendment is already being prepared."))

@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from accounts.models import Membership
+from planning.standard_kits import AGREEMENT_TITLE
 from projects.models import Participant
 
 from agreements.canonical import canonical_json, sha256_hex, text_sha256, verification_code
@@ -47,7 +48,7 @@ def generate(ctx) -> None:
         created = _moment(project.start_on)
         agreement = Agreement(
             county=county, project=project, participant=participant, municipality=participant.municipality,
-            title=f"Samarbeidsavtale: {project.title} – {participant.municipality.name}"[:200],
+            title=f"{AGREEMENT_TITLE}: {project.title} – {participant.municipality.name}"[:200],
             purpose=f"{county.name} fylkesbibliotek og {participant.municipality.name} samarbeider om prosjektet.",
             finance="Fylkesbiblioteket gir et tilskudd; kommunen stiller med minst 40 % egenandel.",
             role_matrix=matrices[county.pk], county_representative_id=staff[county.pk],

@@ -19,6 +19,7 @@ from accounts.models import Membership, User
 from notifications.services import queue_templated_email
 from projects import services as project_services
 from projects.models import Goal, Indicator, Project
+from projects.services import ensure_open
 from followup.models import Milestone
 from shell.history import records_by
 from shell.writes import save_changes
@@ -42,11 +43,6 @@ from .permissions import can_answer
 
 class EvaluationError(Exception):
     """The change is not possible in the current state; the message is for the user."""
-
-
-def _ensure_open(project: Project) -> None:
-    if project.is_closed:
-        raise EvaluationError(_("The project is closed and can no longer be changed."))
 
 
 # -------------------------------------------------------------- questionnaires
@@ -208,7 +204,7 @@ def open_round(
     """Sends the questionnaire's current version to every taking-part participant (answered by its
     library head) and, if asked, to the attached experts; e-mails them through the outbox."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if questionnaire.county_id != project.county_id:
         raise ValidationError({"questionnaire": _("Choose one of the county's questionnaires.")})
     version = current_version(questionnaire)
@@ -249,7 +245,7 @@ def ask_new_participants(*, round: Round, by) -> int:
     round_ = Round.objects.select_for_update().select_related("project").get(pk=round.pk)
     if not round_.is_open or round_.is_past_deadline:
         raise EvaluationError(_("Only an open evaluation before its deadline can be sent to more participants."))
-    _ensure_open(round_.project)
+    ensure_open(round_.project, error=EvaluationError)
     responses = Response.objects.bulk_create(
         [Response(round=round_, version=round_.version, participant=p) for p in participants_not_asked(round_)]
     )
@@ -448,7 +444,7 @@ def _reason(correction: CourseCorrection) -> str:
 def record_correction(
     *, project: Project, by, decision: str, rationale: str, decided_by: str, decided_on: date, round: Round | None = None
 ) -> CourseCorrection:
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if round is not None and round.project_id != project.pk:
         raise ValidationError({"round": _("The evaluation belongs to another project.")})
     if decided_on > timezone.localdate():
@@ -463,7 +459,7 @@ def record_correction(
 @transaction.atomic
 def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planned_on: date, by) -> CorrectionChange:
     """Moves the milestone's planned date; the original date stays for slippage."""
-    _ensure_open(correction.project)
+    ensure_open(correction.project, error=EvaluationError)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.project_id != correction.project_id:
         raise ValidationError({"milestone": _("Choose one of the project's milestones.")})
@@ -485,7 +481,7 @@ def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planne
 @transaction.atomic
 def change_goal(*, correction: CourseCorrection, by, text: str, goal: Goal | None = None) -> CorrectionChange:
     """Rewords a goal, or adds a new one (goal=None)."""
-    _ensure_open(correction.project)
+    ensure_open(correction.project, error=EvaluationError)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the goal.")})
@@ -509,7 +505,7 @@ def change_goal(*, correction: CourseCorrection, by, text: str, goal: Goal | Non
 @records_by
 @transaction.atomic
 def change_target(*, correction: CourseCorrection, indicator: Indicator, target: Decimal, by) -> CorrectionChange:
-    _ensure_open(correction.project)
+    ensure_open(correction.project, error=EvaluationError)
     if indicator.project_id != correction.project_id:
         raise ValidationError({"indicator": _("Choose one of the project's indicators.")})
     if indicator.target == target:
@@ -554,7 +550,7 @@ def midterm_gate(project: Project, *, by, reason: str) -> list[str]:
 @transaction.atomic
 def skip_midterm(*, project: Project, by, reason: str) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for skipping the mid-term evaluation.")})
     if has_midterm(project):
@@ -572,7 +568,7 @@ def skip_midterm(*, project: Project, by, reason: str) -> Project:
 @transaction.atomic
 def save_ttt_indicator(*, project: Project, by, name: str, unit: str = "", indicator: Indicator | None = None) -> Indicator:
     """What is measured before and after, per library: an indicator without a goal."""
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if indicator is not None and (indicator.project_id != project.pk or indicator.goal_id is not None):
         raise ValidationError({"name": _("Choose one of the project's measurements.")})
     return project_services.save_indicator(project=project, by=by, goal=None, indicator=indicator, name=name, unit=unit)
@@ -583,7 +579,7 @@ def save_ttt_indicator(*, project: Project, by, name: str, unit: str = "", indic
 def set_measurement_periods(
     *, project: Project, by, before_starts_on: date, before_ends_on: date, after_starts_on: date, after_ends_on: date
 ) -> list[MeasurementPeriod]:
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if before_ends_on < before_starts_on:
         raise ValidationError({"before_ends_on": _("The period must end after it starts.")})
     if after_ends_on < after_starts_on:
@@ -615,7 +611,7 @@ def record_library_measurement(
 ):
     """A value counted in one library, inside the before or the after period."""
     project = indicator.project
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if indicator.goal_id is not None:
         raise ValidationError({"indicator": _("Choose one of the project's measurements.")})
     if not measuring_libraries(project).filter(pk=library.pk).exists():

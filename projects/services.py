@@ -36,9 +36,12 @@ class ProjectError(Exception):
     """The change is not possible in the project's current state; the message is for the user."""
 
 
-def ensure_open(project: Project) -> None:
+def ensure_open(project, *, error: type[Exception] = ProjectError) -> None:
+    """Refuses a change to a closed project, or to what belongs to it (anything with a `project`).
+    The one check of every app: an app above raises its own `error`, which its views already show."""
+    project = getattr(project, "project", project)
     if project.is_closed:
-        raise ProjectError(_("The project is closed and can no longer be changed."))
+        raise error(_("The project is closed and can no longer be changed."))
 
 
 def _lock(project: Project) -> Project:
