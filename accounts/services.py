@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from municipalities.models import Contact, County, Municipality
 from notifications.services import queue_templated_email
+from shell.history import records_by
 
 from .models import Invitation, Membership, User
 
@@ -42,6 +43,7 @@ def _grant(*, user: User, county: County, role: str, municipality: Municipality 
     return membership
 
 
+@records_by
 @transaction.atomic
 def invite_user(
     *,
@@ -75,6 +77,7 @@ def invite_user(
     return invitation
 
 
+@records_by
 @transaction.atomic
 def resend_invitation(*, invitation: Invitation, by: User | None) -> Invitation:
     """Sends a fresh link; the previous link stops working."""
@@ -113,6 +116,7 @@ def _mark_email_verified(user: User) -> None:
     )
 
 
+@records_by
 @transaction.atomic
 def grant_role(
     *, user: User, county: County, role: str, municipality: Municipality | None = None, by: User | None
@@ -120,6 +124,7 @@ def grant_role(
     return _grant(user=user, county=county, role=role, municipality=municipality, by=by)
 
 
+@records_by
 @transaction.atomic
 def change_role(
     *, membership: Membership, role: str, municipality: Municipality | None, by: User | None
@@ -132,16 +137,17 @@ def change_role(
     return new
 
 
+@records_by
 @transaction.atomic
 def revoke_membership(*, membership: Membership, by: User | None) -> None:
     _delete_membership(membership, by=by)
 
 
 def _delete_membership(membership: Membership, *, by: User | None) -> None:
-    membership._history_user = by
     membership.delete()
 
 
+@records_by
 @transaction.atomic
 def hand_over_membership(
     *, membership: Membership, email: str, name: str, by: User | None
@@ -172,7 +178,6 @@ def hand_over_membership(
         contact.user = new_user
         contact.name = new_user.name or name
         contact.email = new_user.email
-        contact._history_user = by
         contact.save(update_fields=["user", "name", "email"])
     _delete_membership(membership, by=by)
     return Membership.objects.get(
@@ -180,6 +185,7 @@ def hand_over_membership(
     )
 
 
+@records_by
 @transaction.atomic
 def deactivate_user(*, user: User, county: County, by: User | None) -> None:
     """Removes every role the user has in `county`; with no roles left, the account is closed."""

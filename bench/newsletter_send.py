@@ -140,7 +140,7 @@ def _world(recipients: int):
     from accounts.models import Membership, User
     from municipalities.services import create_county
     from newsletters.models import Subscriber
-    from newsletters.selectors import get_mailing_list
+    from newsletters.services.base import ensure_mailing_list
 
     with transaction.atomic():
         county = create_county(number="55", name="Troms")
@@ -148,7 +148,7 @@ def _world(recipients: int):
         county.save()
         staff = User.objects.create_user("fylke@bench.example.no", name="Fredrik Rådgiver")
         Membership.objects.create(user=staff, role=Membership.Role.COUNTY_STAFF, county=county)
-        mailing_list = get_mailing_list(county=county)
+        mailing_list = ensure_mailing_list(county=county)
         Subscriber.objects.bulk_create(
             [Subscriber(mailing_list=mailing_list, email=f"leser{i:05d}@bench.example.no", status="confirmed")
              for i in range(recipients)],

@@ -11,6 +11,7 @@ from agreements.canonical import canonical_json, sha256_hex, text_sha256, verifi
 from agreements.integrity import keyed_seal
 from agreements.matrix import default_matrix
 from agreements.models import Agreement, Seal, Signature
+from planning.standard_kits import AGREEMENT_TITLE
 from projects.models import Participant
 
 STATES = ["sealed"] * 8 + ["sent", "draft"]
@@ -46,7 +47,7 @@ def generate(ctx) -> None:
         created = _moment(project.start_on)
         agreement = Agreement(
             county=county, project=project, participant=participant, municipality=participant.municipality,
-            title=f"Samarbeidsavtale: {project.title} – {participant.municipality.name}"[:200],
+            title=f"{AGREEMENT_TITLE}: {project.title} – {participant.municipality.name}"[:200],
             purpose=f"{county.name} fylkesbibliotek og {participant.municipality.name} samarbeider om prosjektet.",
             finance="Fylkesbiblioteket gir et tilskudd; kommunen stiller med minst 40 % egenandel.",
             role_matrix=matrices[county.pk], county_representative_id=staff[county.pk],

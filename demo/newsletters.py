@@ -13,8 +13,8 @@ from accounts.models import User
 from demo.projects import ROOM_PROJECT, WEEDING_PROJECT
 from municipalities.models import County, Library
 from newsletters.models import Newsletter, Showcase, Subscriber, Suppression
-from newsletters.selectors import get_mailing_list
 from newsletters.services import sending, showcases, subscriptions, writing
+from newsletters.services.base import ensure_mailing_list
 from projects import services as project_services
 from projects.models import Indicator, Measurement, Participant, Project
 
@@ -60,8 +60,8 @@ def seed_newsletters(county: County) -> None:
 
 
 def _subscribers(county, room) -> None:
-    county_list = get_mailing_list(county=county)
-    room_list = get_mailing_list(county=county, project=room)
+    county_list = ensure_mailing_list(county=county)
+    room_list = ensure_mailing_list(county=county, project=room)
     if not room_list.is_public:
         subscriptions.set_list_public(mailing_list=room_list, by=None, is_public=True)
     now = timezone.now()

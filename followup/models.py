@@ -92,6 +92,7 @@ class ProgressEntry(models.Model):
     text = models.TextField(_("what happened"))
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     written_at = models.DateTimeField(_("written"), default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("progress entry")
@@ -130,6 +131,7 @@ class Visit(models.Model):
     follow_up_points = models.TextField(_("follow-up points"), blank=True, help_text=_("One point per line."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords(m2m_fields=[visitors])
 
     objects = VisitQuerySet.as_manager()
 
@@ -197,6 +199,7 @@ class Meeting(models.Model):
     sequence = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
 
     objects = MeetingQuerySet.as_manager()
 
@@ -234,6 +237,7 @@ class MeetingObjective(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     outcome_note = models.CharField(_("note"), max_length=500, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting_id", "order", "id"]
@@ -255,6 +259,7 @@ class MeetingInvitee(models.Model):
     name = models.CharField(_("name"), max_length=150)
     email = models.EmailField(_("e-mail address"), blank=True)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting_id", "name"]
@@ -305,6 +310,7 @@ class EscalationStep(models.Model):
     created_at = models.DateTimeField(_("logged"), default=timezone.now)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     objects = EscalationStepQuerySet.as_manager()
 
@@ -374,6 +380,7 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField(_("size"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    history = HistoricalRecords()
 
     objects = AttachmentQuerySet.as_manager()
 

@@ -23,6 +23,7 @@ BUDGET_FIELDS = [
     ("local_inkind_hours", lambda: _("local in-kind hours"), lambda value: f"{value:g}"),
     ("required_local_share", lambda: _("required local share"), percent),
 ]
+BUDGET_FIELD_NAMES = [field for field, _label, _show in BUDGET_FIELDS]
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,11 @@ def money_changes(project, since: datetime) -> list[MoneyChange]:
             continue
         if record.history_type != "~":
             continue
+        delta = {change.field: change for change in record.diff_against(before, included_fields=BUDGET_FIELD_NAMES).changes}
         for field, label, show in BUDGET_FIELDS:
-            old, new = getattr(before, field), getattr(record, field)
-            if old != new:
+            if field in delta:
                 changes.append(MoneyChange(record.history_date, name, _("%(what)s changed from %(old)s to %(new)s.") % {
-                    "what": label().capitalize(), "old": show(old), "new": show(new)}))
+                    "what": label().capitalize(), "old": show(delta[field].old), "new": show(delta[field].new)}))
 
     releases = GrantRelease.history.filter(budget_id__in=budget_owner, history_type="+", history_date__gte=since)
     for record in releases.order_by("history_date", "history_id"):

@@ -61,17 +61,6 @@ class Audience:
         return {str(REASONS[reason]): counts[reason] for reason in REASONS if counts[reason]}
 
 
-def get_mailing_list(*, county, project=None) -> MailingList:
-    """The county's list or the project's list, made the first time it is asked for."""
-    if project is not None:
-        mailing_list, _created = MailingList.objects.get_or_create(project=project, defaults={"county": county})
-    else:
-        mailing_list, _created = MailingList.objects.get_or_create(
-            county=county, project__isnull=True, defaults={"is_public": True}
-        )
-    return mailing_list
-
-
 class _Collector:
     """Gathers people from several sources, one entry per address (case-insensitive)."""
 

@@ -146,13 +146,28 @@ def _get_or_create_by_key(key: str, fields: dict) -> tuple[OutboxMessage, bool]:
         return OutboxMessage.objects.get(idempotency_key=key), False
 
 
+def render_subject(template: str, context: dict, language: str | None = None) -> str:
+    """`<template>_subject.txt` in `language` (default: Norwegian), on one line."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        # A title with a line break (say) in a subject becomes one line, not a refused message.
+        return one_line(render_to_string(f"{template}_subject.txt", {"site_url": settings.SITE_URL, **context}))
+
+
 def queue_templated_email(*, template: str, context: dict, language: str | None = None, **kwargs):
     """Renders `<template>_subject.txt`, `<template>.txt` and `<template>.html` in `language`
-    (default: Norwegian) and queues the result; other arguments as for `queue_email`."""
+    (default: Norwegian) and queues the result; other arguments as for `queue_email`. The body
+    templates see the rendered `subject`.
+
+    A message whose `idempotency_key` is already in the outbox is returned as it is, before
+    anything is rendered: a second run costs one look-up."""
+    key = kwargs.get("idempotency_key")
+    if key:
+        existing = OutboxMessage.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
+    subject = render_subject(template, context, language)
     with translation.override(language or settings.LANGUAGE_CODE):
-        context = {"site_url": settings.SITE_URL, **context}
-        # A title with a line break (say) in a subject becomes one line, not a refused message.
-        subject = one_line(render_to_string(f"{template}_subject.txt", context))
+        context = {"site_url": settings.SITE_URL, "subject": subject, **context}
         body_text = render_to_string(f"{template}.txt", context)
         body_html = render_to_string(f"{template}.html", context)
     return queue_email(subject=subject, body_text=body_text, body_html=body_html, **kwargs)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from followup.models import Milestone
 from projects import services
 from projects.models import Project
+from shell.history import records_by
 
 from .models import Kit, KitDocument, KitMilestone, KitRequirement, KitUse, MilestoneOrigin
 from .selectors import kit_of
@@ -56,6 +57,7 @@ def fill_placeholders(text: str, values: dict) -> str:
 # ------------------------------------------------------------------ kit ⇄ project
 
 
+@records_by
 @transaction.atomic
 def create_project_from_kit(*, kit: Kit, county, by, title: str, start_on: date, municipalities=(), end_on=None) -> Project:
     """The whole plan with real dates: milestones, requirements, positions, hours and defaults."""
@@ -72,7 +74,6 @@ def create_project_from_kit(*, kit: Kit, county, by, title: str, start_on: date,
     project.county_hours_per_month = kit.county_hours_per_month
     project.participant_hours_per_month = kit.participant_hours_per_month
     project.default_local_share = kit.default_local_share
-    project._history_user = by
     project.save(update_fields=["county_hours_per_month", "participant_hours_per_month", "default_local_share"])
     project.required_positions.set(kit.required_positions.all())
     project.handbook_pages.set(kit.handbook_pages.all())
@@ -114,6 +115,7 @@ def plan_milestones(*, project: Project, participants) -> list[Milestone]:
     return milestones
 
 
+@records_by
 @transaction.atomic
 def save_project_as_kit(*, project: Project, name: str, by) -> Kit:
     """The reverse: the project's plan becomes a kit (offsets counted from the project start)."""

@@ -15,9 +15,11 @@ from followup import health
 from municipalities.models import Position
 from projects.models import Participant, Project
 from projects.services import ProjectError, ensure_open
+from shell.history import records_by
 from shell.templatetags.money import kr, percent
+from shell.writes import save_changes
 
-from .models import Budget, FinalAccount, GrantRelease, StaffCapacity
+from .models import Budget, FinalAccount, GrantRelease, HandbookPage, StaffCapacity
 from .selectors import capacity_for, get_budget, released_total
 
 
@@ -33,20 +35,20 @@ def declare_staff_capacity(*, county, user, hours_per_month) -> StaffCapacity:
     return capacity
 
 
+@records_by
 @transaction.atomic
 def declare_municipality_capacity(*, municipality, hours_per_month, by):
     municipality.project_hours_per_month = hours_per_month
-    municipality._history_user = by
     municipality.save(update_fields=["project_hours_per_month"])
     return municipality
 
 
+@records_by
 @transaction.atomic
 def set_capacity_needs(*, project: Project, by, county_hours_per_month, participant_hours_per_month) -> Project:
     ensure_open(project)
     project.county_hours_per_month = county_hours_per_month
     project.participant_hours_per_month = participant_hours_per_month
-    project._history_user = by
     project.save(update_fields=["county_hours_per_month", "participant_hours_per_month"])
     return project
 
@@ -59,6 +61,7 @@ def default_positions(theme) -> list[Position]:
     return list(Position.objects.filter(county_id=theme.county_id if theme else None, code__in=codes))
 
 
+@records_by
 @transaction.atomic
 def set_required_positions(*, project: Project, positions, by) -> None:
     ensure_open(project)
@@ -76,6 +79,7 @@ def _suggest_infobrev(project_id) -> None:
     Project.objects.filter(pk=project_id, infobrev_suggested_at__isnull=True).update(infobrev_suggested_at=timezone.now())
 
 
+@records_by
 @transaction.atomic
 def save_budget(*, participant: Participant, by, **fields) -> Budget:
     ensure_open(participant.project)
@@ -89,13 +93,13 @@ def save_budget(*, participant: Participant, by, **fields) -> Budget:
         raise ValidationError({"county_grant": _("The grant cannot be less than what is already released.")})
     for name, value in fields.items():
         setattr(budget, name, value)
-    budget._history_user = by
     budget.full_clean()
-    budget.save()
+    save_changes(budget, fields)
     _suggest_infobrev(participant.project_id)
     return budget
 
 
+@records_by
 @transaction.atomic
 def release_grant(*, participant: Participant, amount: Decimal, by, released_on=None, note="") -> GrantRelease:
     """Pays out (part of) the county grant once the local share meets the requirement."""
@@ -116,12 +120,12 @@ def release_grant(*, participant: Participant, amount: Decimal, by, released_on=
     if amount > remaining:
         raise ValidationError({"amount": _("Only %(remaining)s of the grant remains to be released.") % {"remaining": kr(remaining)}})
     release = GrantRelease(budget=budget, amount=amount, released_on=released_on or timezone.localdate(), released_by=by, note=note)
-    release._history_user = by
     release.save()
     _suggest_infobrev(participant.project_id)
     return release
 
 
+@records_by
 @transaction.atomic
 def close_grant(*, participant: Participant, spent_county: Decimal, spent_local: Decimal, by) -> FinalAccount:
     """Records the final accounts; unused released county money is to be returned."""
@@ -136,7 +140,6 @@ def close_grant(*, participant: Participant, spent_county: Decimal, spent_local:
         raise ValidationError({"spent_county": _("More county money spent than released (%(released)s).") % {"released": kr(released)}})
     account = FinalAccount(budget=budget, spent_county=spent_county, spent_local=spent_local,
                            to_return=released - spent_county, closed_by=by)
-    account._history_user = by
     account.save()
     _suggest_infobrev(participant.project_id)
     return account
@@ -147,6 +150,7 @@ def clear_infobrev_suggestion(*, project: Project) -> None:
     Project.objects.filter(pk=project.pk).update(infobrev_suggested_at=None)
 
 
+@records_by
 def capacity_gate(project: Project, *, by, reason: str) -> list[str]:
     """Planning → active needs a passing reality check, or a written reason to start anyway (kept,
     with who). Registered with `projects.lifecycle` by PlanningConfig; returns the fields it set."""
@@ -159,3 +163,24 @@ def capacity_gate(project: Project, *, by, reason: str) -> list[str]:
     project.capacity_override_reason = reason.strip()
     project.capacity_override_by, project.capacity_override_at = by, timezone.now()
     return ["capacity_override_reason", "capacity_override_by", "capacity_override_at"]
+
+
+HANDBOOK_FIELDS = ("title", "slug", "body", "is_public", "order")
+
+
+@records_by
+@transaction.atomic
+def save_handbook_page(*, county, by, page: HandbookPage | None = None, **fields) -> HandbookPage:
+    """A new page of the county's handbook, or a change to one (its address unique in the county)."""
+    if page is None:
+        page = HandbookPage(county=county)
+    else:
+        page = HandbookPage.objects.select_for_update().get(pk=page.pk, county=county)
+    if HandbookPage.objects.filter(county=county, slug=fields.get("slug", page.slug)).exclude(pk=page.pk).exists():
+        raise ValidationError({"slug": _("Another page of the county has this address.")})
+    changed = [name for name in HANDBOOK_FIELDS if name in fields]
+    for name in changed:
+        setattr(page, name, fields[name])
+    page.updated_at, page.updated_by = timezone.now(), by
+    save_changes(page, [*changed, "updated_at", "updated_by"])
+    return page

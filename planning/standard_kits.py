@@ -11,7 +11,9 @@ P, E = KitMilestone.Scope.PROJECT, KitMilestone.Scope.PARTICIPANT
 HEAD, CHIEF, MAYOR, TECH = (Position.Code.LIBRARY_HEAD, Position.Code.CHIEF_EXECUTIVE, Position.Code.MAYOR,
                             Position.Code.TECHNICAL)
 
-# The standard agreement text, of every standard kit and of a project made without a kit (agreements).
+# The standard agreement, its title and text, of every standard kit and of a project made without a kit
+# (agreements.drafting): the one copy.
+AGREEMENT_TITLE = "Samarbeidsavtale"
 AGREEMENT_TEXT = """\
 ## Formål
 {{ county }} fylkesbibliotek og {{ municipality }} samarbeider om prosjektet «{{ project }}». \
@@ -200,6 +202,6 @@ def install_standard_kits(county) -> list[Kit]:
         KitRequirement.objects.bulk_create(
             [KitRequirement(kit=kit, text=text, order=order) for order, text in enumerate(data["requirements"])]
         )
-        KitDocument.objects.create(kit=kit, kind=KitDocument.Kind.AGREEMENT, title="Samarbeidsavtale", body=AGREEMENT_TEXT)
+        KitDocument.objects.create(kit=kit, kind=KitDocument.Kind.AGREEMENT, title=AGREEMENT_TITLE, body=AGREEMENT_TEXT)
         KitDocument.objects.create(kit=kit, kind=KitDocument.Kind.LETTER, title="Invitasjon til kommunen", body=INVITATION_LETTER)
     return kits

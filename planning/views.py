@@ -248,11 +248,10 @@ def handbook_edit(request, number, slug=None):
     page = get_object_or_404(HandbookPage, county=county, slug=slug) if slug else HandbookPage(county=county)
     form = HandbookPageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
-        page = form.save(commit=False)
-        page.updated_at, page.updated_by = timezone.now(), request.user
-        page.save()
-        messages.success(request, _("The page was saved."))
-        return redirect(page)
+        saved = {}
+        if _run(request, form, lambda: saved.setdefault("page", services.save_handbook_page(
+                county=county, by=request.user, page=page if page.pk else None, **form.cleaned_data)), _("The page was saved.")):
+            return redirect(saved["page"])
     return render(request, "planning/handbook_form.html", {"form": form, "county": county, "page": page})
 
 

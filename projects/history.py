@@ -2,7 +2,7 @@
 
 Reads the django-simple-history tables of the project, its goals, indicators,
 participants, requirements and partners in one query each, and works out in
-memory which fields each change touched (no query per entry).
+memory which fields each change touched with simple-history's `diff_against` (no query per entry).
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Goal, Indicator, Participant, Project, ProjectPartner, Requirement, RequirementStatus
 
-HISTORY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "history_user_id"}
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
@@ -28,19 +27,23 @@ class Change:
 
 
 def _diff(model, record, previous) -> list:
+    """(field label, old, new) per field the change touched, in the model's field order, through
+    simple-history's `diff_against` (many-to-many fields left out: they cost a query per record)."""
+    m2m = [f.name for f in previous._history_m2m_fields]
+    delta = record.diff_against(previous, excluded_fields=m2m)
+    order = {f.name: index for index, f in enumerate(model._meta.concrete_fields)}
     changes = []
-    for model_field in model._meta.concrete_fields:
-        name = model_field.attname
-        if name in HISTORY_FIELDS or not hasattr(record, name):
-            continue
-        old, new = getattr(previous, name, None), getattr(record, name)
-        if old != new:
-            display = getattr(record, f"get_{model_field.name}_display", None)
-            new_text = display() if display and model_field.choices else new
-            old_display = getattr(previous, f"get_{model_field.name}_display", None)
-            old_text = old_display() if old_display and model_field.choices else old
-            changes.append((model_field.verbose_name, old_text, new_text))
+    for change in sorted(delta.changes, key=lambda c: order.get(c.field, len(order))):
+        model_field = model._meta.get_field(change.field)
+        changes.append((model_field.verbose_name, _shown(model_field, previous, change.old),
+                        _shown(model_field, record, change.new)))
     return changes
+
+
+def _shown(model_field, record, value):
+    """A choice field's label as the record shows it; other values as they are."""
+    display = getattr(record, f"get_{model_field.name}_display", None)
+    return display() if display and model_field.choices else value
 
 
 LABELS = {

@@ -455,7 +455,7 @@ class BriefingItem(models.Model):
 
 
 class ExpertNote(models.Model):
-    """What county staff discussed with an attached expert (the expert's follow-up notes)."""
+    """What county staff discussed with an attached expert (the expert's notes)."""
 
     assignment = models.ForeignKey(ExpertAssignment, on_delete=models.CASCADE, related_name="notes")
     happened_on = models.DateField(_("date"), default=timezone.localdate)

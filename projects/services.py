@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from shell.history import records_by
+from shell.writes import save_changes
 
 from .lifecycle import pass_gates
 from .models import (
@@ -34,9 +36,12 @@ class ProjectError(Exception):
     """The change is not possible in the project's current state; the message is for the user."""
 
 
-def ensure_open(project: Project) -> None:
+def ensure_open(project, *, error: type[Exception] = ProjectError) -> None:
+    """Refuses a change to a closed project, or to what belongs to it (anything with a `project`).
+    The one check of every app: an app above raises its own `error`, which its views already show."""
+    project = getattr(project, "project", project)
     if project.is_closed:
-        raise ProjectError(_("The project is closed and can no longer be changed."))
+        raise error(_("The project is closed and can no longer be changed."))
 
 
 def _lock(project: Project) -> Project:
@@ -53,18 +58,19 @@ def _check_period(start_on: date, end_on: date) -> None:
 PROJECT_FIELDS = ("title", "case_number", "theme", "purpose", "public_summary", "start_on", "end_on", "follows")
 
 
+@records_by
 @transaction.atomic
 def create_project(*, county, by, leaders=(), **fields) -> Project:
     _check_period(fields.get("start_on"), fields.get("end_on"))
     if fields.get("theme") and fields["theme"].county_id != county.pk:
         raise ValidationError({"theme": _("Choose one of the county's themes.")})
     project = Project(county=county, created_by=by, **{k: v for k, v in fields.items() if k in PROJECT_FIELDS})
-    project._history_user = by
     project.save()
     project.leaders.set(leaders or [by])
     return project
 
 
+@records_by
 @transaction.atomic
 def update_project(*, project: Project, by, leaders=None, **fields) -> Project:
     project = _lock(project)
@@ -74,13 +80,13 @@ def update_project(*, project: Project, by, leaders=None, **fields) -> Project:
     for name in changed:
         setattr(project, name, fields[name])
     if changed:
-        project._history_user = by
         project.save(update_fields=changed)
     if leaders is not None:
         project.leaders.set(leaders)
     return project
 
 
+@records_by
 @transaction.atomic
 def change_project_status(*, project: Project, to: str, by, reason: str = "") -> Project:
     """Moves the project along idea → planning → active → closing → closed (or one step back)."""
@@ -93,13 +99,13 @@ def change_project_status(*, project: Project, to: str, by, reason: str = "") ->
         )
     fields = ["status"] + pass_gates(project, to=to, by=by, reason=reason)
     project.status = to
-    project._history_user = by
     project._change_reason = reason.strip() or None
     project.save(update_fields=fields)
     participants_changed.send(sender=Project, project=project)
     return project
 
 
+@records_by
 @transaction.atomic
 def create_bli_ny(*, project: Project, by, title: str, start_on: date, end_on: date) -> Project:
     """A Bli-ny project following `project`: same theme and leaders, its participants invited again."""
@@ -125,20 +131,20 @@ def create_bli_ny(*, project: Project, by, title: str, start_on: date, end_on: d
 # ---------------------------------------------------------- goals and indicators
 
 
+@records_by
 @transaction.atomic
 def save_goal(*, project: Project, by, text: str, goal: Goal | None = None) -> Goal:
     ensure_open(project)
     goal = goal or Goal(project=project, order=project.goals.count() + 1)
     goal.text = text
-    goal._history_user = by
-    goal.save()
+    save_changes(goal, ["text"])
     return goal
 
 
+@records_by
 @transaction.atomic
 def delete_goal(*, goal: Goal, by) -> None:
     ensure_open(goal.project)
-    goal._history_user = by
     goal.delete()
 
 
@@ -147,6 +153,7 @@ def _check_indicator(baseline, target) -> None:
         raise ValidationError({"target": _("The target must differ from the baseline.")})
 
 
+@records_by
 @transaction.atomic
 def save_indicator(*, project: Project, by, goal: Goal | None = None, indicator: Indicator | None = None, **fields) -> Indicator:
     ensure_open(project)
@@ -154,18 +161,18 @@ def save_indicator(*, project: Project, by, goal: Goal | None = None, indicator:
     indicator = indicator or Indicator(project=project, goal=goal)
     for name, value in fields.items():
         setattr(indicator, name, value)
-    indicator._history_user = by
-    indicator.save()
+    save_changes(indicator, fields)
     return indicator
 
 
+@records_by
 @transaction.atomic
 def delete_indicator(*, indicator: Indicator, by) -> None:
     ensure_open(indicator.project)
-    indicator._history_user = by
     indicator.delete()
 
 
+@records_by
 @transaction.atomic
 def record_measurement(*, indicator: Indicator, by, value, measured_on: date, **fields) -> Measurement:
     ensure_open(indicator.project)
@@ -177,6 +184,7 @@ def record_measurement(*, indicator: Indicator, by, value, measured_on: date, **
 # ----------------------------------------------------------------- participants
 
 
+@records_by
 @transaction.atomic
 def invite_participants(*, project: Project, municipalities, by) -> list[Participant]:
     """Adds municipalities as invited participants; each municipality only once per project."""
@@ -196,13 +204,13 @@ def invite_participants(*, project: Project, municipalities, by) -> list[Partici
         participant = Participant(
             project=project, municipality=municipality, library=municipality.libraries.filter(is_main=True).first()
         )
-        participant._history_user = by
         participant.save()
         participants.append(participant)
     participants_changed.send(sender=Participant, participants=participants)
     return participants
 
 
+@records_by
 @transaction.atomic
 def change_participant_status(
     *, participant: Participant, to: str, by, reason: str = "", on: date | None = None
@@ -224,12 +232,12 @@ def change_participant_status(
         participant.withdrawal_reason, participant.withdrawn_on = "", None
         fields += ["withdrawal_reason", "withdrawn_on"]
     participant.status = to
-    participant._history_user = by
     participant.save(update_fields=fields)
     participants_changed.send(sender=Participant, participants=[participant])
     return participant
 
 
+@records_by
 @transaction.atomic
 def update_participant(*, participant: Participant, by, library=None, mentor=None) -> Participant:
     ensure_open(participant.project)
@@ -238,7 +246,6 @@ def update_participant(*, participant: Participant, by, library=None, mentor=Non
     if mentor is not None and mentor.pk == participant.municipality_id:
         raise ValidationError({"mentor": _("A municipality cannot be its own mentor.")})
     participant.library, participant.mentor = library, mentor
-    participant._history_user = by
     participant.save(update_fields=["library", "mentor"])
     return participant
 
@@ -246,23 +253,24 @@ def update_participant(*, participant: Participant, by, library=None, mentor=Non
 # ------------------------------------------------------------------ requirements
 
 
+@records_by
 @transaction.atomic
 def save_requirement(*, project: Project, by, text: str, requirement: Requirement | None = None) -> Requirement:
     ensure_open(project)
     requirement = requirement or Requirement(project=project, order=project.requirements.count() + 1)
     requirement.text = text
-    requirement._history_user = by
-    requirement.save()
+    save_changes(requirement, ["text"])
     return requirement
 
 
+@records_by
 @transaction.atomic
 def delete_requirement(*, requirement: Requirement, by) -> None:
     ensure_open(requirement.project)
-    requirement._history_user = by
     requirement.delete()
 
 
+@records_by
 @transaction.atomic
 def commit_to_requirements(*, participant: Participant, by) -> int:
     """The participant's library head commits to every requirement (recorded with who and when).
@@ -282,16 +290,15 @@ def commit_to_requirements(*, participant: Participant, by) -> int:
         status, _created = RequirementStatus.objects.get_or_create(participant=participant, requirement=requirement)
         if status.committed_at is None:
             status.committed_by, status.committed_at = by, now
-            status._history_user = by
             status.save(update_fields=["committed_by", "committed_at"])
             new += 1
     if participant.status == Participant.Status.INVITED:
         participant.status = Participant.Status.COMMITTED
-        participant._history_user = by
         participant.save(update_fields=["status"])
     return new
 
 
+@records_by
 @transaction.atomic
 def record_compliance(*, participant: Participant, requirement: Requirement, by, compliance: str, note: str = "") -> RequirementStatus:
     ensure_open(participant.project)
@@ -300,7 +307,6 @@ def record_compliance(*, participant: Participant, requirement: Requirement, by,
     status, _created = RequirementStatus.objects.get_or_create(participant=participant, requirement=requirement)
     status.compliance, status.compliance_note = compliance, note
     status.compliance_by, status.compliance_at = by, timezone.now()
-    status._history_user = by
     status.save(update_fields=["compliance", "compliance_note", "compliance_by", "compliance_at"])
     return status
 
@@ -308,6 +314,7 @@ def record_compliance(*, participant: Participant, requirement: Requirement, by,
 # ----------------------------------------------------------- partners and experts
 
 
+@records_by
 @transaction.atomic
 def attach_partner(*, project: Project, organisation, role: str, by) -> ProjectPartner:
     ensure_open(project)
@@ -316,15 +323,14 @@ def attach_partner(*, project: Project, organisation, role: str, by) -> ProjectP
     if project.partners.filter(organisation=organisation).exists():
         raise ValidationError({"organisation": _("The organisation is already a partner in the project.")})
     partner = ProjectPartner(project=project, organisation=organisation, role=role)
-    partner._history_user = by
     partner.save()
     return partner
 
 
+@records_by
 @transaction.atomic
 def detach_partner(*, partner: ProjectPartner, by) -> None:
     ensure_open(partner.project)
-    partner._history_user = by
     partner.delete()
 
 
@@ -336,6 +342,7 @@ DEFAULT_BRIEFING = [
 ]
 
 
+@records_by
 @transaction.atomic
 def attach_expert(*, project: Project, user, role: str, by) -> ExpertAssignment:
     """Gives an external expert sight of the project, with a briefing checklist to work through."""
@@ -345,19 +352,19 @@ def attach_expert(*, project: Project, user, role: str, by) -> ExpertAssignment:
     if project.experts.filter(user=user).exists():
         raise ValidationError({"user": _("The expert is already attached to the project.")})
     assignment = ExpertAssignment(project=project, user=user, role=role, attached_by=by)
-    assignment._history_user = by
     assignment.save()
     BriefingItem.objects.bulk_create([BriefingItem(assignment=assignment, topic=topic) for topic in DEFAULT_BRIEFING])
     return assignment
 
 
+@records_by
 @transaction.atomic
 def detach_expert(*, assignment: ExpertAssignment, by) -> None:
     ensure_open(assignment.project)
-    assignment._history_user = by
     assignment.delete()
 
 
+@records_by
 @transaction.atomic
 def set_briefed(*, item: BriefingItem, by, done: bool, on: date | None = None) -> BriefingItem:
     ensure_open(item.assignment.project)
@@ -366,6 +373,7 @@ def set_briefed(*, item: BriefingItem, by, done: bool, on: date | None = None) -
     return item
 
 
+@records_by
 @transaction.atomic
 def add_expert_note(*, assignment: ExpertAssignment, by, text: str, happened_on: date) -> ExpertNote:
     ensure_open(assignment.project)

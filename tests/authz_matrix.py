@@ -975,8 +975,8 @@ def build_newsletter_world(county, project, county_staff) -> dict:
 
     from newsletters import tokens
     from newsletters.models import Newsletter, Showcase
-    from newsletters.selectors import get_mailing_list
     from newsletters.services import showcases, writing
+    from newsletters.services.base import ensure_mailing_list
 
     def png():
         out = io.BytesIO()
@@ -990,7 +990,7 @@ def build_newsletter_world(county, project, county_staff) -> dict:
     Newsletter.objects.filter(pk=sent.pk).update(status=Newsletter.Status.SENT, sent_at=timezone.now())
     showcase = showcases.create_showcase(project=project, by=county_staff, title="Et eksempel", summary="Slik gikk det.")
     Showcase.objects.filter(pk=showcase.pk).update(published_at=timezone.now())
-    county_list = get_mailing_list(county=county)
+    county_list = ensure_mailing_list(county=county)
     return {
         "newsletter": draft,
         "newsletter_image": writing.add_image(newsletter=draft, by=county_staff, upload=png(), alt_text="Et kart"),

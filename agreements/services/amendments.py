@@ -6,12 +6,15 @@ from django.utils.translation import gettext as _
 
 from followup import health
 from projects.models import Participant
+from projects.services import ensure_open
+from shell.history import records_by
 
 from ..models import Agreement, AgreementEvent, Publication
-from .base import AgreementError, _ensure_project_open, _event, _health_input_changed, _lock
+from .base import AgreementError, _event, _health_input_changed, _lock
 from .drafts import EDITABLE_FIELDS
 
 
+@records_by
 @transaction.atomic
 def create_amendment(*, agreement: Agreement, by) -> Agreement:
     """A new draft version of a sealed, current agreement. It supersedes the old one only when it is
@@ -21,7 +24,7 @@ def create_amendment(*, agreement: Agreement, by) -> Agreement:
         raise AgreementError(_("Only a signed agreement can be amended; change the draft instead."))
     if agreement.is_superseded:
         raise AgreementError(_("This version is superseded; amend the newest one."))
-    _ensure_project_open(agreement)
+    ensure_open(agreement, error=AgreementError)
     Participant.objects.select_for_update().get(pk=agreement.participant_id)
     if Agreement.objects.filter(participant_id=agreement.participant_id).exclude(status=Agreement.Status.SEALED).exists():
         raise AgreementError(_("An amendment is already being prepared."))
@@ -37,7 +40,6 @@ def create_amendment(*, agreement: Agreement, by) -> Agreement:
         created_by=by,
         **{name: getattr(agreement, name) for name in EDITABLE_FIELDS},
     )
-    amendment._history_user = by
     amendment.save()
     _event(amendment, AgreementEvent.Kind.CREATED, by, _("Amendment of version %(version)s") % {"version": agreement.version})
     _event(agreement, AgreementEvent.Kind.AMENDED, by, _("Version %(version)s") % {"version": version})
@@ -45,6 +47,7 @@ def create_amendment(*, agreement: Agreement, by) -> Agreement:
     return amendment
 
 
+@records_by
 @transaction.atomic
 def delete_draft(*, agreement: Agreement, by) -> None:
     """Removes a draft that was never sent (nothing about it was ever signed or shown to others)."""
@@ -57,6 +60,7 @@ def delete_draft(*, agreement: Agreement, by) -> None:
     health.input_changed(participants=[participant])
 
 
+@records_by
 @transaction.atomic
 def set_published(*, agreement: Agreement, by, published: bool) -> Agreement:
     """Shows a sealed agreement on the project's public pages, or stops showing it."""

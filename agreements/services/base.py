@@ -40,10 +40,6 @@ def _event(agreement: Agreement, kind: str, by, note: str = "") -> AgreementEven
     return AgreementEvent.objects.create(agreement=agreement, kind=kind, by=by, note=note)
 
 
-def _ensure_project_open(agreement_or_project) -> None:
-    project = getattr(agreement_or_project, "project", agreement_or_project)
-    if project.is_closed:
-        raise AgreementError(_("The project is closed; its agreements can no longer be changed."))
 
 
 def _withdraw(agreement: Agreement, *, by, reason: str) -> int:
@@ -53,7 +49,6 @@ def _withdraw(agreement: Agreement, *, by, reason: str) -> int:
     agreement.sent_at = None
     agreement.content_snapshot = ""
     agreement.content_sha256 = ""
-    agreement._history_user = by
     agreement._change_reason = reason
     agreement.save(update_fields=["status", "sent_at", "content_snapshot", "content_sha256"])
     note = _("%(reason)s (%(count)s signatures discarded)") % {"reason": reason, "count": discarded}

@@ -9,12 +9,15 @@ from municipalities.models import Theme
 from municipalities.permissions import is_staff_of
 from planning.models import KitDocument
 from planning.selectors import kit_document
+from planning.standard_kits import AGREEMENT_TITLE
 from projects.models import Participant
+from projects.services import ensure_open
+from shell.history import records_by
 
 from .. import drafting
 from ..matrix import default_matrix, validate_matrix
 from ..models import Agreement, AgreementEvent
-from .base import AgreementError, _ensure_project_open, _event, _health_input_changed, _lock, _withdraw
+from .base import AgreementError, _event, _health_input_changed, _lock, _withdraw
 
 TEXT_FIELDS = ["title", "county_case_number", "municipality_case_number", *Agreement.SECTION_FIELDS]
 
@@ -34,14 +37,14 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
         "project__county", "project__kit_use__kit", "project__theme", "municipality", "library"
     ).get(pk=participant.pk)
     project = participant.project
-    _ensure_project_open(project)
+    ensure_open(project, error=AgreementError)
     if participant.status == Participant.Status.WITHDRAWN:
         raise AgreementError(_("The municipality has withdrawn from the project."))
     if Agreement.objects.filter(participant=participant).exists():
         raise AgreementError(_("There is already an agreement with this participant. Make an amendment instead."))
     county = project.county
     document = kit_document(project, KitDocument.Kind.AGREEMENT)
-    heading = document.title if document else "Samarbeidsavtale"
+    heading = document.title if document else AGREEMENT_TITLE
     is_staff = is_staff_of(by, county)
     agreement = Agreement(
         county=county,
@@ -55,7 +58,6 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
         **drafting.draft_sections(participant),
         **drafting.default_signatories(participant),
     )
-    agreement._history_user = by
     agreement.save()
     _event(agreement, AgreementEvent.Kind.CREATED, by,
            _("From the kit “%(kit)s”.") % {"kit": document.kit.name} if document else "")
@@ -82,7 +84,7 @@ def _prepare_change(agreement: Agreement, *, by, withdraw_reason: str) -> None:
     """A change to an agreement out for signature withdraws it first, and needs a reason."""
     if agreement.is_sealed:
         raise AgreementError(_("A signed agreement cannot be changed. Make an amendment instead."))
-    _ensure_project_open(agreement)
+    ensure_open(agreement, error=AgreementError)
     if agreement.status == Agreement.Status.SENT:
         reason = " ".join((withdraw_reason or "").split())
         if not reason:
@@ -93,6 +95,7 @@ def _prepare_change(agreement: Agreement, *, by, withdraw_reason: str) -> None:
         _withdraw(agreement, by=by, reason=reason)
 
 
+@records_by
 @transaction.atomic
 def update_agreement(*, agreement: Agreement, by, withdraw_reason: str = "", **fields) -> Agreement:
     """Changes the text, case numbers and signatories. On an agreement out for signature this withdraws
@@ -112,12 +115,12 @@ def update_agreement(*, agreement: Agreement, by, withdraw_reason: str = "", **f
     _prepare_change(agreement, by=by, withdraw_reason=withdraw_reason)
     for name in changed:
         setattr(agreement, name, fields[name])
-    agreement._history_user = by
     agreement.save(update_fields=changed)
     _event(agreement, AgreementEvent.Kind.EDITED, by)
     return agreement
 
 
+@records_by
 @transaction.atomic
 def save_role_matrix(*, agreement: Agreement, matrix: dict, by, withdraw_reason: str = "") -> Agreement:
     """Replaces the role matrix after checking it (exactly one A and at least one R per row)."""
@@ -129,7 +132,6 @@ def save_role_matrix(*, agreement: Agreement, matrix: dict, by, withdraw_reason:
         return agreement
     _prepare_change(agreement, by=by, withdraw_reason=withdraw_reason)
     agreement.role_matrix = cleaned
-    agreement._history_user = by
     agreement.save(update_fields=["role_matrix"])
     _event(agreement, AgreementEvent.Kind.EDITED, by, _("Role matrix"))
     return agreement

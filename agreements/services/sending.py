@@ -6,12 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities.permissions import is_staff_of
+from projects.services import ensure_open
+from shell.history import records_by
 
 from ..canonical import canonical_json, text_sha256
 from ..matrix import validate_matrix
 from ..models import Agreement, AgreementEvent, Signature
 from ..snapshot import build_content
-from .base import AgreementError, _ensure_project_open, _event, _health_input_changed, _lock, _notify, _withdraw
+from .base import AgreementError, _event, _health_input_changed, _lock, _notify, _withdraw
 
 
 def readiness_problems(agreement: Agreement) -> list[str]:
@@ -41,6 +43,7 @@ def readiness_problems(agreement: Agreement) -> list[str]:
     return problems
 
 
+@records_by
 @transaction.atomic
 def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     """DRAFT → SENT: the content is frozen and hashed, and every signatory gets an e-mail.
@@ -48,7 +51,7 @@ def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     agreement = _lock(agreement)
     if agreement.status != Agreement.Status.DRAFT:
         raise AgreementError(_("Only a draft can be sent for signature."))
-    _ensure_project_open(agreement)
+    ensure_open(agreement, error=AgreementError)
     problems = readiness_problems(agreement)
     if problems:
         raise ValidationError(problems)
@@ -59,7 +62,6 @@ def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     agreement.first_sent_at = agreement.first_sent_at or now
     agreement.content_snapshot = text
     agreement.content_sha256 = text_sha256(text)
-    agreement._history_user = by
     agreement.save(update_fields=["status", "sent_at", "first_sent_at", "content_snapshot", "content_sha256"])
     _event(agreement, AgreementEvent.Kind.SENT, by)
     for slot, who in agreement.signatory_slots():
@@ -69,6 +71,7 @@ def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     return agreement
 
 
+@records_by
 @transaction.atomic
 def withdraw_agreement(*, agreement: Agreement, by, reason: str) -> Agreement:
     """SENT → DRAFT for changes; signatures collected so far are discarded, with the reason."""

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shell.history import records_by
+
 from ..canonical import canonical_json, sha256_hex, text_sha256, verification_code
 from ..integrity import keyed_seal
 from ..models import Agreement, AgreementEvent, Seal, Signature
@@ -76,6 +78,7 @@ def check_scan(upload) -> bytes:
     return data
 
 
+@records_by
 @transaction.atomic
 def record_wet_ink_signature(*, agreement: Agreement, slot: str, by, scan, content_sha256: str,
                              ip_address: str | None = None) -> Signature:

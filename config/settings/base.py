@@ -189,6 +189,7 @@ MFA_TOTP_ISSUER = "Fremdrift"
 LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # bokmål short dates as 1.12.2026
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -7,6 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shell.history import records_by
+from shell.writes import save_changes
+
 from ..models import (
     Answer,
     Question,
@@ -58,6 +61,9 @@ def _normalise(question: Question, value):
     return [option for option in question.options if option in chosen]  # the questionnaire's order
 
 
+ANSWER_FIELDS = ["text", "number", "choices", "boolean"]
+
+
 def _store(answer: Answer, question: Question, value) -> None:
     answer.text, answer.number, answer.choices, answer.boolean = "", None, [], None
     if question.type == Question.Type.TEXT:
@@ -70,6 +76,7 @@ def _store(answer: Answer, question: Question, value) -> None:
         answer.choices = value
 
 
+@records_by
 @transaction.atomic
 def save_response(*, response: Response, by, values: dict, submit: bool = False) -> Response:
     """Saves the answers as a draft, or submits them (once; required questions must be answered).
@@ -110,7 +117,7 @@ def save_response(*, response: Response, by, values: dict, submit: bool = False)
             continue
         answer = answer or Answer(response=response, question=question)
         _store(answer, question, value)
-        answer.save()
+        save_changes(answer, ANSWER_FIELDS)
     now = timezone.now()
     response.saved_at = now
     fields = ["saved_at", "status"]

@@ -4,15 +4,10 @@ Errors the user can correct on a form field are `ValidationError({field: message
 a state that forbids the change is `EvaluationError`. Each service function is one transaction.
 """
 
-from django.utils.translation import gettext as _
 
-from projects.models import Project
 
 
 class EvaluationError(Exception):
     """The change is not possible in the current state; the message is for the user."""
 
 
-def _ensure_open(project: Project) -> None:
-    if project.is_closed:
-        raise EvaluationError(_("The project is closed and can no longer be changed."))

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shell.history import records_by
+
 from ..models import (
     Conclusion,
     Kind,
@@ -13,6 +15,7 @@ from ..models import (
 from .base import EvaluationError
 
 
+@records_by
 @transaction.atomic
 def save_conclusion(*, round: Round, municipality, by, text: str) -> Conclusion:
     if round.kind != Kind.MAPPING:
@@ -30,6 +33,7 @@ def save_conclusion(*, round: Round, municipality, by, text: str) -> Conclusion:
     return conclusion
 
 
+@records_by
 @transaction.atomic
 def publish_conclusion(*, conclusion: Conclusion, by, publish: bool = True) -> Conclusion:
     """Publishes the conclusion, dated today, on the municipality's public page (or withdraws it)."""

@@ -11,24 +11,28 @@ from django.utils.translation import gettext as _
 from followup import health
 from followup.models import Milestone
 from projects.models import Goal, Indicator, Project
+from projects.services import ensure_open
+from shell.history import records_by
+from shell.writes import save_changes
 
 from ..models import (
     CorrectionChange,
     CourseCorrection,
     Round,
 )
-from .base import _ensure_open
+from .base import EvaluationError
 
 
 def _reason(correction: CourseCorrection) -> str:
     return _("Course correction: %(decision)s") % {"decision": correction.decision[:80]}
 
 
+@records_by
 @transaction.atomic
 def record_correction(
     *, project: Project, by, decision: str, rationale: str, decided_by: str, decided_on: date, round: Round | None = None
 ) -> CourseCorrection:
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if round is not None and round.project_id != project.pk:
         raise ValidationError({"round": _("The evaluation belongs to another project.")})
     if decided_on > timezone.localdate():
@@ -39,10 +43,11 @@ def record_correction(
     )
 
 
+@records_by
 @transaction.atomic
 def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planned_on: date, by) -> CorrectionChange:
     """Moves the milestone's planned date; the original date stays for slippage."""
-    _ensure_open(correction.project)
+    ensure_open(correction.project, error=EvaluationError)
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.project_id != correction.project_id:
         raise ValidationError({"milestone": _("Choose one of the project's milestones.")})
@@ -52,7 +57,7 @@ def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planne
         raise ValidationError({"planned_on": _("Choose a date other than the planned one.")})
     old = milestone.planned_on
     milestone.planned_on = planned_on
-    milestone._history_user, milestone._change_reason = by, _reason(correction)
+    milestone._change_reason = _reason(correction)
     milestone.save(update_fields=["planned_on"])
     change = CorrectionChange.objects.create(
         correction=correction, type=CorrectionChange.Type.MILESTONE_DATE, milestone=milestone, label=milestone.name,
@@ -63,10 +68,11 @@ def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planne
     return change
 
 
+@records_by
 @transaction.atomic
 def change_goal(*, correction: CourseCorrection, by, text: str, goal: Goal | None = None) -> CorrectionChange:
     """Rewords a goal, or adds a new one (goal=None)."""
-    _ensure_open(correction.project)
+    ensure_open(correction.project, error=EvaluationError)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the goal.")})
@@ -80,16 +86,17 @@ def change_goal(*, correction: CourseCorrection, by, text: str, goal: Goal | Non
             raise ValidationError({"text": _("The goal already reads like this.")})
         old, kind = goal.text, CorrectionChange.Type.GOAL_TEXT
     goal.text = text
-    goal._history_user, goal._change_reason = by, _reason(correction)
-    goal.save()
+    goal._change_reason = _reason(correction)
+    save_changes(goal, ["text"])
     return CorrectionChange.objects.create(
         correction=correction, type=kind, goal=goal, label=text[:300], old_value=old, new_value=text, changed_by=by
     )
 
 
+@records_by
 @transaction.atomic
 def change_target(*, correction: CourseCorrection, indicator: Indicator, target: Decimal, by) -> CorrectionChange:
-    _ensure_open(correction.project)
+    ensure_open(correction.project, error=EvaluationError)
     if indicator.project_id != correction.project_id:
         raise ValidationError({"indicator": _("Choose one of the project's indicators.")})
     if indicator.target == target:
@@ -98,7 +105,7 @@ def change_target(*, correction: CourseCorrection, indicator: Indicator, target:
         raise ValidationError({"target": _("The target must differ from the baseline.")})
     old = indicator.target
     indicator.target = target
-    indicator._history_user, indicator._change_reason = by, _reason(correction)
+    indicator._change_reason = _reason(correction)
     indicator.save(update_fields=["target"])
     return CorrectionChange.objects.create(
         correction=correction, type=CorrectionChange.Type.TARGET, indicator=indicator, label=indicator.name,

@@ -6,15 +6,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Project
+from projects.services import ensure_open
+from shell.history import records_by
 
 from ..models import Kind
-from .base import EvaluationError, _ensure_open
+from .base import EvaluationError
 
 
 def has_midterm(project: Project) -> bool:
     return project.evaluation_rounds.filter(kind=Kind.MIDTERM).exists()
 
 
+@records_by
 def midterm_gate(project: Project, *, by, reason: str) -> list[str]:
     """Called by projects.services.change_project_status on active → closing (project locked).
 
@@ -31,16 +34,16 @@ def midterm_gate(project: Project, *, by, reason: str) -> list[str]:
     return ["midterm_skip_reason", "midterm_skip_by", "midterm_skip_at"]
 
 
+@records_by
 @transaction.atomic
 def skip_midterm(*, project: Project, by, reason: str) -> Project:
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for skipping the mid-term evaluation.")})
     if has_midterm(project):
         raise EvaluationError(_("The project already has a mid-term evaluation."))
     project.midterm_skip_reason = reason.strip()
     project.midterm_skip_by, project.midterm_skip_at = by, timezone.now()
-    project._history_user = by
     project.save(update_fields=["midterm_skip_reason", "midterm_skip_by", "midterm_skip_at"])
     return project

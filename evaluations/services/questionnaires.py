@@ -5,6 +5,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from shell.history import records_by
+from shell.writes import save_changes
+
 from ..models import (
     Answer,
     Question,
@@ -25,6 +28,7 @@ def version_has_answers(version: QuestionnaireVersion) -> bool:
     ).exists()
 
 
+@records_by
 @transaction.atomic
 def create_questionnaire(*, county, by, title: str, kind: str, description: str = "") -> Questionnaire:
     if Questionnaire.objects.filter(county=county, title=title).exists():
@@ -36,6 +40,7 @@ def create_questionnaire(*, county, by, title: str, kind: str, description: str 
     return questionnaire
 
 
+@records_by
 @transaction.atomic
 def update_questionnaire(*, questionnaire: Questionnaire, by, title: str, kind: str, description: str = "") -> Questionnaire:
     """Title, purpose and introduction are not answered, so they change in place."""
@@ -46,6 +51,7 @@ def update_questionnaire(*, questionnaire: Questionnaire, by, title: str, kind: 
     return questionnaire
 
 
+@records_by
 @transaction.atomic
 def version_for_edit(*, questionnaire: Questionnaire, by) -> QuestionnaireVersion:
     """The version edits go into: the current one, or a copy of it when it has answers."""
@@ -85,6 +91,7 @@ def _clean_question(fields: dict) -> dict:
 QUESTION_FIELDS = ("type", "text", "help_text", "is_required", "options", "low_label", "high_label", "order")
 
 
+@records_by
 @transaction.atomic
 def save_question(*, questionnaire: Questionnaire, by, question: Question | None = None, **fields) -> Question:
     """Adds or changes a question. A version with answers is never changed: the change goes into
@@ -101,10 +108,11 @@ def save_question(*, questionnaire: Questionnaire, by, question: Question | None
             fields["order"] = target.order
     for name, value in fields.items():
         setattr(target, name, value)
-    target.save()
+    save_changes(target, fields)
     return target
 
 
+@records_by
 @transaction.atomic
 def delete_question(*, questionnaire: Questionnaire, question: Question, by) -> QuestionnaireVersion:
     version = version_for_edit(questionnaire=questionnaire, by=by)

@@ -13,6 +13,8 @@ from accounts.models import User
 from accounts.selectors import reachable_library_heads
 from notifications.services import queue_templated_email
 from projects.models import Project
+from projects.services import ensure_open
+from shell.history import records_by
 
 from ..models import (
     Kind,
@@ -20,7 +22,7 @@ from ..models import (
     Response,
     Round,
 )
-from .base import EvaluationError, _ensure_open
+from .base import EvaluationError
 from .questionnaires import current_version
 
 
@@ -60,6 +62,7 @@ def _mail_respondents(response: Response, *, template: str, key: str) -> int:
     return sent
 
 
+@records_by
 @transaction.atomic
 def open_round(
     *, project: Project, by, kind: str, questionnaire: Questionnaire, deadline: date, include_experts: bool = False,
@@ -68,7 +71,7 @@ def open_round(
     """Sends the questionnaire's current version to every taking-part participant (answered by its
     library head) and, if asked, to the attached experts; e-mails them through the outbox."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _ensure_open(project)
+    ensure_open(project, error=EvaluationError)
     if questionnaire.county_id != project.county_id:
         raise ValidationError({"questionnaire": _("Choose one of the county's questionnaires.")})
     version = current_version(questionnaire)
@@ -102,13 +105,14 @@ def participants_not_asked(round: Round):
         participant__isnull=False).values("participant_id")).select_related("municipality")
 
 
+@records_by
 @transaction.atomic
 def ask_new_participants(*, round: Round, by) -> int:
     """Sends an open round to the participants who joined after it was opened. Returns how many."""
     round_ = Round.objects.select_for_update().select_related("project").get(pk=round.pk)
     if not round_.is_open or round_.is_past_deadline:
         raise EvaluationError(_("Only an open evaluation before its deadline can be sent to more participants."))
-    _ensure_open(round_.project)
+    ensure_open(round_.project, error=EvaluationError)
     responses = Response.objects.bulk_create(
         [Response(round=round_, version=round_.version, participant=p) for p in participants_not_asked(round_)]
     )
@@ -118,6 +122,7 @@ def ask_new_participants(*, round: Round, by) -> int:
     return len(responses)
 
 
+@records_by
 @transaction.atomic
 def close_round(*, round: Round, by) -> Round:
     round_ = Round.objects.select_for_update().get(pk=round.pk)

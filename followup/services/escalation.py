@@ -10,21 +10,22 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from accounts.models import Membership, User
 from municipalities.models import Contact, Position
 from notifications.models import OutboxMessage
-from notifications.services import queue_email
+from notifications.services import queue_email, render_subject
 from projects.models import Participant, Project
 from projects.services import ProjectError
+from shell.history import records_by
 
 from ..lateness import lateness
 from ..models import EscalationStep, Milestone
-from .notices import absolute, notice
+from .notices import TEMPLATES, absolute, notice
 
 UPCOMING_DAYS = 7  # a milestone due within this many days gets one "coming up" reminder
 
@@ -151,24 +152,11 @@ def _milestonenotice(milestone: Milestone, user: User, *, kind: str, today: date
     project = milestone.project
     days = lateness(milestone, on=today)
     where = milestone.participant.municipality.name if milestone.participant_id else project.title
-    with translation.override(settings.LANGUAGE_CODE):
-        if kind == "upcoming":
-            subject = _("Coming up: “%(milestone)s” (%(where)s) by %(date)s") % {
-                "milestone": milestone.name, "where": where, "date": milestone.planned_on.strftime("%d.%m.%Y")}
-            lines = [_("The milestone “%(milestone)s” in “%(project)s” is planned for %(date)s.") % {
-                "milestone": milestone.name, "project": project.title, "date": milestone.planned_on.strftime("%d.%m.%Y")}]
-        else:
-            subject = _("Overdue: “%(milestone)s” (%(where)s)") % {"milestone": milestone.name, "where": where}
-            lines = [ngettext(
-                "The milestone “%(milestone)s” in “%(project)s” was planned for %(date)s and is %(days)s day late.",
-                "The milestone “%(milestone)s” in “%(project)s” was planned for %(date)s and is %(days)s days late.",
-                days) % {"milestone": milestone.name, "project": project.title,
-                         "date": milestone.planned_on.strftime("%d.%m.%Y"), "days": days}]
-        lines.append(_("Log your progress on the milestone, or tell us if the plan should change."))
+    context = {"milestone": milestone, "where": where, "days": days}
     link = absolute(reverse("followup:my-milestones")) if milestone.participant_id else absolute(
         reverse("followup:milestone-detail", kwargs={"pk": project.pk, "milestone_pk": milestone.pk}))
-    return int(notice(to=user, subject=subject, lines=lines, link=link, kind="reminder", county=project.county,
-                       about=milestone, key=_reminder_key(milestone, user, kind)))
+    return int(notice(to=user, message=f"milestone_{kind}", context=context, link=link, kind="reminder",
+                      county=project.county, about=milestone, key=_reminder_key(milestone, user, kind)))
 
 
 def _escalate(milestone: Milestone, step: str, *, days: int, today: date, heads, leaders) -> tuple[int, int]:
@@ -185,48 +173,41 @@ def _escalate(milestone: Milestone, step: str, *, days: int, today: date, heads,
         return 0, 0
     project, municipality = milestone.project, milestone.participant.municipality
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        facts = {"milestone": milestone.name, "project": project.title, "municipality": municipality.name,
-                 "date": milestone.planned_on.strftime("%d.%m.%Y"), "days": days}
-        if step == EscalationStep.Step.REMINDER:
-            recipients = heads
-            subject = _("Reminder: “%(milestone)s” is %(days)s days late") % facts
-            lines = [_("The milestone “%(milestone)s” in “%(project)s” was planned for %(date)s and is now %(days)s days late.") % facts,
-                     _("Log your progress on the milestone, or tell us if the plan should change.")]
-            link = absolute(reverse("followup:my-milestones"))
-        elif step == EscalationStep.Step.ALERT:
-            recipients = leaders
-            subject = _("Alert: %(municipality)s is %(days)s days late with “%(milestone)s”") % facts
-            lines = [_("%(municipality)s has not completed “%(milestone)s” in “%(project)s”, planned for %(date)s (%(days)s days late). The library head was reminded.") % facts]
-            link = absolute(milestone.participant.get_absolute_url())
-        else:
-            chiefs = list(Contact.objects.filter(municipality=municipality, position__code=Position.Code.CHIEF_EXECUTIVE)
-                          .exclude(email="").values_list("email", flat=True))
-            entry.status = EscalationStep.Status.PROPOSED
-            entry.recipients = ", ".join(chiefs)
-            entry.subject = _("The library project “%(project)s” in %(municipality)s") % facts
-            entry.body = _(
-                "The county library and %(municipality)s take part together in the project “%(project)s”. "
-                "The milestone “%(milestone)s”, planned for %(date)s, is %(days)s days late.\n\n"
-                "We ask for your help in giving the library what it needs to move on, and would like to talk "
-                "about it with you and the library head."
-            ) % facts
-            entry.save(update_fields=["status", "recipients", "subject", "body"])
-            recipients = leaders
-            subject = _("To review: a message to the chief executive of %(municipality)s") % facts
-            lines = [_("“%(milestone)s” in “%(project)s” is %(days)s days late. A message to the chief executive is proposed: review it and send it, or dismiss it.") % facts]
-            link = absolute(reverse("followup:escalation-review", kwargs={"pk": project.pk, "step_pk": entry.pk}))
+    context = {"milestone": milestone, "municipality": municipality.name, "days": days}
+    if step == EscalationStep.Step.REMINDER:
+        recipients, message = heads, "escalation_reminder"
+        link = absolute(reverse("followup:my-milestones"))
+    elif step == EscalationStep.Step.ALERT:
+        recipients, message = leaders, "escalation_alert"
+        link = absolute(milestone.participant.get_absolute_url())
+    else:
+        chiefs = list(Contact.objects.filter(municipality=municipality, position__code=Position.Code.CHIEF_EXECUTIVE)
+                      .exclude(email="").values_list("email", flat=True))
+        entry.status = EscalationStep.Status.PROPOSED
+        entry.recipients = ", ".join(chiefs)
+        entry.subject, entry.body = _leadership_letter(context)
+        entry.save(update_fields=["status", "recipients", "subject", "body"])
+        recipients, message = leaders, "escalation_review"
+        link = absolute(reverse("followup:escalation-review", kwargs={"pk": project.pk, "step_pk": entry.pk}))
     for user in recipients:
         kind = "reminder" if step == EscalationStep.Step.REMINDER else "escalation"
-        sent += notice(to=user, subject=subject, lines=lines, link=link, kind=kind, county=project.county,
-                        about=milestone, key=f"escalation:{step}:u{user.pk}:milestone{milestone.pk}:{milestone.planned_on.isoformat()}")
+        sent += notice(to=user, message=message, context=context, link=link, kind=kind, county=project.county,
+                       about=milestone, key=f"escalation:{step}:u{user.pk}:milestone{milestone.pk}:{milestone.planned_on.isoformat()}")
     if step != EscalationStep.Step.LEADERSHIP:
         entry.recipients = ", ".join(user.email for user in recipients)[:1000]
-        entry.subject = subject[:300]
+        entry.subject = render_subject(TEMPLATES + message, context)[:300]
         entry.save(update_fields=["recipients", "subject"])
     return 1, sent
 
 
+def _leadership_letter(context: dict) -> tuple[str, str]:
+    """The proposed message to the chief executive (subject, body), which county staff review and may edit."""
+    template = TEMPLATES + "leadership_letter"
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_subject(template, context)[:300], render_to_string(f"{template}.txt", context).strip()
+
+
+@records_by
 @transaction.atomic
 def send_leadership_message(*, step: EscalationStep, by, to: list[str], subject: str, body: str) -> EscalationStep:
     """County staff send the reviewed message to the chief executive through the outbox."""
@@ -245,6 +226,7 @@ def send_leadership_message(*, step: EscalationStep, by, to: list[str], subject:
     return step
 
 
+@records_by
 @transaction.atomic
 def dismiss_leadership_message(*, step: EscalationStep, by) -> EscalationStep:
     step = EscalationStep.objects.select_for_update().get(pk=step.pk)

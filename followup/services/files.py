@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from documents import uploads
 from documents.uploads import CONTENT_TYPES as TYPES
 from documents.uploads import CheckedUpload
+from shell.history import records_by
 
 from ..models import Attachment
 
@@ -44,6 +45,7 @@ def check_upload(uploaded) -> CheckedUpload:
         raise ValidationError({"file": exc.messages}) from None
 
 
+@records_by
 @transaction.atomic
 def attach_file(*, project, uploaded, by, participant=None, milestone=None, meeting=None, progress_entry=None) -> Attachment:
     """Stores an uploaded file under a generated name and records what it belongs to.
@@ -54,6 +56,7 @@ def attach_file(*, project, uploaded, by, participant=None, milestone=None, meet
                          meeting=meeting, progress_entry=progress_entry)
 
 
+@records_by
 def store_checked(checked: CheckedUpload, *, project, by, **targets) -> Attachment:
     """Stores a file `check_upload` accepted (check every file of a form first, then store them)."""
     data, extension, name = checked

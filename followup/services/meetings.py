@@ -10,10 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from municipalities.models import Position
 from projects.models import Project
 from projects.services import ProjectError, ensure_open
+from shell.history import records_by
+from shell.writes import save_changes
 
 from .. import health, ics
 from ..models import Meeting, MeetingInvitee, MeetingObjective
@@ -63,6 +66,7 @@ MEETING_FIELDS = ("kind", "title", "starts_at", "ends_at", "place", "video_link"
 CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "video_link", "title")
 
 
+@records_by
 @transaction.atomic
 def save_meeting(*, project: Project, by, objectives: list[str], meeting: Meeting | None = None, **fields) -> Meeting:
     """Creates a draft meeting or changes one. A scheduled meeting that moves (time, place, link
@@ -83,7 +87,7 @@ def save_meeting(*, project: Project, by, objectives: list[str], meeting: Meetin
             setattr(meeting, name, fields[name])
     if moved and meeting.status == Meeting.Status.SCHEDULED:
         meeting.sequence += 1
-    meeting.save()
+    save_changes(meeting, [*(name for name in MEETING_FIELDS if name in fields), "sequence"])
     objectives_changed = _set_objectives(meeting, objectives)
     if meeting.status == Meeting.Status.SCHEDULED and (moved or objectives_changed):
         if not moved:
@@ -93,6 +97,7 @@ def save_meeting(*, project: Project, by, objectives: list[str], meeting: Meetin
     return meeting
 
 
+@records_by
 @transaction.atomic
 def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[MeetingInvitee]:
     """Invitees from the county's contacts (and county staff as users). Someone added to a
@@ -121,7 +126,7 @@ def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[Meeting
     for user in users:
         if user.pk not in contact_users:
             added.append(MeetingInvitee(meeting=meeting, user=user, name=user.get_full_name(), email=user.email))
-    MeetingInvitee.objects.bulk_create(added)
+    bulk_create_with_history(added, MeetingInvitee)
     if meeting.status == Meeting.Status.SCHEDULED:
         if removed:
             _send_invitations(meeting, removed, cancel=True)
@@ -130,6 +135,7 @@ def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[Meeting
     return list(meeting.invitees.all())
 
 
+@records_by
 @transaction.atomic
 def schedule_meeting(*, meeting: Meeting, by) -> Meeting:
     """Draft → scheduled, and invitations with an .ics to everyone invited. Refused without
@@ -146,6 +152,7 @@ def schedule_meeting(*, meeting: Meeting, by) -> Meeting:
     return meeting
 
 
+@records_by
 @transaction.atomic
 def cancel_meeting(*, meeting: Meeting, by) -> Meeting:
     """Cancels a draft or scheduled meeting; invitees of a scheduled one get a cancelling .ics
@@ -166,6 +173,7 @@ def cancel_meeting(*, meeting: Meeting, by) -> Meeting:
     return meeting
 
 
+@records_by
 @transaction.atomic
 def record_attendance(*, meeting: Meeting, by, attended_ids) -> Meeting:
     """After the meeting: who came. The meeting becomes held; participants' health is recomputed."""
@@ -176,14 +184,18 @@ def record_attendance(*, meeting: Meeting, by, attended_ids) -> Meeting:
     if meeting.starts_at > timezone.now():
         raise ProjectError(_("Attendance can be recorded once the meeting has started."))
     attended_ids = {int(pk) for pk in attended_ids}
-    meeting.invitees.filter(pk__in=attended_ids).update(attended=True)
-    meeting.invitees.exclude(pk__in=attended_ids).update(attended=False)
+    invitees = list(meeting.invitees.all())
+    for invitee in invitees:
+        invitee.attended = invitee.pk in attended_ids
+    # One UPDATE per batch, with a history record per invitee (who recorded the attendance).
+    bulk_update_with_history(invitees, MeetingInvitee, ["attended"])
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
     health.recompute_project(meeting.project)
     return meeting
 
 
+@records_by
 @transaction.atomic
 def record_outcome(*, meeting: Meeting, by, outcomes: dict, notes: str = "") -> Meeting:
     """Per objective: achieved, partly or not (with a note), and notes from the meeting."""
@@ -253,26 +265,15 @@ def _send_invitations(meeting: Meeting, invitees, *, cancel: bool = False, updat
     text = meeting_ics(meeting, cancel=cancel)
     method = "CANCEL" if cancel else "REQUEST"
     county = meeting.project.county
-    local_start = timezone.localtime(meeting.starts_at)
-    with translation.override(settings.LANGUAGE_CODE):
-        if cancel:
-            subject = _("Cancelled: %(title)s, %(date)s") % {"title": meeting.title, "date": local_start.strftime("%d.%m.%Y")}
-            lines = [_("The meeting “%(title)s” on %(date)s is cancelled.") % {
-                "title": meeting.title, "date": local_start.strftime("%d.%m.%Y %H:%M")}]
-        else:
-            template = _("Changed: %(title)s, %(date)s") if update else _("Invitation: %(title)s, %(date)s")
-            subject = template % {"title": meeting.title, "date": local_start.strftime("%d.%m.%Y")}
-            lines = [
-                _("%(kind)s in the project “%(project)s”.") % {"kind": meeting.get_kind_display(), "project": meeting.project.title},
-                _("Time: %(start)s–%(end)s") % {"start": local_start.strftime("%d.%m.%Y %H:%M"),
-                                                "end": timezone.localtime(meeting.ends_at).strftime("%H:%M")},
-            ]
-            if meeting.place:
-                lines.append(_("Place: %(place)s") % {"place": meeting.place})
-            lines.append(meeting_description(meeting))
+    if cancel:
+        message, context = "meeting_cancelled", {"meeting": meeting}
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            description = meeting_description(meeting)
+        message, context = "meeting_invitation", {"meeting": meeting, "update": update, "description": description}
     for invitee in invitees:
         notice(
-            to=invitee.user, email=invitee.email, subject=subject, lines=lines, kind="meeting", county=county, about=meeting,
+            to=invitee.user, email=invitee.email, message=message, context=context, kind="meeting", county=county, about=meeting,
             link=absolute(meeting.get_absolute_url()) if invitee.user_id else "",
             # Per invitee row: someone removed and invited again is a new row, and gets a new invitation.
             key=f"meeting:{meeting.pk}:seq{meeting.sequence}:{method}:invitee{invitee.pk}",

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from projects.models import Participant, Project
 from projects.services import ensure_open
+from shell.history import records_by
+from shell.writes import save_changes
 
 from .. import health
 from ..models import Milestone
@@ -20,6 +22,7 @@ def _check_participant(project: Project, participant) -> None:
         raise ValidationError({"participant": _("Choose one of the project's participants.")})
 
 
+@records_by
 @transaction.atomic
 def save_milestone(
     *, project: Project, by, name: str, planned_on: date, milestone: Milestone | None = None, participant=None,
@@ -39,8 +42,7 @@ def save_milestone(
     old_participant_id = milestone.participant_id
     milestone.name, milestone.description, milestone.planned_on = name, description, planned_on
     milestone.participant, milestone.responsible_position = participant, responsible_position
-    milestone._history_user = by
-    milestone.save()
+    save_changes(milestone, ["name", "description", "planned_on", "participant", "responsible_position"])
     for participant_id in {old_participant_id, milestone.participant_id} - {None}:
         health.recompute(Participant.objects.get(pk=participant_id))
     return milestone
@@ -64,6 +66,7 @@ def apply_status(milestone: Milestone, *, status: str, skip_reason: str = "", co
     return ["status", "completed_on", "skip_reason"]
 
 
+@records_by
 @transaction.atomic
 def set_milestone_status(*, milestone: Milestone, by, status: str, skip_reason: str = "",
                          completed_on: date | None = None) -> Milestone:
@@ -71,7 +74,6 @@ def set_milestone_status(*, milestone: Milestone, by, status: str, skip_reason: 
     milestone = Milestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
     ensure_open(milestone.project)
     fields = apply_status(milestone, status=status, skip_reason=skip_reason, completed_on=completed_on)
-    milestone._history_user = by
     milestone.save(update_fields=fields)
     if milestone.participant_id:
         health.recompute(milestone.participant)

@@ -3,14 +3,13 @@ with files; project leaders hear about entries written by someone else."""
 
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from projects.services import ensure_open
+from shell.history import records_by
 
 from .. import health
 from ..models import Milestone, ProgressEntry
@@ -19,6 +18,7 @@ from .milestones import apply_status
 from .notices import absolute, notice
 
 
+@records_by
 @transaction.atomic
 def log_progress(*, milestone: Milestone, by, status: str, text: str, files=(), completed_on: date | None = None) -> ProgressEntry:
     """A progress entry on a milestone: its new status, what happened, and any files.
@@ -35,7 +35,6 @@ def log_progress(*, milestone: Milestone, by, status: str, text: str, files=(), 
     checked = [check_upload(upload) for upload in files]
     fields = apply_status(milestone, status=status, skip_reason=text[:500] if status == Milestone.Status.SKIPPED else "",
                            completed_on=completed_on)
-    milestone._history_user = by
     milestone.save(update_fields=fields)
     entry = ProgressEntry.objects.create(
         project=project, participant=milestone.participant, milestone=milestone, status=status, text=text, written_by=by
@@ -53,14 +52,7 @@ def _notify_leaders_of_progress(entry: ProgressEntry, by) -> None:
     project = entry.project
     where = entry.participant.municipality.name if entry.participant_id else project.title
     link = absolute(reverse("followup:milestone-detail", kwargs={"pk": project.pk, "milestone_pk": entry.milestone_id}))
+    writer = by.get_full_name() if by else ""
     for leader in project.leaders.filter(is_active=True).exclude(pk=getattr(by, "pk", None)):
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = _("Progress on “%(milestone)s” (%(where)s)") % {"milestone": entry.milestone.name, "where": where}
-            lines = [
-                _("%(who)s wrote on %(date)s:") % {"who": by.get_full_name() if by else "",
-                                                     "date": timezone.localtime(entry.written_at).strftime("%d.%m.%Y")},
-                entry.text,
-                _("Status: %(status)s") % {"status": entry.get_status_display()},
-            ]
-        notice(to=leader, subject=subject, lines=lines, link=link, kind="progress", county=project.county,
-                about=entry, key=f"progress:u{leader.pk}:entry{entry.pk}")
+        notice(to=leader, message="progress", context={"entry": entry, "where": where, "writer": writer}, link=link,
+               kind="progress", county=project.county, about=entry, key=f"progress:u{leader.pk}:entry{entry.pk}")

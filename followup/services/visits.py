@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from municipalities.permissions import is_staff_of
 from projects.models import Participant
 from projects.services import ensure_open
+from shell.history import records_by
+from shell.writes import save_changes
 
 from .. import health
 from ..models import Visit
 
 
+@records_by
 @transaction.atomic
 def save_visit(*, participant: Participant, by, planned_on: date, purpose: str, visitors=(), status: str = Visit.Status.PLANNED,
                notes: str = "", follow_up_points: str = "", visit: Visit | None = None) -> Visit:
@@ -28,7 +31,7 @@ def save_visit(*, participant: Participant, by, planned_on: date, purpose: str, 
     visit = visit or Visit(participant=participant, created_by=by)
     visit.planned_on, visit.purpose, visit.status = planned_on, purpose, status
     visit.notes, visit.follow_up_points = notes, follow_up_points
-    visit.save()
+    save_changes(visit, ["planned_on", "purpose", "status", "notes", "follow_up_points"])
     visit.visitors.set(visitors)
     health.recompute(participant)
     return visit

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -71,7 +72,7 @@ def milestone_edit(request, pk, milestone_pk=None):
             return redirect("followup:milestone-detail", pk=project.pk, milestone_pk=saved["m"].pk)
     heading = _("Edit milestone") if milestone else _("New milestone")
     subheading = (_("Originally planned for %(date)s; moving the date keeps the original, so the slippage shows.")
-                  % {"date": milestone.original_planned_on.strftime("%d.%m.%Y")}) if milestone else ""
+                  % {"date": date_format(milestone.original_planned_on, "SHORT_DATE_FORMAT")}) if milestone else ""
     return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": heading,
                                                          "subheading": subheading})
 

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from ..models import Newsletter
+from ..models import MailingList, Newsletter
 
 
 class NewsletterError(Exception):
@@ -18,3 +18,14 @@ def _lock(newsletter: Newsletter) -> Newsletter:
     # of=self: PostgreSQL cannot lock the nullable side of the project join.
     queryset = Newsletter.objects.select_for_update(of=("self",)).select_related("county", "project", "mailing_list")
     return queryset.get(pk=newsletter.pk)
+
+
+def ensure_mailing_list(*, county, project=None) -> MailingList:
+    """The county's list or the project's list, made the first time it is asked for."""
+    if project is not None:
+        mailing_list, _created = MailingList.objects.get_or_create(project=project, defaults={"county": county})
+    else:
+        mailing_list, _created = MailingList.objects.get_or_create(
+            county=county, project__isnull=True, defaults={"is_public": True}
+        )
+    return mailing_list

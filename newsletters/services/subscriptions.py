@@ -21,6 +21,18 @@ from ..models import (
 
 
 @transaction.atomic
+def ensure_mailing_list(*, county, project=None) -> MailingList:
+    """The county's list or the project's list, made the first time it is asked for."""
+    if project is not None:
+        mailing_list, _created = MailingList.objects.get_or_create(project=project, defaults={"county": county})
+    else:
+        mailing_list, _created = MailingList.objects.get_or_create(
+            county=county, project__isnull=True, defaults={"is_public": True}
+        )
+    return mailing_list
+
+
+@transaction.atomic
 def set_list_public(*, mailing_list: MailingList, by, is_public: bool) -> MailingList:
     mailing_list.is_public = is_public
     mailing_list.save(update_fields=["is_public"])

@@ -17,8 +17,7 @@ from ..models import (
     NewsletterImage,
 )
 from ..money import money_draft
-from ..selectors import get_mailing_list
-from .base import NewsletterError, _ensure_editable, _lock
+from .base import NewsletterError, _ensure_editable, _lock, ensure_mailing_list
 
 
 def check_subject(subject: str) -> str:
@@ -39,7 +38,7 @@ def create_newsletter(*, county, by, subject: str, body: str, project: Project |
     return Newsletter.objects.create(
         county=county,
         project=project,
-        mailing_list=get_mailing_list(county=county, project=project),
+        mailing_list=ensure_mailing_list(county=county, project=project),
         subject=check_subject(subject),
         body=body,
         is_public=is_public,

@@ -14,12 +14,13 @@ from ..forms import ListSettingsForm
 from ..models import MailingList
 from ..permissions import can_manage_lists
 from ..services import subscriptions
+from ..services.base import ensure_mailing_list
 
 
 @login_required
 def mailing_lists(request, number):
     county = get_county_for_staff(request.user, number)
-    selectors.get_mailing_list(county=county)  # the county's own list always exists
+    ensure_mailing_list(county=county)  # the county's own list always exists
     lists = Paginator(selectors.list_mailing_lists(county), 50).get_page(request.GET.get("page"))
     return render(request, "newsletters/mailing_lists.html", {"county": county, "page_obj": lists})
 

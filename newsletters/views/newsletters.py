@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -186,7 +187,7 @@ def newsletter_send(request, pk):
     if form.cleaned_data["when"] == "later":
         at = form.cleaned_data["scheduled_at"]
         _run(request, None, lambda: sending.schedule_newsletter(newsletter=newsletter, by=request.user, at=at),
-             _("The infobrev will be sent %(when)s.") % {"when": timezone.localtime(at).strftime("%d.%m.%Y %H:%M")})
+             _("The infobrev will be sent %(when)s.") % {"when": date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")})
     else:
         _run(request, None, lambda: sending.send_newsletter(newsletter=newsletter, by=request.user),
              _("The infobrev is being sent. Follow the progress below."))

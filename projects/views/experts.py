@@ -74,7 +74,7 @@ def expert_detail(request, pk, expert_pk):
     form = ExpertNoteForm(request.POST or None, initial={"happened_on": timezone.localdate()})
     if request.method == "POST":
         if form.is_valid() and _run(request, form, lambda: services.add_expert_note(
-                assignment=assignment, by=request.user, **form.cleaned_data), _("The follow-up was logged.")):
+                assignment=assignment, by=request.user, **form.cleaned_data), _("The note was saved.")):
             return redirect(assignment)
     return render(
         request,

@@ -9,8 +9,8 @@ from PIL import Image
 
 from municipalities.models import Organisation, Position, Theme
 from newsletters.models import Subscriber
-from newsletters.selectors import get_mailing_list
 from newsletters.services import showcases, writing
+from newsletters.services.base import ensure_mailing_list
 from projects import services as project_services
 from projects.models import Participant, Project
 from tests.factories import ContactFactory, position
@@ -55,7 +55,7 @@ def stakeholders(county, municipality, other_municipality, county_staff, library
                                      email="forsker@uit.example.no")
     project_services.attach_partner(project=project, organisation=university, role="Fagmiljø", by=county_staff)
     project_services.attach_expert(project=project, user=expert, role="Interiørarkitekt", by=county_staff)
-    mailing_list = get_mailing_list(county=county, project=project)
+    mailing_list = ensure_mailing_list(county=county, project=project)
     Subscriber.objects.create(mailing_list=mailing_list, email="fan@example.no", name="Fan", status=Subscriber.Status.CONFIRMED)
     Subscriber.objects.create(mailing_list=mailing_list, email="venter@example.no", status=Subscriber.Status.PENDING)
     Subscriber.objects.create(mailing_list=mailing_list, email="gikk@example.no", status=Subscriber.Status.UNSUBSCRIBED)

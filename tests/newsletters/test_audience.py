@@ -3,8 +3,9 @@
 import pytest
 
 from newsletters.models import Newsletter, Subscriber
-from newsletters.selectors import BOUNCED, NO_ADDRESS, NOT_CONFIRMED, UNSUBSCRIBED, get_audience, get_mailing_list
+from newsletters.selectors import BOUNCED, NO_ADDRESS, NOT_CONFIRMED, UNSUBSCRIBED, get_audience
 from newsletters.services import bounces, subscriptions, writing
+from newsletters.services.base import ensure_mailing_list
 from projects.models import Project
 from tests.newsletters.conftest import EXPECTED_RECIPIENTS, make_project
 
@@ -57,7 +58,7 @@ def test_county_wide_audience_is_every_active_project_and_the_county_list(
     from projects import services as project_services
 
     project_services.invite_participants(project=planning, municipalities=[other_municipality], by=county_staff)
-    county_list = get_mailing_list(county=county)
+    county_list = ensure_mailing_list(county=county)
     Subscriber.objects.create(mailing_list=county_list, email="Lokalavis@Example.no", status=Subscriber.Status.CONFIRMED)
     county_wide = writing.create_newsletter(county=county, by=county_staff, subject="Til alle", body="Hei")
     emails = _emails(get_audience(county_wide))
@@ -74,7 +75,7 @@ def test_deactivated_users_are_not_stakeholders(newsletter, library_head, leader
 
 
 def test_county_isolation_other_countys_lists_do_not_leak(newsletter, other_county, outsider):
-    other_list = get_mailing_list(county=other_county)
+    other_list = ensure_mailing_list(county=other_county)
     Subscriber.objects.create(mailing_list=other_list, email="nabo@example.no", status=Subscriber.Status.CONFIRMED)
     assert "nabo@example.no" not in _emails(get_audience(newsletter))
     assert not Newsletter.objects.visible_to(outsider).exists()

@@ -11,8 +11,8 @@ from collections import Counter
 import pytest
 
 from newsletters.models import Newsletter, Subscriber
-from newsletters.selectors import get_mailing_list
 from newsletters.services import sending, writing
+from newsletters.services.base import ensure_mailing_list
 from newsletters.tasks import queue_newsletter_task
 from notifications.models import OutboxMessage
 from notifications.tasks import sweep_outbox_task
@@ -23,7 +23,7 @@ N = 1000
 
 def _county_newsletter(county, county_staff, n=N):
     """A county-wide infobrev with no active projects: exactly `n` subscribers get it."""
-    mailing_list = get_mailing_list(county=county)
+    mailing_list = ensure_mailing_list(county=county)
     Subscriber.objects.bulk_create(
         [Subscriber(mailing_list=mailing_list, email=f"leser{i:04d}@example.no", status=Subscriber.Status.CONFIRMED)
          for i in range(n)],

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from newsletters import tokens
 from newsletters.models import Bounce, Subscriber, Suppression
-from newsletters.selectors import get_mailing_list
 from newsletters.services import bounces, sending
+from newsletters.services.base import ensure_mailing_list
 from notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def county_list(county):
-    mailing_list = get_mailing_list(county=county)
+    mailing_list = ensure_mailing_list(county=county)
     assert mailing_list.is_public
     return mailing_list
 
@@ -30,7 +30,7 @@ def _link(body: str, marker: str) -> str:
 
 
 def _subscribe(client, county, email="Ny.Leser@Example.no"):
-    lists = get_mailing_list(county=county)
+    lists = ensure_mailing_list(county=county)
     with_callbacks = client.post(
         reverse("newsletters:subscribe", kwargs={"number": county.number}), {"email": email, "lists": [lists.pk]}
     )
@@ -124,7 +124,7 @@ def test_a_tampered_unsubscribe_link_unsubscribes_nobody(client, stakeholders):
 
 
 def test_preferences_page_lets_a_subscriber_pick_lists_and_come_back(client, county, stakeholders):
-    county_list = get_mailing_list(county=county)
+    county_list = ensure_mailing_list(county=county)
     Subscriber.objects.create(mailing_list=county_list, email="fan@example.no", status=Subscriber.Status.CONFIRMED)
     url = reverse("newsletters:preferences", kwargs={"token": tokens.make_preferences_token("fan@example.no", county.pk)})
     page = client.get(url).content.decode()

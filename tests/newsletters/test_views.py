@@ -11,8 +11,8 @@ from django.urls import reverse
 from PIL import Image
 
 from newsletters.models import Newsletter, NewsletterImage, Subscriber
-from newsletters.selectors import get_mailing_list
 from newsletters.services import sending, showcases, writing
+from newsletters.services.base import ensure_mailing_list
 from planning import services as planning_services
 from projects.models import Project
 from tests.newsletters.conftest import make_project, png_bytes
@@ -49,7 +49,7 @@ def test_archive_and_lists_query_counts_are_flat(client, county, county_staff, s
                                                     subject=f"Offentlig {i}", body="Tekst", is_public=True)
             Newsletter.objects.filter(pk=newsletter.pk).update(status=Newsletter.Status.SENT, sent_at="2026-01-01T10:00Z")
             other = make_project(county, county_staff, title=f"Prosjekt {i}")
-            Subscriber.objects.create(mailing_list=get_mailing_list(county=county, project=other), email=f"a{i}@example.no")
+            Subscriber.objects.create(mailing_list=ensure_mailing_list(county=county, project=other), email=f"a{i}@example.no")
             showcases.create_showcase(project=other, by=county_staff, title=f"Eksempel {i}", summary="Slik gikk det.")
 
     urls = [reverse("newsletters:archive", kwargs={"number": county.number}),

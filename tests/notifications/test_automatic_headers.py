@@ -7,8 +7,8 @@ import re
 import pytest
 
 from newsletters.models import Subscriber
-from newsletters.selectors import get_mailing_list
 from newsletters.services import sending, writing
+from newsletters.services.base import ensure_mailing_list
 from notifications import services
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_the_date_header_carries_the_norwegian_offset(smtp_delivery):
 
 def test_the_infobrev_is_list_mail_with_its_archive_and_help(smtp_delivery, county, county_staff,
                                                              django_capture_on_commit_callbacks):
-    mailing_list = get_mailing_list(county=county)
+    mailing_list = ensure_mailing_list(county=county)
     Subscriber.objects.create(mailing_list=mailing_list, email="leser@example.no", status=Subscriber.Status.CONFIRMED)
     newsletter = writing.create_newsletter(county=county, by=county_staff, subject="Infobrev desember",
                                            body="Hei alle!", is_public=True)

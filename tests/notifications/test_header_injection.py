@@ -265,10 +265,10 @@ def test_a_message_refused_for_the_county_sender_goes_with_the_corrected_sender_
 
 def test_a_templated_subject_made_from_a_title_with_a_line_break_becomes_one_line(smtp_delivery):
     message = services.queue_templated_email(
-        template="followup/email/notice", context={"subject": "Møte\r\nBcc: alle@example.no\x07", "lines": [], "link": ""},
+        template="followup/email/meeting_cancelled", context={"meeting": {"title": "Møte\r\nBcc: alle@example.no\x07"}},
         to="mottaker@example.no", kind="meeting",
     )
-    assert message.status == Status.PENDING and message.subject == "Møte Bcc: alle@example.no"
+    assert message.status == Status.PENDING and message.subject == "Avlyst: Møte Bcc: alle@example.no,"
     services.send_batch()
     (received,) = smtp_delivery.messages
     assert received["to"] == ["mottaker@example.no"] and received["message"]["Bcc"] is None

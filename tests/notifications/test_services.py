@@ -228,3 +228,19 @@ def test_two_senders_never_claim_the_same_row(monkeypatch):
     release.set()
     thread.join()
     assert len(claimed) == 5 and not {row.pk for row in claimed} & set(held_ids)
+
+
+@pytest.mark.django_db
+def test_a_templated_email_whose_key_is_queued_renders_nothing_and_queues_nothing(monkeypatch):
+    first = services.queue_templated_email(
+        template="notifications/email/digest", context={"items": [], "date": timezone.localdate()},
+        to="mottaker@example.no", kind="digest", idempotency_key="digest:mottaker:1",
+    )
+    rendered = []
+    monkeypatch.setattr(services, "render_to_string", lambda *args, **kwargs: rendered.append(args) or "")
+    again = services.queue_templated_email(
+        template="notifications/email/digest", context={"items": [], "date": timezone.localdate()},
+        to="mottaker@example.no", kind="digest", idempotency_key="digest:mottaker:1",
+    )
+    assert again == first and rendered == []
+    assert OutboxMessage.objects.count() == 1 and OutboxMessage.objects.get().subject == first.subject != ""

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from municipalities.models import Theme
@@ -302,3 +303,23 @@ def test_template_tags_in_kit_text_have_no_effect():
     )
 
 
+
+
+def test_a_handbook_page_is_written_and_changed_on_the_page_with_who_and_a_unique_address(client, county, county_staff,
+                                                                                         county_admin):
+    from planning.models import HandbookPage
+
+    client.force_login(county_staff)
+    form = {"title": "Lydregler", "slug": "lydregler", "body": "Mikrofonen av når du ikke snakker.", "order": 5}
+    response = client.post(reverse("planning:handbook-create", kwargs={"number": county.number}), form)
+    page = HandbookPage.objects.get(county=county, slug="lydregler")
+    assert response.status_code == 302 and page.updated_by == county_staff and not page.is_public
+    client.force_login(county_admin)
+    client.post(reverse("planning:handbook-edit", kwargs={"number": county.number, "slug": "lydregler"}),
+                {**form, "body": "Slå av mikrofonen.", "is_public": "on"})
+    page.refresh_from_db()
+    assert (page.body, page.is_public, page.updated_by) == ("Slå av mikrofonen.", True, county_admin)
+    assert page.history.latest().history_user == county_admin
+    other = {**form, "title": "Andre regler"}
+    refused = client.post(reverse("planning:handbook-create", kwargs={"number": county.number}), other)
+    assert refused.status_code == 200 and "En annen side i fylket har denne adressen." in refused.content.decode()
