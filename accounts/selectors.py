@@ -42,3 +42,21 @@ def list_county_users(*, county, search: str = ""):
     if search:
         users = users.filter(Q(name__icontains=search) | Q(email__icontains=search))
     return users
+
+
+def reachable_library_heads(municipality_ids) -> dict[int, list[User]]:
+    """Who can be reached by e-mail as each municipality's library head: active users with the
+    library-head role there and an e-mail address. A municipality missing from the answer has nobody."""
+    found: dict[int, list[User]] = {}
+    rows = (
+        Membership.objects.filter(role=Membership.Role.LIBRARY_HEAD, municipality_id__in=list(municipality_ids),
+                                  user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user__name", "user_id")
+    )
+    for membership in rows:
+        heads = found.setdefault(membership.municipality_id, [])
+        if membership.user not in heads:
+            heads.append(membership.user)
+    return found

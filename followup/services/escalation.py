@@ -223,6 +223,10 @@ def _logged_steps(milestones: list[Milestone], chunk: int = 1000) -> dict[tuple,
     return logged
 
 
+# What the escalation log calls a reminder or an alert (the e-mail itself lists the day's lines).
+STEP_SUBJECTS = {EscalationStep.Step.REMINDER: "escalation_reminder", EscalationStep.Step.ALERT: "escalation_alert"}
+
+
 def _log_step(milestone: Milestone, step: str, *, days: int, heads, leaders) -> EscalationStep | None:
     """Logs one ladder step (once per milestone and due date); None when a parallel run did."""
     recipients = {EscalationStep.Step.REMINDER: heads[milestone.participant.municipality_id],
@@ -232,11 +236,16 @@ def _log_step(milestone: Milestone, step: str, *, days: int, heads, leaders) -> 
         status = EscalationStep.Status.PROPOSED
     elif not recipients:
         status = EscalationStep.Status.NO_RECIPIENT
+    subject = ""
+    if step in STEP_SUBJECTS:
+        subject = render_subject(TEMPLATES + STEP_SUBJECTS[step], {
+            "milestone": milestone, "days": days, "municipality": milestone.participant.municipality.name})[:300]
     try:
         with transaction.atomic():
             return EscalationStep.objects.create(
                 milestone=milestone, step=step, due_on=milestone.planned_on, participant_id=milestone.participant_id,
                 overdue_days=days, status=status, recipients=", ".join(user.email for user in recipients or [])[:1000],
+                subject=subject,
             )
     except IntegrityError:
         return None
@@ -281,9 +290,11 @@ def _send(items: list[Item], *, today: date) -> int:
             message = queue_templated_email(
                 template=TEMPLATES + "daily", language=None,
                 context={"user": user, "groups": groups, "count": len(items), "today": today,
+                         "single": items[0] if len(items) == 1 else None,
                          "link": absolute(reverse("followup:my-milestones"))},
                 to=user.email, user=user, kind="escalation" if escalating else "reminder",
-                county=items[0].milestone.project.county, idempotency_key=f"daily:u{user.pk}:{today.isoformat()}:{digest}",
+                county=items[0].milestone.project.county, about=items[0].milestone if len(items) == 1 else None,
+                idempotency_key=f"daily:u{user.pk}:{today.isoformat()}:{digest}",
             )
             ReminderNotice.objects.filter(key__in=keys).update(message=message)
     except IntegrityError:  # a parallel run told them first
