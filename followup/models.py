@@ -295,7 +295,9 @@ class EscalationStep(models.Model):
 
     class Status(models.TextChoices):
         SENT = "sent", _("Sent")
+        NO_RECIPIENT = "no_recipient", _("No recipient")
         PROPOSED = "proposed", _("Proposed, awaiting review")
+        IN_LETTER = "in_letter", _("In a proposed message about several milestones")
         DISMISSED = "dismissed", _("Dismissed")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="escalations")
@@ -303,7 +305,7 @@ class EscalationStep(models.Model):
     step = models.CharField(_("step"), max_length=12, choices=Step.choices)
     due_on = models.DateField(_("milestone due"))
     overdue_days = models.PositiveIntegerField(_("days overdue"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SENT)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SENT)
     recipients = models.CharField(_("to"), max_length=1000, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("message"), blank=True)
@@ -399,3 +401,21 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class ReminderNotice(models.Model):
+    """One thing the daily job told one person (a milestone coming up or late, a ladder step, a gap
+    to fix), so that no later run tells it again. A run's notices to one person share one e-mail."""
+
+    key = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey("notifications.OutboxMessage", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder notice")
+        verbose_name_plural = _("reminder notices")
+
+    def __str__(self):
+        return self.key

@@ -8,6 +8,7 @@ from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, Value,
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.selectors import reachable_library_heads
 from municipalities.permissions import is_staff_of
 from projects.models import Participant, Project
 
@@ -71,6 +72,21 @@ def dashboard_rows(participants, *, today: date | None = None) -> list[Dashboard
             completed=participant.status == Participant.Status.COMPLETED,
         ))
     return rows
+
+def reminder_gaps(county):
+    """Municipalities whose library head the ladder could not remind (nobody with a login and an
+    e-mail address), for milestones still open: a gap for county staff to fix."""
+    municipalities = {
+        step.participant.municipality_id: step.participant.municipality
+        for step in EscalationStep.objects.filter(
+            participant__project__county=county, participant__project__status=Project.Status.ACTIVE,
+            step=EscalationStep.Step.REMINDER, status=EscalationStep.Status.NO_RECIPIENT,
+            milestone__status__in=Milestone.OPEN,
+        ).select_related("participant__municipality").only("participant__municipality__name",
+                                                            "participant__municipality__number")
+    }
+    reachable = reachable_library_heads(municipalities)
+    return sorted((m for pk, m in municipalities.items() if pk not in reachable), key=lambda m: m.name)
 
 
 def pending_proposals(county):

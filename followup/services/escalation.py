@@ -2,6 +2,7 @@
 overdue ones climb the ladder — a reminder to the library head, an alert to the project leaders, a
 proposed message to the chief executive that county staff review, then send or dismiss."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,17 +16,17 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, User
+from accounts.models import User
+from accounts.selectors import reachable_library_heads
 from municipalities.models import Contact, Position
-from notifications.models import OutboxMessage
-from notifications.services import queue_email, render_subject
+from notifications.services import queue_email, queue_templated_email, render_subject
 from projects.models import Participant, Project
 from projects.services import ProjectError
 from shell.history import records_by
 
 from ..lateness import lateness
-from ..models import EscalationStep, Milestone
-from .notices import TEMPLATES, absolute, notice
+from ..models import EscalationStep, Milestone, ReminderNotice
+from .notices import TEMPLATES, absolute
 
 UPCOMING_DAYS = 7  # a milestone due within this many days gets one "coming up" reminder
 
@@ -51,21 +52,42 @@ class ReminderRun:
     overdue: int = 0
     steps: int = 0
     messages: int = 0
+    no_recipient: int = 0  # ladder steps logged with nobody to send to
+
+
+# Who climbs the ladder and gets reminders: municipalities that said yes. Invited ones that never
+# answered are not told that they are "286 days late".
+CLIMBING = (Participant.Status.COMMITTED, Participant.Status.ACTIVE)
+
+
+@dataclass
+class Item:
+    """One line of a person's daily message."""
+
+    user: User
+    milestone: Milestone
+    what: str  # upcoming, overdue, reminder, alert, review, gap
+    key: str
+    days: int = 0  # days late (lateness on the run's day)
+    link: str = ""
+    step: EscalationStep | None = None
+    reminded: bool = False  # for an alert: did the library head get the reminder?
+
+    @property
+    def where(self) -> str:
+        return self.milestone.participant.municipality.name if self.milestone.participant_id else ""
 
 
 def _library_heads(municipality_ids) -> dict[int, list[User]]:
-    heads = defaultdict(list)
-    for membership in Membership.objects.filter(
-        role=Membership.Role.LIBRARY_HEAD, municipality_id__in=municipality_ids, user__is_active=True
-    ).select_related("user"):
-        heads[membership.municipality_id].append(membership.user)
-    return heads
+    """Who can be reached as each municipality's library head (a login with an e-mail address)."""
+    return defaultdict(list, reachable_library_heads(municipality_ids))
 
 
 def _leaders(project_ids) -> dict[int, list[User]]:
     leaders = defaultdict(list)
     through = Project.leaders.through
-    for row in through.objects.filter(project_id__in=project_ids, user__is_active=True).select_related("user"):
+    for row in (through.objects.filter(project_id__in=project_ids, user__is_active=True).exclude(user__email="")
+                .select_related("user")):
         leaders[row.project_id].append(row.user)
     return leaders
 
@@ -73,7 +95,7 @@ def _leaders(project_ids) -> dict[int, list[User]]:
 def _open_milestones(today: date):
     return (
         Milestone.objects.filter(project__status=Project.Status.ACTIVE, status__in=Milestone.OPEN)
-        .filter(Q(participant__isnull=True) | Q(participant__status__in=Participant.FOLLOWED_UP))
+        .filter(Q(participant__isnull=True) | Q(participant__status__in=CLIMBING))
         .select_related("project__county", "participant__municipality")
         .order_by("pk")
     )
@@ -82,122 +104,202 @@ def _open_milestones(today: date):
 def run_reminders(*, now: datetime | None = None) -> ReminderRun:
     """The daily job: "coming up" reminders, overdue reminders and the escalation ladder.
 
-    Today is the date in Europe/Oslo at `now`. Each milestone is handled in its own
-    transaction; every e-mail has an idempotency key (recipient, object, kind, due date) and
-    every ladder step a unique row, so running again — or on two beat instances at once —
-    adds nothing. What earlier days already did is read in bulk first, so the queries grow
-    with today's new work, not with the number of open milestones.
+    Today is the date in Europe/Oslo at `now`. Each person gets at most one e-mail per run, listing
+    everything the run has for them (grouped by project and municipality, the latest first), and each
+    municipality at most one proposed message to its chief executive per project. Every line of a
+    message is a `ReminderNotice` with a unique key and every ladder step a unique row, so running
+    again — or on two beat instances at once — adds nothing. What earlier days already did is read in
+    bulk first, so the queries grow with today's new work, not with the number of open milestones.
     """
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     run = ReminderRun()
     upcoming = list(_open_milestones(today).filter(planned_on__gte=today, planned_on__lte=today + timedelta(days=UPCOMING_DAYS)))
     overdue = list(_open_milestones(today).filter(planned_on__lt=today))
-    milestones = upcoming + overdue
-    heads = _library_heads({m.participant.municipality_id for m in milestones if m.participant_id})
-    leaders = _leaders({m.project_id for m in milestones})
-    notices = [(milestone, user, "upcoming") for milestone in upcoming
-               for user in (heads[milestone.participant.municipality_id] if milestone.participant_id else leaders[milestone.project_id])]
+    run.upcoming, run.overdue = len(upcoming), len(overdue)
+    heads = _library_heads({m.participant.municipality_id for m in upcoming + overdue if m.participant_id})
+    leaders = _leaders({m.project_id for m in upcoming + overdue})
+    items = []
+    for milestone in upcoming:
+        people = heads[milestone.participant.municipality_id] if milestone.participant_id else leaders[milestone.project_id]
+        items += [Item(user, milestone, "upcoming", _reminder_key(milestone, user, "upcoming"), link=_link(milestone, user))
+                  for user in people]
     for milestone in overdue:
         if milestone.participant_id is None:
             reminder_days = ladder(milestone.project)[EscalationStep.Step.REMINDER]
-            if reminder_days and lateness(milestone, on=today) >= reminder_days:
-                notices += [(milestone, user, "overdue") for user in leaders[milestone.project_id]]
-    queued = _queued_keys([_reminder_key(milestone, user, kind) for milestone, user, kind in notices])
-    for milestone, user, kind in notices:
-        if _reminder_key(milestone, user, kind) not in queued:
-            with transaction.atomic():
-                run.messages += _milestonenotice(milestone, user, kind=kind, today=today)
-    run.upcoming = len(upcoming)
-    run.overdue = len(overdue)
-    logged = _logged_steps([m for m in overdue if m.participant_id])
+            days = lateness(milestone, on=today)
+            if reminder_days and days >= reminder_days:
+                items += [Item(user, milestone, "overdue", _reminder_key(milestone, user, "overdue"), days=days,
+                               link=_link(milestone, user)) for user in leaders[milestone.project_id]]
+    items += _ladder(run, [m for m in overdue if m.participant_id], today=today, heads=heads, leaders=leaders)
+    told = _told([item.key for item in items])
+    by_user = defaultdict(list)
+    for item in items:
+        if item.key not in told:
+            by_user[item.user.pk].append(item)
+    for user_items in by_user.values():
+        run.messages += _send(user_items, today=today)
+    return run
+
+
+def _link(milestone: Milestone, user: User) -> str:
+    """A library head's milestones are on "my milestones"; a project-wide one on its own page."""
+    if milestone.participant_id:
+        return absolute(reverse("followup:my-milestones"))
+    return absolute(reverse("followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk}))
+
+
+def _ladder(run: ReminderRun, overdue: list[Milestone], *, today: date, heads, leaders) -> list[Item]:
+    """Logs the ladder steps the overdue milestones have reached and returns the lines they give:
+    the reminder to the library heads, the alert to the project leaders, one proposed message per
+    municipality and project for review, and the gaps (a step with nobody to send to)."""
+    logged = _logged_steps(overdue)
+    steps = {}  # (milestone id, step) -> EscalationStep, this due date
+    letters = defaultdict(list)  # participant id -> milestones reaching the leadership step today
     for milestone in overdue:
-        if milestone.participant_id is None:
-            continue
         days = lateness(milestone, on=today)
         for step in due_steps(milestone.project, days):
-            if (milestone.pk, step, milestone.planned_on) in logged:
-                continue
-            with transaction.atomic():
-                created, sent = _escalate(milestone, step, days=days, today=today,
-                                          heads=heads[milestone.participant.municipality_id], leaders=leaders[milestone.project_id])
-            run.steps += created
-            run.messages += sent
-    return run
+            entry = logged.get((milestone.pk, step, milestone.planned_on))
+            if entry is None:
+                with transaction.atomic():
+                    entry = _log_step(milestone, step, days=days, heads=heads, leaders=leaders)
+                if entry is None:
+                    continue  # a parallel run logged it
+                run.steps += 1
+                run.no_recipient += entry.status == EscalationStep.Status.NO_RECIPIENT
+                if step == EscalationStep.Step.LEADERSHIP:
+                    letters[milestone.participant_id].append((milestone, entry))
+            steps[(milestone.pk, step)] = entry
+    for pairs in letters.values():
+        with transaction.atomic():
+            _propose_letter(pairs, today=today)
+    items = []
+    for milestone in overdue:
+        days = lateness(milestone, on=today)
+        municipality_heads, project_leaders = heads[milestone.participant.municipality_id], leaders[milestone.project_id]
+        reminder = steps.get((milestone.pk, EscalationStep.Step.REMINDER))
+        if reminder is not None:
+            items += [Item(user, milestone, "reminder", _step_key(reminder, user), days=days, step=reminder,
+                           link=absolute(reverse("followup:my-milestones"))) for user in municipality_heads]
+            if not municipality_heads:  # a gap for the project leaders to fix
+                items += [Item(user, milestone, "gap", _step_key(reminder, user, "gap"), days=days, step=reminder,
+                               link=absolute(milestone.participant.municipality.get_absolute_url()))
+                          for user in project_leaders]
+        alert = steps.get((milestone.pk, EscalationStep.Step.ALERT))
+        if alert is not None:
+            items += [Item(user, milestone, "alert", _step_key(alert, user), days=days, step=alert,
+                           reminded=bool(municipality_heads), link=absolute(milestone.participant.get_absolute_url()))
+                      for user in project_leaders]
+        leadership = steps.get((milestone.pk, EscalationStep.Step.LEADERSHIP))
+        if leadership is not None and leadership.status == EscalationStep.Status.PROPOSED:
+            link = absolute(reverse("followup:escalation-review", kwargs={"pk": milestone.project_id, "step_pk": leadership.pk}))
+            items += [Item(user, milestone, "review", _step_key(leadership, user), days=days, step=leadership, link=link)
+                      for user in project_leaders]
+    return items
 
 
 def _reminder_key(milestone: Milestone, user: User, kind: str) -> str:
     return f"reminder:{kind}:u{user.pk}:milestone{milestone.pk}:{milestone.planned_on.isoformat()}"
 
 
-def _queued_keys(keys: list[str], chunk: int = 1000) -> set[str]:
-    """Which of these idempotency keys already have an outbox row."""
+def _step_key(step: EscalationStep, user: User, what: str = "") -> str:
+    return f"escalation:{step.step}{what}:u{user.pk}:milestone{step.milestone_id}:{step.due_on.isoformat()}"
+
+
+def _told(keys: list[str], chunk: int = 1000) -> set[str]:
+    """Which of these lines someone was already told."""
     found = set()
     for start in range(0, len(keys), chunk):
-        found.update(OutboxMessage.objects.filter(idempotency_key__in=keys[start:start + chunk])
-                     .values_list("idempotency_key", flat=True))
+        found.update(ReminderNotice.objects.filter(key__in=keys[start:start + chunk]).values_list("key", flat=True))
     return found
 
 
-def _logged_steps(milestones: list[Milestone], chunk: int = 1000) -> set[tuple]:
-    """(milestone, step, due date) of the ladder steps already logged for these milestones."""
-    logged = set()
+def _logged_steps(milestones: list[Milestone], chunk: int = 1000) -> dict[tuple, EscalationStep]:
+    """(milestone, step, due date) → the ladder step already logged for these milestones."""
+    logged = {}
     for start in range(0, len(milestones), chunk):
-        logged.update(EscalationStep.objects.filter(milestone__in=[m.pk for m in milestones[start:start + chunk]])
-                      .values_list("milestone_id", "step", "due_on"))
+        for entry in EscalationStep.objects.filter(milestone__in=[m.pk for m in milestones[start:start + chunk]]):
+            logged[(entry.milestone_id, entry.step, entry.due_on)] = entry
     return logged
 
 
-def _milestonenotice(milestone: Milestone, user: User, *, kind: str, today: date) -> int:
-    project = milestone.project
-    days = lateness(milestone, on=today)
-    where = milestone.participant.municipality.name if milestone.participant_id else project.title
-    context = {"milestone": milestone, "where": where, "days": days}
-    link = absolute(reverse("followup:my-milestones")) if milestone.participant_id else absolute(
-        reverse("followup:milestone-detail", kwargs={"pk": project.pk, "milestone_pk": milestone.pk}))
-    return int(notice(to=user, message=f"milestone_{kind}", context=context, link=link, kind="reminder",
-                      county=project.county, about=milestone, key=_reminder_key(milestone, user, kind)))
+# What the escalation log calls a reminder or an alert (the e-mail itself lists the day's lines).
+STEP_SUBJECTS = {EscalationStep.Step.REMINDER: "escalation_reminder", EscalationStep.Step.ALERT: "escalation_alert"}
 
 
-def _escalate(milestone: Milestone, step: str, *, days: int, today: date, heads, leaders) -> tuple[int, int]:
-    """Logs one ladder step (once per milestone and due date) and sends or proposes its message."""
+def _log_step(milestone: Milestone, step: str, *, days: int, heads, leaders) -> EscalationStep | None:
+    """Logs one ladder step (once per milestone and due date); None when a parallel run did."""
+    recipients = {EscalationStep.Step.REMINDER: heads[milestone.participant.municipality_id],
+                  EscalationStep.Step.ALERT: leaders[milestone.project_id]}.get(step)
+    status = EscalationStep.Status.SENT
+    if step == EscalationStep.Step.LEADERSHIP:
+        status = EscalationStep.Status.PROPOSED
+    elif not recipients:
+        status = EscalationStep.Status.NO_RECIPIENT
+    subject = ""
+    if step in STEP_SUBJECTS:
+        subject = render_subject(TEMPLATES + STEP_SUBJECTS[step], {
+            "milestone": milestone, "days": days, "municipality": milestone.participant.municipality.name})[:300]
     try:
         with transaction.atomic():
-            entry, created = EscalationStep.objects.get_or_create(
-                milestone=milestone, step=step, due_on=milestone.planned_on,
-                defaults={"participant_id": milestone.participant_id, "overdue_days": days},
+            return EscalationStep.objects.create(
+                milestone=milestone, step=step, due_on=milestone.planned_on, participant_id=milestone.participant_id,
+                overdue_days=days, status=status, recipients=", ".join(user.email for user in recipients or [])[:1000],
+                subject=subject,
             )
-    except IntegrityError:  # a parallel run logged it between our look-up and insert
-        return 0, 0
-    if not created:
-        return 0, 0
-    project, municipality = milestone.project, milestone.participant.municipality
-    sent = 0
-    context = {"milestone": milestone, "municipality": municipality.name, "days": days}
-    if step == EscalationStep.Step.REMINDER:
-        recipients, message = heads, "escalation_reminder"
-        link = absolute(reverse("followup:my-milestones"))
-    elif step == EscalationStep.Step.ALERT:
-        recipients, message = leaders, "escalation_alert"
-        link = absolute(milestone.participant.get_absolute_url())
-    else:
-        chiefs = list(Contact.objects.filter(municipality=municipality, position__code=Position.Code.CHIEF_EXECUTIVE)
-                      .exclude(email="").values_list("email", flat=True))
-        entry.status = EscalationStep.Status.PROPOSED
-        entry.recipients = ", ".join(chiefs)
-        entry.subject, entry.body = _leadership_letter(context)
-        entry.save(update_fields=["status", "recipients", "subject", "body"])
-        recipients, message = leaders, "escalation_review"
-        link = absolute(reverse("followup:escalation-review", kwargs={"pk": project.pk, "step_pk": entry.pk}))
-    for user in recipients:
-        kind = "reminder" if step == EscalationStep.Step.REMINDER else "escalation"
-        sent += notice(to=user, message=message, context=context, link=link, kind=kind, county=project.county,
-                       about=milestone, key=f"escalation:{step}:u{user.pk}:milestone{milestone.pk}:{milestone.planned_on.isoformat()}")
-    if step != EscalationStep.Step.LEADERSHIP:
-        entry.recipients = ", ".join(user.email for user in recipients)[:1000]
-        entry.subject = render_subject(TEMPLATES + message, context)[:300]
-        entry.save(update_fields=["recipients", "subject"])
-    return 1, sent
+    except IntegrityError:
+        return None
+
+
+def _propose_letter(pairs: list[tuple[Milestone, EscalationStep]], *, today: date) -> None:
+    """One proposed message to the chief executive for a municipality's milestones in one project that
+    reached the leadership step in this run: the latest milestone's step carries it, the others point to it."""
+    pairs.sort(key=lambda pair: (-lateness(pair[0], on=today), pair[0].pk))
+    (first, entry), rest = pairs[0], pairs[1:]
+    municipality = first.participant.municipality
+    chiefs = list(Contact.objects.filter(municipality=municipality, position__code=Position.Code.CHIEF_EXECUTIVE)
+                  .exclude(email="").values_list("email", flat=True))
+    context = {"milestone": first, "milestones": [(m, lateness(m, on=today)) for m, _step in pairs],
+               "municipality": municipality.name, "project": first.project, "days": lateness(first, on=today)}
+    entry.recipients = ", ".join(chiefs)[:1000]
+    entry.subject, entry.body = _leadership_letter(context)
+    entry.save(update_fields=["recipients", "subject", "body"])
+    EscalationStep.objects.filter(pk__in=[step.pk for _milestone, step in rest]).update(
+        status=EscalationStep.Status.IN_LETTER, subject=entry.subject[:300], recipients=entry.recipients)
+
+
+def _send(items: list[Item], *, today: date) -> int:
+    """One e-mail to one person with every line the run has for them; 0 when a parallel run took them."""
+    user = items[0].user
+    items.sort(key=lambda item: (item.milestone.project.title, item.where, -item.days, item.milestone.planned_on, item.key))
+    groups = []
+    for item in items:
+        if not groups or groups[-1]["project"] != item.milestone.project or groups[-1]["where"] != item.where:
+            groups.append({"project": item.milestone.project, "where": item.where, "items": []})
+        groups[-1]["items"].append(item)
+    for group in groups:
+        group["items"].sort(key=lambda item: (-item.days, item.milestone.planned_on, item.key))
+    groups.sort(key=lambda group: -max(item.days for item in group["items"]))
+    escalating = any(item.what in ("alert", "review", "gap") for item in items)
+    keys = sorted(item.key for item in items)
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:20]
+    try:
+        with transaction.atomic():
+            ReminderNotice.objects.bulk_create([ReminderNotice(key=item.key, user=user, milestone=item.milestone)
+                                                for item in items])
+            message = queue_templated_email(
+                template=TEMPLATES + "daily", language=None,
+                context={"user": user, "groups": groups, "count": len(items), "today": today,
+                         "single": items[0] if len(items) == 1 else None,
+                         "link": absolute(reverse("followup:my-milestones"))},
+                to=user.email, user=user, kind="escalation" if escalating else "reminder",
+                county=items[0].milestone.project.county, about=items[0].milestone if len(items) == 1 else None,
+                idempotency_key=f"daily:u{user.pk}:{today.isoformat()}:{digest}",
+            )
+            ReminderNotice.objects.filter(key__in=keys).update(message=message)
+    except IntegrityError:  # a parallel run told them first
+        return 0
+    return 1
 
 
 def _leadership_letter(context: dict) -> tuple[str, str]:

@@ -129,7 +129,11 @@ def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[Meeting
     bulk_create_with_history(added, MeetingInvitee)
     if meeting.status == Meeting.Status.SCHEDULED:
         if removed:
-            _send_invitations(meeting, removed, cancel=True)
+            # RFC 5546 §3.2.5: a CANCEL naming only those taken off, with a higher SEQUENCE; the meeting
+            # itself goes on for the others.
+            meeting.sequence += 1
+            meeting.save(update_fields=["sequence"])
+            _send_uninvitations(meeting, removed)
         _send_invitations(meeting, added)
     MeetingInvitee.objects.filter(pk__in=[i.pk for i in removed]).delete()
     return list(meeting.invitees.all())
@@ -238,7 +242,7 @@ def meeting_description(meeting: Meeting, objectives=None, *, links=None) -> str
     return "\n".join(parts)
 
 
-def meeting_ics(meeting: Meeting, *, cancel: bool = False, attendees=None) -> str:
+def meeting_ics(meeting: Meeting, *, cancel: bool = False, attendees=None, uninvite: bool = False) -> str:
     """The iTIP message (RFC 5546) for a meeting: METHOD REQUEST (a new or changed invitation) or
     CANCEL (STATUS CANCELLED), with the meeting's UID and SEQUENCE, the county as ORGANIZER and
     `attendees` ((name, address) pairs; everyone invited with an address when not given)."""
@@ -247,14 +251,28 @@ def meeting_ics(meeting: Meeting, *, cancel: bool = False, attendees=None) -> st
         description = meeting_description(meeting)
     event = ics.meeting_event(
         meeting, description=description, organizer=_organizer(meeting.project.county), attendees=attendees,
-        cancelled=cancel, url=absolute(meeting.get_absolute_url()),
+        cancelled=cancel and not uninvite, url=absolute(meeting.get_absolute_url()),
     )
-    return ics.calendar([event], method="CANCEL" if cancel else "REQUEST")
+    return ics.calendar([event], method="CANCEL" if cancel or uninvite else "REQUEST")
 
 
 def _organizer(county) -> tuple[str, str]:
     """The organizer is the sender of the invitations: (name, address) of the county's From."""
     return parseaddr(county.from_email)
+
+
+def _send_uninvitations(meeting: Meeting, invitees) -> int:
+    """To each invitee taken off a scheduled meeting: "you are off the list", with a CANCEL naming only them."""
+    county = meeting.project.county
+    for invitee in [i for i in invitees if i.email]:
+        text = meeting_ics(meeting, attendees=[(invitee.name, invitee.email)], uninvite=True)
+        notice(
+            to=invitee.user, email=invitee.email, message="meeting_uninvited", context={"meeting": meeting},
+            kind="meeting", county=county, about=meeting,
+            key=f"meeting:{meeting.pk}:seq{meeting.sequence}:UNINVITE:invitee{invitee.pk}",
+            attachments=[{"filename": "invitation.ics", "content": text, "mimetype": "text/calendar; method=CANCEL"}],
+        )
+    return len(invitees)
 
 
 def _send_invitations(meeting: Meeting, invitees, *, cancel: bool = False, update: bool = False) -> int:

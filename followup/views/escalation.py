@@ -67,4 +67,5 @@ def followup_dashboard(request, number):
         "filters": filters,
         "counts": counts,
         "proposals": fs.pending_proposals(county)[:20],
+        "gaps": fs.reminder_gaps(county),
     })

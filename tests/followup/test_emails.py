@@ -10,6 +10,7 @@ from followup.models import EscalationStep
 from followup.services import escalation, meetings, milestones
 from municipalities.models import Position
 from notifications.services import send_batch
+from projects.models import Participant
 from tests.factories import ContactFactory, position
 from tests.followup.helpers import active_project, on, participant  # noqa: F401
 
@@ -23,6 +24,13 @@ def _delivered(address):
     (message,) = [m for m in mail.outbox if m.to == [address]]
     html = message.alternatives[0][0] if message.alternatives else ""
     return message, html
+
+
+@pytest.fixture(autouse=True)
+def _participant_said_yes(request):
+    if "participant" in request.fixturenames:
+        participant = request.getfixturevalue("participant")
+        Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.ACTIVE)
 
 
 @pytest.fixture
@@ -53,7 +61,8 @@ def test_a_reminder_reads_in_bokmal_with_norwegian_dates(active_project, partici
     where = participant.municipality.name
     assert message.subject == f"Snart: «Romplan ferdig» ({where}) innen 1.12.2026"
     assert message.body.startswith(
-        f"Milepælen «Romplan ferdig» i «{active_project.title}» er planlagt til 1.12.2026.\n\n"
+        f"Dagens oppfølging, det mest forsinkede først:\n\n{active_project.title} – {where}\n"
+        "- «Romplan ferdig» er planlagt til 1.12.2026.\n"
     )
 
 

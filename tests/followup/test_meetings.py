@@ -240,12 +240,17 @@ def test_removed_invitee_gets_a_cancellation_and_a_new_one_an_invitation(active_
     meeting = _meeting(active_project, county_staff)
     meetings.set_invitees(meeting=meeting, by=county_staff, contacts=leaders[:1])
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
+    invited_sequence = _attached(_invitations("radmann@tromso.example")[-1])[1].get("sequence")
     meetings.set_invitees(meeting=meeting, by=county_staff, contacts=leaders[1:])
     removed = _invitations("radmann@tromso.example")[-1]
     assert removed.attachments[0]["mimetype"] == "text/calendar; method=CANCEL"
+    # RFC 5546 §3.2.5: a CANCEL naming only the one taken off, a higher SEQUENCE, the meeting not cancelled.
     calendar, event = _attached(removed)
-    assert calendar.method == "CANCEL" and event.status == "CANCELLED" and event.uid == meeting.uid
-    assert "mailto:radmann@tromso.example" in _mailtos(event)
+    assert calendar.method == "CANCEL" and event.status != "CANCELLED" and event.uid == meeting.uid
+    assert _mailtos(event) == {"mailto:radmann@tromso.example"}
+    assert event.get("sequence") > invited_sequence
+    assert "Du er tatt av invitasjonslisten" in removed.body_text and "avlyst" not in removed.body_text
+    assert removed.subject.startswith("Tatt av invitasjonslisten: ")
     added = _invitations("ordforer@tromso.example")[0]
     assert added.attachments[0]["mimetype"] == "text/calendar; method=REQUEST"
     calendar, event = _attached(added)

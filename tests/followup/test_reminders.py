@@ -10,19 +10,29 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
-from followup.models import EscalationStep
+from followup.models import EscalationStep, Milestone
 from followup.services import escalation, milestones
 from municipalities.models import Position
 from notifications.models import NotificationPreference, OutboxMessage
 from projects import services
-from projects.models import Project
+from projects.models import Participant, Project
 from tests.conftest import make_active, skip_or_fail
 from tests.factories import ContactFactory, position
 from tests.followup.helpers import active_project, on, participant  # noqa: F401
 
 OSLO = ZoneInfo("Europe/Oslo")
 DUE = date(2026, 5, 4)
+
+
+@pytest.fixture(autouse=True)
+def _participant_said_yes(request):
+    """Only municipalities that said yes climb the ladder: the participant here has."""
+    if "participant" in request.fixturenames:
+        participant = request.getfixturevalue("participant")
+        Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.ACTIVE)
+        participant.status = Participant.Status.ACTIVE
 
 
 @pytest.fixture
@@ -57,7 +67,7 @@ def test_ladder_steps_at_their_edges(active_project, participant, county_staff, 
     _run(DUE + timedelta(days=21))  # the project leader is alerted
     assert _steps(milestone) == ["alert", "reminder"]
     alert = OutboxMessage.objects.get(kind="escalation", recipient=county_staff.email)
-    assert participant.municipality.name in alert.subject
+    assert participant.municipality.name in alert.body_text
     _run(DUE + timedelta(days=41))
     assert _steps(milestone) == ["alert", "reminder"]
     _run(DUE + timedelta(days=42))  # a message to the chief executive is proposed, not sent
@@ -265,3 +275,94 @@ def test_beat_runs_the_reminders_at_seven_oslo_time_across_the_change(last_run, 
     assert schedule.hour == {7} and schedule.minute == {0}
     assert _next_run(schedule, last_run) == expected_utc
     assert "followup.tasks.recompute_health_task" in {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+# ------------------------------------------- one message per person per run, to someone real
+
+
+def _messages_to(address):
+    return list(OutboxMessage.objects.filter(recipient=address).order_by("pk"))
+
+
+@pytest.mark.django_db
+def test_one_run_sends_each_person_one_message_listing_all_their_milestones(
+        active_project, participant, county_staff, library_head, chief, mailoutbox):
+    """26 late milestones used to be 26 e-mails to the library head and as many proposed letters."""
+    for i in range(26):
+        _milestone(active_project, participant, county_staff, planned_on=DUE - timedelta(days=i), name=f"Milepæl {i:02d}")
+    run = _run(DUE + timedelta(days=50))
+    [to_head] = _messages_to(library_head.email)
+    assert to_head.subject == "Fremdrift: 26 milepæler trenger oppmerksomhet"
+    text = to_head.body_text
+    assert f"{active_project.title} – {participant.municipality.name}" in text
+    assert text.count("dager forsinket") == 26
+    assert text.index("«Milepæl 25»") < text.index("«Milepæl 00»")  # the latest first
+    [to_leader] = _messages_to(county_staff.email)  # alerts and the review, in one
+    assert to_leader.kind == "escalation" and "Biblioteksjefen har fått en påminnelse." in to_leader.body_text
+    proposed = EscalationStep.objects.filter(step="leadership", status=EscalationStep.Status.PROPOSED)
+    assert proposed.count() == 1  # one letter for Tromsø in this project
+    letter = proposed.get()
+    assert "26 milepæler er forsinket:" in letter.body and letter.body.count("dager forsinket") == 26
+    assert EscalationStep.objects.filter(step="leadership", status=EscalationStep.Status.IN_LETTER).count() == 25
+    assert run.messages == 2
+    again = _run(DUE + timedelta(days=50, hours=2))
+    assert again.messages == 0 and OutboxMessage.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_step_with_nobody_to_send_to_is_recorded_as_such_and_shown_as_a_gap(
+        client, county, active_project, participant, county_staff):
+    """Tromsø has no library head with a login: the reminder step is 'no recipient', not 'sent', and
+    the project leader and the dashboard are told what to fix."""
+    milestone = _milestone(active_project, participant, county_staff)
+    _run(DUE + timedelta(days=8))
+    step = EscalationStep.objects.get(milestone=milestone, step="reminder")
+    assert step.status == EscalationStep.Status.NO_RECIPIENT and step.recipients == ""
+    [to_leader] = _messages_to(county_staff.email)
+    assert (f"{participant.municipality.name} har ingen biblioteksjef med innlogging — legg til en kontakt eller inviter"
+            in to_leader.body_text)
+    _run(DUE + timedelta(days=21))
+    alert_mail = _messages_to(county_staff.email)[-1].body_text
+    assert "Ingen kunne få påminnelse" in alert_mail and "har fått en påminnelse" not in alert_mail
+    client.force_login(county_staff)
+    page = client.get(reverse("followup:followup-dashboard", kwargs={"number": county.number})).content.decode()
+    assert f"{participant.municipality.name} har ingen biblioteksjef med innlogging" in page
+
+
+@pytest.mark.django_db
+def test_invited_municipalities_that_never_said_yes_do_not_climb_the_ladder(
+        active_project, participant, county_staff, library_head):
+    Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.INVITED)
+    _milestone(active_project, participant, county_staff)
+    _run(DUE + timedelta(days=286))
+    assert not EscalationStep.objects.exists() and not _messages_to(library_head.email)
+
+
+@pytest.mark.django_db
+def test_at_scale_nobody_gets_more_than_one_message_per_run(county, county_staff, theme):
+    """Eight projects, each with six municipalities and five late milestones per municipality."""
+    from accounts.models import Membership
+    from tests.factories import MunicipalityFactory, make_user
+
+    projects = []
+    for p in range(8):
+        project = services.create_project(county=county, by=county_staff, title=f"Prosjekt {p}", theme=theme,
+                                          purpose="p", start_on=date(2026, 1, 1), end_on=date(2027, 12, 31))
+        projects.append(make_active(project))
+    municipalities = [MunicipalityFactory(county=county, number=f"57{i:02d}") for i in range(6)]
+    for municipality in municipalities:
+        make_user(Membership.Role.LIBRARY_HEAD, municipality=municipality, email=f"sjef{municipality.number}@example.no")
+    for project in projects:
+        for invited in services.invite_participants(project=project, municipalities=municipalities, by=county_staff):
+            Participant.objects.filter(pk=invited.pk).update(status=Participant.Status.ACTIVE)
+            for i in range(5):
+                Milestone.objects.create(project=project, participant=invited, name=f"M{i}",
+                                         planned_on=DUE - timedelta(days=i), original_planned_on=DUE - timedelta(days=i))
+    _run(DUE + timedelta(days=45))
+    per_recipient = {}
+    for address in OutboxMessage.objects.values_list("recipient", flat=True):
+        per_recipient[address] = per_recipient.get(address, 0) + 1
+    assert len(per_recipient) == 7 and set(per_recipient.values()) == {1}  # six library heads and the leader
+    assert EscalationStep.objects.filter(status=EscalationStep.Status.PROPOSED).count() == 8 * 6
+    one_head = OutboxMessage.objects.get(recipient="sjef5700@example.no")
+    assert one_head.body_text.count("dager forsinket") == 8 * 5

@@ -329,6 +329,7 @@ def test_a_new_project_from_a_kit_gets_milestones_that_reminders_see(county, cou
     project = kits.create_project_from_kit(kit=room_kit, county=county, by=county_staff, title="Fra pakke",
                                            start_on=timezone.localdate() - timedelta(days=400), municipalities=[municipality])
     make_active(project)
+    project.participants.update(status=Participant.Status.ACTIVE)  # Tromsø said yes
     run = escalation.run_reminders()
     assert run.overdue > 0 and run.steps > 0
 
