@@ -21,7 +21,10 @@ def access_membership(user, number: str, user_id, membership_id):
     """(county, membership): one of the county's roles, for its administrator."""
     county = access_county(user, number)
     membership = get_object_or_404(
-        Membership.objects.select_related("user", "county", "municipality"), pk=membership_id, user_id=user_id, county=county
+        Membership.objects.select_related("user", "county", "municipality"),
+        pk=membership_id,
+        user_id=user_id,
+        county=county,
     )
     require(is_admin_of(user, county))
     return county, membership

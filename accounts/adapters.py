@@ -26,6 +26,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 peer = str(ipaddress.ip_address(peer))
             except ValueError:
                 raise PermissionDenied("Unable to determine client IP address") from None
-            logger.warning("X-Forwarded-For %r did not come through the trusted proxies; using the peer %s",
-                           request.headers.get("x-forwarded-for", "")[:200], peer)
+            logger.warning(
+                "X-Forwarded-For %r did not come through the trusted proxies; using the peer %s",
+                request.headers.get("x-forwarded-for", "")[:200],
+                peer,
+            )
             return peer

@@ -15,15 +15,17 @@ class RequireTOTPMiddleware:
     files are served before this middleware). Checked per view, so no URL prefix lets more through.
     """
 
-    SETUP_URL_NAMES = frozenset({
-        "mfa_index",
-        "mfa_activate_totp",
-        "mfa_reauthenticate",
-        "account_reauthenticate",
-        "account_logout",
-        "set_language",
-        "healthz",
-    })
+    SETUP_URL_NAMES = frozenset(
+        {
+            "mfa_index",
+            "mfa_activate_totp",
+            "mfa_reauthenticate",
+            "account_reauthenticate",
+            "account_logout",
+            "set_language",
+            "healthz",
+        }
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -146,13 +146,9 @@ class Membership(models.Model):
     COUNTY_ROLES = (Role.COUNTY_ADMIN, Role.COUNTY_STAFF, Role.EXPERT)
     MUNICIPAL_ROLES = (Role.LIBRARY_HEAD, Role.LEADERSHIP)
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    county = models.ForeignKey(
-        "municipalities.County", on_delete=models.CASCADE, related_name="memberships"
-    )
+    county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="memberships")
     municipality = models.ForeignKey(
         "municipalities.Municipality",
         on_delete=models.CASCADE,
@@ -217,14 +213,10 @@ class Invitation(models.Model):
 
     VALID_FOR = timedelta(days=14)
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations")
     county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64, unique=True, default=_new_invitation_key)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     sent_at = models.DateTimeField(_("sent"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 

@@ -49,8 +49,9 @@ def reachable_library_heads(municipality_ids) -> dict[int, list[User]]:
     library-head role there and an e-mail address. A municipality missing from the answer has nobody."""
     found: dict[int, list[User]] = {}
     rows = (
-        Membership.objects.filter(role=Membership.Role.LIBRARY_HEAD, municipality_id__in=list(municipality_ids),
-                                  user__is_active=True)
+        Membership.objects.filter(
+            role=Membership.Role.LIBRARY_HEAD, municipality_id__in=list(municipality_ids), user__is_active=True
+        )
         .exclude(user__email="")
         .select_related("user")
         .order_by("user__name", "user_id")

@@ -111,9 +111,7 @@ def accept_invitation(*, invitation: Invitation, password: str) -> User:
 def _mark_email_verified(user: User) -> None:
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
 
 
 @records_by
@@ -126,9 +124,7 @@ def grant_role(
 
 @records_by
 @transaction.atomic
-def change_role(
-    *, membership: Membership, role: str, municipality: Municipality | None, by: User | None
-) -> Membership:
+def change_role(*, membership: Membership, role: str, municipality: Municipality | None, by: User | None) -> Membership:
     """Replaces a membership's role or municipality with another in the same county."""
     _check_scope(county=membership.county, role=role, municipality=municipality)
     new = _grant(user=membership.user, county=membership.county, role=role, municipality=municipality, by=by)
@@ -149,9 +145,7 @@ def _delete_membership(membership: Membership, *, by: User | None) -> None:
 
 @records_by
 @transaction.atomic
-def hand_over_membership(
-    *, membership: Membership, email: str, name: str, by: User | None
-) -> Membership:
+def hand_over_membership(*, membership: Membership, email: str, name: str, by: User | None) -> Membership:
     """Moves a role to another person in one step, e.g. a new library head.
 
     The new person gets the role (and an invitation if they are new), the old

@@ -48,7 +48,8 @@ def user_invite(request, number):
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
             else:
                 messages.success(
-                    request, _("%(email)s already had an account and now has the role.") % {"email": form.cleaned_data["email"]}
+                    request,
+                    _("%(email)s already had an account and now has the role.") % {"email": form.cleaned_data["email"]},
                 )
             return redirect("accounts:user-list", number=county.number)
     return render(request, "accounts/user_invite.html", {"county": county, "form": form})
@@ -90,8 +91,13 @@ def membership_add(request, number, user_id):
     return render(
         request,
         "accounts/user_detail.html",
-        {"county": county, "person": person, "memberships": memberships, "role_form": form,
-         "invitation": Invitation.objects.filter(user=person, county=county).first()},
+        {
+            "county": county,
+            "person": person,
+            "memberships": memberships,
+            "role_form": form,
+            "invitation": Invitation.objects.filter(user=person, county=county).first(),
+        },
         status=400,
     )
 
@@ -155,7 +161,9 @@ def user_deactivate(request, number, user_id):
     except services.AccessError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:user-detail", number=number, user_id=user_id)
-    messages.success(request, _("%(user)s no longer has access to %(county)s.") % {"user": person, "county": county.name})
+    messages.success(
+        request, _("%(user)s no longer has access to %(county)s.") % {"user": person, "county": county.name}
+    )
     return redirect("accounts:user-list", number=number)
 
 

@@ -17,8 +17,17 @@ class AgreementAdmin(SimpleHistoryAdmin):
     list_display = ["title", "version", "status", "municipality", "county", "sealed_at"]
     list_filter = ["county", "status"]
     search_fields = ["title", "municipality__name", "county_case_number", "municipality_case_number"]
-    raw_id_fields = ["project", "participant", "municipality", "amends", "county_representative",
-                     "library_head_contact", "chief_executive_contact", "mayor_contact", "created_by"]
+    raw_id_fields = [
+        "project",
+        "participant",
+        "municipality",
+        "amends",
+        "county_representative",
+        "library_head_contact",
+        "chief_executive_contact",
+        "mayor_contact",
+        "created_by",
+    ]
     readonly_fields = ["status", "content_snapshot", "content_sha256", "sent_at", "first_sent_at", "sealed_at"]
 
     def has_change_permission(self, request, obj=None):
@@ -68,8 +77,16 @@ class SignatureAdmin(admin.ModelAdmin):
 class SealAdmin(admin.ModelAdmin):
     list_display = ["verification_code", "agreement", "sealed_at", "pdf_sha256"]
     exclude = ["pdf"]
-    readonly_fields = ["agreement", "sealed_at", "snapshot", "snapshot_sha256", "verification_code", "pdf_sha256",
-                       "hmac_sha256", "hmac_key_id"]
+    readonly_fields = [
+        "agreement",
+        "sealed_at",
+        "snapshot",
+        "snapshot_sha256",
+        "verification_code",
+        "pdf_sha256",
+        "hmac_sha256",
+        "hmac_key_id",
+    ]
 
     def has_add_permission(self, request):
         return False

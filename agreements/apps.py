@@ -14,12 +14,23 @@ class AgreementsConfig(AppConfig):
         from .selectors import health_input
 
         health.register_input(health_input)
-        register_project_section(Section(
-            key="avtaler", label=_("Agreements"), template="agreements/partials/_project_agreements.html",
-            context=lambda request, project: {"participants": list(project.participants.select_related("municipality"))},
-            order=40,
-        ))
-        register_participant_section(Section(
-            key="avtaler", label=_("Agreements"), template="agreements/partials/_participant_agreements.html",
-            context=lambda request, participant: {}, order=30,
-        ))
+        register_project_section(
+            Section(
+                key="avtaler",
+                label=_("Agreements"),
+                template="agreements/partials/_project_agreements.html",
+                context=lambda request, project: {
+                    "participants": list(project.participants.select_related("municipality"))
+                },
+                order=40,
+            )
+        )
+        register_participant_section(
+            Section(
+                key="avtaler",
+                label=_("Agreements"),
+                template="agreements/partials/_participant_agreements.html",
+                context=lambda request, participant: {},
+                order=30,
+            )
+        )

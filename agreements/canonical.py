@@ -45,7 +45,7 @@ def text_sha256(text: str) -> str:
 
 
 def verification_code(snapshot_sha256: str) -> str:
-    """"3F2A-9C1B-07DE-44A0-B1C2": the first 80 bits of the snapshot's hash, in groups of four."""
+    """ "3F2A-9C1B-07DE-44A0-B1C2": the first 80 bits of the snapshot's hash, in groups of four."""
     head = snapshot_sha256[:CODE_LENGTH].upper()
     return "-".join(head[i : i + 4] for i in range(0, CODE_LENGTH, 4))
 

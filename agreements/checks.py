@@ -15,11 +15,13 @@ GENERATE = 'Generate one with: python -c "import secrets; print(secrets.token_he
 def check_seal_key_is_set(app_configs, **kwargs):
     if settings.AGREEMENT_SEAL_KEY:
         return []
-    return [checks.Error(
-        "AGREEMENT_SEAL_KEY is not set: signed agreements cannot be sealed or verified.",
-        hint=f"Set the environment variable AGREEMENT_SEAL_KEY to a long random secret kept out of the database. {GENERATE}",
-        id="agreements.E001",
-    )]
+    return [
+        checks.Error(
+            "AGREEMENT_SEAL_KEY is not set: signed agreements cannot be sealed or verified.",
+            hint=f"Set the environment variable AGREEMENT_SEAL_KEY to a long random secret kept out of the database. {GENERATE}",
+            id="agreements.E001",
+        )
+    ]
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -35,6 +37,10 @@ def check_seal_key_is_secret(app_configs, **kwargs):
         problem = "is the same as DJANGO_SECRET_KEY (a leak of one would forge seals too)"
     else:
         return []
-    return [checks.Warning(f"AGREEMENT_SEAL_KEY {problem}.",
-                           hint=f"Put the current key in AGREEMENT_SEAL_OLD_KEYS and set a new one. {GENERATE}",
-                           id="agreements.W001")]
+    return [
+        checks.Warning(
+            f"AGREEMENT_SEAL_KEY {problem}.",
+            hint=f"Put the current key in AGREEMENT_SEAL_OLD_KEYS and set a new one. {GENERATE}",
+            id="agreements.W001",
+        )
+    ]

@@ -122,9 +122,12 @@ def placeholder_values(participant) -> dict:
                 for c in contacts
             ]
         ),
-        "library_head": _one_line(by_code[Position.Code.LIBRARY_HEAD].name) if Position.Code.LIBRARY_HEAD in by_code else "",
+        "library_head": _one_line(by_code[Position.Code.LIBRARY_HEAD].name)
+        if Position.Code.LIBRARY_HEAD in by_code
+        else "",
         "chief_executive": _one_line(by_code[Position.Code.CHIEF_EXECUTIVE].name)
-        if Position.Code.CHIEF_EXECUTIVE in by_code else "",
+        if Position.Code.CHIEF_EXECUTIVE in by_code
+        else "",
         "mayor": _one_line(by_code[Position.Code.MAYOR].name) if Position.Code.MAYOR in by_code else "",
     }
 
@@ -145,7 +148,9 @@ def draft_sections(participant) -> dict[str, str]:
 def default_signatories(participant) -> dict:
     """The municipality's first contact for each signing position."""
     contacts = {}
-    for contact in Contact.objects.filter(municipality=participant.municipality).select_related("position").order_by("name"):
+    for contact in (
+        Contact.objects.filter(municipality=participant.municipality).select_related("position").order_by("name")
+    ):
         contacts.setdefault(contact.position.code, contact)
     return {
         "library_head_contact": contacts.get(Position.Code.LIBRARY_HEAD),

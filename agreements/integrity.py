@@ -47,8 +47,9 @@ def keyed_seal(*, agreement_id: int, sealed_at, snapshot_sha256: str, pdf_sha256
     key = settings.AGREEMENT_SEAL_KEY
     if not key:
         raise ImproperlyConfigured("AGREEMENT_SEAL_KEY is not set: agreements cannot be sealed.")
-    message = _message(agreement_id=agreement_id, sealed_at=sealed_at, snapshot_sha256=snapshot_sha256,
-                       pdf_sha256=pdf_sha256)
+    message = _message(
+        agreement_id=agreement_id, sealed_at=sealed_at, snapshot_sha256=snapshot_sha256, pdf_sha256=pdf_sha256
+    )
     return key_id(key), _hmac(key, message)
 
 
@@ -60,10 +61,19 @@ def keyed_seal_problem(seal) -> str | None:
         return "the keyed seal is empty"
     key = _keyring().get(seal.hmac_key_id)
     if key is None:
-        return (f"sealed with key {seal.hmac_key_id or '(none)'}, which is neither AGREEMENT_SEAL_KEY "
-                "nor in AGREEMENT_SEAL_OLD_KEYS")
-    expected = _hmac(key, _message(agreement_id=seal.agreement_id, sealed_at=seal.sealed_at,
-                                   snapshot_sha256=seal.snapshot_sha256, pdf_sha256=seal.pdf_sha256))
+        return (
+            f"sealed with key {seal.hmac_key_id or '(none)'}, which is neither AGREEMENT_SEAL_KEY "
+            "nor in AGREEMENT_SEAL_OLD_KEYS"
+        )
+    expected = _hmac(
+        key,
+        _message(
+            agreement_id=seal.agreement_id,
+            sealed_at=seal.sealed_at,
+            snapshot_sha256=seal.snapshot_sha256,
+            pdf_sha256=seal.pdf_sha256,
+        ),
+    )
     if not hmac.compare_digest(expected, seal.hmac_sha256):
         return "the keyed seal does not match: the seal was changed after sealing"
     return None
@@ -96,5 +106,8 @@ def sealed_scan_hashes(seal) -> dict[str, str]:
         signatures = json.loads(seal.snapshot).get("signatures", [])
     except (ValueError, AttributeError):
         return {}
-    return {item["slot"]: item["scan_sha256"] for item in signatures
-            if isinstance(item, dict) and item.get("slot") and item.get("scan_sha256")}
+    return {
+        item["slot"]: item["scan_sha256"]
+        for item in signatures
+        if isinstance(item, dict) and item.get("slot") and item.get("scan_sha256")
+    }

@@ -117,10 +117,15 @@ class Agreement(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(_("title"), max_length=200)
     county_case_number = models.CharField(
-        _("case number at the county"), max_length=50, blank=True, help_text=_("Saksnummer in the county's archive system.")
+        _("case number at the county"),
+        max_length=50,
+        blank=True,
+        help_text=_("Saksnummer in the county's archive system."),
     )
     municipality_case_number = models.CharField(
-        _("case number at the municipality"), max_length=50, blank=True,
+        _("case number at the municipality"),
+        max_length=50,
+        blank=True,
         help_text=_("Saksnummer in the municipality's archive system."),
     )
     purpose = models.TextField(_("purpose"), blank=True)
@@ -135,19 +140,35 @@ class Agreement(models.Model):
     # Signatories: the county's representative is a county staff user; the others are contacts
     # of the municipality, and the user linked to the contact signs.
     county_representative = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("county representative"),
     )
     library_head_contact = models.ForeignKey(
-        "municipalities.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "municipalities.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("library head"),
     )
     chief_executive_contact = models.ForeignKey(
-        "municipalities.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "municipalities.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("chief executive"),
     )
     mayor_contact = models.ForeignKey(
-        "municipalities.Contact", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "municipalities.Contact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("mayor"),
     )
     requires_mayor = models.BooleanField(_("the mayor signs too"), default=False)
@@ -174,7 +195,8 @@ class Agreement(models.Model):
                 fields=["participant"], condition=~Q(status="sealed"), name="agreement_one_open_per_participant"
             ),
             models.CheckConstraint(
-                condition=Q(status="sealed", sealed_at__isnull=False) | (~Q(status="sealed") & Q(sealed_at__isnull=True)),
+                condition=Q(status="sealed", sealed_at__isnull=False)
+                | (~Q(status="sealed") & Q(sealed_at__isnull=True)),
                 name="agreement_sealed_has_time",
             ),
         ]
@@ -280,7 +302,11 @@ class Signature(models.Model):
     slot = models.CharField(_("signs as"), max_length=20, choices=Slot.choices)
     signer_name = models.CharField(_("name"), max_length=150)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="agreement_signatures",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement_signatures",
         help_text=_("The authenticated user who signed (empty for a scanned signature)."),
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -291,7 +317,9 @@ class Signature(models.Model):
     scan = models.FileField(_("scanned signature"), upload_to="agreements/scans/%Y/", blank=True)
     scan_sha256 = models.CharField(max_length=64, blank=True)
     discarded_at = models.DateTimeField(null=True, blank=True)
-    discarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     discard_reason = models.TextField(blank=True)
 
     objects = SignatureQuerySet.as_manager()

@@ -35,8 +35,9 @@ def _day(value):
     return value
 
 
-def render_agreement_pdf(*, content: dict, signatures: list[dict] | None = None, verification_code: str = "",
-                         sealed_at=None, county=None) -> bytes:
+def render_agreement_pdf(
+    *, content: dict, signatures: list[dict] | None = None, verification_code: str = "", sealed_at=None, county=None
+) -> bytes:
     """PDF bytes. Raises documents.pdf.DocumentError."""
     with translation.override("nb"):
         title = content["agreement"]["title"]
@@ -52,7 +53,9 @@ def render_agreement_pdf(*, content: dict, signatures: list[dict] | None = None,
             "project_end": _day(content["project"]["end_on"]),
             "columns": columns,
             "matrix_rows": rows,
-            "signatories": [{**signatory, "signature": signed.get(signatory["slot"])} for signatory in content["signatories"]],
+            "signatories": [
+                {**signatory, "signature": signed.get(signatory["slot"])} for signatory in content["signatories"]
+            ],
             "verification_code": verification_code,
             "verify_url": settings.SITE_URL + reverse("agreements:verify"),
             "sealed_at": _when(sealed_at),

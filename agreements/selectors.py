@@ -38,10 +38,18 @@ def _base(queryset=None):
 def get_agreement(user, pk) -> Agreement:
     """An agreement the user may read, with what its page shows; 404 otherwise."""
     queryset = _base(Agreement.objects.visible_to(user)).select_related(
-        "county", "municipality", "project", "participant__library", "amends", "county_representative", "seal",
+        "county",
+        "municipality",
+        "project",
+        "participant__library",
+        "amends",
+        "county_representative",
+        "seal",
         "publication",
     )
-    agreement = get_object_or_404(queryset.defer("seal__pdf", "seal__snapshot", "amends__content_snapshot", *HEAVY), pk=pk)
+    agreement = get_object_or_404(
+        queryset.defer("seal__pdf", "seal__snapshot", "amends__content_snapshot", *HEAVY), pk=pk
+    )
     _load_signatory_contacts(agreement)
     return agreement
 
@@ -142,10 +150,15 @@ def check_code(code: str) -> dict:
         return {"found": False}
     superseded_by = (
         Agreement.objects.filter(amends_id=seal.agreement_id, sealed_at__isnull=False)
-        .values_list("version", flat=True).first()
+        .values_list("version", flat=True)
+        .first()
     )
-    return {"found": True, "intact": not seal_problems(seal, rehash=False), "sealed_at": seal.sealed_at,
-            "superseded_by": superseded_by}
+    return {
+        "found": True,
+        "intact": not seal_problems(seal, rehash=False),
+        "sealed_at": seal.sealed_at,
+        "superseded_by": superseded_by,
+    }
 
 
 def published_agreements(*, project=None, county=None):
@@ -157,15 +170,19 @@ def published_agreements(*, project=None, county=None):
     if county is not None:
         queryset = queryset.filter(county=county)
     return (
-        _base(queryset).filter(is_superseded_flag=False)
-        .select_related("municipality", "project", "seal").defer("seal__pdf", "seal__snapshot")
+        _base(queryset)
+        .filter(is_superseded_flag=False)
+        .select_related("municipality", "project", "seal")
+        .defer("seal__pdf", "seal__snapshot")
         .order_by("municipality__number", "-version")
     )
 
 
 def get_published(pk) -> Agreement:
     return get_object_or_404(
-        Agreement.objects.filter(publication__isnull=False, sealed_at__isnull=False).select_related("seal", "municipality"),
+        Agreement.objects.filter(publication__isnull=False, sealed_at__isnull=False).select_related(
+            "seal", "municipality"
+        ),
         pk=pk,
     )
 

@@ -25,8 +25,14 @@ def _signatory(slot: str, who) -> dict:
     if who is None:
         return {"slot": slot, "label": str(Signature.Slot(slot).label), "name": "", "title": ""}
     if hasattr(who, "get_full_name"):  # the county representative: a user
-        return {"slot": slot, "label": str(Signature.Slot(slot).label), "name": who.get_full_name(),
-                "title": "", "user_id": who.pk, "email": who.email}
+        return {
+            "slot": slot,
+            "label": str(Signature.Slot(slot).label),
+            "name": who.get_full_name(),
+            "title": "",
+            "user_id": who.pk,
+            "email": who.email,
+        }
     return {
         "slot": slot,
         "label": str(Signature.Slot(slot).label),

@@ -10,7 +10,9 @@ urlpatterns = [
     path("avtaler/", views.agreement_list, name="agreement-list"),
     path("avtaler/kontroll/", views.verify, name="verify"),
     path("avtaler/offentlig/<id:pk>/avtale.pdf", views.published_pdf, name="published-pdf"),
-    path("prosjekter/<id:pk>/deltakere/<id:participant_pk>/avtale/ny/", views.agreement_create, name="agreement-create"),
+    path(
+        "prosjekter/<id:pk>/deltakere/<id:participant_pk>/avtale/ny/", views.agreement_create, name="agreement-create"
+    ),
     path(A, views.agreement_detail, name="agreement-detail"),
     path(A + "rediger/", views.agreement_edit, name="agreement-edit"),
     path(A + "rollematrise/", views.agreement_matrix, name="agreement-matrix"),

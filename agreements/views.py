@@ -106,14 +106,16 @@ def _slot_rows(request, agreement: Agreement, signatures) -> list[dict]:
     valid = {s.slot: s for s in signatures if s.discarded_at is None}
     rows = []
     for slot, who in agreement.signatory_slots():
-        rows.append({
-            "slot": slot,
-            "label": Signature.Slot(slot).label,
-            "who": who,
-            "name": who.get_full_name() if hasattr(who, "get_full_name") else (who.name if who else ""),
-            "signature": valid.get(slot),
-            "can_sign": slot not in valid and may_sign(request.user, agreement, slot),
-        })
+        rows.append(
+            {
+                "slot": slot,
+                "label": Signature.Slot(slot).label,
+                "who": who,
+                "name": who.get_full_name() if hasattr(who, "get_full_name") else (who.name if who else ""),
+                "signature": valid.get(slot),
+                "can_sign": slot not in valid and may_sign(request.user, agreement, slot),
+            }
+        )
     return rows
 
 
@@ -132,14 +134,19 @@ def agreement_detail(request, pk):
             "slots": _slot_rows(request, agreement, signatures),
             "discarded": [s for s in signatures if s.discarded_at] if is_staff else [],
             "matrix_rows": [
-                (row["task"], [row["cells"].get(column["key"], "") for column in agreement.role_matrix.get("columns", [])])
+                (
+                    row["task"],
+                    [row["cells"].get(column["key"], "") for column in agreement.role_matrix.get("columns", [])],
+                )
                 for row in agreement.role_matrix.get("rows", [])
             ],
             "legend": LEGEND,
             "signing_method": get_signing_method(),
             "versions": selectors.list_versions(agreement),
             "events": selectors.list_events(agreement) if is_staff else None,
-            "problems": sending.readiness_problems(agreement) if agreement.status == Agreement.Status.DRAFT and is_staff else [],
+            "problems": sending.readiness_problems(agreement)
+            if agreement.status == Agreement.Status.DRAFT and is_staff
+            else [],
             "can_edit": can_edit_agreement(user, agreement),
             "can_send": can_send_agreement(user, agreement),
             "can_withdraw": can_withdraw_agreement(user, agreement),
@@ -162,9 +169,12 @@ def agreement_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("withdraw_reason", "")
-        if _run(request, form, lambda: drafts.update_agreement(agreement=agreement, by=request.user,
-                                                                 withdraw_reason=reason, **data),
-                _("The agreement was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: drafts.update_agreement(agreement=agreement, by=request.user, withdraw_reason=reason, **data),
+            _("The agreement was saved."),
+        ):
             return redirect(agreement)
     return render(request, "agreements/agreement_form.html", {"agreement": agreement, "form": form})
 
@@ -177,20 +187,30 @@ def agreement_matrix(request, pk):
     if request.method == "POST" and form.is_valid():
         matrix = form.matrix()
         reason = form.cleaned_data.get("withdraw_reason", "")
-        if _run(request, form, lambda: drafts.save_role_matrix(agreement=agreement, matrix=matrix, by=request.user,
-                                                                 withdraw_reason=reason),
-                _("The role matrix was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: drafts.save_role_matrix(
+                agreement=agreement, matrix=matrix, by=request.user, withdraw_reason=reason
+            ),
+            _("The role matrix was saved."),
+        ):
             return redirect(f"{agreement.get_absolute_url()}#roles")
         # Show what the user entered, with the messages, instead of the stored matrix.
         form = _rebound_matrix_form(request, form, matrix, sent)
     header, body = form.table()
-    return render(request, "agreements/matrix_form.html",
-                  {"agreement": agreement, "form": form, "header": header, "body": body, "legend": LEGEND})
+    return render(
+        request,
+        "agreements/matrix_form.html",
+        {"agreement": agreement, "form": form, "header": header, "body": body, "legend": LEGEND},
+    )
 
 
 def _rebound_matrix_form(request, form, matrix, sent):
     """A fresh form on the matrix as entered (removed rows gone, the new row kept), carrying the errors."""
-    rebound = RoleMatrixForm(matrix=matrix, sent=sent, initial={"withdraw_reason": form.cleaned_data.get("withdraw_reason", "")})
+    rebound = RoleMatrixForm(
+        matrix=matrix, sent=sent, initial={"withdraw_reason": form.cleaned_data.get("withdraw_reason", "")}
+    )
     rebound._errors = form.errors
     rebound.cleaned_data = {}
     return rebound
@@ -200,8 +220,12 @@ def _rebound_matrix_form(request, form, matrix, sent):
 @require_POST
 def agreement_send(request, pk):
     agreement = _agreement(request, pk, can_send_agreement)
-    _run(request, None, lambda: sending.send_for_signature(agreement=agreement, by=request.user),
-         _("The agreement was sent for signature. The signatories have been told by e-mail."))
+    _run(
+        request,
+        None,
+        lambda: sending.send_for_signature(agreement=agreement, by=request.user),
+        _("The agreement was sent for signature. The signatories have been told by e-mail."),
+    )
     return redirect(agreement)
 
 
@@ -210,12 +234,20 @@ def agreement_withdraw(request, pk):
     agreement = _agreement(request, pk, can_withdraw_agreement)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: sending.withdraw_agreement(agreement=agreement, by=request.user,
-                                                                   reason=form.cleaned_data["reason"]),
-                _("The agreement was withdrawn for changes; collected signatures were discarded.")):
+        if _run(
+            request,
+            form,
+            lambda: sending.withdraw_agreement(
+                agreement=agreement, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("The agreement was withdrawn for changes; collected signatures were discarded."),
+        ):
             return redirect(agreement)
-    return render(request, "agreements/simple_form.html",
-                  {"agreement": agreement, "form": form, "heading": _("Withdraw for changes")})
+    return render(
+        request,
+        "agreements/simple_form.html",
+        {"agreement": agreement, "form": form, "heading": _("Withdraw for changes")},
+    )
 
 
 def _slot(slot: str) -> str:
@@ -238,16 +270,30 @@ def agreement_sign(request, pk, slot):
             return redirect(agreement)
         if form.is_valid():
             data = dict(form.cleaned_data)
-            if _run(request, form, lambda: signatures_services.sign_agreement(
-                    agreement=agreement, slot=slot, user=request.user, content_sha256=data.pop("content_sha256"),
-                    data=data, ip_address=client_ip(request)), _("Thank you: your signature is recorded.")):
+            if _run(
+                request,
+                form,
+                lambda: signatures_services.sign_agreement(
+                    agreement=agreement,
+                    slot=slot,
+                    user=request.user,
+                    content_sha256=data.pop("content_sha256"),
+                    data=data,
+                    ip_address=client_ip(request),
+                ),
+                _("Thank you: your signature is recorded."),
+            ):
                 return redirect(agreement)
-    return render(request, "agreements/sign_form.html", {
-        "agreement": agreement,
-        "form": form,
-        "slot_label": Signature.Slot(slot).label,
-        "signing_method": method,
-    })
+    return render(
+        request,
+        "agreements/sign_form.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "slot_label": Signature.Slot(slot).label,
+            "signing_method": method,
+        },
+    )
 
 
 @login_required
@@ -256,17 +302,32 @@ def agreement_scan(request, pk, slot):
     slot = _slot(slot)
     form = ScanForm(request.POST or None, request.FILES or None, initial={"content_sha256": agreement.content_sha256})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: signatures_services.record_wet_ink_signature(
-                agreement=agreement, slot=slot, by=request.user, scan=form.cleaned_data["scan"],
-                content_sha256=form.cleaned_data["content_sha256"], ip_address=client_ip(request)),
-                _("The scanned signature was recorded.")):
+        if _run(
+            request,
+            form,
+            lambda: signatures_services.record_wet_ink_signature(
+                agreement=agreement,
+                slot=slot,
+                by=request.user,
+                scan=form.cleaned_data["scan"],
+                content_sha256=form.cleaned_data["content_sha256"],
+                ip_address=client_ip(request),
+            ),
+            _("The scanned signature was recorded."),
+        ):
             return redirect(agreement)
-    return render(request, "agreements/simple_form.html", {
-        "agreement": agreement,
-        "form": form,
-        "heading": _("Scanned signature: %(slot)s") % {"slot": Signature.Slot(slot).label},
-        "intro": _("Print the agreement, have it signed with ink, scan the signed pages to one PDF and upload it here."),
-    })
+    return render(
+        request,
+        "agreements/simple_form.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "heading": _("Scanned signature: %(slot)s") % {"slot": Signature.Slot(slot).label},
+            "intro": _(
+                "Print the agreement, have it signed with ink, scan the signed pages to one PDF and upload it here."
+            ),
+        },
+    )
 
 
 @login_required
@@ -277,9 +338,12 @@ def signature_scan(request, pk, signature_pk):
     signature = get_object_or_404(Signature, pk=signature_pk, agreement=agreement, method=Signature.Method.WET_INK)
     if not signature.scan:
         raise Http404
-    return FileResponse(signature.scan.open("rb"), as_attachment=True,
-                        filename=f"signatur-{agreement.municipality.number}-v{agreement.version}-{signature.slot}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(
+        signature.scan.open("rb"),
+        as_attachment=True,
+        filename=f"signatur-{agreement.municipality.number}-v{agreement.version}-{signature.slot}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required
@@ -291,8 +355,14 @@ def agreement_amend(request, pk):
     except AgreementError as exc:
         messages.error(request, str(exc))
         return redirect(agreement)
-    messages.success(request, _("Version %(version)s was started as a draft. The signed version stays in force "
-                                "until the amendment is signed.") % {"version": amendment.version})
+    messages.success(
+        request,
+        _(
+            "Version %(version)s was started as a draft. The signed version stays in force "
+            "until the amendment is signed."
+        )
+        % {"version": amendment.version},
+    )
     return redirect(amendment)
 
 
@@ -301,8 +371,12 @@ def agreement_amend(request, pk):
 def agreement_delete(request, pk):
     agreement = _agreement(request, pk, can_delete_agreement)
     participant = agreement.participant
-    if _run(request, None, lambda: amendments.delete_draft(agreement=agreement, by=request.user),
-            _("The draft was deleted.")):
+    if _run(
+        request,
+        None,
+        lambda: amendments.delete_draft(agreement=agreement, by=request.user),
+        _("The draft was deleted."),
+    ):
         return redirect(participant)
     return redirect(agreement)
 
@@ -312,8 +386,12 @@ def agreement_delete(request, pk):
 def agreement_publish(request, pk):
     agreement = _agreement(request, pk, can_publish_agreement)
     publish = request.POST.get("publish") == "1"
-    _run(request, None, lambda: amendments.set_published(agreement=agreement, by=request.user, published=publish),
-         _("The agreement is published.") if publish else _("The agreement is no longer published."))
+    _run(
+        request,
+        None,
+        lambda: amendments.set_published(agreement=agreement, by=request.user, published=publish),
+        _("The agreement is published.") if publish else _("The agreement is no longer published."),
+    )
     return redirect(agreement)
 
 

@@ -6,5 +6,6 @@ from .models import ArchiveExport
 
 
 def access_export(user, pk) -> ArchiveExport:
-    return get_object_or_404(ArchiveExport.objects.visible_to(user).select_related("county", "project", "requested_by"),
-                             pk=pk)
+    return get_object_or_404(
+        ArchiveExport.objects.visible_to(user).select_related("county", "project", "requested_by"), pk=pk
+    )

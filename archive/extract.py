@@ -112,8 +112,10 @@ class Scope:
     def description(self) -> str:
         if self.project is not None:
             return f"Uttrekk av prosjektet «{self.project.title}» fra Fremdrift: alle forseglede avtaler og alle månedsrapporter."
-        return (f"Uttrekk fra Fremdrift for {self.county.name}, {self.first_month:%Y-%m} til {self.last_month:%Y-%m}: "
-                "avtaler forseglet og månedsrapporter for månedene i perioden.")
+        return (
+            f"Uttrekk fra Fremdrift for {self.county.name}, {self.first_month:%Y-%m} til {self.last_month:%Y-%m}: "
+            "avtaler forseglet og månedsrapporter for månedene i perioden."
+        )
 
 
 def _name(user) -> str:
@@ -122,70 +124,125 @@ def _name(user) -> str:
 
 def _agreement_registration(agreement: Agreement) -> Registration:
     seal = agreement.seal
-    documents = [Document(
-        key=f"agreement-pdf:{agreement.pk}", title=f"{agreement.title}, versjon {agreement.version} (signert og forseglet)",
-        role="Hoveddokument", kind="Avtale", created_at=seal.sealed_at, created_by=SYSTEM,
-        read=lambda seal=seal: bytes(seal.pdf), stem=f"avtale-{agreement.pk}-v{agreement.version}",
-    )]
+    documents = [
+        Document(
+            key=f"agreement-pdf:{agreement.pk}",
+            title=f"{agreement.title}, versjon {agreement.version} (signert og forseglet)",
+            role="Hoveddokument",
+            kind="Avtale",
+            created_at=seal.sealed_at,
+            created_by=SYSTEM,
+            read=lambda seal=seal: bytes(seal.pdf),
+            stem=f"avtale-{agreement.pk}-v{agreement.version}",
+        )
+    ]
     signatures = [s for s in agreement.signatures.all() if s.discarded_at is None]
     for signature in signatures:
         if signature.method == Signature.Method.WET_INK and signature.scan:
-            documents.append(Document(
-                key=f"signature-scan:{signature.pk}", title=f"Skannet signatur på papir: {signature.signer_name} "
-                f"({signature.get_slot_display()})", role="Vedlegg", kind="Signatur", created_at=signature.signed_at,
-                created_by=_name(signature.recorded_by), read=lambda s=signature: _read_file(s.scan),
-                stem=f"avtale-{agreement.pk}-v{agreement.version}-signatur-{signature.slot}",
-            ))
+            documents.append(
+                Document(
+                    key=f"signature-scan:{signature.pk}",
+                    title=f"Skannet signatur på papir: {signature.signer_name} ({signature.get_slot_display()})",
+                    role="Vedlegg",
+                    kind="Signatur",
+                    created_at=signature.signed_at,
+                    created_by=_name(signature.recorded_by),
+                    read=lambda s=signature: _read_file(s.scan),
+                    stem=f"avtale-{agreement.pk}-v{agreement.version}-signatur-{signature.slot}",
+                )
+            )
 
     def metadata(ids, agreement=agreement, seal=seal, signatures=signatures):
         root = etree.Element(f"{{{N5}}}virksomhetsspesifikkeMetadata", nsmap={"f": OURS})
         sealed = _sub(root, "segl", ns=OURS)
-        _ours(sealed, [
-            ("avtaleId", agreement.pk), ("versjon", agreement.version), ("forseglet", _dt(seal.sealed_at)),
-            ("verifikasjonskode", seal.verification_code), ("innholdSha256", agreement.content_sha256),
-            ("oeyeblikksbildeSha256", seal.snapshot_sha256), ("pdfSha256", seal.pdf_sha256),
-            ("hmacSha256", seal.hmac_sha256), ("hmacAlgoritme", "HMAC-SHA256"), ("hmacNoekkelId", seal.hmac_key_id),
-            ("saksnummerFylket", agreement.county_case_number), ("saksnummerKommunen", agreement.municipality_case_number),
-            ("kommune", f"{agreement.municipality.number} {agreement.municipality.name}"),
-        ])
+        _ours(
+            sealed,
+            [
+                ("avtaleId", agreement.pk),
+                ("versjon", agreement.version),
+                ("forseglet", _dt(seal.sealed_at)),
+                ("verifikasjonskode", seal.verification_code),
+                ("innholdSha256", agreement.content_sha256),
+                ("oeyeblikksbildeSha256", seal.snapshot_sha256),
+                ("pdfSha256", seal.pdf_sha256),
+                ("hmacSha256", seal.hmac_sha256),
+                ("hmacAlgoritme", "HMAC-SHA256"),
+                ("hmacNoekkelId", seal.hmac_key_id),
+                ("saksnummerFylket", agreement.county_case_number),
+                ("saksnummerKommunen", agreement.municipality_case_number),
+                ("kommune", f"{agreement.municipality.number} {agreement.municipality.name}"),
+            ],
+        )
         if agreement.amends_id:
             _sub(sealed, "erstatter", ids.get(f"registrering:agreement:{agreement.amends_id}", ""), ns=OURS)
         signed = _sub(sealed, "signaturer", ns=OURS)
         for signature in signatures:
             one = _sub(signed, "signatur", ns=OURS)
-            _ours(one, [
-                ("rolle", signature.get_slot_display()), ("navn", signature.signer_name), ("metode", signature.method),
-                ("metodeBeskrivelse", signature.get_method_display()), ("signert", _dt(signature.signed_at)),
-                ("innholdSha256", signature.content_sha256), ("skannSha256", signature.scan_sha256),
-            ])
+            _ours(
+                one,
+                [
+                    ("rolle", signature.get_slot_display()),
+                    ("navn", signature.signer_name),
+                    ("metode", signature.method),
+                    ("metodeBeskrivelse", signature.get_method_display()),
+                    ("signert", _dt(signature.signed_at)),
+                    ("innholdSha256", signature.content_sha256),
+                    ("skannSha256", signature.scan_sha256),
+                ],
+            )
         return root
 
     return Registration(
-        key=f"agreement:{agreement.pk}", title=f"{agreement.title} (versjon {agreement.version})",
+        key=f"agreement:{agreement.pk}",
+        title=f"{agreement.title} (versjon {agreement.version})",
         description=f"Avtale med {agreement.municipality.name}, signert og forseglet {timezone.localtime(seal.sealed_at):%d.%m.%Y}.",
-        created_at=agreement.created_at, created_by=_name(agreement.created_by), archived_at=seal.sealed_at,
-        documents=documents, metadata=metadata,
+        created_at=agreement.created_at,
+        created_by=_name(agreement.created_by),
+        archived_at=seal.sealed_at,
+        documents=documents,
+        metadata=metadata,
     )
 
 
 def _report_registration(report: Report) -> Registration:
     title = f"{report.get_kind_display()} {report.subject_name}, {report.month:%Y-%m} (versjon {report.version})"
-    documents = [Document(
-        key=f"report-pdf:{report.pk}", title=title, role="Hoveddokument", kind="Rapport",
-        created_at=report.generated_at, created_by=SYSTEM, read=lambda r=report: _read_file(r.pdf),
-        stem=f"rapport-{report.kind}-{report.subject_key.split(':')[1]}-{report.month:%Y-%m}-v{report.version}-{report.pk}",
-    )]
+    documents = [
+        Document(
+            key=f"report-pdf:{report.pk}",
+            title=title,
+            role="Hoveddokument",
+            kind="Rapport",
+            created_at=report.generated_at,
+            created_by=SYSTEM,
+            read=lambda r=report: _read_file(r.pdf),
+            stem=f"rapport-{report.kind}-{report.subject_key.split(':')[1]}-{report.month:%Y-%m}-v{report.version}-{report.pk}",
+        )
+    ]
 
     def metadata(ids, report=report):
         root = etree.Element(f"{{{N5}}}virksomhetsspesifikkeMetadata", nsmap={"f": OURS})
         one = _sub(root, "rapport", ns=OURS)
-        _ours(one, [("rapportId", report.pk), ("type", report.kind), ("maaned", f"{report.month:%Y-%m}"),
-                    ("versjon", report.version), ("pdfSha256", report.sha256), ("saksnummer", report.archive_case_number)])
+        _ours(
+            one,
+            [
+                ("rapportId", report.pk),
+                ("type", report.kind),
+                ("maaned", f"{report.month:%Y-%m}"),
+                ("versjon", report.version),
+                ("pdfSha256", report.sha256),
+                ("saksnummer", report.archive_case_number),
+            ],
+        )
         return root
 
     return Registration(
-        key=f"report:{report.pk}", title=title, description=f"Månedsrapport for {report.month:%m.%Y}, laget av Fremdrift.",
-        created_at=report.created_at, created_by=SYSTEM, archived_at=report.generated_at, documents=documents,
+        key=f"report:{report.pk}",
+        title=title,
+        description=f"Månedsrapport for {report.month:%m.%Y}, laget av Fremdrift.",
+        created_at=report.created_at,
+        created_by=SYSTEM,
+        archived_at=report.generated_at,
+        documents=documents,
         metadata=metadata,
     )
 
@@ -197,11 +254,17 @@ def _read_file(fieldfile) -> bytes:
 
 def collect(scope: Scope) -> list[Folder]:
     """The folders of the extract, each with its registrations, in a stable order."""
-    agreements = (Agreement.objects.filter(county=scope.county, sealed_at__isnull=False)
-                  .select_related("seal", "municipality", "created_by", "project")
-                  .prefetch_related("signatures__recorded_by").order_by("project_id", "participant_id", "version", "pk"))
-    reports = (Report.objects.filter(county=scope.county, status=Report.Status.READY, requested_for__isnull=True)
-               .select_related("project", "municipality", "county").order_by("month", "kind", "subject_key", "version", "pk"))
+    agreements = (
+        Agreement.objects.filter(county=scope.county, sealed_at__isnull=False)
+        .select_related("seal", "municipality", "created_by", "project")
+        .prefetch_related("signatures__recorded_by")
+        .order_by("project_id", "participant_id", "version", "pk")
+    )
+    reports = (
+        Report.objects.filter(county=scope.county, status=Report.Status.READY, requested_for__isnull=True)
+        .select_related("project", "municipality", "county")
+        .order_by("month", "kind", "subject_key", "version", "pk")
+    )
     months = scope.month_range()
     if scope.project is not None:
         agreements = agreements.filter(project=scope.project)
@@ -217,8 +280,12 @@ def collect(scope: Scope) -> list[Folder]:
         key = f"project:{project.pk}"
         if key not in folders:
             folders[key] = Folder(
-                key=key, folder_id=project.case_number or f"FREMDRIFT-P{project.pk}", title=project.title,
-                description=project.purpose, created_at=project.created_at, created_by=_name(project.created_by),
+                key=key,
+                folder_id=project.case_number or f"FREMDRIFT-P{project.pk}",
+                title=project.title,
+                description=project.purpose,
+                created_at=project.created_at,
+                created_by=_name(project.created_by),
                 project=project,
             )
         return folders[key]
@@ -232,11 +299,17 @@ def collect(scope: Scope) -> list[Folder]:
             folder = project_folder(report.project)
         else:
             key = f"county-reports:{scope.county.pk}"
-            folder = folders.get(key) or folders.setdefault(key, Folder(
-                key=key, folder_id=f"FREMDRIFT-F{scope.county.number}-RAPPORTER",
-                title=f"Månedsrapporter for {scope.county.name} og kommunene", description="Fylkes- og kommunerapporter.",
-                created_at=report.created_at, created_by=SYSTEM,
-            ))
+            folder = folders.get(key) or folders.setdefault(
+                key,
+                Folder(
+                    key=key,
+                    folder_id=f"FREMDRIFT-F{scope.county.number}-RAPPORTER",
+                    title=f"Månedsrapporter for {scope.county.name} og kommunene",
+                    description="Fylkes- og kommunerapporter.",
+                    created_at=report.created_at,
+                    created_by=SYSTEM,
+                ),
+            )
         folder.registrations.append(_report_registration(report))
     return sorted(folders.values(), key=lambda f: (f.project is None, f.project.pk if f.project else 0))
 
@@ -263,8 +336,12 @@ def _keys(scope: Scope, folders: list[Folder]) -> list[str]:
             for document in registration.documents:
                 keys += [f"dokumentbeskrivelse:{document.key}", f"dokumentobjekt:{document.key}"]
     # An amendment names the version it replaced, which may lie outside the period.
-    keys += [f"registrering:agreement:{pk}" for pk in Agreement.objects.filter(
-        county=scope.county, amendments__sealed_at__isnull=False).values_list("pk", flat=True)]
+    keys += [
+        f"registrering:agreement:{pk}"
+        for pk in Agreement.objects.filter(county=scope.county, amendments__sealed_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    ]
     return keys
 
 
@@ -304,8 +381,12 @@ class Built:
     counts: dict[str, int]
 
 
-def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: None,
-          sink: Callable[[str, bytes], None] | None = None) -> Built:
+def build(
+    scope: Scope,
+    *,
+    progress: Callable[[int], None] = lambda percent: None,
+    sink: Callable[[str, bytes], None] | None = None,
+) -> Built:
     """Every file of the extract (names relative to its folder). Reads each document once and hands it
     to `sink` as soon as it is described (so a county's year is never all in memory), or keeps it in
     the result when there is no sink."""
@@ -365,8 +446,16 @@ def build(scope: Scope, *, progress: Callable[[int], None] = lambda percent: Non
             project = folder.project
             extra = _sub(mappe, "virksomhetsspesifikkeMetadata")
             info = etree.SubElement(extra, f"{{{OURS}}}prosjekt", nsmap={"f": OURS})
-            _ours(info, [("prosjektId", project.pk), ("saksnummer", project.case_number), ("status", project.status),
-                         ("start", _dt(project.start_on)), ("slutt", _dt(project.end_on))])
+            _ours(
+                info,
+                [
+                    ("prosjektId", project.pk),
+                    ("saksnummer", project.case_number),
+                    ("status", project.status),
+                    ("start", _dt(project.start_on)),
+                    ("slutt", _dt(project.end_on)),
+                ],
+            )
         for registration in folder.registrations:
             registrations += 1
             element = _sub(mappe, "registrering")
@@ -436,8 +525,14 @@ def _change_log(scope: Scope, folders: list[Folder], ids: dict, now) -> etree._E
 
     def change(system_id, metadata, at, by, before, after):
         entry = _sub(root, "endring", ns=N5_LOG)
-        for name, value in [("referanseArkivenhet", system_id), ("referanseMetadata", metadata), ("endretDato", _dt(at)),
-                            ("endretAv", by), ("tidligereVerdi", before or "(tom)"), ("nyVerdi", after or "(tom)")]:
+        for name, value in [
+            ("referanseArkivenhet", system_id),
+            ("referanseMetadata", metadata),
+            ("endretDato", _dt(at)),
+            ("endretAv", by),
+            ("tidligereVerdi", before or "(tom)"),
+            ("nyVerdi", after or "(tom)"),
+        ]:
             _sub(entry, name, value, ns=N5_LOG)
 
     change(ids[f"arkiv:county:{scope.county.pk}"], "M050 arkivstatus", now, SYSTEM, "Opprettet", "Avsluttet")
@@ -448,20 +543,37 @@ def _change_log(scope: Scope, folders: list[Folder], ids: dict, now) -> etree._E
         for before, after in pairwise(records):
             by = _name(after.history_user)
             if before.case_number != after.case_number:
-                change(ids[f"mappe:{folder.key}"], "M003 mappeID", after.history_date, by,
-                       before.case_number or f"FREMDRIFT-P{folder.project.pk}", after.case_number or f"FREMDRIFT-P{folder.project.pk}")
+                change(
+                    ids[f"mappe:{folder.key}"],
+                    "M003 mappeID",
+                    after.history_date,
+                    by,
+                    before.case_number or f"FREMDRIFT-P{folder.project.pk}",
+                    after.case_number or f"FREMDRIFT-P{folder.project.pk}",
+                )
             if before.title != after.title:
                 change(ids[f"mappe:{folder.key}"], "M020 tittel", after.history_date, by, before.title, after.title)
         agreements = [int(r.key.split(":")[1]) for r in folder.registrations if r.key.startswith("agreement:")]
         replaced = {}
-        for amendment in (Agreement.objects.filter(amends_id__in=agreements, sealed_at__isnull=False)
-                          .select_related("created_by").order_by("-sealed_at")):
+        for amendment in (
+            Agreement.objects.filter(amends_id__in=agreements, sealed_at__isnull=False)
+            .select_related("created_by")
+            .order_by("-sealed_at")
+        ):
             replaced[amendment.amends_id] = amendment  # the first sealed amendment wins
         for registration in folder.registrations:
-            amendment = replaced.get(int(registration.key.split(":")[1])) if registration.key.startswith("agreement:") else None
+            amendment = (
+                replaced.get(int(registration.key.split(":")[1])) if registration.key.startswith("agreement:") else None
+            )
             if amendment is not None:
-                change(ids[f"registrering:{registration.key}"], "virksomhetsspesifikkeMetadata/gjeldende", amendment.sealed_at,
-                       _name(amendment.created_by), "Gjeldende", f"Erstattet av versjon {amendment.version}")
+                change(
+                    ids[f"registrering:{registration.key}"],
+                    "virksomhetsspesifikkeMetadata/gjeldende",
+                    amendment.sealed_at,
+                    _name(amendment.created_by),
+                    "Gjeldende",
+                    f"Erstattet av versjon {amendment.version}",
+                )
     return root
 
 
@@ -484,20 +596,29 @@ def _addml(scope: Scope, files: dict, counts: dict, creator_name: str, now) -> e
         return container
 
     context = _sub(reference, "context", ns=ADDML)
-    elements(context, [
-        ("recordCreators", [("recordCreator", creator_name)]),
-        ("archivist", SYSTEM),
-        ("systemName", SYSTEM),
-        ("systemType", "Noark5"),
-        ("deliveryDate", _dt(now)),
-    ])
+    elements(
+        context,
+        [
+            ("recordCreators", [("recordCreator", creator_name)]),
+            ("archivist", SYSTEM),
+            ("systemName", SYSTEM),
+            ("systemType", "Noark5"),
+            ("deliveryDate", _dt(now)),
+        ],
+    )
     content = _sub(reference, "content", ns=ADDML)
     months = scope.month_range()
     period = [("startDate", _dt(months[0])), ("endDate", _dt(scope.last_day))] if months else []
-    elements(content, [
-        ("archivalPeriod", period or "Hele prosjektet"),
-        ("journal", "Ingen: Fremdrift fører ingen journal, så uttrekket har ikke loependeJournal.xml eller offentligJournal.xml."),
-    ])
+    elements(
+        content,
+        [
+            ("archivalPeriod", period or "Hele prosjektet"),
+            (
+                "journal",
+                "Ingen: Fremdrift fører ingen journal, så uttrekket har ikke loependeJournal.xml eller offentligJournal.xml.",
+            ),
+        ],
+    )
 
     def prop(parent, name, value=None, children=()):
         element = _sub(parent, "property", ns=ADDML, attrib={"name": name})
@@ -518,16 +639,29 @@ def _addml(scope: Scope, files: dict, counts: dict, creator_name: str, now) -> e
     prop(properties, "info", children=[("type", "Noark5"), ("version", "v5.0"), ("additionalInfo", NO_JOURNAL)])
     inner = _sub(extract, "dataObjects", ns=ADDML)
     for name, schema, occurrences in [
-        ("arkivstruktur", "arkivstruktur.xsd", [("mappe", counts["mappe"]), ("registrering", counts["registrering"]),
-                                                ("dokumentobjekt", counts["dokumentobjekt"])]),
+        (
+            "arkivstruktur",
+            "arkivstruktur.xsd",
+            [
+                ("mappe", counts["mappe"]),
+                ("registrering", counts["registrering"]),
+                ("dokumentobjekt", counts["dokumentobjekt"]),
+            ],
+        ),
         ("endringslogg", "endringslogg.xsd", []),
     ]:
         data_object = _sub(inner, "dataObject", ns=ADDML, attrib={"name": name})
         holder = _sub(data_object, "properties", ns=ADDML)
-        prop(holder, "file", children=[
-            ("name", f"{name}.xml"), ("type", "XML"), checksum(files[f"{name}.xml"]),
-            ("schema", None, [("name", schema), ("type", "XSD"), checksum(files[schema])]),
-        ])
+        prop(
+            holder,
+            "file",
+            children=[
+                ("name", f"{name}.xml"),
+                ("type", "XML"),
+                checksum(files[f"{name}.xml"]),
+                ("schema", None, [("name", schema), ("type", "XSD"), checksum(files[schema])]),
+            ],
+        )
         for element, count in occurrences:
             prop(holder, "numberOfOccurrences", None, [("elementName", element), ("value", count)])
     documents = _sub(inner, "dataObject", ns=ADDML, attrib={"name": "dokumenter"})

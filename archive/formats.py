@@ -16,14 +16,33 @@ class FileFormat:
 
 
 # PDF/A: (part, conformance) -> PUID
-PDFA = {("1", "a"): "fmt/95", ("1", "b"): "fmt/354", ("2", "a"): "fmt/476", ("2", "b"): "fmt/477",
-        ("2", "u"): "fmt/478", ("3", "a"): "fmt/479", ("3", "b"): "fmt/480", ("3", "u"): "fmt/481"}
-PDF_VERSIONS = {"1.0": "fmt/14", "1.1": "fmt/15", "1.2": "fmt/16", "1.3": "fmt/17", "1.4": "fmt/18", "1.5": "fmt/19",
-                "1.6": "fmt/20", "1.7": "fmt/276", "2.0": "fmt/1129"}
+PDFA = {
+    ("1", "a"): "fmt/95",
+    ("1", "b"): "fmt/354",
+    ("2", "a"): "fmt/476",
+    ("2", "b"): "fmt/477",
+    ("2", "u"): "fmt/478",
+    ("3", "a"): "fmt/479",
+    ("3", "b"): "fmt/480",
+    ("3", "u"): "fmt/481",
+}
+PDF_VERSIONS = {
+    "1.0": "fmt/14",
+    "1.1": "fmt/15",
+    "1.2": "fmt/16",
+    "1.3": "fmt/17",
+    "1.4": "fmt/18",
+    "1.5": "fmt/19",
+    "1.6": "fmt/20",
+    "1.7": "fmt/276",
+    "2.0": "fmt/1129",
+}
 # XMP writes pdfaid:part as an element or as an attribute.
 PART = re.compile(rb"pdfaid:part(?:>|=[\"'])\s*(\d)")
 CONFORMANCE = re.compile(rb"pdfaid:conformance(?:>|=[\"'])\s*([ABUabu])")
-STREAM = re.compile(rb"<<((?:(?!>>\s*stream).){0,500}?/Type\s*/Metadata(?:(?!>>\s*stream).){0,500}?)>>\s*stream\r?\n", re.DOTALL)
+STREAM = re.compile(
+    rb"<<((?:(?!>>\s*stream).){0,500}?/Type\s*/Metadata(?:(?!>>\s*stream).){0,500}?)>>\s*stream\r?\n", re.DOTALL
+)
 
 
 def _xmp(data: bytes) -> bytes:
@@ -31,7 +50,7 @@ def _xmp(data: bytes) -> bytes:
     found = []
     for match in STREAM.finditer(data):
         end = data.find(b"endstream", match.end())
-        raw = data[match.end():end if end >= 0 else None]
+        raw = data[match.end() : end if end >= 0 else None]
         if b"/FlateDecode" in match.group(1):
             try:
                 raw = zlib.decompressobj().decompress(raw)

@@ -8,9 +8,12 @@ from shell.forms import ModelChoiceField, form_helper
 
 class ExportForm(forms.Form):
     scope = forms.ChoiceField(
-        label=_("What to export"), widget=forms.RadioSelect,
-        choices=[("project", _("One project: every sealed agreement and every monthly report")),
-                 ("period", _("The whole county for a period of months"))],
+        label=_("What to export"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("project", _("One project: every sealed agreement and every monthly report")),
+            ("period", _("The whole county for a period of months")),
+        ],
     )
     project = ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
     period_from = MonthField(label=_("From month"), required=False)

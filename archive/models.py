@@ -57,7 +57,11 @@ class ArchiveExport(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     county = models.ForeignKey("municipalities.County", on_delete=models.PROTECT, related_name="archive_exports")
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="archive_exports",
+        "projects.Project",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="archive_exports",
         verbose_name=_("project"),
     )
     period_from = models.DateField(_("from month"), null=True, blank=True)
@@ -73,7 +77,9 @@ class ArchiveExport(models.Model):
     file = models.FileField(upload_to=export_path, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveBigIntegerField(default=0)
-    counts = models.JSONField(default=dict, blank=True, help_text=_("Folders, registrations and documents in the extract."))
+    counts = models.JSONField(
+        default=dict, blank=True, help_text=_("Folders, registrations and documents in the extract.")
+    )
 
     objects = ArchiveExportQuerySet.as_manager()
 

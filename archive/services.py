@@ -18,8 +18,9 @@ logger = logging.getLogger(__name__)
 
 
 def scope_of(export: ArchiveExport) -> extract.Scope:
-    return extract.Scope(county=export.county, project=export.project, first_month=export.period_from,
-                         last_month=export.period_to)
+    return extract.Scope(
+        county=export.county, project=export.project, first_month=export.period_from, last_month=export.period_to
+    )
 
 
 def _check_scope(*, county, project, period_from: date | None, period_to: date | None) -> None:
@@ -34,14 +35,19 @@ def _check_scope(*, county, project, period_from: date | None, period_to: date |
 
 
 @transaction.atomic
-def order_export(*, county, by, project=None, period_from: date | None = None, period_to: date | None = None) -> ArchiveExport:
+def order_export(
+    *, county, by, project=None, period_from: date | None = None, period_to: date | None = None
+) -> ArchiveExport:
     """A new extract of a project (everything it has) or of the county for whole months; made by a task."""
     if project is None and period_from is not None and period_to is not None:
         period_from, period_to = period_from.replace(day=1), period_to.replace(day=1)
     _check_scope(county=county, project=project, period_from=period_from, period_to=period_to)
     export = ArchiveExport.objects.create(
-        county=county, project=project, period_from=None if project else period_from,
-        period_to=None if project else period_to, requested_by=by,
+        county=county,
+        project=project,
+        period_from=None if project else period_from,
+        period_to=None if project else period_to,
+        requested_by=by,
     )
     from .tasks import make_export_task
 
@@ -64,8 +70,12 @@ def make_export(*, export_id: int) -> ArchiveExport | None:
         export.save(update_fields=["status"])
     try:
         with tempfile.TemporaryFile() as handle:
-            built = extract.write_extract(scope_of(export), handle, root=str(export.uuid),
-                                          progress=lambda percent: _set_progress(export.pk, percent))
+            built = extract.write_extract(
+                scope_of(export),
+                handle,
+                root=str(export.uuid),
+                progress=lambda percent: _set_progress(export.pk, percent),
+            )
             size = handle.tell()
             handle.seek(0)
             digest = hashlib.file_digest(handle, "sha256").hexdigest()

@@ -11,8 +11,11 @@ from lxml import etree
 
 from .extract import ADDML, N5, SCHEMA_DIR, SCHEMAS
 
-VALIDATED = {"arkivstruktur.xml": "arkivstruktur.xsd", "endringslogg.xml": "endringslogg.xsd",
-             "arkivuttrekk.xml": "addml.xsd"}
+VALIDATED = {
+    "arkivstruktur.xml": "arkivstruktur.xsd",
+    "endringslogg.xml": "endringslogg.xsd",
+    "arkivuttrekk.xml": "addml.xsd",
+}
 
 
 @cache
@@ -91,7 +94,9 @@ def _check_description(tree, files) -> list[str]:
         for holder in [prop] + prop.findall("a:properties/a:property[@name='schema']", ns):
             name = holder.findtext("a:properties/a:property[@name='name']/a:value", namespaces=ns)
             value = holder.findtext(
-                "a:properties/a:property[@name='checksum']/a:properties/a:property[@name='value']/a:value", namespaces=ns)
+                "a:properties/a:property[@name='checksum']/a:properties/a:property[@name='value']/a:value",
+                namespaces=ns,
+            )
             if name not in files:
                 problems.append(f"{name}: named in arkivuttrekk.xml but not in the extract")
             elif value != hashlib.sha256(files[name]).hexdigest():

@@ -24,17 +24,24 @@ def export_list(request, number):
         exports = []
 
         def order():
-            exports.append(services.order_export(
-                county=county, by=request.user, project=data["project"] if by_project else None,
-                period_from=None if by_project else data["period_from"],
-                period_to=None if by_project else data["period_to"],
-            ))
+            exports.append(
+                services.order_export(
+                    county=county,
+                    by=request.user,
+                    project=data["project"] if by_project else None,
+                    period_from=None if by_project else data["period_from"],
+                    period_to=None if by_project else data["period_to"],
+                )
+            )
 
         if run_service(request, form, order, _("The extract is being made. This page shows its progress.")):
             return redirect(exports[0])
-    return render(request, "archive/export_list.html",
-                  {"county": county, "form": form, "exports": selectors.list_exports(county)},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "archive/export_list.html",
+        {"county": county, "form": form, "exports": selectors.list_exports(county)},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -52,5 +59,6 @@ def export_download(request, pk):
     export = access_export(request.user, pk)
     if export.status != ArchiveExport.Status.READY or not export.file:
         raise Http404
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename,
-                        content_type="application/x-tar")
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export.filename, content_type="application/x-tar"
+    )

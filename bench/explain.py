@@ -58,8 +58,10 @@ def explain(min_rows: int) -> list[str]:
             plan = plan if isinstance(plan, list) else json.loads(plan)
             for table, rows, removed in _seq_scans(plan[0]["Plan"]):
                 if sizes.get(table, 0) >= min_rows:
-                    findings.append(f"{name} ({path}): Seq Scan on {table} ({sizes[table]:.0f} rows; "
-                                    f"kept {rows}, removed {removed}): {sql[:160]}")
+                    findings.append(
+                        f"{name} ({path}): Seq Scan on {table} ({sizes[table]:.0f} rows; "
+                        f"kept {rows}, removed {removed}): {sql[:160]}"
+                    )
     return findings
 
 
@@ -74,8 +76,11 @@ def main():
         print("\n".join(findings) if findings else "No sequential scan of a large table in the key pages' queries.")
         sys.exit(1 if findings else 0)
     prepare(args.scale, reuse=True)
-    result = subprocess.run([sys.executable, __file__, "--explain", "--scale", args.scale, "--min-rows", str(args.min_rows)],
-                            env=env_for(args.scale), cwd=BASE_DIR)
+    result = subprocess.run(
+        [sys.executable, __file__, "--explain", "--scale", args.scale, "--min-rows", str(args.min_rows)],
+        env=env_for(args.scale),
+        cwd=BASE_DIR,
+    )
     sys.exit(result.returncode)
 
 

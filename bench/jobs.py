@@ -74,10 +74,16 @@ def measure() -> dict:
 
 
 def report(results: dict, command: str) -> str:
-    lines = [f"## Background jobs ({datetime.now():%Y-%m-%d %H:%M})", "", f"Machine: {os.cpu_count()} cores, PostgreSQL. Command: `{command}`", "",
-             "| scale | milestones | participants | reminder job s (queries) | nightly health s (queries) | "
-             "monthly run: reports planned | planning + "
-             f"{SAMPLE} rendered s (queries) | s per report | all reports, one process (estimate) |", "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"## Background jobs ({datetime.now():%Y-%m-%d %H:%M})",
+        "",
+        f"Machine: {os.cpu_count()} cores, PostgreSQL. Command: `{command}`",
+        "",
+        "| scale | milestones | participants | reminder job s (queries) | nightly health s (queries) | "
+        "monthly run: reports planned | planning + "
+        f"{SAMPLE} rendered s (queries) | s per report | all reports, one process (estimate) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for scale, f in results.items():
         monthly = f["monthly"]
         rendered = min(SAMPLE, monthly["reports"])
@@ -103,8 +109,14 @@ def main():
     results = {}
     for scale in args.scale or ["demo"]:
         prepare(scale, reuse=True)
-        child = subprocess.run([sys.executable, __file__, "--measure"], env=env_for(scale), cwd=BASE_DIR,
-                               capture_output=True, text=True, check=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--measure"],
+            env=env_for(scale),
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         results[scale] = json.loads(child.stdout.strip().splitlines()[-1])
     text = report(results, " ".join(["python", "bench/jobs.py", *sys.argv[1:]]))
     print(text)

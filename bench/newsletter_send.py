@@ -150,8 +150,10 @@ def _world(recipients: int):
         Membership.objects.create(user=staff, role=Membership.Role.COUNTY_STAFF, county=county)
         mailing_list = ensure_mailing_list(county=county)
         Subscriber.objects.bulk_create(
-            [Subscriber(mailing_list=mailing_list, email=f"leser{i:05d}@bench.example.no", status="confirmed")
-             for i in range(recipients)],
+            [
+                Subscriber(mailing_list=mailing_list, email=f"leser{i:05d}@bench.example.no", status="confirmed")
+                for i in range(recipients)
+            ],
             batch_size=5000,
         )
     return county, staff
@@ -185,7 +187,9 @@ def plain_loop(county, staff, smtp: SMTPCounter, recipients: int) -> dict:
     sending.queue_recipients(newsletter_id=newsletter.pk)
     queued = time.monotonic() - started
     rows = OutboxMessage.objects.filter(object_id=newsletter.pk, kind="newsletter").order_by("pk")
-    OutboxMessage.objects.filter(pk__in=rows.values("pk")).update(status=OutboxMessage.Status.SENT)  # keep them from workers
+    OutboxMessage.objects.filter(pk__in=rows.values("pk")).update(
+        status=OutboxMessage.Status.SENT
+    )  # keep them from workers
     prepared = [(row.from_email, row.recipient, _build(row).message().as_bytes(linesep="\r\n")) for row in rows]
     assert len(prepared) == recipients, len(prepared)
     smtp.reset()
@@ -196,8 +200,14 @@ def plain_loop(county, staff, smtp: SMTPCounter, recipients: int) -> dict:
     while smtp.count.value < recipients:
         time.sleep(0.01)
     elapsed = time.monotonic() - started
-    return {"run": "plain smtplib loop, 1 connection", "workers": "–", "seconds": elapsed,
-            "rate": recipients / elapsed, "delivery_rate": recipients / elapsed, "queuing": queued}
+    return {
+        "run": "plain smtplib loop, 1 connection",
+        "workers": "–",
+        "seconds": elapsed,
+        "rate": recipients / elapsed,
+        "delivery_rate": recipients / elapsed,
+        "queuing": queued,
+    }
 
 
 def worker_run(county, staff, smtp: SMTPCounter, recipients: int, workers: int, env: dict) -> dict:
@@ -226,8 +236,14 @@ def worker_run(county, staff, smtp: SMTPCounter, recipients: int, workers: int, 
         delivery = smtp.last.value - smtp.first.value
         if queued_at is None:
             queued_at = time.monotonic()
-        return {"run": "outbox, end to end", "workers": str(workers), "seconds": elapsed, "rate": recipients / elapsed,
-                "delivery_rate": recipients / delivery if delivery else 0.0, "queuing": queued_at - started}
+        return {
+            "run": "outbox, end to end",
+            "workers": str(workers),
+            "seconds": elapsed,
+            "rate": recipients / elapsed,
+            "delivery_rate": recipients / delivery if delivery else 0.0,
+            "queuing": queued_at - started,
+        }
     finally:
         for process in processes:
             process.stop()
@@ -310,15 +326,21 @@ def _report(results, args) -> None:
         cpu = next((line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")), cpu)
     postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip() or "PostgreSQL"
     print(f"\n## Infobrev: {args.recipients:,} recipients through the outbox\n")
-    print(f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), Python "
-          f"{platform.python_version()}, {postgres}, Redis broker, aiosmtpd on loopback in its own process; "
-          f"OUTBOX_BATCH_SIZE={args.batch_size}. Load average (1 min) {args.load_before:.1f} before, "
-          f"{os.getloadavg()[0]:.1f} after (the machine is shared).\n")
-    print("| run | workers | seconds | messages/s | delivery phase messages/s | share of the limit | queuing done after (s) |")
+    print(
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), Python "
+        f"{platform.python_version()}, {postgres}, Redis broker, aiosmtpd on loopback in its own process; "
+        f"OUTBOX_BATCH_SIZE={args.batch_size}. Load average (1 min) {args.load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after (the machine is shared).\n"
+    )
+    print(
+        "| run | workers | seconds | messages/s | delivery phase messages/s | share of the limit | queuing done after (s) |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|")
     for row in results:
-        print(f"| {row['run']} | {row['workers']} | {row['seconds']:.1f} | {row['rate']:.0f} | {row['delivery_rate']:.0f} "
-              f"| {row['rate'] / limit:.0%} | {row['queuing']:.1f} |")
+        print(
+            f"| {row['run']} | {row['workers']} | {row['seconds']:.1f} | {row['rate']:.0f} | {row['delivery_rate']:.0f} "
+            f"| {row['rate'] / limit:.0%} | {row['queuing']:.1f} |"
+        )
 
 
 if __name__ == "__main__":

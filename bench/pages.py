@@ -54,11 +54,18 @@ def prepare(scale: str, *, reuse: bool) -> float:
     env = env_for(scale)
     name = f"fremdrift_bench_{scale}"
     if reuse:
-        exists = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-                                 f"SELECT 1 FROM pg_database WHERE datname='{name}'"], capture_output=True, text=True)
+        exists = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+            capture_output=True,
+            text=True,
+        )
         if exists.stdout.strip() == "1":
-            subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"], env=env, check=True,
-                           cwd=BASE_DIR)
+            subprocess.run(
+                [sys.executable, str(BASE_DIR / "manage.py"), "migrate", "--noinput", "-v0"],
+                env=env,
+                check=True,
+                cwd=BASE_DIR,
+            )
             return 0.0
     subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", name], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
@@ -77,9 +84,23 @@ def free_port() -> int:
 
 def start_gunicorn(scale: str, port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--env", "DJANGO_SETTINGS_MODULE=bench.settings", "--log-level", "warning", "--timeout", "120"],
-        env=env_for(scale), cwd=BASE_DIR, start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--env",
+            "DJANGO_SETTINGS_MODULE=bench.settings",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        env=env_for(scale),
+        cwd=BASE_DIR,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -101,16 +122,18 @@ def session_cookie(scale: str, email: str) -> str:
         "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'allauth.account.auth_backends.AuthenticationBackend';"
         "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env_for(scale), cwd=BASE_DIR, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env_for(scale), cwd=BASE_DIR, capture_output=True, text=True, check=True
+    )
     return result.stdout.strip().splitlines()[-1]
 
 
 def key_pages(scale: str) -> list[tuple[str, str, str]]:
     """(name, user, path) for every key page; paths looked up in the benchmark database."""
     code = "import django; django.setup(); from bench.keypages import print_pages; print_pages()"
-    result = subprocess.run([sys.executable, "-c", code], env=env_for(scale), cwd=BASE_DIR, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env_for(scale), cwd=BASE_DIR, capture_output=True, text=True, check=True
+    )
     pages = []
     for line in result.stdout.strip().splitlines():
         name, user, path = line.split("\t")
@@ -146,7 +169,9 @@ def wrk(port: int, path: str, cookie: str, seconds: int = 10) -> float:
         return float("nan")
     result = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{seconds}s", "-H", f"Cookie: sessionid={cookie}", f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", result.stdout)
@@ -170,24 +195,45 @@ def run_scale(scale: str, requests: int, reuse: bool) -> dict:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return {"scale": scale, "generation": generation, "floor": (statistics.median(floor), p95(floor)), "rows": rows,
-            "load": load}
+    return {
+        "scale": scale,
+        "generation": generation,
+        "floor": (statistics.median(floor), p95(floor)),
+        "rows": rows,
+        "load": load,
+    }
 
 
 def report(results: list[dict], command: str) -> str:
-    lines = [f"## Page benchmark ({datetime.now():%Y-%m-%d %H:%M})", "",
-             f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-             "gunicorn 2 sync workers, PostgreSQL, loopback.", f"Command: `{command}`", ""]
+    lines = [
+        f"## Page benchmark ({datetime.now():%Y-%m-%d %H:%M})",
+        "",
+        f"Machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        "gunicorn 2 sync workers, PostgreSQL, loopback.",
+        f"Command: `{command}`",
+        "",
+    ]
     for result in results:
         floor_median, floor_p95 = result["floor"]
-        lines += [f"### Scale: {result['scale']}" + (f" (data generated in {result['generation']:.0f} s)" if result["generation"] else ""), "",
-                  "| page | path | median ms | p95 ms | median ÷ floor | p95 ÷ floor |", "|---|---|---|---|---|---|",
-                  f"| floor (bare Django, 50-row template) | /bench/floor/ | {floor_median:.1f} | {floor_p95:.1f} | 1.0 | 1.0 |"]
+        lines += [
+            f"### Scale: {result['scale']}"
+            + (f" (data generated in {result['generation']:.0f} s)" if result["generation"] else ""),
+            "",
+            "| page | path | median ms | p95 ms | median ÷ floor | p95 ÷ floor |",
+            "|---|---|---|---|---|---|",
+            f"| floor (bare Django, 50-row template) | /bench/floor/ | {floor_median:.1f} | {floor_p95:.1f} | 1.0 | 1.0 |",
+        ]
         for name, path, median, high in result["rows"]:
-            lines.append(f"| {name} | {path} | {median:.1f} | {high:.1f} | {median / floor_median:.1f} | {high / floor_p95:.1f} |")
+            lines.append(
+                f"| {name} | {path} | {median:.1f} | {high:.1f} | {median / floor_median:.1f} | {high / floor_p95:.1f} |"
+            )
         load = result["load"]
-        lines += ["", f"wrk, 16 connections, 10 s: county start page {load['start']:.0f} req/s, floor {load['floor']:.0f} req/s "
-                  f"(ratio {load['start'] / load['floor']:.2f}).", ""]
+        lines += [
+            "",
+            f"wrk, 16 connections, 10 s: county start page {load['start']:.0f} req/s, floor {load['floor']:.0f} req/s "
+            f"(ratio {load['start'] / load['floor']:.2f}).",
+            "",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -51,8 +51,13 @@ def measure(scale: str) -> dict:
     month = Period.of(timezone.localdate()).previous().first
 
     def new_report():
-        return Report.objects.create(kind=Report.Kind.COUNTY, county=county, month=month, subject_key="county:55",
-                                     version=Report.objects.filter(kind="county", month=month, county=county).count() + 100)
+        return Report.objects.create(
+            kind=Report.Kind.COUNTY,
+            county=county,
+            month=month,
+            subject_key="county:55",
+            version=Report.objects.filter(kind="county", month=month, county=county).count() + 100,
+        )
 
     services.render_report(report_id=new_report().pk)  # warm-up: starts the renderer child
     totals, contexts, templates, queries = [], [], [], []
@@ -68,7 +73,9 @@ def measure(scale: str) -> dict:
         contexts.append(time.perf_counter() - started)
         started = time.perf_counter()
         with translation.override("nb"):
-            html = render_to_string(services.TEMPLATES[report.kind], {**context, "month_name": "måned", "title": "t", "lang": "nb"})
+            html = render_to_string(
+                services.TEMPLATES[report.kind], {**context, "month_name": "måned", "title": "t", "lang": "nb"}
+            )
         templates.append(time.perf_counter() - started)
     static_files = static_files_for_pdf()
     write_pdf(html, base_url="http://127.0.0.1/", static_files=static_files)  # warm-up in this process
@@ -95,14 +102,37 @@ def throughput(scale: str, workers: int, count: int) -> float:
     queue = f"bench-{uuid.uuid4().hex[:8]}"
     env = env_for(scale) | {"CELERY_BROKER_URL": BROKER, "CELERY_TASK_DEFAULT_QUEUE": queue}
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", f"--concurrency={workers}", "-Q", queue,
-         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=BASE_DIR, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            f"--concurrency={workers}",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         time.sleep(3)  # the worker starts; its children start their renderers on their first report
-        child = subprocess.run([sys.executable, __file__, "--queue", str(count)], cwd=BASE_DIR, env=env,
-                               capture_output=True, text=True, check=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--queue", str(count)],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         seconds = float(child.stdout.strip().splitlines()[-1])
     finally:
         os.killpg(worker.pid, 15)
@@ -139,12 +169,18 @@ def queue_and_wait(count: int) -> float:
 
 
 def report(results: list[dict], command: str) -> str:
-    lines = [f"## Report benchmark ({datetime.now():%Y-%m-%d %H:%M})", "",
-             f"Machine: {os.cpu_count()} cores. Command: `{command}`", "",
-             "The county report of Troms for last month: total generation (queries, templates, charts, PDF, "
-             "storage, e-mails to readers) against WeasyPrint rendering the same HTML alone, in-process (the limit).",
-             "", "| scale | pages | total s | WeasyPrint alone s | overhead s | overhead ÷ render | of it: data s (queries) | template s | "
-             "reports/min, 1 worker | reports/min, 2 workers |", "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"## Report benchmark ({datetime.now():%Y-%m-%d %H:%M})",
+        "",
+        f"Machine: {os.cpu_count()} cores. Command: `{command}`",
+        "",
+        "The county report of Troms for last month: total generation (queries, templates, charts, PDF, "
+        "storage, e-mails to readers) against WeasyPrint rendering the same HTML alone, in-process (the limit).",
+        "",
+        "| scale | pages | total s | WeasyPrint alone s | overhead s | overhead ÷ render | of it: data s (queries) | template s | "
+        "reports/min, 1 worker | reports/min, 2 workers |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         overhead = r["total"] - r["render"]
         lines.append(
@@ -172,8 +208,14 @@ def main():
     results = []
     for scale in args.scale or ["demo"]:
         prepare(scale, reuse=True)
-        child = subprocess.run([sys.executable, __file__, "--measure", scale], env=env_for(scale), cwd=BASE_DIR,
-                               capture_output=True, text=True, check=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--measure", scale],
+            env=env_for(scale),
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         result = json.loads(child.stdout.strip().splitlines()[-1])
         result["per_minute"] = {n: throughput(scale, n, args.reports) for n in (1, 2)}
         results.append(result)

@@ -21,8 +21,14 @@ DEMO_SCAN = b"%PDF-1.4\n% Fremdrift demo: signert med penn og skannet\n%%EOF\n"
 
 
 def _sign(agreement, slot, user):
-    return signatures.sign_agreement(agreement=agreement, slot=slot, user=user, content_sha256=agreement.content_sha256,
-                                   data={"password": DEMO_PASSWORD}, ip_address="127.0.0.1")
+    return signatures.sign_agreement(
+        agreement=agreement,
+        slot=slot,
+        user=user,
+        content_sha256=agreement.content_sha256,
+        data={"password": DEMO_PASSWORD},
+        ip_address="127.0.0.1",
+    )
 
 
 def seed_agreements(county) -> list[Agreement]:
@@ -38,8 +44,9 @@ def seed_agreements(county) -> list[Agreement]:
 
     # Tromsø: sealed, then an amendment that awaits the mayor.
     tromso = drafts.create_agreement(participant=participants["5501"], by=staff)
-    drafts.update_agreement(agreement=tromso, by=staff, county_case_number="2025/1187-3",
-                              municipality_case_number="25/04412")
+    drafts.update_agreement(
+        agreement=tromso, by=staff, county_case_number="2025/1187-3", municipality_case_number="25/04412"
+    )
     tromso = sending.send_for_signature(agreement=tromso, by=staff)
     _sign(tromso, Signature.Slot.COUNTY, staff)
     _sign(tromso, Signature.Slot.LIBRARY_HEAD, head_tromso)
@@ -48,7 +55,9 @@ def seed_agreements(county) -> list[Agreement]:
     amendments.set_published(agreement=tromso, by=staff, published=True)
     amendment = amendments.create_amendment(agreement=tromso, by=staff)
     drafts.update_agreement(
-        agreement=amendment, by=staff, requires_mayor=True,
+        agreement=amendment,
+        by=staff,
+        requires_mayor=True,
         finance=amendment.finance + "\n\nEndring: kommunestyret har vedtatt 40 000 kr ekstra til inventar.",
     )
     amendment = sending.send_for_signature(agreement=amendment, by=staff)
@@ -64,15 +73,19 @@ def seed_agreements(county) -> list[Agreement]:
         _sign(harstad, Signature.Slot.COUNTY, staff)
         _sign(harstad, Signature.Slot.LIBRARY_HEAD, head_harstad)
         signatures.record_wet_ink_signature(
-            agreement=harstad, slot=Signature.Slot.CHIEF_EXECUTIVE, by=staff, content_sha256=harstad.content_sha256,
+            agreement=harstad,
+            slot=Signature.Slot.CHIEF_EXECUTIVE,
+            by=staff,
+            content_sha256=harstad.content_sha256,
             scan=SimpleUploadedFile(f"radmann-harstad-v{version}.pdf", DEMO_SCAN, content_type="application/pdf"),
         )
         harstad.refresh_from_db()
         made.append(harstad)
         if version == 1:
             harstad = amendments.create_amendment(agreement=harstad, by=staff)
-            drafts.update_agreement(agreement=harstad, by=staff,
-                                      other=harstad.other + "\n\nSluttregnskapet er godkjent; avtalen avsluttes.")
+            drafts.update_agreement(
+                agreement=harstad, by=staff, other=harstad.other + "\n\nSluttregnskapet er godkjent; avtalen avsluttes."
+            )
 
     # Målselv: a draft.
     made.append(drafts.create_agreement(participant=participants["5524"], by=staff))

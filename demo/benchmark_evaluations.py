@@ -43,13 +43,25 @@ def generate(ctx) -> None:
         return
     versions = {}
     for county in ctx.counties:
-        questionnaire = Questionnaire.objects.create(county=county, title="Mellomevaluering (syntetisk)", kind=Kind.MIDTERM)
+        questionnaire = Questionnaire.objects.create(
+            county=county, title="Mellomevaluering (syntetisk)", kind=Kind.MIDTERM
+        )
         version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
-        Question.objects.bulk_create([
-            Question(version=version, order=n, type=kind, text=text, options=options, low_label=low, high_label=high,
-                     is_required=n == 0)
-            for n, (kind, text, options, low, high) in enumerate(QUESTIONS)
-        ])
+        Question.objects.bulk_create(
+            [
+                Question(
+                    version=version,
+                    order=n,
+                    type=kind,
+                    text=text,
+                    options=options,
+                    low_label=low,
+                    high_label=high,
+                    is_required=n == 0,
+                )
+                for n, (kind, text, options, low, high) in enumerate(QUESTIONS)
+            ]
+        )
         versions[county.pk] = (version, list(version.questions.all()))
     chosen = rng.sample(projects, min(wanted, len(projects)))
     now = timezone.now()
@@ -58,25 +70,39 @@ def generate(ctx) -> None:
         kind = rng.choice([Kind.MAPPING, Kind.MIDTERM, Kind.MIDTERM, Kind.FINAL])
         deadline = project.start_on + timedelta(days=max(14, (project.end_on - project.start_on).days // 2))
         is_open = deadline >= now.date() and rng.random() < 0.5
-        rounds.append(Round(
-            project=project, kind=kind, title=f"{Kind(kind).label}: {project.title}", version=versions[project.county_id][0],
-            deadline=deadline, status=Round.Status.OPEN if is_open else Round.Status.CLOSED,
-            closed_at=None if is_open else now,
-        ))
+        rounds.append(
+            Round(
+                project=project,
+                kind=kind,
+                title=f"{Kind(kind).label}: {project.title}",
+                version=versions[project.county_id][0],
+                deadline=deadline,
+                status=Round.Status.OPEN if is_open else Round.Status.CLOSED,
+                closed_at=None if is_open else now,
+            )
+        )
     Round.objects.bulk_create(rounds, batch_size=1000)
     by_project = {}
-    for participant_id, project_id in Participant.objects.filter(project__in=chosen).exclude(
-        status=Participant.Status.WITHDRAWN
-    ).values_list("pk", "project_id"):
+    for participant_id, project_id in (
+        Participant.objects.filter(project__in=chosen)
+        .exclude(status=Participant.Status.WITHDRAWN)
+        .values_list("pk", "project_id")
+    ):
         by_project.setdefault(project_id, []).append(participant_id)
     responses = []
     for round_ in rounds:
         for participant_id in by_project.get(round_.project_id, []):
             status = rng.choices(["submitted", "draft", "pending"], weights=[7, 1, 2])[0]
-            responses.append(Response(
-                round=round_, version=round_.version, participant_id=participant_id, status=status,
-                saved_at=None if status == "pending" else now, submitted_at=now if status == "submitted" else None,
-            ))
+            responses.append(
+                Response(
+                    round=round_,
+                    version=round_.version,
+                    participant_id=participant_id,
+                    status=status,
+                    saved_at=None if status == "pending" else now,
+                    submitted_at=now if status == "submitted" else None,
+                )
+            )
     Response.objects.bulk_create(responses, batch_size=2000)
     answers = []
     for response in responses:

@@ -5,10 +5,21 @@ from municipalities.services import ensure_default_lists
 
 # The 15 counties of 2024; Troms (55) comes from the demo.
 COUNTIES = [
-    ("03", "Oslo"), ("11", "Rogaland"), ("15", "Møre og Romsdal"), ("18", "Nordland"),
-    ("31", "Østfold"), ("32", "Akershus"), ("33", "Buskerud"), ("34", "Innlandet"),
-    ("39", "Vestfold"), ("40", "Telemark"), ("42", "Agder"), ("46", "Vestland"),
-    ("50", "Trøndelag"), ("55", "Troms"), ("56", "Finnmark"),
+    ("03", "Oslo"),
+    ("11", "Rogaland"),
+    ("15", "Møre og Romsdal"),
+    ("18", "Nordland"),
+    ("31", "Østfold"),
+    ("32", "Akershus"),
+    ("33", "Buskerud"),
+    ("34", "Innlandet"),
+    ("39", "Vestfold"),
+    ("40", "Telemark"),
+    ("42", "Agder"),
+    ("46", "Vestland"),
+    ("50", "Trøndelag"),
+    ("55", "Troms"),
+    ("56", "Finnmark"),
 ]
 
 _FIRST = ["Nord", "Sør", "Øst", "Vest", "Øvre", "Nedre", "Store", "Lille", "Gamle", "Ny"]
@@ -63,8 +74,7 @@ def generate(ctx) -> None:
     ]
     branches = max(0, size.libraries - Library.objects.count() - len(libraries))
     libraries += [
-        Library(municipality=rng.choice(municipalities), name=f"Filial {i + 1}", is_main=False)
-        for i in range(branches)
+        Library(municipality=rng.choice(municipalities), name=f"Filial {i + 1}", is_main=False) for i in range(branches)
     ]
     Library.objects.bulk_create(libraries)
     positions = {(p.county_id, p.code): p for p in Position.objects.exclude(code="")}

@@ -27,7 +27,8 @@ def generate(ctx) -> None:
 
     county_lists = {
         county.pk: MailingList(county=county, is_public=True)
-        for county in counties if not MailingList.objects.filter(county=county, project__isnull=True).exists()
+        for county in counties
+        if not MailingList.objects.filter(county=county, project__isnull=True).exists()
     }
     MailingList.objects.bulk_create(county_lists.values())
     county_lists = {ml.county_id: ml for ml in MailingList.objects.filter(county__in=counties, project__isnull=True)}
@@ -37,10 +38,18 @@ def generate(ctx) -> None:
     project_lists = list(MailingList.objects.filter(project__in=chosen).select_related("project"))
 
     Subscriber.objects.bulk_create(
-        [Subscriber(mailing_list=county_lists[county.pk], email=f"abonnent{i}.{county.number}@bench.example.no",
-                    status=rng.choice(["confirmed"] * 8 + ["pending", "unsubscribed"]), confirmed_at=now)
-         for county in counties for i in range(SUBSCRIBERS_PER_COUNTY)],
-        batch_size=5000, ignore_conflicts=True,
+        [
+            Subscriber(
+                mailing_list=county_lists[county.pk],
+                email=f"abonnent{i}.{county.number}@bench.example.no",
+                status=rng.choice(["confirmed"] * 8 + ["pending", "unsubscribed"]),
+                confirmed_at=now,
+            )
+            for county in counties
+            for i in range(SUBSCRIBERS_PER_COUNTY)
+        ],
+        batch_size=5000,
+        ignore_conflicts=True,
     )
 
     newsletters = []
@@ -51,14 +60,22 @@ def generate(ctx) -> None:
             mailing_list = rng.choice(list(county_lists.values()))
         sent = rng.random() < 0.9
         sent_at = now - timedelta(days=rng.randint(1, 5 * 365), minutes=rng.randint(0, 1440)) if sent else None
-        newsletters.append(Newsletter(
-            county_id=mailing_list.county_id, project_id=mailing_list.project_id, mailing_list=mailing_list,
-            subject=f"Infobrev {i + 1}: nytt fra prosjektet", body=BODY, is_public=rng.random() < 0.6,
-            status=Newsletter.Status.SENT if sent else Newsletter.Status.DRAFT, sent_at=sent_at,
-            queuing_started_at=sent_at, queuing_progress_at=sent_at,
-            recipient_count=RECIPIENTS_PER_NEWSLETTER if sent else 0,
-            created_at=(sent_at or now) - timedelta(days=2),
-        ))
+        newsletters.append(
+            Newsletter(
+                county_id=mailing_list.county_id,
+                project_id=mailing_list.project_id,
+                mailing_list=mailing_list,
+                subject=f"Infobrev {i + 1}: nytt fra prosjektet",
+                body=BODY,
+                is_public=rng.random() < 0.6,
+                status=Newsletter.Status.SENT if sent else Newsletter.Status.DRAFT,
+                sent_at=sent_at,
+                queuing_started_at=sent_at,
+                queuing_progress_at=sent_at,
+                recipient_count=RECIPIENTS_PER_NEWSLETTER if sent else 0,
+                created_at=(sent_at or now) - timedelta(days=2),
+            )
+        )
     Newsletter.objects.bulk_create(newsletters, batch_size=1000)
 
     content_type = ContentType.objects.get_for_model(Newsletter)
@@ -68,14 +85,26 @@ def generate(ctx) -> None:
             continue
         for n in range(RECIPIENTS_PER_NEWSLETTER):
             email = f"mottaker{n}.{newsletter.county_id}@bench.example.no"
-            rows.append(OutboxMessage(
-                recipient=email, from_email="fylkesbiblioteket@bench.example.no", subject=newsletter.subject,
-                body_text=BODY, kind="newsletter", county_id=newsletter.county_id, content_type=content_type,
-                object_id=newsletter.pk, idempotency_key=f"newsletter:{newsletter.pk}:{email}",
-                message_id=f"<nl-{newsletter.pk}-{n}@bench.fremdrift>", status=OutboxMessage.Status.SENT,
-                attempts=1, created_at=newsletter.sent_at, next_attempt_at=newsletter.sent_at, sent_at=newsletter.sent_at,
-                headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-            ))
+            rows.append(
+                OutboxMessage(
+                    recipient=email,
+                    from_email="fylkesbiblioteket@bench.example.no",
+                    subject=newsletter.subject,
+                    body_text=BODY,
+                    kind="newsletter",
+                    county_id=newsletter.county_id,
+                    content_type=content_type,
+                    object_id=newsletter.pk,
+                    idempotency_key=f"newsletter:{newsletter.pk}:{email}",
+                    message_id=f"<nl-{newsletter.pk}-{n}@bench.fremdrift>",
+                    status=OutboxMessage.Status.SENT,
+                    attempts=1,
+                    created_at=newsletter.sent_at,
+                    next_attempt_at=newsletter.sent_at,
+                    sent_at=newsletter.sent_at,
+                    headers={"List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+                )
+            )
         if len(rows) >= 20000:
             OutboxMessage.objects.bulk_create(rows, batch_size=5000)
             rows = []
@@ -83,8 +112,17 @@ def generate(ctx) -> None:
 
     closed = [p for p in projects if p.status == Project.Status.CLOSED]
     Showcase.objects.bulk_create(
-        [Showcase(county_id=p.county_id, project=p, slug=f"eksempel-{p.pk}", title=f"Eksempel: {p.title}",
-                  summary="Slik gikk det.", results="- Flere besøk\n- Flere arrangementer", published_at=now)
-         for p in rng.sample(closed, min(len(closed), total // 40))],
+        [
+            Showcase(
+                county_id=p.county_id,
+                project=p,
+                slug=f"eksempel-{p.pk}",
+                title=f"Eksempel: {p.title}",
+                summary="Slik gikk det.",
+                results="- Flere besøk\n- Flere arrangementer",
+                published_at=now,
+            )
+            for p in rng.sample(closed, min(len(closed), total // 40))
+        ],
         batch_size=1000,
     )

@@ -30,30 +30,46 @@ def seed_newsletters(county: County) -> None:
     weeding = Project.objects.get(county=county, title=WEEDING_PROJECT)
     _subscribers(county, room)
     if not Newsletter.objects.filter(county=county, subject=COUNTY_NEWSLETTER).exists():
-        _send(writing.create_newsletter(
-            county=county, by=staff, subject=COUNTY_NEWSLETTER, is_public=True,
-            body=(
-                "Hei alle sammen!\n\n"
-                "Våren har vært travel i bibliotekene i Troms:\n\n"
-                "- Fem kommuner fornyer **bibliotekrommene** sine sammen med oss.\n"
-                "- Nord-Troms har startet et prosjekt om **kassering og samlingsutvikling**.\n"
-                "- Harstad bibliotek har åpnet sitt nye rom – se "
-                f"[eksempelsiden]({settings.SITE_URL}/offentlig/{county.number}/eksempler/{SHOWCASE_SLUG}/).\n\n"
-                "Ting tar tid, men det går framover. Takk for innsatsen!"
+        _send(
+            writing.create_newsletter(
+                county=county,
+                by=staff,
+                subject=COUNTY_NEWSLETTER,
+                is_public=True,
+                body=(
+                    "Hei alle sammen!\n\n"
+                    "Våren har vært travel i bibliotekene i Troms:\n\n"
+                    "- Fem kommuner fornyer **bibliotekrommene** sine sammen med oss.\n"
+                    "- Nord-Troms har startet et prosjekt om **kassering og samlingsutvikling**.\n"
+                    "- Harstad bibliotek har åpnet sitt nye rom – se "
+                    f"[eksempelsiden]({settings.SITE_URL}/offentlig/{county.number}/eksempler/{SHOWCASE_SLUG}/).\n\n"
+                    "Ting tar tid, men det går framover. Takk for innsatsen!"
+                ),
             ),
-        ), staff)
+            staff,
+        )
     if not Newsletter.objects.filter(county=county, subject=WEEDING_NEWSLETTER).exists():
-        _send(writing.create_newsletter(
-            county=county, project=weeding, by=staff, subject=WEEDING_NEWSLETTER, is_public=True,
-            body=(
-                "Nå starter vi!\n\n"
-                "Nordreisa, Skjervøy og Kvænangen lager hver sin **samlingsplan** og rydder i samlingen.\n\n"
-                "Første verksted er i Storslett. Teknisk avdeling og biblioteksjefene inviteres."
+        _send(
+            writing.create_newsletter(
+                county=county,
+                project=weeding,
+                by=staff,
+                subject=WEEDING_NEWSLETTER,
+                is_public=True,
+                body=(
+                    "Nå starter vi!\n\n"
+                    "Nordreisa, Skjervøy og Kvænangen lager hver sin **samlingsplan** og rydder i samlingen.\n\n"
+                    "Første verksted er i Storslett. Teknisk avdeling og biblioteksjefene inviteres."
+                ),
             ),
-        ), staff)
+            staff,
+        )
     if not Newsletter.objects.filter(county=county, subject=ROOM_DRAFT).exists():
         writing.create_newsletter(
-            county=county, project=room, by=staff, subject=ROOM_DRAFT,
+            county=county,
+            project=room,
+            by=staff,
+            subject=ROOM_DRAFT,
             body="Tromsø og Harstad er godt i gang. Målselv venter på lokale midler.\n\n*Utkast – ikke sendt.*",
         )
     _showcase(county, room, staff)
@@ -74,12 +90,18 @@ def _subscribers(county, room) -> None:
     ]
     for mailing_list, email, name, status in rows:
         Subscriber.objects.get_or_create(
-            mailing_list=mailing_list, email=email,
-            defaults={"name": name, "status": status, "confirmed_at": now if status != "pending" else None,
-                      "unsubscribed_at": now if status == "unsubscribed" else None},
+            mailing_list=mailing_list,
+            email=email,
+            defaults={
+                "name": name,
+                "status": status,
+                "confirmed_at": now if status != "pending" else None,
+                "unsubscribed_at": now if status == "unsubscribed" else None,
+            },
         )
-    Suppression.objects.get_or_create(email="tidligere@demo.fremdrift.no", mailing_list=room_list,
-                                      defaults={"county": county})
+    Suppression.objects.get_or_create(
+        email="tidligere@demo.fremdrift.no", mailing_list=room_list, defaults={"county": county}
+    )
 
 
 def _send(newsletter, staff) -> None:
@@ -97,7 +119,10 @@ def _showcase(county, room, staff) -> None:
         harstad.refresh_from_db()
     _measurements(room, harstad, staff)
     showcase = showcases.create_showcase(
-        project=room, participant=harstad, by=staff, slug=SHOWCASE_SLUG,
+        project=room,
+        participant=harstad,
+        by=staff,
+        slug=SHOWCASE_SLUG,
         title="Harstad bibliotek: fra samling til møteplass",
         summary=(
             "Harstad bibliotek ryddet samlingen, flyttet hyllene inn mot veggene og fikk plass til en **scene**, "
@@ -112,7 +137,9 @@ def _showcase(county, room, staff) -> None:
     )
     photo = ContentFile(_room_sketch(), name="rom.png")
     showcases.add_showcase_photo(
-        showcase=showcase, by=staff, upload=photo,
+        showcase=showcase,
+        by=staff,
+        upload=photo,
         alt_text="Skisse av det nye biblioteket i Harstad: bokhyller langs veggene, en sofakrok og en liten scene i midten.",
         caption="Slik ble rommet i Harstad bibliotek.",
     )
@@ -128,10 +155,22 @@ def _measurements(room, participant, staff) -> None:
         if Measurement.objects.filter(indicator=indicator, library__in=libraries).exists():
             continue
         for library, (before, after) in zip(libraries, values[indicator.name], strict=False):
-            project_services.record_measurement(indicator=indicator, by=staff, value=before, library=library,
-                                                period=Measurement.Period.BEFORE, measured_on=today - timedelta(days=280))
-            project_services.record_measurement(indicator=indicator, by=staff, value=after, library=library,
-                                                period=Measurement.Period.AFTER, measured_on=today - timedelta(days=20))
+            project_services.record_measurement(
+                indicator=indicator,
+                by=staff,
+                value=before,
+                library=library,
+                period=Measurement.Period.BEFORE,
+                measured_on=today - timedelta(days=280),
+            )
+            project_services.record_measurement(
+                indicator=indicator,
+                by=staff,
+                value=after,
+                library=library,
+                period=Measurement.Period.AFTER,
+                measured_on=today - timedelta(days=20),
+            )
 
 
 def _room_sketch() -> bytes:

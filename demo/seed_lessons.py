@@ -86,16 +86,44 @@ ASIDE = re.compile(r"^Dessuten:\s*")
 KIND_RULES = [
     (("matchingsmidler", "midler lokalt", "økte midler"), Lesson.LessonKind.MONEY),
     (("fagkompetanse", "foredrag"), Lesson.LessonKind.EXPERTISE),
-    (("workshops", "kartlegging", "pakkeløsninger", "mal for", "veiledningsdokument", "kjøreregler",
-      "evaluere", "ttt", "kassering"), Lesson.LessonKind.METHOD),
+    (
+        (
+            "workshops",
+            "kartlegging",
+            "pakkeløsninger",
+            "mal for",
+            "veiledningsdokument",
+            "kjøreregler",
+            "evaluere",
+            "ttt",
+            "kassering",
+        ),
+        Lesson.LessonKind.METHOD,
+    ),
     (("avtale", "rolleavklaring", "hvem bestemmer"), Lesson.LessonKind.AGREEMENTS),
     (("kapasitet", "ressurser"), Lesson.LessonKind.CAPACITY),
     (("fremdrift", "oppfølging", "følge opp", "besøk", "faller av", "kreve mer"), Lesson.LessonKind.FOLLOW_UP),
-    (("informere", "infobrev", "sosiale media", "kommunisere", "vise fram", "selge inn", "offentlig"),
-     Lesson.LessonKind.COMMUNICATION),
+    (
+        ("informere", "infobrev", "sosiale media", "kommunisere", "vise fram", "selge inn", "offentlig"),
+        Lesson.LessonKind.COMMUNICATION,
+    ),
     (("tid", "planlegging"), Lesson.LessonKind.PLANNING),
-    (("samarbeid", "involvere", "ledelse", "teknisk avdeling", "fellesskapet", "tilstedeværelse", "tett på",
-      "kommunegrensene", "rådmann", "eksterne", "konkret"), Lesson.LessonKind.COOPERATION),
+    (
+        (
+            "samarbeid",
+            "involvere",
+            "ledelse",
+            "teknisk avdeling",
+            "fellesskapet",
+            "tilstedeværelse",
+            "tett på",
+            "kommunegrensene",
+            "rådmann",
+            "eksterne",
+            "konkret",
+        ),
+        Lesson.LessonKind.COOPERATION,
+    ),
 ]
 
 

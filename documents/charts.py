@@ -85,8 +85,16 @@ def bar_chart(
     """Horizontal bars, one per label. Values must not be negative."""
     series = [Series(value_heading, values)]
     return _horizontal_bars(
-        title=title, labels=labels, series=series, colours=PALETTE[:1], stacked=False,
-        label_heading=label_heading, decimals=decimals, unit=unit, description=description, chart_id=chart_id,
+        title=title,
+        labels=labels,
+        series=series,
+        colours=PALETTE[:1],
+        stacked=False,
+        label_heading=label_heading,
+        decimals=decimals,
+        unit=unit,
+        description=description,
+        chart_id=chart_id,
     )
 
 
@@ -103,8 +111,16 @@ def stacked_bar_chart(
 ) -> Chart:
     """Horizontal bars split into one segment per series, with the total after each bar."""
     return _horizontal_bars(
-        title=title, labels=labels, series=series, colours=_colours(len(series)), stacked=True,
-        label_heading=label_heading, decimals=decimals, unit=unit, description=description, chart_id=chart_id,
+        title=title,
+        labels=labels,
+        series=series,
+        colours=_colours(len(series)),
+        stacked=True,
+        label_heading=label_heading,
+        decimals=decimals,
+        unit=unit,
+        description=description,
+        chart_id=chart_id,
     )
 
 
@@ -122,9 +138,16 @@ def before_after_chart(
 ) -> Chart:
     """A pair of horizontal bars per label: `before` (grey) above `after` (dark blue)."""
     return _horizontal_bars(
-        title=title, labels=labels, series=[before, after], colours=(BEFORE_COLOUR, AFTER_COLOUR),
-        stacked=False, label_heading=label_heading, decimals=decimals, unit=unit,
-        description=description, chart_id=chart_id,
+        title=title,
+        labels=labels,
+        series=[before, after],
+        colours=(BEFORE_COLOUR, AFTER_COLOUR),
+        stacked=False,
+        label_heading=label_heading,
+        decimals=decimals,
+        unit=unit,
+        description=description,
+        chart_id=chart_id,
     )
 
 
@@ -239,9 +262,17 @@ def _horizontal_bars(
             y = row_top if stacked else row_top + number * bar_height
             if value is not None and value > 0:
                 width = float(value) * scale
-                bar = ET.SubElement(svg, "rect", {
-                    "x": _n(x), "y": _n(y), "width": _n(width), "height": _n(bar_height - 1), "fill": colour,
-                })
+                bar = ET.SubElement(
+                    svg,
+                    "rect",
+                    {
+                        "x": _n(x),
+                        "y": _n(y),
+                        "width": _n(width),
+                        "height": _n(bar_height - 1),
+                        "fill": colour,
+                    },
+                )
                 if stacked:
                     # A white edge keeps neighbouring segments apart whatever their colours.
                     bar.attrib |= {"stroke": "#ffffff", "stroke-width": "1"}
@@ -267,17 +298,20 @@ def _horizontal_bars(
 
 
 def _svg_root(chart_id: str, title: str, description: str, height: float) -> ET.Element:
-    svg = ET.Element("svg", {
-        "xmlns": SVG_NAMESPACE,
-        "viewBox": f"0 0 {WIDTH} {_n(height)}",
-        "width": str(WIDTH),
-        "height": _n(height),
-        "role": "img",
-        "aria-labelledby": f"{chart_id}-title",
-        "font-family": FONT_FAMILY,
-        "font-size": str(FONT_SIZE),
-        "class": "fd-chart-svg",
-    })
+    svg = ET.Element(
+        "svg",
+        {
+            "xmlns": SVG_NAMESPACE,
+            "viewBox": f"0 0 {WIDTH} {_n(height)}",
+            "width": str(WIDTH),
+            "height": _n(height),
+            "role": "img",
+            "aria-labelledby": f"{chart_id}-title",
+            "font-family": FONT_FAMILY,
+            "font-size": str(FONT_SIZE),
+            "class": "fd-chart-svg",
+        },
+    )
     ET.SubElement(svg, "title", {"id": f"{chart_id}-title"}).text = title
     if description:
         ET.SubElement(svg, "desc", {"id": f"{chart_id}-desc"}).text = description
@@ -294,8 +328,14 @@ def _legend(series, colours, *, dashed: bool) -> tuple[ET.Element, float]:
         if x > 8 and x + width > WIDTH:
             x, y = 8, y + LEGEND_ROW
         if dashed:
-            attributes = {"x1": _n(x), "y1": _n(y - 4), "x2": _n(x + 18), "y2": _n(y - 4),
-                          "stroke": colour, "stroke-width": "2.5"}
+            attributes = {
+                "x1": _n(x),
+                "y1": _n(y - 4),
+                "x2": _n(x + 18),
+                "y2": _n(y - 4),
+                "stroke": colour,
+                "stroke-width": "2.5",
+            }
             if DASHES[number % len(DASHES)]:
                 attributes["stroke-dasharray"] = DASHES[number % len(DASHES)]
             ET.SubElement(legend, "line", attributes)
@@ -316,7 +356,11 @@ def _table(chart_id, title, label_heading, columns, rows) -> SafeString:
     return format_html(
         '<table class="table table-sm fd-chart-table" id="{}-table"><caption>{}</caption>'
         '<thead><tr><th scope="col">{}</th>{}</tr></thead><tbody>{}</tbody></table>',
-        chart_id, title, label_heading, head, body,
+        chart_id,
+        title,
+        label_heading,
+        head,
+        body,
     )
 
 
@@ -391,9 +435,18 @@ def _text(parent, x, y, content, *, anchor="start") -> ET.Element:
 
 
 def _line(parent, x1, y1, x2, y2, colour) -> None:
-    ET.SubElement(parent, "line", {
-        "x1": _n(x1), "y1": _n(y1), "x2": _n(x2), "y2": _n(y2), "stroke": colour, "stroke-width": "1",
-    })
+    ET.SubElement(
+        parent,
+        "line",
+        {
+            "x1": _n(x1),
+            "y1": _n(y1),
+            "x2": _n(x2),
+            "y2": _n(y2),
+            "stroke": colour,
+            "stroke-width": "1",
+        },
+    )
 
 
 def _n(number: float) -> str:

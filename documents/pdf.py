@@ -94,9 +94,7 @@ def html_to_pdf(html: str) -> bytes:
         if fetch["allowed"]:
             logger.debug("PDF fetched %s (%s)", fetch["url"], fetch["reason"], extra={"pdf_url": fetch["url"]})
         else:
-            logger.warning(
-                "PDF fetch refused: %s (%s)", fetch["url"], fetch["reason"], extra={"pdf_url": fetch["url"]}
-            )
+            logger.warning("PDF fetch refused: %s (%s)", fetch["url"], fetch["reason"], extra={"pdf_url": fetch["url"]})
     return base64.b64decode(result["pdf"])
 
 
@@ -117,8 +115,11 @@ class _Renderer:
     def _start(self):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "documents.renderer"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=settings.BASE_DIR, start_new_session=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=settings.BASE_DIR,
+            start_new_session=True,
         )
         self.pid = os.getpid()
         reply = self._read(timeout=60)
@@ -179,8 +180,12 @@ class _Renderer:
             reply = self._read(timeout=timeout)
             if reply is None:
                 returncode, stderr = self._stop()
-                logger.warning("PDF rendering was stopped after the time limit of %s seconds (exit code %s). %s",
-                               timeout, returncode, stderr)
+                logger.warning(
+                    "PDF rendering was stopped after the time limit of %s seconds (exit code %s). %s",
+                    timeout,
+                    returncode,
+                    stderr,
+                )
                 raise DocumentError(_("Making the document took too long, so it was stopped."))
             if "error" in reply:
                 logger.error("PDF rendering failed: %s", reply["error"])
@@ -210,9 +215,7 @@ def static_files_for_pdf() -> StaticFiles:
             locations += [("", str(storage.location)) for storage in finder.storages.values()]
     if settings.STATIC_ROOT:
         locations.append(("", str(settings.STATIC_ROOT)))
-    return StaticFiles(
-        url_prefix=urljoin(settings.SITE_URL + "/", settings.STATIC_URL), locations=tuple(locations)
-    )
+    return StaticFiles(url_prefix=urljoin(settings.SITE_URL + "/", settings.STATIC_URL), locations=tuple(locations))
 
 
 def image_data_url(field_file) -> str | None:

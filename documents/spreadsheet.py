@@ -32,7 +32,11 @@ def cell(value) -> str:
     elif isinstance(value, (Decimal, float)):
         return f"{Decimal(repr(value)) if isinstance(value, float) else value:f}".replace(".", ",")
     elif isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%d.%m.%Y %H:%M") if timezone.is_aware(value) else value.strftime("%d.%m.%Y %H:%M")
+        return (
+            timezone.localtime(value).strftime("%d.%m.%Y %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%d.%m.%Y %H:%M")
+        )
     elif isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     text = str(value)

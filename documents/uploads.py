@@ -58,8 +58,17 @@ MIMETYPE_READ_BYTES = 100  # the ODF mimetype entry is one short line; never rea
 # Deflate's decompressor is told how much to give back; bzip2's and LZMA's in zipfile are not, so a few
 # packed bytes of theirs can unpack to gigabytes. Office programs use stored and deflated parts only.
 ZIP_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError,
-              EOFError, zlib.error, lzma.LZMAError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    ValueError,
+    OSError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,8 @@ class UploadRules:
     empty: str = _("The file is empty.")
     too_large: str = _("The file is larger than %(limit)s.")
     name_mismatch: str = _(
-        "The file's content (%(kind)s) does not match its name. Check that you chose the right file.")
+        "The file's content (%(kind)s) does not match its name. Check that you chose the right file."
+    )
     too_many_pixels: str = _("The image has too many pixels.")
     unreadable_image: str = _("The image could not be read. Is the file damaged?")
 
@@ -172,23 +182,37 @@ def check_office_container(data: bytes) -> None:
     encrypted, or sizes that do not add up. Reads the directory only; a damaged container is left to
     `sniff` (which then does not recognise it)."""
     if _too_many_parts(data):
-        _refuse(_("The document consists of more than %(limit)s parts. Such files are refused."),
-                limit=_number(OFFICE_MAX_PARTS))
+        _refuse(
+            _("The document consists of more than %(limit)s parts. Such files are refused."),
+            limit=_number(OFFICE_MAX_PARTS),
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = archive.infolist()
     except ZIP_ERRORS:
         return
     if len(parts) > OFFICE_MAX_PARTS:
-        _refuse(_("The document consists of more than %(limit)s parts. Such files are refused."),
-                limit=_number(OFFICE_MAX_PARTS))
+        _refuse(
+            _("The document consists of more than %(limit)s parts. Such files are refused."),
+            limit=_number(OFFICE_MAX_PARTS),
+        )
     if sum(part.file_size for part in parts) > OFFICE_MAX_UNPACKED_BYTES:
-        _refuse(_("The document would take up more than %(limit)s when unpacked. Such files are refused: "
-                  "they can bring the server to a halt."), limit=filesizeformat(OFFICE_MAX_UNPACKED_BYTES))
+        _refuse(
+            _(
+                "The document would take up more than %(limit)s when unpacked. Such files are refused: "
+                "they can bring the server to a halt."
+            ),
+            limit=filesizeformat(OFFICE_MAX_UNPACKED_BYTES),
+        )
     if sum(part.compress_size for part in parts) > len(data) or any(map(_badly_packed, parts)):
-        _refuse(_("The document is packed in a way office programs do not use (its sizes do not add up, or a "
-                  "part unpacks to more than %(ratio)s times its packed size). Save it again from the office "
-                  "program and try again."), ratio=_number(OFFICE_MAX_RATIO))
+        _refuse(
+            _(
+                "The document is packed in a way office programs do not use (its sizes do not add up, or a "
+                "part unpacks to more than %(ratio)s times its packed size). Save it again from the office "
+                "program and try again."
+            ),
+            ratio=_number(OFFICE_MAX_RATIO),
+        )
 
 
 def _badly_packed(part: zipfile.ZipInfo) -> bool:
@@ -239,8 +263,16 @@ def clean_image(data: bytes, kind: str, rules: UploadRules) -> bytes:
                 return _reencoded(image, kind)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError, IndexError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        IndexError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         _refuse(rules.unreadable_image)
 
 
@@ -291,7 +323,7 @@ def _gif_without_metadata(data: bytes) -> bytes:
             out += data[position:end]
         elif introducer == 0x21:
             label, end = data[position + 1], _after_sub_blocks(data, position + 2)
-            if label == 0xF9 or (label == 0xFF and data[position + 3:position + 14] in GIF_KEPT_APPLICATIONS):
+            if label == 0xF9 or (label == 0xFF and data[position + 3 : position + 14] in GIF_KEPT_APPLICATIONS):
                 out += data[position:end]  # frame timing and transparency; looping; the colour profile
         else:
             raise ValueError("not a GIF block")

@@ -41,8 +41,11 @@ def access_response(user, pk, response_pk, *, answer: bool = False) -> Response:
     for their own (404 for everyone else); with `answer`, one they may answer (403)."""
     round_ = selectors.get_round(user, pk)
     response = get_object_or_404(
-        Response.objects.visible_to(user).select_related("participant__municipality", "user", "submitted_by", "version"),
-        pk=response_pk, round=round_,
+        Response.objects.visible_to(user).select_related(
+            "participant__municipality", "user", "submitted_by", "version"
+        ),
+        pk=response_pk,
+        round=round_,
     )
     response.round = round_
     if answer:

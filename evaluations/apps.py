@@ -15,7 +15,12 @@ class EvaluationsConfig(AppConfig):
 
         # No project closes without a mid-term evaluation or a recorded reason for skipping it.
         register_gate(from_status=Project.Status.ACTIVE, to_status=Project.Status.CLOSING, gate=midterm_gate)
-        register_project_section(Section(
-            key="evaluering", label=_("Evaluations"), template="evaluations/partials/_project_evaluations.html",
-            context=lambda request, project: {}, order=30,
-        ))
+        register_project_section(
+            Section(
+                key="evaluering",
+                label=_("Evaluations"),
+                template="evaluations/partials/_project_evaluations.html",
+                context=lambda request, project: {},
+                order=30,
+            )
+        )

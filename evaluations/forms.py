@@ -20,7 +20,9 @@ class QuestionnaireForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Meant for"), choices=Kind.choices)
     description = forms.CharField(
-        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Introduction"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Shown to respondents above the questions (Markdown)."),
     )
 
@@ -35,15 +37,24 @@ class QuestionForm(forms.Form):
     help_text = forms.CharField(label=_("Help text"), max_length=500, required=False)
     is_required = forms.BooleanField(label=_("An answer is required"), required=False)
     options = forms.CharField(
-        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("For single and multiple choice: one option per line."),
     )
-    low_label = forms.CharField(label=_("Label for 1"), max_length=100, required=False,
-                                help_text=_("For scales, e.g. “Not at all”."))
-    high_label = forms.CharField(label=_("Label for 5"), max_length=100, required=False,
-                                 help_text=_("For scales, e.g. “Very much”."))
-    order = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, required=False,
-                               help_text=_("Questions are shown in this order. Empty: last."))
+    low_label = forms.CharField(
+        label=_("Label for 1"), max_length=100, required=False, help_text=_("For scales, e.g. “Not at all”.")
+    )
+    high_label = forms.CharField(
+        label=_("Label for 5"), max_length=100, required=False, help_text=_("For scales, e.g. “Very much”.")
+    )
+    order = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=999,
+        required=False,
+        help_text=_("Questions are shown in this order. Empty: last."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,8 +69,12 @@ class RoundForm(forms.Form):
     questionnaire = ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
     include_experts = forms.BooleanField(label=_("Ask the attached external experts too"), required=False)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False,
-                            help_text=_("Empty: made from the kind and the project's title."))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: made from the kind and the project's title."),
+    )
 
     def __init__(self, *args, questionnaires, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,8 +110,9 @@ class AnswerForm(forms.Form):
         if kind == Question.Type.SINGLE:
             return forms.ChoiceField(choices=[(o, o) for o in question.options], widget=forms.RadioSelect, **common)
         if kind == Question.Type.MULTIPLE:
-            return forms.MultipleChoiceField(choices=[(o, o) for o in question.options],
-                                             widget=forms.CheckboxSelectMultiple, **common)
+            return forms.MultipleChoiceField(
+                choices=[(o, o) for o in question.options], widget=forms.CheckboxSelectMultiple, **common
+            )
         if kind == Question.Type.NUMBER:
             return forms.DecimalField(max_digits=14, decimal_places=2, localize=True, **common)
         return forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **common)
@@ -121,8 +137,11 @@ class AnswerForm(forms.Form):
 
 
 class ConclusionForm(forms.Form):
-    text = forms.CharField(label=_("Conclusion"), widget=forms.Textarea(attrs={"rows": 6}),
-                           help_text=_("Short and plain: what potential did the mapping find? (Markdown)"))
+    text = forms.CharField(
+        label=_("Conclusion"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Short and plain: what potential did the mapping find? (Markdown)"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,10 +150,14 @@ class ConclusionForm(forms.Form):
 
 class CorrectionForm(forms.Form):
     decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
-    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 3}),
-                                help_text=_("Why: what did the evaluation show?"))
-    decided_by = forms.CharField(label=_("Decided by"), max_length=200,
-                                 help_text=_("Who took the decision, e.g. the steering group."))
+    rationale = forms.CharField(
+        label=_("Rationale"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why: what did the evaluation show?"),
+    )
+    decided_by = forms.CharField(
+        label=_("Decided by"), max_length=200, help_text=_("Who took the decision, e.g. the steering group.")
+    )
     decided_on = forms.DateField(label=_("Decided on"), widget=DateInput())
 
     def __init__(self, *args, **kwargs):
@@ -165,7 +188,8 @@ class MoveMilestoneForm(forms.Form):
         planned_on = self.cleaned_data["planned_on"]
         if planned_on < timezone.localdate():
             raise forms.ValidationError(
-                _("Choose today or a later date: a course correction cannot move a milestone into the past."))
+                _("Choose today or a later date: a course correction cannot move a milestone into the past.")
+            )
         return planned_on
 
 
@@ -195,7 +219,9 @@ class TargetChangeForm(forms.Form):
 
 
 class SkipMidtermForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the mid-term evaluation skipped?"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why is the mid-term evaluation skipped?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,8 +229,11 @@ class SkipMidtermForm(forms.Form):
 
 
 class TTTIndicatorForm(forms.Form):
-    name = forms.CharField(label=_("What is counted"), max_length=200,
-                           help_text=_("E.g. visits per week, loans, events, hours the room is used, counted observations."))
+    name = forms.CharField(
+        label=_("What is counted"),
+        max_length=200,
+        help_text=_("E.g. visits per week, loans, events, hours the room is used, counted observations."),
+    )
     unit = forms.CharField(label=_("Unit"), max_length=50, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -266,7 +295,9 @@ class LessonFilterForm(forms.Form):
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.filter(county=county, lessons__isnull=False).distinct().order_by("title")
+        self.fields["project"].queryset = (
+            Project.objects.filter(county=county, lessons__isnull=False).distinct().order_by("title")
+        )
         self.fields["theme"].queryset = Theme.objects.filter(county=county)
         for name in ("project", "theme", "kind", "section"):
             self.fields[name].widget.attrs["class"] = "form-select"
@@ -278,5 +309,7 @@ class LessonFilterForm(forms.Form):
         # Selected ids are free integers (checked against the county by the selector); one that
         # cannot be an id (shell.ids) is "not a valid choice".
         if self.is_bound:
-            self.fields["id"].choices = [(value, value) for value in self.data.getlist("id") if parse_id(value) is not None]
+            self.fields["id"].choices = [
+                (value, value) for value in self.data.getlist("id") if parse_id(value) is not None
+            ]
         super().full_clean()

@@ -121,7 +121,9 @@ class Round(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = RoundQuerySet.as_manager()
 
@@ -189,7 +191,9 @@ class Response(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     saved_at = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ResponseQuerySet.as_manager()
 
@@ -204,9 +208,13 @@ class Response(models.Model):
                 name="response_participant_or_expert",
             ),
             models.UniqueConstraint(
-                fields=["round", "participant"], condition=Q(participant__isnull=False), name="response_once_per_participant"
+                fields=["round", "participant"],
+                condition=Q(participant__isnull=False),
+                name="response_once_per_participant",
             ),
-            models.UniqueConstraint(fields=["round", "user"], condition=Q(user__isnull=False), name="response_once_per_expert"),
+            models.UniqueConstraint(
+                fields=["round", "user"], condition=Q(user__isnull=False), name="response_once_per_expert"
+            ),
         ]
         indexes = [models.Index(fields=["round", "status"], name="response_round_status")]
 
@@ -261,25 +269,35 @@ class Conclusion(models.Model):
     """A short conclusion per municipality after a mapping; public once published."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="conclusions")
-    municipality = models.ForeignKey("municipalities.Municipality", on_delete=models.CASCADE, related_name="conclusions")
-    text = models.TextField(_("conclusion"), help_text=_("Short and plain: what potential did the mapping find? (Markdown)"))
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.CASCADE, related_name="conclusions"
+    )
+    text = models.TextField(
+        _("conclusion"), help_text=_("Short and plain: what potential did the mapping find? (Markdown)")
+    )
     written_at = models.DateTimeField(default=timezone.now)
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     published_on = models.DateField(_("published"), null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("mapping conclusion")
         verbose_name_plural = _("mapping conclusions")
         ordering = ["-published_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["round", "municipality"], name="conclusion_once_per_municipality")]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "municipality"], name="conclusion_once_per_municipality")
+        ]
         indexes = [models.Index(fields=["municipality", "-published_on"], name="conclusion_published")]
 
     def __str__(self):
         return f"{self.municipality.name}: {self.round}"
 
     def get_absolute_url(self):
-        return reverse("evaluations:public-conclusion", kwargs={"number": self.municipality.number, "conclusion_pk": self.pk})
+        return reverse(
+            "evaluations:public-conclusion", kwargs={"number": self.municipality.number, "conclusion_pk": self.pk}
+        )
 
     @property
     def is_published(self) -> bool:
@@ -291,7 +309,11 @@ class CourseCorrection(models.Model):
 
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="course_corrections")
     round = models.ForeignKey(
-        Round, on_delete=models.SET_NULL, null=True, blank=True, related_name="course_corrections",
+        Round,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="course_corrections",
         verbose_name=_("evaluation round"),
     )
     decision = models.TextField(_("decision"))
@@ -329,7 +351,9 @@ class CorrectionChange(models.Model):
     milestone = models.ForeignKey(
         "followup.Milestone", on_delete=models.SET_NULL, null=True, blank=True, related_name="course_changes"
     )
-    goal = models.ForeignKey("projects.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="course_changes")
+    goal = models.ForeignKey(
+        "projects.Goal", on_delete=models.SET_NULL, null=True, blank=True, related_name="course_changes"
+    )
     indicator = models.ForeignKey(
         "projects.Indicator", on_delete=models.SET_NULL, null=True, blank=True, related_name="course_changes"
     )
@@ -408,7 +432,11 @@ class Lesson(models.Model):
     section = models.CharField(_("section"), max_length=20, choices=Section.choices)
     text = models.TextField(_("lesson"))
     theme = models.ForeignKey(
-        "municipalities.Theme", on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons",
+        "municipalities.Theme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lessons",
         verbose_name=_("theme"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=LessonKind.choices, default=LessonKind.OTHER)

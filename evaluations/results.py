@@ -78,7 +78,9 @@ def _labelled_counts(question: Question, answers: list[Answer]) -> list[tuple[st
     return known + [(str(value), count) for value, count in sorted(counts.items(), key=lambda item: str(item[0]))]
 
 
-def aggregate(questions, answers, respondent_names: dict | None = None, *, charts: bool = False) -> list[QuestionResult]:
+def aggregate(
+    questions, answers, respondent_names: dict | None = None, *, charts: bool = False
+) -> list[QuestionResult]:
     """One result per question. `answers` are the answers of submitted responses; empty answers
     are ignored. `respondent_names` maps response id to the name shown with a free-text answer."""
     names = respondent_names or {}
@@ -98,7 +100,8 @@ def aggregate(questions, answers, respondent_names: dict | None = None, *, chart
             result.minimum, result.maximum = (min(values), max(values)) if values else (None, None)
         else:
             result.buckets = [
-                Bucket(label, count, _percent(count, result.answered)) for label, count in _labelled_counts(question, given)
+                Bucket(label, count, _percent(count, result.answered))
+                for label, count in _labelled_counts(question, given)
             ]
             if question.type == Question.Type.SCALE:
                 result.mean = _mean([a.number for a in given])

@@ -66,7 +66,11 @@ def get_questionnaire(user, pk) -> Questionnaire:
 
 def questionnaires_for(project: Project, kind: str | None = None):
     queryset = Questionnaire.objects.filter(county_id=project.county_id)
-    return queryset.order_by(Case(When(kind=kind, then=Value(0)), default=Value(1), output_field=IntegerField()), "title") if kind else queryset
+    return (
+        queryset.order_by(Case(When(kind=kind, then=Value(0)), default=Value(1), output_field=IntegerField()), "title")
+        if kind
+        else queryset
+    )
 
 
 # ------------------------------------------------------------------- rounds
@@ -96,9 +100,11 @@ def round_results(round_: Round, *, charts: bool = True) -> dict:
     responses = responses_of(round_)
     submitted = [r for r in responses if r.is_submitted]
     names = {r.pk: r.respondent_name for r in submitted}
-    answers = list(Answer.objects.filter(response__in=[r.pk for r in submitted]).only(
-        "response_id", "question_id", "text", "number", "choices", "boolean"
-    ))
+    answers = list(
+        Answer.objects.filter(response__in=[r.pk for r in submitted]).only(
+            "response_id", "question_id", "text", "number", "choices", "boolean"
+        )
+    )
     question_by_pk = {q.pk: q for q in questions}
     for answer in answers:
         answer.question = question_by_pk.get(answer.question_id) or answer.question
@@ -135,7 +141,9 @@ class GoalRow:
 
 def goal_progress(project: Project) -> list[GoalRow]:
     """Goal by goal: each indicator's current value against its baseline and target, with a chart."""
-    measurements = Prefetch("measurements", queryset=Measurement.objects.order_by("-measured_on", "-id"), to_attr="newest")
+    measurements = Prefetch(
+        "measurements", queryset=Measurement.objects.order_by("-measured_on", "-id"), to_attr="newest"
+    )
     goals = Goal.objects.filter(project=project).prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.prefetch_related(measurements))
     )
@@ -165,7 +173,9 @@ def corrections_of(project: Project):
     return (
         CourseCorrection.objects.filter(project=project)
         .select_related("recorded_by", "round")
-        .prefetch_related(Prefetch("changes", queryset=CorrectionChange.objects.select_related("milestone", "goal", "indicator")))
+        .prefetch_related(
+            Prefetch("changes", queryset=CorrectionChange.objects.select_related("milestone", "goal", "indicator"))
+        )
     )
 
 
@@ -198,7 +208,8 @@ def project_summary(project: Project, user) -> dict:
     my_responses = []
     if not is_staff:
         my_responses = list(
-            Response.objects.visible_to(user).filter(round__project=project, round__status=Round.Status.OPEN)
+            Response.objects.visible_to(user)
+            .filter(round__project=project, round__status=Round.Status.OPEN)
             .exclude(participant__status="withdrawn")
             .select_related("round", "participant__municipality")
         )
@@ -213,7 +224,9 @@ def project_summary(project: Project, user) -> dict:
         "rounds": rounds if is_staff else [],
         "is_staff": is_staff,
         "propose_midterm": is_staff and project.status == Project.Status.ACTIVE and not has_midterm and today >= half,
-        "propose_final": is_staff and project.status == Project.Status.CLOSING and not any(r.kind == Kind.FINAL for r in rounds),
+        "propose_final": is_staff
+        and project.status == Project.Status.CLOSING
+        and not any(r.kind == Kind.FINAL for r in rounds),
         "has_midterm": has_midterm,
         "my_responses": my_responses,
         "changes": changes,
@@ -300,8 +313,9 @@ def readable_libraries(user, project: Project):
 
 def recent_measurements(project: Project, *, libraries, limit: int = 50):
     """The latest values entered for `libraries` (those the reader may read)."""
-    queryset = Measurement.objects.filter(indicator__project=project, indicator__goal__isnull=True,
-                                          library__in=[library.pk for library in libraries])
+    queryset = Measurement.objects.filter(
+        indicator__project=project, indicator__goal__isnull=True, library__in=[library.pk for library in libraries]
+    )
     return queryset.select_related("indicator", "library", "recorded_by").order_by("-recorded_at", "-id")[:limit]
 
 
@@ -333,7 +347,9 @@ def list_lessons(county, *, search: str = "", project=None, theme=None, kind: st
         lessons = lessons.filter(section=section)
     if ids:
         lessons = lessons.filter(pk__in=ids)
-    return lessons.annotate(section_order=SECTION_ORDER).order_by("section_order", "-project__end_on", "project_id", "order", "id")
+    return lessons.annotate(section_order=SECTION_ORDER).order_by(
+        "section_order", "-project__end_on", "project_id", "order", "id"
+    )
 
 
 def by_section(lessons) -> list[tuple[str, list[Lesson]]]:
@@ -366,12 +382,15 @@ class Audience:
 
 def round_audience(project: Project, *, include_experts: bool) -> Audience:
     """Before a round is opened: the participants taking part (and the experts, if asked)."""
-    municipalities = [p.municipality for p in project.participants.taking_part().select_related("municipality")
-                      .order_by("municipality__name")]
+    municipalities = [
+        p.municipality
+        for p in project.participants.taking_part().select_related("municipality").order_by("municipality__name")
+    ]
     reachable = reachable_library_heads(m.pk for m in municipalities)
     experts = project.experts.filter(user__is_active=True).count() if include_experts else 0
-    return Audience(total=len(municipalities) + experts,
-                    unreachable=[m for m in municipalities if m.pk not in reachable])
+    return Audience(
+        total=len(municipalities) + experts, unreachable=[m for m in municipalities if m.pk not in reachable]
+    )
 
 
 def round_reach(round_: Round) -> Audience:
@@ -379,5 +398,7 @@ def round_reach(round_: Round) -> Audience:
     responses = list(round_.responses.select_related("participant__municipality"))
     municipalities = [r.participant.municipality for r in responses if r.participant_id]
     reachable = reachable_library_heads(m.pk for m in municipalities)
-    return Audience(total=len(responses), unreachable=sorted(
-        (m for m in municipalities if m.pk not in reachable), key=lambda m: m.name))
+    return Audience(
+        total=len(responses),
+        unreachable=sorted((m for m in municipalities if m.pk not in reachable), key=lambda m: m.name),
+    )

@@ -15,9 +15,7 @@ from .permissions import can_delete_attachment
 
 def access_milestone(user, project: Project, pk, *, edit: bool = False) -> Milestone:
     """A whole-project milestone, or one of a participant the user may read (404 otherwise)."""
-    queryset = Milestone.objects.visible_to(user).select_related(
-        "participant__municipality", "responsible_position"
-    )
+    queryset = Milestone.objects.visible_to(user).select_related("participant__municipality", "responsible_position")
     milestone = in_project(queryset, project, pk)
     if milestone.participant is not None:
         milestone.participant.project = project

@@ -19,12 +19,22 @@ class FollowupConfig(AppConfig):
         participants_changed.connect(health.on_participants_changed, dispatch_uid="followup-health-participants")
         contacts_changed.connect(health.on_contacts_changed, dispatch_uid="followup-health-contacts")
         county_settings_changed.connect(health.on_county_settings_changed, dispatch_uid="followup-health-county")
-        register_project_section(Section(
-            key="oppfolging", label=_("Progress and follow-up"), template="followup/partials/_project_followup.html",
-            context=project_section, order=20,
-        ))
-        register_participant_section(Section(
-            key="oppfolging", label=_("Progress and follow-up"), template="followup/partials/_participant_followup.html",
-            context=participant_section, order=20,
-        ))
+        register_project_section(
+            Section(
+                key="oppfolging",
+                label=_("Progress and follow-up"),
+                template="followup/partials/_project_followup.html",
+                context=project_section,
+                order=20,
+            )
+        )
+        register_participant_section(
+            Section(
+                key="oppfolging",
+                label=_("Progress and follow-up"),
+                template="followup/partials/_participant_followup.html",
+                context=participant_section,
+                order=20,
+            )
+        )
         register_start_provider(start_page_provider)

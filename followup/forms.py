@@ -53,15 +53,18 @@ FILES_HELP = _("PDF, images (PNG, JPEG, GIF, WebP) or office documents. Location
 class MilestoneForm(forms.Form):
     name = forms.CharField(label=_("Milestone"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    participant = ModelChoiceField(label=_("Applies to"), required=False, queryset=None,
-                                   empty_label=_("The whole project"))
+    participant = ModelChoiceField(
+        label=_("Applies to"), required=False, queryset=None, empty_label=_("The whole project")
+    )
     planned_on = forms.DateField(label=_("Planned date"), widget=DateInput())
     responsible_position = ModelChoiceField(label=_("Responsible"), required=False, queryset=Position.objects.none())
     # Shown only when the date lies outside the project's period: a real case (a final report due
     # after the end) is accepted once the user says so.
     outside_period_confirmed = forms.BooleanField(
-        label=_("Yes, this is right: the milestone lies outside the project's period"), required=False,
-        widget=forms.HiddenInput)
+        label=_("Yes, this is right: the milestone lies outside the project's period"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,18 +80,25 @@ class MilestoneForm(forms.Form):
         if planned_on and not cleaned.get("outside_period_confirmed"):
             if planned_on < project.start_on or planned_on > project.end_on:
                 self.fields["outside_period_confirmed"].widget = forms.CheckboxInput()
-                self.add_error("planned_on", _(
-                    "The project runs from %(start)s to %(end)s. Choose a date in that period, or tick "
-                    "“Yes, this is right” below if the milestone really lies outside it.")
-                    % {"start": date_format(project.start_on, "SHORT_DATE_FORMAT"),
-                       "end": date_format(project.end_on, "SHORT_DATE_FORMAT")})
+                self.add_error(
+                    "planned_on",
+                    _(
+                        "The project runs from %(start)s to %(end)s. Choose a date in that period, or tick "
+                        "“Yes, this is right” below if the milestone really lies outside it."
+                    )
+                    % {
+                        "start": date_format(project.start_on, "SHORT_DATE_FORMAT"),
+                        "end": date_format(project.end_on, "SHORT_DATE_FORMAT"),
+                    },
+                )
         return cleaned
 
 
 class MilestoneStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
-    completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput(),
-                                   help_text=_("When done. Empty: today."))
+    completed_on = forms.DateField(
+        label=_("Completed on"), required=False, widget=DateInput(), help_text=_("When done. Empty: today.")
+    )
     skip_reason = forms.CharField(label=_("Reason for skipping"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
@@ -98,10 +108,15 @@ class MilestoneStatusForm(forms.Form):
 
 class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
-    text = forms.CharField(label=_("What has happened?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000,
-                           error_messages={"required": _("Write what has happened.")})
-    completed_on = forms.DateField(label=_("Completed on"), required=False, widget=DateInput(),
-                                   help_text=_("When done. Empty: today."))
+    text = forms.CharField(
+        label=_("What has happened?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Write what has happened.")},
+    )
+    completed_on = forms.DateField(
+        label=_("Completed on"), required=False, widget=DateInput(), help_text=_("When done. Empty: today.")
+    )
     files = MultipleFileField(label=_("Files or photos"), required=False, help_text=FILES_HELP)
 
     def __init__(self, *args, prefix_id=None, **kwargs):
@@ -111,19 +126,26 @@ class ProgressForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=FILES_HELP, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}))
+    file = forms.FileField(
+        label=_("File"), help_text=FILES_HELP, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT})
+    )
 
 
 class VisitForm(forms.Form):
     participant = ModelChoiceField(label=_("Municipality"), queryset=None)
     planned_on = forms.DateField(label=_("Date"), widget=DateInput())
     status = forms.ChoiceField(label=_("Status"), choices=Visit.Status.choices)
-    visitors = ModelMultipleChoiceField(label=_("Who visits"), required=False, queryset=None,
-                                        widget=forms.CheckboxSelectMultiple)
+    visitors = ModelMultipleChoiceField(
+        label=_("Who visits"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    )
     purpose = forms.CharField(label=_("Purpose"), max_length=300)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    follow_up_points = forms.CharField(label=_("Follow-up points"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                                       help_text=_("One point per line."))
+    follow_up_points = forms.CharField(
+        label=_("Follow-up points"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One point per line."),
+    )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,12 +160,19 @@ class VisitForm(forms.Form):
         planned_on = cleaned.get("planned_on")
         if planned_on and cleaned.get("status") == Visit.Status.DONE:
             if planned_on > timezone.localdate():
-                self.add_error("planned_on", _("A visit that has taken place cannot have a date in the future. "
-                                               "Choose “planned” as the status, or correct the date."))
+                self.add_error(
+                    "planned_on",
+                    _(
+                        "A visit that has taken place cannot have a date in the future. "
+                        "Choose “planned” as the status, or correct the date."
+                    ),
+                )
             elif planned_on < self.project.start_on:
-                self.add_error("planned_on", _("The project started %(start)s: a visit in it cannot have taken "
-                                               "place before that.")
-                               % {"start": date_format(self.project.start_on, "SHORT_DATE_FORMAT")})
+                self.add_error(
+                    "planned_on",
+                    _("The project started %(start)s: a visit in it cannot have taken place before that.")
+                    % {"start": date_format(self.project.start_on, "SHORT_DATE_FORMAT")},
+                )
         return cleaned
 
 
@@ -153,11 +182,19 @@ class MeetingForm(forms.Form):
     starts_at = datetime_field(_("Starts"))
     ends_at = datetime_field(_("Ends"))
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
-    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https",
-                                help_text=_("Digital meetings: the invitation links the ground rules for audio and video."))
+    video_link = forms.URLField(
+        label=_("Video link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Digital meetings: the invitation links the ground rules for audio and video."),
+    )
     objectives = forms.CharField(
-        label=_("Objectives"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What do we want to achieve? One objective per line. Required before the meeting can be scheduled."),
+        label=_("Objectives"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "What do we want to achieve? One objective per line. Required before the meeting can be scheduled."
+        ),
     )
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
 
@@ -170,15 +207,22 @@ class MeetingForm(forms.Form):
 
 
 class InviteesForm(forms.Form):
-    contacts = ModelMultipleChoiceField(label=_("Contacts in the participating municipalities"), required=False,
-                                        queryset=Contact.objects.none(), widget=forms.CheckboxSelectMultiple)
-    users = ModelMultipleChoiceField(label=_("County staff"), required=False, queryset=None,
-                                     widget=forms.CheckboxSelectMultiple)
+    contacts = ModelMultipleChoiceField(
+        label=_("Contacts in the participating municipalities"),
+        required=False,
+        queryset=Contact.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    users = ModelMultipleChoiceField(
+        label=_("County staff"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         municipality_ids = project.participants.taking_part().values("municipality_id")
-        contacts = Contact.objects.filter(municipality_id__in=municipality_ids).select_related("municipality", "position")
+        contacts = Contact.objects.filter(municipality_id__in=municipality_ids).select_related(
+            "municipality", "position"
+        )
         self.fields["contacts"].queryset = contacts.order_by("municipality__number", "position__order", "name")
         self.fields["contacts"].label_from_instance = lambda c: f"{c.name} ({c.position.name}, {c.municipality.name})"
         self.fields["users"].queryset = county_staff(project.county)
@@ -186,13 +230,16 @@ class InviteesForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    attended = ModelMultipleChoiceField(label=_("Who attended?"), required=False, queryset=None,
-                                        widget=forms.CheckboxSelectMultiple)
+    attended = ModelMultipleChoiceField(
+        label=_("Who attended?"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attended"].queryset = meeting.invitees.select_related("municipality")
-        self.fields["attended"].label_from_instance = lambda i: f"{i.name}{f' ({i.municipality.name})' if i.municipality_id else ''}"
+        self.fields["attended"].label_from_instance = lambda i: (
+            f"{i.name}{f' ({i.municipality.name})' if i.municipality_id else ''}"
+        )
         self.helper = form_helper(_("Save attendance"))
 
 
@@ -204,19 +251,25 @@ class OutcomeForm(forms.Form):
         self.objectives = objectives
         for objective in objectives:
             self.fields[f"outcome_{objective.pk}"] = forms.ChoiceField(
-                label=objective.text, required=False, choices=[("", _("Not assessed"))] + MeetingObjective.Outcome.choices,
+                label=objective.text,
+                required=False,
+                choices=[("", _("Not assessed"))] + MeetingObjective.Outcome.choices,
                 initial=objective.outcome,
             )
             self.fields[f"note_{objective.pk}"] = forms.CharField(
-                label=_("Note on “%(objective)s”") % {"objective": objective.text}, required=False, max_length=500,
+                label=_("Note on “%(objective)s”") % {"objective": objective.text},
+                required=False,
+                max_length=500,
                 initial=objective.outcome_note,
             )
         self.order_fields([name for o in objectives for name in (f"outcome_{o.pk}", f"note_{o.pk}")] + ["notes"])
         self.helper = form_helper(_("Save outcome"))
 
     def outcomes(self) -> dict:
-        return {o.pk: (self.cleaned_data.get(f"outcome_{o.pk}", ""), self.cleaned_data.get(f"note_{o.pk}", ""))
-                for o in self.objectives}
+        return {
+            o.pk: (self.cleaned_data.get(f"outcome_{o.pk}", ""), self.cleaned_data.get(f"note_{o.pk}", ""))
+            for o in self.objectives
+        }
 
 
 class LeadershipMessageForm(forms.Form):
@@ -232,7 +285,9 @@ class LeadershipMessageForm(forms.Form):
             try:
                 validate_email(address)
             except forms.ValidationError:
-                raise forms.ValidationError(_("“%(address)s” is not an e-mail address.") % {"address": address}) from None
+                raise forms.ValidationError(
+                    _("“%(address)s” is not an e-mail address.") % {"address": address}
+                ) from None
         return addresses
 
     def clean_subject(self):
@@ -240,10 +295,15 @@ class LeadershipMessageForm(forms.Form):
 
 
 class DashboardFilterForm(forms.Form):
-    health = forms.ChoiceField(label=_("Health"), required=False,
-                               choices=[("", _("All")), *reversed(Participant.Health.choices)])
-    project = ModelChoiceField(label=_("Project"), required=False, queryset=Project.objects.none(), empty_label=_("All"))
+    health = forms.ChoiceField(
+        label=_("Health"), required=False, choices=[("", _("All")), *reversed(Participant.Health.choices)]
+    )
+    project = ModelChoiceField(
+        label=_("Project"), required=False, queryset=Project.objects.none(), empty_label=_("All")
+    )
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.active().filter(county=county).only("pk", "title").order_by("title")
+        self.fields["project"].queryset = (
+            Project.objects.active().filter(county=county).only("pk", "title").order_by("title")
+        )

@@ -59,6 +59,7 @@ from .models import Meeting, MeetingInvitee, Milestone, ProgressEntry, Visit
 Health = Participant.Health
 LEVELS = {Health.GREEN: 0, Health.YELLOW: 1, Health.RED: 2}
 
+
 @dataclass
 class HealthFacts:
     overdue: int = 0
@@ -101,18 +102,33 @@ def assess(participant: Participant, facts: HealthFacts, *, today: date) -> tupl
         if level != Health.GREEN:
             reasons.append({"code": code, "level": level, **values})
 
-    add("overdue", _level(facts.overdue, county.health_overdue_yellow, county.health_overdue_red), count=facts.overdue,
-        days=facts.most_late)
+    add(
+        "overdue",
+        _level(facts.overdue, county.health_overdue_yellow, county.health_overdue_red),
+        count=facts.overdue,
+        days=facts.most_late,
+    )
     if completed:  # done taking part: only milestones it left open still count
         return max((reason["level"] for reason in reasons), key=LEVELS.get, default=Health.GREEN), reasons
     silence = max(0, (today - (facts.last_progress or since)).days)
-    add("silence", _level(silence, county.health_silence_yellow_days, county.health_silence_red_days),
-        days=silence, never=facts.last_progress is None)
+    add(
+        "silence",
+        _level(silence, county.health_silence_yellow_days, county.health_silence_red_days),
+        days=silence,
+        never=facts.last_progress is None,
+    )
     unvisited = max(0, (today - (facts.last_visit or since)).days)
-    add("visit", _level(unvisited, county.health_visit_yellow_days, county.health_visit_red_days),
-        days=unvisited, never=facts.last_visit is None)
-    add("missed_meetings", _level(facts.missed_meetings, county.health_missed_meetings_yellow,
-                                  county.health_missed_meetings_red), count=facts.missed_meetings)
+    add(
+        "visit",
+        _level(unvisited, county.health_visit_yellow_days, county.health_visit_red_days),
+        days=unvisited,
+        never=facts.last_visit is None,
+    )
+    add(
+        "missed_meetings",
+        _level(facts.missed_meetings, county.health_missed_meetings_yellow, county.health_missed_meetings_red),
+        count=facts.missed_meetings,
+    )
     if facts.unsigned_agreement:
         add("agreement", Health.YELLOW)
     if facts.missing_positions:
@@ -128,17 +144,30 @@ def describe_reason(reason: dict) -> str:
     if code == "overdue":
         text = ngettext("%(count)s milestone is late", "%(count)s milestones are late", reason["count"]) % reason
         if reason.get("days"):
-            text += " " + ngettext("(the latest by %(days)s day)", "(the latest by %(days)s days)", reason["days"]) % reason
+            text += (
+                " " + ngettext("(the latest by %(days)s day)", "(the latest by %(days)s days)", reason["days"]) % reason
+            )
         return text
     if code == "silence":
         if reason.get("never"):
-            return ngettext("No progress entry in %(days)s day", "No progress entry in %(days)s days", reason["days"]) % reason
-        return ngettext("%(days)s day since the last progress entry", "%(days)s days since the last progress entry",
-                        reason["days"]) % reason
+            return (
+                ngettext("No progress entry in %(days)s day", "No progress entry in %(days)s days", reason["days"])
+                % reason
+            )
+        return (
+            ngettext(
+                "%(days)s day since the last progress entry",
+                "%(days)s days since the last progress entry",
+                reason["days"],
+            )
+            % reason
+        )
     if code == "visit":
         if reason.get("never"):
             return ngettext("Not visited in %(days)s day", "Not visited in %(days)s days", reason["days"]) % reason
-        return ngettext("%(days)s day since the last visit", "%(days)s days since the last visit", reason["days"]) % reason
+        return (
+            ngettext("%(days)s day since the last visit", "%(days)s days since the last visit", reason["days"]) % reason
+        )
     if code == "missed_meetings":
         return ngettext("Missed %(count)s meeting", "Missed %(count)s meetings", reason["count"]) % reason
     if code == "agreement":
@@ -156,15 +185,21 @@ def health_facts(participants: list[Participant], *, today: date) -> dict[int, H
         return facts
     overdue = (
         Milestone.objects.filter(late_q(on=today), participant_id__in=ids)
-        .values("participant_id").annotate(n=Count("id"), first_due=Min("planned_on"))
+        .values("participant_id")
+        .annotate(n=Count("id"), first_due=Min("planned_on"))
     )
     for row in overdue:
         facts[row["participant_id"]].overdue = row["n"]
         facts[row["participant_id"]].most_late = days_late(row["first_due"], on=today)  # the earliest due is the latest
-    for row in ProgressEntry.objects.filter(participant_id__in=ids).values("participant_id").annotate(last=Max("written_at")):
+    for row in (
+        ProgressEntry.objects.filter(participant_id__in=ids).values("participant_id").annotate(last=Max("written_at"))
+    ):
         facts[row["participant_id"]].last_progress = timezone.localtime(row["last"]).date()
-    for row in (Visit.objects.filter(participant_id__in=ids, status=Visit.Status.DONE, planned_on__lte=today)
-                .values("participant_id").annotate(last=Max("planned_on"))):
+    for row in (
+        Visit.objects.filter(participant_id__in=ids, status=Visit.Status.DONE, planned_on__lte=today)
+        .values("participant_id")
+        .annotate(last=Max("planned_on"))
+    ):
         facts[row["participant_id"]].last_visit = row["last"]
     by_place = {(p.project_id, p.municipality_id): p.pk for p in participants}
     invited = (
@@ -194,13 +229,22 @@ def recompute_many(participants, *, today: date | None = None) -> int:
         return 0
     missing_related = [p for p in participants if "project" not in p._state.fields_cache]
     if missing_related:
-        loaded = {p.pk: p for p in Participant.objects.filter(pk__in=[p.pk for p in missing_related]).select_related("project__county")}
+        loaded = {
+            p.pk: p
+            for p in Participant.objects.filter(pk__in=[p.pk for p in missing_related]).select_related(
+                "project__county"
+            )
+        }
         participants = [loaded.get(p.pk, p) for p in participants]
     facts = health_facts(participants, today=today)
     now, changed = timezone.now(), []
     for participant in participants:
         health, reasons = assess(participant, facts[participant.pk], today=today)
-        if health != participant.health or reasons != participant.health_reasons or participant.health_computed_at is None:
+        if (
+            health != participant.health
+            or reasons != participant.health_reasons
+            or participant.health_computed_at is None
+        ):
             changed.append(participant)
         participant.health, participant.health_reasons, participant.health_computed_at = health, reasons, now
     Participant.objects.bulk_update(participants, ["health", "health_reasons", "health_computed_at"], batch_size=500)
@@ -222,7 +266,11 @@ def recompute_all(*, today: date | None = None, chunk: int = 1000) -> int:
     """Nightly: every participant of every active project, in chunks; returns how many changed.
     Participants of projects no longer active are set green once."""
     changed = 0
-    active = Participant.objects.filter(project__status=Project.Status.ACTIVE).select_related("project__county").order_by("pk")
+    active = (
+        Participant.objects.filter(project__status=Project.Status.ACTIVE)
+        .select_related("project__county")
+        .order_by("pk")
+    )
     last = 0
     while True:
         batch = list(active.filter(pk__gt=last)[:chunk])
@@ -231,15 +279,16 @@ def recompute_all(*, today: date | None = None, chunk: int = 1000) -> int:
         with transaction.atomic():
             changed += recompute_many(batch, today=today)
         last = batch[-1].pk
-    stale = Participant.objects.exclude(project__status=Project.Status.ACTIVE).exclude(health=Health.GREEN, health_reasons=[])
+    stale = Participant.objects.exclude(project__status=Project.Status.ACTIVE).exclude(
+        health=Health.GREEN, health_reasons=[]
+    )
     changed += stale.update(health=Health.GREEN, health_reasons=[], health_computed_at=timezone.now())
     return changed
 
 
-
-
-def input_changed(*, participants: Iterable[Participant] = (), project: Project | None = None, municipality=None,
-                  county=None) -> int:
+def input_changed(
+    *, participants: Iterable[Participant] = (), project: Project | None = None, municipality=None, county=None
+) -> int:
     """Something health reads changed: recompute the participants it concerns (given, of a project,
     or of a municipality's or a county's active projects). For apps above followup; returns how many changed."""
     queryset = Participant.objects.none()
@@ -249,7 +298,9 @@ def input_changed(*, participants: Iterable[Participant] = (), project: Project 
     if project is not None:
         queryset = queryset | Participant.objects.filter(project=project)
     if municipality is not None:
-        queryset = queryset | Participant.objects.filter(municipality=municipality, project__status=Project.Status.ACTIVE)
+        queryset = queryset | Participant.objects.filter(
+            municipality=municipality, project__status=Project.Status.ACTIVE
+        )
     if county is not None:
         queryset = queryset | Participant.objects.filter(project__county=county, project__status=Project.Status.ACTIVE)
     return recompute_many(queryset.select_related("project__county"))

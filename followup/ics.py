@@ -35,8 +35,15 @@ def calendar(events: list[Event], *, method: str | None = None, name: str | None
     return cal.to_ical().decode("utf-8")
 
 
-def meeting_event(meeting, *, description: str, organizer: tuple[str, str] | None = None, attendees=(),
-                  cancelled: bool = False, url: str = "") -> Event:
+def meeting_event(
+    meeting,
+    *,
+    description: str,
+    organizer: tuple[str, str] | None = None,
+    attendees=(),
+    cancelled: bool = False,
+    url: str = "",
+) -> Event:
     """One VEVENT for a meeting: the same UID for its life, SEQUENCE as stored on the meeting.
     `organizer` and `attendees` are (name, e-mail address) pairs."""
     event = _event(uid=meeting.uid, sequence=meeting.sequence, summary=meeting.title, description=description, url=url)
@@ -53,7 +60,9 @@ def meeting_event(meeting, *, description: str, organizer: tuple[str, str] | Non
     return event
 
 
-def all_day_event(*, uid: str, on: date, summary: str, description: str = "", url: str = "", sequence: int = 0) -> Event:
+def all_day_event(
+    *, uid: str, on: date, summary: str, description: str = "", url: str = "", sequence: int = 0
+) -> Event:
     event = _event(uid=uid, sequence=sequence, summary=summary, description=description, url=url)
     event.add("dtstart", on)
     event.add("dtend", on + timedelta(days=1))

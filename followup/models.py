@@ -21,7 +21,8 @@ class MilestoneQuerySet(models.QuerySet):
         """Whole-project milestones of projects the user reads; a participant's milestones for
         those who may read that participant (see `participant_scope`)."""
         return self.filter(
-            Q(participant__isnull=True, project__in=Project.objects.visible_to(user)) | participant_scope(user, "participant__")
+            Q(participant__isnull=True, project__in=Project.objects.visible_to(user))
+            | participant_scope(user, "participant__")
         )
 
 
@@ -39,7 +40,12 @@ class Milestone(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="milestones", verbose_name=_("participant")
+        Participant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("participant"),
     )
     name = models.CharField(_("milestone"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -66,7 +72,9 @@ class Milestone(models.Model):
             models.Index(fields=["status", "planned_on"], name="milestone_due"),
         ]
         constraints = [
-            models.CheckConstraint(condition=~Q(status="skipped") | ~Q(skip_reason=""), name="milestone_skip_has_reason"),
+            models.CheckConstraint(
+                condition=~Q(status="skipped") | ~Q(skip_reason=""), name="milestone_skip_has_reason"
+            ),
         ]
 
     def __str__(self):
@@ -125,7 +133,9 @@ class Visit(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="visits")
     planned_on = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
-    visitors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="visits", verbose_name=_("who visits"))
+    visitors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="visits", verbose_name=_("who visits")
+    )
     purpose = models.CharField(_("purpose"), max_length=300)
     notes = models.TextField(_("notes"), blank=True)
     follow_up_points = models.TextField(_("follow-up points"), blank=True, help_text=_("One point per line."))
@@ -250,8 +260,12 @@ class MeetingInvitee(models.Model):
     """Someone invited to a meeting, from the contacts (or a county staff member); attendance after."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
-    contact = models.ForeignKey("municipalities.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    contact = models.ForeignKey(
+        "municipalities.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -264,8 +278,12 @@ class MeetingInvitee(models.Model):
     class Meta:
         ordering = ["meeting_id", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "contact"], condition=Q(contact__isnull=False), name="invitee_contact_once"),
-            models.UniqueConstraint(fields=["meeting", "user"], condition=Q(user__isnull=False), name="invitee_user_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "contact"], condition=Q(contact__isnull=False), name="invitee_contact_once"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"], condition=Q(user__isnull=False), name="invitee_user_once"
+            ),
         ]
         indexes = [models.Index(fields=["municipality", "meeting"], name="invitee_municipality")]
 
@@ -310,7 +328,9 @@ class EscalationStep(models.Model):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("logged"), default=timezone.now)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -370,7 +390,9 @@ class Attachment(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
     )
-    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments")
     progress_entry = models.ForeignKey(
         ProgressEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"

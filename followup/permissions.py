@@ -25,8 +25,8 @@ def is_staff_for_milestone(user, milestone) -> bool:
 # Library heads log progress on their own municipality's milestones; county staff on any.
 can_log_progress = rules.is_active & is_open_milestone_project & (is_staff_for_milestone | is_head_for_milestone)
 # Files: county staff anywhere in the project; a library head on their own participant.
-can_attach_to_participant = rules.is_active & is_open_participant & (
-    is_library_head_of_participant | is_staff_of_participant_county
+can_attach_to_participant = (
+    rules.is_active & is_open_participant & (is_library_head_of_participant | is_staff_of_participant_county)
 )
 
 

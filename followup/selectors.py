@@ -16,8 +16,12 @@ from .health import health_facts
 from .lateness import is_late, late_q, lateness
 from .models import EscalationStep, Meeting, MeetingInvitee, Milestone, ProgressEntry, Visit
 
-RISK_ORDER = Case(When(health=Participant.Health.RED, then=Value(0)), When(health=Participant.Health.YELLOW, then=Value(1)),
-                  default=Value(2), output_field=IntegerField())
+RISK_ORDER = Case(
+    When(health=Participant.Health.RED, then=Value(0)),
+    When(health=Participant.Health.YELLOW, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
 
 
 def list_dashboard(county, *, health: str = "", project=None):
@@ -32,8 +36,10 @@ def list_dashboard(county, *, health: str = "", project=None):
 
 def health_counts(county) -> dict:
     rows = (
-        dashboard_participants().filter(project__county=county, project__status=Project.Status.ACTIVE)
-        .values("health").annotate(n=Count("id"))
+        dashboard_participants()
+        .filter(project__county=county, project__status=Project.Status.ACTIVE)
+        .values("health")
+        .annotate(n=Count("id"))
     )
     counts = {level: 0 for level in (Participant.Health.RED, Participant.Health.YELLOW, Participant.Health.GREEN)}
     counts.update({row["health"]: row["n"] for row in rows})
@@ -62,16 +68,19 @@ def dashboard_rows(participants, *, today: date | None = None) -> list[Dashboard
     rows = []
     for participant in participants:
         fact = facts[participant.pk]
-        rows.append(DashboardRow(
-            participant=participant,
-            days_since_visit=(today - fact.last_visit).days if fact.last_visit else None,
-            days_since_progress=(today - fact.last_progress).days if fact.last_progress else None,
-            late_milestones=fact.overdue,
-            most_late=fact.most_late,
-            unsigned_agreement=fact.unsigned_agreement,
-            completed=participant.status == Participant.Status.COMPLETED,
-        ))
+        rows.append(
+            DashboardRow(
+                participant=participant,
+                days_since_visit=(today - fact.last_visit).days if fact.last_visit else None,
+                days_since_progress=(today - fact.last_progress).days if fact.last_progress else None,
+                late_milestones=fact.overdue,
+                most_late=fact.most_late,
+                unsigned_agreement=fact.unsigned_agreement,
+                completed=participant.status == Participant.Status.COMPLETED,
+            )
+        )
     return rows
+
 
 def reminder_gaps(county):
     """Municipalities whose library head the ladder could not remind (nobody with a login and an
@@ -79,11 +88,14 @@ def reminder_gaps(county):
     municipalities = {
         step.participant.municipality_id: step.participant.municipality
         for step in EscalationStep.objects.filter(
-            participant__project__county=county, participant__project__status=Project.Status.ACTIVE,
-            step=EscalationStep.Step.REMINDER, status=EscalationStep.Status.NO_RECIPIENT,
+            participant__project__county=county,
+            participant__project__status=Project.Status.ACTIVE,
+            step=EscalationStep.Step.REMINDER,
+            status=EscalationStep.Status.NO_RECIPIENT,
             milestone__status__in=Milestone.OPEN,
-        ).select_related("participant__municipality").only("participant__municipality__name",
-                                                            "participant__municipality__number")
+        )
+        .select_related("participant__municipality")
+        .only("participant__municipality__name", "participant__municipality__number")
     }
     reachable = reachable_library_heads(municipalities)
     return sorted((m for pk, m in municipalities.items() if pk not in reachable), key=lambda m: m.name)
@@ -128,7 +140,8 @@ def progress_feed(**filters):
 def project_milestones(project, *, user):
     """The project's milestones the user may read (another municipality's are left out)."""
     return (
-        Milestone.objects.visible_to(user).filter(project=project)
+        Milestone.objects.visible_to(user)
+        .filter(project=project)
         .select_related("participant__municipality", "responsible_position")
         .annotate(entry_count=Count("progress_entries"))
         .order_by("planned_on", "order", "id")
@@ -173,9 +186,11 @@ def visible_invitees(user, meeting):
 
 
 def list_meetings(project):
-    return Meeting.objects.filter(project=project).annotate(
-        objective_count=Count("objectives", distinct=True), invitee_count=Count("invitees", distinct=True)
-    ).order_by("-starts_at")
+    return (
+        Meeting.objects.filter(project=project)
+        .annotate(objective_count=Count("objectives", distinct=True), invitee_count=Count("invitees", distinct=True))
+        .order_by("-starts_at")
+    )
 
 
 def participant_followup(participant, *, today: date | None = None) -> dict:
@@ -184,7 +199,9 @@ def participant_followup(participant, *, today: date | None = None) -> dict:
     visits = list(participant.visits.prefetch_related("visitors"))
     done = [v.planned_on for v in visits if v.status == Visit.Status.DONE and v.planned_on <= today]
     milestones = list(
-        Milestone.objects.filter(participant=participant).select_related("responsible_position").order_by("planned_on", "id")
+        Milestone.objects.filter(participant=participant)
+        .select_related("responsible_position")
+        .order_by("planned_on", "id")
     )
     return {
         "visits": visits,
@@ -224,46 +241,71 @@ def start_page_data(user, sections, *, today: date | None = None, limit: int = 8
     soon = today + timedelta(days=30)
     staff_roles = (Membership.Role.COUNTY_ADMIN, Membership.Role.COUNTY_STAFF)
     county_ids = sorted({s.membership.county_id for s in sections if s.membership.role in staff_roles})
-    head_ids = sorted({s.membership.municipality_id for s in sections if s.membership.role == Membership.Role.LIBRARY_HEAD})
+    head_ids = sorted(
+        {s.membership.municipality_id for s in sections if s.membership.role == Membership.Role.LIBRARY_HEAD}
+    )
     by_county, by_head = {}, {}
     for county_id in county_ids:
         data = CountyStart()
         data.projects = list(
-            Project.objects.active().filter(county_id=county_id)
+            Project.objects.active()
+            .filter(county_id=county_id)
             .annotate(
-                done_this_month=Count("milestones", filter=Q(milestones__status=Milestone.Status.DONE,
-                                                              milestones__completed_on__gte=month_start)),
+                done_this_month=Count(
+                    "milestones",
+                    filter=Q(milestones__status=Milestone.Status.DONE, milestones__completed_on__gte=month_start),
+                ),
                 late=Count("milestones", filter=late_q(on=today, prefix="milestones__")),
             )
             .order_by("-late", "title")[:limit]
         )
-        data.at_risk = list(
-            list_dashboard_for_county_id(county_id).exclude(health=Participant.Health.GREEN)[:limit]
-        )
+        data.at_risk = list(list_dashboard_for_county_id(county_id).exclude(health=Participant.Health.GREEN)[:limit])
         data.meetings = list(
-            Meeting.objects.filter(project__county_id=county_id, status=Meeting.Status.SCHEDULED,
-                                   starts_at__gte=timezone.now(), starts_at__date__lte=soon)
-            .select_related("project").order_by("starts_at")[:limit]
+            Meeting.objects.filter(
+                project__county_id=county_id,
+                status=Meeting.Status.SCHEDULED,
+                starts_at__gte=timezone.now(),
+                starts_at__date__lte=soon,
+            )
+            .select_related("project")
+            .order_by("starts_at")[:limit]
         )
         data.visits = list(
-            Visit.objects.filter(participant__project__county_id=county_id, status=Visit.Status.PLANNED,
-                                 planned_on__gte=today, planned_on__lte=soon)
-            .select_related("participant__municipality", "participant__project").order_by("planned_on")[:limit]
+            Visit.objects.filter(
+                participant__project__county_id=county_id,
+                status=Visit.Status.PLANNED,
+                planned_on__gte=today,
+                planned_on__lte=soon,
+            )
+            .select_related("participant__municipality", "participant__project")
+            .order_by("planned_on")[:limit]
         )
-        data.proposals = EscalationStep.objects.filter(participant__project__county_id=county_id,
-                                                       status=EscalationStep.Status.PROPOSED).count()
+        data.proposals = EscalationStep.objects.filter(
+            participant__project__county_id=county_id, status=EscalationStep.Status.PROPOSED
+        ).count()
         by_county[county_id] = data
     for municipality_id in head_ids:
         data = HeadStart(today=today)
         data.milestones = list(
-            Milestone.objects.filter(participant__municipality_id=municipality_id, participant__status__in=Participant.FOLLOWED_UP,
-                                     project__status=Project.Status.ACTIVE, status__in=Milestone.OPEN,
-                                     planned_on__lte=soon)
-            .select_related("project").order_by("planned_on")[:limit]
+            Milestone.objects.filter(
+                participant__municipality_id=municipality_id,
+                participant__status__in=Participant.FOLLOWED_UP,
+                project__status=Project.Status.ACTIVE,
+                status__in=Milestone.OPEN,
+                planned_on__lte=soon,
+            )
+            .select_related("project")
+            .order_by("planned_on")[:limit]
         )
         data.meetings = list(
-            Meeting.objects.filter(invitees__municipality_id=municipality_id, status=Meeting.Status.SCHEDULED,
-                                   starts_at__gte=timezone.now()).distinct().select_related("project").order_by("starts_at")[:limit]
+            Meeting.objects.filter(
+                invitees__municipality_id=municipality_id,
+                status=Meeting.Status.SCHEDULED,
+                starts_at__gte=timezone.now(),
+            )
+            .distinct()
+            .select_related("project")
+            .order_by("starts_at")[:limit]
         )
         by_head[municipality_id] = data
     result = {}
@@ -286,17 +328,28 @@ def dashboard_participants():
     """Those the follow-up watches, and completed participants whose health is not green (a municipality
     that finished with milestones still open is not hidden)."""
     return Participant.objects.filter(
-        Q(status__in=Participant.FOLLOWED_UP) | Q(status=Participant.Status.COMPLETED) & ~Q(health=Participant.Health.GREEN)
+        Q(status__in=Participant.FOLLOWED_UP)
+        | Q(status=Participant.Status.COMPLETED) & ~Q(health=Participant.Health.GREEN)
     )
 
 
 def list_dashboard_for_county_id(county_id):
     return (
-        dashboard_participants().filter(project__county_id=county_id, project__status=Project.Status.ACTIVE)
-        .select_related("project", "municipality").annotate(risk=RISK_ORDER).order_by("risk", "project__title", "municipality__number")
+        dashboard_participants()
+        .filter(project__county_id=county_id, project__status=Project.Status.ACTIVE)
+        .select_related("project", "municipality")
+        .annotate(risk=RISK_ORDER)
+        .order_by("risk", "project__title", "municipality__number")
         # What the rows show: health with its reasons, the municipality and the project, each a link.
-        .only("project__title", "municipality__number", "municipality__name", "status", "health", "health_reasons",
-              "health_computed_at")
+        .only(
+            "project__title",
+            "municipality__number",
+            "municipality__name",
+            "status",
+            "health",
+            "health_reasons",
+            "health_computed_at",
+        )
     )
 
 
@@ -318,10 +371,19 @@ def calendar_items(user, *, today: date | None = None) -> dict:
     )
     invited = MeetingInvitee.objects.filter(Q(user=user) | Q(contact__user=user)).values("meeting_id")
     meetings = (
-        Meeting.objects.filter(starts_at__date__range=(start, end), status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD,
-                                                                              Meeting.Status.CANCELLED])
-        .filter(Q(pk__in=invited) | Q(project__in=led)
-                | Q(pk__in=MeetingInvitee.objects.filter(municipality_id__in=access.head_municipality_ids).values("meeting_id")))
+        Meeting.objects.filter(
+            starts_at__date__range=(start, end),
+            status__in=[Meeting.Status.SCHEDULED, Meeting.Status.HELD, Meeting.Status.CANCELLED],
+        )
+        .filter(
+            Q(pk__in=invited)
+            | Q(project__in=led)
+            | Q(
+                pk__in=MeetingInvitee.objects.filter(municipality_id__in=access.head_municipality_ids).values(
+                    "meeting_id"
+                )
+            )
+        )
         .select_related("project__county")
         .prefetch_related(Prefetch("objectives"))
         .order_by("starts_at")
@@ -329,11 +391,13 @@ def calendar_items(user, *, today: date | None = None) -> dict:
     visits = (
         Visit.objects.filter(planned_on__range=(start, end))
         .exclude(status=Visit.Status.CANCELLED)
-        .filter(Q(visitors=user) | Q(participant__project__in=led)
-                | Q(participant__municipality_id__in=access.head_municipality_ids))
+        .filter(
+            Q(visitors=user)
+            | Q(participant__project__in=led)
+            | Q(participant__municipality_id__in=access.head_municipality_ids)
+        )
         .distinct()
         .select_related("participant__municipality", "participant__project")
         .order_by("planned_on")
     )
     return {"milestones": list(milestones), "meetings": list(meetings), "visits": list(visits)}
-

@@ -22,12 +22,27 @@ class CountySettingsForm(ModelForm):
     class Meta:
         model = County
         fields = [
-            "name", "sender_name", "sender_email", "letterhead", "default_local_share", "default_hourly_rate",
-            "escalation_reminder_days", "escalation_alert_days", "escalation_leadership_days",
-            "health_overdue_yellow", "health_overdue_red", "health_silence_yellow_days", "health_silence_red_days",
-            "health_visit_yellow_days", "health_visit_red_days", "health_missed_meetings_yellow",
-            "health_missed_meetings_red", "agreement_reminder_days", "evaluation_reminder_days",
-            "archive_creator_id", "archive_creator_name",
+            "name",
+            "sender_name",
+            "sender_email",
+            "letterhead",
+            "default_local_share",
+            "default_hourly_rate",
+            "escalation_reminder_days",
+            "escalation_alert_days",
+            "escalation_leadership_days",
+            "health_overdue_yellow",
+            "health_overdue_red",
+            "health_silence_yellow_days",
+            "health_silence_red_days",
+            "health_visit_yellow_days",
+            "health_visit_red_days",
+            "health_missed_meetings_yellow",
+            "health_missed_meetings_red",
+            "agreement_reminder_days",
+            "evaluation_reminder_days",
+            "archive_creator_id",
+            "archive_creator_name",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -51,8 +66,11 @@ class CountySettingsForm(ModelForm):
         for lower, higher in self.ORDERED:
             low, high = cleaned.get(lower), cleaned.get(higher)
             if low and high and low >= high and lower not in self.errors:
-                self.add_error(lower, _("Must be less than “%(other)s” (%(value)s): the steps come in that order.")
-                               % {"other": self.fields[higher].label, "value": high})
+                self.add_error(
+                    lower,
+                    _("Must be less than “%(other)s” (%(value)s): the steps come in that order.")
+                    % {"other": self.fields[higher].label, "value": high},
+                )
         return cleaned
 
     def clean_letterhead(self):
@@ -114,7 +132,9 @@ class ContactForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["position"].queryset = Position.objects.filter(county=county, is_active=True)
         if can_link_user:
-            self.fields["user"].queryset = get_user_model().objects.filter(memberships__county=county, is_active=True).distinct()
+            self.fields["user"].queryset = (
+                get_user_model().objects.filter(memberships__county=county, is_active=True).distinct()
+            )
             self.fields["user"].help_text = _("Link the contact to a user so that they can sign in their own name.")
         else:
             del self.fields["user"]

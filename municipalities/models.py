@@ -18,9 +18,7 @@ class CountyQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         access = user.access
-        return self.filter(
-            Q(pk__in=access.county_ids) | Q(municipalities__pk__in=access.municipality_ids)
-        ).distinct()
+        return self.filter(Q(pk__in=access.county_ids) | Q(municipalities__pk__in=access.municipality_ids)).distinct()
 
 
 class County(models.Model):
@@ -34,7 +32,10 @@ class County(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     sender_name = models.CharField(
-        _("sender name"), max_length=100, blank=True, help_text=_("Shown as the sender of e-mails."),
+        _("sender name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown as the sender of e-mails."),
         validators=[validate_header_value],
     )
     sender_email = models.EmailField(_("sender e-mail address"), blank=True, validators=[validate_header_value])
@@ -47,11 +48,17 @@ class County(models.Model):
     # Defaults for projects (projects issue): Nasjonalbiblioteket's development grants ask at
     # least 40 % own funding, so that is where a county starts.
     default_local_share = models.DecimalField(
-        _("default required local share (%)"), max_digits=5, decimal_places=2, default=Decimal("40"),
+        _("default required local share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("40"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     default_hourly_rate = models.DecimalField(
-        _("value of an in-kind hour (NOK)"), max_digits=10, decimal_places=2, default=Decimal("500"),
+        _("value of an in-kind hour (NOK)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("500"),
         validators=[MinValueValidator(0)],
     )
     # Follow-up: the escalation ladder (days a milestone is overdue) and the participant health thresholds.
@@ -66,26 +73,30 @@ class County(models.Model):
     )
     health_overdue_yellow = models.PositiveSmallIntegerField(_("overdue milestones for yellow"), default=1)
     health_overdue_red = models.PositiveSmallIntegerField(_("overdue milestones for red"), default=3)
-    health_silence_yellow_days = models.PositiveSmallIntegerField(_("days without progress entry for yellow"), default=45)
+    health_silence_yellow_days = models.PositiveSmallIntegerField(
+        _("days without progress entry for yellow"), default=45
+    )
     health_silence_red_days = models.PositiveSmallIntegerField(_("days without progress entry for red"), default=90)
     health_visit_yellow_days = models.PositiveSmallIntegerField(_("days since the last visit for yellow"), default=120)
     health_visit_red_days = models.PositiveSmallIntegerField(_("days since the last visit for red"), default=240)
     health_missed_meetings_yellow = models.PositiveSmallIntegerField(_("missed meetings for yellow"), default=1)
     health_missed_meetings_red = models.PositiveSmallIntegerField(_("missed meetings for red"), default=2)
     # Agreements and evaluations: reminders.
-    agreement_reminder_days = models.PositiveSmallIntegerField(
-        _("days before signatories are reminded"), default=7
-    )
+    agreement_reminder_days = models.PositiveSmallIntegerField(_("days before signatories are reminded"), default=7)
     evaluation_reminder_days = models.PositiveSmallIntegerField(
         _("days before an evaluation deadline that respondents are reminded"), default=5
     )
     # The archive (Noark 5 extracts): who the county is as the creator of the archive (arkivskaper).
     archive_creator_id = models.CharField(
-        _("archive creator id"), max_length=50, blank=True,
+        _("archive creator id"),
+        max_length=50,
+        blank=True,
         help_text=_("Arkivskaper-ID in the county's archive system, e.g. its organisation number."),
     )
     archive_creator_name = models.CharField(
-        _("archive creator name"), max_length=200, blank=True,
+        _("archive creator name"),
+        max_length=200,
+        blank=True,
         help_text=_("Arkivskaper name in the county's archive system. Empty: the county's name."),
     )
     history = HistoricalRecords()
@@ -140,9 +151,7 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         ordering = ["county_id", "order", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["county", "code"], condition=~Q(code=""), name="position_unique_code"
-            ),
+            models.UniqueConstraint(fields=["county", "code"], condition=~Q(code=""), name="position_unique_code"),
             models.UniqueConstraint(fields=["county", "name"], name="position_unique_name"),
         ]
 
@@ -271,9 +280,7 @@ class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=200)
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities")
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    region = models.CharField(
-        _("regional council"), max_length=100, blank=True, help_text=_("Regionråd")
-    )
+    region = models.CharField(_("regional council"), max_length=100, blank=True, help_text=_("Regionråd"))
     host_municipality = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -283,7 +290,11 @@ class Municipality(models.Model):
         verbose_name=_("host municipality"),
     )
     project_hours_per_month = models.DecimalField(
-        _("library hours per month for projects"), max_digits=7, decimal_places=1, null=True, blank=True,
+        _("library hours per month for projects"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
         help_text=_("What the library can spend on development projects in all, declared by the library head."),
     )
@@ -305,9 +316,7 @@ class Municipality(models.Model):
 
 
 class Library(models.Model):
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="libraries"
-    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="libraries")
     name = models.CharField(_("name"), max_length=200)
     is_main = models.BooleanField(_("main library"), default=False)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -320,9 +329,7 @@ class Library(models.Model):
         verbose_name_plural = _("libraries")
         ordering = ["municipality_id", "-is_main", "name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["municipality"], condition=Q(is_main=True), name="library_one_main"
-            ),
+            models.UniqueConstraint(fields=["municipality"], condition=Q(is_main=True), name="library_one_main"),
         ]
 
     def __str__(self):

@@ -19,18 +19,24 @@ def _id(obj) -> int | None:
 
 def is_staff_of(user, county) -> bool:
     """County staff or administrator of `county` (a County or its id)."""
-    return county is not None and user.is_authenticated and user.is_active and _id(county) in user.access.staff_county_ids
+    return (
+        county is not None and user.is_authenticated and user.is_active and _id(county) in user.access.staff_county_ids
+    )
 
 
 def is_admin_of(user, county) -> bool:
     """County administrator of `county` (a County or its id)."""
-    return county is not None and user.is_authenticated and user.is_active and _id(county) in user.access.admin_county_ids
+    return (
+        county is not None and user.is_authenticated and user.is_active and _id(county) in user.access.admin_county_ids
+    )
 
 
 def is_member_of(user, municipality) -> bool:
     """Library head or municipal leadership of `municipality` (a Municipality or its id)."""
     return (
-        municipality is not None and user.is_authenticated and user.is_active
+        municipality is not None
+        and user.is_authenticated
+        and user.is_active
         and _id(municipality) in user.access.municipality_ids
     )
 
@@ -38,7 +44,9 @@ def is_member_of(user, municipality) -> bool:
 def is_library_head_of(user, municipality) -> bool:
     """Library head of `municipality` (a Municipality or its id)."""
     return (
-        municipality is not None and user.is_authenticated and user.is_active
+        municipality is not None
+        and user.is_authenticated
+        and user.is_active
         and _id(municipality) in user.access.head_municipality_ids
     )
 

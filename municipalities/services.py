@@ -77,9 +77,17 @@ NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _not_text() -> MunicipalityImportError:
-    return MunicipalityImportError([RowError(None, _(
-        "The file is not a text file in UTF-8 or Windows-1252. Download the municipality list from "
-        "Statistics Norway as CSV and try again."))])
+    return MunicipalityImportError(
+        [
+            RowError(
+                None,
+                _(
+                    "The file is not a text file in UTF-8 or Windows-1252. Download the municipality list from "
+                    "Statistics Norway as CSV and try again."
+                ),
+            )
+        ]
+    )
 
 
 def decode_csv(data: bytes) -> str:
@@ -112,10 +120,18 @@ def _wrong_separator(first_line: str) -> MunicipalityImportError | None:
         separator = _("commas")
     else:
         return None
-    return MunicipalityImportError([RowError(None, _(
-        "Wrong separator: the columns are separated by %(separator)s, but Statistics Norway's files use "
-        "semicolons. Download the municipality list from Statistics Norway as CSV and try again.")
-        % {"separator": separator})])
+    return MunicipalityImportError(
+        [
+            RowError(
+                None,
+                _(
+                    "Wrong separator: the columns are separated by %(separator)s, but Statistics Norway's files use "
+                    "semicolons. Download the municipality list from Statistics Norway as CSV and try again."
+                )
+                % {"separator": separator},
+            )
+        ]
+    )
 
 
 def _rows(reader):
@@ -154,8 +170,11 @@ def parse_municipality_csv(data: bytes, *, county: County) -> tuple[list[tuple[i
     rows, skipped, errors, seen = [], [], [], {}
     for line, row in _rows(reader):
         if row is None:
-            errors.append(RowError(line, _(
-                "the line cannot be read: a quotation mark is not closed, or a field is far too long.")))
+            errors.append(
+                RowError(
+                    line, _("the line cannot be read: a quotation mark is not closed, or a field is far too long.")
+                )
+            )
             break
         if not any(cell.strip() for cell in row):
             continue
@@ -172,7 +191,9 @@ def parse_municipality_csv(data: bytes, *, county: County) -> tuple[list[tuple[i
             skipped.append(SkippedRow(line, code, name))
         elif code in seen:
             errors.append(
-                RowError(line, _("%(code)s appears twice (also on line %(other)s).") % {"code": code, "other": seen[code]})
+                RowError(
+                    line, _("%(code)s appears twice (also on line %(other)s).") % {"code": code, "other": seen[code]}
+                )
             )
         elif not name:
             errors.append(RowError(line, _("the name of %(code)s is missing.") % {"code": code}))
@@ -206,9 +227,7 @@ def import_municipalities(*, county: County, data: bytes) -> ImportResult:
         if municipality is None:
             result.created.append(Municipality.objects.create(number=code, name=name, county=county))
         elif municipality.county_id != county.pk:
-            raise MunicipalityImportError(
-                [RowError(line, _("%(code)s belongs to another county.") % {"code": code})]
-            )
+            raise MunicipalityImportError([RowError(line, _("%(code)s belongs to another county.") % {"code": code})])
         elif municipality.name != name:
             municipality.name = name
             municipality.save(update_fields=["name"])
@@ -262,11 +281,25 @@ def _locked(instance: models.Model) -> models.Model:
 # ------------------------------------------------------------- county settings
 
 COUNTY_SETTINGS = (
-    "name", "sender_name", "sender_email", "letterhead", "default_local_share", "default_hourly_rate",
-    "escalation_reminder_days", "escalation_alert_days", "escalation_leadership_days",
-    "health_overdue_yellow", "health_overdue_red", "health_silence_yellow_days", "health_silence_red_days",
-    "health_visit_yellow_days", "health_visit_red_days", "health_missed_meetings_yellow",
-    "health_missed_meetings_red", "agreement_reminder_days", "evaluation_reminder_days",
+    "name",
+    "sender_name",
+    "sender_email",
+    "letterhead",
+    "default_local_share",
+    "default_hourly_rate",
+    "escalation_reminder_days",
+    "escalation_alert_days",
+    "escalation_leadership_days",
+    "health_overdue_yellow",
+    "health_overdue_red",
+    "health_silence_yellow_days",
+    "health_silence_red_days",
+    "health_visit_yellow_days",
+    "health_visit_red_days",
+    "health_missed_meetings_yellow",
+    "health_missed_meetings_red",
+    "agreement_reminder_days",
+    "evaluation_reminder_days",
 )
 LIST_ITEM_FIELDS = ("name", "order", "is_active")
 
@@ -328,17 +361,21 @@ LIBRARY_FIELDS = ("name", "is_main", "address", "email", "phone")
 
 
 def _check_one_main(municipality_id: int, *, is_main: bool, library_pk=None) -> None:
-    others = Library.objects.select_for_update().filter(municipality_id=municipality_id, is_main=True).exclude(pk=library_pk)
+    others = (
+        Library.objects.select_for_update().filter(municipality_id=municipality_id, is_main=True).exclude(pk=library_pk)
+    )
     if is_main and others.exists():
         raise ValidationError({"is_main": _("%(library)s is already the main library.") % {"library": others.first()}})
 
 
 @transaction.atomic
-def create_library(*, municipality: Municipality, name: str, is_main: bool = False, address: str = "",
-                   email: str = "", phone: str = "") -> Library:
+def create_library(
+    *, municipality: Municipality, name: str, is_main: bool = False, address: str = "", email: str = "", phone: str = ""
+) -> Library:
     _check_one_main(municipality.pk, is_main=is_main)
-    return Library.objects.create(municipality=municipality, name=name, is_main=is_main, address=address,
-                                  email=email, phone=phone)
+    return Library.objects.create(
+        municipality=municipality, name=name, is_main=is_main, address=address, email=email, phone=phone
+    )
 
 
 @transaction.atomic
@@ -373,12 +410,31 @@ def _announce(municipality_id) -> None:
 
 
 @transaction.atomic
-def create_contact(*, county: County, municipality: Municipality | None = None, organisation: Organisation | None = None,
-                   name: str, position: Position, title: str = "", email: str = "", phone: str = "", user=None) -> Contact:
+def create_contact(
+    *,
+    county: County,
+    municipality: Municipality | None = None,
+    organisation: Organisation | None = None,
+    name: str,
+    position: Position,
+    title: str = "",
+    email: str = "",
+    phone: str = "",
+    user=None,
+) -> Contact:
     """A person in a municipality, a partner organisation, or (neither) the county."""
     _check_position(county.pk, position)
-    contact = Contact.objects.create(county=county, municipality=municipality, organisation=organisation, name=name,
-                                     position=position, title=title, email=email, phone=phone, user=user)
+    contact = Contact.objects.create(
+        county=county,
+        municipality=municipality,
+        organisation=organisation,
+        name=name,
+        position=position,
+        title=title,
+        email=email,
+        phone=phone,
+        user=user,
+    )
     _announce(contact.municipality_id)
     return contact
 
@@ -422,8 +478,9 @@ def _check_unique_name(county_id: int, name: str, *, organisation_pk=None) -> No
 
 
 @transaction.atomic
-def create_organisation(*, county: County, name: str, kind: str = Organisation.Kind.OTHER, website: str = "",
-                        notes: str = "") -> Organisation:
+def create_organisation(
+    *, county: County, name: str, kind: str = Organisation.Kind.OTHER, website: str = "", notes: str = ""
+) -> Organisation:
     _check_unique_name(county.pk, name)
     return Organisation.objects.create(county=county, name=name, kind=kind, website=website, notes=notes)
 

@@ -45,7 +45,9 @@ def _changed(form) -> dict:
 
 def _list_items(formset) -> list:
     """(item or None for a new one, changed fields) for every form of a list the user changed."""
-    return [(form.instance if form.instance.pk else None, _changed(form)) for form in formset.forms if form.has_changed()]
+    return [
+        (form.instance if form.instance.pk else None, _changed(form)) for form in formset.forms if form.has_changed()
+    ]
 
 
 @login_required
@@ -72,11 +74,18 @@ def county_settings(request, number):
     )
     themes = ThemeFormSet(request.POST or None, queryset=Theme.objects.filter(county=county), prefix="themes")
     if request.method == "POST":
-        if form.is_valid() and positions.is_valid() and themes.is_valid() and _run(
-            request, form,
-            lambda: services.update_county_settings(county=county, settings=_changed(form),
-                                                    positions=_list_items(positions), themes=_list_items(themes)),
-            _("The county settings were saved."),
+        if (
+            form.is_valid()
+            and positions.is_valid()
+            and themes.is_valid()
+            and _run(
+                request,
+                form,
+                lambda: services.update_county_settings(
+                    county=county, settings=_changed(form), positions=_list_items(positions), themes=_list_items(themes)
+                ),
+                _("The county settings were saved."),
+            )
         ):
             return redirect("municipalities:county-settings", number=county.number)
         messages.error(request, _("The settings were not saved. Correct the fields marked below."))
@@ -173,8 +182,12 @@ def municipality_edit(request, number):
     municipality = access_municipality(request.user, number, edit=True)
     form = MunicipalityForm(request.POST or None, instance=municipality)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.update_municipality(municipality=municipality, **_changed(form)),
-                _("The municipality was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.update_municipality(municipality=municipality, **_changed(form)),
+            _("The municipality was saved."),
+        ):
             return redirect(municipality)
     return render(request, "municipalities/municipality_form.html", {"municipality": municipality, "form": form})
 
@@ -203,8 +216,12 @@ def library_edit(request, number, pk=None):
 def library_delete(request, number, pk):
     municipality = access_municipality(request.user, number)
     library = access_library(request.user, municipality, pk, edit=True)
-    _run(request, None, lambda: services.delete_library(library=library),
-         _("The library %(name)s was removed.") % {"name": library.name})
+    _run(
+        request,
+        None,
+        lambda: services.delete_library(library=library),
+        _("The library %(name)s was removed.") % {"name": library.name},
+    )
     return redirect(municipality)
 
 
@@ -225,8 +242,9 @@ def contact_edit(request, number, pk=None):
         if pk:
             save = partial(services.update_contact, contact=contact, **_changed(form))
         else:
-            save = partial(services.create_contact, county=municipality.county, municipality=municipality,
-                           **form.cleaned_data)
+            save = partial(
+                services.create_contact, county=municipality.county, municipality=municipality, **form.cleaned_data
+            )
         if _run(request, form, save, _("The contact %(name)s was saved.") % {"name": form.cleaned_data["name"]}):
             return redirect(municipality)
     return render(
@@ -241,8 +259,12 @@ def contact_edit(request, number, pk=None):
 def contact_delete(request, number, pk):
     municipality = access_municipality(request.user, number)
     contact = access_contact(request.user, municipality, pk, edit=True)
-    _run(request, None, lambda: services.delete_contact(contact=contact),
-         _("The contact %(name)s was removed.") % {"name": contact.name})
+    _run(
+        request,
+        None,
+        lambda: services.delete_contact(contact=contact),
+        _("The contact %(name)s was removed.") % {"name": contact.name},
+    )
     return redirect(municipality)
 
 
@@ -255,12 +277,18 @@ def organisation_list(request, number):
     form = OrganisationForm(request.POST or None, instance=Organisation(county=county))
     if request.method == "POST" and form.is_valid():
         created = []
-        if _run(request, form, lambda: created.append(services.create_organisation(county=county, **form.cleaned_data)),
-                _("%(name)s was added.") % {"name": form.cleaned_data["name"]}):
+        if _run(
+            request,
+            form,
+            lambda: created.append(services.create_organisation(county=county, **form.cleaned_data)),
+            _("%(name)s was added.") % {"name": form.cleaned_data["name"]},
+        ):
             return redirect(created[0])
     organisations = county.organisations.annotate(project_count=Count("project_roles")).order_by("name")
     return render(
-        request, "municipalities/organisation_list.html", {"county": county, "organisations": organisations, "form": form}
+        request,
+        "municipalities/organisation_list.html",
+        {"county": county, "organisations": organisations, "form": form},
     )
 
 
@@ -269,8 +297,12 @@ def organisation_detail(request, pk):
     organisation = access_organisation(request.user, pk)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.update_organisation(organisation=organisation, **_changed(form)),
-                _("%(name)s was saved.") % {"name": form.cleaned_data["name"]}):
+        if _run(
+            request,
+            form,
+            lambda: services.update_organisation(organisation=organisation, **_changed(form)),
+            _("%(name)s was saved.") % {"name": form.cleaned_data["name"]},
+        ):
             return redirect(organisation)
     return render(
         request,
@@ -296,9 +328,13 @@ def organisation_contact(request, pk, contact_pk=None):
         if contact_pk:
             save = partial(services.update_contact, contact=contact, **_changed(form))
         else:
-            save = partial(services.create_contact, county=organisation.county, organisation=organisation,
-                           **form.cleaned_data)
+            save = partial(
+                services.create_contact, county=organisation.county, organisation=organisation, **form.cleaned_data
+            )
         if _run(request, form, save, _("The contact %(name)s was saved.") % {"name": form.cleaned_data["name"]}):
             return redirect(organisation)
-    return render(request, "municipalities/organisation_contact_form.html",
-                  {"organisation": organisation, "contact": contact, "form": form})
+    return render(
+        request,
+        "municipalities/organisation_contact_form.html",
+        {"organisation": organisation, "contact": contact, "form": form},
+    )

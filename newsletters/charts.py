@@ -20,13 +20,15 @@ def showcase_charts(showcase) -> list:
         if all(value is None for value in before + after):
             continue
         title = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
-        charts.append(before_after_chart(
-            title=title,
-            labels=libraries,
-            before=Series(_("Before"), before),
-            after=Series(_("After"), after),
-            label_heading=_("Library"),
-            decimals=0 if all(v is None or v == int(v) for v in before + after) else 1,
-            chart_id=f"showcase-chart-{number}",
-        ))
+        charts.append(
+            before_after_chart(
+                title=title,
+                labels=libraries,
+                before=Series(_("Before"), before),
+                after=Series(_("After"), after),
+                label_heading=_("Library"),
+                decimals=0 if all(v is None or v == int(v) for v in before + after) else 1,
+                chart_id=f"showcase-chart-{number}",
+            )
+        )
     return charts

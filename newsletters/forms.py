@@ -29,21 +29,25 @@ class NewsletterForm(ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
         labels = {"body": _("Text")}
         help_texts = {
-            "body": _("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…). "
-                      "Scripts and other code are removed."),
+            "body": _(
+                "Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…). "
+                "Scripts and other code are removed."
+            ),
         }
 
     def __init__(self, *args, preview_url: str = "", submit_label=None, **kwargs):
         super().__init__(*args, **kwargs)
         if preview_url:
             # Live preview: htmx posts the form (with its CSRF token) and swaps in the sanitised HTML.
-            self.fields["body"].widget.attrs.update({
-                "hx-post": preview_url,
-                "hx-trigger": "input changed delay:400ms",
-                "hx-target": "#newsletter-preview",
-                "hx-include": "closest form",
-                "hx-swap": "innerHTML",
-            })
+            self.fields["body"].widget.attrs.update(
+                {
+                    "hx-post": preview_url,
+                    "hx-trigger": "input changed delay:400ms",
+                    "hx-target": "#newsletter-preview",
+                    "hx-include": "closest form",
+                    "hx-swap": "innerHTML",
+                }
+            )
         self.helper = form_helper(submit_label or _("Save draft"))
 
     def clean_subject(self):
@@ -52,8 +56,9 @@ class NewsletterForm(ModelForm):
 
 class ImageForm(forms.Form):
     image = forms.FileField(label=_("Image"), help_text=_("PNG, JPEG, GIF or WebP, at most 5 MB."))
-    alt_text = forms.CharField(label=_("Alt text"), max_length=300,
-                               help_text=_("What the image shows, for those who cannot see it."))
+    alt_text = forms.CharField(
+        label=_("Alt text"), max_length=300, help_text=_("What the image shows, for those who cannot see it.")
+    )
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -74,7 +79,8 @@ class SendForm(forms.Form):
     WHEN = [("now", _("Send now")), ("later", _("Send at a chosen time"))]
     when = forms.ChoiceField(label=_("When"), choices=WHEN, initial="now", widget=forms.RadioSelect)
     scheduled_at = forms.DateTimeField(
-        label=_("Send at"), required=False,
+        label=_("Send at"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
     )
@@ -129,7 +135,8 @@ class ShowcaseForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
         self.fields["participant"].queryset = (
-            Participant.objects.filter(project=project).exclude(status=Participant.Status.WITHDRAWN)
+            Participant.objects.filter(project=project)
+            .exclude(status=Participant.Status.WITHDRAWN)
             .select_related("municipality")
         )
         self.fields["participant"].label_from_instance = lambda participant: participant.municipality.name
@@ -141,12 +148,15 @@ class ShowcaseForm(ModelForm):
 
 class PhotoForm(forms.Form):
     image = forms.FileField(label=_("Photo"), help_text=_("PNG, JPEG, GIF or WebP, at most 5 MB."))
-    alt_text = forms.CharField(label=_("Alt text"), max_length=300,
-                               help_text=_("What the photo shows, for those who cannot see it."))
+    alt_text = forms.CharField(
+        label=_("Alt text"), max_length=300, help_text=_("What the photo shows, for those who cannot see it.")
+    )
     caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
     shows_people = forms.BooleanField(label=_("People can be recognised in the photo"), required=False)
     consent_note = forms.CharField(
-        label=_("Consent"), max_length=500, required=False,
+        label=_("Consent"),
+        max_length=500,
+        required=False,
         help_text=_("Who gave their consent to publication, when and how (e.g. signed form kept at the library)."),
     )
 

@@ -53,7 +53,9 @@ class MailingList(models.Model):
         verbose_name_plural = _("mailing lists")
         ordering = ["county_id", "-project_id"]
         constraints = [
-            models.UniqueConstraint(fields=["county"], condition=Q(project__isnull=True), name="mailing_list_one_per_county"),
+            models.UniqueConstraint(
+                fields=["county"], condition=Q(project__isnull=True), name="mailing_list_one_per_county"
+            ),
         ]
 
     def __str__(self):
@@ -103,7 +105,11 @@ class Suppression(models.Model):
     email = models.EmailField(_("e-mail address"))
     county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="+")
     mailing_list = models.ForeignKey(
-        MailingList, on_delete=models.CASCADE, null=True, blank=True, related_name="suppressions",
+        MailingList,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="suppressions",
         help_text=_("Empty: every infobrev from the county."),
     )
     created_at = models.DateTimeField(_("unsubscribed"), default=timezone.now)
@@ -161,14 +167,19 @@ class Newsletter(models.Model):
 
     county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="newsletters")
     project = models.ForeignKey(
-        "projects.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="newsletters",
+        "projects.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="newsletters",
         verbose_name=_("project"),
     )
     mailing_list = models.ForeignKey(MailingList, on_delete=models.PROTECT, related_name="newsletters")
     subject = models.CharField(_("subject"), max_length=200, validators=[validate_header_value])
     body = models.TextField(_("text (Markdown)"))
     is_public = models.BooleanField(
-        _("show in the public archive"), default=False,
+        _("show in the public archive"),
+        default=False,
         help_text=_("Everyone can read it on the county's public page once it is sent."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -182,7 +193,9 @@ class Newsletter(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = NewsletterQuerySet.as_manager()
 
@@ -250,10 +263,15 @@ class Showcase(models.Model):
     """An example library: a public page about finished work, to show in new forums."""
 
     county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="showcases")
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="showcases",
-                                verbose_name=_("project"))
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="showcases", verbose_name=_("project")
+    )
     participant = models.ForeignKey(
-        "projects.Participant", on_delete=models.SET_NULL, null=True, blank=True, related_name="showcases",
+        "projects.Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="showcases",
         verbose_name=_("example library"),
         help_text=_("Empty: the whole project. Otherwise one participant's finished work."),
     )
@@ -305,7 +323,9 @@ class ShowcasePhoto(models.Model):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     shows_people = models.BooleanField(_("people can be recognised in the photo"), default=False)
     consent_note = models.CharField(
-        _("consent"), max_length=500, blank=True,
+        _("consent"),
+        max_length=500,
+        blank=True,
         help_text=_("Who gave their consent to publication, when and how (e.g. signed form kept at the library)."),
     )
     consent_recorded_by = models.ForeignKey(
@@ -339,4 +359,3 @@ class ShowcasePhoto(models.Model):
 def normalise_email(email: str) -> str:
     """Addresses are stored and compared in lower case: one person, one row."""
     return (email or "").strip().lower()
-

@@ -40,9 +40,7 @@ TRIGGER_SLACK = timedelta(seconds=5)
 
 def money_changes(project, since: datetime) -> list[MoneyChange]:
     since = since - TRIGGER_SLACK
-    names = dict(
-        Participant.objects.filter(project=project).values_list("pk", "municipality__name")
-    )
+    names = dict(Participant.objects.filter(project=project).values_list("pk", "municipality__name"))
     budget_owner = dict(Budget.objects.filter(participant__project=project).values_list("pk", "participant_id"))
     changes: list[MoneyChange] = []
 
@@ -55,29 +53,49 @@ def money_changes(project, since: datetime) -> list[MoneyChange]:
             continue
         name = names.get(record.participant_id, "")
         if record.history_type == "+" or before is None:
-            changes.append(MoneyChange(record.history_date, name, _(
-                "A budget was set up: county grant %(grant)s, local funds committed %(local)s."
-            ) % {"grant": _amount(record.county_grant), "local": _amount(record.local_cash)}))
+            changes.append(
+                MoneyChange(
+                    record.history_date,
+                    name,
+                    _("A budget was set up: county grant %(grant)s, local funds committed %(local)s.")
+                    % {"grant": _amount(record.county_grant), "local": _amount(record.local_cash)},
+                )
+            )
             continue
         if record.history_type != "~":
             continue
-        delta = {change.field: change for change in record.diff_against(before, included_fields=BUDGET_FIELD_NAMES).changes}
+        delta = {
+            change.field: change for change in record.diff_against(before, included_fields=BUDGET_FIELD_NAMES).changes
+        }
         for field, label, show in BUDGET_FIELDS:
             if field in delta:
-                changes.append(MoneyChange(record.history_date, name, _("%(what)s changed from %(old)s to %(new)s.") % {
-                    "what": label().capitalize(), "old": show(delta[field].old), "new": show(delta[field].new)}))
+                changes.append(
+                    MoneyChange(
+                        record.history_date,
+                        name,
+                        _("%(what)s changed from %(old)s to %(new)s.")
+                        % {"what": label().capitalize(), "old": show(delta[field].old), "new": show(delta[field].new)},
+                    )
+                )
 
     releases = GrantRelease.history.filter(budget_id__in=budget_owner, history_type="+", history_date__gte=since)
     for record in releases.order_by("history_date", "history_id"):
         name = names.get(budget_owner.get(record.budget_id), "")
-        changes.append(MoneyChange(record.history_date, name, _("%(amount)s of the county grant was paid out on %(date)s.") % {
-            "amount": _amount(record.amount), "date": date_format(record.released_on, "j. F Y")}))
+        changes.append(
+            MoneyChange(
+                record.history_date,
+                name,
+                _("%(amount)s of the county grant was paid out on %(date)s.")
+                % {"amount": _amount(record.amount), "date": date_format(record.released_on, "j. F Y")},
+            )
+        )
 
     accounts = FinalAccount.history.filter(budget_id__in=budget_owner, history_type="+", history_date__gte=since)
     for record in accounts.order_by("history_date", "history_id"):
         name = names.get(budget_owner.get(record.budget_id), "")
-        text = _("The grant was closed with final accounts: %(county)s of county money and %(local)s of local money spent.") % {
-            "county": _amount(record.spent_county), "local": _amount(record.spent_local)}
+        text = _(
+            "The grant was closed with final accounts: %(county)s of county money and %(local)s of local money spent."
+        ) % {"county": _amount(record.spent_county), "local": _amount(record.spent_local)}
         if record.to_return:
             text += " " + _("%(amount)s is to be returned.") % {"amount": _amount(record.to_return)}
         changes.append(MoneyChange(record.history_date, name, text))
@@ -100,7 +118,13 @@ def money_draft(project, since: datetime) -> tuple[str, str]:
         lines.append(f"- **{_escape(change.municipality)}**: {_escape(change.text)}")
     if not changes:
         lines.append("- " + _("(No changes were found in the budget history.)"))
-    lines += ["", _("Ask us if you have questions."), "", _("Best regards"), project.county.sender_name or project.county.name]
+    lines += [
+        "",
+        _("Ask us if you have questions."),
+        "",
+        _("Best regards"),
+        project.county.sender_name or project.county.name,
+    ]
     return subject[:200], "\n".join(lines)
 
 

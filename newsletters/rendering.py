@@ -25,7 +25,25 @@ from .models import Newsletter
 UNSUBSCRIBE_PLACEHOLDER = "FREMDRIFT-PLACEHOLDER-UNSUBSCRIBE-URL"
 PREFERENCES_PLACEHOLDER = "FREMDRIFT-PLACEHOLDER-PREFERENCES-URL"
 
-BLOCKS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "tr", "ul", "ol", "dl", "dt", "dd", "hr"}
+BLOCKS = {
+    "p",
+    "div",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+}
 
 
 class _TextMaker(HTMLParser):
@@ -107,7 +125,9 @@ class Rendered:
 
     def for_recipient(self, *, unsubscribe_url: str, preferences_url: str) -> tuple[str, str]:
         def fill(text):
-            return text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url).replace(PREFERENCES_PLACEHOLDER, preferences_url)
+            return text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url).replace(
+                PREFERENCES_PLACEHOLDER, preferences_url
+            )
 
         return fill(self.body_html), fill(self.body_text)
 
@@ -167,4 +187,6 @@ def list_headers(newsletter: Newsletter, *, unsubscribe_url: str) -> dict[str, s
 
 
 def preferences_url(email: str, county_id: int) -> str:
-    return absolute(reverse("newsletters:preferences", kwargs={"token": tokens.make_preferences_token(email, county_id)}))
+    return absolute(
+        reverse("newsletters:preferences", kwargs={"token": tokens.make_preferences_token(email, county_id)})
+    )

@@ -88,8 +88,9 @@ def _stakeholders(collector: _Collector, projects) -> None:
     participants = Participant.objects.filter(project__in=projects).exclude(status=Participant.Status.WITHDRAWN)
     municipality_ids = participants.values("municipality_id")
     contacts = (
-        Contact.objects.filter(Q(municipality_id__in=municipality_ids)
-                               | Q(organisation__project_roles__project__in=projects))
+        Contact.objects.filter(
+            Q(municipality_id__in=municipality_ids) | Q(organisation__project_roles__project__in=projects)
+        )
         .select_related("municipality", "organisation", "user")
         .distinct()
         .order_by("name", "pk")
@@ -110,7 +111,8 @@ def _stakeholders(collector: _Collector, projects) -> None:
     )
     for membership in memberships:
         source = _("%(role)s, %(municipality)s") % {
-            "role": membership.get_role_display(), "municipality": membership.municipality.name
+            "role": membership.get_role_display(),
+            "municipality": membership.municipality.name,
         }
         collector.add(membership.user.email, membership.user.name, source, membership.user_id)
     for user in User.objects.filter(led_projects__in=projects, is_active=True).distinct().order_by("email"):
@@ -144,8 +146,9 @@ def get_audience(newsletter: Newsletter) -> Audience:
         elif subscriber.status == Subscriber.Status.PENDING and subscriber.email not in collector.by_email:
             pending.append(Person(email=subscriber.email, name=subscriber.name, sources=[_("Subscriber")]))
         elif subscriber.status == Subscriber.Status.UNSUBSCRIBED and subscriber.email not in collector.by_email:
-            excluded.append(Excluded(Person(email=subscriber.email, name=subscriber.name, sources=[_("Subscriber")]),
-                                     UNSUBSCRIBED))
+            excluded.append(
+                Excluded(Person(email=subscriber.email, name=subscriber.name, sources=[_("Subscriber")]), UNSUBSCRIBED)
+            )
     emails = list(collector.by_email)
     bounced = set(Bounce.objects.filter(email__in=emails).values_list("email", flat=True))
     suppressed = set(
@@ -245,7 +248,9 @@ def get_public_showcase(number: str, slug: str, user=None) -> Showcase:
     queryset = Showcase.objects.select_related("county", "project", "participant__municipality")
     showcase = get_object_or_404(queryset, county__number=number, slug=slug)
     if not showcase.is_published and not (
-        user is not None and user.is_authenticated and user.is_active
+        user is not None
+        and user.is_authenticated
+        and user.is_active
         and showcase.county_id in user.access.staff_county_ids
     ):
         raise Http404
@@ -267,9 +272,7 @@ def showcase_measurements(showcase: Showcase) -> list[dict]:
         measurements = measurements.filter(library__municipality_id=showcase.participant.municipality_id)
     indicators: dict[int, dict] = {}
     for measurement in measurements:
-        entry = indicators.setdefault(
-            measurement.indicator_id, {"indicator": measurement.indicator, "libraries": {}}
-        )
+        entry = indicators.setdefault(measurement.indicator_id, {"indicator": measurement.indicator, "libraries": {}})
         values = entry["libraries"].setdefault(measurement.library.name, {})
         values.setdefault(measurement.period, measurement.value)  # newest first: keep the first seen
     return list(indicators.values())
@@ -283,8 +286,10 @@ def list_mailing_lists(county):
     return (
         MailingList.objects.filter(county=county)
         .select_related("county", "project")
-        .annotate(subscriber_count=Count("subscribers", filter=confirmed),
-                  pending_count=Count("subscribers", filter=Q(subscribers__status=Subscriber.Status.PENDING)))
+        .annotate(
+            subscriber_count=Count("subscribers", filter=confirmed),
+            pending_count=Count("subscribers", filter=Q(subscribers__status=Subscriber.Status.PENDING)),
+        )
         .order_by(F("project__title").asc(nulls_first=True), "pk")
     )
 

@@ -13,7 +13,9 @@ class OutboxBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         count = 0
         for message in email_messages:
-            html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+            html = next(
+                (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
+            )
             for recipient in message.recipients():
                 queue_email(
                     to=recipient,

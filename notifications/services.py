@@ -47,11 +47,16 @@ def check_headers(*, to, subject, from_email, headers, attachments) -> None:
     values = [("To", to), ("Subject", subject), ("From", from_email)]
     for name, value in (headers or {}).items():
         if not _HEADER_NAME.fullmatch(str(name)):
-            raise HeaderInjectionError(_("Refused before sending: “%(name)s” is not an e-mail header name.") % {"name": one_line(name)})
+            raise HeaderInjectionError(
+                _("Refused before sending: “%(name)s” is not an e-mail header name.") % {"name": one_line(name)}
+            )
         values.append((name, value))
     for attachment in attachments or []:
         if isinstance(attachment, dict):
-            values += [("Content-Disposition", attachment.get("filename", "")), ("Content-Type", attachment.get("mimetype", ""))]
+            values += [
+                ("Content-Disposition", attachment.get("filename", "")),
+                ("Content-Type", attachment.get("mimetype", "")),
+            ]
     for name, value in values:
         if not is_header_safe(value):
             raise HeaderInjectionError(
@@ -199,21 +204,22 @@ def claim_batch(*, size: int) -> list[OutboxMessage]:
     now = timezone.now()
     with transaction.atomic():
         rows = list(
-            OutboxMessage.objects.due(now)
-            .select_for_update(skip_locked=True)
-            .order_by("next_attempt_at", "id")[:size]
+            OutboxMessage.objects.due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "id")[:size]
         )
         if rows:
-            OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(
-                status=Status.SENDING, claimed_at=now
-            )
+            OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).update(status=Status.SENDING, claimed_at=now)
     return rows
 
 
 def _build(message: OutboxMessage) -> EmailMultiAlternatives:
     """The e-mail of one row, checked again: the row may have been changed since it was queued."""
-    check_headers(to=message.recipient, subject=message.subject, from_email=message.from_email,
-                  headers=message.headers, attachments=message.attachments)
+    check_headers(
+        to=message.recipient,
+        subject=message.subject,
+        from_email=message.from_email,
+        headers=message.headers,
+        attachments=message.attachments,
+    )
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,

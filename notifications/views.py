@@ -41,7 +41,9 @@ def outbox_retry(request, number, pk):
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("The message to %(recipient)s will be sent again.") % {"recipient": message.recipient})
+        messages.success(
+            request, _("The message to %(recipient)s will be sent again.") % {"recipient": message.recipient}
+        )
     return redirect(f"{reverse('notifications:outbox', kwargs={'number': county.number})}?status=failed")
 
 

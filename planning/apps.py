@@ -23,14 +23,30 @@ class PlanningConfig(AppConfig):
         register_gate(from_status=Project.Status.PLANNING, to_status=Project.Status.ACTIVE, gate=capacity_gate)
         health.register_input(stakeholders.health_input)
         register_meeting_links(ground_rules_links)
-        register_project_section(Section(
-            key="plan", label=_("Plan and money"), template="planning/partials/_project_plan.html",
-            context=views.project_plan_section, staff_only=True, order=10,
-        ))
-        register_participant_section(Section(
-            key="plan", label=_("Stakeholders and money"), template="planning/partials/_participant_plan.html",
-            context=views.participant_plan_section, order=10,
-        ))
-        register_county_section(PlaceSection(
-            key="plan", template="planning/partials/_county_plan.html", context=views.county_plan_section, order=10,
-        ))
+        register_project_section(
+            Section(
+                key="plan",
+                label=_("Plan and money"),
+                template="planning/partials/_project_plan.html",
+                context=views.project_plan_section,
+                staff_only=True,
+                order=10,
+            )
+        )
+        register_participant_section(
+            Section(
+                key="plan",
+                label=_("Stakeholders and money"),
+                template="planning/partials/_participant_plan.html",
+                context=views.participant_plan_section,
+                order=10,
+            )
+        )
+        register_county_section(
+            PlaceSection(
+                key="plan",
+                template="planning/partials/_county_plan.html",
+                context=views.county_plan_section,
+                order=10,
+            )
+        )

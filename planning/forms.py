@@ -13,8 +13,12 @@ from .models import HandbookPage
 
 
 class CapacityNeedsForm(forms.Form):
-    county_hours_per_month = forms.DecimalField(label=_("Hours per month needed from the county"), min_value=0, max_digits=7, decimal_places=1)
-    participant_hours_per_month = forms.DecimalField(label=_("Hours per month needed from each participant"), min_value=0, max_digits=7, decimal_places=1)
+    county_hours_per_month = forms.DecimalField(
+        label=_("Hours per month needed from the county"), min_value=0, max_digits=7, decimal_places=1
+    )
+    participant_hours_per_month = forms.DecimalField(
+        label=_("Hours per month needed from each participant"), min_value=0, max_digits=7, decimal_places=1
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,7 +26,9 @@ class CapacityNeedsForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    hours_per_month = forms.DecimalField(label=_("Hours per month available for projects"), min_value=0, max_digits=7, decimal_places=1)
+    hours_per_month = forms.DecimalField(
+        label=_("Hours per month available for projects"), min_value=0, max_digits=7, decimal_places=1
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,14 +37,21 @@ class HoursForm(forms.Form):
 
 class ParticipantHoursForm(forms.Form):
     hours_needed_per_month = forms.DecimalField(
-        label=_("Hours per month needed from this participant"), required=False, min_value=0, max_digits=7, decimal_places=1,
+        label=_("Hours per month needed from this participant"),
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=1,
         help_text=_("Empty: the project's figure."),
     )
 
 
 class RequiredPositionsForm(forms.Form):
     positions = ModelMultipleChoiceField(
-        label=_("Positions every participant must involve"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Positions every participant must involve"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, county, **kwargs):
@@ -49,10 +62,16 @@ class RequiredPositionsForm(forms.Form):
 
 class BudgetForm(forms.Form):
     county_grant = forms.DecimalField(label=_("County grant (NOK)"), min_value=0, max_digits=14, decimal_places=2)
-    required_local_share = forms.DecimalField(label=_("Required local share (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2)
-    local_cash = forms.DecimalField(label=_("Local funds committed, cash (NOK)"), min_value=0, max_digits=14, decimal_places=2)
+    required_local_share = forms.DecimalField(
+        label=_("Required local share (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    local_cash = forms.DecimalField(
+        label=_("Local funds committed, cash (NOK)"), min_value=0, max_digits=14, decimal_places=2
+    )
     local_inkind_hours = forms.DecimalField(label=_("Local in-kind hours"), min_value=0, max_digits=7, decimal_places=1)
-    hourly_rate = forms.DecimalField(label=_("Value of an in-kind hour (NOK)"), min_value=0, max_digits=14, decimal_places=2)
+    hourly_rate = forms.DecimalField(
+        label=_("Value of an in-kind hour (NOK)"), min_value=0, max_digits=14, decimal_places=2
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +101,10 @@ class KitProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     start_on = forms.DateField(label=_("Start"), widget=DateInput())
     municipalities = ModelMultipleChoiceField(
-        label=_("Invite municipalities"), queryset=Municipality.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Invite municipalities"),
+        queryset=Municipality.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, county, **kwargs):

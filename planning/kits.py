@@ -59,7 +59,9 @@ def fill_placeholders(text: str, values: dict) -> str:
 
 @records_by
 @transaction.atomic
-def create_project_from_kit(*, kit: Kit, county, by, title: str, start_on: date, municipalities=(), end_on=None) -> Project:
+def create_project_from_kit(
+    *, kit: Kit, county, by, title: str, start_on: date, municipalities=(), end_on=None
+) -> Project:
     """The whole plan with real dates: milestones, requirements, positions, hours and defaults."""
     project = services.create_project(
         county=county,
@@ -110,7 +112,10 @@ def plan_milestones(*, project: Project, participants) -> list[Milestone]:
             origins.append(kit_milestone)
     milestones = Milestone.objects.bulk_create(milestones)
     MilestoneOrigin.objects.bulk_create(
-        [MilestoneOrigin(milestone=milestone, kit_milestone=origin) for milestone, origin in zip(milestones, origins, strict=True)]
+        [
+            MilestoneOrigin(milestone=milestone, kit_milestone=origin)
+            for milestone, origin in zip(milestones, origins, strict=True)
+        ]
     )
     return milestones
 

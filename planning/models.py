@@ -43,9 +43,13 @@ class Budget(models.Model):
     """
 
     participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="budget")
-    county_grant = models.DecimalField(_("county grant"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY)
+    county_grant = models.DecimalField(
+        _("county grant"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY
+    )
     required_local_share = models.DecimalField(_("required local share (%)"), **PERCENT)
-    local_cash = models.DecimalField(_("local funds committed (cash)"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY)
+    local_cash = models.DecimalField(
+        _("local funds committed (cash)"), default=Decimal("0"), validators=[MinValueValidator(0)], **MONEY
+    )
     local_inkind_hours = models.DecimalField(_("local in-kind hours"), default=Decimal("0"), **HOURS)
     hourly_rate = models.DecimalField(_("value of an in-kind hour"), validators=[MinValueValidator(0)], **MONEY)
     history = HistoricalRecords()
@@ -127,13 +131,21 @@ class Kit(models.Model):
     county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="kits")
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="kits", verbose_name=_("theme"))
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="kits", verbose_name=_("theme")
+    )
     duration_days = models.PositiveIntegerField(_("duration in days"), default=365)
     default_local_share = models.DecimalField(_("default local share (%)"), null=True, blank=True, **PERCENT)
     county_hours_per_month = models.DecimalField(_("hours per month needed from the county"), default=0, **HOURS)
-    participant_hours_per_month = models.DecimalField(_("hours per month needed from each participant"), default=0, **HOURS)
-    required_positions = models.ManyToManyField(Position, blank=True, related_name="+", verbose_name=_("positions every participant must involve"))
-    handbook_pages = models.ManyToManyField("HandbookPage", blank=True, related_name="kits", verbose_name=_("handbook pages"))
+    participant_hours_per_month = models.DecimalField(
+        _("hours per month needed from each participant"), default=0, **HOURS
+    )
+    required_positions = models.ManyToManyField(
+        Position, blank=True, related_name="+", verbose_name=_("positions every participant must involve")
+    )
+    handbook_pages = models.ManyToManyField(
+        "HandbookPage", blank=True, related_name="kits", verbose_name=_("handbook pages")
+    )
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[required_positions])
 
@@ -162,8 +174,9 @@ class KitMilestone(models.Model):
     description = models.TextField(_("description"), blank=True)
     offset_days = models.PositiveIntegerField(_("days after the project start"))
     scope = models.CharField(_("applies to"), max_length=12, choices=Scope.choices, default=Scope.PARTICIPANT)
-    responsible_position = models.ForeignKey(Position, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                             verbose_name=_("responsible"))
+    responsible_position = models.ForeignKey(
+        Position, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("responsible")
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -212,10 +225,14 @@ class HandbookPage(models.Model):
     slug = models.SlugField(_("address"), max_length=100)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"))
-    is_public = models.BooleanField(_("public"), default=False, help_text=_("Public pages can be read without logging in."))
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Public pages can be read without logging in.")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     updated_at = models.DateTimeField(default=timezone.now)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The project's handbook pages, kept with the page so that projects need not know the handbook.
     projects = models.ManyToManyField(Project, blank=True, related_name="handbook_pages", verbose_name=_("projects"))
     history = HistoricalRecords()
@@ -237,8 +254,9 @@ class KitUse(models.Model):
     """The kit a project was made from (its plan, requirements and texts came from it)."""
 
     project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="kit_use")
-    kit = models.ForeignKey(Kit, on_delete=models.SET_NULL, null=True, blank=True, related_name="uses",
-                            verbose_name=_("project kit"))
+    kit = models.ForeignKey(
+        Kit, on_delete=models.SET_NULL, null=True, blank=True, related_name="uses", verbose_name=_("project kit")
+    )
 
     class Meta:
         verbose_name = _("kit used")

@@ -65,11 +65,16 @@ def capacity_for(project: Project, *, participants=None) -> CapacityCheck:
     """
     leader_ids = [leader.pk for leader in project.leaders.all()]
     declared = dict(
-        StaffCapacity.objects.filter(county=project.county_id, user_id__in=leader_ids).values_list("user_id", "hours_per_month")
+        StaffCapacity.objects.filter(county=project.county_id, user_id__in=leader_ids).values_list(
+            "user_id", "hours_per_month"
+        )
     )
     through = Project.leaders.through
     leader_counts = (
-        through.objects.filter(project_id=OuterRef("project_id")).values("project_id").annotate(n=Count("*")).values("n")
+        through.objects.filter(project_id=OuterRef("project_id"))
+        .values("project_id")
+        .annotate(n=Count("*"))
+        .values("n")
     )
     shares = (
         through.objects.filter(user_id__in=leader_ids, project__status=Project.Status.ACTIVE)
@@ -111,7 +116,9 @@ def capacity_for(project: Project, *, participants=None) -> CapacityCheck:
 
 def county_load(county) -> dict:
     """The county's total load across active projects against its staff's declared hours."""
-    load = Project.objects.active().filter(county=county).aggregate(total=Sum("county_hours_per_month"))["total"] or ZERO
+    load = (
+        Project.objects.active().filter(county=county).aggregate(total=Sum("county_hours_per_month"))["total"] or ZERO
+    )
     declared = StaffCapacity.objects.filter(county=county).aggregate(total=Sum("hours_per_month"))["total"] or ZERO
     return {"load": load, "declared": declared, "free": declared - load}
 
@@ -188,16 +195,13 @@ def county_money(county) -> MoneyTotals:
 def learned_durations(kit: Kit) -> dict[int, int]:
     """Per kit milestone: the median days from project start to completion in the county's
     finished projects ("things take time"). Kit milestones never finished are absent."""
-    done = (
-        Milestone.objects.filter(
-            origin__kit_milestone__kit=kit,
-            status=Milestone.Status.DONE,
-            completed_on__isnull=False,
-            project__county_id=kit.county_id,
-            project__status=Project.Status.CLOSED,
-        )
-        .values_list("origin__kit_milestone_id", "completed_on", "project__start_on")
-    )
+    done = Milestone.objects.filter(
+        origin__kit_milestone__kit=kit,
+        status=Milestone.Status.DONE,
+        completed_on__isnull=False,
+        project__county_id=kit.county_id,
+        project__status=Project.Status.CLOSED,
+    ).values_list("origin__kit_milestone_id", "completed_on", "project__start_on")
     days = defaultdict(list)
     for kit_milestone_id, completed_on, start_on in done:
         days[kit_milestone_id].append((completed_on - start_on).days)
@@ -231,5 +235,7 @@ def ground_rules_links(meeting) -> list[tuple[str, str]]:
     county = meeting.project.county
     if not HandbookPage.objects.filter(county=county, slug=GROUND_RULES_SLUG).exists():
         return []
-    url = settings.SITE_URL + reverse("planning:handbook-page", kwargs={"number": county.number, "slug": GROUND_RULES_SLUG})
+    url = settings.SITE_URL + reverse(
+        "planning:handbook-page", kwargs={"number": county.number, "slug": GROUND_RULES_SLUG}
+    )
     return [(_("Ground rules for audio and video"), url)]

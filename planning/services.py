@@ -76,7 +76,9 @@ def set_required_positions(*, project: Project, positions, by) -> None:
 
 def _suggest_infobrev(project_id) -> None:
     """Money changed: everyone involved should hear about it (the infobrev issue acts on this)."""
-    Project.objects.filter(pk=project_id, infobrev_suggested_at__isnull=True).update(infobrev_suggested_at=timezone.now())
+    Project.objects.filter(pk=project_id, infobrev_suggested_at__isnull=True).update(
+        infobrev_suggested_at=timezone.now()
+    )
 
 
 @records_by
@@ -111,15 +113,21 @@ def release_grant(*, participant: Participant, amount: Decimal, by, released_on=
         raise ProjectError(_("The grant is closed with final accounts."))
     if not budget.meets_required_share:
         raise ValidationError(
-            {"amount": _("The local share is %(share)s; %(required)s is required before the grant can be released.")
-             % {"share": percent(budget.local_share, 2), "required": percent(budget.required_local_share, 2)}}
+            {
+                "amount": _("The local share is %(share)s; %(required)s is required before the grant can be released.")
+                % {"share": percent(budget.local_share, 2), "required": percent(budget.required_local_share, 2)}
+            }
         )
     if amount <= 0:
         raise ValidationError({"amount": _("The amount must be more than zero.")})
     remaining = budget.county_grant - released_total(budget)
     if amount > remaining:
-        raise ValidationError({"amount": _("Only %(remaining)s of the grant remains to be released.") % {"remaining": kr(remaining)}})
-    release = GrantRelease(budget=budget, amount=amount, released_on=released_on or timezone.localdate(), released_by=by, note=note)
+        raise ValidationError(
+            {"amount": _("Only %(remaining)s of the grant remains to be released.") % {"remaining": kr(remaining)}}
+        )
+    release = GrantRelease(
+        budget=budget, amount=amount, released_on=released_on or timezone.localdate(), released_by=by, note=note
+    )
     release.save()
     _suggest_infobrev(participant.project_id)
     return release
@@ -137,9 +145,16 @@ def close_grant(*, participant: Participant, spent_county: Decimal, spent_local:
         raise ProjectError(_("The grant is already closed."))
     released = released_total(budget)
     if spent_county > released:
-        raise ValidationError({"spent_county": _("More county money spent than released (%(released)s).") % {"released": kr(released)}})
-    account = FinalAccount(budget=budget, spent_county=spent_county, spent_local=spent_local,
-                           to_return=released - spent_county, closed_by=by)
+        raise ValidationError(
+            {"spent_county": _("More county money spent than released (%(released)s).") % {"released": kr(released)}}
+        )
+    account = FinalAccount(
+        budget=budget,
+        spent_county=spent_county,
+        spent_local=spent_local,
+        to_return=released - spent_county,
+        closed_by=by,
+    )
     account.save()
     _suggest_infobrev(participant.project_id)
     return account

@@ -21,8 +21,10 @@ def required_positions(project_ids: Iterable[int]) -> dict[int, list[Position]]:
     """Per project: the positions every participant must involve (one query)."""
     through = Project.required_positions.through
     required = defaultdict(list)
-    for row in through.objects.filter(project_id__in=set(project_ids)).select_related("position").order_by(
-        "position__order", "position__name"
+    for row in (
+        through.objects.filter(project_id__in=set(project_ids))
+        .select_related("position")
+        .order_by("position__order", "position__name")
     ):
         required[row.project_id].append(row.position)
     return required
@@ -49,15 +51,18 @@ def missing_positions(participations: Iterable[tuple[int, int, int]]) -> dict[in
             ).values_list("municipality_id", "position_id")
         )
     return {
-        pk: _unfilled(required[project_id], filled, municipality_id) for pk, project_id, municipality_id in participations
+        pk: _unfilled(required[project_id], filled, municipality_id)
+        for pk, project_id, municipality_id in participations
     }
 
 
 def stakeholder_check(project: Project, participants=None) -> list[StakeholderRow]:
     """Per participant: who fills each required position, and which positions nobody fills (2 queries)."""
     positions = required_positions([project.pk])[project.pk]
-    participants = participants if participants is not None else list(
-        project.participants.taking_part().select_related("municipality")
+    participants = (
+        participants
+        if participants is not None
+        else list(project.participants.taking_part().select_related("municipality"))
     )
     contacts = defaultdict(list)
     for contact in Contact.objects.filter(
@@ -83,9 +88,11 @@ def stakeholder_gap_count(project: Project) -> int:
 
 def county_stakeholder_gaps(county) -> int:
     """Unfilled required positions across the county's active projects (three queries in all)."""
-    participations = Participant.objects.taking_part().filter(
-        project__county=county, project__status=Project.Status.ACTIVE
-    ).values_list("pk", "project_id", "municipality_id")
+    participations = (
+        Participant.objects.taking_part()
+        .filter(project__county=county, project__status=Project.Status.ACTIVE)
+        .values_list("pk", "project_id", "municipality_id")
+    )
     return sum(len(missing) for missing in missing_positions(participations).values())
 
 

@@ -8,8 +8,12 @@ from municipalities.models import Position, Theme
 from .models import HandbookPage, Kit, KitDocument, KitMilestone, KitRequirement
 
 P, E = KitMilestone.Scope.PROJECT, KitMilestone.Scope.PARTICIPANT
-HEAD, CHIEF, MAYOR, TECH = (Position.Code.LIBRARY_HEAD, Position.Code.CHIEF_EXECUTIVE, Position.Code.MAYOR,
-                            Position.Code.TECHNICAL)
+HEAD, CHIEF, MAYOR, TECH = (
+    Position.Code.LIBRARY_HEAD,
+    Position.Code.CHIEF_EXECUTIVE,
+    Position.Code.MAYOR,
+    Position.Code.TECHNICAL,
+)
 
 # The standard agreement, its title and text, of every standard kit and of a project made without a kit
 # (agreements.drafting): the one copy.
@@ -62,17 +66,28 @@ KITS = [
         "name": "Bibliotekrom – fra samling til møteplass",
         "theme": Theme.Code.LIBRARY_ROOMS,
         "description": "Ferdig opplegg for å fornye bibliotekrommet: kartlegging, verksteder, romplan med "
-                       "interiørarkitekt, ombygging, åpning og måling før og etter. Teknisk avdeling er med fra starten.",
+        "interiørarkitekt, ombygging, åpning og måling før og etter. Teknisk avdeling er med fra starten.",
         "duration_days": 480,
         "local_share": 40,
         "county_hours": 20,
         "participant_hours": 8,
         "positions": [HEAD, CHIEF, MAYOR, TECH],
         "milestones": [
-            ("Oppstartsmøte med rådmann, ordfører, biblioteksjef og teknisk avdeling", 14, E, HEAD,
-             "Alle fire møtes samtidig: rådmann og politisk ledelse påvirker hverandre."),
+            (
+                "Oppstartsmøte med rådmann, ordfører, biblioteksjef og teknisk avdeling",
+                14,
+                E,
+                HEAD,
+                "Alle fire møtes samtidig: rådmann og politisk ledelse påvirker hverandre.",
+            ),
             ("Kartlegging av dagens bibliotekrom og bruk", 45, E, HEAD, "Hvilket potensial ligger i rommet?"),
-            ("Verksted 1: Hva skal rommet brukes til?", 60, P, None, "Mål og forventninger for verkstedet sendes ut på forhånd."),
+            (
+                "Verksted 1: Hva skal rommet brukes til?",
+                60,
+                P,
+                None,
+                "Mål og forventninger for verkstedet sendes ut på forhånd.",
+            ),
             ("Mål og behov for rommet vedtatt", 90, E, CHIEF, ""),
             ("Romplan med tegninger fra interiørarkitekt", 150, E, HEAD, ""),
             ("Romplanen godkjent av kommunen", 180, E, CHIEF, ""),
@@ -97,7 +112,7 @@ KITS = [
         "name": "Kassering og samlingsutvikling",
         "theme": Theme.Code.WEEDING,
         "description": "Ferdig opplegg for å rydde samlingen og lage en plan for samlingsutvikling: analyse, "
-                       "felles kriterier, kassering i to runder og en plan for de neste fire årene.",
+        "felles kriterier, kassering i to runder og en plan for de neste fire årene.",
         "duration_days": 365,
         "local_share": 40,
         "county_hours": 10,
@@ -123,7 +138,11 @@ KITS = [
 ]
 
 HANDBOOK = [
-    ("prosjekthandbok", "Prosjekthåndbok", True, """\
+    (
+        "prosjekthandbok",
+        "Prosjekthåndbok",
+        True,
+        """\
 Noen få sider med gode, generelle råd for prosjekter mellom fylkesbiblioteket og kommunene.
 
 ## Ting tar tid
@@ -145,22 +164,33 @@ Lag ordentlige skriftlige avtaler. Avklar hvem som bestemmer hva.
 
 ## Informer alle
 Send infobrev – særlig når det er penger involvert.
-"""),
-    ("veiledning", "Veiledningsdokument for deltakere", True, """\
+""",
+    ),
+    (
+        "veiledning",
+        "Veiledningsdokument for deltakere",
+        True,
+        """\
 Klare retningslinjer og uttalte forventninger til deltakelse. Kan aldri være tydelig nok.
 
 - Er man med på prosjekt, må man delta på minimum dette: alle verksteder og oppstartsmøtet.
 - Logg fremdrift minst én gang i måneden.
 - Si fra tidlig hvis dere ikke henger med – det finnes Bli-ny-prosjekter for en siste sjanse.
 - Fylkesbiblioteket kommer på besøk og ber om møter når samhandlingen trenger det.
-"""),
-    ("kjoreregler-lyd-og-bilde", "Kjøreregler for lyd- og bildeoverføring", True, """\
+""",
+    ),
+    (
+        "kjoreregler-lyd-og-bilde",
+        "Kjøreregler for lyd- og bildeoverføring",
+        True,
+        """\
 - Logg på fem minutter før møtet og test lyd og bilde.
 - Slå av mikrofonen når du ikke snakker.
 - Ha kamera på når det er mulig – det gir bedre samtaler.
 - Bruk «rekk opp hånden» for å be om ordet.
 - Møtelederen sender agenda og mål for møtet på forhånd, og oppsummerer til slutt.
-"""),
+""",
+    ),
 ]
 
 
@@ -170,7 +200,9 @@ def install_standard_kits(county) -> list[Kit]:
     pages = []
     for order, (slug, title, is_public, body) in enumerate(HANDBOOK, start=1):
         page, _created = HandbookPage.objects.get_or_create(
-            county=county, slug=slug, defaults={"title": title, "body": body, "is_public": is_public, "order": order * 10}
+            county=county,
+            slug=slug,
+            defaults={"title": title, "body": body, "is_public": is_public, "order": order * 10},
         )
         pages.append(page)
     kits = []
@@ -194,8 +226,15 @@ def install_standard_kits(county) -> list[Kit]:
         kit.handbook_pages.set(pages)
         KitMilestone.objects.bulk_create(
             [
-                KitMilestone(kit=kit, name=name, offset_days=offset, scope=scope, description=description,
-                             responsible_position=positions.get(code), order=order)
+                KitMilestone(
+                    kit=kit,
+                    name=name,
+                    offset_days=offset,
+                    scope=scope,
+                    description=description,
+                    responsible_position=positions.get(code),
+                    order=order,
+                )
                 for order, (name, offset, scope, code, description) in enumerate(data["milestones"])
             ]
         )
@@ -203,5 +242,7 @@ def install_standard_kits(county) -> list[Kit]:
             [KitRequirement(kit=kit, text=text, order=order) for order, text in enumerate(data["requirements"])]
         )
         KitDocument.objects.create(kit=kit, kind=KitDocument.Kind.AGREEMENT, title=AGREEMENT_TITLE, body=AGREEMENT_TEXT)
-        KitDocument.objects.create(kit=kit, kind=KitDocument.Kind.LETTER, title="Invitasjon til kommunen", body=INVITATION_LETTER)
+        KitDocument.objects.create(
+            kit=kit, kind=KitDocument.Kind.LETTER, title="Invitasjon til kommunen", body=INVITATION_LETTER
+        )
     return kits

@@ -45,15 +45,24 @@ _run = partial(run_service, errors=(ProjectError,))
 @login_required
 def capacity_needs(request, pk):
     project = access_project(request.user, pk, edit=True)
-    form = CapacityNeedsForm(request.POST or None, initial={
-        "county_hours_per_month": project.county_hours_per_month,
-        "participant_hours_per_month": project.participant_hours_per_month,
-    })
+    form = CapacityNeedsForm(
+        request.POST or None,
+        initial={
+            "county_hours_per_month": project.county_hours_per_month,
+            "participant_hours_per_month": project.participant_hours_per_month,
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.set_capacity_needs(project=project, by=request.user, **form.cleaned_data),
-                _("The hours needed were saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.set_capacity_needs(project=project, by=request.user, **form.cleaned_data),
+            _("The hours needed were saved."),
+        ):
             return redirect(f"{project.get_absolute_url()}#capacity")
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("Hours needed")})
+    return render(
+        request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("Hours needed")}
+    )
 
 
 @login_required
@@ -66,12 +75,16 @@ def staff_capacity(request, number):
         services.declare_staff_capacity(county=county, user=request.user, **form.cleaned_data)
         messages.success(request, _("Your hours were saved."))
         return redirect("planning:staff-capacity", number=number)
-    return render(request, "planning/staff_capacity.html", {
-        "county": county,
-        "form": form,
-        "capacities": StaffCapacity.objects.filter(county=county).select_related("user").order_by("user__name"),
-        "load": selectors.county_load(county),
-    })
+    return render(
+        request,
+        "planning/staff_capacity.html",
+        {
+            "county": county,
+            "form": form,
+            "capacities": StaffCapacity.objects.filter(county=county).select_related("user").order_by("user__name"),
+            "load": selectors.county_load(county),
+        },
+    )
 
 
 @login_required
@@ -93,14 +106,24 @@ def municipality_capacity(request, number):
 @login_required
 def required_positions(request, pk):
     project = access_project(request.user, pk, edit=True)
-    form = RequiredPositionsForm(request.POST or None, county=project.county,
-                                 initial={"positions": list(project.required_positions.all())})
+    form = RequiredPositionsForm(
+        request.POST or None, county=project.county, initial={"positions": list(project.required_positions.all())}
+    )
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.set_required_positions(project=project, positions=list(form.cleaned_data["positions"]),
-                                                                        by=request.user), _("The required positions were saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.set_required_positions(
+                project=project, positions=list(form.cleaned_data["positions"]), by=request.user
+            ),
+            _("The required positions were saved."),
+        ):
             return redirect(f"{project.get_absolute_url()}#stakeholders")
-    return render(request, "projects/simple_form.html", {"form": form, "project": project,
-                                                         "heading": _("Have we thought of everyone?")})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": project, "heading": _("Have we thought of everyone?")},
+    )
 
 
 # ------------------------------------------------------------------------ money
@@ -117,11 +140,22 @@ def budget_edit(request, pk, participant_pk):
     fields = ["county_grant", "required_local_share", "local_cash", "local_inkind_hours", "hourly_rate"]
     form = BudgetForm(request.POST or None, initial={name: getattr(budget, name) for name in fields})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.save_budget(participant=participant, by=request.user, **form.cleaned_data),
-                _("The budget was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.save_budget(participant=participant, by=request.user, **form.cleaned_data),
+            _("The budget was saved."),
+        ):
             return redirect(f"{participant.get_absolute_url()}#money")
-    return render(request, "projects/simple_form.html", {"form": form, "project": participant.project,
-                                                         "heading": _("Budget: %(name)s") % {"name": participant.municipality.name}})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "project": participant.project,
+            "heading": _("Budget: %(name)s") % {"name": participant.municipality.name},
+        },
+    )
 
 
 @login_required
@@ -130,12 +164,28 @@ def grant_release(request, pk, participant_pk):
     form = ReleaseForm(request.POST or None, initial={"released_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: services.release_grant(participant=participant, by=request.user,
-                                                               amount=data["amount"], released_on=data["released_on"], note=data["note"]),
-                _("The release was recorded.")):
+        if _run(
+            request,
+            form,
+            lambda: services.release_grant(
+                participant=participant,
+                by=request.user,
+                amount=data["amount"],
+                released_on=data["released_on"],
+                note=data["note"],
+            ),
+            _("The release was recorded."),
+        ):
             return redirect(f"{participant.get_absolute_url()}#money")
-    return render(request, "projects/simple_form.html", {"form": form, "project": participant.project,
-                                                         "heading": _("Release grant: %(name)s") % {"name": participant.municipality.name}})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "project": participant.project,
+            "heading": _("Release grant: %(name)s") % {"name": participant.municipality.name},
+        },
+    )
 
 
 @login_required
@@ -143,11 +193,22 @@ def grant_close(request, pk, participant_pk):
     participant = _money_participant(request, pk, participant_pk)
     form = FinalAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.close_grant(participant=participant, by=request.user, **form.cleaned_data),
-                _("The final accounts were recorded.")):
+        if _run(
+            request,
+            form,
+            lambda: services.close_grant(participant=participant, by=request.user, **form.cleaned_data),
+            _("The final accounts were recorded."),
+        ):
             return redirect(f"{participant.get_absolute_url()}#money")
-    return render(request, "projects/simple_form.html", {"form": form, "project": participant.project,
-                                                         "heading": _("Final accounts: %(name)s") % {"name": participant.municipality.name}})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "project": participant.project,
+            "heading": _("Final accounts: %(name)s") % {"name": participant.municipality.name},
+        },
+    )
 
 
 # ------------------------------------------------------------------------- kits
@@ -172,27 +233,38 @@ def kit_detail(request, kit_pk):
     kit = _kit(request, kit_pk)
     milestones = list(kit.milestones.select_related("responsible_position"))
     durations = selectors.learned_durations(kit)
-    return render(request, "planning/kit_detail.html", {
-        "kit": kit,
-        "milestones": [
-            (m, durations.get(m.pk), durations[m.pk] - m.offset_days if m.pk in durations else None) for m in milestones
-        ],
-        "requirements": kit.requirements.all(),
-        "documents": kit.documents.all(),
-        "positions": kit.required_positions.all(),
-        "placeholders": kit_services.PLACEHOLDERS,
-    })
+    return render(
+        request,
+        "planning/kit_detail.html",
+        {
+            "kit": kit,
+            "milestones": [
+                (m, durations.get(m.pk), durations[m.pk] - m.offset_days if m.pk in durations else None)
+                for m in milestones
+            ],
+            "requirements": kit.requirements.all(),
+            "documents": kit.documents.all(),
+            "positions": kit.required_positions.all(),
+            "placeholders": kit_services.PLACEHOLDERS,
+        },
+    )
 
 
 @login_required
 def kit_new_project(request, kit_pk):
     kit = _kit(request, kit_pk)
-    form = KitProjectForm(request.POST or None, county=kit.county, initial={"title": kit.name, "start_on": timezone.localdate()})
+    form = KitProjectForm(
+        request.POST or None, county=kit.county, initial={"title": kit.name, "start_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             project = kit_services.create_project_from_kit(
-                kit=kit, county=kit.county, by=request.user, title=data["title"], start_on=data["start_on"],
+                kit=kit,
+                county=kit.county,
+                by=request.user,
+                title=data["title"],
+                start_on=data["start_on"],
                 municipalities=list(data["municipalities"]),
             )
         except ValidationError as exc:
@@ -226,11 +298,15 @@ def handbook_list(request, number):
     county = get_object_or_404(County, number=number)
     if not is_county_reader(request.user, county):
         raise Http404
-    return render(request, "planning/handbook_list.html", {
-        "county": county,
-        "pages": county.handbook_pages.all(),
-        "can_edit": is_staff_of(request.user, county),
-    })
+    return render(
+        request,
+        "planning/handbook_list.html",
+        {
+            "county": county,
+            "pages": county.handbook_pages.all(),
+            "can_edit": is_staff_of(request.user, county),
+        },
+    )
 
 
 def handbook_page(request, number, slug):
@@ -249,11 +325,19 @@ def handbook_edit(request, number, slug=None):
     form = HandbookPageForm(request.POST or None, instance=page)
     if request.method == "POST" and form.is_valid():
         saved = {}
-        if _run(request, form, lambda: saved.setdefault("page", services.save_handbook_page(
-                county=county, by=request.user, page=page if page.pk else None, **form.cleaned_data)), _("The page was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: saved.setdefault(
+                "page",
+                services.save_handbook_page(
+                    county=county, by=request.user, page=page if page.pk else None, **form.cleaned_data
+                ),
+            ),
+            _("The page was saved."),
+        ):
             return redirect(saved["page"])
     return render(request, "planning/handbook_form.html", {"form": form, "county": county, "page": page})
-
 
 
 # ------------------------------------------------- parts of other apps' pages

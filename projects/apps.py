@@ -16,16 +16,22 @@ class ProjectsConfig(AppConfig):
 
         from . import selectors
 
-        register_county_section(Section(
-            key="not-taking-part", template="projects/partials/_county_not_taking_part.html",
-            context=lambda request, county: {"not_taking_part": selectors.municipalities_not_taking_part(county)},
-            order=90,
-        ))
-        register_municipality_section(Section(
-            key="projects", template="projects/partials/_municipality_projects.html",
-            context=lambda request, municipality: {
-                "projects": selectors.list_municipality_projects(request.user, municipality)
-            },
-            order=10,
-        ))
+        register_county_section(
+            Section(
+                key="not-taking-part",
+                template="projects/partials/_county_not_taking_part.html",
+                context=lambda request, county: {"not_taking_part": selectors.municipalities_not_taking_part(county)},
+                order=90,
+            )
+        )
+        register_municipality_section(
+            Section(
+                key="projects",
+                template="projects/partials/_municipality_projects.html",
+                context=lambda request, municipality: {
+                    "projects": selectors.list_municipality_projects(request.user, municipality)
+                },
+                order=10,
+            )
+        )
         register_list_filter("takes_part", selectors.takes_part_filter)

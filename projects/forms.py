@@ -1,4 +1,3 @@
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -32,9 +31,23 @@ class ProjectForm(ModelForm):
 
     class Meta:
         model = Project
-        fields = ["title", "case_number", "theme", "leaders", "purpose", "public_summary", "start_on", "end_on", "follows"]
-        widgets = {"start_on": DateInput(), "end_on": DateInput(), "purpose": forms.Textarea(attrs={"rows": 4}),
-                   "public_summary": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "title",
+            "case_number",
+            "theme",
+            "leaders",
+            "purpose",
+            "public_summary",
+            "start_on",
+            "end_on",
+            "follows",
+        ]
+        widgets = {
+            "start_on": DateInput(),
+            "end_on": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 4}),
+            "public_summary": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,12 +74,19 @@ class ProjectFilterForm(forms.Form):
     municipality = ModelChoiceField(
         label=_("Municipality"), required=False, queryset=Municipality.objects.none(), empty_label=_("All")
     )
-    leader = ModelChoiceField(label=_("Project leader"), required=False, queryset=User.objects.none(), empty_label=_("All"))
+    leader = ModelChoiceField(
+        label=_("Project leader"), required=False, queryset=User.objects.none(), empty_label=_("All")
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
-        choices=[("-start", _("Newest first")), ("start", _("Oldest first")), ("title", _("Title A–Å")),
-                 ("-title", _("Title Å–A")), ("status", _("Status"))],
+        choices=[
+            ("-start", _("Newest first")),
+            ("start", _("Oldest first")),
+            ("title", _("Title A–Å")),
+            ("-title", _("Title Å–A")),
+            ("status", _("Status")),
+        ],
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -119,7 +139,9 @@ class InviteParticipantsForm(forms.Form):
 
 class ParticipantForm(forms.Form):
     library = ModelChoiceField(label=_("Library"), queryset=Library.objects.none(), required=False)
-    mentor = ModelChoiceField(label=_("Mentor / host municipality"), queryset=Municipality.objects.none(), required=False)
+    mentor = ModelChoiceField(
+        label=_("Mentor / host municipality"), queryset=Municipality.objects.none(), required=False
+    )
 
     def __init__(self, *args, participant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,7 +170,9 @@ class RequirementForm(forms.Form):
 
 
 class ComplianceForm(forms.Form):
-    compliance = forms.ChoiceField(label=_("Compliance"), choices=RequirementStatus.Compliance.choices, widget=forms.RadioSelect)
+    compliance = forms.ChoiceField(
+        label=_("Compliance"), choices=RequirementStatus.Compliance.choices, widget=forms.RadioSelect
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, **kwargs):
@@ -174,9 +198,13 @@ class ExpertForm(forms.Form):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(
-            is_active=True, memberships__role=Membership.Role.EXPERT, memberships__county=project.county
-        ).exclude(expert_assignments__project=project).distinct()
+        self.fields["user"].queryset = (
+            User.objects.filter(
+                is_active=True, memberships__role=Membership.Role.EXPERT, memberships__county=project.county
+            )
+            .exclude(expert_assignments__project=project)
+            .distinct()
+        )
         self.helper = form_helper(_("Attach expert"))
 
 

@@ -35,8 +35,13 @@ def _diff(model, record, previous) -> list:
     changes = []
     for change in sorted(delta.changes, key=lambda c: order.get(c.field, len(order))):
         model_field = model._meta.get_field(change.field)
-        changes.append((model_field.verbose_name, _shown(model_field, previous, change.old),
-                        _shown(model_field, record, change.new)))
+        changes.append(
+            (
+                model_field.verbose_name,
+                _shown(model_field, previous, change.old),
+                _shown(model_field, record, change.new),
+            )
+        )
     return changes
 
 
@@ -99,6 +104,8 @@ def project_history(project: Project, *, limit: int = 100) -> list[Change]:
     ]
     changes = []
     for model, records in sources:
-        changes += _changes(model, list(records.select_related("history_user").order_by("-history_date", "-history_id")[:limit]))
+        changes += _changes(
+            model, list(records.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+        )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]

@@ -45,7 +45,9 @@ class ProjectQuerySet(models.QuerySet):
         access = user.access
         query = Q(county_id__in=access.staff_county_ids)
         if access.municipality_ids:
-            query |= Q(pk__in=Participant.objects.filter(municipality_id__in=access.municipality_ids).values("project_id"))
+            query |= Q(
+                pk__in=Participant.objects.filter(municipality_id__in=access.municipality_ids).values("project_id")
+            )
         if access.expert_county_ids:
             query |= Q(pk__in=ExpertAssignment.objects.filter(user=user).values("project_id"))
         return self.filter(query)
@@ -108,10 +110,17 @@ class Project(models.Model):
         _("hours per month needed from each participant"), max_digits=7, decimal_places=1, default=0
     )
     required_positions = models.ManyToManyField(
-        "municipalities.Position", blank=True, related_name="+", verbose_name=_("positions every participant must involve")
+        "municipalities.Position",
+        blank=True,
+        related_name="+",
+        verbose_name=_("positions every participant must involve"),
     )
     default_local_share = models.DecimalField(
-        _("required local share (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        _("required local share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Empty: the county's default."),
     )
     capacity_override_reason = models.TextField(_("reason for starting despite a capacity shortfall"), blank=True)
@@ -120,18 +129,26 @@ class Project(models.Model):
     )
     capacity_override_at = models.DateTimeField(null=True, blank=True)
     infobrev_suggested_at = models.DateTimeField(
-        _("infobrev suggested since"), null=True, blank=True,
+        _("infobrev suggested since"),
+        null=True,
+        blank=True,
         help_text=_("Set when money changes: everyone involved should hear about it."),
     )
     # Follow-up: the escalation ladder may differ per project (empty: the county's days).
-    escalation_reminder_days = models.PositiveSmallIntegerField(_("overdue days before the library head is reminded"), null=True, blank=True)
-    escalation_alert_days = models.PositiveSmallIntegerField(_("overdue days before the project leader is alerted"), null=True, blank=True)
+    escalation_reminder_days = models.PositiveSmallIntegerField(
+        _("overdue days before the library head is reminded"), null=True, blank=True
+    )
+    escalation_alert_days = models.PositiveSmallIntegerField(
+        _("overdue days before the project leader is alerted"), null=True, blank=True
+    )
     escalation_leadership_days = models.PositiveSmallIntegerField(
         _("overdue days before a message to the chief executive is proposed"), null=True, blank=True
     )
     # Evaluations: a project cannot move to closing without a mid-term evaluation or a reason for skipping it.
     midterm_skip_reason = models.TextField(_("reason for skipping the mid-term evaluation"), blank=True)
-    midterm_skip_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    midterm_skip_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     midterm_skip_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[leaders])
 
@@ -275,7 +292,12 @@ class Participant(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="participations", verbose_name=_("municipality")
     )
     library = models.ForeignKey(
-        Library, on_delete=models.SET_NULL, null=True, blank=True, related_name="participations", verbose_name=_("library")
+        Library,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("library"),
     )
     mentor = models.ForeignKey(
         Municipality,
@@ -287,13 +309,20 @@ class Participant(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
     hours_needed_per_month = models.DecimalField(
-        _("hours per month needed"), max_digits=7, decimal_places=1, null=True, blank=True,
+        _("hours per month needed"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("Empty: the project's figure for each participant."),
     )
     invited_on = models.DateField(_("invited"), default=timezone.localdate)
     # Health (follow-up): stored, recomputed when its inputs change and nightly, with the reasons kept.
     health = models.CharField(
-        _("health"), max_length=6, choices=Health.choices, default=Health.GREEN,
+        _("health"),
+        max_length=6,
+        choices=Health.choices,
+        default=Health.GREEN,
     )
     health_reasons = models.JSONField(_("reasons"), default=list, blank=True)
     health_computed_at = models.DateTimeField(null=True, blank=True)
@@ -329,7 +358,11 @@ class Participant(models.Model):
 
     @property
     def hours_needed(self):
-        return self.project.participant_hours_per_month if self.hours_needed_per_month is None else self.hours_needed_per_month
+        return (
+            self.project.participant_hours_per_month
+            if self.hours_needed_per_month is None
+            else self.hours_needed_per_month
+        )
 
 
 class Requirement(models.Model):
@@ -373,9 +406,7 @@ class RequirementStatus(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["participant", "requirement"], name="requirement_status_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["participant", "requirement"], name="requirement_status_once")]
 
     def __str__(self):
         return f"{self.participant} – {self.requirement}"
@@ -445,7 +476,9 @@ class BriefingItem(models.Model):
     topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
     text = models.CharField(_("what"), max_length=300, blank=True)
     done_on = models.DateField(_("briefed on"), null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["assignment_id", "id"]

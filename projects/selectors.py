@@ -80,18 +80,17 @@ def get_goals(project: Project):
 
 def get_participants(project: Project):
     """Participants with how many requirements each has committed to and met (1 query)."""
-    return (
-        project.participants.select_related("municipality", "library", "mentor")  # sets participant.project too
-        .annotate(
-            committed_count=Count(
-                "requirement_statuses", filter=Q(requirement_statuses__committed_at__isnull=False), distinct=True
-            ),
-            met_count=Count(
-                "requirement_statuses",
-                filter=Q(requirement_statuses__compliance=RequirementStatus.Compliance.MET),
-                distinct=True,
-            ),
-        )
+    return project.participants.select_related(
+        "municipality", "library", "mentor"
+    ).annotate(  # sets participant.project too
+        committed_count=Count(
+            "requirement_statuses", filter=Q(requirement_statuses__committed_at__isnull=False), distinct=True
+        ),
+        met_count=Count(
+            "requirement_statuses",
+            filter=Q(requirement_statuses__compliance=RequirementStatus.Compliance.MET),
+            distinct=True,
+        ),
     )
 
 
@@ -105,7 +104,13 @@ def requirement_overview(participants, requirements, *, readable: set[int]) -> l
     co-participant sees who takes part and their status, nothing more)."""
     total = len(requirements)
     return [
-        {"participant": p, "readable": p.pk in readable, "committed": p.committed_count, "met": p.met_count, "total": total}
+        {
+            "participant": p,
+            "readable": p.pk in readable,
+            "committed": p.committed_count,
+            "met": p.met_count,
+            "total": total,
+        }
         for p in participants
     ]
 
@@ -120,16 +125,16 @@ def list_experts(project: Project):
 
 def municipalities_not_taking_part(county):
     """Municipalities of the county in no active project: the "not signed up" list."""
-    active = Participant.objects.filter(
-        municipality=OuterRef("pk"), project__status=Project.Status.ACTIVE
-    ).exclude(status=Participant.Status.WITHDRAWN)
+    active = Participant.objects.filter(municipality=OuterRef("pk"), project__status=Project.Status.ACTIVE).exclude(
+        status=Participant.Status.WITHDRAWN
+    )
     return Municipality.objects.filter(county=county).exclude(Exists(active)).order_by("number")
 
 
 def takes_part_filter(queryset, takes_part: bool):
-    active = Participant.objects.filter(
-        municipality=OuterRef("pk"), project__status=Project.Status.ACTIVE
-    ).exclude(status=Participant.Status.WITHDRAWN)
+    active = Participant.objects.filter(municipality=OuterRef("pk"), project__status=Project.Status.ACTIVE).exclude(
+        status=Participant.Status.WITHDRAWN
+    )
     return queryset.filter(Exists(active)) if takes_part else queryset.exclude(Exists(active))
 
 
@@ -148,5 +153,7 @@ def list_municipality_projects(user, municipality) -> list[Project]:
         .order_by("-start_on")
     )
     for project in projects:
-        project.participant_status_label = Participant.Status(project.participant_status).label if project.participant_status else ""
+        project.participant_status_label = (
+            Participant.Status(project.participant_status).label if project.participant_status else ""
+        )
     return projects

@@ -155,7 +155,9 @@ def _check_indicator(baseline, target) -> None:
 
 @records_by
 @transaction.atomic
-def save_indicator(*, project: Project, by, goal: Goal | None = None, indicator: Indicator | None = None, **fields) -> Indicator:
+def save_indicator(
+    *, project: Project, by, goal: Goal | None = None, indicator: Indicator | None = None, **fields
+) -> Indicator:
     ensure_open(project)
     _check_indicator(fields.get("baseline"), fields.get("target"))
     indicator = indicator or Indicator(project=project, goal=goal)
@@ -178,7 +180,9 @@ def record_measurement(*, indicator: Indicator, by, value, measured_on: date, **
     ensure_open(indicator.project)
     if measured_on > timezone.localdate():
         raise ValidationError({"measured_on": _("A measurement cannot be in the future.")})
-    return Measurement.objects.create(indicator=indicator, value=value, measured_on=measured_on, recorded_by=by, **fields)
+    return Measurement.objects.create(
+        indicator=indicator, value=value, measured_on=measured_on, recorded_by=by, **fields
+    )
 
 
 # ----------------------------------------------------------------- participants
@@ -192,7 +196,9 @@ def invite_participants(*, project: Project, municipalities, by) -> list[Partici
     ensure_open(project)
     foreign = [m for m in municipalities if m.county_id != project.county_id]
     if foreign:
-        raise ValidationError({"municipalities": _("%(name)s is not in the project's county.") % {"name": foreign[0].name}})
+        raise ValidationError(
+            {"municipalities": _("%(name)s is not in the project's county.") % {"name": foreign[0].name}}
+        )
     existing = set(project.participants.values_list("municipality_id", flat=True))
     twice = [m for m in municipalities if m.pk in existing]
     if twice:
@@ -300,7 +306,9 @@ def commit_to_requirements(*, participant: Participant, by) -> int:
 
 @records_by
 @transaction.atomic
-def record_compliance(*, participant: Participant, requirement: Requirement, by, compliance: str, note: str = "") -> RequirementStatus:
+def record_compliance(
+    *, participant: Participant, requirement: Requirement, by, compliance: str, note: str = ""
+) -> RequirementStatus:
     ensure_open(participant.project)
     if requirement.project_id != participant.project_id:
         raise ValidationError({"requirement": _("The requirement belongs to another project.")})

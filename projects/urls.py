@@ -29,7 +29,11 @@ urlpatterns = [
     path(P + "deltakere/<id:participant_pk>/rediger/", participants.participant_edit, name="participant-edit"),
     path(P + "deltakere/<id:participant_pk>/status/", participants.participant_status, name="participant-status"),
     path(P + "deltakere/<id:participant_pk>/forplikt/", participants.participant_commit, name="participant-commit"),
-    path(P + "deltakere/<id:participant_pk>/krav/<id:requirement_pk>/", participants.compliance_edit, name="compliance-edit"),
+    path(
+        P + "deltakere/<id:participant_pk>/krav/<id:requirement_pk>/",
+        participants.compliance_edit,
+        name="compliance-edit",
+    ),
     path(P + "krav/nytt/", participants.requirement_edit, name="requirement-create"),
     path(P + "krav/<id:requirement_pk>/", participants.requirement_edit, name="requirement-edit"),
     path(P + "krav/<id:requirement_pk>/slett/", participants.requirement_delete, name="requirement-delete"),

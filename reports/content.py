@@ -93,8 +93,11 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
     projects = list(projects.select_related("theme", "county").order_by("title"))
     ids = [p.pk for p in projects]
     indicators = Indicator.objects.filter(project_id__in=ids, goal__isnull=False).prefetch_related(
-        Prefetch("measurements", queryset=Measurement.objects.filter(measured_on__lte=period.last).order_by("-measured_on", "-id"),
-                 to_attr="as_of")
+        Prefetch(
+            "measurements",
+            queryset=Measurement.objects.filter(measured_on__lte=period.last).order_by("-measured_on", "-id"),
+            to_attr="as_of",
+        )
     )
     by_goal = defaultdict(list)
     for indicator in indicators:
@@ -108,7 +111,9 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
         budgets = budgets.filter(participant__municipality=municipality)
     budgets = budgets.annotate(released_sum=Sum("releases__amount", filter=Q(releases__released_on__lte=period.last)))
     sections = {p.pk: ProjectSection(project=p) for p in projects}
-    for goal_project_id, goal_id, goal_text in Goal.objects.filter(project_id__in=ids).values_list("project_id", "id", "text"):
+    for goal_project_id, goal_id, goal_text in Goal.objects.filter(project_id__in=ids).values_list(
+        "project_id", "id", "text"
+    ):
         sections[goal_project_id].goals.append((goal_text, by_goal.get(goal_id, [])))
     for participant in participants:
         sections[participant.project_id].participants.append(participant)
@@ -194,9 +199,14 @@ def _add_agreements_and_evaluations(sections: dict, ids: list, period: Period, m
 def county_newsletters(county, period: Period) -> list:
     """The county-wide infobrev (of no one project) sent in the month: every report lists them."""
     return list(
-        Newsletter.objects.filter(county=county, project__isnull=True, status=Newsletter.Status.SENT,
-                                  sent_at__date__range=(period.first, period.last))
-        .only("subject", "sent_at", "recipient_count").order_by("sent_at")
+        Newsletter.objects.filter(
+            county=county,
+            project__isnull=True,
+            status=Newsletter.Status.SENT,
+            sent_at__date__range=(period.first, period.last),
+        )
+        .only("subject", "sent_at", "recipient_count")
+        .order_by("sent_at")
     )
 
 
@@ -261,9 +271,17 @@ def starting_later(projects, period: Period) -> list[Project]:
 def county_context(county, period: Period) -> dict:
     projects = Project.objects.filter(county=county)
     status_counts = Counter(projects.values_list("status", flat=True))
-    sections = project_sections(active_in(period, projects.filter(status__in=[Project.Status.ACTIVE, Project.Status.CLOSING])), period)
-    return {"county": county, "period": period, "sections": sections, "headline": _headline(sections, status_counts),
-            "starting_later": starting_later(projects, period), "county_newsletters": county_newsletters(county, period)}
+    sections = project_sections(
+        active_in(period, projects.filter(status__in=[Project.Status.ACTIVE, Project.Status.CLOSING])), period
+    )
+    return {
+        "county": county,
+        "period": period,
+        "sections": sections,
+        "headline": _headline(sections, status_counts),
+        "starting_later": starting_later(projects, period),
+        "county_newsletters": county_newsletters(county, period),
+    }
 
 
 def project_context(project: Project, period: Period) -> dict:
@@ -308,8 +326,10 @@ def summary_of(context: dict) -> dict:
         "most_late_days": max((m.late_days for s in context["sections"] for m in s.late), default=0),
         "next_deadlines": [
             [m.planned_on.isoformat(), m.name, m.participant.municipality.name if m.participant_id else s.project.title]
-            for m, s in sorted(((m, s) for s in context["sections"] for m in s.due_next),
-                               key=lambda pair: (pair[0].planned_on, pair[0].name))[:3]
+            for m, s in sorted(
+                ((m, s) for s in context["sections"] for m in s.due_next),
+                key=lambda pair: (pair[0].planned_on, pair[0].name),
+            )[:3]
         ],
     }
 
@@ -325,24 +345,36 @@ def summary_lines(summary: dict) -> list[str]:
     if not summary:
         return []
     done, late = summary.get("done", 0), summary.get("late", 0)
-    lines = [ngettext("%(count)s milestone done this month.", "%(count)s milestones done this month.", done) % {"count": done}]
+    lines = [
+        ngettext("%(count)s milestone done this month.", "%(count)s milestones done this month.", done)
+        % {"count": done}
+    ]
     late_line = ngettext("%(count)s milestone late", "%(count)s milestones late", late) % {"count": late}
     if late and summary.get("most_late_days"):
-        late_line += " " + ngettext("(the latest by %(days)s day)", "(the latest by %(days)s days)",
-                                    summary["most_late_days"]) % {"days": summary["most_late_days"]}
+        late_line += " " + ngettext(
+            "(the latest by %(days)s day)", "(the latest by %(days)s days)", summary["most_late_days"]
+        ) % {"days": summary["most_late_days"]}
     if summary.get("late_whole_project"):
-        late_line += "; " + ngettext("%(count)s of the whole project", "%(count)s of the whole project",
-                                     summary["late_whole_project"]) % {"count": summary["late_whole_project"]}
+        late_line += "; " + ngettext(
+            "%(count)s of the whole project", "%(count)s of the whole project", summary["late_whole_project"]
+        ) % {"count": summary["late_whole_project"]}
     lines.append(late_line + ".")
-    lines.append(_("Released by the county: %(released)s of %(granted)s granted.") % {
-        "released": kr(summary.get("released", 0), 0), "granted": kr(summary.get("granted", 0), 0)})
+    lines.append(
+        _("Released by the county: %(released)s of %(granted)s granted.")
+        % {"released": kr(summary.get("released", 0), 0), "granted": kr(summary.get("granted", 0), 0)}
+    )
     deadlines = summary.get("next_deadlines") or []
     if deadlines:
-        lines.append(_("Next deadlines: %(deadlines)s.") % {"deadlines": "; ".join(
-            _("“%(name)s” (%(where)s) %(date)s") % {"name": name, "where": where,
-                                                    "date": date_format(date.fromisoformat(day), "j.n.Y")}
-            for day, name, where in deadlines)})
+        lines.append(
+            _("Next deadlines: %(deadlines)s.")
+            % {
+                "deadlines": "; ".join(
+                    _("“%(name)s” (%(where)s) %(date)s")
+                    % {"name": name, "where": where, "date": date_format(date.fromisoformat(day), "j.n.Y")}
+                    for day, name, where in deadlines
+                )
+            }
+        )
     else:
         lines.append(_("No deadlines next month."))
     return lines
-

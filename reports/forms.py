@@ -48,7 +48,11 @@ class ReportRequestForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        needed = {Report.Kind.COUNTY: "county", Report.Kind.PROJECT: "project", Report.Kind.MUNICIPALITY: "municipality"}.get(kind)
+        needed = {
+            Report.Kind.COUNTY: "county",
+            Report.Kind.PROJECT: "project",
+            Report.Kind.MUNICIPALITY: "municipality",
+        }.get(kind)
         if needed and not cleaned.get(needed):
             self.add_error(needed, _("Choose what the report is about."))
         cleaned["subject"] = cleaned.get(needed) if needed else None

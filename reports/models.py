@@ -43,7 +43,9 @@ class Report(models.Model):
     county = models.ForeignKey("municipalities.County", on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
-    project = models.ForeignKey("projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="reports")
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
@@ -51,7 +53,11 @@ class Report(models.Model):
     subject_key = models.CharField(max_length=40)
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     requested_for = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="on_demand_reports",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="on_demand_reports",
         help_text=_("An on-demand report, visible only to this person."),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -99,6 +105,6 @@ class Report(models.Model):
 
     @property
     def filename(self) -> str:
-        """"manedsrapport-tromso-2026-11.pdf", "-v2" and up for later versions."""
+        """ "manedsrapport-tromso-2026-11.pdf", "-v2" and up for later versions."""
         version = f"-v{self.version}" if self.version > 1 else ""
         return f"manedsrapport-{ascii_slug(self.subject_name) or self.kind}-{self.month:%Y-%m}{version}.pdf"

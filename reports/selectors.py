@@ -12,8 +12,10 @@ def get_report(user, pk) -> Report:
 
 def list_archive(user, *, month=None, kind: str = ""):
     """The ready reports the user may read, newest month first."""
-    reports = Report.objects.visible_to(user).select_related("county", "project", "municipality").filter(
-        status=Report.Status.READY
+    reports = (
+        Report.objects.visible_to(user)
+        .select_related("county", "project", "municipality")
+        .filter(status=Report.Status.READY)
     )
     if month:
         reports = reports.filter(month=month.replace(day=1))
@@ -25,6 +27,7 @@ def list_archive(user, *, month=None, kind: str = ""):
 def list_pending_for(user, *, limit: int = 10):
     """The user's own on-demand reports that are not ready yet."""
     return (
-        Report.objects.filter(requested_for=user).exclude(status=Report.Status.READY)
+        Report.objects.filter(requested_for=user)
+        .exclude(status=Report.Status.READY)
         .select_related("county", "project", "municipality")[:limit]
     )

@@ -28,8 +28,11 @@ from .models import Report
 logger = logging.getLogger(__name__)
 
 Kind = Report.Kind
-TEMPLATES = {Kind.COUNTY: "pdf/report_county.html", Kind.PROJECT: "pdf/report_project.html",
-             Kind.MUNICIPALITY: "pdf/report_municipality.html"}
+TEMPLATES = {
+    Kind.COUNTY: "pdf/report_county.html",
+    Kind.PROJECT: "pdf/report_project.html",
+    Kind.MUNICIPALITY: "pdf/report_municipality.html",
+}
 
 
 class ReportError(Exception):
@@ -51,11 +54,17 @@ def _fields(kind, subject) -> dict:
 def subjects_for(county: County, period: content.Period) -> list[tuple[str, object]]:
     """What a county's monthly run reports on: the county, each running project, each taking-part municipality."""
     projects = list(
-        content.active_in(period, Project.objects.filter(county=county, status__in=[Project.Status.ACTIVE, Project.Status.CLOSING]))
+        content.active_in(
+            period, Project.objects.filter(county=county, status__in=[Project.Status.ACTIVE, Project.Status.CLOSING])
+        )
     )
     taking_part = Participant.objects.filter(project__in=projects).taking_part().values("municipality_id")
     municipalities = Municipality.objects.filter(pk__in=taking_part).order_by("number")
-    return [(Kind.COUNTY, county)] + [(Kind.PROJECT, p) for p in projects] + [(Kind.MUNICIPALITY, m) for m in municipalities]
+    return (
+        [(Kind.COUNTY, county)]
+        + [(Kind.PROJECT, p) for p in projects]
+        + [(Kind.MUNICIPALITY, m) for m in municipalities]
+    )
 
 
 @transaction.atomic
@@ -66,11 +75,15 @@ def plan_scheduled_run(*, month: date, counties=None) -> list[Report]:
     for county in counties if counties is not None else County.objects.all():
         for kind, subject in subjects_for(county, period):
             key = subject_key(kind, subject)
-            if Report.objects.filter(kind=kind, month=period.first, subject_key=key, requested_for__isnull=True).exists():
+            if Report.objects.filter(
+                kind=kind, month=period.first, subject_key=key, requested_for__isnull=True
+            ).exists():
                 continue
             try:
                 with transaction.atomic():
-                    report = Report.objects.create(kind=kind, month=period.first, subject_key=key, version=1, **_fields(kind, subject))
+                    report = Report.objects.create(
+                        kind=kind, month=period.first, subject_key=key, version=1, **_fields(kind, subject)
+                    )
             except IntegrityError:
                 continue  # another beat or worker planned the same report a moment ago
             created.append(report)
@@ -86,11 +99,13 @@ def create_new_versions(*, month: date, counties=None) -> list[Report]:
     for county in counties if counties is not None else County.objects.all():
         for kind, subject in subjects_for(county, period):
             key = subject_key(kind, subject)
-            latest = Report.objects.filter(kind=kind, month=period.first, subject_key=key, requested_for__isnull=True).aggregate(
-                v=Max("version")
-            )["v"]
+            latest = Report.objects.filter(
+                kind=kind, month=period.first, subject_key=key, requested_for__isnull=True
+            ).aggregate(v=Max("version"))["v"]
             created.append(
-                Report.objects.create(kind=kind, month=period.first, subject_key=key, version=(latest or 0) + 1, **_fields(kind, subject))
+                Report.objects.create(
+                    kind=kind, month=period.first, subject_key=key, version=(latest or 0) + 1, **_fields(kind, subject)
+                )
             )
     _queue_rendering([r.pk for r in created])
     return created
@@ -100,7 +115,10 @@ def create_new_versions(*, month: date, counties=None) -> list[Report]:
 def request_report(*, user, kind: str, subject, month: date) -> Report:
     """An on-demand report of something the user may see; only they will see it."""
     report = Report.objects.create(
-        kind=kind, month=content.Period.of(month).first, subject_key=subject_key(kind, subject), requested_for=user,
+        kind=kind,
+        month=content.Period.of(month).first,
+        subject_key=subject_key(kind, subject),
+        requested_for=user,
         **_fields(kind, subject),
     )
     _queue_rendering([report.pk])
@@ -137,7 +155,9 @@ def render_report(*, report_id: int) -> Report | None:
     with translation.override(settings.LANGUAGE_CODE):
         title = f"{report.get_kind_display()}: {report.subject_name}, {_month_name(report.month)}"
     try:
-        pdf = render_pdf(TEMPLATES[report.kind], context | {"month_name": _month_name(report.month)}, title=title, lang="nb")
+        pdf = render_pdf(
+            TEMPLATES[report.kind], context | {"month_name": _month_name(report.month)}, title=title, lang="nb"
+        )
     except DocumentError as exc:
         Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=str(exc))
         logger.error("report %s failed: %s", report.pk, exc)
@@ -183,8 +203,13 @@ def notify_readers(report: Report) -> None:
     for user in readers(report):
         queue_templated_email(
             template="reports/email/report_ready",
-            context={"report": report, "user": user, "url": settings.SITE_URL + report.get_absolute_url(),
-                     "month_name": _month_name(report.month), "summary_lines": lines},
+            context={
+                "report": report,
+                "user": user,
+                "url": settings.SITE_URL + report.get_absolute_url(),
+                "month_name": _month_name(report.month),
+                "summary_lines": lines,
+            },
             to=user.email,
             user=user,
             county=report.county,

@@ -21,10 +21,17 @@ def archive(request):
     data = filters.cleaned_data if filters.is_valid() else {}
     reports = selectors.list_archive(request.user, month=data.get("month"), kind=data.get("kind", ""))
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
-    return render(request, "reports/archive.html", {"page_obj": page, "filters": filters,
-                                                    "pending": selectors.list_pending_for(request.user),
-                                                    "is_filtered": any(data.values()),
-                                                    "can_order": bool(orderable_kinds(request.user))})
+    return render(
+        request,
+        "reports/archive.html",
+        {
+            "page_obj": page,
+            "filters": filters,
+            "pending": selectors.list_pending_for(request.user),
+            "is_filtered": any(data.values()),
+            "can_order": bool(orderable_kinds(request.user)),
+        },
+    )
 
 
 def _report(request, pk) -> Report:
@@ -36,8 +43,9 @@ def report_detail(request, pk):
     """The report's page; while it is being made, the status part polls itself (htmx)."""
     report = _report(request, pk)
     can_edit = can_set_case_number(request.user, report)
-    form = CaseNumberForm(request.POST if request.method == "POST" else None,
-                          initial={"archive_case_number": report.archive_case_number})
+    form = CaseNumberForm(
+        request.POST if request.method == "POST" else None, initial={"archive_case_number": report.archive_case_number}
+    )
     if request.method == "POST":
         require(can_edit)
         if form.is_valid():
@@ -45,8 +53,11 @@ def report_detail(request, pk):
             messages.success(request, _("The archive case number was saved."))
             return redirect(report)
     template = "reports/partials/_status.html" if request.htmx else "reports/report_detail.html"
-    return render(request, template, {"report": report, "form": form, "can_edit": can_edit,
-                                      "summary_lines": content.summary_lines(report.summary)})
+    return render(
+        request,
+        template,
+        {"report": report, "form": form, "can_edit": can_edit, "summary_lines": content.summary_lines(report.summary)},
+    )
 
 
 @login_required
@@ -55,19 +66,27 @@ def report_download(request, pk):
     report = _report(request, pk)
     if report.status != Report.Status.READY or not report.pdf:
         raise Http404
-    return FileResponse(report.pdf.open("rb"), as_attachment=True, filename=report.filename, content_type="application/pdf")
+    return FileResponse(
+        report.pdf.open("rb"), as_attachment=True, filename=report.filename, content_type="application/pdf"
+    )
 
 
 @login_required
 def report_request(request):
     """An on-demand report of what the user may order (see `reports.permissions`)."""
     kinds = orderable_kinds(request.user)
-    form = ReportRequestForm(request.POST or None, user=request.user, kinds=kinds,
-                             initial={"kind": request.GET.get("kind", kinds[0] if kinds else "")})
+    form = ReportRequestForm(
+        request.POST or None,
+        user=request.user,
+        kinds=kinds,
+        initial={"kind": request.GET.get("kind", kinds[0] if kinds else "")},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         require(can_order_report(request.user, data["kind"], data["subject"]))
-        report = services.request_report(user=request.user, kind=data["kind"], subject=data["subject"], month=data["month"])
+        report = services.request_report(
+            user=request.user, kind=data["kind"], subject=data["subject"], month=data["month"]
+        )
         messages.success(request, _("The report is being made. This page shows when it is ready."))
         return redirect(report)
     return render(request, "reports/report_request.html", {"form": form, "can_order": bool(kinds)})

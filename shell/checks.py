@@ -27,11 +27,13 @@ def check_migration_history(app_configs, databases=None, **kwargs):
         stale = sorted(key for key in recorder.applied_migrations() if key[0] in OUR_APPS and key not in on_disk)
         if stale:
             name = connection.settings_dict.get("NAME")
-            errors.append(Error(
-                f"The database {name} was made by an older version of Fremdrift whose migrations no longer exist "
-                f"({', '.join(f'{app}.{migration}' for app, migration in stale[:3])}{' …' if len(stale) > 3 else ''}).",
-                hint="It holds only demo data: delete it (for the development database: rm var/db.sqlite3) and run "
-                     "`make run` again, which makes it anew.",
-                id="shell.E001",
-            ))
+            errors.append(
+                Error(
+                    f"The database {name} was made by an older version of Fremdrift whose migrations no longer exist "
+                    f"({', '.join(f'{app}.{migration}' for app, migration in stale[:3])}{' …' if len(stale) > 3 else ''}).",
+                    hint="It holds only demo data: delete it (for the development database: rm var/db.sqlite3) and run "
+                    "`make run` again, which makes it anew.",
+                    id="shell.E001",
+                )
+            )
     return errors

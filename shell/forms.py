@@ -88,7 +88,9 @@ class ModelMultipleChoiceField(_FittingIdsMixin, forms.ModelMultipleChoiceField)
     def _check_values(self, value):
         for item in value:
             if isinstance(item, (str, int)) and self._cannot_be_a_key(item):
-                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item})
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
         return super()._check_values(value)
 
 

@@ -12,5 +12,5 @@ TABLE = str.maketrans(LETTERS | {k.upper(): v for k, v in LETTERS.items()})
 
 
 def ascii_slug(text: str) -> str:
-    """"Gáivuotna - Kåfjord" → "gaivuotna-kafjord"; "Tromsø" → "tromso"."""
+    """ "Gáivuotna - Kåfjord" → "gaivuotna-kafjord"; "Tromsø" → "tromso"."""
     return slugify(str(text).translate(TABLE))

@@ -91,7 +91,9 @@ class Row:
         """The URL's arguments: each object given as its number (counties, municipalities) or id."""
         kwargs = {}
         for name, value in self.kwargs(world).items():
-            assert not isinstance(value, int), f"{self.name}: give the object for {name}, not its id (ownership is read from it)"
+            assert not isinstance(value, int), (
+                f"{self.name}: give the object for {name}, not its id (ownership is read from it)"
+            )
             if isinstance(value, models.Model):
                 value = value.number if name == "number" else value.pk
             kwargs[name] = value
@@ -165,7 +167,13 @@ ROWS = [
         get=NOT_ALLOWED,
         post=ADMIN_ACTION,
     ),
-    Row("accounts:invitation-accept", lambda w: {"key": w.invitation.key}, get=everyone(200), post=everyone(200), public=True),
+    Row(
+        "accounts:invitation-accept",
+        lambda w: {"key": w.invitation.key},
+        get=everyone(200),
+        post=everyone(200),
+        public=True,
+    ),
     # municipalities: county pages
     Row("municipalities:county-detail", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("municipalities:county-settings", county_kw, get=ADMIN_ONLY, post=expect(county_admin=400, county_staff=403)),
@@ -225,8 +233,9 @@ ROWS += [
 # the same row with the participant among its objects, and the co-participants' 404 is derived.
 PROJECT_READ = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 200), **roles(CO_PARTICIPANTS, 200), expert=200)
 PROJECT_EDIT = expect(**roles(STAFF, 200), **roles(MUNICIPAL_OWN, 403), **roles(CO_PARTICIPANTS, 403), expert=403)
-PROJECT_ACTION = expect(**roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403), **roles(CO_PARTICIPANTS, 403),
-                        expert=403)
+PROJECT_ACTION = expect(
+    **roles(STAFF, ANY_REDIRECT), **roles(MUNICIPAL_OWN, 403), **roles(CO_PARTICIPANTS, 403), expert=403
+)
 # The expert's assignment: the county staff's and the expert's own (municipal users do not read it).
 EXPERT_PAGE = expect(**roles(STAFF, 200), expert=200)
 EXPERT_EDIT = expect(**roles(STAFF, 200), expert=403)
@@ -248,7 +257,9 @@ def expert_kw(w):
 ROWS += [
     Row("municipalities:organisation-list", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("municipalities:organisation-detail", lambda w: {"pk": w.organisation}, get=STAFF_READ, post=STAFF_READ),
-    Row("municipalities:organisation-contact-create", lambda w: {"pk": w.organisation}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "municipalities:organisation-contact-create", lambda w: {"pk": w.organisation}, get=STAFF_READ, post=STAFF_READ
+    ),
     Row(
         "municipalities:organisation-contact-edit",
         lambda w: {"pk": w.organisation, "contact_pk": w.organisation_contact},
@@ -274,7 +285,9 @@ ROWS += [
     Row("projects:goal-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:goal-edit", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("projects:goal-delete", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=NOT_ALLOWED, post=PROJECT_ACTION),
-    Row("projects:indicator-create", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    Row(
+        "projects:indicator-create", lambda w: project_kw(w) | {"goal_pk": w.goal}, get=PROJECT_EDIT, post=PROJECT_EDIT
+    ),
     Row(
         "projects:indicator-edit",
         lambda w: project_kw(w) | {"goal_pk": w.goal, "indicator_pk": w.indicator},
@@ -403,10 +416,18 @@ ROWS += [
     Row("followup:my-milestones", get=SIGNED_IN, post=SIGNED_IN),
     Row("followup:attachment-upload", project_kw, get=NOT_ALLOWED, post=PROJECT_ACTION),
     # A participant's file: its municipality, county staff and the project's experts; others 404.
-    Row("followup:attachment-download", lambda w: project_kw(w) | {"attachment_pk": w.attachment},
-        get=FILE_READ, post=NOT_ALLOWED),
-    Row("followup:attachment-delete", lambda w: project_kw(w) | {"attachment_pk": w.attachment},
-        get=NOT_ALLOWED, post=PROJECT_ACTION),
+    Row(
+        "followup:attachment-download",
+        lambda w: project_kw(w) | {"attachment_pk": w.attachment},
+        get=FILE_READ,
+        post=NOT_ALLOWED,
+    ),
+    Row(
+        "followup:attachment-delete",
+        lambda w: project_kw(w) | {"attachment_pk": w.attachment},
+        get=NOT_ALLOWED,
+        post=PROJECT_ACTION,
+    ),
     Row("followup:visit-create", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("followup:visit-edit", lambda w: project_kw(w) | {"visit_pk": w.visit}, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("followup:meeting-list", project_kw, get=PROJECT_READ, post=PROJECT_READ),
@@ -420,11 +441,18 @@ ROWS += [
     Row("followup:meeting-outcome", meeting_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("followup:meeting-ics", meeting_kw, get=PROJECT_READ, post=NOT_ALLOWED),
     # The escalation log is the county staff's: 404 for everyone else.
-    Row("followup:escalation-review", lambda w: project_kw(w) | {"step_pk": w.escalation}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "followup:escalation-review",
+        lambda w: project_kw(w) | {"step_pk": w.escalation},
+        get=STAFF_READ,
+        post=STAFF_READ,
+    ),
     Row("followup:followup-dashboard", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("followup:calendar-settings", get=SIGNED_IN, post=expect(ANY_REDIRECT)),
     # The feed needs no login: its secret token is the key.
-    Row("followup:calendar-feed", lambda w: {"token": w.feed.token}, get=everyone(200), post=everyone(405), public=True),
+    Row(
+        "followup:calendar-feed", lambda w: {"token": w.feed.token}, get=everyone(200), post=everyone(405), public=True
+    ),
 ]
 
 
@@ -494,10 +522,22 @@ ROWS += [
     Row(
         "evaluations:ttt-record",
         project_kw,
-        get=expect(**roles(STAFF, 200), library_head=200, other_library_head=200, leadership=403, other_leadership=403,
-                   expert=403),
-        post=expect(**roles(STAFF, 200), library_head=200, other_library_head=200, leadership=403, other_leadership=403,
-                    expert=403),
+        get=expect(
+            **roles(STAFF, 200),
+            library_head=200,
+            other_library_head=200,
+            leadership=403,
+            other_leadership=403,
+            expert=403,
+        ),
+        post=expect(
+            **roles(STAFF, 200),
+            library_head=200,
+            other_library_head=200,
+            leadership=403,
+            other_leadership=403,
+            expert=403,
+        ),
     ),
     # lessons learned: the county staff's
     Row("evaluations:project-lessons", project_kw, get=STAFF_READ, post=expect(**roles(STAFF, 400))),
@@ -549,7 +589,9 @@ ROWS += [
     Row("agreements:agreement-edit", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
     Row("agreements:agreement-matrix", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
     Row("agreements:agreement-send", agreement_kw("draft"), get=NOT_ALLOWED, post=expect(**roles(STAFF, ANY_REDIRECT))),
-    Row("agreements:agreement-delete", agreement_kw("draft"), get=NOT_ALLOWED, post=expect(**roles(STAFF, ANY_REDIRECT))),
+    Row(
+        "agreements:agreement-delete", agreement_kw("draft"), get=NOT_ALLOWED, post=expect(**roles(STAFF, ANY_REDIRECT))
+    ),
     Row("agreements:agreement-withdraw", agreement_kw("sent"), get=AGREEMENT_CHANGE, post=AGREEMENT_CHANGE),
     Row(
         "agreements:agreement-sign",
@@ -627,18 +669,42 @@ ROWS += [
         post=STAFF_ACTION,
     ),
     # Public pages: 200 for everyone, signed in or not; feeds and images are GET only.
-    Row("newsletters:showcase-photo", lambda w: {"key": w.showcase_photo.key}, get=PUBLIC, post=PUBLIC_GET_ONLY, public=True),
+    Row(
+        "newsletters:showcase-photo",
+        lambda w: {"key": w.showcase_photo.key},
+        get=PUBLIC,
+        post=PUBLIC_GET_ONLY,
+        public=True,
+    ),
     Row("newsletters:public-county", county_kw, get=PUBLIC, post=PUBLIC, public=True),
     Row("newsletters:archive", county_kw, get=PUBLIC, post=PUBLIC, public=True),
     Row("newsletters:archive-feed", county_kw, get=PUBLIC, post=PUBLIC_GET_ONLY, public=True),
     Row("newsletters:project-archive", lambda w: county_kw(w) | project_kw(w), get=PUBLIC, post=PUBLIC, public=True),
-    Row("newsletters:project-archive-feed", lambda w: county_kw(w) | project_kw(w), get=PUBLIC, post=PUBLIC_GET_ONLY, public=True),
-    Row("newsletters:showcase-detail", lambda w: county_kw(w) | {"slug": w.showcase.slug}, get=PUBLIC, post=PUBLIC, public=True),
+    Row(
+        "newsletters:project-archive-feed",
+        lambda w: county_kw(w) | project_kw(w),
+        get=PUBLIC,
+        post=PUBLIC_GET_ONLY,
+        public=True,
+    ),
+    Row(
+        "newsletters:showcase-detail",
+        lambda w: county_kw(w) | {"slug": w.showcase.slug},
+        get=PUBLIC,
+        post=PUBLIC,
+        public=True,
+    ),
     Row("newsletters:subscribe", county_kw, get=PUBLIC, post=PUBLIC, public=True),
     Row("newsletters:archive-detail", lambda w: {"pk": w.sent_newsletter}, get=PUBLIC, post=PUBLIC, public=True),
     Row("newsletters:subscribe-confirm", lambda w: {"token": w.confirm_token}, get=PUBLIC, post=PUBLIC, public=True),
     Row("newsletters:unsubscribe", lambda w: {"token": w.unsubscribe_token}, get=PUBLIC, post=PUBLIC, public=True),
-    Row("newsletters:preferences", lambda w: {"token": w.preferences_token}, get=PUBLIC, post=everyone(ANY_REDIRECT), public=True),
+    Row(
+        "newsletters:preferences",
+        lambda w: {"token": w.preferences_token},
+        get=PUBLIC,
+        post=everyone(ANY_REDIRECT),
+        public=True,
+    ),
 ]
 
 # archive extracts (issue 24): the county's staff only; everyone else gets 404, as if there were none.
@@ -694,12 +760,18 @@ def build_people() -> SimpleNamespace:
         other_municipality=other_municipality,
         county_admin=make_user(Role.COUNTY_ADMIN, county=county, email="admin@example.no", name="Astrid Admin"),
         county_staff=make_user(Role.COUNTY_STAFF, county=county, email="staff@example.no", name="Fredrik Fylke"),
-        library_head=make_user(Role.LIBRARY_HEAD, municipality=municipality, email="head@example.no", name="Ingrid Sjef"),
-        other_library_head=make_user(Role.LIBRARY_HEAD, municipality=other_municipality, email="head2@example.no",
-                                     name="Ánde Sjef"),
-        leadership=make_user(Role.LEADERSHIP, municipality=municipality, email="radmann@example.no", name="Per Rådmann"),
-        other_leadership=make_user(Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no",
-                                   name="Áile Ordfører"),
+        library_head=make_user(
+            Role.LIBRARY_HEAD, municipality=municipality, email="head@example.no", name="Ingrid Sjef"
+        ),
+        other_library_head=make_user(
+            Role.LIBRARY_HEAD, municipality=other_municipality, email="head2@example.no", name="Ánde Sjef"
+        ),
+        leadership=make_user(
+            Role.LEADERSHIP, municipality=municipality, email="radmann@example.no", name="Per Rådmann"
+        ),
+        other_leadership=make_user(
+            Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no", name="Áile Ordfører"
+        ),
         expert=make_user(Role.EXPERT, county=county, email="expert@example.no", name="Eirik Ekspert"),
         outsider=make_user(Role.COUNTY_STAFF, county=other_county, email="outsider@example.no", name="Olga Utenfor"),
         deactivated=deactivated,
@@ -726,13 +798,23 @@ def world(django_db_setup, django_db_blocker):
 def build_world(monkeypatch) -> World:
     people = build_people()
     county, other_county, municipality, other_municipality = (
-        people.county, people.other_county, people.municipality, people.other_municipality
+        people.county,
+        people.other_county,
+        people.municipality,
+        people.other_municipality,
     )
     county_admin, county_staff, library_head, other_library_head = (
-        people.county_admin, people.county_staff, people.library_head, people.other_library_head
+        people.county_admin,
+        people.county_staff,
+        people.library_head,
+        people.other_library_head,
     )
     leadership, other_leadership, expert, outsider, deactivated = (
-        people.leadership, people.other_leadership, people.expert, people.outsider, people.deactivated
+        people.leadership,
+        people.other_leadership,
+        people.expert,
+        people.outsider,
+        people.deactivated,
     )
     # The matrix decides who may fetch each URL, not what comes back: a stand-in
     # PDF keeps it fast and independent of Pango. tests/documents renders real ones.
@@ -750,7 +832,9 @@ def build_world(monkeypatch) -> World:
     data = build_project_world(county, municipality, other_municipality, county_staff, expert)
     data.update(build_followup_world(data, county_staff=county_staff, library_head=library_head))
     data |= build_evaluation_world(data, county_staff, library_head)
-    data |= build_agreement_world(data, county, municipality, other_municipality, county_staff, library_head, leadership)
+    data |= build_agreement_world(
+        data, county, municipality, other_municipality, county_staff, library_head, leadership
+    )
     data |= build_newsletter_world(county, data["project"], county_staff)
     data["archive_export"] = build_archive_export(county, data["project"], county_staff)
     world = World(
@@ -760,8 +844,14 @@ def build_world(monkeypatch) -> World:
         library=LibraryFactory(municipality=municipality, name="Kroken bibliotek", is_main=False),
         contact=ContactFactory(municipality=municipality),
         failed_message=OutboxMessage.objects.create(
-            recipient="x@example.no", from_email="f@example.no", subject="S", body_text="B", kind="reminder",
-            county=county, message_id="<matrix@test>", status=OutboxMessage.Status.FAILED,
+            recipient="x@example.no",
+            from_email="f@example.no",
+            subject="S",
+            body_text="B",
+            kind="reminder",
+            county=county,
+            message_id="<matrix@test>",
+            status=OutboxMessage.Status.FAILED,
         ),
         library_head=library_head,
         head_membership=library_head.memberships.get(),
@@ -782,22 +872,64 @@ def build_world(monkeypatch) -> World:
     )
     # Where each role sits: (county, municipality or None) — the fixture's memberships, written out.
     world.role_scope = {
-        "county_admin": (county.pk, None), "county_staff": (county.pk, None), "expert": (county.pk, None),
-        "library_head": (county.pk, municipality.pk), "leadership": (county.pk, municipality.pk),
-        "other_library_head": (county.pk, other_municipality.pk), "other_leadership": (county.pk, other_municipality.pk),
+        "county_admin": (county.pk, None),
+        "county_staff": (county.pk, None),
+        "expert": (county.pk, None),
+        "library_head": (county.pk, municipality.pk),
+        "leadership": (county.pk, municipality.pk),
+        "other_library_head": (county.pk, other_municipality.pk),
+        "other_leadership": (county.pk, other_municipality.pk),
         "outsider": (other_county.pk, None),
     }
     # Who owns what: Tromsø's part of the project is Tromsø's; the rest is the county's.
-    for name in ("participant", "milestone", "attachment", "visit", "escalation", "response", "conclusion",
-                 "library", "contact", "municipality", "report", "library_head", "head_membership"):
+    for name in (
+        "participant",
+        "milestone",
+        "attachment",
+        "visit",
+        "escalation",
+        "response",
+        "conclusion",
+        "library",
+        "contact",
+        "municipality",
+        "report",
+        "library_head",
+        "head_membership",
+    ):
         world.own(getattr(world, name), county, municipality)
     for name in ("sealed", "sent", "draft", "scan"):
         world.own(world.agreements[name], county, municipality)
     world.own(world.agreements["new_participant"], county, other_municipality)
-    for name in ("county", "project", "goal", "indicator", "requirement", "partner", "assignment", "kit", "organisation",
-                 "organisation_contact", "meeting", "questionnaire", "question", "round", "mapping", "correction", "lesson",
-                 "newsletter", "newsletter_image", "sent_newsletter", "mailing_list", "showcase", "showcase_photo",
-                 "failed_message", "invitee", "agreement_project", "archive_export"):
+    for name in (
+        "county",
+        "project",
+        "goal",
+        "indicator",
+        "requirement",
+        "partner",
+        "assignment",
+        "kit",
+        "organisation",
+        "organisation_contact",
+        "meeting",
+        "questionnaire",
+        "question",
+        "round",
+        "mapping",
+        "correction",
+        "lesson",
+        "newsletter",
+        "newsletter_image",
+        "sent_newsletter",
+        "mailing_list",
+        "showcase",
+        "showcase_photo",
+        "failed_message",
+        "invitee",
+        "agreement_project",
+        "archive_export",
+    ):
         world.own(getattr(world, name), county)
     world.own(world.assignment.briefing.first(), county)
     return world
@@ -813,8 +945,13 @@ def build_project_world(county, municipality, other_municipality, county_staff, 
     from projects.models import Project
 
     project = services.create_project(
-        county=county, by=county_staff, title="Bibliotekrom i Troms", theme=Theme.objects.get(county=county, code="library_rooms"),
-        purpose="Bedre rom.", start_on=date(2026, 1, 1), end_on=date(2027, 12, 31),
+        county=county,
+        by=county_staff,
+        title="Bibliotekrom i Troms",
+        theme=Theme.objects.get(county=county, code="library_rooms"),
+        purpose="Bedre rom.",
+        start_on=date(2026, 1, 1),
+        end_on=date(2027, 12, 31),
     )
     Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
     project.refresh_from_db()
@@ -829,21 +966,33 @@ def build_project_world(county, municipality, other_municipality, county_staff, 
     from planning.standard_kits import install_standard_kits
     from reports.models import Report
 
-    report = Report(county=county, kind=Report.Kind.MUNICIPALITY, municipality=municipality, month=date(2026, 10, 1),
-                    subject_key=f"municipality:{municipality.number}", status=Report.Status.READY)
+    report = Report(
+        county=county,
+        kind=Report.Kind.MUNICIPALITY,
+        municipality=municipality,
+        month=date(2026, 10, 1),
+        subject_key=f"municipality:{municipality.number}",
+        status=Report.Status.READY,
+    )
     report.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.4 stand-in"), save=True)
     return {
         "report": report,
         "kit": install_standard_kits(county)[0],
-        "internal_page": HandbookPage.objects.create(county=county, slug="internt", title="Internt", body="Bare for oss."),
+        "internal_page": HandbookPage.objects.create(
+            county=county, slug="internt", title="Internt", body="Bare for oss."
+        ),
         "project": project,
         "participant": participant,
         "goal": goal,
-        "indicator": services.save_indicator(project=project, goal=goal, by=county_staff, name="Besøk per uke", baseline=100, target=150),
+        "indicator": services.save_indicator(
+            project=project, goal=goal, by=county_staff, name="Besøk per uke", baseline=100, target=150
+        ),
         "requirement": services.save_requirement(project=project, by=county_staff, text="Delta på alle verksteder"),
         "organisation": organisation,
         "organisation_contact": ContactFactory(municipality=None, county=county, organisation=organisation),
-        "partner": services.attach_partner(project=project, organisation=organisation, role="Fagmiljø", by=county_staff),
+        "partner": services.attach_partner(
+            project=project, organisation=organisation, role="Fagmiljø", by=county_staff
+        ),
         "assignment": services.attach_expert(project=project, user=expert, role="Interiørarkitekt", by=county_staff),
     }
 
@@ -862,26 +1011,53 @@ def build_followup_world(world, *, county_staff, library_head) -> dict:
     from tests.factories import position
 
     project, participant = world["project"], world["participant"]
-    milestone = milestones.save_milestone(project=project, by=county_staff, name="Romplan ferdig", participant=participant,
-                                        planned_on=timezone.localdate() - timedelta(days=10))
+    milestone = milestones.save_milestone(
+        project=project,
+        by=county_staff,
+        name="Romplan ferdig",
+        participant=participant,
+        planned_on=timezone.localdate() - timedelta(days=10),
+    )
     pdf = SimpleUploadedFile("tilbud.pdf", b"%PDF-1.4\n%matrix\n", content_type="application/pdf")
     starts = timezone.now() + timedelta(days=14)
-    meeting = meetings.save_meeting(project=project, by=county_staff, objectives=["En felles romplan"], kind="workshop",
-                                    title="Verksted", starts_at=starts, ends_at=starts + timedelta(hours=2), place="Tromsø")
+    meeting = meetings.save_meeting(
+        project=project,
+        by=county_staff,
+        objectives=["En felles romplan"],
+        kind="workshop",
+        title="Verksted",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Tromsø",
+    )
     # The invitee is the technical department: the library head's own contact belongs to the agreement world.
     technical = position(project.county, "technical")
-    meetings.set_invitees(meeting=meeting, by=county_staff,
-                          contacts=[ContactFactory(municipality=participant.municipality, position=technical)])
+    meetings.set_invitees(
+        meeting=meeting,
+        by=county_staff,
+        contacts=[ContactFactory(municipality=participant.municipality, position=technical)],
+    )
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
     return {
         "milestone": milestone,
         "attachment": attach_file(project=project, uploaded=pdf, by=county_staff, participant=participant),
-        "visit": visits.save_visit(participant=participant, by=county_staff, planned_on=date(2026, 2, 1),
-                                     purpose="Befaring", visitors=[county_staff]),
+        "visit": visits.save_visit(
+            participant=participant,
+            by=county_staff,
+            planned_on=date(2026, 2, 1),
+            purpose="Befaring",
+            visitors=[county_staff],
+        ),
         "meeting": meeting,
         "escalation": EscalationStep.objects.create(
-            participant=participant, milestone=milestone, step=EscalationStep.Step.LEADERSHIP, due_on=milestone.planned_on,
-            overdue_days=50, status=EscalationStep.Status.PROPOSED, subject="Bibliotekprosjektet", body="Hei",
+            participant=participant,
+            milestone=milestone,
+            step=EscalationStep.Step.LEADERSHIP,
+            due_on=milestone.planned_on,
+            overdue_days=50,
+            status=EscalationStep.Status.PROPOSED,
+            subject="Bibliotekprosjektet",
+            body="Hei",
             recipients="radmann@example.no",
         ),
         "feed": calendar.ensure_calendar_feed(user=library_head),
@@ -898,14 +1074,26 @@ def build_evaluation_world(world, county_staff, library_head) -> dict:
     from evaluations.services import lessons as lessons_services
 
     project, county = world["project"], world["project"].county
-    questionnaire = questionnaires.create_questionnaire(county=county, by=county_staff, title="Mellomevaluering", kind=Kind.MIDTERM)
-    question = questionnaires.save_question(questionnaire=questionnaire, by=county_staff, type="scale", text="Hvor fornøyd?")
-    round_ = rounds.open_round(project=project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
-                                    deadline=timezone.localdate(), include_experts=True)
-    mapping = rounds.open_round(project=project, by=county_staff, kind=Kind.MAPPING, questionnaire=questionnaire,
-                                     deadline=timezone.localdate())
-    conclusion = conclusions.save_conclusion(round=mapping, municipality=world["participant"].municipality,
-                                             by=county_staff, text="Stort potensial.")
+    questionnaire = questionnaires.create_questionnaire(
+        county=county, by=county_staff, title="Mellomevaluering", kind=Kind.MIDTERM
+    )
+    question = questionnaires.save_question(
+        questionnaire=questionnaire, by=county_staff, type="scale", text="Hvor fornøyd?"
+    )
+    round_ = rounds.open_round(
+        project=project,
+        by=county_staff,
+        kind=Kind.MIDTERM,
+        questionnaire=questionnaire,
+        deadline=timezone.localdate(),
+        include_experts=True,
+    )
+    mapping = rounds.open_round(
+        project=project, by=county_staff, kind=Kind.MAPPING, questionnaire=questionnaire, deadline=timezone.localdate()
+    )
+    conclusion = conclusions.save_conclusion(
+        round=mapping, municipality=world["participant"].municipality, by=county_staff, text="Stort potensial."
+    )
     conclusions.publish_conclusion(conclusion=conclusion, by=county_staff)
     return {
         "questionnaire": questionnaire,
@@ -914,15 +1102,24 @@ def build_evaluation_world(world, county_staff, library_head) -> dict:
         "response": round_.responses.get(participant=world["participant"]),
         "mapping": mapping,
         "conclusion": conclusion,
-        "correction": corrections.record_correction(project=project, by=county_staff, round=round_, decision="Mer tid.",
-                                                    rationale="Det tar tid.", decided_by="Styringsgruppen",
-                                                    decided_on=timezone.localdate()),
-        "lesson": lessons_services.save_lesson(project=project, by=county_staff, section="most_important",
-                                          text="Ting tar tid.", kind="planning"),
+        "correction": corrections.record_correction(
+            project=project,
+            by=county_staff,
+            round=round_,
+            decision="Mer tid.",
+            rationale="Det tar tid.",
+            decided_by="Styringsgruppen",
+            decided_on=timezone.localdate(),
+        ),
+        "lesson": lessons_services.save_lesson(
+            project=project, by=county_staff, section="most_important", text="Ting tar tid.", kind="planning"
+        ),
     }
 
 
-def build_agreement_world(world, county, municipality, other_municipality, county_staff, library_head, leadership) -> dict:
+def build_agreement_world(
+    world, county, municipality, other_municipality, county_staff, library_head, leadership
+) -> dict:
     """Tromsø's agreement in the project: version 1 sealed (one signature scanned from paper) and
     published, version 2 out for signature to the chief executive; in a second project a draft for
     Tromsø and a participant (Gáivuotna) without an agreement."""
@@ -940,10 +1137,18 @@ def build_agreement_world(world, county, municipality, other_municipality, count
     sealed = drafts.create_agreement(participant=world["participant"], by=county_staff)
     sealed = sending.send_for_signature(agreement=sealed, by=county_staff)
     for slot, user in [("county", county_staff), ("library_head", library_head)]:
-        signatures.sign_agreement(agreement=sealed, slot=slot, user=user, content_sha256=sealed.content_sha256,
-                                          data={"password": TEST_PASSWORD})
+        signatures.sign_agreement(
+            agreement=sealed,
+            slot=slot,
+            user=user,
+            content_sha256=sealed.content_sha256,
+            data={"password": TEST_PASSWORD},
+        )
     scan = signatures.record_wet_ink_signature(
-        agreement=sealed, slot="chief_executive", by=county_staff, content_sha256=sealed.content_sha256,
+        agreement=sealed,
+        slot="chief_executive",
+        by=county_staff,
+        content_sha256=sealed.content_sha256,
         scan=SimpleUploadedFile("skann.pdf", b"%PDF-1.4 matrix", content_type="application/pdf"),
     )
     sealed.refresh_from_db()
@@ -951,8 +1156,13 @@ def build_agreement_world(world, county, municipality, other_municipality, count
     sent = amendments.create_amendment(agreement=sealed, by=county_staff)
     sent = sending.send_for_signature(agreement=sent, by=county_staff)
     other_project = services.create_project(
-        county=county, by=county_staff, title="Leselyst", theme=Theme.objects.get(county=county, code="reading"),
-        purpose="Lese.", start_on=date(2026, 1, 1), end_on=date(2026, 12, 31),
+        county=county,
+        by=county_staff,
+        title="Leselyst",
+        theme=Theme.objects.get(county=county, code="reading"),
+        purpose="Lese.",
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
     )
     mine, new_participant = services.invite_participants(
         project=other_project, municipalities=[municipality, other_municipality], by=county_staff
@@ -960,7 +1170,13 @@ def build_agreement_world(world, county, municipality, other_municipality, count
     draft = drafts.create_agreement(participant=mine, by=county_staff)
     return {
         "agreement_project": other_project,
-        "agreements": {"sealed": sealed, "sent": sent, "draft": draft, "scan": scan, "new_participant": new_participant},
+        "agreements": {
+            "sealed": sealed,
+            "sent": sent,
+            "draft": draft,
+            "scan": scan,
+            "new_participant": new_participant,
+        },
     }
 
 
@@ -983,12 +1199,14 @@ def build_newsletter_world(county, project, county_staff) -> dict:
         Image.new("RGB", (4, 4), (18, 55, 94)).save(out, "PNG")
         return SimpleUploadedFile("bilde.png", out.getvalue())
 
-    draft = writing.create_newsletter(county=county, project=project, by=county_staff,
-                                                  subject="Utkast", body="Tekst")
-    sent = writing.create_newsletter(county=county, project=project, by=county_staff,
-                                                 subject="Sendt", body="Tekst", is_public=True)
+    draft = writing.create_newsletter(county=county, project=project, by=county_staff, subject="Utkast", body="Tekst")
+    sent = writing.create_newsletter(
+        county=county, project=project, by=county_staff, subject="Sendt", body="Tekst", is_public=True
+    )
     Newsletter.objects.filter(pk=sent.pk).update(status=Newsletter.Status.SENT, sent_at=timezone.now())
-    showcase = showcases.create_showcase(project=project, by=county_staff, title="Et eksempel", summary="Slik gikk det.")
+    showcase = showcases.create_showcase(
+        project=project, by=county_staff, title="Et eksempel", summary="Slik gikk det."
+    )
     Showcase.objects.filter(pk=showcase.pk).update(published_at=timezone.now())
     county_list = ensure_mailing_list(county=county)
     return {
@@ -997,8 +1215,9 @@ def build_newsletter_world(county, project, county_staff) -> dict:
         "sent_newsletter": sent,
         "mailing_list": county_list,
         "showcase": showcase,
-        "showcase_photo": showcases.add_showcase_photo(showcase=showcase, by=county_staff, upload=png(),
-                                                                 alt_text="Lesesalen"),
+        "showcase_photo": showcases.add_showcase_photo(
+            showcase=showcase, by=county_staff, upload=png(), alt_text="Lesesalen"
+        ),
         "confirm_token": tokens.make_confirm_token("leser@example.no", county_list.pk),
         "unsubscribe_token": tokens.make_unsubscribe_token("leser@example.no", county_list.pk),
         "preferences_token": tokens.make_preferences_token("leser@example.no", county.pk),

@@ -22,7 +22,8 @@ def pytest_collection_modifyitems(config, items):
     """Tests that start a real Celery worker share the broker and run one at a time under xdist:
     each must say so with `xdist_group("worker")` (`--dist loadgroup` sends a group to one process)."""
     missing = [
-        item.nodeid for item in items
+        item.nodeid
+        for item in items
         if item.get_closest_marker("worker")
         and not any(mark.args[:1] == ("worker",) for mark in item.iter_markers("xdist_group"))
     ]
@@ -114,7 +115,9 @@ def leadership(municipality):
 
 @pytest.fixture
 def other_leadership(other_municipality):
-    return make_user(Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no", name="Áile Ordfører")
+    return make_user(
+        Role.LEADERSHIP, municipality=other_municipality, email="ordforer2@example.no", name="Áile Ordfører"
+    )
 
 
 @pytest.fixture

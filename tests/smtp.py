@@ -76,4 +76,3 @@ def smtp_server():
     server.start()
     yield server
     server.stop()
-

@@ -20,8 +20,11 @@ PRODUCTION_ENV = {
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("DJANGO_", "FREMDRIFT_", "AGREEMENT_SEAL_", "TRUSTED_PROXY_COUNT"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "FREMDRIFT_", "AGREEMENT_SEAL_", "TRUSTED_PROXY_COUNT"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -51,8 +54,14 @@ def test_production_refuses_to_start_without_the_agreement_seal_key():
         result = _manage(*args, env=env | {"DATABASE_URL": "sqlite:///:memory:"})
         assert result.returncode != 0 and "AGREEMENT_SEAL_KEY is not set" in result.stderr, result.stderr
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "FREMDRIFT_", "AGREEMENT_SEAL_"))}
-    wsgi = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=BASE_DIR, env=clean | env,
-                          capture_output=True, text=True, timeout=120)  # what gunicorn loads
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=BASE_DIR,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # what gunicorn loads
     assert wsgi.returncode != 0 and "AGREEMENT_SEAL_KEY is not set" in wsgi.stderr, wsgi.stderr
 
 
@@ -63,11 +72,14 @@ def test_check_deploy_says_when_the_agreement_seal_key_is_missing():
     assert "agreements.E001" in result.stderr and "AGREEMENT_SEAL_KEY is not set" in result.stderr
 
 
-@pytest.mark.parametrize("key, problem", [
-    ("fremdrift-development-agreement-seal-key-never-use-in-production", "the development key"),
-    ("short-key", "shorter than 32 characters"),
-    (PRODUCTION_ENV["DJANGO_SECRET_KEY"], "the same as DJANGO_SECRET_KEY"),
-])
+@pytest.mark.parametrize(
+    "key, problem",
+    [
+        ("fremdrift-development-agreement-seal-key-never-use-in-production", "the development key"),
+        ("short-key", "shorter than 32 characters"),
+        (PRODUCTION_ENV["DJANGO_SECRET_KEY"], "the same as DJANGO_SECRET_KEY"),
+    ],
+)
 def test_check_deploy_warns_about_a_weak_agreement_seal_key(key, problem):
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV | {"AGREEMENT_SEAL_KEY": key})
     assert result.returncode != 0
@@ -122,8 +134,11 @@ def test_the_number_of_trusted_proxies_comes_from_the_environment(variables, exp
 
 def test_a_fresh_clone_makes_its_sqlite_folder(tmp_path):
     database = tmp_path / "var" / "db.sqlite3"  # var/ is not in the repository
-    result = _manage("migrate", "--noinput", env={"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}",
-                                                 "CELERY_BROKER_URL": ""})
+    result = _manage(
+        "migrate",
+        "--noinput",
+        env={"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}", "CELERY_BROKER_URL": ""},
+    )
     assert result.returncode == 0, result.stderr
     assert database.is_file()
 
@@ -135,13 +150,18 @@ def test_a_database_of_the_old_layout_is_refused_with_what_to_do(tmp_path):
 
     database = tmp_path / "db.sqlite3"
     with sqlite3.connect(database) as connection:
-        connection.execute("CREATE TABLE django_migrations (id integer primary key, app varchar, name varchar, applied datetime)")
+        connection.execute(
+            "CREATE TABLE django_migrations (id integer primary key, app varchar, name varchar, applied datetime)"
+        )
         connection.executemany(
             "INSERT INTO django_migrations (app, name, applied) VALUES (?, ?, '2026-11-01')",
             [("pages", "0001_initial"), ("projects", "0001_initial"), ("projects", "0005_visit_date_index")],
         )
-    result = _manage("migrate", "--noinput", env={"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}",
-                                                 "CELERY_BROKER_URL": ""})
+    result = _manage(
+        "migrate",
+        "--noinput",
+        env={"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}", "CELERY_BROKER_URL": ""},
+    )
     assert result.returncode != 0
     assert "older version of Fremdrift" in result.stderr and "rm var/db.sqlite3" in result.stderr
     assert "pages.0001_initial" in result.stderr

@@ -48,13 +48,21 @@ def test_every_variable_the_app_reads_is_in_the_example_env_and_readme():
     readme = (BASE_DIR / "README.md").read_text()
     example = (BASE_DIR / ".env.example").read_text()
     for variable in (
-        "DJANGO_DEBUG", "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL",
-        "EMAIL_URL", "SITE_URL", "MEDIA_ROOT", "CACHE_URL", "TRUSTED_PROXY_COUNT", "AGREEMENT_SEAL_KEY",
+        "DJANGO_DEBUG",
+        "DJANGO_SECRET_KEY",
+        "DJANGO_ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "CELERY_BROKER_URL",
+        "EMAIL_URL",
+        "SITE_URL",
+        "MEDIA_ROOT",
+        "CACHE_URL",
+        "TRUSTED_PROXY_COUNT",
+        "AGREEMENT_SEAL_KEY",
         "AGREEMENT_SEAL_OLD_KEYS",
     ):
         assert variable in readme, f"{variable} is not documented in README.md"
         assert variable in example, f"{variable} is missing from .env.example"
-
 
 
 def test_web_trusts_exactly_the_one_proxy_in_front_of_it(compose):

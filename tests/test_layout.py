@@ -7,8 +7,21 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # From the top down, as in README's "Layout" table; config and demo may import everything.
-ORDER = ["archive", "reports", "newsletters", "evaluations", "agreements", "planning", "followup", "projects", "accounts",
-         "notifications", "municipalities", "documents", "shell"]
+ORDER = [
+    "archive",
+    "reports",
+    "newsletters",
+    "evaluations",
+    "agreements",
+    "planning",
+    "followup",
+    "projects",
+    "accounts",
+    "notifications",
+    "municipalities",
+    "documents",
+    "shell",
+]
 # Apps on the same floor of the table that may not import each other.
 SIBLINGS = [{"evaluations", "agreements"}]
 

@@ -42,7 +42,11 @@ CONVERTERS = _converters()
 
 
 def _id_slots(name) -> list[str]:
-    return [kwarg for kwarg, converter in CONVERTERS.get(name, {}).items() if re.fullmatch(r"\[0-9\]\+|\[0-9\]\{1,19\}", converter.regex)]
+    return [
+        kwarg
+        for kwarg, converter in CONVERTERS.get(name, {}).items()
+        if re.fullmatch(r"\[0-9\]\+|\[0-9\]\{1,19\}", converter.regex)
+    ]
 
 
 ID_ROWS = [row for row in ROWS if _id_slots(row.name)]
@@ -65,8 +69,11 @@ def _url_with(row, world, slot, value) -> str:  # noqa: F811
 
 def test_no_url_uses_the_unbounded_int_converter():
     """`<int:…>` takes any number of digits; ids take `<id:…>`, which stops at 64 bits."""
-    unbounded = sorted(name for name, converters in CONVERTERS.items()
-                       if any(type(converter).__name__ == "IntConverter" for converter in converters.values()))
+    unbounded = sorted(
+        name
+        for name, converters in CONVERTERS.items()
+        if any(type(converter).__name__ == "IntConverter" for converter in converters.values())
+    )
     assert unbounded == []
 
 
@@ -142,17 +149,49 @@ ONE_ERROR = "Velg et gyldig valg. Valget er ikke av de tilgjengelige valgene."
 
 MAIN_FORMS = [
     # url name, kwargs, posted data, {field: message}
-    ("projects:project-create", lambda w: {},
-     {"title": "Nytt", "purpose": "p", "start_on": "2026-01-01", "end_on": "2026-12-31", "leaders": [HUGE], "theme": HUGE},
-     {"leaders": ERROR, "theme": ONE_ERROR}),
-    ("projects:project-edit", lambda w: {"pk": w.project.pk}, {"leaders": [HUGE], "follows": HUGE},
-     {"leaders": ERROR, "follows": ONE_ERROR}),
-    ("followup:visit-create", lambda w: {"pk": w.project.pk},
-     {"participant": HUGE, "planned_on": "2026-03-01", "status": "planned", "visitors": [HUGE], "purpose": "Befaring"},
-     {"participant": ONE_ERROR, "visitors": ERROR}),
-    ("followup:meeting-invitees", lambda w: {"pk": w.project.pk, "meeting_pk": w.meeting.pk},
-     {"contacts": [HUGE], "users": [HUGE]}, {"contacts": ERROR, "users": ERROR}),
-    ("projects:participant-invite", lambda w: {"pk": w.project.pk}, {"municipalities": [HUGE]}, {"municipalities": ERROR}),
+    (
+        "projects:project-create",
+        lambda w: {},
+        {
+            "title": "Nytt",
+            "purpose": "p",
+            "start_on": "2026-01-01",
+            "end_on": "2026-12-31",
+            "leaders": [HUGE],
+            "theme": HUGE,
+        },
+        {"leaders": ERROR, "theme": ONE_ERROR},
+    ),
+    (
+        "projects:project-edit",
+        lambda w: {"pk": w.project.pk},
+        {"leaders": [HUGE], "follows": HUGE},
+        {"leaders": ERROR, "follows": ONE_ERROR},
+    ),
+    (
+        "followup:visit-create",
+        lambda w: {"pk": w.project.pk},
+        {
+            "participant": HUGE,
+            "planned_on": "2026-03-01",
+            "status": "planned",
+            "visitors": [HUGE],
+            "purpose": "Befaring",
+        },
+        {"participant": ONE_ERROR, "visitors": ERROR},
+    ),
+    (
+        "followup:meeting-invitees",
+        lambda w: {"pk": w.project.pk, "meeting_pk": w.meeting.pk},
+        {"contacts": [HUGE], "users": [HUGE]},
+        {"contacts": ERROR, "users": ERROR},
+    ),
+    (
+        "projects:participant-invite",
+        lambda w: {"pk": w.project.pk},
+        {"municipalities": [HUGE]},
+        {"municipalities": ERROR},
+    ),
 ]
 
 
@@ -170,7 +209,9 @@ def test_the_project_list_filters_answer_a_huge_id_with_the_error_on_its_field(w
     query = {"theme": HUGE, "municipality": HUGE, "leader": HUGE}
     response = _as_staff(client, world, "get", reverse("projects:project-list"), query)
     assert response.status_code == 200
-    assert {field: response.context["filters"].errors[field] for field in query} == {field: [ONE_ERROR] for field in query}
+    assert {field: response.context["filters"].errors[field] for field in query} == {
+        field: [ONE_ERROR] for field in query
+    }
     assert world.project.title in response.content.decode()  # the filter is left out, the list is shown
     export = _as_staff(client, world, "get", reverse("projects:project-export"), query)
     assert export.status_code == 200 and world.project.title in export.content.decode("utf-8-sig")
@@ -184,7 +225,12 @@ def test_ids_in_query_strings_never_give_a_500(world, client, value):  # noqa: F
         ("get", reverse("followup:visit-create", kwargs=project), {"deltaker": value}, 200),
         ("get", reverse("evaluations:correction-create", kwargs=project), {"runde": value}, 200),
         ("get", reverse("followup:followup-dashboard", kwargs=county), {"project": value}, 200),
-        ("get", reverse("evaluations:lessons-log", kwargs=county), {"project": value, "theme": value, "id": value}, 200),
+        (
+            "get",
+            reverse("evaluations:lessons-log", kwargs=county),
+            {"project": value, "theme": value, "id": value},
+            200,
+        ),
         ("get", reverse("evaluations:lessons-markdown", kwargs=county), {"id": value}, 200),
         ("get", reverse("notifications:outbox", kwargs=county), {"page": value}, 200),
         ("get", reverse("newsletters:newsletter-create", kwargs=county), {"prosjekt": value}, 404),
@@ -229,10 +275,13 @@ def test_every_model_choice_field_of_every_form_checks_its_ids():
         f"{cls.__module__}.{cls.__name__}.{name}"
         for cls in _our_form_classes()
         for name, field in cls.base_fields.items()
-        if isinstance(field, forms.ModelChoiceField) and not isinstance(field, (ModelChoiceField, ModelMultipleChoiceField))
+        if isinstance(field, forms.ModelChoiceField)
+        and not isinstance(field, (ModelChoiceField, ModelMultipleChoiceField))
     )
     assert unchecked == []
-    assert any(isinstance(field, ModelMultipleChoiceField) for cls in _our_form_classes() for field in cls.base_fields.values())
+    assert any(
+        isinstance(field, ModelMultipleChoiceField) for cls in _our_form_classes() for field in cls.base_fields.values()
+    )
 
 
 def test_no_form_builds_its_own_model_choice_field():
@@ -243,10 +292,14 @@ def test_no_form_builds_its_own_model_choice_field():
 
     root = Path(settings.BASE_DIR)
     skip = {".venv", "node_modules", "tests", "bench", "var", ".git", "migrations"}
-    pattern = re.compile(r"\bforms\.Model(Multiple)?ChoiceField\b|\bforms\.ModelForm\b|from django\.forms import [^\n]*\bModel")
+    pattern = re.compile(
+        r"\bforms\.Model(Multiple)?ChoiceField\b|\bforms\.ModelForm\b|from django\.forms import [^\n]*\bModel"
+    )
     offenders = [
-        str(path.relative_to(root)) for path in root.rglob("*.py")
-        if not skip & set(path.relative_to(root).parts) and path != root / "shell" / "forms.py"
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if not skip & set(path.relative_to(root).parts)
+        and path != root / "shell" / "forms.py"
         and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []

@@ -56,9 +56,17 @@ def counts(django_db_setup, django_db_blocker):
 
 def _page_names():
     return [
-        "county start page", "follow-up dashboard", "project list", "project page", "municipality page",
-        "agreement page", "lessons log", "reports archive", "my milestones (library head)",
-        "library head start page", "county page",
+        "county start page",
+        "follow-up dashboard",
+        "project list",
+        "project page",
+        "municipality page",
+        "agreement page",
+        "lessons log",
+        "reports archive",
+        "my milestones (library head)",
+        "library head start page",
+        "county page",
     ]
 
 

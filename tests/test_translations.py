@@ -46,7 +46,11 @@ def test_every_string_marked_for_translation_is_in_the_catalogue(tmp_path):
     env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
     result = subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "nb", "--no-obsolete", "--ignore=node_modules"],
-        cwd=tree, env=env, capture_output=True, text=True, timeout=300,
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     fresh = polib.pofile(str(tree / "locale" / "nb" / "LC_MESSAGES" / "django.po"))

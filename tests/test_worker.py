@@ -44,7 +44,11 @@ def _received_ids(smtp_server) -> Counter:
 def test_invitation_email_is_sent_by_a_real_worker(county, county_admin, smtp_server):
     with celery_worker(env={"EMAIL_URL": smtp_server.url}) as worker:
         invite_user(
-            county=county, email="ny.bruker@example.no", name="Ny Bruker", role=Membership.Role.COUNTY_STAFF, by=county_admin
+            county=county,
+            email="ny.bruker@example.no",
+            name="Ny Bruker",
+            role=Membership.Role.COUNTY_STAFF,
+            by=county_admin,
         )
         wait_for(lambda: smtp_server.recorder.count() == 1, message=f"the e-mail\n{worker.output()[-2000:]}")
     received = smtp_server.messages[0]

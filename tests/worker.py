@@ -36,10 +36,22 @@ class WorkerProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable, "-m", "celery", "-A", "config", "worker",
-                    "--loglevel=INFO", f"--concurrency={self.concurrency}", "--pool=prefork",
-                    "-Q", self.queue, "-n", f"{self.queue}-{uuid.uuid4().hex[:6]}@%h",
-                    "--without-gossip", "--without-mingle", "--without-heartbeat",
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--loglevel=INFO",
+                    f"--concurrency={self.concurrency}",
+                    "--pool=prefork",
+                    "-Q",
+                    self.queue,
+                    "-n",
+                    f"{self.queue}-{uuid.uuid4().hex[:6]}@%h",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
                 ],
                 cwd=BASE_DIR,
                 env=self.env,
@@ -88,13 +100,17 @@ def celery_worker(*, concurrency: int = 2, env: dict | None = None):
     from config.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:10]}"
-    worker_env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "FREMDRIFT_TEST_WORKER": "1",
-        "FREMDRIFT_TEST_DATABASE_NAME": connection.settings_dict["NAME"],
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    } | (env or {})
+    worker_env = (
+        os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "FREMDRIFT_TEST_WORKER": "1",
+            "FREMDRIFT_TEST_DATABASE_NAME": connection.settings_dict["NAME"],
+            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        }
+        | (env or {})
+    )
     worker = WorkerProcess(queue=queue, concurrency=concurrency, env=worker_env)
     saved = app.conf.task_always_eager, app.conf.task_default_queue
     app.conf.task_always_eager, app.conf.task_default_queue = False, queue

@@ -26,7 +26,11 @@ def create_amendment(*, agreement: Agreement, by) -> Agreement:
         raise AgreementError(_("This version is superseded; amend the newest one."))
     ensure_open(agreement, error=AgreementError)
     Participant.objects.select_for_update().get(pk=agreement.participant_id)
-    if Agreement.objects.filter(participant_id=agreement.participant_id).exclude(status=Agreement.Status.SEALED).exists():
+    if (
+        Agreement.objects.filter(participant_id=agreement.participant_id)
+        .exclude(status=Agreement.Status.SEALED)
+        .exists()
+    ):
         raise AgreementError(_("An amendment is already being prepared."))
     version = Agreement.objects.filter(participant_id=agreement.participant_id).aggregate(v=Max("version"))["v"] + 1
     amendment = Agreement(
@@ -41,7 +45,12 @@ def create_amendment(*, agreement: Agreement, by) -> Agreement:
         **{name: getattr(agreement, name) for name in EDITABLE_FIELDS},
     )
     amendment.save()
-    _event(amendment, AgreementEvent.Kind.CREATED, by, _("Amendment of version %(version)s") % {"version": agreement.version})
+    _event(
+        amendment,
+        AgreementEvent.Kind.CREATED,
+        by,
+        _("Amendment of version %(version)s") % {"version": agreement.version},
+    )
     _event(agreement, AgreementEvent.Kind.AMENDED, by, _("Version %(version)s") % {"version": version})
     _health_input_changed(amendment)
     return amendment

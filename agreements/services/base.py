@@ -40,8 +40,6 @@ def _event(agreement: Agreement, kind: str, by, note: str = "") -> AgreementEven
     return AgreementEvent.objects.create(agreement=agreement, kind=kind, by=by, note=note)
 
 
-
-
 def _withdraw(agreement: Agreement, *, by, reason: str) -> int:
     """SENT → DRAFT: collected signatures are discarded (kept, with who and why)."""
     discarded = agreement.signatures.valid().update(discarded_at=timezone.now(), discarded_by=by, discard_reason=reason)
@@ -73,8 +71,13 @@ def _notify(agreement: Agreement, *, slot: str, who, template: str, key: str) ->
         return False
     queue_templated_email(
         template=template,
-        context={"agreement": agreement, "slot": Signature.Slot(slot).label, "name": signer_name(who),
-                 "county": agreement.county, "municipality": agreement.municipality},
+        context={
+            "agreement": agreement,
+            "slot": Signature.Slot(slot).label,
+            "name": signer_name(who),
+            "county": agreement.county,
+            "municipality": agreement.municipality,
+        },
         to=email,
         user=user,
         kind="agreement",

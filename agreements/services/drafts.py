@@ -22,8 +22,13 @@ from .base import AgreementError, _event, _health_input_changed, _lock, _withdra
 TEXT_FIELDS = ["title", "county_case_number", "municipality_case_number", *Agreement.SECTION_FIELDS]
 
 
-SIGNATORY_FIELDS = ["county_representative", "library_head_contact", "chief_executive_contact", "mayor_contact",
-                    "requires_mayor"]
+SIGNATORY_FIELDS = [
+    "county_representative",
+    "library_head_contact",
+    "chief_executive_contact",
+    "mayor_contact",
+    "requires_mayor",
+]
 
 
 EDITABLE_FIELDS = TEXT_FIELDS + SIGNATORY_FIELDS
@@ -33,9 +38,11 @@ EDITABLE_FIELDS = TEXT_FIELDS + SIGNATORY_FIELDS
 def create_agreement(*, participant: Participant, by) -> Agreement:
     """A draft for `participant` from the kit's agreement text and live data, with the default role
     matrix and signatories. Raises AgreementError when the participant already has an agreement."""
-    participant = Participant.objects.select_for_update(of=("self",)).select_related(
-        "project__county", "project__kit_use__kit", "project__theme", "municipality", "library"
-    ).get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("project__county", "project__kit_use__kit", "project__theme", "municipality", "library")
+        .get(pk=participant.pk)
+    )
     project = participant.project
     ensure_open(project, error=AgreementError)
     if participant.status == Participant.Status.WITHDRAWN:
@@ -59,8 +66,12 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
         **drafting.default_signatories(participant),
     )
     agreement.save()
-    _event(agreement, AgreementEvent.Kind.CREATED, by,
-           _("From the kit “%(kit)s”.") % {"kit": document.kit.name} if document else "")
+    _event(
+        agreement,
+        AgreementEvent.Kind.CREATED,
+        by,
+        _("From the kit “%(kit)s”.") % {"kit": document.kit.name} if document else "",
+    )
     _health_input_changed(agreement)
     return agreement
 
@@ -68,9 +79,7 @@ def create_agreement(*, participant: Participant, by) -> Agreement:
 def _check_signatories(agreement: Agreement, fields: dict) -> None:
     errors = {}
     representative = fields.get("county_representative", agreement.county_representative)
-    if representative is not None and (
-        not is_staff_of(representative, agreement.county_id)
-    ):
+    if representative is not None and (not is_staff_of(representative, agreement.county_id)):
         errors["county_representative"] = _("The county's representative must be a member of the county's staff.")
     for name in ("library_head_contact", "chief_executive_contact", "mayor_contact"):
         contact = fields.get(name, getattr(agreement, name))
@@ -89,8 +98,12 @@ def _prepare_change(agreement: Agreement, *, by, withdraw_reason: str) -> None:
         reason = " ".join((withdraw_reason or "").split())
         if not reason:
             raise ValidationError(
-                {"withdraw_reason": _("The agreement is out for signature. Say why it changes: "
-                                      "the signatures collected so far will be discarded.")}
+                {
+                    "withdraw_reason": _(
+                        "The agreement is out for signature. Say why it changes: "
+                        "the signatures collected so far will be discarded."
+                    )
+                }
             )
         _withdraw(agreement, by=by, reason=reason)
 

@@ -18,8 +18,15 @@ def send_signature_reminders(*, now=None) -> int:
     now = now or timezone.now()
     agreements = (
         Agreement.objects.filter(status=Agreement.Status.SENT, sent_at__isnull=False)
-        .select_related("county", "municipality", "project", "county_representative", "library_head_contact__user",
-                        "chief_executive_contact__user", "mayor_contact__user")
+        .select_related(
+            "county",
+            "municipality",
+            "project",
+            "county_representative",
+            "library_head_contact__user",
+            "chief_executive_contact__user",
+            "mayor_contact__user",
+        )
         .prefetch_related(Prefetch("signatures", queryset=Signature.objects.valid(), to_attr="valid_signatures"))
         .defer("content_snapshot")
         .order_by("pk")

@@ -65,8 +65,13 @@ def send_for_signature(*, agreement: Agreement, by) -> Agreement:
     agreement.save(update_fields=["status", "sent_at", "first_sent_at", "content_snapshot", "content_sha256"])
     _event(agreement, AgreementEvent.Kind.SENT, by)
     for slot, who in agreement.signatory_slots():
-        _notify(agreement, slot=slot, who=who, template="agreements/email/awaiting_signature",
-                key=f"agreement-await:{agreement.pk}:{agreement.content_sha256[:16]}:{slot}")
+        _notify(
+            agreement,
+            slot=slot,
+            who=who,
+            template="agreements/email/awaiting_signature",
+            key=f"agreement-await:{agreement.pk}:{agreement.content_sha256[:16]}:{slot}",
+        )
     _health_input_changed(agreement)
     return agreement
 

@@ -26,9 +26,7 @@ def _check_signable(agreement: Agreement, *, slot: str, content_sha256: str) -> 
     if agreement.status != Agreement.Status.SENT:
         raise AgreementError(_("The agreement is not out for signature."))
     if content_sha256 != agreement.content_sha256:
-        raise AgreementError(
-            _("The agreement has changed since you opened it. Read it again before you sign.")
-        )
+        raise AgreementError(_("The agreement has changed since you opened it. Read it again before you sign."))
     slots = dict(agreement.signatory_slots())
     if slot not in slots or slots[slot] is None:
         raise AgreementError(_("This agreement has no such signatory."))
@@ -38,8 +36,9 @@ def _check_signable(agreement: Agreement, *, slot: str, content_sha256: str) -> 
 
 
 @transaction.atomic
-def sign_agreement(*, agreement: Agreement, slot: str, user, content_sha256: str, data: dict,
-                   ip_address: str | None = None) -> Signature:
+def sign_agreement(
+    *, agreement: Agreement, slot: str, user, content_sha256: str, data: dict, ip_address: str | None = None
+) -> Signature:
     """The signatory of `slot` signs in the app (the signing method checks who they are). The last
     signature seals the agreement. Raises AgreementError, ValidationError, documents.pdf.DocumentError."""
     agreement = _lock(agreement)
@@ -68,11 +67,15 @@ def check_scan(upload) -> bytes:
     if upload is None:
         raise ValidationError({"scan": _("Choose the scanned agreement (PDF).")})
     if upload.size > SCAN_MAX_BYTES:
-        raise ValidationError({"scan": _("The file is too large: at most %(mb)s MB.") % {"mb": SCAN_MAX_BYTES // (1024 * 1024)}})
+        raise ValidationError(
+            {"scan": _("The file is too large: at most %(mb)s MB.") % {"mb": SCAN_MAX_BYTES // (1024 * 1024)}}
+        )
     upload.seek(0)
     data = upload.read(SCAN_MAX_BYTES + 1)
     if len(data) > SCAN_MAX_BYTES:
-        raise ValidationError({"scan": _("The file is too large: at most %(mb)s MB.") % {"mb": SCAN_MAX_BYTES // (1024 * 1024)}})
+        raise ValidationError(
+            {"scan": _("The file is too large: at most %(mb)s MB.") % {"mb": SCAN_MAX_BYTES // (1024 * 1024)}}
+        )
     if not data.startswith(b"%PDF-"):
         raise ValidationError({"scan": _("The file is not a PDF. Scan the signed pages to PDF and try again.")})
     return data
@@ -80,8 +83,9 @@ def check_scan(upload) -> bytes:
 
 @records_by
 @transaction.atomic
-def record_wet_ink_signature(*, agreement: Agreement, slot: str, by, scan, content_sha256: str,
-                             ip_address: str | None = None) -> Signature:
+def record_wet_ink_signature(
+    *, agreement: Agreement, slot: str, by, scan, content_sha256: str, ip_address: str | None = None
+) -> Signature:
     """County staff record a signature made with ink on paper, as a scanned PDF. The last signature seals."""
     agreement = _lock(agreement)
     who = _check_signable(agreement, slot=slot, content_sha256=content_sha256)
@@ -99,8 +103,12 @@ def record_wet_ink_signature(*, agreement: Agreement, slot: str, by, scan, conte
     )
     signature.scan.save(f"avtale-{agreement.pk}-{slot}.pdf", ContentFile(data), save=False)
     signature.save()
-    _event(agreement, AgreementEvent.Kind.SIGNED, by,
-           _("%(slot)s: scanned signature on paper") % {"slot": Signature.Slot(slot).label})
+    _event(
+        agreement,
+        AgreementEvent.Kind.SIGNED,
+        by,
+        _("%(slot)s: scanned signature on paper") % {"slot": Signature.Slot(slot).label},
+    )
     _seal_if_complete(agreement)
     return signature
 
@@ -121,28 +129,52 @@ def _seal(agreement: Agreement, signatures: list[Signature]) -> Seal:
     sealed_at = timezone.now()
     content = json.loads(agreement.content_snapshot)
     snapshot = canonical_json(
-        build_sealed(content=content, content_sha256=agreement.content_sha256, signatures=signatures, sealed_at=sealed_at)
+        build_sealed(
+            content=content, content_sha256=agreement.content_sha256, signatures=signatures, sealed_at=sealed_at
+        )
     )
     snapshot_sha256 = text_sha256(snapshot)
     code = verification_code(snapshot_sha256)
     record = json.loads(snapshot)
-    pdf = render_agreement_pdf(content=record["content"], signatures=record["signatures"], verification_code=code,
-                               sealed_at=sealed_at, county=agreement.county)
+    pdf = render_agreement_pdf(
+        content=record["content"],
+        signatures=record["signatures"],
+        verification_code=code,
+        sealed_at=sealed_at,
+        county=agreement.county,
+    )
     pdf_sha256 = sha256_hex(pdf)
-    key_id, hmac_sha256 = keyed_seal(agreement_id=agreement.pk, sealed_at=sealed_at, snapshot_sha256=snapshot_sha256,
-                                     pdf_sha256=pdf_sha256)
+    key_id, hmac_sha256 = keyed_seal(
+        agreement_id=agreement.pk, sealed_at=sealed_at, snapshot_sha256=snapshot_sha256, pdf_sha256=pdf_sha256
+    )
     agreement.status = Agreement.Status.SEALED
     agreement.sealed_at = sealed_at
     agreement.save(update_fields=["status", "sealed_at"])
     seal = Seal.objects.create(
-        agreement=agreement, sealed_at=sealed_at, snapshot=snapshot, snapshot_sha256=snapshot_sha256,
-        verification_code=code, pdf=pdf, pdf_sha256=pdf_sha256, hmac_sha256=hmac_sha256, hmac_key_id=key_id,
+        agreement=agreement,
+        sealed_at=sealed_at,
+        snapshot=snapshot,
+        snapshot_sha256=snapshot_sha256,
+        verification_code=code,
+        pdf=pdf,
+        pdf_sha256=pdf_sha256,
+        hmac_sha256=hmac_sha256,
+        hmac_key_id=key_id,
     )
     _event(agreement, AgreementEvent.Kind.SEALED, None, code)
     if agreement.amends_id:
-        _event(agreement.amends, AgreementEvent.Kind.SUPERSEDED, None,
-               _("By version %(version)s") % {"version": agreement.version})
+        _event(
+            agreement.amends,
+            AgreementEvent.Kind.SUPERSEDED,
+            None,
+            _("By version %(version)s") % {"version": agreement.version},
+        )
     for slot, who in agreement.signatory_slots():
-        _notify(agreement, slot=slot, who=who, template="agreements/email/sealed",
-                key=f"agreement-sealed:{agreement.pk}:{slot}")
+        _notify(
+            agreement,
+            slot=slot,
+            who=who,
+            template="agreements/email/sealed",
+            key=f"agreement-sealed:{agreement.pk}:{slot}",
+        )
     return seal

@@ -18,7 +18,9 @@ def participant_agreements(context, participant):
     return {
         "participant": participant,
         "agreements": agreements,
-        "can_create": not agreements and participant.status != "withdrawn" and not participant.project.is_closed
+        "can_create": not agreements
+        and participant.status != "withdrawn"
+        and not participant.project.is_closed
         and can_create_agreement(user, participant),
         "csrf_token": context.get("csrf_token"),
     }

@@ -84,9 +84,11 @@ def save_response(*, response: Response, by, values: dict, submit: bool = False)
     `values` maps question pk to the answer. Raises EvaluationError when the user may not answer,
     the response is already submitted, the round is closed or its deadline has passed.
     """
-    response = Response.objects.select_for_update(of=("self",)).select_related(
-        "round__project", "participant__municipality", "user"
-    ).get(pk=response.pk)
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("round__project", "participant__municipality", "user")
+        .get(pk=response.pk)
+    )
     round_ = response.round
     if not can_answer(by, response):
         raise EvaluationError(_("You are not asked to answer this evaluation."))

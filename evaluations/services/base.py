@@ -5,9 +5,5 @@ a state that forbids the change is `EvaluationError`. Each service function is o
 """
 
 
-
-
 class EvaluationError(Exception):
     """The change is not possible in the current state; the message is for the user."""
-
-

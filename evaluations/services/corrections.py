@@ -30,7 +30,14 @@ def _reason(correction: CourseCorrection) -> str:
 @records_by
 @transaction.atomic
 def record_correction(
-    *, project: Project, by, decision: str, rationale: str, decided_by: str, decided_on: date, round: Round | None = None
+    *,
+    project: Project,
+    by,
+    decision: str,
+    rationale: str,
+    decided_by: str,
+    decided_on: date,
+    round: Round | None = None,
 ) -> CourseCorrection:
     ensure_open(project, error=EvaluationError)
     if round is not None and round.project_id != project.pk:
@@ -38,8 +45,13 @@ def record_correction(
     if decided_on > timezone.localdate():
         raise ValidationError({"decided_on": _("A decision cannot be taken in the future.")})
     return CourseCorrection.objects.create(
-        project=project, round=round, decision=decision.strip(), rationale=rationale.strip(),
-        decided_by=decided_by.strip(), decided_on=decided_on, recorded_by=by,
+        project=project,
+        round=round,
+        decision=decision.strip(),
+        rationale=rationale.strip(),
+        decided_by=decided_by.strip(),
+        decided_on=decided_on,
+        recorded_by=by,
     )
 
 
@@ -60,8 +72,13 @@ def move_milestone(*, correction: CourseCorrection, milestone: Milestone, planne
     milestone._change_reason = _reason(correction)
     milestone.save(update_fields=["planned_on"])
     change = CorrectionChange.objects.create(
-        correction=correction, type=CorrectionChange.Type.MILESTONE_DATE, milestone=milestone, label=milestone.name,
-        old_value=old.isoformat(), new_value=planned_on.isoformat(), changed_by=by,
+        correction=correction,
+        type=CorrectionChange.Type.MILESTONE_DATE,
+        milestone=milestone,
+        label=milestone.name,
+        old_value=old.isoformat(),
+        new_value=planned_on.isoformat(),
+        changed_by=by,
     )
     if milestone.participant_id:  # a moved date may make the milestone overdue, or no longer
         health.input_changed(participants=[milestone.participant])
@@ -108,6 +125,11 @@ def change_target(*, correction: CourseCorrection, indicator: Indicator, target:
     indicator._change_reason = _reason(correction)
     indicator.save(update_fields=["target"])
     return CorrectionChange.objects.create(
-        correction=correction, type=CorrectionChange.Type.TARGET, indicator=indicator, label=indicator.name,
-        old_value="" if old is None else str(old), new_value=str(target), changed_by=by,
+        correction=correction,
+        type=CorrectionChange.Type.TARGET,
+        indicator=indicator,
+        label=indicator.name,
+        old_value="" if old is None else str(old),
+        new_value=str(target),
+        changed_by=by,
     )

@@ -14,7 +14,9 @@ from ..models import Lesson
 
 @records_by
 @transaction.atomic
-def save_lesson(*, project: Project, by, section: str, text: str, kind: str, theme=None, lesson: Lesson | None = None) -> Lesson:
+def save_lesson(
+    *, project: Project, by, section: str, text: str, kind: str, theme=None, lesson: Lesson | None = None
+) -> Lesson:
     if not text.strip():
         raise ValidationError({"text": _("Write the lesson.")})
     if theme is not None and theme.county_id != project.county_id:

@@ -19,7 +19,9 @@ from .base import EvaluationError
 
 @records_by
 @transaction.atomic
-def save_ttt_indicator(*, project: Project, by, name: str, unit: str = "", indicator: Indicator | None = None) -> Indicator:
+def save_ttt_indicator(
+    *, project: Project, by, name: str, unit: str = "", indicator: Indicator | None = None
+) -> Indicator:
     """What is measured before and after, per library: an indicator without a goal."""
     ensure_open(project, error=EvaluationError)
     if indicator is not None and (indicator.project_id != project.pk or indicator.goal_id is not None):
@@ -40,7 +42,10 @@ def set_measurement_periods(
     if after_starts_on <= before_ends_on:
         raise ValidationError({"after_starts_on": _("The after period must start when the before period has ended.")})
     periods = []
-    for period, starts_on, ends_on in [("before", before_starts_on, before_ends_on), ("after", after_starts_on, after_ends_on)]:
+    for period, starts_on, ends_on in [
+        ("before", before_starts_on, before_ends_on),
+        ("after", after_starts_on, after_ends_on),
+    ]:
         row, _created = MeasurementPeriod.objects.update_or_create(
             project=project, period=period, defaults={"starts_on": starts_on, "ends_on": ends_on}
         )
@@ -52,9 +57,11 @@ def measuring_libraries(project: Project):
     """Libraries of the municipalities taking part: where TTT values are counted."""
     from municipalities.models import Library
 
-    return Library.objects.filter(
-        municipality_id__in=project.participants.taking_part().values("municipality_id")
-    ).select_related("municipality").order_by("municipality__number", "-is_main", "name")
+    return (
+        Library.objects.filter(municipality_id__in=project.participants.taking_part().values("municipality_id"))
+        .select_related("municipality")
+        .order_by("municipality__number", "-is_main", "name")
+    )
 
 
 @records_by
@@ -74,8 +81,13 @@ def record_library_measurement(
         raise ValidationError({"period": _("County staff have not set this period yet.")})
     if not window.contains(measured_on):
         raise ValidationError(
-            {"measured_on": _("The date must lie in the period, %(start)s to %(end)s.")
-             % {"start": date_format(window.starts_on, "SHORT_DATE_FORMAT"), "end": date_format(window.ends_on, "SHORT_DATE_FORMAT")}}
+            {
+                "measured_on": _("The date must lie in the period, %(start)s to %(end)s.")
+                % {
+                    "start": date_format(window.starts_on, "SHORT_DATE_FORMAT"),
+                    "end": date_format(window.ends_on, "SHORT_DATE_FORMAT"),
+                }
+            }
         )
     if value < 0:
         raise ValidationError({"value": _("A count cannot be negative.")})

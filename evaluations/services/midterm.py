@@ -27,7 +27,11 @@ def midterm_gate(project: Project, *, by, reason: str) -> list[str]:
         return []
     if not reason.strip():
         raise ValidationError(
-            {"reason": _("The project has had no mid-term evaluation. Open one, or record why it is skipped, before closing.")}
+            {
+                "reason": _(
+                    "The project has had no mid-term evaluation. Open one, or record why it is skipped, before closing."
+                )
+            }
         )
     project.midterm_skip_reason = reason.strip()
     project.midterm_skip_by, project.midterm_skip_at = by, timezone.now()

@@ -23,9 +23,10 @@ def current_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
 
 def version_has_answers(version: QuestionnaireVersion) -> bool:
     """Drafts count: their answers point at the version's questions too."""
-    return Answer.objects.filter(question__version=version).exists() or version.responses.filter(
-        status=Response.Status.SUBMITTED
-    ).exists()
+    return (
+        Answer.objects.filter(question__version=version).exists()
+        or version.responses.filter(status=Response.Status.SUBMITTED).exists()
+    )
 
 
 @records_by
@@ -42,7 +43,9 @@ def create_questionnaire(*, county, by, title: str, kind: str, description: str 
 
 @records_by
 @transaction.atomic
-def update_questionnaire(*, questionnaire: Questionnaire, by, title: str, kind: str, description: str = "") -> Questionnaire:
+def update_questionnaire(
+    *, questionnaire: Questionnaire, by, title: str, kind: str, description: str = ""
+) -> Questionnaire:
     """Title, purpose and introduction are not answered, so they change in place."""
     if Questionnaire.objects.filter(county=questionnaire.county, title=title).exclude(pk=questionnaire.pk).exists():
         raise ValidationError({"title": _("The county already has a questionnaire with this title.")})
@@ -63,8 +66,16 @@ def version_for_edit(*, questionnaire: Questionnaire, by) -> QuestionnaireVersio
     Question.objects.bulk_create(
         [
             Question(
-                version=copy, key=q.key, order=q.order, type=q.type, text=q.text, help_text=q.help_text,
-                is_required=q.is_required, options=list(q.options), low_label=q.low_label, high_label=q.high_label,
+                version=copy,
+                key=q.key,
+                order=q.order,
+                type=q.type,
+                text=q.text,
+                help_text=q.help_text,
+                is_required=q.is_required,
+                options=list(q.options),
+                low_label=q.low_label,
+                high_label=q.high_label,
             )
             for q in version.questions.all()
         ]

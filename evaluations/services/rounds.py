@@ -49,8 +49,13 @@ def _mail_respondents(response: Response, *, template: str, key: str) -> int:
     for user in respondent_users(response):
         queue_templated_email(
             template=f"evaluations/email/{template}",
-            context={"round": round_, "project": round_.project, "response": response, "user": user,
-                     "answer_path": reverse("evaluations:response", kwargs={"pk": round_.pk, "response_pk": response.pk})},
+            context={
+                "round": round_,
+                "project": round_.project,
+                "response": response,
+                "user": user,
+                "answer_path": reverse("evaluations:response", kwargs={"pk": round_.pk, "response_pk": response.pk}),
+            },
             to=user.email,
             user=user,
             kind="evaluation",
@@ -65,7 +70,13 @@ def _mail_respondents(response: Response, *, template: str, key: str) -> int:
 @records_by
 @transaction.atomic
 def open_round(
-    *, project: Project, by, kind: str, questionnaire: Questionnaire, deadline: date, include_experts: bool = False,
+    *,
+    project: Project,
+    by,
+    kind: str,
+    questionnaire: Questionnaire,
+    deadline: date,
+    include_experts: bool = False,
     title: str = "",
 ) -> Round:
     """Sends the questionnaire's current version to every taking-part participant (answered by its
@@ -86,8 +97,13 @@ def open_round(
     if not participants and not experts:
         raise ValidationError({"kind": _("Nobody to ask: the project has no participants yet.")})
     round_ = Round.objects.create(
-        project=project, kind=kind, title=title.strip() or _round_title(kind, project), version=version,
-        deadline=deadline, include_experts=include_experts, opened_by=by,
+        project=project,
+        kind=kind,
+        title=title.strip() or _round_title(kind, project),
+        version=version,
+        deadline=deadline,
+        include_experts=include_experts,
+        opened_by=by,
     )
     responses = Response.objects.bulk_create(
         [Response(round=round_, version=version, participant=p) for p in participants]
@@ -101,8 +117,11 @@ def open_round(
 
 def participants_not_asked(round: Round):
     """Participants taking part now that the round has no response for (they joined later)."""
-    return round.project.participants.taking_part().exclude(pk__in=round.responses.filter(
-        participant__isnull=False).values("participant_id")).select_related("municipality")
+    return (
+        round.project.participants.taking_part()
+        .exclude(pk__in=round.responses.filter(participant__isnull=False).values("participant_id"))
+        .select_related("municipality")
+    )
 
 
 @records_by

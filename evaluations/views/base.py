@@ -24,7 +24,8 @@ _run = partial(run_service, errors=(EvaluationError, ProjectError))
 
 def _form_page(request, form, *, project=None, heading, subheading="", back=None, status=200):
     return render(
-        request, "evaluations/form.html",
+        request,
+        "evaluations/form.html",
         {"form": form, "project": project, "heading": heading, "subheading": subheading, "back": back},
         status=status,
     )

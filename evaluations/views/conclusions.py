@@ -29,11 +29,23 @@ def conclusion_edit(request, pk, number):
     conclusion = Conclusion.objects.filter(round=round_, municipality=municipality).first()
     form = ConclusionForm(request.POST or None, initial={"text": conclusion.text} if conclusion else None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: conclusions_services.save_conclusion(round=round_, municipality=municipality, by=request.user,
-                                                                **form.cleaned_data), _("The conclusion was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: conclusions_services.save_conclusion(
+                round=round_, municipality=municipality, by=request.user, **form.cleaned_data
+            ),
+            _("The conclusion was saved."),
+        ):
             return redirect(f"{round_.get_absolute_url()}#conclusions")
-    return _form_page(request, form, project=round_.project, heading=_("Conclusion: %(name)s") % {"name": municipality.name},
-                      subheading=round_.title, back=round_.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        project=round_.project,
+        heading=_("Conclusion: %(name)s") % {"name": municipality.name},
+        subheading=round_.title,
+        back=round_.get_absolute_url(),
+    )
 
 
 @login_required
@@ -46,8 +58,12 @@ def conclusion_publish(request, pk, number):
         return redirect(round_)
     publish = request.POST.get("publish") != "0"
     conclusions_services.publish_conclusion(conclusion=conclusion, by=request.user, publish=publish)
-    messages.success(request, _("The conclusion is published on the municipality's public page.") if publish
-                     else _("The conclusion is no longer public."))
+    messages.success(
+        request,
+        _("The conclusion is published on the municipality's public page.")
+        if publish
+        else _("The conclusion is no longer public."),
+    )
     return redirect(f"{round_.get_absolute_url()}#conclusions")
 
 
@@ -57,17 +73,26 @@ def public_conclusions(request, number):
     municipality = get_object_or_404(Municipality.objects.select_related("county"), number=number)
     conclusions = list(
         Conclusion.objects.filter(municipality=municipality, published_on__isnull=False)
-        .select_related("round__project").order_by("-published_on", "-id")
+        .select_related("round__project")
+        .order_by("-published_on", "-id")
     )
     if not conclusions:
         raise Http404
-    return render(request, "evaluations/public_conclusions.html", {"municipality": municipality, "conclusions": conclusions})
+    return render(
+        request, "evaluations/public_conclusions.html", {"municipality": municipality, "conclusions": conclusions}
+    )
 
 
 @require_GET
 def public_conclusion(request, number, conclusion_pk):
     conclusion = get_object_or_404(
         Conclusion.objects.select_related("municipality__county", "round__project"),
-        pk=conclusion_pk, municipality__number=number, published_on__isnull=False,
+        pk=conclusion_pk,
+        municipality__number=number,
+        published_on__isnull=False,
     )
-    return render(request, "evaluations/public_conclusion.html", {"conclusion": conclusion, "municipality": conclusion.municipality})
+    return render(
+        request,
+        "evaluations/public_conclusion.html",
+        {"conclusion": conclusion, "municipality": conclusion.municipality},
+    )

@@ -39,28 +39,55 @@ def project_lessons(request, pk):
     project = _project_for_lessons(request, pk)
     form = LessonForm(request.POST or None, county=project.county, initial={"theme": project.theme_id})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: lessons_services.save_lesson(project=project, by=request.user, **form.cleaned_data),
-                _("The lesson was added.")):
+        if _run(
+            request,
+            form,
+            lambda: lessons_services.save_lesson(project=project, by=request.user, **form.cleaned_data),
+            _("The lesson was added."),
+        ):
             return redirect("evaluations:project-lessons", pk=project.pk)
     lessons = selectors.list_lessons(project.county, project=project)
-    return render(request, "evaluations/project_lessons.html", {
-        "project": project, "sections": selectors.by_section(lessons), "form": form,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "evaluations/project_lessons.html",
+        {
+            "project": project,
+            "sections": selectors.by_section(lessons),
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
 def lesson_edit(request, pk, lesson_pk):
     project = _project_for_lessons(request, pk)
     lesson = selectors.get_lesson(project, lesson_pk)
-    form = LessonForm(request.POST or None, county=project.county, initial={
-        "section": lesson.section, "text": lesson.text, "kind": lesson.kind, "theme": lesson.theme_id,
-    })
+    form = LessonForm(
+        request.POST or None,
+        county=project.county,
+        initial={
+            "section": lesson.section,
+            "text": lesson.text,
+            "kind": lesson.kind,
+            "theme": lesson.theme_id,
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: lessons_services.save_lesson(project=project, by=request.user, lesson=lesson, **form.cleaned_data),
-                _("The lesson was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: lessons_services.save_lesson(project=project, by=request.user, lesson=lesson, **form.cleaned_data),
+            _("The lesson was saved."),
+        ):
             return redirect("evaluations:project-lessons", pk=project.pk)
-    return _form_page(request, form, project=project, heading=_("Edit lesson"),
-                      back=reverse("evaluations:project-lessons", kwargs={"pk": project.pk}))
+    return _form_page(
+        request,
+        form,
+        project=project,
+        heading=_("Edit lesson"),
+        back=reverse("evaluations:project-lessons", kwargs={"pk": project.pk}),
+    )
 
 
 @login_required
@@ -76,8 +103,13 @@ def _filtered_lessons(request, county):
     filters = LessonFilterForm(request.GET or None, county=county)
     data = filters.cleaned_data if filters.is_valid() else {}
     lessons = selectors.list_lessons(
-        county, search=data.get("q", ""), project=data.get("project"), theme=data.get("theme"),
-        kind=data.get("kind", ""), section=data.get("section", ""), ids=data.get("id") or None,
+        county,
+        search=data.get("q", ""),
+        project=data.get("project"),
+        theme=data.get("theme"),
+        kind=data.get("kind", ""),
+        section=data.get("section", ""),
+        ids=data.get("id") or None,
     )
     return filters, lessons, any(value for value in data.values())
 
@@ -87,10 +119,17 @@ def lessons_log(request, number):
     county = get_county_for_staff(request.user, number)
     filters, lessons, is_filtered = _filtered_lessons(request, county)
     page = Paginator(lessons, 25).get_page(request.GET.get("page"))
-    return render(request, "evaluations/lessons_log.html", {
-        "county": county, "filters": filters, "page_obj": page, "is_filtered": is_filtered,
-        "export_query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "evaluations/lessons_log.html",
+        {
+            "county": county,
+            "filters": filters,
+            "page_obj": page,
+            "is_filtered": is_filtered,
+            "export_query": request.GET.urlencode(),
+        },
+    )
 
 
 def _export_title(county) -> str:

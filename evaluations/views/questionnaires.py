@@ -37,11 +37,18 @@ def questionnaire_create(request, number):
 
         def action():
             nonlocal questionnaire
-            questionnaire = questionnaires_services.create_questionnaire(county=county, by=request.user, **form.cleaned_data)
+            questionnaire = questionnaires_services.create_questionnaire(
+                county=county, by=request.user, **form.cleaned_data
+            )
 
         if _run(request, form, action, _("The questionnaire was created. Add its questions.")):
             return redirect(questionnaire)
-    return _form_page(request, form, heading=_("New questionnaire"), back=reverse("evaluations:questionnaire-list", kwargs={"number": number}))
+    return _form_page(
+        request,
+        form,
+        heading=_("New questionnaire"),
+        back=reverse("evaluations:questionnaire-list", kwargs={"number": number}),
+    )
 
 
 def _questionnaire(request, pk):
@@ -53,26 +60,47 @@ def questionnaire_detail(request, pk):
     questionnaire = _questionnaire(request, pk)
     versions = list(questionnaire.versions.prefetch_related("questions", "rounds__project"))
     current = versions[0]
-    return render(request, "evaluations/questionnaire_detail.html", {
-        "questionnaire": questionnaire,
-        "current": current,
-        "questions": list(current.questions.all()),
-        "versions": versions,
-        "answered": questionnaires_services.version_has_answers(current),
-    })
+    return render(
+        request,
+        "evaluations/questionnaire_detail.html",
+        {
+            "questionnaire": questionnaire,
+            "current": current,
+            "questions": list(current.questions.all()),
+            "versions": versions,
+            "answered": questionnaires_services.version_has_answers(current),
+        },
+    )
 
 
 @login_required
 def questionnaire_edit(request, pk):
     questionnaire = _questionnaire(request, pk)
-    form = QuestionnaireForm(request.POST or None, initial={
-        "title": questionnaire.title, "kind": questionnaire.kind, "description": questionnaire.description,
-    })
+    form = QuestionnaireForm(
+        request.POST or None,
+        initial={
+            "title": questionnaire.title,
+            "kind": questionnaire.kind,
+            "description": questionnaire.description,
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: questionnaires_services.update_questionnaire(questionnaire=questionnaire, by=request.user, **form.cleaned_data),
-                _("The questionnaire was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: questionnaires_services.update_questionnaire(
+                questionnaire=questionnaire, by=request.user, **form.cleaned_data
+            ),
+            _("The questionnaire was saved."),
+        ):
             return redirect(questionnaire)
-    return _form_page(request, form, heading=_("Edit questionnaire"), subheading=questionnaire.title, back=questionnaire.get_absolute_url())
+    return _form_page(
+        request,
+        form,
+        heading=_("Edit questionnaire"),
+        subheading=questionnaire.title,
+        back=questionnaire.get_absolute_url(),
+    )
 
 
 @login_required
@@ -83,19 +111,37 @@ def question_edit(request, pk, question_pk=None):
     )
     initial = None
     if question:
-        initial = {"text": question.text, "type": question.type, "help_text": question.help_text,
-                   "is_required": question.is_required, "options": "\n".join(question.options),
-                   "low_label": question.low_label, "high_label": question.high_label, "order": question.order}
+        initial = {
+            "text": question.text,
+            "type": question.type,
+            "help_text": question.help_text,
+            "is_required": question.is_required,
+            "options": "\n".join(question.options),
+            "low_label": question.low_label,
+            "high_label": question.high_label,
+            "order": question.order,
+        }
     form = QuestionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         answered = questionnaires_services.version_has_answers(questionnaires_services.current_version(questionnaire))
-        message = _("The question was saved in a new version; earlier answers keep the version they answered.") if answered \
+        message = (
+            _("The question was saved in a new version; earlier answers keep the version they answered.")
+            if answered
             else _("The question was saved.")
-        if _run(request, form, lambda: questionnaires_services.save_question(questionnaire=questionnaire, by=request.user, question=question,
-                                                              **form.cleaned_data), message):
+        )
+        if _run(
+            request,
+            form,
+            lambda: questionnaires_services.save_question(
+                questionnaire=questionnaire, by=request.user, question=question, **form.cleaned_data
+            ),
+            message,
+        ):
             return redirect(questionnaire)
     heading = _("Edit question") if question else _("New question")
-    return _form_page(request, form, heading=heading, subheading=questionnaire.title, back=questionnaire.get_absolute_url())
+    return _form_page(
+        request, form, heading=heading, subheading=questionnaire.title, back=questionnaire.get_absolute_url()
+    )
 
 
 @login_required

@@ -40,8 +40,12 @@ def round_create(request, pk):
     kind = request.GET.get("art") if request.GET.get("art") in Kind.values else Kind.MIDTERM
     questionnaires = selectors.questionnaires_for(project, kind)
     first = questionnaires.first()
-    initial = {"kind": kind, "deadline": timezone.localdate() + timedelta(days=21),
-               "questionnaire": first, "include_experts": kind == Kind.MIDTERM}
+    initial = {
+        "kind": kind,
+        "deadline": timezone.localdate() + timedelta(days=21),
+        "questionnaire": first,
+        "include_experts": kind == Kind.MIDTERM,
+    }
     form = RoundForm(request.POST or None, questionnaires=questionnaires, initial=initial)
     if request.method == "POST" and form.is_valid():
         created = None
@@ -53,35 +57,58 @@ def round_create(request, pk):
         if _run(request, form, action, None):
             _tell_who_was_reached(request, selectors.round_reach(created))
             return redirect(created)
-    include_experts = form.cleaned_data["include_experts"] if form.is_bound and form.is_valid() else initial["include_experts"]
-    return render(request, "evaluations/round_form.html", {
-        "form": form, "project": project, "has_questionnaires": first is not None,
-        "audience": selectors.round_audience(project, include_experts=include_experts),
-    })
+    include_experts = (
+        form.cleaned_data["include_experts"] if form.is_bound and form.is_valid() else initial["include_experts"]
+    )
+    return render(
+        request,
+        "evaluations/round_form.html",
+        {
+            "form": form,
+            "project": project,
+            "has_questionnaires": first is not None,
+            "audience": selectors.round_audience(project, include_experts=include_experts),
+        },
+    )
 
 
 def _unreachable_links(municipalities) -> str:
-    return mark_safe(get_text_list(
-        [format_html('<a href="{}">{}</a>', m.get_absolute_url(), m.name) for m in municipalities], _("and")))
+    return mark_safe(
+        get_text_list(
+            [format_html('<a href="{}">{}</a>', m.get_absolute_url(), m.name) for m in municipalities], _("and")
+        )
+    )
 
 
 def _tell_who_was_reached(request, audience: selectors.Audience) -> None:
     """Says who got the e-mail and who could not be reached, never "everyone" when someone was not."""
     if not audience.unreachable:
-        messages.success(request, ngettext(
-            "The evaluation is open and was e-mailed to the %(total)s respondent.",
-            "The evaluation is open and was e-mailed to all %(total)s respondents.", audience.total)
-            % {"total": audience.total})
+        messages.success(
+            request,
+            ngettext(
+                "The evaluation is open and was e-mailed to the %(total)s respondent.",
+                "The evaluation is open and was e-mailed to all %(total)s respondents.",
+                audience.total,
+            )
+            % {"total": audience.total},
+        )
         return
-    messages.warning(request, format_html(
-        "{} {}",
-        _("The evaluation is open. E-mailed to %(reached)s of %(total)s;") % {"reached": audience.reached,
-                                                                              "total": audience.total},
-        format_html(ngettext(
-            "{} has no library head with an e-mail address: invite one on the municipality's page.",
-            "{} have no library head with an e-mail address: invite one on each municipality's page.",
-            len(audience.unreachable)), _unreachable_links(audience.unreachable)),
-    ))
+    messages.warning(
+        request,
+        format_html(
+            "{} {}",
+            _("The evaluation is open. E-mailed to %(reached)s of %(total)s;")
+            % {"reached": audience.reached, "total": audience.total},
+            format_html(
+                ngettext(
+                    "{} has no library head with an e-mail address: invite one on the municipality's page.",
+                    "{} have no library head with an e-mail address: invite one on each municipality's page.",
+                    len(audience.unreachable),
+                ),
+                _unreachable_links(audience.unreachable),
+            ),
+        ),
+    )
 
 
 @login_required
@@ -95,14 +122,16 @@ def round_detail(request, pk):
         conclusions = {c.municipality_id: c for c in round_.conclusions.all()}
     for response in context["responses"]:
         response.conclusion = conclusions.get(response.participant.municipality_id) if response.participant_id else None
-    context.update({
-        "round": round_,
-        "project": project,
-        "goals": selectors.goal_progress(project) if round_.kind != Kind.MAPPING else [],
-        "corrections": list(selectors.corrections_of(project).filter(round=round_)),
-        "can_manage": can_manage_evaluations(request.user, project),
-        "not_asked": [p.municipality.name for p in rounds.participants_not_asked(round_)] if round_.is_open else [],
-    })
+    context.update(
+        {
+            "round": round_,
+            "project": project,
+            "goals": selectors.goal_progress(project) if round_.kind != Kind.MAPPING else [],
+            "corrections": list(selectors.corrections_of(project).filter(round=round_)),
+            "can_manage": can_manage_evaluations(request.user, project),
+            "not_asked": [p.municipality.name for p in rounds.participants_not_asked(round_)] if round_.is_open else [],
+        }
+    )
     return render(request, "evaluations/round_detail.html", context)
 
 
@@ -115,14 +144,24 @@ def round_ask_new(request, pk):
     except (EvaluationError, ProjectError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, ngettext("%(count)s more participant was asked.", "%(count)s more participants were asked.",
-                                           count) % {"count": count})
+        messages.success(
+            request,
+            ngettext("%(count)s more participant was asked.", "%(count)s more participants were asked.", count)
+            % {"count": count},
+        )
         unreachable = selectors.round_reach(round_).unreachable
         if count and unreachable:
-            messages.warning(request, format_html(ngettext(
-                "{} has no library head with an e-mail address: invite one on the municipality's page.",
-                "{} have no library head with an e-mail address: invite one on each municipality's page.",
-                len(unreachable)), _unreachable_links(unreachable)))
+            messages.warning(
+                request,
+                format_html(
+                    ngettext(
+                        "{} has no library head with an e-mail address: invite one on the municipality's page.",
+                        "{} have no library head with an e-mail address: invite one on each municipality's page.",
+                        len(unreachable),
+                    ),
+                    _unreachable_links(unreachable),
+                ),
+            )
     return redirect(f"{round_.get_absolute_url()}#respondents")
 
 
@@ -148,21 +187,43 @@ def response(request, pk, response_pk):
     is_staff = can_read_results(request.user, round_.project)
     answers = {a.question_id: a for a in answer.answers.all()}
     questions = list(answer.version.questions.all())
-    editable = may_answer and not answer.is_submitted and round_.is_open and not round_.is_past_deadline and not round_.project.is_closed
+    editable = (
+        may_answer
+        and not answer.is_submitted
+        and round_.is_open
+        and not round_.is_past_deadline
+        and not round_.project.is_closed
+    )
     form = AnswerForm(request.POST if request.method == "POST" else None, questions=questions, answers=answers)
     if request.method == "POST" and form.is_valid():
         submit = request.POST.get("action") == "submit"
-        message = _("Thank you! Your answers were submitted.") if submit else _("Your draft was saved. Submit it when you are done.")
-        if _run(request, form, lambda: answers_services.save_response(response=answer, by=request.user, values=form.values(), submit=submit), message):
+        message = (
+            _("Thank you! Your answers were submitted.")
+            if submit
+            else _("Your draft was saved. Submit it when you are done.")
+        )
+        if _run(
+            request,
+            form,
+            lambda: answers_services.save_response(
+                response=answer, by=request.user, values=form.values(), submit=submit
+            ),
+            message,
+        ):
             return redirect(answer)
         answer.refresh_from_db()
-    return render(request, "evaluations/response.html", {
-        "round": round_,
-        "project": round_.project,
-        "response": answer,
-        "form": form,
-        "editable": editable,
-        "rows": selectors.answers_of(answer) if not editable else [],
-        "is_staff": is_staff,
-        "questionnaire": answer.version.questionnaire,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "evaluations/response.html",
+        {
+            "round": round_,
+            "project": round_.project,
+            "response": answer,
+            "form": form,
+            "editable": editable,
+            "rows": selectors.answers_of(answer) if not editable else [],
+            "is_staff": is_staff,
+            "questionnaire": answer.version.questionnaire,
+        },
+        status=400 if request.method == "POST" else 200,
+    )

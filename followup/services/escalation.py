@@ -35,9 +35,15 @@ def ladder(project: Project) -> dict[str, int]:
     """The escalation days of a project: its own where set, else the county's."""
     county = project.county
     return {
-        EscalationStep.Step.REMINDER: project.escalation_reminder_days if project.escalation_reminder_days is not None else county.escalation_reminder_days,
-        EscalationStep.Step.ALERT: project.escalation_alert_days if project.escalation_alert_days is not None else county.escalation_alert_days,
-        EscalationStep.Step.LEADERSHIP: project.escalation_leadership_days if project.escalation_leadership_days is not None else county.escalation_leadership_days,
+        EscalationStep.Step.REMINDER: project.escalation_reminder_days
+        if project.escalation_reminder_days is not None
+        else county.escalation_reminder_days,
+        EscalationStep.Step.ALERT: project.escalation_alert_days
+        if project.escalation_alert_days is not None
+        else county.escalation_alert_days,
+        EscalationStep.Step.LEADERSHIP: project.escalation_leadership_days
+        if project.escalation_leadership_days is not None
+        else county.escalation_leadership_days,
     }
 
 
@@ -86,8 +92,11 @@ def _library_heads(municipality_ids) -> dict[int, list[User]]:
 def _leaders(project_ids) -> dict[int, list[User]]:
     leaders = defaultdict(list)
     through = Project.leaders.through
-    for row in (through.objects.filter(project_id__in=project_ids, user__is_active=True).exclude(user__email="")
-                .select_related("user")):
+    for row in (
+        through.objects.filter(project_id__in=project_ids, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+    ):
         leaders[row.project_id].append(row.user)
     return leaders
 
@@ -114,23 +123,38 @@ def run_reminders(*, now: datetime | None = None) -> ReminderRun:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     run = ReminderRun()
-    upcoming = list(_open_milestones(today).filter(planned_on__gte=today, planned_on__lte=today + timedelta(days=UPCOMING_DAYS)))
+    upcoming = list(
+        _open_milestones(today).filter(planned_on__gte=today, planned_on__lte=today + timedelta(days=UPCOMING_DAYS))
+    )
     overdue = list(_open_milestones(today).filter(planned_on__lt=today))
     run.upcoming, run.overdue = len(upcoming), len(overdue)
     heads = _library_heads({m.participant.municipality_id for m in upcoming + overdue if m.participant_id})
     leaders = _leaders({m.project_id for m in upcoming + overdue})
     items = []
     for milestone in upcoming:
-        people = heads[milestone.participant.municipality_id] if milestone.participant_id else leaders[milestone.project_id]
-        items += [Item(user, milestone, "upcoming", _reminder_key(milestone, user, "upcoming"), link=_link(milestone, user))
-                  for user in people]
+        people = (
+            heads[milestone.participant.municipality_id] if milestone.participant_id else leaders[milestone.project_id]
+        )
+        items += [
+            Item(user, milestone, "upcoming", _reminder_key(milestone, user, "upcoming"), link=_link(milestone, user))
+            for user in people
+        ]
     for milestone in overdue:
         if milestone.participant_id is None:
             reminder_days = ladder(milestone.project)[EscalationStep.Step.REMINDER]
             days = lateness(milestone, on=today)
             if reminder_days and days >= reminder_days:
-                items += [Item(user, milestone, "overdue", _reminder_key(milestone, user, "overdue"), days=days,
-                               link=_link(milestone, user)) for user in leaders[milestone.project_id]]
+                items += [
+                    Item(
+                        user,
+                        milestone,
+                        "overdue",
+                        _reminder_key(milestone, user, "overdue"),
+                        days=days,
+                        link=_link(milestone, user),
+                    )
+                    for user in leaders[milestone.project_id]
+                ]
     items += _ladder(run, [m for m in overdue if m.participant_id], today=today, heads=heads, leaders=leaders)
     told = _told([item.key for item in items])
     by_user = defaultdict(list)
@@ -146,7 +170,9 @@ def _link(milestone: Milestone, user: User) -> str:
     """A library head's milestones are on "my milestones"; a project-wide one on its own page."""
     if milestone.participant_id:
         return absolute(reverse("followup:my-milestones"))
-    return absolute(reverse("followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk}))
+    return absolute(
+        reverse("followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk})
+    )
 
 
 def _ladder(run: ReminderRun, overdue: list[Milestone], *, today: date, heads, leaders) -> list[Item]:
@@ -176,25 +202,61 @@ def _ladder(run: ReminderRun, overdue: list[Milestone], *, today: date, heads, l
     items = []
     for milestone in overdue:
         days = lateness(milestone, on=today)
-        municipality_heads, project_leaders = heads[milestone.participant.municipality_id], leaders[milestone.project_id]
+        municipality_heads, project_leaders = (
+            heads[milestone.participant.municipality_id],
+            leaders[milestone.project_id],
+        )
         reminder = steps.get((milestone.pk, EscalationStep.Step.REMINDER))
         if reminder is not None:
-            items += [Item(user, milestone, "reminder", _step_key(reminder, user), days=days, step=reminder,
-                           link=absolute(reverse("followup:my-milestones"))) for user in municipality_heads]
+            items += [
+                Item(
+                    user,
+                    milestone,
+                    "reminder",
+                    _step_key(reminder, user),
+                    days=days,
+                    step=reminder,
+                    link=absolute(reverse("followup:my-milestones")),
+                )
+                for user in municipality_heads
+            ]
             if not municipality_heads:  # a gap for the project leaders to fix
-                items += [Item(user, milestone, "gap", _step_key(reminder, user, "gap"), days=days, step=reminder,
-                               link=absolute(milestone.participant.municipality.get_absolute_url()))
-                          for user in project_leaders]
+                items += [
+                    Item(
+                        user,
+                        milestone,
+                        "gap",
+                        _step_key(reminder, user, "gap"),
+                        days=days,
+                        step=reminder,
+                        link=absolute(milestone.participant.municipality.get_absolute_url()),
+                    )
+                    for user in project_leaders
+                ]
         alert = steps.get((milestone.pk, EscalationStep.Step.ALERT))
         if alert is not None:
-            items += [Item(user, milestone, "alert", _step_key(alert, user), days=days, step=alert,
-                           reminded=bool(municipality_heads), link=absolute(milestone.participant.get_absolute_url()))
-                      for user in project_leaders]
+            items += [
+                Item(
+                    user,
+                    milestone,
+                    "alert",
+                    _step_key(alert, user),
+                    days=days,
+                    step=alert,
+                    reminded=bool(municipality_heads),
+                    link=absolute(milestone.participant.get_absolute_url()),
+                )
+                for user in project_leaders
+            ]
         leadership = steps.get((milestone.pk, EscalationStep.Step.LEADERSHIP))
         if leadership is not None and leadership.status == EscalationStep.Status.PROPOSED:
-            link = absolute(reverse("followup:escalation-review", kwargs={"pk": milestone.project_id, "step_pk": leadership.pk}))
-            items += [Item(user, milestone, "review", _step_key(leadership, user), days=days, step=leadership, link=link)
-                      for user in project_leaders]
+            link = absolute(
+                reverse("followup:escalation-review", kwargs={"pk": milestone.project_id, "step_pk": leadership.pk})
+            )
+            items += [
+                Item(user, milestone, "review", _step_key(leadership, user), days=days, step=leadership, link=link)
+                for user in project_leaders
+            ]
     return items
 
 
@@ -210,7 +272,7 @@ def _told(keys: list[str], chunk: int = 1000) -> set[str]:
     """Which of these lines someone was already told."""
     found = set()
     for start in range(0, len(keys), chunk):
-        found.update(ReminderNotice.objects.filter(key__in=keys[start:start + chunk]).values_list("key", flat=True))
+        found.update(ReminderNotice.objects.filter(key__in=keys[start : start + chunk]).values_list("key", flat=True))
     return found
 
 
@@ -218,7 +280,7 @@ def _logged_steps(milestones: list[Milestone], chunk: int = 1000) -> dict[tuple,
     """(milestone, step, due date) → the ladder step already logged for these milestones."""
     logged = {}
     for start in range(0, len(milestones), chunk):
-        for entry in EscalationStep.objects.filter(milestone__in=[m.pk for m in milestones[start:start + chunk]]):
+        for entry in EscalationStep.objects.filter(milestone__in=[m.pk for m in milestones[start : start + chunk]]):
             logged[(entry.milestone_id, entry.step, entry.due_on)] = entry
     return logged
 
@@ -229,8 +291,10 @@ STEP_SUBJECTS = {EscalationStep.Step.REMINDER: "escalation_reminder", Escalation
 
 def _log_step(milestone: Milestone, step: str, *, days: int, heads, leaders) -> EscalationStep | None:
     """Logs one ladder step (once per milestone and due date); None when a parallel run did."""
-    recipients = {EscalationStep.Step.REMINDER: heads[milestone.participant.municipality_id],
-                  EscalationStep.Step.ALERT: leaders[milestone.project_id]}.get(step)
+    recipients = {
+        EscalationStep.Step.REMINDER: heads[milestone.participant.municipality_id],
+        EscalationStep.Step.ALERT: leaders[milestone.project_id],
+    }.get(step)
     status = EscalationStep.Status.SENT
     if step == EscalationStep.Step.LEADERSHIP:
         status = EscalationStep.Status.PROPOSED
@@ -238,13 +302,20 @@ def _log_step(milestone: Milestone, step: str, *, days: int, heads, leaders) -> 
         status = EscalationStep.Status.NO_RECIPIENT
     subject = ""
     if step in STEP_SUBJECTS:
-        subject = render_subject(TEMPLATES + STEP_SUBJECTS[step], {
-            "milestone": milestone, "days": days, "municipality": milestone.participant.municipality.name})[:300]
+        subject = render_subject(
+            TEMPLATES + STEP_SUBJECTS[step],
+            {"milestone": milestone, "days": days, "municipality": milestone.participant.municipality.name},
+        )[:300]
     try:
         with transaction.atomic():
             return EscalationStep.objects.create(
-                milestone=milestone, step=step, due_on=milestone.planned_on, participant_id=milestone.participant_id,
-                overdue_days=days, status=status, recipients=", ".join(user.email for user in recipients or [])[:1000],
+                milestone=milestone,
+                step=step,
+                due_on=milestone.planned_on,
+                participant_id=milestone.participant_id,
+                overdue_days=days,
+                status=status,
+                recipients=", ".join(user.email for user in recipients or [])[:1000],
                 subject=subject,
             )
     except IntegrityError:
@@ -257,21 +328,32 @@ def _propose_letter(pairs: list[tuple[Milestone, EscalationStep]], *, today: dat
     pairs.sort(key=lambda pair: (-lateness(pair[0], on=today), pair[0].pk))
     (first, entry), rest = pairs[0], pairs[1:]
     municipality = first.participant.municipality
-    chiefs = list(Contact.objects.filter(municipality=municipality, position__code=Position.Code.CHIEF_EXECUTIVE)
-                  .exclude(email="").values_list("email", flat=True))
-    context = {"milestone": first, "milestones": [(m, lateness(m, on=today)) for m, _step in pairs],
-               "municipality": municipality.name, "project": first.project, "days": lateness(first, on=today)}
+    chiefs = list(
+        Contact.objects.filter(municipality=municipality, position__code=Position.Code.CHIEF_EXECUTIVE)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    context = {
+        "milestone": first,
+        "milestones": [(m, lateness(m, on=today)) for m, _step in pairs],
+        "municipality": municipality.name,
+        "project": first.project,
+        "days": lateness(first, on=today),
+    }
     entry.recipients = ", ".join(chiefs)[:1000]
     entry.subject, entry.body = _leadership_letter(context)
     entry.save(update_fields=["recipients", "subject", "body"])
     EscalationStep.objects.filter(pk__in=[step.pk for _milestone, step in rest]).update(
-        status=EscalationStep.Status.IN_LETTER, subject=entry.subject[:300], recipients=entry.recipients)
+        status=EscalationStep.Status.IN_LETTER, subject=entry.subject[:300], recipients=entry.recipients
+    )
 
 
 def _send(items: list[Item], *, today: date) -> int:
     """One e-mail to one person with every line the run has for them; 0 when a parallel run took them."""
     user = items[0].user
-    items.sort(key=lambda item: (item.milestone.project.title, item.where, -item.days, item.milestone.planned_on, item.key))
+    items.sort(
+        key=lambda item: (item.milestone.project.title, item.where, -item.days, item.milestone.planned_on, item.key)
+    )
     groups = []
     for item in items:
         if not groups or groups[-1]["project"] != item.milestone.project or groups[-1]["where"] != item.where:
@@ -285,15 +367,25 @@ def _send(items: list[Item], *, today: date) -> int:
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:20]
     try:
         with transaction.atomic():
-            ReminderNotice.objects.bulk_create([ReminderNotice(key=item.key, user=user, milestone=item.milestone)
-                                                for item in items])
+            ReminderNotice.objects.bulk_create(
+                [ReminderNotice(key=item.key, user=user, milestone=item.milestone) for item in items]
+            )
             message = queue_templated_email(
-                template=TEMPLATES + "daily", language=None,
-                context={"user": user, "groups": groups, "count": len(items), "today": today,
-                         "single": items[0] if len(items) == 1 else None,
-                         "link": absolute(reverse("followup:my-milestones"))},
-                to=user.email, user=user, kind="escalation" if escalating else "reminder",
-                county=items[0].milestone.project.county, about=items[0].milestone if len(items) == 1 else None,
+                template=TEMPLATES + "daily",
+                language=None,
+                context={
+                    "user": user,
+                    "groups": groups,
+                    "count": len(items),
+                    "today": today,
+                    "single": items[0] if len(items) == 1 else None,
+                    "link": absolute(reverse("followup:my-milestones")),
+                },
+                to=user.email,
+                user=user,
+                kind="escalation" if escalating else "reminder",
+                county=items[0].milestone.project.county,
+                about=items[0].milestone if len(items) == 1 else None,
                 idempotency_key=f"daily:u{user.pk}:{today.isoformat()}:{digest}",
             )
             ReminderNotice.objects.filter(key__in=keys).update(message=message)
@@ -313,16 +405,32 @@ def _leadership_letter(context: dict) -> tuple[str, str]:
 @transaction.atomic
 def send_leadership_message(*, step: EscalationStep, by, to: list[str], subject: str, body: str) -> EscalationStep:
     """County staff send the reviewed message to the chief executive through the outbox."""
-    step = EscalationStep.objects.select_for_update(of=("self",)).select_related("milestone__project__county").get(pk=step.pk)
+    step = (
+        EscalationStep.objects.select_for_update(of=("self",))
+        .select_related("milestone__project__county")
+        .get(pk=step.pk)
+    )
     if step.status != EscalationStep.Status.PROPOSED:
         raise ProjectError(_("This message has already been handled."))
     if not to:
         raise ValidationError({"to": _("Give at least one e-mail address.")})
     project = step.milestone.project
     for address in to:
-        queue_email(to=address, subject=subject, body_text=body, kind="escalation", county=project.county, about=step,
-                    idempotency_key=f"escalation:leadership:step{step.pk}:{address.lower()}")
-    step.status, step.recipients, step.subject, step.body = EscalationStep.Status.SENT, ", ".join(to)[:1000], subject, body
+        queue_email(
+            to=address,
+            subject=subject,
+            body_text=body,
+            kind="escalation",
+            county=project.county,
+            about=step,
+            idempotency_key=f"escalation:leadership:step{step.pk}:{address.lower()}",
+        )
+    step.status, step.recipients, step.subject, step.body = (
+        EscalationStep.Status.SENT,
+        ", ".join(to)[:1000],
+        subject,
+        body,
+    )
     step.reviewed_by, step.reviewed_at = by, timezone.now()
     step.save(update_fields=["status", "recipients", "subject", "body", "reviewed_by", "reviewed_at"])
     return step

@@ -31,7 +31,8 @@ def attachment_rules() -> uploads.UploadRules:
         max_pixels=MAX_PIXELS,
         match_name=True,
         wrong_kind=_(
-            "This kind of file cannot be attached. Use PDF, an image (PNG, JPEG, GIF, WebP) or an office document."),
+            "This kind of file cannot be attached. Use PDF, an image (PNG, JPEG, GIF, WebP) or an office document."
+        ),
         too_many_pixels=_("The image is too large (too many pixels)."),
         unreadable_image=_("The image could not be read."),
     )
@@ -47,21 +48,37 @@ def check_upload(uploaded) -> CheckedUpload:
 
 @records_by
 @transaction.atomic
-def attach_file(*, project, uploaded, by, participant=None, milestone=None, meeting=None, progress_entry=None) -> Attachment:
+def attach_file(
+    *, project, uploaded, by, participant=None, milestone=None, meeting=None, progress_entry=None
+) -> Attachment:
     """Stores an uploaded file under a generated name and records what it belongs to.
 
     Raises ValidationError({"file": ...}) for a refused file; nothing is stored then.
     """
-    return store_checked(check_upload(uploaded), project=project, by=by, participant=participant, milestone=milestone,
-                         meeting=meeting, progress_entry=progress_entry)
+    return store_checked(
+        check_upload(uploaded),
+        project=project,
+        by=by,
+        participant=participant,
+        milestone=milestone,
+        meeting=meeting,
+        progress_entry=progress_entry,
+    )
 
 
 @records_by
 def store_checked(checked: CheckedUpload, *, project, by, **targets) -> Attachment:
     """Stores a file `check_upload` accepted (check every file of a form first, then store them)."""
     data, extension, name = checked
-    attachment = Attachment(project=project, name=name, extension=extension, content_type=TYPES[extension],
-                            size=len(data), uploaded_by=by, **targets)
+    attachment = Attachment(
+        project=project,
+        name=name,
+        extension=extension,
+        content_type=TYPES[extension],
+        size=len(data),
+        uploaded_by=by,
+        **targets,
+    )
     attachment.file.save(f"upload.{extension}", ContentFile(data), save=False)
     attachment.save()
     return attachment

@@ -57,7 +57,7 @@ def _set_objectives(meeting: Meeting, texts: list[str]) -> bool:
                 existing[index].save(update_fields=["text"])
         else:
             MeetingObjective.objects.create(meeting=meeting, text=text, order=index)
-    for objective in existing[len(texts):]:
+    for objective in existing[len(texts) :]:
         objective.delete()
     return changed
 
@@ -111,17 +111,28 @@ def set_invitees(*, meeting: Meeting, by, contacts=(), users=()) -> list[Meeting
         raise ValidationError({"contacts": _("Choose contacts of the project's county.")})
     wanted_contacts, wanted_users = {c.pk: c for c in contacts}, {u.pk: u for u in users}
     current = list(meeting.invitees.all())
-    removed = [i for i in current if (i.contact_id and i.contact_id not in wanted_contacts)
-               or (i.contact_id is None and i.user_id and i.user_id not in wanted_users)]
+    removed = [
+        i
+        for i in current
+        if (i.contact_id and i.contact_id not in wanted_contacts)
+        or (i.contact_id is None and i.user_id and i.user_id not in wanted_users)
+    ]
     have_contacts = {i.contact_id for i in current if i.contact_id}
     have_users = {i.user_id for i in current if i.user_id}
     added = []
     for contact in contacts:
         if contact.pk not in have_contacts:
-            added.append(MeetingInvitee(
-                meeting=meeting, contact=contact, user=contact.user, municipality_id=contact.municipality_id,
-                position_code=contact.position.code, name=contact.name, email=contact.email,
-            ))
+            added.append(
+                MeetingInvitee(
+                    meeting=meeting,
+                    contact=contact,
+                    user=contact.user,
+                    municipality_id=contact.municipality_id,
+                    position_code=contact.position.code,
+                    name=contact.name,
+                    email=contact.email,
+                )
+            )
     contact_users = {c.user_id for c in contacts if c.user_id} | have_users
     for user in users:
         if user.pk not in contact_users:
@@ -237,7 +248,7 @@ def meeting_description(meeting: Meeting, objectives=None, *, links=None) -> str
         parts += ["", _("Agenda:"), meeting.agenda]
     if meeting.video_link:
         parts += ["", _("Video link: %(link)s") % {"link": meeting.video_link}]
-    for label, url in (links if links is not None else extra_links(meeting)):
+    for label, url in links if links is not None else extra_links(meeting):
         parts += [f"{label}: {url}"]
     return "\n".join(parts)
 
@@ -250,8 +261,12 @@ def meeting_ics(meeting: Meeting, *, cancel: bool = False, attendees=None, uninv
     with translation.override(settings.LANGUAGE_CODE):
         description = meeting_description(meeting)
     event = ics.meeting_event(
-        meeting, description=description, organizer=_organizer(meeting.project.county), attendees=attendees,
-        cancelled=cancel and not uninvite, url=absolute(meeting.get_absolute_url()),
+        meeting,
+        description=description,
+        organizer=_organizer(meeting.project.county),
+        attendees=attendees,
+        cancelled=cancel and not uninvite,
+        url=absolute(meeting.get_absolute_url()),
     )
     return ics.calendar([event], method="CANCEL" if cancel or uninvite else "REQUEST")
 
@@ -267,8 +282,13 @@ def _send_uninvitations(meeting: Meeting, invitees) -> int:
     for invitee in [i for i in invitees if i.email]:
         text = meeting_ics(meeting, attendees=[(invitee.name, invitee.email)], uninvite=True)
         notice(
-            to=invitee.user, email=invitee.email, message="meeting_uninvited", context={"meeting": meeting},
-            kind="meeting", county=county, about=meeting,
+            to=invitee.user,
+            email=invitee.email,
+            message="meeting_uninvited",
+            context={"meeting": meeting},
+            kind="meeting",
+            county=county,
+            about=meeting,
             key=f"meeting:{meeting.pk}:seq{meeting.sequence}:UNINVITE:invitee{invitee.pk}",
             attachments=[{"filename": "invitation.ics", "content": text, "mimetype": "text/calendar; method=CANCEL"}],
         )
@@ -291,10 +311,18 @@ def _send_invitations(meeting: Meeting, invitees, *, cancel: bool = False, updat
         message, context = "meeting_invitation", {"meeting": meeting, "update": update, "description": description}
     for invitee in invitees:
         notice(
-            to=invitee.user, email=invitee.email, message=message, context=context, kind="meeting", county=county, about=meeting,
+            to=invitee.user,
+            email=invitee.email,
+            message=message,
+            context=context,
+            kind="meeting",
+            county=county,
+            about=meeting,
             link=absolute(meeting.get_absolute_url()) if invitee.user_id else "",
             # Per invitee row: someone removed and invited again is a new row, and gets a new invitation.
             key=f"meeting:{meeting.pk}:seq{meeting.sequence}:{method}:invitee{invitee.pk}",
-            attachments=[{"filename": "invitation.ics", "content": text, "mimetype": f"text/calendar; method={method}"}],
+            attachments=[
+                {"filename": "invitation.ics", "content": text, "mimetype": f"text/calendar; method={method}"}
+            ],
         )
     return len(invitees)

@@ -25,8 +25,15 @@ def _check_participant(project: Project, participant) -> None:
 @records_by
 @transaction.atomic
 def save_milestone(
-    *, project: Project, by, name: str, planned_on: date, milestone: Milestone | None = None, participant=None,
-    description: str = "", responsible_position=None,
+    *,
+    project: Project,
+    by,
+    name: str,
+    planned_on: date,
+    milestone: Milestone | None = None,
+    participant=None,
+    description: str = "",
+    responsible_position=None,
 ) -> Milestone:
     """Creates a milestone, or changes one. Moving the planned date keeps the original date,
     so the slippage stays visible."""
@@ -35,8 +42,7 @@ def save_milestone(
     if responsible_position is not None and responsible_position.county_id != project.county_id:
         raise ValidationError({"responsible_position": _("Choose a position from the county's list.")})
     if milestone is None:
-        milestone = Milestone(project=project, original_planned_on=planned_on,
-                              order=project.milestones.count() + 1)
+        milestone = Milestone(project=project, original_planned_on=planned_on, order=project.milestones.count() + 1)
     else:
         milestone = Milestone.objects.select_for_update().get(pk=milestone.pk, project=project)
     old_participant_id = milestone.participant_id
@@ -48,7 +54,9 @@ def save_milestone(
     return milestone
 
 
-def apply_status(milestone: Milestone, *, status: str, skip_reason: str = "", completed_on: date | None = None) -> list[str]:
+def apply_status(
+    milestone: Milestone, *, status: str, skip_reason: str = "", completed_on: date | None = None
+) -> list[str]:
     today = timezone.localdate()
     if status not in Milestone.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -68,8 +76,9 @@ def apply_status(milestone: Milestone, *, status: str, skip_reason: str = "", co
 
 @records_by
 @transaction.atomic
-def set_milestone_status(*, milestone: Milestone, by, status: str, skip_reason: str = "",
-                         completed_on: date | None = None) -> Milestone:
+def set_milestone_status(
+    *, milestone: Milestone, by, status: str, skip_reason: str = "", completed_on: date | None = None
+) -> Milestone:
     """Not started / in progress / done (with the completion date) / skipped (with a reason)."""
     milestone = Milestone.objects.select_for_update(of=("self",)).select_related("project").get(pk=milestone.pk)
     ensure_open(milestone.project)

@@ -16,8 +16,19 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def notice(*, to, message: str, context: dict, link: str = "", kind: str, county, about, key: str,
-           attachments=None, email: str | None = None) -> bool:
+def notice(
+    *,
+    to,
+    message: str,
+    context: dict,
+    link: str = "",
+    kind: str,
+    county,
+    about,
+    key: str,
+    attachments=None,
+    email: str | None = None,
+) -> bool:
     """One e-mail from the template `followup/email/<message>`. Returns False when a message with
     the same idempotency key was already queued."""
     key = key[:255]

@@ -19,8 +19,18 @@ from ..models import Visit
 
 @records_by
 @transaction.atomic
-def save_visit(*, participant: Participant, by, planned_on: date, purpose: str, visitors=(), status: str = Visit.Status.PLANNED,
-               notes: str = "", follow_up_points: str = "", visit: Visit | None = None) -> Visit:
+def save_visit(
+    *,
+    participant: Participant,
+    by,
+    planned_on: date,
+    purpose: str,
+    visitors=(),
+    status: str = Visit.Status.PLANNED,
+    notes: str = "",
+    follow_up_points: str = "",
+    visit: Visit | None = None,
+) -> Visit:
     """A planned, done or cancelled visit. A visit cannot be done on a day still to come."""
     ensure_open(participant.project)
     if status == Visit.Status.DONE and planned_on > timezone.localdate():

@@ -33,5 +33,7 @@ def health_badge(participant):
     label = Participant.Health(health).label if health in Participant.Health.values else health
     return format_html(
         '<span class="fd-health fd-health-{} fw-semibold"><span aria-hidden="true">{}</span> {}</span>',
-        health, SYMBOLS.get(health, ""), label,
+        health,
+        SYMBOLS.get(health, ""),
+        label,
     )

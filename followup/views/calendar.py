@@ -28,9 +28,13 @@ def calendar_settings(request):
             messages.success(request, _("Your calendar address is ready."))
         return redirect("followup:calendar-settings")
     feed = CalendarFeed.objects.filter(user=request.user).first()
-    return render(request, "followup/calendar.html", {
-        "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
-    })
+    return render(
+        request,
+        "followup/calendar.html",
+        {
+            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
+        },
+    )
 
 
 @require_GET
@@ -45,11 +49,18 @@ def calendar_feed(request, token):
     base = request.build_absolute_uri("/").rstrip("/")
     for milestone in items["milestones"]:
         where = milestone.participant.municipality.name if milestone.participant_id else milestone.project.title
-        events.append(ics.all_day_event(
-            uid=f"milestone-{milestone.pk}@fremdrift", on=milestone.planned_on,
-            summary=f"{milestone.name} ({where})", description=milestone.project.title,
-            url=base + reverse("followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk}),
-        ))
+        events.append(
+            ics.all_day_event(
+                uid=f"milestone-{milestone.pk}@fremdrift",
+                on=milestone.planned_on,
+                summary=f"{milestone.name} ({where})",
+                description=milestone.project.title,
+                url=base
+                + reverse(
+                    "followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk}
+                ),
+            )
+        )
     links = {}  # the links other apps add depend on the county and the kind of meeting: look them up once each
     for meeting in items["meetings"]:
         key = (meeting.project.county_id, meeting.kind)
@@ -57,15 +68,24 @@ def calendar_feed(request, token):
             links[key] = meetings.extra_links(meeting)
         description = meetings.meeting_description(meeting, list(meeting.objectives.all()), links=links[key])
         # No ORGANIZER or ATTENDEE in a feed: it publishes the meeting, the invitation e-mail asks.
-        events.append(ics.meeting_event(meeting, description=description,
-                                        cancelled=meeting.status == Meeting.Status.CANCELLED,
-                                        url=base + meeting.get_absolute_url()))
+        events.append(
+            ics.meeting_event(
+                meeting,
+                description=description,
+                cancelled=meeting.status == Meeting.Status.CANCELLED,
+                url=base + meeting.get_absolute_url(),
+            )
+        )
     for visit in items["visits"]:
-        events.append(ics.all_day_event(
-            uid=f"visit-{visit.pk}@fremdrift", on=visit.planned_on,
-            summary=_("Visit: %(municipality)s") % {"municipality": visit.participant.municipality.name},
-            description=visit.purpose, url=base + visit.participant.get_absolute_url(),
-        ))
+        events.append(
+            ics.all_day_event(
+                uid=f"visit-{visit.pk}@fremdrift",
+                on=visit.planned_on,
+                summary=_("Visit: %(municipality)s") % {"municipality": visit.participant.municipality.name},
+                description=visit.purpose,
+                url=base + visit.participant.get_absolute_url(),
+            )
+        )
     response = HttpResponse(ics.calendar(events, name="Fremdrift"), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response

@@ -27,7 +27,9 @@ def escalation_review(request, pk, step_pk):
     """County staff review the proposed message to the chief executive, then send or dismiss it."""
     project = access_project(request.user, pk)
     step = access_escalation(request.user, project, step_pk, edit=True)
-    form = LeadershipMessageForm(request.POST or None, initial={"to": step.recipients, "subject": step.subject, "body": step.body})
+    form = LeadershipMessageForm(
+        request.POST or None, initial={"to": step.recipients, "subject": step.subject, "body": step.body}
+    )
     if request.method == "POST":
         if request.POST.get("action") == "dismiss":
             try:
@@ -37,8 +39,12 @@ def escalation_review(request, pk, step_pk):
             else:
                 messages.success(request, _("The proposed message was dismissed."))
             return redirect(step.participant)
-        if form.is_valid() and _run(request, form, lambda: escalation.send_leadership_message(step=step, by=request.user, **form.cleaned_data),
-                                    _("The message was put in the outbox.")):
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: escalation.send_leadership_message(step=step, by=request.user, **form.cleaned_data),
+            _("The message was put in the outbox."),
+        ):
             return redirect(step.participant)
     return render(request, "followup/escalation_review.html", {"project": project, "step": step, "form": form})
 
@@ -60,12 +66,16 @@ def followup_dashboard(request, number):
         # The counts above already say how many rows there are: no second COUNT over the county.
         paginator.count = counts[health] if health else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
-    return render(request, "followup/dashboard.html", {
-        "county": county,
-        "page_obj": page,
-        "rows": fs.dashboard_rows(page.object_list),
-        "filters": filters,
-        "counts": counts,
-        "proposals": fs.pending_proposals(county)[:20],
-        "gaps": fs.reminder_gaps(county),
-    })
+    return render(
+        request,
+        "followup/dashboard.html",
+        {
+            "county": county,
+            "page_obj": page,
+            "rows": fs.dashboard_rows(page.object_list),
+            "filters": filters,
+            "counts": counts,
+            "proposals": fs.pending_proposals(county)[:20],
+            "gaps": fs.reminder_gaps(county),
+        },
+    )

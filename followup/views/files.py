@@ -74,7 +74,9 @@ def attachment_download(request, pk, attachment_pk):
     except FileNotFoundError:
         raise Http404 from None
     inline = attachment.is_image and request.GET.get("vis") == "1"
-    response = FileResponse(handle, as_attachment=not inline, filename=attachment.name, content_type=attachment.content_type)
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=attachment.name, content_type=attachment.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

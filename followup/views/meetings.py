@@ -31,9 +31,15 @@ from .base import _attachments_for, _meeting, _meeting_for_edit, _run
 def meeting_list(request, pk):
     project = access_project(request.user, pk)
     page = Paginator(fs.list_meetings(project), 30).get_page(request.GET.get("page"))
-    return render(request, "followup/meeting_list.html", {
-        "project": project, "page_obj": page, "can_edit": can_edit_project(request.user, project),
-    })
+    return render(
+        request,
+        "followup/meeting_list.html",
+        {
+            "project": project,
+            "page_obj": page,
+            "can_edit": can_edit_project(request.user, project),
+        },
+    )
 
 
 @login_required
@@ -53,14 +59,27 @@ def meeting_edit(request, pk, meeting_pk=None):
         data = dict(form.cleaned_data)
         objectives = data.pop("objectives")
         saved = {}
-        if _run(request, form, lambda: saved.setdefault("m", meetings.save_meeting(
-                project=project, by=request.user, meeting=meeting, objectives=objectives, **data)), _("The meeting was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: saved.setdefault(
+                "m",
+                meetings.save_meeting(project=project, by=request.user, meeting=meeting, objectives=objectives, **data),
+            ),
+            _("The meeting was saved."),
+        ):
             return redirect(saved["m"])
     heading = _("Edit meeting") if meeting else _("New meeting")
-    return render(request, "projects/simple_form.html", {
-        "form": form, "project": project, "heading": heading,
-        "subheading": _("Know what we want to achieve in ALL meetings: state the objectives first."),
-    })
+    return render(
+        request,
+        "projects/simple_form.html",
+        {
+            "form": form,
+            "project": project,
+            "heading": heading,
+            "subheading": _("Know what we want to achieve in ALL meetings: state the objectives first."),
+        },
+    )
 
 
 @login_required
@@ -70,38 +89,56 @@ def meeting_detail(request, pk, meeting_pk):
     user = request.user
     invitees = list(fs.visible_invitees(user, meeting))
     is_staff = can_view_staff_parts(user, project)
-    return render(request, "followup/meeting_detail.html", {
-        "project": project,
-        "meeting": meeting,
-        "objectives": list(meeting.objectives.all()),
-        "invitees": invitees,
-        "together": meetings.leaders_attended_together(meeting, invitees),
-        "is_staff": is_staff,
-        "can_edit": can_edit_project(user, project),
-        "has_started": meeting.starts_at <= timezone.now(),
-        "extra_links": meetings.extra_links(meeting),
-        "attachments": _attachments_for(user, meeting=meeting),
-        "attachment_form": AttachmentForm() if can_edit_project(user, project) else None,
-        "target": f"meeting:{meeting.pk}",
-    })
+    return render(
+        request,
+        "followup/meeting_detail.html",
+        {
+            "project": project,
+            "meeting": meeting,
+            "objectives": list(meeting.objectives.all()),
+            "invitees": invitees,
+            "together": meetings.leaders_attended_together(meeting, invitees),
+            "is_staff": is_staff,
+            "can_edit": can_edit_project(user, project),
+            "has_started": meeting.starts_at <= timezone.now(),
+            "extra_links": meetings.extra_links(meeting),
+            "attachments": _attachments_for(user, meeting=meeting),
+            "attachment_form": AttachmentForm() if can_edit_project(user, project) else None,
+            "target": f"meeting:{meeting.pk}",
+        },
+    )
 
 
 @login_required
 def meeting_invitees(request, pk, meeting_pk):
     meeting = _meeting_for_edit(request, pk, meeting_pk)
     current = list(meeting.invitees.all())
-    form = InviteesForm(request.POST or None, project=meeting.project, initial={
-        "contacts": [i.contact_id for i in current if i.contact_id],
-        "users": [i.user_id for i in current if i.user_id and not i.contact_id],
-    })
+    form = InviteesForm(
+        request.POST or None,
+        project=meeting.project,
+        initial={
+            "contacts": [i.contact_id for i in current if i.contact_id],
+            "users": [i.user_id for i in current if i.user_id and not i.contact_id],
+        },
+    )
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: meetings.set_invitees(meeting=meeting, by=request.user,
-                                                             contacts=list(form.cleaned_data["contacts"]),
-                                                             users=list(form.cleaned_data["users"])),
-                _("The invitees were saved.")):
+        if _run(
+            request,
+            form,
+            lambda: meetings.set_invitees(
+                meeting=meeting,
+                by=request.user,
+                contacts=list(form.cleaned_data["contacts"]),
+                users=list(form.cleaned_data["users"]),
+            ),
+            _("The invitees were saved."),
+        ):
             return redirect(meeting)
-    return render(request, "projects/simple_form.html", {"form": form, "project": meeting.project,
-                                                         "heading": _("Invitees"), "subheading": meeting.title})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": meeting.project, "heading": _("Invitees"), "subheading": meeting.title},
+    )
 
 
 @login_required
@@ -133,15 +170,26 @@ def meeting_cancel(request, pk, meeting_pk):
 @login_required
 def meeting_attendance(request, pk, meeting_pk):
     meeting = _meeting_for_edit(request, pk, meeting_pk)
-    form = AttendanceForm(request.POST or None, meeting=meeting,
-                          initial={"attended": [i.pk for i in meeting.invitees.all() if i.attended]})
+    form = AttendanceForm(
+        request.POST or None,
+        meeting=meeting,
+        initial={"attended": [i.pk for i in meeting.invitees.all() if i.attended]},
+    )
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: meetings.record_attendance(
-                meeting=meeting, by=request.user, attended_ids=[i.pk for i in form.cleaned_data["attended"]]),
-                _("The attendance was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: meetings.record_attendance(
+                meeting=meeting, by=request.user, attended_ids=[i.pk for i in form.cleaned_data["attended"]]
+            ),
+            _("The attendance was saved."),
+        ):
             return redirect(meeting)
-    return render(request, "projects/simple_form.html", {"form": form, "project": meeting.project,
-                                                         "heading": _("Attendance"), "subheading": meeting.title})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": meeting.project, "heading": _("Attendance"), "subheading": meeting.title},
+    )
 
 
 @login_required
@@ -150,12 +198,20 @@ def meeting_outcome(request, pk, meeting_pk):
     objectives = list(meeting.objectives.all())
     form = OutcomeForm(request.POST or None, objectives=objectives, initial={"notes": meeting.notes})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: meetings.record_outcome(meeting=meeting, by=request.user, outcomes=form.outcomes(),
-                                                               notes=form.cleaned_data["notes"]),
-                _("The outcome was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: meetings.record_outcome(
+                meeting=meeting, by=request.user, outcomes=form.outcomes(), notes=form.cleaned_data["notes"]
+            ),
+            _("The outcome was saved."),
+        ):
             return redirect(meeting)
-    return render(request, "projects/simple_form.html", {"form": form, "project": meeting.project,
-                                                         "heading": _("Outcome"), "subheading": meeting.title})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": meeting.project, "heading": _("Outcome"), "subheading": meeting.title},
+    )
 
 
 @login_required

@@ -45,14 +45,18 @@ def milestone_list(request, pk):
     project = access_project(request.user, pk)
     milestones = list(fs.project_milestones(project, user=request.user))
     total, per_participant = fs.slippage(milestones)
-    return render(request, "followup/milestone_list.html", {
-        "project": project,
-        "milestones": milestones,
-        "total": total,
-        "per_participant": per_participant,
-        "today": timezone.localdate(),
-        "can_edit": can_edit_project(request.user, project),
-    })
+    return render(
+        request,
+        "followup/milestone_list.html",
+        {
+            "project": project,
+            "milestones": milestones,
+            "total": total,
+            "per_participant": per_participant,
+            "today": timezone.localdate(),
+            "can_edit": can_edit_project(request.user, project),
+        },
+    )
 
 
 @login_required
@@ -61,20 +65,37 @@ def milestone_edit(request, pk, milestone_pk=None):
     milestone = access_milestone(request.user, project, milestone_pk, edit=True) if milestone_pk else None
     initial = None
     if milestone:
-        initial = {name: getattr(milestone, name) for name in ("name", "description", "participant", "planned_on",
-                                                                "responsible_position")}
+        initial = {
+            name: getattr(milestone, name)
+            for name in ("name", "description", "participant", "planned_on", "responsible_position")
+        }
     form = MilestoneForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = {}
         fields = {name: value for name, value in form.cleaned_data.items() if name != "outside_period_confirmed"}
-        if _run(request, form, lambda: saved.setdefault("m", milestones.save_milestone(
-                project=project, by=request.user, milestone=milestone, **fields)), _("The milestone was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: saved.setdefault(
+                "m", milestones.save_milestone(project=project, by=request.user, milestone=milestone, **fields)
+            ),
+            _("The milestone was saved."),
+        ):
             return redirect("followup:milestone-detail", pk=project.pk, milestone_pk=saved["m"].pk)
     heading = _("Edit milestone") if milestone else _("New milestone")
-    subheading = (_("Originally planned for %(date)s; moving the date keeps the original, so the slippage shows.")
-                  % {"date": date_format(milestone.original_planned_on, "SHORT_DATE_FORMAT")}) if milestone else ""
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": heading,
-                                                         "subheading": subheading})
+    subheading = (
+        (
+            _("Originally planned for %(date)s; moving the date keeps the original, so the slippage shows.")
+            % {"date": date_format(milestone.original_planned_on, "SHORT_DATE_FORMAT")}
+        )
+        if milestone
+        else ""
+    )
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": project, "heading": heading, "subheading": subheading},
+    )
 
 
 @login_required
@@ -83,21 +104,30 @@ def milestone_detail(request, pk, milestone_pk):
     project = milestone.project
     user = request.user
     can_log = can_log_progress(user, milestone)
-    return render(request, "followup/milestone_detail.html", {
-        "project": project,
-        "milestone": milestone,
-        "entries": fs.progress_feed(milestone=milestone),
-        "attachments": _attachments_for(user, milestone=milestone, progress_entry__isnull=True),
-        "can_log": can_log,
-        "can_edit": can_edit_project(user, project),
-        "progress_form": ProgressForm(initial={"status": milestone.status}) if can_log else None,
-        "status_form": MilestoneStatusForm(initial={"status": milestone.status, "completed_on": milestone.completed_on,
-                                                     "skip_reason": milestone.skip_reason}),
-        "attachment_form": AttachmentForm() if can_log else None,
-        "today": timezone.localdate(),
-        "escalations": milestone.escalations.all() if can_view_staff_parts(user, project) else [],
-        "target": f"milestone:{milestone.pk}",
-    })
+    return render(
+        request,
+        "followup/milestone_detail.html",
+        {
+            "project": project,
+            "milestone": milestone,
+            "entries": fs.progress_feed(milestone=milestone),
+            "attachments": _attachments_for(user, milestone=milestone, progress_entry__isnull=True),
+            "can_log": can_log,
+            "can_edit": can_edit_project(user, project),
+            "progress_form": ProgressForm(initial={"status": milestone.status}) if can_log else None,
+            "status_form": MilestoneStatusForm(
+                initial={
+                    "status": milestone.status,
+                    "completed_on": milestone.completed_on,
+                    "skip_reason": milestone.skip_reason,
+                }
+            ),
+            "attachment_form": AttachmentForm() if can_log else None,
+            "today": timezone.localdate(),
+            "escalations": milestone.escalations.all() if can_view_staff_parts(user, project) else [],
+            "target": f"milestone:{milestone.pk}",
+        },
+    )
 
 
 @login_required
@@ -128,8 +158,14 @@ def progress_create(request, pk, milestone_pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            progress.log_progress(milestone=milestone, by=request.user, status=data["status"], text=data["text"],
-                                  files=data["files"], completed_on=data["completed_on"])
+            progress.log_progress(
+                milestone=milestone,
+                by=request.user,
+                status=data["status"],
+                text=data["text"],
+                files=data["files"],
+                completed_on=data["completed_on"],
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except ProjectError as exc:
@@ -137,24 +173,49 @@ def progress_create(request, pk, milestone_pk):
         else:
             logged = True
     if request.htmx:
-        milestone = fs.my_milestones(request.user, ahead_days=3650).filter(pk=milestone.pk).first() or Milestone.objects.select_related(
-            "project", "participant__municipality", "responsible_position").get(pk=milestone.pk)
+        milestone = fs.my_milestones(request.user, ahead_days=3650).filter(
+            pk=milestone.pk
+        ).first() or Milestone.objects.select_related(
+            "project", "participant__municipality", "responsible_position"
+        ).get(pk=milestone.pk)
         if logged:
             form = ProgressForm(initial={"status": milestone.status}, prefix_id=milestone.pk)
-        return render(request, "followup/partials/_my_milestone.html", {
-            "milestone": milestone, "form": form, "logged": logged, "today": timezone.localdate(), "accept": ACCEPT,
-        })  # 200 with the errors in the card too: htmx 2 swaps no 4xx answer
+        return render(
+            request,
+            "followup/partials/_my_milestone.html",
+            {
+                "milestone": milestone,
+                "form": form,
+                "logged": logged,
+                "today": timezone.localdate(),
+                "accept": ACCEPT,
+            },
+        )  # 200 with the errors in the card too: htmx 2 swaps no 4xx answer
     if logged:
         messages.success(request, _("Your progress was logged."))
-        return redirect(_next_url(request, reverse("followup:milestone-detail", kwargs={"pk": pk, "milestone_pk": milestone.pk})))
+        return redirect(
+            _next_url(request, reverse("followup:milestone-detail", kwargs={"pk": pk, "milestone_pk": milestone.pk}))
+        )
     project = milestone.project
-    return render(request, "followup/milestone_detail.html", {
-        "project": project, "milestone": milestone, "entries": fs.progress_feed(milestone=milestone),
-        "attachments": _attachments_for(request.user, milestone=milestone, progress_entry__isnull=True),
-        "can_log": True, "can_edit": can_edit_project(request.user, project), "progress_form": form,
-        "status_form": MilestoneStatusForm(initial={"status": milestone.status}), "attachment_form": AttachmentForm(),
-        "today": timezone.localdate(), "escalations": [], "target": f"milestone:{milestone.pk}",
-    }, status=400)
+    return render(
+        request,
+        "followup/milestone_detail.html",
+        {
+            "project": project,
+            "milestone": milestone,
+            "entries": fs.progress_feed(milestone=milestone),
+            "attachments": _attachments_for(request.user, milestone=milestone, progress_entry__isnull=True),
+            "can_log": True,
+            "can_edit": can_edit_project(request.user, project),
+            "progress_form": form,
+            "status_form": MilestoneStatusForm(initial={"status": milestone.status}),
+            "attachment_form": AttachmentForm(),
+            "today": timezone.localdate(),
+            "escalations": [],
+            "target": f"milestone:{milestone.pk}",
+        },
+        status=400,
+    )
 
 
 @login_required
@@ -164,8 +225,9 @@ def project_progress(request, pk):
     if not can_view_staff_parts(request.user, project):
         raise Http404
     page = Paginator(fs.progress_feed(project=project), 30).get_page(request.GET.get("page"))
-    return render(request, "followup/progress_feed.html", {"project": project, "page_obj": page,
-                                                                      "heading": _("Progress log")})
+    return render(
+        request, "followup/progress_feed.html", {"project": project, "page_obj": page, "heading": _("Progress log")}
+    )
 
 
 @login_required
@@ -175,18 +237,25 @@ def municipality_progress(request, number):
     if not is_staff_of(request.user, municipality.county_id):
         raise Http404
     page = Paginator(fs.progress_feed(participant__municipality=municipality), 30).get_page(request.GET.get("page"))
-    return render(request, "followup/progress_feed.html", {"municipality": municipality, "page_obj": page,
-                                                                      "heading": _("Progress log")})
+    return render(
+        request,
+        "followup/progress_feed.html",
+        {"municipality": municipality, "page_obj": page, "heading": _("Progress log")},
+    )
 
 
 @login_required
 def my_milestones(request):
     """A library head's milestones that are late or due soon, with a progress form on each."""
     page = Paginator(fs.my_milestones(request.user), MY_MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "followup/my_milestones.html", {
-        "page_obj": page,
-        "forms": {m.pk: ProgressForm(initial={"status": m.status}, prefix_id=m.pk) for m in page},
-        "today": timezone.localdate(),
-        "is_head": is_library_head_anywhere(request.user),
-        "accept": ACCEPT,
-    })
+    return render(
+        request,
+        "followup/my_milestones.html",
+        {
+            "page_obj": page,
+            "forms": {m.pk: ProgressForm(initial={"status": m.status}, prefix_id=m.pk) for m in page},
+            "today": timezone.localdate(),
+            "is_head": is_library_head_anywhere(request.user),
+            "accept": ACCEPT,
+        },
+    )

@@ -18,11 +18,18 @@ def project_section(request, project) -> dict:
     """What the project page shows of the follow-up (links, the next meetings, the project's files)."""
     user = request.user
     return {
-        "upcoming_meetings": Meeting.objects.filter(project=project, status=Meeting.Status.SCHEDULED,
-                                                    starts_at__gte=timezone.now()).order_by("starts_at")[:5],
+        "upcoming_meetings": Meeting.objects.filter(
+            project=project, status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now()
+        ).order_by("starts_at")[:5],
         "can_see_progress": can_view_staff_parts(user, project),
-        "project_files": _attachments_for(user, project=project, participant__isnull=True, milestone__isnull=True,
-                                          meeting__isnull=True, progress_entry__isnull=True),
+        "project_files": _attachments_for(
+            user,
+            project=project,
+            participant__isnull=True,
+            milestone__isnull=True,
+            meeting__isnull=True,
+            progress_entry__isnull=True,
+        ),
         "project_file_form": AttachmentForm() if can_edit_project(user, project) else None,
     }
 
@@ -35,7 +42,9 @@ def participant_section(request, participant) -> dict:
     data = fs.participant_followup(participant)
     if not can_see_escalations(user, participant):
         data["escalations"] = []
-    data["attachments"] = _attachments_for(user, participant=participant, milestone__isnull=True, progress_entry__isnull=True)
+    data["attachments"] = _attachments_for(
+        user, participant=participant, milestone__isnull=True, progress_entry__isnull=True
+    )
     data["attachment_form"] = AttachmentForm() if can_attach_to_participant(user, participant) else None
     data["can_edit"] = can_edit_project(user, project)
     data["target"] = f"participant:{participant.pk}"

@@ -24,7 +24,9 @@ def record_bounce(*, email: str, reason: str = "", source: str = "command") -> B
     if bounce is None:
         try:
             with transaction.atomic():
-                bounce = Bounce.objects.create(email=email, reason=reason[:500], source=source, first_at=now, last_at=now)
+                bounce = Bounce.objects.create(
+                    email=email, reason=reason[:500], source=source, first_at=now, last_at=now
+                )
         except IntegrityError:
             bounce = Bounce.objects.select_for_update().get(email=email)
         else:

@@ -62,7 +62,11 @@ def _start_sending(newsletter: Newsletter, *, by=None) -> None:
 
     _check_sendable(newsletter)
     now = timezone.now()
-    newsletter.status, newsletter.queuing_started_at, newsletter.queuing_progress_at = Newsletter.Status.SENDING, now, now
+    newsletter.status, newsletter.queuing_started_at, newsletter.queuing_progress_at = (
+        Newsletter.Status.SENDING,
+        now,
+        now,
+    )
     newsletter.sent_by = by or newsletter.sent_by or newsletter.created_by
     newsletter.save(update_fields=["status", "queuing_started_at", "queuing_progress_at", "sent_by"])
     project = newsletter.project
@@ -131,9 +135,11 @@ def start_due_newsletters(*, now: datetime | None = None) -> int:
             started.append(newsletter.pk)
     from ..tasks import queue_newsletter_task
 
-    stalled = Newsletter.objects.filter(
-        status=Newsletter.Status.SENDING, queuing_progress_at__lt=now - QUEUING_STALLED_AFTER
-    ).exclude(pk__in=started).values_list("pk", flat=True)
+    stalled = (
+        Newsletter.objects.filter(status=Newsletter.Status.SENDING, queuing_progress_at__lt=now - QUEUING_STALLED_AFTER)
+        .exclude(pk__in=started)
+        .values_list("pk", flat=True)
+    )
     for pk in stalled:
         logger.warning("newsletter %s: queuing stalled, starting it again", pk)
         queue_newsletter_task.delay(pk)
@@ -148,9 +154,7 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
     and the next run skips every address already queued (the idempotency key).
     When everything is queued the newsletter is marked sent.
     """
-    newsletter = (
-        Newsletter.objects.select_related("county", "project", "mailing_list").filter(pk=newsletter_id).first()
-    )
+    newsletter = Newsletter.objects.select_related("county", "project", "mailing_list").filter(pk=newsletter_id).first()
     if newsletter is None or newsletter.status != Newsletter.Status.SENDING:
         return 0  # deleted, or already done by another run
     audience = get_audience(newsletter)
@@ -166,14 +170,18 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
     made = 0
     for start in range(0, len(todo), chunk_size):
         with transaction.atomic():
-            for person in todo[start:start + chunk_size]:
+            for person in todo[start : start + chunk_size]:
                 made += _queue_one(newsletter, rendered, person, users.get(person.user_id))
             Newsletter.objects.filter(pk=newsletter.pk).update(queuing_progress_at=timezone.now())
     with transaction.atomic():
-        locked = Newsletter.objects.select_for_update().filter(pk=newsletter.pk, status=Newsletter.Status.SENDING).first()
+        locked = (
+            Newsletter.objects.select_for_update().filter(pk=newsletter.pk, status=Newsletter.Status.SENDING).first()
+        )
         if locked is not None:
             locked.status, locked.sent_at = Newsletter.Status.SENT, timezone.now()
-            locked.recipient_count = OutboxMessage.objects.filter(content_type=content_type, object_id=locked.pk).count()
+            locked.recipient_count = OutboxMessage.objects.filter(
+                content_type=content_type, object_id=locked.pk
+            ).count()
             locked.save(update_fields=["status", "sent_at", "recipient_count"])
     return made
 

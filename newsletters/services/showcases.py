@@ -34,25 +34,39 @@ def _unique_slug(county, slug: str, exclude_pk=None) -> None:
 
 
 @transaction.atomic
-def create_showcase(*, project: Project, by, title: str, summary: str, results: str = "", participant=None,
-                    slug: str = "") -> Showcase:
+def create_showcase(
+    *, project: Project, by, title: str, summary: str, results: str = "", participant=None, slug: str = ""
+) -> Showcase:
     county = project.county
     slug = slugify(slug or title)[:80]
     _check_showcase_fields(county, project, participant, slug)
     _unique_slug(county, slug)
-    return Showcase.objects.create(county=county, project=project, participant=participant, title=title, slug=slug,
-                                   summary=summary, results=results, created_by=by)
+    return Showcase.objects.create(
+        county=county,
+        project=project,
+        participant=participant,
+        title=title,
+        slug=slug,
+        summary=summary,
+        results=results,
+        created_by=by,
+    )
 
 
 @transaction.atomic
-def update_showcase(*, showcase: Showcase, by, title: str, summary: str, results: str, slug: str,
-                    participant=None) -> Showcase:
+def update_showcase(
+    *, showcase: Showcase, by, title: str, summary: str, results: str, slug: str, participant=None
+) -> Showcase:
     showcase = Showcase.objects.select_for_update(of=("self",)).select_related("county", "project").get(pk=showcase.pk)
     slug = slugify(slug or title)[:80]
     _check_showcase_fields(showcase.county, showcase.project, participant, slug)
     _unique_slug(showcase.county, slug, exclude_pk=showcase.pk)
     showcase.title, showcase.summary, showcase.results, showcase.slug, showcase.participant = (
-        title, summary, results, slug, participant
+        title,
+        summary,
+        results,
+        slug,
+        participant,
     )
     showcase.save(update_fields=["title", "summary", "results", "slug", "participant"])
     return showcase
@@ -67,13 +81,17 @@ def is_finished(showcase: Showcase) -> bool:
 
 @transaction.atomic
 def publish_showcase(*, showcase: Showcase, by, publish: bool = True) -> Showcase:
-    showcase = Showcase.objects.select_for_update(of=("self",)).select_related("project", "participant").get(pk=showcase.pk)
+    showcase = (
+        Showcase.objects.select_for_update(of=("self",)).select_related("project", "participant").get(pk=showcase.pk)
+    )
     if publish:
         if not is_finished(showcase):
-            raise NewsletterError(_(
-                "Only finished work can be shown: the project must be closing or closed, "
-                "or the example library's participation completed."
-            ))
+            raise NewsletterError(
+                _(
+                    "Only finished work can be shown: the project must be closing or closed, "
+                    "or the example library's participation completed."
+                )
+            )
         showcase.published_at = showcase.published_at or timezone.now()
     else:
         showcase.published_at = None
@@ -82,8 +100,16 @@ def publish_showcase(*, showcase: Showcase, by, publish: bool = True) -> Showcas
 
 
 @transaction.atomic
-def add_showcase_photo(*, showcase: Showcase, by, upload, alt_text: str, caption: str = "",
-                       shows_people: bool = False, consent_note: str = "") -> ShowcasePhoto:
+def add_showcase_photo(
+    *,
+    showcase: Showcase,
+    by,
+    upload,
+    alt_text: str,
+    caption: str = "",
+    shows_people: bool = False,
+    consent_note: str = "",
+) -> ShowcasePhoto:
     """A photo; when people can be recognised, their recorded consent is required."""
     errors = {}
     if not alt_text.strip():
@@ -97,7 +123,10 @@ def add_showcase_photo(*, showcase: Showcase, by, upload, alt_text: str, caption
     if errors:
         raise ValidationError(errors)
     photo = ShowcasePhoto(
-        showcase=showcase, alt_text=alt_text.strip(), caption=caption.strip(), shows_people=shows_people,
+        showcase=showcase,
+        alt_text=alt_text.strip(),
+        caption=caption.strip(),
+        shows_people=shows_people,
         consent_note=consent_note.strip() if shows_people else "",
         consent_recorded_by=by if shows_people else None,
         consent_recorded_at=timezone.now() if shows_people else None,

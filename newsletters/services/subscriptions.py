@@ -62,8 +62,12 @@ def request_subscription(*, mailing_list: MailingList, email: str, name: str = "
     )
     queue_templated_email(
         template="newsletters/email/confirm",
-        context={"mailing_list": mailing_list, "county": county, "confirm_url": confirm,
-                 "valid_days": tokens.CONFIRM_VALID_FOR.days},
+        context={
+            "mailing_list": mailing_list,
+            "county": county,
+            "confirm_url": confirm,
+            "valid_days": tokens.CONFIRM_VALID_FOR.days,
+        },
         to=email,
         kind="newsletter",
         county=county,
@@ -79,7 +83,9 @@ def confirm_subscription(*, email: str, mailing_list: MailingList) -> Subscriber
     subscriber, _created = Subscriber.objects.select_for_update().get_or_create(mailing_list=mailing_list, email=email)
     if subscriber.status != Subscriber.Status.CONFIRMED:
         subscriber.status, subscriber.confirmed_at, subscriber.unsubscribed_at = (
-            Subscriber.Status.CONFIRMED, timezone.now(), None
+            Subscriber.Status.CONFIRMED,
+            timezone.now(),
+            None,
         )
         subscriber.save(update_fields=["status", "confirmed_at", "unsubscribed_at"])
     Suppression.objects.filter(email=email, mailing_list=mailing_list).delete()
@@ -92,7 +98,9 @@ def unsubscribe(*, email: str, mailing_list: MailingList) -> None:
     email = normalise_email(email)
     try:
         with transaction.atomic():
-            Suppression.objects.get_or_create(email=email, mailing_list=mailing_list, defaults={"county": mailing_list.county})
+            Suppression.objects.get_or_create(
+                email=email, mailing_list=mailing_list, defaults={"county": mailing_list.county}
+            )
     except IntegrityError:
         pass  # a second click at the same moment
     Subscriber.objects.filter(mailing_list=mailing_list, email=email).exclude(
@@ -104,7 +112,9 @@ def lists_for_address(email: str, county) -> list[MailingList]:
     """The county's lists this address gets (or got) newsletters from, or is subscribed to."""
     email = normalise_email(email)
     newsletter_ids = OutboxMessage.objects.filter(
-        recipient__iexact=email, county=county, kind="newsletter",
+        recipient__iexact=email,
+        county=county,
+        kind="newsletter",
         content_type=ContentType.objects.get_for_model(Newsletter),
     ).values("object_id")
     return list(
@@ -124,9 +134,9 @@ def set_address_preferences(*, email: str, county, wanted_list_ids: set[int], no
     for mailing_list in lists:
         if mailing_list.pk in wanted_list_ids and not nothing:
             Suppression.objects.filter(email=email, mailing_list=mailing_list).delete()
-            Subscriber.objects.filter(mailing_list=mailing_list, email=email, status=Subscriber.Status.UNSUBSCRIBED).update(
-                status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now(), unsubscribed_at=None
-            )
+            Subscriber.objects.filter(
+                mailing_list=mailing_list, email=email, status=Subscriber.Status.UNSUBSCRIBED
+            ).update(status=Subscriber.Status.CONFIRMED, confirmed_at=timezone.now(), unsubscribed_at=None)
         else:
             unsubscribe(email=email, mailing_list=mailing_list)
     everything = Suppression.objects.filter(email=email, county=county, mailing_list__isnull=True)

@@ -31,8 +31,16 @@ def check_subject(subject: str) -> str:
 
 
 @transaction.atomic
-def create_newsletter(*, county, by, subject: str, body: str, project: Project | None = None,
-                      is_public: bool = False, money_since: datetime | None = None) -> Newsletter:
+def create_newsletter(
+    *,
+    county,
+    by,
+    subject: str,
+    body: str,
+    project: Project | None = None,
+    is_public: bool = False,
+    money_since: datetime | None = None,
+) -> Newsletter:
     if project is not None and project.county_id != county.pk:
         raise ValidationError({"project": _("Choose a project of the county.")})
     return Newsletter.objects.create(
@@ -74,8 +82,9 @@ def create_money_draft(*, project: Project, by) -> Newsletter:
         raise NewsletterError(_("No money changes are waiting for an infobrev."))
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = money_draft(project, since)
-    return create_newsletter(county=project.county, project=project, by=by, subject=subject, body=body,
-                             money_since=since)
+    return create_newsletter(
+        county=project.county, project=project, by=by, subject=subject, body=body, money_since=since
+    )
 
 
 @transaction.atomic
@@ -88,8 +97,9 @@ def add_image(*, newsletter: Newsletter, by, upload, alt_text: str, caption: str
         content = clean_image(upload)
     except ValidationError as exc:
         raise ValidationError({"image": exc.messages}) from exc
-    image = NewsletterImage(newsletter=newsletter, alt_text=alt_text.strip(), caption=caption.strip(),
-                            order=newsletter.images.count())
+    image = NewsletterImage(
+        newsletter=newsletter, alt_text=alt_text.strip(), caption=caption.strip(), order=newsletter.images.count()
+    )
     image.image.save(content.name, content, save=False)
     image.save()
     return image

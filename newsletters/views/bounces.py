@@ -36,7 +36,7 @@ def bounce(request):
         items = payload["bounces"] if "bounces" in payload else [payload]
         bounces = [(str(item["email"]), str(item.get("reason", ""))) for item in items]
     except (ValueError, TypeError, KeyError, AttributeError):
-        return JsonResponse({"error": "expected JSON {\"email\": ..., \"reason\": ...}"}, status=400)
+        return JsonResponse({"error": 'expected JSON {"email": ..., "reason": ...}'}, status=400)
     recorded = []
     for email, reason in bounces:
         try:

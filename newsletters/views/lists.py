@@ -27,15 +27,24 @@ def mailing_lists(request, number):
 
 @login_required
 def mailing_list_detail(request, pk):
-    mailing_list = get_object_or_404(MailingList.objects.visible_to(request.user).select_related("county", "project"), pk=pk)
+    mailing_list = get_object_or_404(
+        MailingList.objects.visible_to(request.user).select_related("county", "project"), pk=pk
+    )
     require(can_manage_lists(request.user, mailing_list))
     # An unticked box posts nothing: bind on every POST, not only a non-empty one.
-    form = ListSettingsForm(request.POST if request.method == "POST" else None, initial={"is_public": mailing_list.is_public})
+    form = ListSettingsForm(
+        request.POST if request.method == "POST" else None, initial={"is_public": mailing_list.is_public}
+    )
     if request.method == "POST" and form.is_valid():
-        subscriptions.set_list_public(mailing_list=mailing_list, by=request.user, is_public=form.cleaned_data["is_public"])
+        subscriptions.set_list_public(
+            mailing_list=mailing_list, by=request.user, is_public=form.cleaned_data["is_public"]
+        )
         messages.success(request, _("The list was saved."))
         return redirect(mailing_list)
     subscribers = mailing_list.subscribers.order_by("status", "email")
     page = Paginator(subscribers, 50).get_page(request.GET.get("page"))
-    return render(request, "newsletters/mailing_list_detail.html",
-                  {"mailing_list": mailing_list, "county": mailing_list.county, "form": form, "page_obj": page})
+    return render(
+        request,
+        "newsletters/mailing_list_detail.html",
+        {"mailing_list": mailing_list, "county": mailing_list.county, "form": form, "page_obj": page},
+    )

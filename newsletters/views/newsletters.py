@@ -55,8 +55,11 @@ def newsletter_list(request, number):
     page = Paginator(selectors.list_newsletters(county), 25).get_page(request.GET.get("page"))
     suggested = Project.objects.filter(county=county, infobrev_suggested_at__isnull=False).order_by("title")
     projects = Project.objects.filter(county=county).exclude(status=Project.Status.CLOSED).only("pk", "title")
-    return render(request, "newsletters/newsletter_list.html",
-                  {"county": county, "page_obj": page, "suggested": suggested, "projects": projects.order_by("title")})
+    return render(
+        request,
+        "newsletters/newsletter_list.html",
+        {"county": county, "page_obj": page, "suggested": suggested, "projects": projects.order_by("title")},
+    )
 
 
 @login_required
@@ -64,8 +67,11 @@ def project_newsletters(request, pk):
     project = _project_for_newsletters(request, pk)
     page = Paginator(selectors.list_newsletters(project.county, project=project), 25).get_page(request.GET.get("page"))
     changes = money_changes(project, project.infobrev_suggested_at) if project.infobrev_suggested_at else []
-    return render(request, "newsletters/project_newsletters.html",
-                  {"project": project, "county": project.county, "page_obj": page, "money_changes": changes})
+    return render(
+        request,
+        "newsletters/project_newsletters.html",
+        {"project": project, "county": project.county, "page_obj": page, "money_changes": changes},
+    )
 
 
 @login_required
@@ -96,15 +102,23 @@ def newsletter_create(request, number):
         created = {}
 
         def action():
-            created["newsletter"] = writing.create_newsletter(county=county, project=project, by=request.user,
-                                                               **form.cleaned_data)
+            created["newsletter"] = writing.create_newsletter(
+                county=county, project=project, by=request.user, **form.cleaned_data
+            )
 
         if _run(request, form, action, _("The draft was saved.")):
             return redirect(created["newsletter"])
-    return render(request, "newsletters/newsletter_form.html", {
-        "county": county, "project": project, "form": form, "preview": _preview_of(form),
-        "heading": _("New infobrev"),
-    })
+    return render(
+        request,
+        "newsletters/newsletter_form.html",
+        {
+            "county": county,
+            "project": project,
+            "form": form,
+            "preview": _preview_of(form),
+            "heading": _("New infobrev"),
+        },
+    )
 
 
 def _preview_of(form) -> str:
@@ -119,13 +133,25 @@ def newsletter_edit(request, pk):
     form = NewsletterForm(request.POST or None, instance=newsletter, preview_url=preview_url)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: writing.update_newsletter(newsletter=newsletter, by=request.user, **data),
-                _("The draft was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: writing.update_newsletter(newsletter=newsletter, by=request.user, **data),
+            _("The draft was saved."),
+        ):
             return redirect(newsletter)
-    return render(request, "newsletters/newsletter_form.html", {
-        "county": newsletter.county, "project": newsletter.project, "newsletter": newsletter, "form": form,
-        "preview": _preview_of(form), "heading": _("Edit infobrev"),
-    })
+    return render(
+        request,
+        "newsletters/newsletter_form.html",
+        {
+            "county": newsletter.county,
+            "project": newsletter.project,
+            "newsletter": newsletter,
+            "form": form,
+            "preview": _preview_of(form),
+            "heading": _("Edit infobrev"),
+        },
+    )
 
 
 @login_required
@@ -142,25 +168,32 @@ def newsletter_detail(request, pk):
     user = request.user
     images = list(newsletter.images.all())
     send_form = SendForm(initial={"scheduled_at": newsletter.scheduled_at})
-    return render(request, "newsletters/newsletter_detail.html", {
-        "newsletter": newsletter,
-        "county": newsletter.county,
-        "images": images,
-        "preview": body_html(newsletter.body),
-        "send_form": send_form,
-        "progress": selectors.newsletter_progress(newsletter),
-        "can_edit": can_edit_newsletter(user, newsletter),
-        "can_send": can_send_newsletter(user, newsletter),
-        "can_delete": can_delete_newsletter(user, newsletter),
-    })
+    return render(
+        request,
+        "newsletters/newsletter_detail.html",
+        {
+            "newsletter": newsletter,
+            "county": newsletter.county,
+            "images": images,
+            "preview": body_html(newsletter.body),
+            "send_form": send_form,
+            "progress": selectors.newsletter_progress(newsletter),
+            "can_edit": can_edit_newsletter(user, newsletter),
+            "can_send": can_send_newsletter(user, newsletter),
+            "can_delete": can_delete_newsletter(user, newsletter),
+        },
+    )
 
 
 @login_required
 def newsletter_progress(request, pk):
     """Polled by the newsletter page while it is being sent: queued / sent / failed."""
     newsletter = selectors.get_newsletter(request.user, pk)
-    return render(request, "newsletters/partials/_progress.html",
-                  {"newsletter": newsletter, "progress": selectors.newsletter_progress(newsletter)})
+    return render(
+        request,
+        "newsletters/partials/_progress.html",
+        {"newsletter": newsletter, "progress": selectors.newsletter_progress(newsletter)},
+    )
 
 
 @login_required
@@ -168,10 +201,17 @@ def newsletter_audience(request, pk):
     newsletter = selectors.get_newsletter(request.user, pk)
     audience = selectors.get_audience(newsletter)
     page = Paginator(audience.recipients, 100).get_page(request.GET.get("page"))
-    return render(request, "newsletters/newsletter_audience.html", {
-        "newsletter": newsletter, "county": newsletter.county, "audience": audience, "page_obj": page,
-        "excluded_counts": audience.excluded_counts(),
-    })
+    return render(
+        request,
+        "newsletters/newsletter_audience.html",
+        {
+            "newsletter": newsletter,
+            "county": newsletter.county,
+            "audience": audience,
+            "page_obj": page,
+            "excluded_counts": audience.excluded_counts(),
+        },
+    )
 
 
 @login_required
@@ -186,11 +226,20 @@ def newsletter_send(request, pk):
         return redirect(newsletter)
     if form.cleaned_data["when"] == "later":
         at = form.cleaned_data["scheduled_at"]
-        _run(request, None, lambda: sending.schedule_newsletter(newsletter=newsletter, by=request.user, at=at),
-             _("The infobrev will be sent %(when)s.") % {"when": date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")})
+        _run(
+            request,
+            None,
+            lambda: sending.schedule_newsletter(newsletter=newsletter, by=request.user, at=at),
+            _("The infobrev will be sent %(when)s.")
+            % {"when": date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")},
+        )
     else:
-        _run(request, None, lambda: sending.send_newsletter(newsletter=newsletter, by=request.user),
-             _("The infobrev is being sent. Follow the progress below."))
+        _run(
+            request,
+            None,
+            lambda: sending.send_newsletter(newsletter=newsletter, by=request.user),
+            _("The infobrev is being sent. Follow the progress below."),
+        )
     return redirect(newsletter)
 
 
@@ -198,8 +247,12 @@ def newsletter_send(request, pk):
 @require_POST
 def newsletter_unschedule(request, pk):
     newsletter = _newsletter(request, pk, can_send_newsletter)
-    _run(request, None, lambda: sending.unschedule_newsletter(newsletter=newsletter, by=request.user),
-         _("The infobrev is a draft again and will not be sent."))
+    _run(
+        request,
+        None,
+        lambda: sending.unschedule_newsletter(newsletter=newsletter, by=request.user),
+        _("The infobrev is a draft again and will not be sent."),
+    )
     return redirect(newsletter)
 
 
@@ -208,8 +261,12 @@ def newsletter_unschedule(request, pk):
 def newsletter_delete(request, pk):
     newsletter = _newsletter(request, pk, can_delete_newsletter)
     county = newsletter.county
-    if _run(request, None, lambda: writing.delete_newsletter(newsletter=newsletter, by=request.user),
-            _("The draft was deleted.")):
+    if _run(
+        request,
+        None,
+        lambda: writing.delete_newsletter(newsletter=newsletter, by=request.user),
+        _("The draft was deleted."),
+    ):
         return redirect("newsletters:newsletter-list", number=county.number)
     return redirect(newsletter)
 
@@ -220,14 +277,31 @@ def newsletter_image_add(request, pk):
     form = ImageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: writing.add_image(newsletter=newsletter, by=request.user, upload=data["image"],
-                                                          alt_text=data["alt_text"], caption=data["caption"]),
-                _("The image was added.")):
+        if _run(
+            request,
+            form,
+            lambda: writing.add_image(
+                newsletter=newsletter,
+                by=request.user,
+                upload=data["image"],
+                alt_text=data["alt_text"],
+                caption=data["caption"],
+            ),
+            _("The image was added."),
+        ):
             return redirect(newsletter)
-    return render(request, "newsletters/simple_form.html", {
-        "county": newsletter.county, "newsletter": newsletter, "form": form, "heading": _("Add image"),
-        "multipart": True,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "newsletters/simple_form.html",
+        {
+            "county": newsletter.county,
+            "newsletter": newsletter,
+            "form": form,
+            "heading": _("Add image"),
+            "multipart": True,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required

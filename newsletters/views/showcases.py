@@ -44,14 +44,22 @@ def showcase_create(request, pk):
 
         if _run(request, form, action, _("The showcase was saved as a draft.")):
             return redirect(created["showcase"])
-    return render(request, "newsletters/simple_form.html", {
-        "county": project.county, "project": project, "form": form, "heading": _("New showcase"),
-    })
+    return render(
+        request,
+        "newsletters/simple_form.html",
+        {
+            "county": project.county,
+            "project": project,
+            "form": form,
+            "heading": _("New showcase"),
+        },
+    )
 
 
 def _showcase_for_edit(request, pk) -> Showcase:
     showcase = get_object_or_404(
-        Showcase.objects.visible_to(request.user).select_related("county", "project", "participant__municipality"), pk=pk
+        Showcase.objects.visible_to(request.user).select_related("county", "project", "participant__municipality"),
+        pk=pk,
     )
     require(can_edit_showcase(request.user, showcase))
     return showcase
@@ -64,13 +72,24 @@ def showcase_edit(request, pk):
     form = ShowcaseForm(request.POST or None, instance=copy.copy(showcase), project=showcase.project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: showcases_services.update_showcase(showcase=showcase, by=request.user, **data),
-                _("The showcase was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: showcases_services.update_showcase(showcase=showcase, by=request.user, **data),
+            _("The showcase was saved."),
+        ):
             return redirect(showcase)
-    return render(request, "newsletters/showcase_edit.html", {
-        "showcase": showcase, "county": showcase.county, "form": form, "photos": showcase.photos.all(),
-        "is_finished": showcases_services.is_finished(showcase),
-    })
+    return render(
+        request,
+        "newsletters/showcase_edit.html",
+        {
+            "showcase": showcase,
+            "county": showcase.county,
+            "form": form,
+            "photos": showcase.photos.all(),
+            "is_finished": showcases_services.is_finished(showcase),
+        },
+    )
 
 
 @login_required
@@ -78,8 +97,12 @@ def showcase_edit(request, pk):
 def showcase_publish(request, pk):
     showcase = _showcase_for_edit(request, pk)
     publish = request.POST.get("publish") == "1"
-    _run(request, None, lambda: showcases_services.publish_showcase(showcase=showcase, by=request.user, publish=publish),
-         _("The showcase is published.") if publish else _("The showcase is no longer public."))
+    _run(
+        request,
+        None,
+        lambda: showcases_services.publish_showcase(showcase=showcase, by=request.user, publish=publish),
+        _("The showcase is published.") if publish else _("The showcase is no longer public."),
+    )
     return redirect(showcase)
 
 
@@ -89,14 +112,33 @@ def showcase_photo_add(request, pk):
     form = PhotoForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(request, form, lambda: showcases_services.add_showcase_photo(
-                showcase=showcase, by=request.user, upload=data["image"], alt_text=data["alt_text"],
-                caption=data["caption"], shows_people=data["shows_people"], consent_note=data["consent_note"]),
-                _("The photo was added.")):
+        if _run(
+            request,
+            form,
+            lambda: showcases_services.add_showcase_photo(
+                showcase=showcase,
+                by=request.user,
+                upload=data["image"],
+                alt_text=data["alt_text"],
+                caption=data["caption"],
+                shows_people=data["shows_people"],
+                consent_note=data["consent_note"],
+            ),
+            _("The photo was added."),
+        ):
             return redirect(showcase)
-    return render(request, "newsletters/simple_form.html", {
-        "county": showcase.county, "showcase": showcase, "form": form, "heading": _("Add photo"), "multipart": True,
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "newsletters/simple_form.html",
+        {
+            "county": showcase.county,
+            "showcase": showcase,
+            "form": form,
+            "heading": _("Add photo"),
+            "multipart": True,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -104,7 +146,12 @@ def showcase_photo_add(request, pk):
 def showcase_photo_delete(request, pk, photo_pk):
     showcase = _showcase_for_edit(request, pk)
     photo = get_object_or_404(ShowcasePhoto, pk=photo_pk, showcase=showcase)
-    _run(request, None, lambda: showcases_services.delete_showcase_photo(photo=photo, by=request.user), _("The photo was removed."))
+    _run(
+        request,
+        None,
+        lambda: showcases_services.delete_showcase_photo(photo=photo, by=request.user),
+        _("The photo was removed."),
+    )
     return redirect(showcase)
 
 

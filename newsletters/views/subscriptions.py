@@ -34,17 +34,20 @@ def subscribe(request, number):
         if SUBSCRIBE_LIMIT.hit(request):
             return render(request, "429.html", status=429)
         for mailing_list in form.chosen_lists():
-            subscriptions.request_subscription(mailing_list=mailing_list, email=form.cleaned_data["email"],
-                                          name=form.cleaned_data["name"])
-        return render(request, "newsletters/public/subscribe_sent.html",
-                      {"county": county, "email": form.cleaned_data["email"]})
+            subscriptions.request_subscription(
+                mailing_list=mailing_list, email=form.cleaned_data["email"], name=form.cleaned_data["name"]
+            )
+        return render(
+            request, "newsletters/public/subscribe_sent.html", {"county": county, "email": form.cleaned_data["email"]}
+        )
     return render(request, "newsletters/public/subscribe.html", {"county": county, "form": form})
 
 
 def _token_problem(request, exc, county=None, status=400):
     expired = isinstance(exc, tokens.TokenExpired)
-    return render(request, "newsletters/public/token_invalid.html",
-                  {"expired": expired, "county": county}, status=status)
+    return render(
+        request, "newsletters/public/token_invalid.html", {"expired": expired, "county": county}, status=status
+    )
 
 
 @never_cache
@@ -60,10 +63,16 @@ def subscribe_confirm(request, token):
         return _token_problem(request, tokens.TokenInvalid(), status=404)
     if request.method == "POST":
         subscriptions.confirm_subscription(email=data.email, mailing_list=mailing_list)
-        return render(request, "newsletters/public/subscription_done.html",
-                      {"county": mailing_list.county, "mailing_list": mailing_list, "subscribed": True})
-    return render(request, "newsletters/public/confirm.html",
-                  {"county": mailing_list.county, "mailing_list": mailing_list, "email": data.email})
+        return render(
+            request,
+            "newsletters/public/subscription_done.html",
+            {"county": mailing_list.county, "mailing_list": mailing_list, "subscribed": True},
+        )
+    return render(
+        request,
+        "newsletters/public/confirm.html",
+        {"county": mailing_list.county, "mailing_list": mailing_list, "email": data.email},
+    )
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a form; the signed token is the proof
@@ -78,13 +87,24 @@ def unsubscribe(request, token):
         return _token_problem(request, tokens.TokenInvalid(), status=404)
     if request.method == "POST":
         subscriptions.unsubscribe(email=data.email, mailing_list=mailing_list)
-        return render(request, "newsletters/public/subscription_done.html", {
-            "county": mailing_list.county, "mailing_list": mailing_list, "subscribed": False,
-            "preferences_url": reverse("newsletters:preferences", kwargs={
-                "token": tokens.make_preferences_token(data.email, mailing_list.county_id)}),
-        })
-    return render(request, "newsletters/public/unsubscribe.html",
-                  {"county": mailing_list.county, "mailing_list": mailing_list, "email": data.email})
+        return render(
+            request,
+            "newsletters/public/subscription_done.html",
+            {
+                "county": mailing_list.county,
+                "mailing_list": mailing_list,
+                "subscribed": False,
+                "preferences_url": reverse(
+                    "newsletters:preferences",
+                    kwargs={"token": tokens.make_preferences_token(data.email, mailing_list.county_id)},
+                ),
+            },
+        )
+    return render(
+        request,
+        "newsletters/public/unsubscribe.html",
+        {"county": mailing_list.county, "mailing_list": mailing_list, "email": data.email},
+    )
 
 
 @never_cache
@@ -99,14 +119,22 @@ def preferences(request, token):
     lists = subscriptions.lists_for_address(data.email, county)
     wanted = selectors.wanted_lists(data.email, county, lists)
     nothing = selectors.wants_nothing(data.email, county)
-    form = PreferencesForm(request.POST if request.method == "POST" else None, lists=lists,
-                           initial={"lists": [str(pk) for pk in wanted], "nothing": nothing})
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        lists=lists,
+        initial={"lists": [str(pk) for pk in wanted], "nothing": nothing},
+    )
     if request.method == "POST" and form.is_valid():
         subscriptions.set_address_preferences(
-            email=data.email, county=county, wanted_list_ids={int(pk) for pk in form.cleaned_data["lists"]},
+            email=data.email,
+            county=county,
+            wanted_list_ids={int(pk) for pk in form.cleaned_data["lists"]},
             nothing=form.cleaned_data["nothing"],
         )
         messages.success(request, _("Your choices were saved."))
         return redirect(request.path)
-    return render(request, "newsletters/public/preferences.html",
-                  {"county": county, "form": form, "email": data.email, "lists": lists})
+    return render(
+        request,
+        "newsletters/public/preferences.html",
+        {"county": county, "form": form, "email": data.email, "lists": lists},
+    )

@@ -39,8 +39,12 @@ def partner_add(request, pk):
     project = access_project(request.user, pk, edit=True)
     form = PartnerForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.attach_partner(project=project, by=request.user, **form.cleaned_data),
-                _("The partner was added.")):
+        if _run(
+            request,
+            form,
+            lambda: services.attach_partner(project=project, by=request.user, **form.cleaned_data),
+            _("The partner was added."),
+        ):
             return redirect(f"{project.get_absolute_url()}#partners")
     return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("Add partner")})
 
@@ -60,10 +64,18 @@ def expert_add(request, pk):
     project = access_project(request.user, pk, edit=True)
     form = ExpertForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.attach_expert(project=project, by=request.user, **form.cleaned_data),
-                _("The expert was attached. Work through the briefing checklist.")):
+        if _run(
+            request,
+            form,
+            lambda: services.attach_expert(project=project, by=request.user, **form.cleaned_data),
+            _("The expert was attached. Work through the briefing checklist."),
+        ):
             return redirect(f"{project.get_absolute_url()}#experts")
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("Attach an external expert")})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": project, "heading": _("Attach an external expert")},
+    )
 
 
 @login_required
@@ -73,8 +85,12 @@ def expert_detail(request, pk, expert_pk):
     can_edit = can_edit_project(request.user, project)
     form = ExpertNoteForm(request.POST or None, initial={"happened_on": timezone.localdate()})
     if request.method == "POST":
-        if form.is_valid() and _run(request, form, lambda: services.add_expert_note(
-                assignment=assignment, by=request.user, **form.cleaned_data), _("The note was saved.")):
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: services.add_expert_note(assignment=assignment, by=request.user, **form.cleaned_data),
+            _("The note was saved."),
+        ):
             return redirect(assignment)
     return render(
         request,

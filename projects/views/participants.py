@@ -48,10 +48,16 @@ def participant_invite(request, pk):
     form = InviteParticipantsForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         municipalities = list(form.cleaned_data["municipalities"])
-        if _run(request, form, lambda: services.invite_participants(project=project, municipalities=municipalities, by=request.user),
-                _("%(count)s municipalities were invited.") % {"count": len(municipalities)}):
+        if _run(
+            request,
+            form,
+            lambda: services.invite_participants(project=project, municipalities=municipalities, by=request.user),
+            _("%(count)s municipalities were invited.") % {"count": len(municipalities)},
+        ):
             return redirect(f"{project.get_absolute_url()}#participants")
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("Invite municipalities")})
+    return render(
+        request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("Invite municipalities")}
+    )
 
 
 @login_required
@@ -61,7 +67,9 @@ def participant_detail(request, pk, participant_pk):
     participant = access_participant(user, project, participant_pk)
     is_staff = can_view_staff_parts(user, project)
     requirements = list(project.requirements.all())
-    statuses = {s.requirement_id: s for s in participant.requirement_statuses.select_related("committed_by", "compliance_by")}
+    statuses = {
+        s.requirement_id: s for s in participant.requirement_statuses.select_related("committed_by", "compliance_by")
+    }
     return render(
         request,
         "projects/participant_detail.html",
@@ -71,16 +79,26 @@ def participant_detail(request, pk, participant_pk):
             "rows": [(requirement, statuses.get(requirement.pk)) for requirement in requirements],
             "can_edit": can_edit_project(user, project),
             "can_commit": can_commit(user, participant) and participant.status != Participant.Status.WITHDRAWN,
-            "all_committed": requirements and all(statuses.get(r.pk) and statuses[r.pk].committed_at for r in requirements),
+            "all_committed": requirements
+            and all(statuses.get(r.pk) and statuses[r.pk].committed_at for r in requirements),
             "is_staff": is_staff,
             "history": participant.history.select_related("history_user")[:50] if is_staff else None,
             "withdraw_form": WithdrawForm(initial={"on": timezone.localdate()}),
             # The parts other apps add (stakeholders and money, follow-up, agreements), in their order.
             "sections": [
-                render_to_string(section.template, {"project": project, "participant": participant, "is_staff": is_staff,
-                                                    "can_edit": can_edit_project(user, project),
-                                                    **section.context(request, participant)}, request=request)
-                for section in participant_sections() if is_staff or not section.staff_only
+                render_to_string(
+                    section.template,
+                    {
+                        "project": project,
+                        "participant": participant,
+                        "is_staff": is_staff,
+                        "can_edit": can_edit_project(user, project),
+                        **section.context(request, participant),
+                    },
+                    request=request,
+                )
+                for section in participant_sections()
+                if is_staff or not section.staff_only
             ],
         },
     )
@@ -90,14 +108,24 @@ def participant_detail(request, pk, participant_pk):
 def participant_edit(request, pk, participant_pk):
     project = access_project(request.user, pk)
     participant = access_participant(request.user, project, participant_pk, edit=True)
-    form = ParticipantForm(request.POST or None, participant=participant,
-                           initial={"library": participant.library, "mentor": participant.mentor})
+    form = ParticipantForm(
+        request.POST or None,
+        participant=participant,
+        initial={"library": participant.library, "mentor": participant.mentor},
+    )
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.update_participant(participant=participant, by=request.user, **form.cleaned_data),
-                _("The participant was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.update_participant(participant=participant, by=request.user, **form.cleaned_data),
+            _("The participant was saved."),
+        ):
             return redirect(participant)
-    return render(request, "projects/simple_form.html", {"form": form, "project": project,
-                                                         "heading": participant.municipality.name})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": project, "heading": participant.municipality.name},
+    )
 
 
 @login_required
@@ -109,11 +137,25 @@ def participant_status(request, pk, participant_pk):
     if to == Participant.Status.WITHDRAWN:
         form = WithdrawForm(request.POST)
         if not form.is_valid():
-            return render(request, "projects/simple_form.html", {"form": form, "project": project,
-                                                                 "heading": _("Withdrawal of %(name)s") % {"name": participant.municipality.name},
-                                                                 "action": request.path, "hidden": {"to": to}}, status=400)
+            return render(
+                request,
+                "projects/simple_form.html",
+                {
+                    "form": form,
+                    "project": project,
+                    "heading": _("Withdrawal of %(name)s") % {"name": participant.municipality.name},
+                    "action": request.path,
+                    "hidden": {"to": to},
+                },
+                status=400,
+            )
         action = lambda: services.change_participant_status(  # noqa: E731
-            participant=participant, to=to, by=request.user, reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
+            participant=participant,
+            to=to,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            on=form.cleaned_data["on"],
+        )
     elif to in Participant.Status.values:
         form = None
         action = lambda: services.change_participant_status(participant=participant, to=to, by=request.user)  # noqa: E731
@@ -125,8 +167,11 @@ def participant_status(request, pk, participant_pk):
     except (services.ProjectError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("%(name)s is now: %(status)s.") % {"name": participant.municipality.name,
-                                                                        "status": Participant.Status(to).label})
+        messages.success(
+            request,
+            _("%(name)s is now: %(status)s.")
+            % {"name": participant.municipality.name, "status": Participant.Status(to).label},
+        )
     return redirect(participant)
 
 
@@ -154,8 +199,14 @@ def requirement_edit(request, pk, requirement_pk=None):
     requirement = access_requirement(request.user, project, requirement_pk, edit=True) if requirement_pk else None
     form = RequirementForm(request.POST or None, initial={"text": requirement.text} if requirement else None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.save_requirement(project=project, requirement=requirement, by=request.user,
-                                                                 **form.cleaned_data), _("The requirement was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.save_requirement(
+                project=project, requirement=requirement, by=request.user, **form.cleaned_data
+            ),
+            _("The requirement was saved."),
+        ):
             return redirect(f"{project.get_absolute_url()}#requirements")
     heading = _("Edit requirement") if requirement else _("New participation requirement")
     return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": heading})
@@ -180,9 +231,17 @@ def compliance_edit(request, pk, participant_pk, requirement_pk):
     initial = {"compliance": current.compliance, "note": current.compliance_note} if current else None
     form = ComplianceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.record_compliance(participant=participant, requirement=requirement,
-                                                                  by=request.user, **form.cleaned_data),
-                _("Compliance was recorded.")):
+        if _run(
+            request,
+            form,
+            lambda: services.record_compliance(
+                participant=participant, requirement=requirement, by=request.user, **form.cleaned_data
+            ),
+            _("Compliance was recorded."),
+        ):
             return redirect(participant)
-    return render(request, "projects/simple_form.html", {"form": form, "project": project,
-                                                         "heading": participant.municipality.name, "subheading": requirement.text})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": project, "heading": participant.municipality.name, "subheading": requirement.text},
+    )

@@ -74,8 +74,13 @@ def project_list(request):
     return render(
         request,
         "projects/project_list.html",
-        {"page_obj": page, "filters": filters, "is_filtered": is_filtered, "can_create": is_staff_anywhere(request.user),
-         "export_query": request.GET.urlencode()},
+        {
+            "page_obj": page,
+            "filters": filters,
+            "is_filtered": is_filtered,
+            "can_create": is_staff_anywhere(request.user),
+            "export_query": request.GET.urlencode(),
+        },
     )
 
 
@@ -103,8 +108,17 @@ def project_export(request):
 
     return csv_response(
         filename=f"prosjekter-{today:%Y-%m-%d}.csv",
-        header=[_("Title"), _("Status"), _("Theme"), _("County"), _("Start"), _("End"), _("Project leaders"),
-                _("Participants"), _("Share of period passed (%)")],
+        header=[
+            _("Title"),
+            _("Status"),
+            _("Theme"),
+            _("County"),
+            _("Start"),
+            _("End"),
+            _("Project leaders"),
+            _("Participants"),
+            _("Share of period passed (%)"),
+        ],
         rows=rows(),
     )
 
@@ -157,15 +171,21 @@ def project_detail(request, pk):
             "is_staff": is_staff,
             "can_view_history": can_view_history(user, project),
             "own_participants": [p for p in participants if is_member_of(user, p.municipality_id)],
-            "lazy_sections": [_section_link(project, section.key) for section in project_sections()
-                              if is_staff or not section.staff_only],
+            "lazy_sections": [
+                _section_link(project, section.key)
+                for section in project_sections()
+                if is_staff or not section.staff_only
+            ],
         },
     )
 
 
 def _section_link(project, key) -> dict:
-    return {"key": key, "label": PROJECT_SECTIONS[key].label,
-            "url": reverse("projects:project-section", kwargs={"pk": project.pk, "section": key})}
+    return {
+        "key": key,
+        "label": PROJECT_SECTIONS[key].label,
+        "url": reverse("projects:project-section", kwargs={"pk": project.pk, "section": key}),
+    }
 
 
 @login_required
@@ -209,8 +229,12 @@ def project_edit(request, pk):
         data = dict(form.cleaned_data)
         leaders = data.pop("leaders")
         form.instance.refresh_from_db()  # the form wrote into the instance; the service compares
-        if _run(request, form, lambda: services.update_project(project=project, by=request.user, leaders=leaders, **data),
-                _("The project was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.update_project(project=project, by=request.user, leaders=leaders, **data),
+            _("The project was saved."),
+        ):
             return redirect(project)
     return render(request, "projects/project_form.html", {"form": form, "project": project, "county": project.county})
 
@@ -250,7 +274,9 @@ def project_bli_ny(request, pk):
         else:
             messages.success(request, _("The Bli-ny project was created with the same participants."))
             return redirect(successor)
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("New Bli-ny project")})
+    return render(
+        request, "projects/simple_form.html", {"form": form, "project": project, "heading": _("New Bli-ny project")}
+    )
 
 
 # ---------------------------------------------------------- goals and indicators
@@ -262,13 +288,20 @@ def goal_edit(request, pk, goal_pk=None):
     goal = access_goal(request.user, project, goal_pk, edit=True) if goal_pk else None
     form = GoalForm(request.POST or None, initial={"text": goal.text} if goal else None)
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.save_goal(project=project, by=request.user, goal=goal, **form.cleaned_data),
-                _("The goal was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.save_goal(project=project, by=request.user, goal=goal, **form.cleaned_data),
+            _("The goal was saved."),
+        ):
             return redirect(f"{project.get_absolute_url()}#goals")
     heading = _("Edit goal") if goal else _("New goal")
     delete_url = reverse("projects:goal-delete", kwargs={"pk": project.pk, "goal_pk": goal.pk}) if goal else None
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": heading,
-                                                         "delete_url": delete_url})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": project, "heading": heading, "delete_url": delete_url},
+    )
 
 
 @login_required
@@ -291,12 +324,19 @@ def indicator_edit(request, pk, goal_pk, indicator_pk=None):
         data = {name: form.cleaned_data[name] for name in IndicatorForm.Meta.fields}
         if indicator:
             indicator.refresh_from_db()
-        if _run(request, form, lambda: services.save_indicator(project=project, goal=goal, indicator=indicator,
-                                                               by=request.user, **data), _("The indicator was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.save_indicator(project=project, goal=goal, indicator=indicator, by=request.user, **data),
+            _("The indicator was saved."),
+        ):
             return redirect(f"{project.get_absolute_url()}#goals")
     heading = _("Edit indicator") if indicator else _("New indicator")
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "heading": heading,
-                                                         "subheading": goal.text})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": project, "heading": heading, "subheading": goal.text},
+    )
 
 
 @login_required
@@ -305,8 +345,15 @@ def measurement_create(request, pk, indicator_pk):
     indicator = access_indicator(request.user, project, indicator_pk, edit=True)
     form = MeasurementForm(request.POST or None, initial={"measured_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        if _run(request, form, lambda: services.record_measurement(indicator=indicator, by=request.user, **form.cleaned_data),
-                _("The measurement was saved.")):
+        if _run(
+            request,
+            form,
+            lambda: services.record_measurement(indicator=indicator, by=request.user, **form.cleaned_data),
+            _("The measurement was saved."),
+        ):
             return redirect(f"{project.get_absolute_url()}#goals")
-    return render(request, "projects/simple_form.html", {"form": form, "project": project,
-                                                         "heading": _("New measurement"), "subheading": indicator.name})
+    return render(
+        request,
+        "projects/simple_form.html",
+        {"form": form, "project": project, "heading": _("New measurement"), "subheading": indicator.name},
+    )

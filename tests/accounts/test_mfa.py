@@ -58,8 +58,9 @@ def bare_admin(county):
     return admin
 
 
-@pytest.mark.parametrize("path", ["/admin/", "/admin/accounts/user/", "/", "/fylker/55/", "/konto/email/",
-                                  "/konto/password/change/"])
+@pytest.mark.parametrize(
+    "path", ["/admin/", "/admin/accounts/user/", "/", "/fylker/55/", "/konto/email/", "/konto/password/change/"]
+)
 def test_a_superuser_without_totp_is_sent_to_set_it_up(client, county, bare_superuser, path):
     log_in(client, bare_superuser.email)
     assert client.session["_auth_user_id"] == str(bare_superuser.pk)
@@ -124,8 +125,9 @@ def test_a_county_administrator_with_totp_reaches_the_user_pages_after_password_
 
 
 def test_an_invited_administrator_sets_a_password_and_is_sent_to_set_up_totp(client, county, county_admin):
-    invitation = invite_user(county=county, email="ny.admin@example.no", name="Ny Admin", role=Role.COUNTY_ADMIN,
-                             by=county_admin)
+    invitation = invite_user(
+        county=county, email="ny.admin@example.no", name="Ny Admin", role=Role.COUNTY_ADMIN, by=county_admin
+    )
     url = reverse("accounts:invitation-accept", kwargs={"key": invitation.key})
     response = client.post(url, {"new_password1": "Et-godt-passord-42", "new_password2": "Et-godt-passord-42"})
     assert response.status_code == 302
@@ -142,8 +144,10 @@ def test_an_invitation_does_not_skip_the_code_of_a_user_with_totp(client, county
     Membership.objects.create(user=user, role=Role.COUNTY_ADMIN, county=county)
     TOTP.activate(user, TEST_TOTP_SECRET)
     invitation = Invitation.objects.create(user=user, county=county, invited_by=county_admin)
-    response = client.post(reverse("accounts:invitation-accept", kwargs={"key": invitation.key}),
-                           {"new_password1": "Et-godt-passord-42", "new_password2": "Et-godt-passord-42"})
+    response = client.post(
+        reverse("accounts:invitation-accept", kwargs={"key": invitation.key}),
+        {"new_password1": "Et-godt-passord-42", "new_password2": "Et-godt-passord-42"},
+    )
     assert response.status_code == 302 and response.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
 
@@ -152,9 +156,10 @@ def test_a_password_reset_does_not_skip_the_code(client, county_admin, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("account_reset_password"), {"email": county_admin.email})
     link = next(line for line in mail.outbox[-1].body.splitlines() if "/konto/password/reset/key/" in line).strip()
-    form_page = client.get(link[link.index("/konto/"):], follow=True)
-    response = client.post(form_page.redirect_chain[-1][0],
-                           {"password1": "Nytt-passord-2026!", "password2": "Nytt-passord-2026!"})
+    form_page = client.get(link[link.index("/konto/") :], follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"password1": "Nytt-passord-2026!", "password2": "Nytt-passord-2026!"}
+    )
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session  # a reset never logs in
     response = client.post(reverse("account_login"), {"login": county_admin.email, "password": "Nytt-passord-2026!"})

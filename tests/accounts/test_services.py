@@ -14,7 +14,9 @@ Role = Membership.Role
 
 
 def _invite(county, by, email="ny@example.no", role=Role.COUNTY_STAFF, municipality=None):
-    return services.invite_user(county=county, email=email, name="Ny Person", role=role, municipality=municipality, by=by)
+    return services.invite_user(
+        county=county, email=email, name="Ny Person", role=role, municipality=municipality, by=by
+    )
 
 
 def test_invite_user_creates_user_role_and_sends_link(county, county_admin, django_capture_on_commit_callbacks):
@@ -30,9 +32,13 @@ def test_invite_user_creates_user_role_and_sends_link(county, county_admin, djan
     assert mail.outbox[0].subject == "Invitasjon til Fremdrift fra Troms"
 
 
-def test_invite_existing_user_only_grants_the_role(county, county_admin, municipality, county_staff, django_capture_on_commit_callbacks):
+def test_invite_existing_user_only_grants_the_role(
+    county, county_admin, municipality, county_staff, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        result = _invite(county, county_admin, email=county_staff.email, role=Role.LIBRARY_HEAD, municipality=municipality)
+        result = _invite(
+            county, county_admin, email=county_staff.email, role=Role.LIBRARY_HEAD, municipality=municipality
+        )
     assert result is None
     assert mail.outbox == []
     assert set(county_staff.memberships.values_list("role", flat=True)) == {Role.COUNTY_STAFF, Role.LIBRARY_HEAD}
@@ -80,7 +86,9 @@ def test_expired_invitation_is_refused(county, county_admin):
 def test_hand_over_moves_role_and_contacts(county, county_admin, municipality, library_head):
     contact = ContactFactory(municipality=municipality, user=library_head, position=position(county, "library_head"))
     membership = library_head.memberships.get()
-    new = services.hand_over_membership(membership=membership, email="ny.sjef@example.no", name="Ny Sjef", by=county_admin)
+    new = services.hand_over_membership(
+        membership=membership, email="ny.sjef@example.no", name="Ny Sjef", by=county_admin
+    )
     assert new.user.email == "ny.sjef@example.no" and new.role == Role.LIBRARY_HEAD and new.municipality == municipality
     assert not library_head.memberships.exists()
     contact.refresh_from_db()
@@ -97,7 +105,9 @@ def test_hand_over_to_the_same_person_is_refused(county_admin, library_head):
 
 def test_change_role_replaces_the_membership(county_admin, county_staff, municipality):
     membership = county_staff.memberships.get()
-    new = services.change_role(membership=membership, role=Role.LIBRARY_HEAD, municipality=municipality, by=county_admin)
+    new = services.change_role(
+        membership=membership, role=Role.LIBRARY_HEAD, municipality=municipality, by=county_admin
+    )
     assert list(county_staff.memberships.all()) == [new]
 
 

@@ -142,7 +142,9 @@ def test_invitation_with_mismatched_passwords_shows_the_error(client, county, co
     assert response.context["form"].errors["new_password2"]
 
 
-def test_user_list_is_searchable_and_shows_roles(client, county_admin, library_head, county_staff, django_assert_max_num_queries):
+def test_user_list_is_searchable_and_shows_roles(
+    client, county_admin, library_head, county_staff, django_assert_max_num_queries
+):
     client.force_login(county_admin)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("accounts:user-list", kwargs={"number": "55"}), {"q": "Ingrid"})
@@ -157,7 +159,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, county_sta
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [county_staff.email]
     link = next(line for line in mail.outbox[0].body.splitlines() if "/konto/password/reset/key/" in line).strip()
-    path = link[link.index("/konto/"):]
+    path = link[link.index("/konto/") :]
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200
     response = client.post(
@@ -182,8 +184,9 @@ TOO_MANY = "For mange innloggingsforsøk"
 def _fail_logins(client, count, **headers):
     """Failed logins with a different (unknown) address each time, so only the per-client limit counts."""
     for n in range(count):
-        response = client.post(reverse("account_login"), {"login": f"ukjent{n}@example.no", "password": "feil"},
-                               **headers)
+        response = client.post(
+            reverse("account_login"), {"login": f"ukjent{n}@example.no", "password": "feil"}, **headers
+        )
         assert TOO_MANY not in response.content.decode()
 
 
@@ -194,12 +197,20 @@ def test_two_clients_behind_the_proxy_do_not_lock_each_other_out(client, county_
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     _fail_logins(client, 10, HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
-    locked = client.post(reverse("account_login"), {"login": county_staff.email, "password": TEST_PASSWORD},
-                         HTTP_X_FORWARDED_FOR="198.51.100.1", **proxy)
+    locked = client.post(
+        reverse("account_login"),
+        {"login": county_staff.email, "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.1",
+        **proxy,
+    )
     assert TOO_MANY in locked.content.decode() and "_auth_user_id" not in client.session
     other = client.__class__()
-    response = other.post(reverse("account_login"), {"login": county_staff.email, "password": TEST_PASSWORD},
-                          HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.2", **proxy)
+    response = other.post(
+        reverse("account_login"),
+        {"login": county_staff.email, "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.5, 198.51.100.2",
+        **proxy,
+    )
     assert response.status_code == 302 and other.session["_auth_user_id"] == str(county_staff.pk)
     cache.clear()
 
@@ -210,9 +221,17 @@ def test_without_trusted_proxies_a_spoofed_address_does_not_escape_the_login_lim
     cache.clear()
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     for n in range(10):
-        client.post(reverse("account_login"), {"login": f"ukjent{n}@example.no", "password": "feil"},
-                    HTTP_X_FORWARDED_FOR=f"203.0.113.{n}", REMOTE_ADDR="198.51.100.9")
-    response = client.post(reverse("account_login"), {"login": county_staff.email, "password": TEST_PASSWORD},
-                           HTTP_X_FORWARDED_FOR="203.0.113.200", REMOTE_ADDR="198.51.100.9")
+        client.post(
+            reverse("account_login"),
+            {"login": f"ukjent{n}@example.no", "password": "feil"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+            REMOTE_ADDR="198.51.100.9",
+        )
+    response = client.post(
+        reverse("account_login"),
+        {"login": county_staff.email, "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.200",
+        REMOTE_ADDR="198.51.100.9",
+    )
     assert TOO_MANY in response.content.decode() and "_auth_user_id" not in client.session
     cache.clear()

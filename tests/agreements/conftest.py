@@ -40,8 +40,14 @@ def stub_pdf(monkeypatch):
 @pytest.fixture
 def kit_project(county, county_staff, municipality, other_municipality):
     kit = install_standard_kits(county)[0]
-    project = create_project_from_kit(kit=kit, county=county, by=county_staff, title="Nye bibliotekrom",
-                                      start_on=date(2026, 1, 5), municipalities=[municipality, other_municipality])
+    project = create_project_from_kit(
+        kit=kit,
+        county=county,
+        by=county_staff,
+        title="Nye bibliotekrom",
+        start_on=date(2026, 1, 5),
+        municipalities=[municipality, other_municipality],
+    )
     return make_active(project)
 
 
@@ -57,19 +63,29 @@ def other_participant(kit_project, other_municipality):
 
 @pytest.fixture
 def mayor(municipality):
-    return make_user(Membership.Role.LEADERSHIP, municipality=municipality, email="ordforer@example.no",
-                     name="Kari Ordfører")
+    return make_user(
+        Membership.Role.LEADERSHIP, municipality=municipality, email="ordforer@example.no", name="Kari Ordfører"
+    )
 
 
 @pytest.fixture
 def signatories(county, municipality, library_head, leadership, mayor):
     return SimpleNamespace(
-        head=ContactFactory(municipality=municipality, name="Ingrid Sjef", user=library_head,
-                            position=position(county, Position.Code.LIBRARY_HEAD)),
-        chief=ContactFactory(municipality=municipality, name="Per Rådmann", user=leadership,
-                             position=position(county, Position.Code.CHIEF_EXECUTIVE)),
-        mayor=ContactFactory(municipality=municipality, name="Kari Ordfører", user=mayor,
-                             position=position(county, Position.Code.MAYOR)),
+        head=ContactFactory(
+            municipality=municipality,
+            name="Ingrid Sjef",
+            user=library_head,
+            position=position(county, Position.Code.LIBRARY_HEAD),
+        ),
+        chief=ContactFactory(
+            municipality=municipality,
+            name="Per Rådmann",
+            user=leadership,
+            position=position(county, Position.Code.CHIEF_EXECUTIVE),
+        ),
+        mayor=ContactFactory(
+            municipality=municipality, name="Kari Ordfører", user=mayor, position=position(county, Position.Code.MAYOR)
+        ),
     )
 
 
@@ -85,8 +101,12 @@ def sent(draft, county_staff):
 
 def sign(agreement, slot, user, *, password=TEST_PASSWORD, content_sha256=None):
     return signatures.sign_agreement(
-        agreement=agreement, slot=slot, user=user, content_sha256=content_sha256 or agreement.content_sha256,
-        data={"password": password}, ip_address="192.0.2.10",
+        agreement=agreement,
+        slot=slot,
+        user=user,
+        content_sha256=content_sha256 or agreement.content_sha256,
+        data={"password": password},
+        ip_address="192.0.2.10",
     )
 
 

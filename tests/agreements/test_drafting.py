@@ -23,8 +23,14 @@ def test_the_kit_text_is_split_by_its_headings():
 
 
 def test_a_draft_from_the_room_kit_is_filled_with_live_data(participant, county_staff, signatories):
-    planning_services.save_budget(participant=participant, by=county_staff, county_grant=Decimal("150000"),
-                         required_local_share=Decimal("40"), local_cash=Decimal("100000"), hourly_rate=Decimal("500"))
+    planning_services.save_budget(
+        participant=participant,
+        by=county_staff,
+        county_grant=Decimal("150000"),
+        required_local_share=Decimal("40"),
+        local_cash=Decimal("100000"),
+        hourly_rate=Decimal("500"),
+    )
     agreement = drafts.create_agreement(participant=participant, by=county_staff)
     assert agreement.status == "draft" and agreement.version == 1
     assert "Troms fylkesbibliotek og Tromsø samarbeider om prosjektet «Nye bibliotekrom»" in agreement.purpose
@@ -53,9 +59,18 @@ def test_template_syntax_in_the_kit_text_stays_literal(kit_project, participant,
 
 def test_a_project_without_a_kit_gets_the_default_text(county, county_staff, municipality):
     theme = Theme.objects.get(county=county, code=Theme.Code.READING)
-    project = project_services.create_project(county=county, by=county_staff, title="Leselyst", theme=theme,
-                                              purpose="p", start_on=date(2026, 3, 1), end_on=date(2026, 12, 31))
-    (participant,) = project_services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    project = project_services.create_project(
+        county=county,
+        by=county_staff,
+        title="Leselyst",
+        theme=theme,
+        purpose="p",
+        start_on=date(2026, 3, 1),
+        end_on=date(2026, 12, 31),
+    )
+    (participant,) = project_services.invite_participants(
+        project=project, municipalities=[municipality], by=county_staff
+    )
     agreement = drafts.create_agreement(participant=participant, by=county_staff)
     assert agreement.title == "Samarbeidsavtale: Leselyst – Tromsø"
     assert "samarbeider om prosjektet «Leselyst»" in agreement.purpose

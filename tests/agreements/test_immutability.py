@@ -58,8 +58,14 @@ def test_signatures_of_a_sealed_agreement_cannot_change_or_be_added(sealed, coun
     with pytest.raises(SealedError):
         Signature.objects.filter(agreement=sealed).delete()
     with pytest.raises(SealedError):
-        Signature(agreement=sealed, slot=Slot.MAYOR, signer_name="x", recorded_by=county_staff, method="password",
-                  content_sha256="0" * 64).save()
+        Signature(
+            agreement=sealed,
+            slot=Slot.MAYOR,
+            signer_name="x",
+            recorded_by=county_staff,
+            method="password",
+            content_sha256="0" * 64,
+        ).save()
     assert sealed.signatures.count() == 3
 
 
@@ -109,11 +115,15 @@ def test_the_admin_refuses_change_delete_and_revert(sealed, superuser_client):
     assert superuser_client.post(base + "delete/", {"post": "yes"}).status_code == 403
     history_id = sealed.history.earliest().history_id
     assert superuser_client.post(f"{base}history/{history_id}/", {"title": "Gammel"}).status_code == 403
-    response = superuser_client.post(reverse("admin:agreements_agreement_changelist"),
-                                     {"action": "delete_selected", "_selected_action": [sealed.pk], "post": "yes"})
+    response = superuser_client.post(
+        reverse("admin:agreements_agreement_changelist"),
+        {"action": "delete_selected", "_selected_action": [sealed.pk], "post": "yes"},
+    )
     assert response.status_code != 302  # no "deleted" redirect: the protected rows stop it
     signature = sealed.signatures.first()
-    assert superuser_client.post(f"/admin/agreements/signature/{signature.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        superuser_client.post(f"/admin/agreements/signature/{signature.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
     seal = Seal.objects.get(agreement=sealed)
     assert superuser_client.post(f"/admin/agreements/seal/{seal.pk}/delete/", {"post": "yes"}).status_code == 403
     stored = Agreement.objects.get(pk=sealed.pk)
@@ -137,7 +147,11 @@ def test_postgresql_refuses_raw_sql_on_sealed_rows(sealed):
         ("DELETE FROM agreements_seal WHERE id = %s", [seal.pk]),
     ]
     for sql, params in statements:
-        with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic(), connection.cursor() as cursor:
+        with (
+            pytest.raises(DatabaseError, match="cannot be changed"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, params)
 
 
@@ -177,8 +191,9 @@ def test_verify_agreements_reports_one_changed_byte_in_the_pdf(sealed, capsys):
     assert "the PDF does not match its SHA-256" in capsys.readouterr().err
 
 
-def test_verify_agreements_reports_a_changed_scan(sent, county_staff, library_head, leadership, stub_pdf, settings,
-                                                  tmp_path, capsys):
+def test_verify_agreements_reports_a_changed_scan(
+    sent, county_staff, library_head, leadership, stub_pdf, settings, tmp_path, capsys
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from agreements.services import signatures
@@ -187,7 +202,10 @@ def test_verify_agreements_reports_a_changed_scan(sent, county_staff, library_he
     sign(sent, Slot.COUNTY, county_staff)
     sign(sent, Slot.LIBRARY_HEAD, library_head)
     signature = signatures.record_wet_ink_signature(
-        agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff, content_sha256=sent.content_sha256,
+        agreement=sent,
+        slot=Slot.CHIEF_EXECUTIVE,
+        by=county_staff,
+        content_sha256=sent.content_sha256,
         scan=SimpleUploadedFile("s.pdf", b"%PDF-1.4 signert med penn", content_type="application/pdf"),
     )
     call_command("verify_agreements")

@@ -39,8 +39,10 @@ def rewrite_snapshot(seal: Seal) -> str:
     snapshot = seal.snapshot.replace("Tromsø", "Tromsa")
     assert snapshot != seal.snapshot
     digest = text_sha256(snapshot)
-    tamper("UPDATE agreements_seal SET snapshot = %s, snapshot_sha256 = %s, verification_code = %s WHERE id = %s",
-           [snapshot, digest, verification_code(digest), seal.pk])
+    tamper(
+        "UPDATE agreements_seal SET snapshot = %s, snapshot_sha256 = %s, verification_code = %s WHERE id = %s",
+        [snapshot, digest, verification_code(digest), seal.pk],
+    )
     return verification_code(digest)
 
 
@@ -68,8 +70,9 @@ def test_a_pdf_rewritten_with_its_hash_fails_verification(sealed, capsys):
     assert not passed and f"agreement {sealed.pk} ({seal.verification_code}): the keyed seal does not match" in output
 
 
-def test_a_scan_rewritten_with_its_hash_fails_verification(sent, county_staff, library_head, leadership, stub_pdf,
-                                                           settings, tmp_path, capsys):
+def test_a_scan_rewritten_with_its_hash_fails_verification(
+    sent, county_staff, library_head, leadership, stub_pdf, settings, tmp_path, capsys
+):
     """The scan's SHA-256 is in the sealed snapshot: rewriting the file and the signature row is not enough."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -79,7 +82,10 @@ def test_a_scan_rewritten_with_its_hash_fails_verification(sent, county_staff, l
     sign(sent, Slot.COUNTY, county_staff)
     sign(sent, Slot.LIBRARY_HEAD, library_head)
     signature = signatures.record_wet_ink_signature(
-        agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff, content_sha256=sent.content_sha256,
+        agreement=sent,
+        slot=Slot.CHIEF_EXECUTIVE,
+        by=county_staff,
+        content_sha256=sent.content_sha256,
         scan=SimpleUploadedFile("s.pdf", b"%PDF-1.4 signert med penn", content_type="application/pdf"),
     )
     assert verify(capsys)[0]
@@ -89,7 +95,9 @@ def test_a_scan_rewritten_with_its_hash_fails_verification(sent, county_staff, l
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE agreements_signature DISABLE TRIGGER agreements_signature_sealed")
-        cursor.execute("UPDATE agreements_signature SET scan_sha256 = %s WHERE id = %s", [sha256_hex(forged), signature.pk])
+        cursor.execute(
+            "UPDATE agreements_signature SET scan_sha256 = %s WHERE id = %s", [sha256_hex(forged), signature.pk]
+        )
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE agreements_signature ENABLE TRIGGER agreements_signature_sealed")
     passed, output = verify(capsys)
@@ -102,8 +110,9 @@ OLD_KEY = "the-seal-key-of-last-year-0123456789abcdef0123456789abcdef"
 NEW_KEY = "the-seal-key-of-this-year-fedcba9876543210fedcba9876543210"
 
 
-def test_a_seal_made_with_an_old_key_verifies_while_that_key_is_listed(settings, sent, county_staff, library_head,
-                                                                        leadership, stub_pdf, capsys):
+def test_a_seal_made_with_an_old_key_verifies_while_that_key_is_listed(
+    settings, sent, county_staff, library_head, leadership, stub_pdf, capsys
+):
     settings.AGREEMENT_SEAL_KEY, settings.AGREEMENT_SEAL_OLD_KEYS = OLD_KEY, []
     sign(sent, Slot.COUNTY, county_staff)
     sign(sent, Slot.LIBRARY_HEAD, library_head)
@@ -118,8 +127,10 @@ def test_a_seal_made_with_an_old_key_verifies_while_that_key_is_listed(settings,
     settings.AGREEMENT_SEAL_OLD_KEYS = []
     passed, output = verify(capsys)
     assert not passed
-    assert (f"agreement {sent.pk} ({seal.verification_code}): sealed with key {key_id(OLD_KEY)}, which is neither "
-            "AGREEMENT_SEAL_KEY nor in AGREEMENT_SEAL_OLD_KEYS") in output
+    assert (
+        f"agreement {sent.pk} ({seal.verification_code}): sealed with key {key_id(OLD_KEY)}, which is neither "
+        "AGREEMENT_SEAL_KEY nor in AGREEMENT_SEAL_OLD_KEYS"
+    ) in output
 
 
 def test_an_old_key_does_not_make_a_forged_seal_verify(settings, sealed, capsys):
@@ -143,17 +154,25 @@ def test_an_agreement_sealed_before_keyed_seals_is_reported_as_such(sealed, caps
     tamper("UPDATE agreements_seal SET hmac_sha256 = '', hmac_key_id = '' WHERE id = %s", [seal.pk])
     passed, output = verify(capsys)
     assert not passed
-    assert (f"agreement {sealed.pk} ({seal.verification_code}): has no keyed seal "
-            "(sealed before keyed seals were introduced)") in output
+    assert (
+        f"agreement {sealed.pk} ({seal.verification_code}): has no keyed seal "
+        "(sealed before keyed seals were introduced)"
+    ) in output
 
 
 def test_postgresql_refuses_raw_sql_on_the_keyed_seal(sealed):
     if connection.vendor != "postgresql":
         skip_or_fail("The database trigger exists on PostgreSQL only (this run uses SQLite)")
     seal = Seal.objects.get(agreement=sealed)
-    for sql in ("UPDATE agreements_seal SET hmac_sha256 = '' WHERE id = %s",
-                "UPDATE agreements_seal SET hmac_key_id = 'deadbeef' WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic(), connection.cursor() as cursor:
+    for sql in (
+        "UPDATE agreements_seal SET hmac_sha256 = '' WHERE id = %s",
+        "UPDATE agreements_seal SET hmac_key_id = 'deadbeef' WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="cannot be changed"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, [seal.pk])
     stored = Seal.objects.get(pk=seal.pk)
     assert stored.hmac_sha256 == seal.hmac_sha256 and stored.hmac_key_id == seal.hmac_key_id

@@ -6,8 +6,11 @@ from django.utils import translation
 
 from agreements.matrix import default_matrix, validate_matrix
 
-COLUMNS = [{"key": "county", "label": "Fylkesbiblioteket"}, {"key": "library_head", "label": "Biblioteksjef"},
-           {"key": "chief_executive", "label": "Rådmann"}]
+COLUMNS = [
+    {"key": "county", "label": "Fylkesbiblioteket"},
+    {"key": "library_head", "label": "Biblioteksjef"},
+    {"key": "chief_executive", "label": "Rådmann"},
+]
 
 
 def _matrix(*rows, columns=COLUMNS):
@@ -21,7 +24,9 @@ def _messages(matrix) -> list[str]:
 
 
 def test_a_row_with_one_accountable_and_a_responsible_is_valid():
-    cleaned = validate_matrix(_matrix(("Godkjenne romplanen", {"county": "C", "library_head": "R", "chief_executive": "A"})))
+    cleaned = validate_matrix(
+        _matrix(("Godkjenne romplanen", {"county": "C", "library_head": "R", "chief_executive": "A"}))
+    )
     assert cleaned["rows"][0]["cells"] == {"county": "C", "library_head": "R", "chief_executive": "A"}
 
 
@@ -57,7 +62,9 @@ def test_unknown_values_and_columns_are_refused_or_dropped():
 
 def test_rows_and_columns_need_names_and_must_not_repeat():
     with translation.override("en"):
-        assert "Row 1 needs a decision or task." in _messages(_matrix(("", {"library_head": "R", "chief_executive": "A"})))
+        assert "Row 1 needs a decision or task." in _messages(
+            _matrix(("", {"library_head": "R", "chief_executive": "A"}))
+        )
         columns = COLUMNS + [{"key": "custom-1", "label": "biblioteksjef"}]
         assert "Two parties have the same name." in _messages(
             _matrix(("T", {"library_head": "R", "chief_executive": "A"}), columns=columns)
@@ -75,12 +82,20 @@ def test_messages_are_norwegian_for_norwegian_users():
 def test_the_default_matrix_has_the_positions_as_columns_and_is_valid(county):
     matrix = default_matrix(county)
     assert [c["label"] for c in matrix["columns"]] == [
-        "Troms fylkesbibliotek", "Biblioteksjef", "Kommunedirektør / rådmann", "Ordfører / politisk ledelse",
-        "Teknisk avdeling", "Ekstern fagperson",
+        "Troms fylkesbibliotek",
+        "Biblioteksjef",
+        "Kommunedirektør / rådmann",
+        "Ordfører / politisk ledelse",
+        "Teknisk avdeling",
+        "Ekstern fagperson",
     ]
     assert [row["task"] for row in matrix["rows"]] == [
-        "Godkjenne romplanen", "Bestille inventar", "Engasjere ekstern fagperson", "Godkjenne endringer i budsjettet",
-        "Sette av arbeidstid for ansatte", "Kommunikasjon utad",
+        "Godkjenne romplanen",
+        "Bestille inventar",
+        "Engasjere ekstern fagperson",
+        "Godkjenne endringer i budsjettet",
+        "Sette av arbeidstid for ansatte",
+        "Kommunikasjon utad",
     ]
     assert validate_matrix(matrix) == matrix
     assert "Bestille inventar" not in [row["task"] for row in default_matrix(county, library_rooms=False)["rows"]]

@@ -27,12 +27,21 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("weasyprint")]
 @pytest.fixture
 def sami_sealed(other_participant, other_municipality, county, county_staff, other_library_head):
     """Gáivuotna - Kåfjord - Kaivuono's agreement, signed by everyone, with a real PDF."""
-    chief_user = make_user("leadership", municipality=other_municipality, email="radmann.kafjord@example.no",
-                           name="Ánte Ŋuvttat Čáhppes")
-    ContactFactory(municipality=other_municipality, name="Ánde Sjef", user=other_library_head,
-                   position=position(county, Position.Code.LIBRARY_HEAD))
-    ContactFactory(municipality=other_municipality, name="Ánte Ŋuvttat Čáhppes", user=chief_user,
-                   position=position(county, Position.Code.CHIEF_EXECUTIVE))
+    chief_user = make_user(
+        "leadership", municipality=other_municipality, email="radmann.kafjord@example.no", name="Ánte Ŋuvttat Čáhppes"
+    )
+    ContactFactory(
+        municipality=other_municipality,
+        name="Ánde Sjef",
+        user=other_library_head,
+        position=position(county, Position.Code.LIBRARY_HEAD),
+    )
+    ContactFactory(
+        municipality=other_municipality,
+        name="Ánte Ŋuvttat Čáhppes",
+        user=chief_user,
+        position=position(county, Position.Code.CHIEF_EXECUTIVE),
+    )
     agreement = drafts.create_agreement(participant=other_participant, by=county_staff)
     agreement = sending.send_for_signature(agreement=agreement, by=county_staff)
     sign(agreement, Slot.COUNTY, county_staff)
@@ -83,12 +92,15 @@ def fetch_log(caplog):
 
 def test_hostile_input_in_every_section_fetches_nothing(draft, county_staff, http_server, fetch_log):
     texts = [hostile.render(http_server) for hostile in HOSTILE]
-    sections = {name: "\n\n".join(texts[i::len(Agreement.SECTION_FIELDS)])
-                for i, name in enumerate(Agreement.SECTION_FIELDS)}
+    sections = {
+        name: "\n\n".join(texts[i :: len(Agreement.SECTION_FIELDS)]) for i, name in enumerate(Agreement.SECTION_FIELDS)
+    }
     drafts.update_agreement(agreement=draft, by=county_staff, title=texts[0][:200], **sections)
     columns = draft.role_matrix["columns"]
-    matrix = {"columns": [{**columns[0], "label": texts[1][:100]}, *columns[1:]],
-              "rows": [{"task": texts[2][:200], "cells": {columns[0]["key"]: "A", columns[1]["key"]: "R"}}]}
+    matrix = {
+        "columns": [{**columns[0], "label": texts[1][:100]}, *columns[1:]],
+        "rows": [{"task": texts[2][:200], "cells": {columns[0]["key"]: "A", columns[1]["key"]: "R"}}],
+    }
     drafts.save_role_matrix(agreement=draft, matrix=matrix, by=county_staff)
     draft.refresh_from_db()
     pdf = render_agreement_pdf(content=build_content(draft), county=draft.county)

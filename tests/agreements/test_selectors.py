@@ -14,9 +14,19 @@ def _visible(user):
     return set(Agreement.objects.visible_to(user).values_list("pk", flat=True))
 
 
-def test_unsigned_participant_ids_is_the_contract(participant, other_participant, county_staff, signatories, stub_pdf,
-                                                  library_head, leadership, django_assert_num_queries):
-    assert selectors.unsigned_participant_ids([participant.pk, other_participant.pk]) == set()  # no agreement: not listed
+def test_unsigned_participant_ids_is_the_contract(
+    participant,
+    other_participant,
+    county_staff,
+    signatories,
+    stub_pdf,
+    library_head,
+    leadership,
+    django_assert_num_queries,
+):
+    assert (
+        selectors.unsigned_participant_ids([participant.pk, other_participant.pk]) == set()
+    )  # no agreement: not listed
     draft = drafts.create_agreement(participant=participant, by=county_staff)
     other = drafts.create_agreement(participant=other_participant, by=county_staff)
     ids = [participant.pk, other_participant.pk]
@@ -24,7 +34,11 @@ def test_unsigned_participant_ids_is_the_contract(participant, other_participant
         assert selectors.unsigned_participant_ids(ids) == set(ids)  # drafts
     sent = sending.send_for_signature(agreement=draft, by=county_staff)
     assert selectors.unsigned_participant_ids(ids) == set(ids)  # out for signature
-    for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
+    for slot, user in [
+        (Slot.COUNTY, county_staff),
+        (Slot.LIBRARY_HEAD, library_head),
+        (Slot.CHIEF_EXECUTIVE, leadership),
+    ]:
         sign(sent, slot, user)
     assert selectors.unsigned_participant_ids(ids) == {other.participant_id}  # sealed: signed
     amendments.create_amendment(agreement=Agreement.objects.get(pk=sent.pk), by=county_staff)
@@ -47,8 +61,9 @@ def test_library_heads_see_their_agreements_once_sent(draft, county_staff, libra
     assert _visible(other_library_head) == set()
 
 
-def test_leadership_sees_only_what_awaits_them_and_sealed_ones(draft, county_staff, leadership, mayor, library_head,
-                                                              stub_pdf):
+def test_leadership_sees_only_what_awaits_them_and_sealed_ones(
+    draft, county_staff, leadership, mayor, library_head, stub_pdf
+):
     assert _visible(leadership) == _visible(mayor) == set()  # drafts: never
     draft = sending.send_for_signature(agreement=draft, by=county_staff)
     assert _visible(leadership) == {draft.pk}  # the chief executive signs it

@@ -54,8 +54,9 @@ def test_editing_a_draft_changes_it_and_is_logged(draft, county_staff):
 def test_signatories_must_belong_to_the_municipality_and_the_county(draft, county_staff, other_municipality, outsider):
     stranger = ContactFactory(municipality=other_municipality)
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        drafts.update_agreement(agreement=draft, by=county_staff, library_head_contact=stranger,
-                                  county_representative=outsider)
+        drafts.update_agreement(
+            agreement=draft, by=county_staff, library_head_contact=stranger, county_representative=outsider
+        )
     assert caught.value.message_dict == {
         "library_head_contact": ["Choose a contact in Tromsø."],
         "county_representative": ["The county's representative must be a member of the county's staff."],
@@ -65,8 +66,9 @@ def test_signatories_must_belong_to_the_municipality_and_the_county(draft, count
 # -------------------------------------------------------------------- sending
 
 
-def test_sending_freezes_the_content_with_its_hash_and_tells_the_signatories(draft, county_staff, signatories,
-                                                                              django_capture_on_commit_callbacks):
+def test_sending_freezes_the_content_with_its_hash_and_tells_the_signatories(
+    draft, county_staff, signatories, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         sent = sending.send_for_signature(agreement=draft, by=county_staff)
     assert sent.status == Agreement.Status.SENT and sent.sent_at and sent.first_sent_at
@@ -82,8 +84,9 @@ def test_sending_freezes_the_content_with_its_hash_and_tells_the_signatories(dra
 
 
 def test_sending_lists_every_problem(draft, county_staff):
-    drafts.update_agreement(agreement=draft, by=county_staff, chief_executive_contact=None, requires_mayor=True,
-                              mayor_contact=None)
+    drafts.update_agreement(
+        agreement=draft, by=county_staff, chief_executive_contact=None, requires_mayor=True, mayor_contact=None
+    )
     draft.role_matrix["rows"][0]["cells"] = {"county": "R"}
     Agreement.objects.filter(pk=draft.pk).update(role_matrix=draft.role_matrix)
     with translation.override("en"), pytest.raises(ValidationError) as caught:
@@ -97,8 +100,9 @@ def test_sending_lists_every_problem(draft, county_staff):
     assert draft.status == Agreement.Status.DRAFT and not mail.outbox
 
 
-def test_a_signatory_who_moved_to_another_municipality_stops_the_sending(draft, county_staff, signatories,
-                                                                          other_municipality):
+def test_a_signatory_who_moved_to_another_municipality_stops_the_sending(
+    draft, county_staff, signatories, other_municipality
+):
     signatories.chief.municipality = other_municipality
     signatories.chief.save()
     with translation.override("en"), pytest.raises(ValidationError) as caught:
@@ -122,7 +126,9 @@ def test_editing_after_sending_needs_a_reason_and_withdraws_and_discards_signatu
     sent.refresh_from_db()
     assert sent.status == Agreement.Status.DRAFT and sent.content_sha256 == "" and sent.purpose == "Endret."
     discarded = sent.signatures.get()
-    assert discarded.discarded_at and discarded.discarded_by == county_staff and discarded.discard_reason == "Feil beløp"
+    assert (
+        discarded.discarded_at and discarded.discarded_by == county_staff and discarded.discard_reason == "Feil beløp"
+    )
     event = sent.events.get(kind=AgreementEvent.Kind.WITHDRAWN)
     assert "Feil beløp" in event.note and event.by == county_staff
 
@@ -137,7 +143,10 @@ def test_the_role_matrix_is_checked_and_a_change_after_sending_withdraws(sent, c
     bad = {"columns": sent.role_matrix["columns"], "rows": [{"task": "Alt", "cells": {"county": "A"}}]}
     with pytest.raises(ValidationError):
         drafts.save_role_matrix(agreement=sent, matrix=bad, by=county_staff, withdraw_reason="x")
-    good = {"columns": sent.role_matrix["columns"], "rows": [{"task": "Alt", "cells": {"county": "A", "library_head": "R"}}]}
+    good = {
+        "columns": sent.role_matrix["columns"],
+        "rows": [{"task": "Alt", "cells": {"county": "A", "library_head": "R"}}],
+    }
     drafts.save_role_matrix(agreement=sent, matrix=good, by=county_staff, withdraw_reason="Enklere matrise")
     sent.refresh_from_db()
     assert sent.status == Agreement.Status.DRAFT and sent.role_matrix["rows"] == good["rows"]
@@ -172,7 +181,11 @@ def test_signing_needs_the_right_password(sent, library_head):
 
 
 def test_signing_by_a_wrong_user_is_refused(sent, leadership, county_admin, library_head):
-    for user, slot in [(leadership, Slot.LIBRARY_HEAD), (library_head, Slot.CHIEF_EXECUTIVE), (county_admin, Slot.COUNTY)]:
+    for user, slot in [
+        (leadership, Slot.LIBRARY_HEAD),
+        (library_head, Slot.CHIEF_EXECUTIVE),
+        (county_admin, Slot.COUNTY),
+    ]:
         with translation.override("en"), pytest.raises(AgreementError, match="You are not the signatory"):
             sign(sent, slot, user)
     assert not Signature.objects.exists()
@@ -224,10 +237,16 @@ def test_a_draft_cannot_be_signed(draft, library_head):
         sign(draft, Slot.LIBRARY_HEAD, library_head, content_sha256="0" * 64)
 
 
-def test_the_mayor_signs_only_when_the_agreement_says_so(draft, county_staff, library_head, leadership, mayor, stub_pdf):
+def test_the_mayor_signs_only_when_the_agreement_says_so(
+    draft, county_staff, library_head, leadership, mayor, stub_pdf
+):
     drafts.update_agreement(agreement=draft, by=county_staff, requires_mayor=True)
     sent = sending.send_for_signature(agreement=draft, by=county_staff)
-    for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
+    for slot, user in [
+        (Slot.COUNTY, county_staff),
+        (Slot.LIBRARY_HEAD, library_head),
+        (Slot.CHIEF_EXECUTIVE, leadership),
+    ]:
         sign(sent, slot, user)
     sent.refresh_from_db()
     assert sent.status == Agreement.Status.SENT  # the mayor has not signed
@@ -287,7 +306,11 @@ def test_a_failed_pdf_leaves_the_last_signature_unsaved(sent, county_staff, libr
 
 
 def test_sealing_tells_the_signatories(sent, county_staff, library_head, leadership, stub_pdf):
-    for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
+    for slot, user in [
+        (Slot.COUNTY, county_staff),
+        (Slot.LIBRARY_HEAD, library_head),
+        (Slot.CHIEF_EXECUTIVE, leadership),
+    ]:
         sign(sent, slot, user)
     assert OutboxMessage.objects.filter(idempotency_key__startswith=f"agreement-sealed:{sent.pk}:").count() == 3
 
@@ -301,8 +324,9 @@ def _scan(data=b"%PDF-1.4\n% signert\n%%EOF\n", name="skann.pdf"):
 
 def test_a_scanned_wet_ink_signature_counts(sent, county_staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    signature = signatures.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
-                                                  scan=_scan(), content_sha256=sent.content_sha256)
+    signature = signatures.record_wet_ink_signature(
+        agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff, scan=_scan(), content_sha256=sent.content_sha256
+    )
     assert signature.method == Signature.Method.WET_INK and signature.signed_by is None
     assert signature.recorded_by == county_staff and signature.signer_name == "Per Rådmann"
     assert signature.scan_sha256 == sha256_hex(b"%PDF-1.4\n% signert\n%%EOF\n")
@@ -312,13 +336,19 @@ def test_a_scanned_wet_ink_signature_counts(sent, county_staff, settings, tmp_pa
 def test_a_scan_must_be_a_pdf_by_its_bytes_and_not_too_large(sent, county_staff, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
     with translation.override("en"), pytest.raises(ValidationError) as caught:
-        signatures.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
-                                          scan=_scan(b"\x89PNG\r\n", "lure.pdf"), content_sha256=sent.content_sha256)
+        signatures.record_wet_ink_signature(
+            agreement=sent,
+            slot=Slot.CHIEF_EXECUTIVE,
+            by=county_staff,
+            scan=_scan(b"\x89PNG\r\n", "lure.pdf"),
+            content_sha256=sent.content_sha256,
+        )
     assert caught.value.message_dict == {"scan": ["The file is not a PDF. Scan the signed pages to PDF and try again."]}
     monkeypatch.setattr(signatures, "SCAN_MAX_BYTES", 10)
     with translation.override("en"), pytest.raises(ValidationError, match="too large"):
-        signatures.record_wet_ink_signature(agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff,
-                                          scan=_scan(), content_sha256=sent.content_sha256)
+        signatures.record_wet_ink_signature(
+            agreement=sent, slot=Slot.CHIEF_EXECUTIVE, by=county_staff, scan=_scan(), content_sha256=sent.content_sha256
+        )
     assert not Signature.objects.exists()
 
 
@@ -355,9 +385,14 @@ def test_only_a_sealed_agreement_can_be_amended(draft, county_staff):
 
 
 def test_a_superseded_version_cannot_be_amended_again(sealed, county_staff, library_head, leadership):
-    amendment = sending.send_for_signature(agreement=amendments.create_amendment(agreement=sealed, by=county_staff),
-                                            by=county_staff)
-    for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
+    amendment = sending.send_for_signature(
+        agreement=amendments.create_amendment(agreement=sealed, by=county_staff), by=county_staff
+    )
+    for slot, user in [
+        (Slot.COUNTY, county_staff),
+        (Slot.LIBRARY_HEAD, library_head),
+        (Slot.CHIEF_EXECUTIVE, leadership),
+    ]:
         sign(amendment, slot, user)
     with translation.override("en"), pytest.raises(AgreementError, match="superseded"):
         amendments.create_amendment(agreement=sealed, by=county_staff)
@@ -401,7 +436,11 @@ def test_reminders_after_the_county_days_once_per_period(sent, county, county_st
     now = sent.sent_at + timedelta(days=5, hours=1)
     assert reminders.send_signature_reminders(now=now) == 2  # the county and the chief executive, not the library head
     assert reminders.send_signature_reminders(now=now) == 0  # idempotent
-    keys = set(OutboxMessage.objects.filter(idempotency_key__startswith="agreement-reminder:").values_list("recipient", flat=True))
+    keys = set(
+        OutboxMessage.objects.filter(idempotency_key__startswith="agreement-reminder:").values_list(
+            "recipient", flat=True
+        )
+    )
     assert keys == {"staff@example.no", "radmann@example.no"}
     assert reminders.send_signature_reminders(now=sent.sent_at + timedelta(days=10, hours=1)) == 2  # the next period
     county.agreement_reminder_days = 0

@@ -31,7 +31,9 @@ def stub_preview(monkeypatch):
 def test_staff_draft_from_the_participant_page(client, county_staff, participant, signatories):
     client.force_login(county_staff)
     page = client.get(participant.get_absolute_url()).content.decode()
-    create = reverse("agreements:agreement-create", kwargs={"pk": participant.project_id, "participant_pk": participant.pk})
+    create = reverse(
+        "agreements:agreement-create", kwargs={"pk": participant.project_id, "participant_pk": participant.pk}
+    )
     assert f'action="{create}"' in page and "Lag avtaleutkast" in page
     response = client.post(create)
     agreement = Agreement.objects.get()
@@ -54,8 +56,13 @@ def test_the_agreement_page_shows_text_matrix_signatories_and_legal_level(client
 
 def test_editing_an_agreement_out_for_signature_asks_why(client, county_staff, sent):
     client.force_login(county_staff)
-    data = {"title": sent.title, "purpose": "Endret formål", "county_representative": county_staff.pk,
-            "library_head_contact": sent.library_head_contact_id, "chief_executive_contact": sent.chief_executive_contact_id}
+    data = {
+        "title": sent.title,
+        "purpose": "Endret formål",
+        "county_representative": county_staff.pk,
+        "library_head_contact": sent.library_head_contact_id,
+        "chief_executive_contact": sent.chief_executive_contact_id,
+    }
     response = client.post(url("agreement-edit", sent), data)
     assert response.status_code == 200
     assert "Skriv hvorfor den endres" in response.content.decode()
@@ -106,8 +113,15 @@ def test_the_matrix_editor_refuses_two_accountables_with_a_clear_message(client,
 
 def test_the_matrix_editor_adds_and_removes_rows_and_parties(client, county_staff, draft):
     client.force_login(county_staff)
-    data = _matrix_post(draft, row_0_remove="on", col_5_remove="on", new_column="Skolen",
-                        row_6_task="Åpningsarrangement", cell_6_1="R", cell_6_2="A")
+    data = _matrix_post(
+        draft,
+        row_0_remove="on",
+        col_5_remove="on",
+        new_column="Skolen",
+        row_6_task="Åpningsarrangement",
+        cell_6_1="R",
+        cell_6_2="A",
+    )
     response = client.post(url("agreement-matrix", draft), data)
     assert response.status_code == 302
     matrix = Agreement.objects.get(pk=draft.pk).role_matrix
@@ -120,8 +134,9 @@ def test_the_matrix_editor_adds_and_removes_rows_and_parties(client, county_staf
 # -------------------------------------------------------------------- signing
 
 
-def test_sending_mails_each_signatory_through_the_outbox_and_smtp(client, county_staff, draft, settings, smtp_server,
-                                                                  django_capture_on_commit_callbacks):
+def test_sending_mails_each_signatory_through_the_outbox_and_smtp(
+    client, county_staff, draft, settings, smtp_server, django_capture_on_commit_callbacks
+):
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -147,7 +162,9 @@ def test_the_chief_executive_signs_with_the_password(client, leadership, sent):
     response = client.post(sign_url, {"content_sha256": sent.content_sha256, "confirm": "on", "password": "feil"})
     assert response.status_code == 200 and "Passordet er ikke riktig." in response.content.decode()
     assert not Signature.objects.exists()
-    response = client.post(sign_url, {"content_sha256": sent.content_sha256, "confirm": "on", "password": TEST_PASSWORD})
+    response = client.post(
+        sign_url, {"content_sha256": sent.content_sha256, "confirm": "on", "password": TEST_PASSWORD}
+    )
     assert response.status_code == 302
     signature = Signature.objects.get()
     assert signature.signed_by == leadership and signature.ip_address == "127.0.0.1"
@@ -155,8 +172,11 @@ def test_the_chief_executive_signs_with_the_password(client, leadership, sent):
 
 def test_a_stale_page_cannot_sign(client, leadership, sent):
     client.force_login(leadership)
-    response = client.post(url("agreement-sign", sent, slot="chief_executive"),
-                           {"content_sha256": "0" * 64, "confirm": "on", "password": TEST_PASSWORD}, follow=True)
+    response = client.post(
+        url("agreement-sign", sent, slot="chief_executive"),
+        {"content_sha256": "0" * 64, "confirm": "on", "password": TEST_PASSWORD},
+        follow=True,
+    )
     assert "Avtalen er endret siden du åpnet den" in response.content.decode()
     assert not Signature.objects.exists()
 
@@ -193,7 +213,11 @@ def test_the_sealed_pdf_is_the_stored_bytes(client, leadership, sealed):
     client.force_login(leadership)
     response = client.get(url("agreement-pdf", sealed))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content == bytes(Seal.objects.get(agreement=sealed).pdf) == stub_pdf_bytes(sealed.seal.verification_code)
+    assert (
+        response.content
+        == bytes(Seal.objects.get(agreement=sealed).pdf)
+        == stub_pdf_bytes(sealed.seal.verification_code)
+    )
     assert response["Content-Disposition"] == 'attachment; filename="avtale-5501-v1.pdf"'
     assert "no-store" in response["Cache-Control"]
 
@@ -233,8 +257,14 @@ def test_the_list_query_count_is_flat(client, county, county_staff, kit_project,
 
     def make(n, start):
         municipalities = [MunicipalityFactory(county=county, number=f"55{i:02d}") for i in range(start, start + n)]
-        project = create_project_from_kit(kit=kit_of(kit_project), county=county, by=county_staff, title=f"P{start}",
-                                          start_on=kit_project.start_on, municipalities=municipalities)
+        project = create_project_from_kit(
+            kit=kit_of(kit_project),
+            county=county,
+            by=county_staff,
+            title=f"P{start}",
+            start_on=kit_project.start_on,
+            municipalities=municipalities,
+        )
         for participant in project.participants.all():
             drafts.create_agreement(participant=participant, by=county_staff)
 
@@ -253,8 +283,10 @@ def test_the_list_query_count_is_flat(client, county, county_staff, kit_project,
 
 def test_municipal_users_reach_no_draft(client, leadership, library_head, draft, stub_preview):
     """Municipal leadership never sees a draft; the library head not before it was sent to them."""
-    pages = [url(name, draft) for name in ("agreement-detail", "agreement-edit", "agreement-matrix", "agreement-pdf",
-                                           "agreement-withdraw")]
+    pages = [
+        url(name, draft)
+        for name in ("agreement-detail", "agreement-edit", "agreement-matrix", "agreement-pdf", "agreement-withdraw")
+    ]
     for user in (leadership, library_head):
         client.force_login(user)
         for page in pages:
@@ -262,13 +294,18 @@ def test_municipal_users_reach_no_draft(client, leadership, library_head, draft,
         assert draft.get_absolute_url() not in client.get(reverse("agreements:agreement-list")).content.decode()
 
 
-def test_what_municipal_users_read_once_sent_and_sealed(client, leadership, library_head, mayor, sent, county_staff,
-                                                        stub_pdf):
+def test_what_municipal_users_read_once_sent_and_sealed(
+    client, leadership, library_head, mayor, sent, county_staff, stub_pdf
+):
     client.force_login(library_head)
     assert client.get(sent.get_absolute_url()).status_code == 200
     client.force_login(mayor)
     assert client.get(sent.get_absolute_url()).status_code == 404  # not addressed to the mayor
-    for slot, user in [(Slot.COUNTY, county_staff), (Slot.LIBRARY_HEAD, library_head), (Slot.CHIEF_EXECUTIVE, leadership)]:
+    for slot, user in [
+        (Slot.COUNTY, county_staff),
+        (Slot.LIBRARY_HEAD, library_head),
+        (Slot.CHIEF_EXECUTIVE, leadership),
+    ]:
         sign(sent, slot, user)
     page = client.get(sent.get_absolute_url()).content.decode()  # sealed: the mayor reads it
     assert "Signert og forseglet" in page and "Rediger" not in page and "Lag en endringsavtale" not in page
@@ -277,8 +314,10 @@ def test_what_municipal_users_read_once_sent_and_sealed(client, leadership, libr
 
 def test_a_contact_named_in_an_agreement_is_not_removed(client, library_head, draft, signatories, municipality):
     client.force_login(library_head)
-    response = client.post(reverse("municipalities:contact-delete",
-                                   kwargs={"number": municipality.number, "pk": signatories.head.pk}), follow=True)
+    response = client.post(
+        reverse("municipalities:contact-delete", kwargs={"number": municipality.number, "pk": signatories.head.pk}),
+        follow=True,
+    )
     assert response.status_code == 200
     assert "Ingrid Sjef er nevnt i en avtale og kan ikke fjernes." in response.content.decode()
     assert type(signatories.head).objects.filter(pk=signatories.head.pk).exists()
@@ -286,17 +325,25 @@ def test_a_contact_named_in_an_agreement_is_not_removed(client, library_head, dr
 
 # ------------------------------------------------------------- the client's address
 
-@pytest.mark.parametrize("proxies, forwarded_for, recorded", [
-    (0, "203.0.113.9", "10.0.0.2"),  # nothing trusted: a header the client wrote changes nothing
-    (1, "203.0.113.9, 198.51.100.23", "198.51.100.23"),  # the address the proxy appended
-])
-def test_the_signature_records_the_client_not_the_proxy(client, leadership, sent, settings, proxies, forwarded_for,
-                                                          recorded):
+
+@pytest.mark.parametrize(
+    "proxies, forwarded_for, recorded",
+    [
+        (0, "203.0.113.9", "10.0.0.2"),  # nothing trusted: a header the client wrote changes nothing
+        (1, "203.0.113.9, 198.51.100.23", "198.51.100.23"),  # the address the proxy appended
+    ],
+)
+def test_the_signature_records_the_client_not_the_proxy(
+    client, leadership, sent, settings, proxies, forwarded_for, recorded
+):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
     client.force_login(leadership)
-    response = client.post(url("agreement-sign", sent, slot="chief_executive"),
-                           {"content_sha256": sent.content_sha256, "confirm": "on", "password": TEST_PASSWORD},
-                           HTTP_X_FORWARDED_FOR=forwarded_for, REMOTE_ADDR="10.0.0.2")
+    response = client.post(
+        url("agreement-sign", sent, slot="chief_executive"),
+        {"content_sha256": sent.content_sha256, "confirm": "on", "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+        REMOTE_ADDR="10.0.0.2",
+    )
     assert response.status_code == 302
     assert Signature.objects.get().ip_address == recorded
 
@@ -319,13 +366,15 @@ def test_the_verification_page_limits_each_client_behind_the_proxy(client, seale
     assert page.status_code == 200 and "Funnet:" in page.content.decode()
     # Without trusted proxies the proxy is the client, and a header written by the client counts for nothing.
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
-    page = client.get(reverse("agreements:verify"), {"code": code}, HTTP_X_FORWARDED_FOR="198.51.100.3",
-                      REMOTE_ADDR="198.51.100.1")
+    page = client.get(
+        reverse("agreements:verify"), {"code": code}, HTTP_X_FORWARDED_FOR="198.51.100.3", REMOTE_ADDR="198.51.100.1"
+    )
     assert page.status_code == 429
     cache.clear()
 
 
 # ------------------------------------------------------------- the public verification page and versions
+
 
 @pytest.fixture
 def superseded(sealed, county_staff, library_head, leadership):
@@ -355,7 +404,9 @@ def test_the_verification_page_does_not_vouch_for_a_rewritten_seal(client, seale
     seal = sealed.seal
     snapshot = seal.snapshot.replace("Tromsø", "Tromsa")
     digest = text_sha256(snapshot)
-    tamper("UPDATE agreements_seal SET snapshot = %s, snapshot_sha256 = %s, verification_code = %s WHERE id = %s",
-           [snapshot, digest, verification_code(digest), seal.pk])
+    tamper(
+        "UPDATE agreements_seal SET snapshot = %s, snapshot_sha256 = %s, verification_code = %s WHERE id = %s",
+        [snapshot, digest, verification_code(digest), seal.pk],
+    )
     page = client.get(reverse("agreements:verify"), {"code": verification_code(digest)}).content.decode()
     assert "Funnet:" not in page and "Forseglingen stemmer ikke" in page

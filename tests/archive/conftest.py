@@ -29,8 +29,16 @@ SCAN = b"%PDF-1.4\n% a signature scanned from paper\n%%EOF\n"
 
 
 def make_report(project, month: date, version: int = 1) -> Report:
-    report = Report(county=project.county, kind=Report.Kind.PROJECT, project=project, month=month, version=version,
-                    subject_key=f"project:{project.pk}", status=Report.Status.READY, generated_at=timezone.now())
+    report = Report(
+        county=project.county,
+        kind=Report.Kind.PROJECT,
+        project=project,
+        month=month,
+        version=version,
+        subject_key=f"project:{project.pk}",
+        status=Report.Status.READY,
+        generated_at=timezone.now(),
+    )
     data = f"%PDF-1.7\n% report {month:%Y-%m} v{version}\n%%EOF\n".encode()
     report.pdf.save(report.filename, ContentFile(data), save=False)
     report.size, report.sha256 = len(data), hashlib.sha256(data).hexdigest()
@@ -42,7 +50,10 @@ def seal_with_scan(agreement, county_staff, library_head):
     sign(agreement, Slot.COUNTY, county_staff)
     sign(agreement, Slot.LIBRARY_HEAD, library_head)
     agreement_services.record_wet_ink_signature(
-        agreement=agreement, slot=Slot.CHIEF_EXECUTIVE, by=county_staff, content_sha256=agreement.content_sha256,
+        agreement=agreement,
+        slot=Slot.CHIEF_EXECUTIVE,
+        by=county_staff,
+        content_sha256=agreement.content_sha256,
         scan=SimpleUploadedFile("skann.pdf", SCAN, content_type="application/pdf"),
     )
     agreement.refresh_from_db()

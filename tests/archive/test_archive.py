@@ -59,7 +59,9 @@ def system_ids(files) -> dict[str, str]:
     for element in structure(files).iter():
         system_id = element.find("n5:systemID", NS)
         if system_id is not None:
-            label = element.findtext("n5:referanseDokumentfil", namespaces=NS) or element.findtext("n5:tittel", namespaces=NS)
+            label = element.findtext("n5:referanseDokumentfil", namespaces=NS) or element.findtext(
+                "n5:tittel", namespaces=NS
+            )
             ids[f"{etree.QName(element).localname}:{label}"] = system_id.text
     return ids
 
@@ -67,10 +69,14 @@ def system_ids(files) -> dict[str, str]:
 def test_every_xml_file_of_the_extract_is_valid_against_the_national_archives_schemas(
     archive_world, county, county_staff, django_capture_on_commit_callbacks
 ):
-    export, files = make_extract(county_staff, django_capture_on_commit_callbacks, county=county,
-                                 project=archive_world["project"])
-    for xml, xsd in [("arkivstruktur.xml", "arkivstruktur.xsd"), ("endringslogg.xml", "endringslogg.xsd"),
-                     ("arkivuttrekk.xml", "addml.xsd")]:
+    export, files = make_extract(
+        county_staff, django_capture_on_commit_callbacks, county=county, project=archive_world["project"]
+    )
+    for xml, xsd in [
+        ("arkivstruktur.xml", "arkivstruktur.xsd"),
+        ("endringslogg.xml", "endringslogg.xsd"),
+        ("arkivuttrekk.xml", "addml.xsd"),
+    ]:
         schema = etree.XMLSchema(etree.parse(str(SCHEMA_DIR / xsd)))
         document = etree.fromstring(files[xml])
         assert schema.validate(document), (xml, [str(error) for error in schema.error_log])
@@ -86,15 +92,18 @@ def test_every_xml_file_of_the_extract_is_valid_against_the_national_archives_sc
     folder = tree.find("n5:arkivdel/n5:mappe", NS)
     assert folder.findtext("n5:mappeID", namespaces=NS) == "2026/123"
     assert [r.findtext("n5:tittel", namespaces=NS) for r in folder.iterfind("n5:registrering", NS)] == [
-        f"{archive_world['sealed'].title} (versjon 1)", "Prosjektrapport Nye bibliotekrom, 2026-10 (versjon 1)"]
+        f"{archive_world['sealed'].title} (versjon 1)",
+        "Prosjektrapport Nye bibliotekrom, 2026-10 (versjon 1)",
+    ]
     assert export.counts == {"mappe": 1, "registrering": 2, "dokumentobjekt": 3}
 
 
 def test_every_sjekksum_matches_its_file_and_the_addml_checksums_match_the_xml_files(
     archive_world, county, county_staff, django_capture_on_commit_callbacks
 ):
-    _export, files = make_extract(county_staff, django_capture_on_commit_callbacks, county=county,
-                                  project=archive_world["project"])
+    _export, files = make_extract(
+        county_staff, django_capture_on_commit_callbacks, county=county, project=archive_world["project"]
+    )
     described = objects(files)
     assert set(described) == {name for name in files if name.startswith("dokumenter/")}
     for name, fields in described.items():
@@ -105,7 +114,8 @@ def test_every_sjekksum_matches_its_file_and_the_addml_checksums_match_the_xml_f
     named = {}
     for prop in addml.iterfind(".//a:property[@name='file']", NS):
         named[prop.findtext("a:properties/a:property[@name='name']/a:value", namespaces=NS)] = prop.findtext(
-            "a:properties/a:property[@name='checksum']/a:properties/a:property[@name='value']/a:value", namespaces=NS)
+            "a:properties/a:property[@name='checksum']/a:properties/a:property[@name='value']/a:value", namespaces=NS
+        )
     assert named["arkivstruktur.xml"] == hashlib.sha256(files["arkivstruktur.xml"]).hexdigest()
     assert named["endringslogg.xml"] == hashlib.sha256(files["endringslogg.xml"]).hexdigest()
 
@@ -114,13 +124,18 @@ def test_the_stored_sealed_pdf_is_in_the_extract_byte_for_byte_and_declared_pdfa
     rendered_world, county, county_staff, django_capture_on_commit_callbacks
 ):
     sealed = rendered_world["sealed"]
-    _export, files = make_extract(county_staff, django_capture_on_commit_callbacks, county=county,
-                                  project=rendered_world["project"])
+    _export, files = make_extract(
+        county_staff, django_capture_on_commit_callbacks, county=county, project=rendered_world["project"]
+    )
     pdf = files[f"dokumenter/avtale-{sealed.pk}-v1.pdf"]
     assert pdf == bytes(sealed.seal.pdf)
     assert hashlib.sha256(pdf).hexdigest() == sealed.seal.pdf_sha256
     declared = objects(files)[f"dokumenter/avtale-{sealed.pk}-v1.pdf"]
-    assert (declared["format"], declared["formatDetaljer"], declared["variantformat"]) == ("fmt/476", "PDF/A-2a", "Arkivformat")
+    assert (declared["format"], declared["formatDetaljer"], declared["variantformat"]) == (
+        "fmt/476",
+        "PDF/A-2a",
+        "Arkivformat",
+    )
     # The paper signature as it was scanned, declared as what it is (a plain PDF 1.4, not an archival format).
     scan_name = f"dokumenter/avtale-{sealed.pk}-v1-signatur-chief_executive.pdf"
     assert files[scan_name] == SCAN
@@ -128,21 +143,28 @@ def test_the_stored_sealed_pdf_is_in_the_extract_byte_for_byte_and_declared_pdfa
     assert (scan["format"], scan["formatDetaljer"], scan["variantformat"]) == ("fmt/18", "PDF 1.4", "Produksjonsformat")
 
 
-def test_each_agreement_registrering_records_the_seal(archive_world, county, county_staff, django_capture_on_commit_callbacks):
+def test_each_agreement_registrering_records_the_seal(
+    archive_world, county, county_staff, django_capture_on_commit_callbacks
+):
     sealed = archive_world["sealed"]
-    _export, files = make_extract(county_staff, django_capture_on_commit_callbacks, county=county,
-                                  project=archive_world["project"])
+    _export, files = make_extract(
+        county_staff, django_capture_on_commit_callbacks, county=county, project=archive_world["project"]
+    )
     seal = structure(files).find(".//n5:registrering/n5:virksomhetsspesifikkeMetadata/f:segl", NS)
     assert seal.findtext("f:hmacNoekkelId", namespaces=NS) == sealed.seal.hmac_key_id
     assert seal.findtext("f:hmacSha256", namespaces=NS) == sealed.seal.hmac_sha256
     assert seal.findtext("f:pdfSha256", namespaces=NS) == sealed.seal.pdf_sha256
     assert seal.findtext("f:oeyeblikksbildeSha256", namespaces=NS) == sealed.seal.snapshot_sha256
     assert seal.findtext("f:verifikasjonskode", namespaces=NS) == sealed.seal.verification_code
-    signatures = [(s.findtext("f:navn", namespaces=NS), s.findtext("f:metode", namespaces=NS))
-                  for s in seal.iterfind("f:signaturer/f:signatur", NS)]
+    signatures = [
+        (s.findtext("f:navn", namespaces=NS), s.findtext("f:metode", namespaces=NS))
+        for s in seal.iterfind("f:signaturer/f:signatur", NS)
+    ]
     assert signatures == [("Fredrik Fylke", "password"), ("Ingrid Sjef", "password"), ("Per Rådmann", "wet_ink")]
-    assert seal.findtext("f:signaturer/f:signatur[f:metode='wet_ink']/f:skannSha256", namespaces=NS) == \
-        hashlib.sha256(SCAN).hexdigest()
+    assert (
+        seal.findtext("f:signaturer/f:signatur[f:metode='wet_ink']/f:skannSha256", namespaces=NS)
+        == hashlib.sha256(SCAN).hexdigest()
+    )
 
 
 def test_two_extracts_give_the_same_ids_and_checksums_and_a_new_report_adds_a_registrering(
@@ -152,8 +174,9 @@ def test_two_extracts_give_the_same_ids_and_checksums_and_a_new_report_adds_a_re
     _first, before = make_extract(county_staff, django_capture_on_commit_callbacks, county=county, project=project)
     _second, again = make_extract(county_staff, django_capture_on_commit_callbacks, county=county, project=project)
     assert system_ids(again) == system_ids(before)
-    assert {name: fields["sjekksum"] for name, fields in objects(again).items()} == \
-        {name: fields["sjekksum"] for name, fields in objects(before).items()}
+    assert {name: fields["sjekksum"] for name, fields in objects(again).items()} == {
+        name: fields["sjekksum"] for name, fields in objects(before).items()
+    }
     assert len(set(system_ids(before).values())) == len(system_ids(before))  # every element its own id
 
     make_report(project, date(2026, 11, 1))
@@ -164,14 +187,22 @@ def test_two_extracts_give_the_same_ids_and_checksums_and_a_new_report_adds_a_re
     assert len(structure(after).findall(".//n5:registrering", NS)) == 3
 
 
-def test_the_change_log_records_a_new_case_number(archive_world, county, county_staff, django_capture_on_commit_callbacks):
+def test_the_change_log_records_a_new_case_number(
+    archive_world, county, county_staff, django_capture_on_commit_callbacks
+):
     project = archive_world["project"]
     project_services.update_project(project=project, by=county_staff, case_number="2026/456")
     _export, files = make_extract(county_staff, django_capture_on_commit_callbacks, county=county, project=project)
     log = etree.fromstring(files["endringslogg.xml"])
-    changes = [(e.findtext("log:referanseMetadata", namespaces=NS), e.findtext("log:tidligereVerdi", namespaces=NS),
-                e.findtext("log:nyVerdi", namespaces=NS), e.findtext("log:referanseArkivenhet", namespaces=NS))
-               for e in log.iterfind("log:endring", NS)]
+    changes = [
+        (
+            e.findtext("log:referanseMetadata", namespaces=NS),
+            e.findtext("log:tidligereVerdi", namespaces=NS),
+            e.findtext("log:nyVerdi", namespaces=NS),
+            e.findtext("log:referanseArkivenhet", namespaces=NS),
+        )
+        for e in log.iterfind("log:endring", NS)
+    ]
     folder_id = structure(files).findtext("n5:arkivdel/n5:mappe/n5:systemID", namespaces=NS)
     assert ("M003 mappeID", "2026/123", "2026/456", folder_id) in changes
 
@@ -201,8 +232,17 @@ def test_the_county_period_extract_holds_what_was_sealed_or_reported_in_those_mo
     sealed_month = archive_world["sealed"].sealed_at.date().replace(day=1)
     first = min(sealed_month, date(2026, 10, 1))
     path = tmp_path / "fylke.tar"
-    call_command("export_archive", "--county", "55", "--from", f"{first:%Y-%m}", "--to", f"{max(sealed_month, first):%Y-%m}",
-                 "--out", str(path))
+    call_command(
+        "export_archive",
+        "--county",
+        "55",
+        "--from",
+        f"{first:%Y-%m}",
+        "--to",
+        f"{max(sealed_month, first):%Y-%m}",
+        "--out",
+        str(path),
+    )
     call_command("verify_archive", str(path))
     files = read_tar(path.read_bytes())[1]
     assert len(structure(files).findall(".//n5:registrering", NS)) == 2
@@ -214,8 +254,9 @@ def test_the_county_period_extract_holds_what_was_sealed_or_reported_in_those_mo
     assert structure(read_tar(empty.read_bytes())[1]).findall(".//n5:registrering", NS) == []
 
 
-def test_county_staff_order_follow_and_download_an_extract(archive_world, county, county_staff, client,
-                                                          django_capture_on_commit_callbacks):
+def test_county_staff_order_follow_and_download_an_extract(
+    archive_world, county, county_staff, client, django_capture_on_commit_callbacks
+):
     client.force_login(county_staff)
     url = reverse("archive:export-list", kwargs={"number": county.number})
     page = client.get(url).content.decode()
@@ -240,11 +281,15 @@ def test_county_staff_order_follow_and_download_an_extract(archive_world, county
 
 def test_the_case_number_and_the_archive_creator_are_in_their_forms(archive_world, county, county_admin, client):
     client.force_login(county_admin)
-    project_form = client.get(reverse("projects:project-edit", kwargs={"pk": archive_world["project"].pk})).content.decode()
+    project_form = client.get(
+        reverse("projects:project-edit", kwargs={"pk": archive_world["project"].pk})
+    ).content.decode()
     assert 'name="case_number"' in project_form and 'value="2026/123"' in project_form
     project_page = client.get(archive_world["project"].get_absolute_url()).content.decode()
     assert re.search(r"Saksnummer</dt>\s*<dd[^>]*>2026/123</dd>", project_page)
-    settings_page = client.get(reverse("municipalities:county-settings", kwargs={"number": county.number})).content.decode()
+    settings_page = client.get(
+        reverse("municipalities:county-settings", kwargs={"number": county.number})
+    ).content.decode()
     assert 'value="817920632"' in settings_page and 'value="Troms fylkeskommune"' in settings_page
 
 
@@ -253,8 +298,9 @@ def test_making_an_extract_twice_makes_it_once_and_a_missing_document_fails_it_o
 ):
     from archive.services import make_export
 
-    export, _files = make_extract(county_staff, django_capture_on_commit_callbacks, county=county,
-                                  project=archive_world["project"])
+    export, _files = make_extract(
+        county_staff, django_capture_on_commit_callbacks, county=county, project=archive_world["project"]
+    )
     name, sha256 = export.file.name, export.sha256
     make_export(export_id=export.pk)  # a redelivered task
     export.refresh_from_db()

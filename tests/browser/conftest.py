@@ -102,9 +102,9 @@ class Journey:
         self._load = load
         self.page.on(
             "console",
-            lambda message: self.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                self.csp_violations.append(message.text) if "Content Security Policy" in message.text else None
+            ),
         )
 
     def settle(self, timeout: float | None = None) -> None:
@@ -153,9 +153,7 @@ class Journey:
             page = context.new_page()
             page.goto(self.page.url)
             page.add_script_tag(path=str(AXE_SCRIPT))
-            result = page.evaluate(
-                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-            )
+            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
         finally:
             context.close()
         findings = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]

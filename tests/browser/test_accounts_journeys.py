@@ -58,7 +58,7 @@ def test_administrator_invites_a_user_who_sets_a_password_and_logs_in(journey, d
     assert len(mail.outbox) == 1
     link = re.search(r"https?://\S+/invitasjon/\S+/", mail.outbox[0].body).group(0)
     journey.logout()
-    journey.goto(link[link.index("/invitasjon/"):])
+    journey.goto(link[link.index("/invitasjon/") :])
     journey.scan("accept-invitation")
     page.locator("#id_new_password1").fill("Sara-sitt-passord-2026")
     page.locator("#id_new_password2").fill("Sara-sitt-passord-2026")

@@ -28,8 +28,12 @@ def room_project(transactional_db):
     seed_logins(county)
     kit = install_standard_kits(county)[0]
     project = create_project_from_kit(
-        kit=kit, county=county, by=User.objects.get(email="fylke@demo.fremdrift.no"), title="Bibliotekrom 2027",
-        start_on=date(2027, 1, 4), municipalities=[Municipality.objects.get(number="5501")],
+        kit=kit,
+        county=county,
+        by=User.objects.get(email="fylke@demo.fremdrift.no"),
+        title="Bibliotekrom 2027",
+        start_on=date(2027, 1, 4),
+        municipalities=[Municipality.objects.get(number="5501")],
     )
     Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
     return project
@@ -70,7 +74,9 @@ def test_staff_draft_and_send_everyone_signs_and_the_code_checks_out(journey, ro
     journey.scan("matrix-editor")
     page.get_by_label("Godkjenne romplanen: Troms fylkesbibliotek").select_option("A")
     _submit(page, "Lagre rollematrisen")
-    assert page.get_by_text("«Godkjenne romplanen»: velg nøyaktig én part som Godkjenner (A); nå er det 2.").is_visible()
+    assert page.get_by_text(
+        "«Godkjenne romplanen»: velg nøyaktig én part som Godkjenner (A); nå er det 2."
+    ).is_visible()
     journey.scan("matrix-error")
     page.get_by_label("Godkjenne romplanen: Troms fylkesbibliotek").select_option("C")
     new_task = page.get_by_label("Ny beslutning eller oppgave", exact=True)
@@ -84,8 +90,10 @@ def test_staff_draft_and_send_everyone_signs_and_the_code_checks_out(journey, ro
     _submit(page, "Lagre rollematrisen")
     assert page.get_by_text("Rollematrisen er lagret.").is_visible()
     agreement.refresh_from_db()
-    assert agreement.role_matrix["rows"][-1] == {"task": "Åpningsarrangement",
-                                                 "cells": {"library_head": "R", "chief_executive": "A"}}
+    assert agreement.role_matrix["rows"][-1] == {
+        "task": "Åpningsarrangement",
+        "cells": {"library_head": "R", "chief_executive": "A"},
+    }
 
     _submit(page, "Send til signering")
     assert page.get_by_text("Avtalen er sendt til signering.").is_visible()

@@ -34,13 +34,21 @@ def demo(transactional_db):
     _questionnaire(county, staff, Kind.MIDTERM)
     today = timezone.localdate()
     project = services.create_project(
-        county=county, by=staff, title=TITLE, theme=Theme.objects.get(county=county, code="library_rooms"),
-        purpose="Bibliotekene blir møteplasser.", start_on=today - timedelta(days=200), end_on=today + timedelta(days=150),
+        county=county,
+        by=staff,
+        title=TITLE,
+        theme=Theme.objects.get(county=county, code="library_rooms"),
+        purpose="Bibliotekene blir møteplasser.",
+        start_on=today - timedelta(days=200),
+        end_on=today + timedelta(days=150),
     )
-    services.invite_participants(project=project, municipalities=list(Municipality.objects.filter(number__in=["5501", "5503"])),
-                                 by=staff)
+    services.invite_participants(
+        project=project, municipalities=list(Municipality.objects.filter(number__in=["5501", "5503"])), by=staff
+    )
     goal = services.save_goal(project=project, by=staff, text="Flere besøk i bibliotekene")
-    indicator = services.save_indicator(project=project, goal=goal, by=staff, name="Besøk per uke", baseline=400, target=600)
+    indicator = services.save_indicator(
+        project=project, goal=goal, by=staff, name="Besøk per uke", baseline=400, target=600
+    )
     services.record_measurement(indicator=indicator, by=staff, value=470, measured_on=today - timedelta(days=3))
     planned = today + timedelta(days=30)
     Milestone.objects.create(project=project, name="Romplan vedtatt", planned_on=planned, original_planned_on=planned)
@@ -92,10 +100,22 @@ def test_midterm_round_answers_results_and_a_course_correction(journey, demo):
     round_ = Round.objects.get(project=project, kind=Kind.MIDTERM)
     assert round_.responses.count() == 2
 
-    _answer(journey, "biblioteksjef.tromso@demo.fremdrift.no", scale="4", followed="5 – Svært godt",
-            capacity="Ja, som planlagt", text="Flere felles verksteder.")
-    _answer(journey, "biblioteksjef.harstad@demo.fremdrift.no", scale="2", followed="3",
-            capacity="Bare hvis planen strekkes ut", text="Vi trenger mer tid til romplanen.")
+    _answer(
+        journey,
+        "biblioteksjef.tromso@demo.fremdrift.no",
+        scale="4",
+        followed="5 – Svært godt",
+        capacity="Ja, som planlagt",
+        text="Flere felles verksteder.",
+    )
+    _answer(
+        journey,
+        "biblioteksjef.harstad@demo.fremdrift.no",
+        scale="2",
+        followed="3",
+        capacity="Bare hvis planen strekkes ut",
+        text="Vi trenger mer tid til romplanen.",
+    )
     assert round_.responses.filter(status=Response.Status.SUBMITTED).count() == 2
 
     journey.logout()

@@ -32,15 +32,25 @@ def late_project(transactional_db, tmp_path):
     install_standard_kits(county)
     staff = users["fylke@demo.fremdrift.no"]
     project = services.create_project(
-        county=county, by=staff, title="Bibliotekrom i Tromsø", theme=county.themes.get(code="library_rooms"),
-        purpose="Et bedre rom.", start_on=timezone.localdate() - timedelta(days=30),
+        county=county,
+        by=staff,
+        title="Bibliotekrom i Tromsø",
+        theme=county.themes.get(code="library_rooms"),
+        purpose="Et bedre rom.",
+        start_on=timezone.localdate() - timedelta(days=30),
         end_on=timezone.localdate() + timedelta(days=300),
     )
     Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
-    (participant,) = services.invite_participants(project=project, municipalities=[Municipality.objects.get(number="5501")],
-                                                  by=staff)
-    milestone = milestones.save_milestone(project=project, by=staff, name="Romplan med tegninger", participant=participant,
-                                        planned_on=timezone.localdate() - timedelta(days=12))
+    (participant,) = services.invite_participants(
+        project=project, municipalities=[Municipality.objects.get(number="5501")], by=staff
+    )
+    milestone = milestones.save_milestone(
+        project=project,
+        by=staff,
+        name="Romplan med tegninger",
+        participant=participant,
+        planned_on=timezone.localdate() - timedelta(days=12),
+    )
     participant.refresh_from_db()
     assert participant.health == "yellow"
     photo = tmp_path / "hyller.jpg"
@@ -131,7 +141,9 @@ def test_progress_with_a_photo_turns_the_participant_green_and_staff_run_a_works
         calendar = Calendar.from_ical(attachment["content"])
         (event,) = calendar.events
         assert calendar.method == "REQUEST" and event.summary == "Verksted 2: Erfaringsdeling"
-        assert event.start.astimezone(OSLO).replace(tzinfo=None) == started.replace(second=0, microsecond=0, tzinfo=None)
+        assert event.start.astimezone(OSLO).replace(tzinfo=None) == started.replace(
+            second=0, microsecond=0, tzinfo=None
+        )
         assert f"mailto:{message.recipient}" in {str(a) for a in event.attendees}
         assert "– Hver kommune deler én erfaring" in event.description
 
@@ -172,10 +184,20 @@ def test_follow_up_pages_of_the_demo_are_accessible(journey, demo):
     page = journey.page
     room = demo
     harstad = room.participants.get(municipality__number="5503")
-    late = Milestone.objects.filter(participant=harstad, status="not_started", planned_on__lt=timezone.localdate()).first()
-    step = EscalationStep.objects.create(participant=harstad, milestone=late, step="leadership", due_on=late.planned_on,
-                                         overdue_days=45, status="proposed", recipients="radmann.harstad@demo.fremdrift.no",
-                                         subject="Bibliotekprosjektet", body="Hei.")
+    late = Milestone.objects.filter(
+        participant=harstad, status="not_started", planned_on__lt=timezone.localdate()
+    ).first()
+    step = EscalationStep.objects.create(
+        participant=harstad,
+        milestone=late,
+        step="leadership",
+        due_on=late.planned_on,
+        overdue_days=45,
+        status="proposed",
+        recipients="radmann.harstad@demo.fremdrift.no",
+        subject="Bibliotekprosjektet",
+        body="Hei.",
+    )
     journey.login("fylke@demo.fremdrift.no", DEMO_PASSWORD)
     journey.goto("/fylker/55/oppfolging/")
     assert page.get_by_role("row").filter(has_text="Målselv").get_by_text("Rød").is_visible()

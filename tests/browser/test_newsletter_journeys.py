@@ -86,8 +86,9 @@ def test_staff_send_an_infobrev_about_money_and_a_recipient_unsubscribes(journey
     _click(page, "button", "Ja, meld meg av")
     assert page.get_by_role("heading", name="Du er meldt av").is_visible()
     journey.scan("unsubscribed")
-    assert Suppression.objects.filter(email="biblioteksjef.harstad@demo.fremdrift.no",
-                                      mailing_list=newsletter.mailing_list).exists()
+    assert Suppression.objects.filter(
+        email="biblioteksjef.harstad@demo.fremdrift.no", mailing_list=newsletter.mailing_list
+    ).exists()
 
     # Tampered, the same link gives a clear page and changes nothing.
     response = page.goto(re.sub(r"^https?://[^/]+", "", link).replace(":", ":x", 1))
@@ -103,7 +104,10 @@ def test_the_public_pages_need_no_login(journey, demo):
     _click(page, "link", "Harstad bibliotek: fra samling til møteplass")
     assert page.url.endswith(f"/offentlig/55/eksempler/{SHOWCASE_SLUG}/")
     assert page.locator("figure.fd-chart").count() == 2
-    assert page.locator('meta[property="og:title"]').get_attribute("content") == "Harstad bibliotek: fra samling til møteplass"
+    assert (
+        page.locator('meta[property="og:title"]').get_attribute("content")
+        == "Harstad bibliotek: fra samling til møteplass"
+    )
     journey.scan("showcase")
     journey.goto("/offentlig/55/")
     _click(page, "link", "Alle publiserte infobrev")

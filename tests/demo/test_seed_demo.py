@@ -50,9 +50,28 @@ def demo(django_db_setup, django_db_blocker) -> str:
 
 
 def _counts() -> dict[str, int]:
-    models = [County, Municipality, Library, Contact, User, Membership, Project, Agreement, Seal, Newsletter,
-              Subscriber, Showcase, OutboxMessage, Round, Response, Answer, Conclusion, Lesson, Measurement,
-              CorrectionChange]
+    models = [
+        County,
+        Municipality,
+        Library,
+        Contact,
+        User,
+        Membership,
+        Project,
+        Agreement,
+        Seal,
+        Newsletter,
+        Subscriber,
+        Showcase,
+        OutboxMessage,
+        Round,
+        Response,
+        Answer,
+        Conclusion,
+        Lesson,
+        Measurement,
+        CorrectionChange,
+    ]
     return {model._meta.label: model.objects.count() for model in models}
 
 
@@ -110,7 +129,8 @@ def test_seed_demo_makes_agreements_in_every_state(demo, capsys):
     assert agreements[("5503", 1)].is_superseded and agreements[("5503", 2)].status == "sealed"
     assert agreements[("5524", 1)].status == "draft"
     assert unsigned_participant_ids([a.participant_id for a in agreements.values()]) == {
-        tromso.participant_id, agreements[("5524", 1)].participant_id
+        tromso.participant_id,
+        agreements[("5524", 1)].participant_id,
     }
     call_command("verify_agreements")
     assert "3 sealed agreements verified: every hash and keyed seal matches." in capsys.readouterr().out

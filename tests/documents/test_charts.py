@@ -179,7 +179,9 @@ def test_user_written_labels_are_escaped():
 
 def test_charts_with_the_same_title_get_different_ids():
     assert _bar().id != _bar().id
-    assert bar_chart(title="T", labels=[], values=[], label_heading="K", value_heading="V", chart_id="utlan").id == "utlan"
+    assert (
+        bar_chart(title="T", labels=[], values=[], label_heading="K", value_heading="V", chart_id="utlan").id == "utlan"
+    )
 
 
 def test_chart_data_must_fit_the_labels():

@@ -112,7 +112,8 @@ def test_factsheet_letterhead_is_embedded_as_a_data_url(weasyprint, municipality
     assert "letterheads/" not in html and str(tmp_path) not in html
     reader = PdfReader(io.BytesIO(pdf))
     images = [
-        obj for obj in reader.pages[0]["/Resources"].get("/XObject", {}).values()
+        obj
+        for obj in reader.pages[0]["/Resources"].get("/XObject", {}).values()
         if obj.get_object()["/Subtype"] == "/Image"
     ]
     assert images, "the letterhead image is missing from the first page"

@@ -22,7 +22,9 @@ def static_dirs(tmp_path):
     (second / "hashed.1234.css").write_bytes(b"p {}")
     secret.write_text("root:x:0:0:secret")
     os.symlink(secret, first / "fonts" / "escape.ttf")
-    return StaticFiles(url_prefix=PREFIX, locations=(("", str(first)), ("vendor", str(second / "vendor")), ("", str(second))))
+    return StaticFiles(
+        url_prefix=PREFIX, locations=(("", str(first)), ("vendor", str(second / "vendor")), ("", str(second)))
+    )
 
 
 @pytest.mark.parametrize(

@@ -55,29 +55,53 @@ HOSTILE = [
     Hostile("css-import-text", "@import url(http://127.0.0.1:6379); @import url({server}/text.css);"),
     Hostile("style-import", '<style>@import url("{server}/style.css");</style>', ("{server}/style.css",)),
     Hostile("link-stylesheet", '<link rel="stylesheet" href="{server}/link.css">', ("{server}/link.css",)),
-    Hostile("svg-image-file", f'<svg {SVG}><image href="file:///etc/hostname" width="20" height="20"/></svg>',
-            ("file:///etc/hostname",)),
-    Hostile("svg-image-loopback", f'<svg {SVG}><image xlink:href="{{server}}/svg.png" width="20" height="20"/></svg>',
-            ("{server}/svg.png",)),
+    Hostile(
+        "svg-image-file",
+        f'<svg {SVG}><image href="file:///etc/hostname" width="20" height="20"/></svg>',
+        ("file:///etc/hostname",),
+    ),
+    Hostile(
+        "svg-image-loopback",
+        f'<svg {SVG}><image xlink:href="{{server}}/svg.png" width="20" height="20"/></svg>',
+        ("{server}/svg.png",),
+    ),
     Hostile("svg-use-loopback", f'<svg {SVG}><use href="{{server}}/sprite.svg#a"/></svg>'),
     Hostile("iframe", '<iframe src="{server}/iframe.html"></iframe>'),
-    Hostile("object-file", '<object data="file:///etc/passwd" type="text/plain">fallback</object>', ("file:///etc/passwd",)),
+    Hostile(
+        "object-file", '<object data="file:///etc/passwd" type="text/plain">fallback</object>', ("file:///etc/passwd",)
+    ),
     Hostile("embed-loopback", '<embed src="{server}/embed.svg" type="image/svg+xml">', ("{server}/embed.svg",)),
     Hostile("redirect", '<img src="{server}/redirect">', ("{server}/redirect",)),
     Hostile("a-rel-attachment", '<a rel="attachment" href="file:///etc/passwd">passwd</a>', ("file:///etc/passwd",)),
     Hostile("link-rel-attachment", '<link rel="attachment" href="file:///etc/passwd">', ("file:///etc/passwd",)),
-    Hostile("style-attribute-file", '<p style="background: url(file:///etc/passwd)">bakgrunn</p>', ("file:///etc/passwd",)),
-    Hostile("style-attribute-loopback", "<div style=\"background-image: url('{server}/bg.png')\">x</div>",
-            ("{server}/bg.png",)),
-    Hostile("font-face-file", "<style>@font-face { font-family: x; src: url(file:///etc/passwd) } p { font-family: x }</style>"
-            "<p>tekst</p>", ("file:///etc/passwd",)),
+    Hostile(
+        "style-attribute-file", '<p style="background: url(file:///etc/passwd)">bakgrunn</p>', ("file:///etc/passwd",)
+    ),
+    Hostile(
+        "style-attribute-loopback",
+        "<div style=\"background-image: url('{server}/bg.png')\">x</div>",
+        ("{server}/bg.png",),
+    ),
+    Hostile(
+        "font-face-file",
+        "<style>@font-face { font-family: x; src: url(file:///etc/passwd) } p { font-family: x }</style><p>tekst</p>",
+        ("file:///etc/passwd",),
+    ),
     Hostile("base-href", '<base href="{server}/"><img src="relative.png">', ("{server}/relative.png",)),
-    Hostile("static-traversal", '<img src="{site}/static/../../../../etc/passwd"><img src="{site}/static/%2e%2e/%2e%2e/etc/passwd">',
-            ("{site}/static/",)),
-    Hostile("picture-srcset", '<picture><source srcset="{server}/pic.png"><img src="{server}/pic2.png"></picture>',
-            ("{server}/pic2.png",)),
+    Hostile(
+        "static-traversal",
+        '<img src="{site}/static/../../../../etc/passwd"><img src="{site}/static/%2e%2e/%2e%2e/etc/passwd">',
+        ("{site}/static/",),
+    ),
+    Hostile(
+        "picture-srcset",
+        '<picture><source srcset="{server}/pic.png"><img src="{server}/pic2.png"></picture>',
+        ("{server}/pic2.png",),
+    ),
     Hostile("markdown-image", "![x](file:///etc/passwd) ![y]({server}/md.png)"),
-    Hostile("markdown-javascript-link", "[klikk](javascript:alert(document.cookie)) <a href=\"javascript:alert(1)\">a</a>"),
+    Hostile(
+        "markdown-javascript-link", '[klikk](javascript:alert(document.cookie)) <a href="javascript:alert(1)">a</a>'
+    ),
     Hostile("script", "<script>document.write('<img src=\"{server}/script.png\">')</script>"),
     Hostile("template-syntax", "{{ settings.SECRET_KEY }} {% debug %} {{ request.user.password }}"),
 ]
@@ -175,11 +199,15 @@ def test_hostile_text_in_every_factsheet_field(municipality, http_server, fetch_
     shown_texts = [municipality.name, municipality.region]
     for number, text in enumerate(texts):
         library = LibraryFactory(
-            municipality=municipality, name=_fit(Library, "name", text), address=_fit(Library, "address", text),
+            municipality=municipality,
+            name=_fit(Library, "name", text),
+            address=_fit(Library, "address", text),
             is_main=False,
         )
         contact = ContactFactory(
-            municipality=municipality, name=_fit(Contact, "name", text), title=_fit(Contact, "title", texts[-1 - number])
+            municipality=municipality,
+            name=_fit(Contact, "name", text),
+            title=_fit(Contact, "title", texts[-1 - number]),
         )
         shown_texts += [library.name, library.address, contact.name, contact.title]
     pdf = render_factsheet(municipality)

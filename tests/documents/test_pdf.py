@@ -71,9 +71,7 @@ def test_render_pdf_keeps_sami_letters_in_the_apps_own_font(sample_pdf):
     assert "Gáivuotna" in text and "Ŧŋ" in text
     reader = PdfReader(io.BytesIO(sample_pdf))
     fonts = {
-        str(font.get_object()["/BaseFont"])
-        for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()
+        str(font.get_object()["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()
     }
     assert fonts and all("Fremdrift-Sans" in name for name in fonts), fonts
 
@@ -83,7 +81,10 @@ def test_render_pdf_fetches_only_its_stylesheet_and_fonts(weasyprint, test_templ
     render_pdf("pdf_tests/sample.html", {"text": "x"}, title="t")
     fetched = sorted(r.pdf_url for r in caplog.records if hasattr(r, "pdf_url"))
     assert [url.rsplit("/static/", 1)[1] for url in fetched] == [
-        "css/pdf.css", "fonts/DejaVuSans-Bold.ttf", "fonts/DejaVuSans-Oblique.ttf", "fonts/DejaVuSans.ttf",
+        "css/pdf.css",
+        "fonts/DejaVuSans-Bold.ttf",
+        "fonts/DejaVuSans-Oblique.ttf",
+        "fonts/DejaVuSans.ttf",
     ]
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
@@ -224,7 +225,9 @@ def test_documents_reuse_one_renderer_and_a_stopped_one_is_replaced(weasyprint, 
     settings.PDF_RENDER_TIMEOUT = 1
     rows = "<tr><td>celle</td></tr>" * 30000
     with pytest.raises(DocumentError):
-        html_to_pdf(f'<!DOCTYPE html><html lang="nb"><head><title>T</title></head><body><table>{rows}</table></body></html>')
+        html_to_pdf(
+            f'<!DOCTYPE html><html lang="nb"><head><title>T</title></head><body><table>{rows}</table></body></html>'
+        )
     assert _renderer().process is None
     settings.PDF_RENDER_TIMEOUT = 60
     pdf = render_pdf("pdf_tests/sample.html", {"text": "etter"}, title="Etter")

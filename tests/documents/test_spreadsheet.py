@@ -41,11 +41,11 @@ def test_every_cell_of_every_row_is_escaped_and_reads_back_with_the_csv_module()
     stream = io.StringIO(newline="")
     writer = SpreadsheetWriter(stream)
     writer.writerow(["=Overskrift", "B"])
-    writer.writerows([["Tittel; med «semikolon» og \"anførsel\"", "@SUM(A1)", 3], ["+1\n2", "\r=1", Decimal("1.5")]])
+    writer.writerows([['Tittel; med «semikolon» og "anførsel"', "@SUM(A1)", 3], ["+1\n2", "\r=1", Decimal("1.5")]])
     assert stream.getvalue().endswith("\r\n")
     assert _read(stream.getvalue()) == [
         ["'=Overskrift", "B"],
-        ["Tittel; med «semikolon» og \"anførsel\"", "'@SUM(A1)", "3"],
+        ['Tittel; med «semikolon» og "anførsel"', "'@SUM(A1)", "3"],
         ["'+1\n2", "'\r=1", "1,5"],
     ]
 
@@ -65,7 +65,8 @@ def test_no_csv_is_written_outside_the_one_writer():
     offenders = [
         str(path.relative_to(root))
         for path in root.rglob("*.py")
-        if not skip & set(path.relative_to(root).parts) and path != writer
+        if not skip & set(path.relative_to(root).parts)
+        and path != writer
         and re.search(r"csv\.(writer|DictWriter)\b", path.read_text(encoding="utf-8"))
     ]
     assert offenders == []

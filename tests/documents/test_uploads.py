@@ -28,10 +28,25 @@ def _refusal(data: bytes, rules=RULES) -> list[str]:
 
 def test_the_checker_imports_no_domain_app():
     tree = ast.parse(Path(uploads.__file__).read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
-    assert imported <= {"io", "lzma", "re", "unicodedata", "warnings", "zipfile", "zlib", "dataclasses", "typing",
-                        "django", "PIL"}, imported
+    imported = {
+        alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert imported <= {
+        "io",
+        "lzma",
+        "re",
+        "unicodedata",
+        "warnings",
+        "zipfile",
+        "zlib",
+        "dataclasses",
+        "typing",
+        "django",
+        "PIL",
+    }, imported
 
 
 def test_a_checked_upload_says_its_kind_content_type_and_safe_name():
@@ -69,9 +84,9 @@ def test_a_gif_keeps_its_animation_timing_and_looping_but_not_its_comments():
 
 def test_a_gif_without_its_trailer_is_accepted_and_a_broken_one_refused():
     data = gif_with_metadata(frames=1)
-    cut = data[:data.rindex(b";")]
+    cut = data[: data.rindex(b";")]
     assert _check(cut.rstrip(b";")).data.endswith(b";")
-    broken = data[:13 + 768 + 40]  # ends inside a block
+    broken = data[: 13 + 768 + 40]  # ends inside a block
     assert _refusal(broken) == ["Bildet kunne ikke leses. Er filen skadet?"]
 
 

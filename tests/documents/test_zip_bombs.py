@@ -133,8 +133,14 @@ def test_a_bomb_offered_as_an_image_is_refused_without_unpacking_it(client, coun
 @pytest.mark.parametrize("kind", KINDS)
 def test_ordinary_office_documents_are_still_accepted_unchanged(active_project, county_staff, kind):
     text = "".join(f"<p>Avsnitt {i}: bibliotekrommet i Tromsø får nye hyller og lesekroker.</p>" for i in range(40_000))
-    data = office_document(kind, {"docProps/app.xml": b"<Properties/>", "media/bilde.png": bytes(range(256)) * 400,
-                                  f"part{kind}.xml": text.encode()})
+    data = office_document(
+        kind,
+        {
+            "docProps/app.xml": b"<Properties/>",
+            "media/bilde.png": bytes(range(256)) * 400,
+            f"part{kind}.xml": text.encode(),
+        },
+    )
     attachment = attach_file(project=active_project, uploaded=SimpleUploadedFile(f"Plan.{kind}", data), by=county_staff)
     assert attachment.extension == kind
     with attachment.file.open("rb") as handle:

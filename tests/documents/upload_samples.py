@@ -32,9 +32,12 @@ def markers_in(data: bytes) -> list[str]:
 
 
 def _xmp(marker: bytes) -> bytes:
-    return (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-            b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>' + marker
-            + b"</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>")
+    return (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator>'
+        + marker
+        + b"</dc:creator></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
 
 
 def _exif() -> Image.Exif:
@@ -62,8 +65,15 @@ def _picture(mode="RGB", size=(40, 20)) -> Image.Image:
 def jpeg_with_metadata() -> bytes:
     """COM, EXIF (with GPS), XMP and IPTC, an ICC profile, and bytes after the end of the image."""
     out = io.BytesIO()
-    _picture().save(out, "JPEG", comment=MARKERS["com"], exif=_exif(), xmp=_xmp(MARKERS["xmp"]),
-                    icc_profile=ICC, extra=_iptc_segment(MARKERS["iptc"]))
+    _picture().save(
+        out,
+        "JPEG",
+        comment=MARKERS["com"],
+        exif=_exif(),
+        xmp=_xmp(MARKERS["xmp"]),
+        icc_profile=ICC,
+        extra=_iptc_segment(MARKERS["iptc"]),
+    )
     return out.getvalue() + MARKERS["trailer"]
 
 
@@ -87,7 +97,7 @@ def webp_with_metadata() -> bytes:
 
 
 def _sub_blocks(data: bytes) -> bytes:
-    return b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, len(data), 255)) + b"\x00"
+    return b"".join(bytes([len(data[i : i + 255])]) + data[i : i + 255] for i in range(0, len(data), 255)) + b"\x00"
 
 
 def gif_with_metadata(frames: int = 2) -> bytes:
@@ -101,12 +111,12 @@ def gif_with_metadata(frames: int = 2) -> bytes:
     data = out.getvalue()
     packed = data[10]
     colour_table_end = 13 + (3 * 2 ** ((packed & 7) + 1) if packed & 0x80 else 0)
-    extensions = (b"\x21\xff\x0bXMP DataXMP" + _sub_blocks(_xmp(MARKERS["xmp"]))
-                  + b"\x21\xff\x0bICCRGBG1012" + _sub_blocks(ICC))
+    extensions = (
+        b"\x21\xff\x0bXMP DataXMP" + _sub_blocks(_xmp(MARKERS["xmp"])) + b"\x21\xff\x0bICCRGBG1012" + _sub_blocks(ICC)
+    )
     assert data.endswith(b";")
     late_comment = b"\x21\xfe" + _sub_blocks(MARKERS["late_comment"])
-    return (data[:colour_table_end] + extensions + data[colour_table_end:-1] + late_comment + b";"
-            + MARKERS["trailer"])
+    return data[:colour_table_end] + extensions + data[colour_table_end:-1] + late_comment + b";" + MARKERS["trailer"]
 
 
 SAMPLES = {"jpg": jpeg_with_metadata, "png": png_with_metadata, "webp": webp_with_metadata, "gif": gif_with_metadata}
@@ -122,7 +132,10 @@ OFFICE_LAYOUT = {
     # kind: (the parts that make a document of that kind, the part the bomb hides in)
     "docx": ({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}, "word/media/image1.bmp"),
     "xlsx": ({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, "xl/worksheets/sheet1.xml"),
-    "pptx": ({"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<p:presentation/>"}, "ppt/slides/slide1.xml"),
+    "pptx": (
+        {"[Content_Types].xml": b"<Types/>", "ppt/presentation.xml": b"<p:presentation/>"},
+        "ppt/slides/slide1.xml",
+    ),
     "odt": ({"mimetype": b"application/vnd.oasis.opendocument.text"}, "content.xml"),
     "ods": ({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"}, "content.xml"),
     "odp": ({"mimetype": b"application/vnd.oasis.opendocument.presentation"}, "content.xml"),
@@ -174,8 +187,10 @@ def raw_zip(entries: list[dict]) -> bytes:
         fields = (entry.get("method", 8), 0, 0, entry["crc"], len(data), entry["size"])
         offset = body.tell()
         body.write(struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, *fields, len(name), 0) + name + data)
-        directory.write(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, *fields, len(name), 0, 0, 0, 0,
-                                    0, offset) + name)
+        directory.write(
+            struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, *fields, len(name), 0, 0, 0, 0, 0, offset)
+            + name
+        )
     count, start, size = len(entries), body.tell(), directory.tell()
     end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, size, start, 0)
     return body.getvalue() + directory.getvalue() + end
@@ -189,8 +204,12 @@ def office_bomb(kind: str, size: int) -> bytes:
     """A document of `kind` with one part that unpacks to `size` bytes of zeros (honestly declared)."""
     parts, bomb_part = OFFICE_LAYOUT[kind]
     data, crc = deflated_zeros(size)
-    return raw_zip([*(stored(name, content) for name, content in parts.items()),
-                    {"name": bomb_part, "data": data, "crc": crc, "size": size}])
+    return raw_zip(
+        [
+            *(stored(name, content) for name, content in parts.items()),
+            {"name": bomb_part, "data": data, "crc": crc, "size": size},
+        ]
+    )
 
 
 def lying_odt(size: int = 256 * MiB) -> bytes:
@@ -200,15 +219,20 @@ def lying_odt(size: int = 256 * MiB) -> bytes:
     compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     head = compressor.compress(mimetype) + compressor.flush(zlib.Z_FULL_FLUSH)
     zeros, _crc = deflated_zeros(size)
-    return raw_zip([{"name": "mimetype", "data": head + zeros, "crc": zlib.crc32(mimetype), "size": len(mimetype)},
-                    stored("content.xml", b"<office:document-content/>")])
+    return raw_zip(
+        [
+            {"name": "mimetype", "data": head + zeros, "crc": zlib.crc32(mimetype), "size": len(mimetype)},
+            stored("content.xml", b"<office:document-content/>"),
+        ]
+    )
 
 
 def many_parts(kind: str, count: int) -> bytes:
     """A document of `kind` with `count` empty parts besides its own."""
     parts, _bomb_part = OFFICE_LAYOUT[kind]
-    return raw_zip([*(stored(name, content) for name, content in parts.items()),
-                    *(stored(f"x/{i}", b"") for i in range(count))])
+    return raw_zip(
+        [*(stored(name, content) for name, content in parts.items()), *(stored(f"x/{i}", b"") for i in range(count))]
+    )
 
 
 def _gif_icc(data: bytes) -> bytes | None:
@@ -217,7 +241,7 @@ def _gif_icc(data: bytes) -> bytes | None:
         return None
     position, profile = start + 14, b""
     while data[position]:
-        profile += data[position + 1:position + 1 + data[position]]
+        profile += data[position + 1 : position + 1 + data[position]]
         position += 1 + data[position]
     return profile
 
@@ -249,6 +273,15 @@ def bzip2_odt(size: int = 128 * MiB) -> bytes:
     compressor, zeros = bz2.BZ2Compressor(9), bytes(MiB)
     packed = [compressor.compress(mimetype)] + [compressor.compress(zeros) for _ in range(size // MiB)]
     packed.append(compressor.flush())
-    return raw_zip([{"name": "mimetype", "data": b"".join(packed), "crc": zlib.crc32(mimetype), "size": len(mimetype),
-                     "method": 12},
-                    stored("content.xml", b"<office:document-content/>")])
+    return raw_zip(
+        [
+            {
+                "name": "mimetype",
+                "data": b"".join(packed),
+                "crc": zlib.crc32(mimetype),
+                "size": len(mimetype),
+                "method": 12,
+            },
+            stored("content.xml", b"<office:document-content/>"),
+        ]
+    )

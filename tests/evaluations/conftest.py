@@ -36,16 +36,24 @@ def questionnaire(county, county_staff):
 def active_project(project, municipality, other_municipality, county_staff):  # noqa: F811
     """Active, half-way through; Tromsø (library_head) and Gáivuotna (other_library_head) take part."""
     today = timezone.localdate()
-    project_services.update_project(project=project, by=county_staff, start_on=today - timedelta(days=200),
-                                    end_on=today + timedelta(days=150))
-    project_services.invite_participants(project=project, municipalities=[municipality, other_municipality], by=county_staff)
+    project_services.update_project(
+        project=project, by=county_staff, start_on=today - timedelta(days=200), end_on=today + timedelta(days=150)
+    )
+    project_services.invite_participants(
+        project=project, municipalities=[municipality, other_municipality], by=county_staff
+    )
     return make_active(project)
 
 
 @pytest.fixture
 def midterm(active_project, questionnaire, county_staff, library_head, other_library_head):
-    return rounds.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
-                               deadline=timezone.localdate() + timedelta(days=14))
+    return rounds.open_round(
+        project=active_project,
+        by=county_staff,
+        kind=Kind.MIDTERM,
+        questionnaire=questionnaire,
+        deadline=timezone.localdate() + timedelta(days=14),
+    )
 
 
 def values(response, *answers):

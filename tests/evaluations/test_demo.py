@@ -16,8 +16,12 @@ pytestmark = pytest.mark.django_db
 
 def test_benchmark_step_makes_rounds_with_answers(county, county_staff, project, municipality, other_municipality):
     third = MunicipalityFactory(county=county, number="5503")
-    project_services.invite_participants(project=project, municipalities=[municipality, other_municipality, third], by=county_staff)
-    ctx = SimpleNamespace(rng=random.Random(7), size=SimpleNamespace(evaluation_rounds=5), counties=[county], projects=[project])
+    project_services.invite_participants(
+        project=project, municipalities=[municipality, other_municipality, third], by=county_staff
+    )
+    ctx = SimpleNamespace(
+        rng=random.Random(7), size=SimpleNamespace(evaluation_rounds=5), counties=[county], projects=[project]
+    )
     benchmark.generate(ctx)
     round_ = Round.objects.get()
     assert round_.responses.count() == 3

@@ -22,38 +22,72 @@ T = Question.Type
 
 @pytest.mark.django_db
 def test_results_match_hand_computed_values_and_drafts_are_not_counted(
-    active_project, questionnaire, municipality, other_municipality, library_head, other_library_head, county, county_staff
+    active_project,
+    questionnaire,
+    municipality,
+    other_municipality,
+    library_head,
+    other_library_head,
+    county,
+    county_staff,
 ):
     third = MunicipalityFactory(county=county, number="5503", name="Harstad")
     third_head = make_user(Membership.Role.LIBRARY_HEAD, municipality=third)
     fourth = MunicipalityFactory(county=county, number="5524", name="Målselv")
     fourth_head = make_user(Membership.Role.LIBRARY_HEAD, municipality=fourth)
     project_services.invite_participants(project=active_project, municipalities=[third, fourth], by=county_staff)
-    midterm = rounds.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
-                                  deadline=timezone.localdate())
+    midterm = rounds.open_round(
+        project=active_project,
+        by=county_staff,
+        kind=Kind.MIDTERM,
+        questionnaire=questionnaire,
+        deadline=timezone.localdate(),
+    )
     answers = [
-        (municipality, library_head, True, (5, "Ja", ["Verksteder", "Besøk"], Decimal("10"), "yes", "Flere verksteder")),
+        (
+            municipality,
+            library_head,
+            True,
+            (5, "Ja", ["Verksteder", "Besøk"], Decimal("10"), "yes", "Flere verksteder"),
+        ),
         (other_municipality, other_library_head, True, (4, "Nei", ["Besøk"], Decimal("12.5"), "no", "")),
         (third, third_head, True, (4, "Ja", [], Decimal("20"), "yes", "Mer tid")),
         (fourth, fourth_head, False, (1, "Nei", ["Infobrev"], Decimal("99"), "no", "Utkast")),  # a draft
     ]
     for place, head, submit, given_values in answers:
         response = response_of(midterm, place)
-        answers_services.save_response(response=response, by=head, values=values(response, *given_values), submit=submit)
+        answers_services.save_response(
+            response=response, by=head, values=values(response, *given_values), submit=submit
+        )
 
     data = selectors.round_results(midterm)
     assert data["submitted_count"] == 3 and data["draft_count"] == 1
     scale, single, multiple, number, yes_no, text = data["results"]
     assert scale.answered == 3 and scale.mean == Decimal("4.33")
-    assert [(b.label, b.count) for b in scale.buckets] == [("1 – Lite", 0), ("2", 0), ("3", 0), ("4", 2), ("5 – Svært", 1)]
+    assert [(b.label, b.count) for b in scale.buckets] == [
+        ("1 – Lite", 0),
+        ("2", 0),
+        ("3", 0),
+        ("4", 2),
+        ("5 – Svært", 1),
+    ]
     assert [(b.label, b.count, b.percent) for b in single.buckets] == [
-        ("Ja", 2, Decimal("66.7")), ("Delvis", 0, Decimal("0.0")), ("Nei", 1, Decimal("33.3"))
+        ("Ja", 2, Decimal("66.7")),
+        ("Delvis", 0, Decimal("0.0")),
+        ("Nei", 1, Decimal("33.3")),
     ]
     assert multiple.answered == 2
     assert [(b.label, b.count, b.percent) for b in multiple.buckets] == [
-        ("Verksteder", 1, Decimal("50.0")), ("Besøk", 2, Decimal("100.0")), ("Infobrev", 0, Decimal("0.0"))
+        ("Verksteder", 1, Decimal("50.0")),
+        ("Besøk", 2, Decimal("100.0")),
+        ("Infobrev", 0, Decimal("0.0")),
     ]
-    assert (number.answered, number.mean, number.minimum, number.maximum) == (3, Decimal("14.17"), Decimal("10"), Decimal("20"))
+    assert (number.answered, number.mean, number.minimum, number.maximum) == (
+        3,
+        Decimal("14.17"),
+        Decimal("10"),
+        Decimal("20"),
+    )
     assert [(b.label, b.count) for b in yes_no.buckets] == [("Ja", 2), ("Nei", 1)]
     assert sorted(text.texts) == [("Harstad", "Mer tid"), ("Tromsø", "Flere verksteder")]
     assert scale.chart is not None and "Svært" in scale.chart.table
@@ -75,15 +109,17 @@ def _questions():
     ]
 
 
-numbers = st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
-respondent = st.fixed_dictionaries({
-    1: st.one_of(st.none(), st.integers(1, 5)),
-    2: st.one_of(st.none(), st.sampled_from(OPTIONS)),
-    3: st.lists(st.sampled_from(OPTIONS), unique=True),
-    4: st.one_of(st.none(), numbers),
-    5: st.one_of(st.none(), st.booleans()),
-    6: st.one_of(st.none(), st.text(max_size=50)),
-})
+numbers = st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False)
+respondent = st.fixed_dictionaries(
+    {
+        1: st.one_of(st.none(), st.integers(1, 5)),
+        2: st.one_of(st.none(), st.sampled_from(OPTIONS)),
+        3: st.lists(st.sampled_from(OPTIONS), unique=True),
+        4: st.one_of(st.none(), numbers),
+        5: st.one_of(st.none(), st.booleans()),
+        6: st.one_of(st.none(), st.text(max_size=50)),
+    }
+)
 
 
 def _answers(questions, respondents):

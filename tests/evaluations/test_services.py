@@ -27,8 +27,13 @@ pytestmark = pytest.mark.django_db
 
 def test_editing_an_unanswered_questionnaire_changes_it_in_place(questionnaire, county_staff):
     question = questionnaire.versions.get().questions.first()
-    questionnaires.save_question(questionnaire=questionnaire, by=county_staff, question=question, type=Question.Type.SCALE,
-                           text="Hvor fornøyd er dere nå?")
+    questionnaires.save_question(
+        questionnaire=questionnaire,
+        by=county_staff,
+        question=question,
+        type=Question.Type.SCALE,
+        text="Hvor fornøyd er dere nå?",
+    )
     assert questionnaire.versions.count() == 1
     assert questionnaire.versions.get().questions.get(key=question.key).text == "Hvor fornøyd er dere nå?"
 
@@ -37,12 +42,19 @@ def test_editing_an_answered_questionnaire_makes_a_new_version_and_answers_keep_
     midterm, questionnaire, county_staff, library_head, municipality
 ):
     response = response_of(midterm, municipality)
-    answers_services.save_response(response=response, by=library_head, values=values(response, 4), submit=False)  # a draft counts
+    answers_services.save_response(
+        response=response, by=library_head, values=values(response, 4), submit=False
+    )  # a draft counts
     old_version = midterm.version
     question = old_version.questions.first()
 
-    questionnaires.save_question(questionnaire=questionnaire, by=county_staff, question=question, type=Question.Type.SCALE,
-                           text="Hvor fornøyd er dere med fremdriften?")
+    questionnaires.save_question(
+        questionnaire=questionnaire,
+        by=county_staff,
+        question=question,
+        type=Question.Type.SCALE,
+        text="Hvor fornøyd er dere med fremdriften?",
+    )
     questionnaires.delete_question(questionnaire=questionnaire, question=old_version.questions.last(), by=county_staff)
 
     versions = list(questionnaire.versions.order_by("number"))
@@ -56,15 +68,21 @@ def test_editing_an_answered_questionnaire_makes_a_new_version_and_answers_keep_
     midterm.refresh_from_db()
     assert midterm.version == old_version
     # The next round gets the new version.
-    final = rounds.open_round(project=midterm.project, by=county_staff, kind=Kind.FINAL, questionnaire=questionnaire,
-                                deadline=timezone.localdate())
+    final = rounds.open_round(
+        project=midterm.project,
+        by=county_staff,
+        kind=Kind.FINAL,
+        questionnaire=questionnaire,
+        deadline=timezone.localdate(),
+    )
     assert final.version == versions[1]
 
 
 def test_choice_question_needs_two_distinct_options(questionnaire, county_staff):
     with pytest.raises(ValidationError) as error:
-        questionnaires.save_question(questionnaire=questionnaire, by=county_staff, type=Question.Type.SINGLE, text="Hva?",
-                               options=["Ja"])
+        questionnaires.save_question(
+            questionnaire=questionnaire, by=county_staff, type=Question.Type.SINGLE, text="Hva?", options=["Ja"]
+        )
     assert "options" in error.value.message_dict
 
 
@@ -72,13 +90,24 @@ def test_choice_question_needs_two_distinct_options(questionnaire, county_staff)
 
 
 def test_open_round_asks_each_participant_and_the_experts_and_mails_them(
-    active_project, questionnaire, county_staff, library_head, other_library_head, expert, django_capture_on_commit_callbacks
+    active_project,
+    questionnaire,
+    county_staff,
+    library_head,
+    other_library_head,
+    expert,
+    django_capture_on_commit_callbacks,
 ):
     project_services.attach_expert(project=active_project, user=expert, role="Arkitekt", by=county_staff)
     with django_capture_on_commit_callbacks(execute=True):
-        round_ = rounds.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM,
-                                     questionnaire=questionnaire, deadline=timezone.localdate() + timedelta(days=7),
-                                     include_experts=True)
+        round_ = rounds.open_round(
+            project=active_project,
+            by=county_staff,
+            kind=Kind.MIDTERM,
+            questionnaire=questionnaire,
+            deadline=timezone.localdate() + timedelta(days=7),
+            include_experts=True,
+        )
     assert round_.responses.count() == 3
     assert {m.to[0] for m in mail.outbox} == {library_head.email, other_library_head.email, expert.email}
     assert all(m.subject == f"Vennligst svar: {round_.title}" for m in mail.outbox)
@@ -87,12 +116,22 @@ def test_open_round_asks_each_participant_and_the_experts_and_mails_them(
 
 def test_open_round_refuses_a_past_deadline_and_a_second_open_round_of_the_kind(midterm, questionnaire, county_staff):
     with pytest.raises(ValidationError) as error:
-        rounds.open_round(project=midterm.project, by=county_staff, kind=Kind.FINAL, questionnaire=questionnaire,
-                            deadline=timezone.localdate() - timedelta(days=1))
+        rounds.open_round(
+            project=midterm.project,
+            by=county_staff,
+            kind=Kind.FINAL,
+            questionnaire=questionnaire,
+            deadline=timezone.localdate() - timedelta(days=1),
+        )
     assert "deadline" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        rounds.open_round(project=midterm.project, by=county_staff, kind=Kind.MIDTERM, questionnaire=questionnaire,
-                            deadline=timezone.localdate())
+        rounds.open_round(
+            project=midterm.project,
+            by=county_staff,
+            kind=Kind.MIDTERM,
+            questionnaire=questionnaire,
+            deadline=timezone.localdate(),
+        )
     assert "kind" in error.value.message_dict
     assert Round.objects.count() == 1
 
@@ -102,8 +141,13 @@ def test_foreign_questionnaire_is_refused(active_project, county_staff, other_co
 
     foreign = make_questionnaire(other_county, outsider)
     with pytest.raises(ValidationError):
-        rounds.open_round(project=active_project, by=county_staff, kind=Kind.MIDTERM, questionnaire=foreign,
-                            deadline=timezone.localdate())
+        rounds.open_round(
+            project=active_project,
+            by=county_staff,
+            kind=Kind.MIDTERM,
+            questionnaire=foreign,
+            deadline=timezone.localdate(),
+        )
 
 
 # ------------------------------------------------------------------ answering
@@ -114,8 +158,12 @@ def test_draft_then_submit_once(midterm, library_head, municipality):
     answers_services.save_response(response=response, by=library_head, values=values(response, 3, "Ja"), submit=False)
     response.refresh_from_db()
     assert response.status == Response.Status.DRAFT and response.answers.count() == 2
-    answers_services.save_response(response=response, by=library_head, submit=True,
-                           values=values(response, 5, "Nei", ["Besøk", "Verksteder"], Decimal("12.5"), "yes", "Mer tid"))
+    answers_services.save_response(
+        response=response,
+        by=library_head,
+        submit=True,
+        values=values(response, 5, "Nei", ["Besøk", "Verksteder"], Decimal("12.5"), "yes", "Mer tid"),
+    )
     response.refresh_from_db()
     assert response.status == Response.Status.SUBMITTED and response.submitted_by == library_head
     answers = {a.question.type: a for a in response.answers.select_related("question")}
@@ -156,7 +204,9 @@ def test_answer_in_a_closed_round_is_refused(midterm, library_head, municipality
 
 
 def test_answer_by_a_non_participant_is_refused(midterm, municipality, county, county_staff, leadership):
-    outsider_head = make_user(Membership.Role.LIBRARY_HEAD, municipality=MunicipalityFactory(county=county, number="5503"))
+    outsider_head = make_user(
+        Membership.Role.LIBRARY_HEAD, municipality=MunicipalityFactory(county=county, number="5503")
+    )
     response = response_of(midterm, municipality)
     for user in (outsider_head, county_staff, leadership):
         with pytest.raises(EvaluationError, match="ikke bedt om å svare"):
@@ -167,13 +217,17 @@ def test_answer_by_a_non_participant_is_refused(midterm, municipality, county, c
 def test_other_participants_head_cannot_answer_for_tromso(midterm, municipality, other_library_head):
     response = response_of(midterm, municipality)
     with pytest.raises(EvaluationError):
-        answers_services.save_response(response=response, by=other_library_head, values=values(response, 4), submit=True)
+        answers_services.save_response(
+            response=response, by=other_library_head, values=values(response, 4), submit=True
+        )
 
 
 def test_required_question_and_bad_values_land_on_the_fields(midterm, library_head, municipality):
     response = response_of(midterm, municipality)
     with pytest.raises(ValidationError) as error:
-        answers_services.save_response(response=response, by=library_head, values=values(response, None, "Kanskje"), submit=True)
+        answers_services.save_response(
+            response=response, by=library_head, values=values(response, None, "Kanskje"), submit=True
+        )
     questions = list(response.version.questions.all())
     assert set(error.value.message_dict) == {f"q{questions[0].pk}", f"q{questions[1].pk}"}
     with pytest.raises(ValidationError):
@@ -225,12 +279,17 @@ def test_course_correction_moves_a_milestone_and_links_both_ways(midterm, county
     milestone = _milestone(midterm.project)
     original = milestone.planned_on
     correction = corrections.record_correction(
-        project=midterm.project, by=county_staff, round=midterm, decision="Tromsø får to måneder ekstra.",
-        rationale="Mellomevalueringen viste at ombyggingen tar tid.", decided_by="Styringsgruppen",
+        project=midterm.project,
+        by=county_staff,
+        round=midterm,
+        decision="Tromsø får to måneder ekstra.",
+        rationale="Mellomevalueringen viste at ombyggingen tar tid.",
+        decided_by="Styringsgruppen",
         decided_on=timezone.localdate(),
     )
-    change = corrections.move_milestone(correction=correction, milestone=milestone, planned_on=original + timedelta(days=60),
-                                     by=county_staff)
+    change = corrections.move_milestone(
+        correction=correction, milestone=milestone, planned_on=original + timedelta(days=60), by=county_staff
+    )
     milestone.refresh_from_db()
     assert milestone.planned_on == original + timedelta(days=60)
     assert milestone.original_planned_on == original and milestone.slippage_days == 60
@@ -243,14 +302,24 @@ def test_course_correction_moves_a_milestone_and_links_both_ways(midterm, county
 
 def test_course_correction_changes_goals_and_targets(active_project, county_staff):
     goal = project_services.save_goal(project=active_project, by=county_staff, text="Flere besøk")
-    indicator = project_services.save_indicator(project=active_project, goal=goal, by=county_staff, name="Besøk", baseline=100, target=150)
-    correction = corrections.record_correction(project=active_project, by=county_staff, decision="Nytt mål", rationale="r",
-                                            decided_by="Prosjektleder", decided_on=timezone.localdate())
+    indicator = project_services.save_indicator(
+        project=active_project, goal=goal, by=county_staff, name="Besøk", baseline=100, target=150
+    )
+    correction = corrections.record_correction(
+        project=active_project,
+        by=county_staff,
+        decision="Nytt mål",
+        rationale="r",
+        decided_by="Prosjektleder",
+        decided_on=timezone.localdate(),
+    )
     corrections.change_goal(correction=correction, by=county_staff, goal=goal, text="Flere besøk av unge")
     corrections.change_goal(correction=correction, by=county_staff, text="Rommet brukes av lag og foreninger")
     corrections.change_target(correction=correction, indicator=indicator, target=Decimal("130"), by=county_staff)
     assert [c.type for c in correction.changes.all()] == [
-        CorrectionChange.Type.GOAL_TEXT, CorrectionChange.Type.GOAL_ADDED, CorrectionChange.Type.TARGET,
+        CorrectionChange.Type.GOAL_TEXT,
+        CorrectionChange.Type.GOAL_ADDED,
+        CorrectionChange.Type.TARGET,
     ]
     goal.refresh_from_db()
     indicator.refresh_from_db()
@@ -260,16 +329,31 @@ def test_course_correction_changes_goals_and_targets(active_project, county_staf
 
 
 def test_moving_another_projects_or_a_finished_milestone_is_refused(midterm, county_staff, county, theme):
-    other = project_services.create_project(county=county, by=county_staff, title="Annet", theme=theme, purpose="p",
-                                            start_on=timezone.localdate(), end_on=timezone.localdate() + timedelta(days=90))
-    correction = corrections.record_correction(project=midterm.project, by=county_staff, decision="d", rationale="r",
-                                            decided_by="x", decided_on=timezone.localdate())
+    other = project_services.create_project(
+        county=county,
+        by=county_staff,
+        title="Annet",
+        theme=theme,
+        purpose="p",
+        start_on=timezone.localdate(),
+        end_on=timezone.localdate() + timedelta(days=90),
+    )
+    correction = corrections.record_correction(
+        project=midterm.project,
+        by=county_staff,
+        decision="d",
+        rationale="r",
+        decided_by="x",
+        decided_on=timezone.localdate(),
+    )
     foreign = _milestone(other)
     done = _milestone(midterm.project, name="Ferdig")
     Milestone.objects.filter(pk=done.pk).update(status=Milestone.Status.DONE)
     for milestone in (foreign, done):
         with pytest.raises(ValidationError):
-            corrections.move_milestone(correction=correction, milestone=milestone, planned_on=timezone.localdate(), by=county_staff)
+            corrections.move_milestone(
+                correction=correction, milestone=milestone, planned_on=timezone.localdate(), by=county_staff
+            )
     assert not CorrectionChange.objects.exists()
 
 
@@ -284,7 +368,9 @@ def test_project_cannot_close_without_midterm_or_reason(active_project, county_s
 
 
 def test_project_closes_after_a_midterm(midterm, county_staff):
-    project = project_services.change_project_status(project=midterm.project, to=Project.Status.CLOSING, by=county_staff)
+    project = project_services.change_project_status(
+        project=midterm.project, to=Project.Status.CLOSING, by=county_staff
+    )
     assert project.status == Project.Status.CLOSING and project.midterm_skip_reason == ""
 
 
@@ -297,8 +383,9 @@ def test_project_closes_with_a_recorded_skip_reason(active_project, county_staff
 
 
 def test_reason_given_with_the_status_change_is_recorded(active_project, county_staff):
-    project_services.change_project_status(project=active_project, to=Project.Status.CLOSING, by=county_staff,
-                                           reason="Bare tre måneder lang.")
+    project_services.change_project_status(
+        project=active_project, to=Project.Status.CLOSING, by=county_staff, reason="Bare tre måneder lang."
+    )
     project = Project.objects.get(pk=active_project.pk)
     assert project.status == Project.Status.CLOSING and project.midterm_skip_reason == "Bare tre måneder lang."
     assert project.midterm_skip_at is not None
@@ -316,35 +403,56 @@ def test_library_measurements_stay_inside_the_periods_and_the_participants(
     active_project, county_staff, library_head, municipality, county
 ):
     today = timezone.localdate()
-    indicator = measurements.save_ttt_indicator(project=active_project, by=county_staff, name="Besøk per uke", unit="besøk")
+    indicator = measurements.save_ttt_indicator(
+        project=active_project, by=county_staff, name="Besøk per uke", unit="besøk"
+    )
     library = municipality.libraries.get()
     with pytest.raises(ValidationError) as error:
-        measurements.record_library_measurement(indicator=indicator, library=library, period="before", measured_on=today,
-                                            value=Decimal(10), by=library_head)
+        measurements.record_library_measurement(
+            indicator=indicator, library=library, period="before", measured_on=today, value=Decimal(10), by=library_head
+        )
     assert "period" in error.value.message_dict
-    measurements.set_measurement_periods(project=active_project, by=county_staff,
-                                     before_starts_on=today - timedelta(days=30), before_ends_on=today - timedelta(days=20),
-                                     after_starts_on=today - timedelta(days=5), after_ends_on=today + timedelta(days=5))
+    measurements.set_measurement_periods(
+        project=active_project,
+        by=county_staff,
+        before_starts_on=today - timedelta(days=30),
+        before_ends_on=today - timedelta(days=20),
+        after_starts_on=today - timedelta(days=5),
+        after_ends_on=today + timedelta(days=5),
+    )
     with pytest.raises(ValidationError) as error:
-        measurements.record_library_measurement(indicator=indicator, library=library, period="before", measured_on=today,
-                                            value=Decimal(10), by=library_head)
+        measurements.record_library_measurement(
+            indicator=indicator, library=library, period="before", measured_on=today, value=Decimal(10), by=library_head
+        )
     assert "measured_on" in error.value.message_dict
     elsewhere = LibraryFactory(municipality=MunicipalityFactory(county=county, number="5503"))
     with pytest.raises(ValidationError) as error:
-        measurements.record_library_measurement(indicator=indicator, library=elsewhere, period="after", measured_on=today,
-                                            value=Decimal(10), by=county_staff)
+        measurements.record_library_measurement(
+            indicator=indicator,
+            library=elsewhere,
+            period="after",
+            measured_on=today,
+            value=Decimal(10),
+            by=county_staff,
+        )
     assert "library" in error.value.message_dict
-    measurement = measurements.record_library_measurement(indicator=indicator, library=library, period="after",
-                                                      measured_on=today, value=Decimal(12), by=library_head)
+    measurement = measurements.record_library_measurement(
+        indicator=indicator, library=library, period="after", measured_on=today, value=Decimal(12), by=library_head
+    )
     assert (measurement.library, measurement.period, measurement.recorded_by) == (library, "after", library_head)
 
 
 def test_periods_must_not_overlap(active_project, county_staff):
     today = timezone.localdate()
     with pytest.raises(ValidationError) as error:
-        measurements.set_measurement_periods(project=active_project, by=county_staff,
-                                         before_starts_on=today, before_ends_on=today + timedelta(days=10),
-                                         after_starts_on=today + timedelta(days=5), after_ends_on=today + timedelta(days=20))
+        measurements.set_measurement_periods(
+            project=active_project,
+            by=county_staff,
+            before_starts_on=today,
+            before_ends_on=today + timedelta(days=10),
+            after_starts_on=today + timedelta(days=5),
+            after_ends_on=today + timedelta(days=20),
+        )
     assert "after_starts_on" in error.value.message_dict
 
 

@@ -20,19 +20,28 @@ def active_project(project):
 
 @pytest.fixture
 def participant(active_project, municipality, county_staff):
-    (participant,) = services.invite_participants(project=active_project, municipalities=[municipality], by=county_staff)
+    (participant,) = services.invite_participants(
+        project=active_project, municipalities=[municipality], by=county_staff
+    )
     return participant
 
 
 @pytest.fixture
 def other_participant(active_project, other_municipality, county_staff):
-    (participant,) = services.invite_participants(project=active_project, municipalities=[other_municipality], by=county_staff)
+    (participant,) = services.invite_participants(
+        project=active_project, municipalities=[other_municipality], by=county_staff
+    )
     return participant
 
 
 def late_milestone(project, participant, by, *, days=10, name="Romplan ferdig"):
-    return milestones.save_milestone(project=project, by=by, name=name, participant=participant,
-                                   planned_on=timezone.localdate() - timedelta(days=days))
+    return milestones.save_milestone(
+        project=project,
+        by=by,
+        name=name,
+        participant=participant,
+        planned_on=timezone.localdate() - timedelta(days=days),
+    )
 
 
 def pdf_upload(name="tilbud.pdf", size=0):

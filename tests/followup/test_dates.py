@@ -48,9 +48,15 @@ def test_a_milestone_before_the_project_starts_is_refused(client, active_project
 
 
 def _visit(client, project, participant, day, status):
-    return client.post(reverse("followup:visit-create", kwargs={"pk": project.pk}), {
-        "participant": participant.pk, "planned_on": day.isoformat(), "status": status, "purpose": "Oppstartsbesøk",
-    })
+    return client.post(
+        reverse("followup:visit-create", kwargs={"pk": project.pk}),
+        {
+            "participant": participant.pk,
+            "planned_on": day.isoformat(),
+            "status": status,
+            "purpose": "Oppstartsbesøk",
+        },
+    )
 
 
 def test_a_done_visit_cannot_be_in_the_future_or_before_the_project(client, active_project, participant, county_staff):

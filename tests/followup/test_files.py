@@ -37,12 +37,15 @@ def _attach(project, upload, by, **targets):
     return attach_file(project=project, uploaded=upload, by=by, **targets)
 
 
-@pytest.mark.parametrize("name, content", [
-    ("rapport.pdf", b"MZ\x90\x00 an executable"),
-    ("bilde.png", b"<html><script>alert(1)</script></html>"),
-    ("tegning.docx", _zip({"readme.txt": b"just a zip"})),
-    ("bilde.jpg", b"%PDF-1.4\n a pdf under an image name"),
-])
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("rapport.pdf", b"MZ\x90\x00 an executable"),
+        ("bilde.png", b"<html><script>alert(1)</script></html>"),
+        ("tegning.docx", _zip({"readme.txt": b"just a zip"})),
+        ("bilde.jpg", b"%PDF-1.4\n a pdf under an image name"),
+    ],
+)
 def test_wrong_type_under_a_right_extension_is_refused(active_project, county_staff, name, content):
     with pytest.raises(ValidationError) as refused:
         _attach(active_project, SimpleUploadedFile(name, content), county_staff)
@@ -57,7 +60,13 @@ def test_office_documents_and_images_are_recognised_by_content():
     png = io.BytesIO()
     Image.new("RGB", (2, 2)).save(png, format="PNG")
     assert [sniff(d) for d in (docx, xlsx, odt, png.getvalue(), b"GIF89a...", b"RIFF\0\0\0\0WEBPVP8 ")] == [
-        "docx", "xlsx", "odt", "png", "gif", "webp"]
+        "docx",
+        "xlsx",
+        "odt",
+        "png",
+        "gif",
+        "webp",
+    ]
 
 
 def test_oversize_is_refused(active_project, county_staff, settings):
@@ -84,8 +93,10 @@ def test_exif_location_is_stripped_from_photos(client, active_project, participa
     upload.seek(0)
     milestone = late_milestone(active_project, participant, county_staff)
     client.force_login(library_head)
-    response = client.post(reverse("followup:progress-create", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk}),
-                           {"status": "in_progress", "text": "Nye hyller er på plass.", "files": [upload]})
+    response = client.post(
+        reverse("followup:progress-create", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk}),
+        {"status": "in_progress", "text": "Nye hyller er på plass.", "files": [upload]},
+    )
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.progress_entry == ProgressEntry.objects.get() and attachment.participant == participant
@@ -95,15 +106,18 @@ def test_exif_location_is_stripped_from_photos(client, active_project, participa
         assert stored.size == (20, 40)  # the orientation is applied to the pixels, not lost
 
 
-def test_another_municipalitys_file_is_404(client, active_project, participant, other_participant, county_staff,
-                                          library_head, other_library_head):
+def test_another_municipalitys_file_is_404(
+    client, active_project, participant, other_participant, county_staff, library_head, other_library_head
+):
     ours = _attach(active_project, pdf_upload(), county_staff, participant=participant)
     theirs = _attach(active_project, pdf_upload(name="deres.pdf"), county_staff, participant=other_participant)
     shared = _attach(active_project, pdf_upload(name="felles.pdf"), county_staff)
 
     def get(user, attachment):
         client.force_login(user)
-        return client.get(reverse("followup:attachment-download", kwargs={"pk": active_project.pk, "attachment_pk": attachment.pk}))
+        return client.get(
+            reverse("followup:attachment-download", kwargs={"pk": active_project.pk, "attachment_pk": attachment.pk})
+        )
 
     assert get(library_head, ours).status_code == 200
     assert get(library_head, theirs).status_code == 404
@@ -115,7 +129,9 @@ def test_another_municipalitys_file_is_404(client, active_project, participant, 
 def test_download_has_a_safe_content_disposition(client, active_project, county_staff):
     attachment = _attach(active_project, pdf_upload(name='Tilbud "Gáivuotna";\r\nX-Evil: 1.pdf'), county_staff)
     client.force_login(county_staff)
-    response = client.get(reverse("followup:attachment-download", kwargs={"pk": active_project.pk, "attachment_pk": attachment.pk}))
+    response = client.get(
+        reverse("followup:attachment-download", kwargs={"pk": active_project.pk, "attachment_pk": attachment.pk})
+    )
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;") and "\n" not in disposition and "\r" not in disposition
     assert "filename*=utf-8''" in disposition and "X-Evil" not in response
@@ -123,8 +139,9 @@ def test_download_has_a_safe_content_disposition(client, active_project, county_
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
-def test_library_head_may_not_attach_to_the_project_or_another_participant(client, active_project, participant,
-                                                                          other_participant, library_head):
+def test_library_head_may_not_attach_to_the_project_or_another_participant(
+    client, active_project, participant, other_participant, library_head
+):
     client.force_login(library_head)
     url = reverse("followup:attachment-upload", kwargs={"pk": active_project.pk})
     assert client.post(url, {"target": "project", "file": pdf_upload()}).status_code == 403
@@ -133,7 +150,9 @@ def test_library_head_may_not_attach_to_the_project_or_another_participant(clien
     assert Attachment.objects.get().participant == participant
 
 
-def test_a_refused_file_refuses_the_whole_progress_entry(client, active_project, participant, county_staff, library_head):
+def test_a_refused_file_refuses_the_whole_progress_entry(
+    client, active_project, participant, county_staff, library_head
+):
     milestone = late_milestone(active_project, participant, county_staff)
     client.force_login(library_head)
     response = client.post(

@@ -40,14 +40,18 @@ def test_overdue_milestones_at_the_edges(participant, overdue, expected):
 
 @pytest.mark.parametrize("days, expected", [(44, "green"), (45, "yellow"), (89, "yellow"), (90, "red")])
 def test_days_since_the_last_progress_entry_at_the_edges(participant, days, expected):
-    health, reasons = assess(participant, HealthFacts(last_progress=TODAY - timedelta(days=days), last_visit=TODAY), today=TODAY)
+    health, reasons = assess(
+        participant, HealthFacts(last_progress=TODAY - timedelta(days=days), last_visit=TODAY), today=TODAY
+    )
     assert health == expected
     assert _codes(reasons).get("silence", "green") == expected
 
 
 @pytest.mark.parametrize("days, expected", [(119, "green"), (120, "yellow"), (239, "yellow"), (240, "red")])
 def test_days_since_the_last_visit_at_the_edges(participant, days, expected):
-    health, _reasons = assess(participant, HealthFacts(last_progress=TODAY, last_visit=TODAY - timedelta(days=days)), today=TODAY)
+    health, _reasons = assess(
+        participant, HealthFacts(last_progress=TODAY, last_visit=TODAY - timedelta(days=days)), today=TODAY
+    )
     assert health == expected
 
 
@@ -98,7 +102,12 @@ def test_logging_progress_recomputes_and_keeps_the_reasons(participant, active_p
     milestones = [late_milestone(active_project, participant, county_staff, days=d, name=f"M{d}") for d in (3, 5, 8)]
     participant.refresh_from_db()
     assert participant.health == "red"
-    assert {"code": "overdue", "level": "red", "count": 3, "days": 8} in participant.health_reasons  # the latest: 8 days
+    assert {
+        "code": "overdue",
+        "level": "red",
+        "count": 3,
+        "days": 8,
+    } in participant.health_reasons  # the latest: 8 days
     assert participant.health_computed_at is not None
     for milestone in milestones:
         progress.log_progress(milestone=milestone, by=library_head, status="done", text="Ferdig.")
@@ -112,16 +121,29 @@ def test_a_completed_visit_and_attendance_feed_health(participant, active_projec
     health.recompute(participant)
     participant.refresh_from_db()
     assert "visit" in _codes(participant.health_reasons)
-    visits.save_visit(participant=participant, by=county_staff, planned_on=timezone.localdate(), purpose="Besøk",
-                        status=Visit.Status.DONE)
+    visits.save_visit(
+        participant=participant,
+        by=county_staff,
+        planned_on=timezone.localdate(),
+        purpose="Besøk",
+        status=Visit.Status.DONE,
+    )
     participant.refresh_from_db()
     assert "visit" not in _codes(participant.health_reasons)
 
     head = ContactFactory(municipality=participant.municipality)
     start = timezone.now() - timedelta(hours=3)
     for n in range(2):
-        meeting = meetings.save_meeting(project=active_project, by=county_staff, objectives=["Mål"], kind="workshop",
-                                        title=f"Verksted {n}", starts_at=start, ends_at=start + timedelta(hours=1), place="Tromsø")
+        meeting = meetings.save_meeting(
+            project=active_project,
+            by=county_staff,
+            objectives=["Mål"],
+            kind="workshop",
+            title=f"Verksted {n}",
+            starts_at=start,
+            ends_at=start + timedelta(hours=1),
+            place="Tromsø",
+        )
         meetings.set_invitees(meeting=meeting, by=county_staff, contacts=[head])
         meetings.schedule_meeting(meeting=meeting, by=county_staff)
         meetings.record_attendance(meeting=meeting, by=county_staff, attended_ids=[])
@@ -132,8 +154,9 @@ def test_a_completed_visit_and_attendance_feed_health(participant, active_projec
 
 
 def test_stakeholder_gaps_follow_the_stakeholder_check(participant, active_project, county_staff):
-    planning_services.set_required_positions(project=active_project, by=county_staff,
-                                    positions=[position(active_project.county, Position.Code.MAYOR)])
+    planning_services.set_required_positions(
+        project=active_project, by=county_staff, positions=[position(active_project.county, Position.Code.MAYOR)]
+    )
     health.recompute(participant)
     participant.refresh_from_db()
     mayor = position(active_project.county, Position.Code.MAYOR).name
@@ -145,7 +168,9 @@ def test_stakeholder_gaps_follow_the_stakeholder_check(participant, active_proje
     assert "stakeholders" not in _codes(participant.health_reasons)
 
 
-def test_nightly_recomputation_updates_without_history_and_greens_closed_projects(participant, active_project, county_staff):
+def test_nightly_recomputation_updates_without_history_and_greens_closed_projects(
+    participant, active_project, county_staff
+):
     late_milestone(active_project, participant, county_staff, days=5)
     Participant.objects.filter(pk=participant.pk).update(health="green", health_reasons=[])
     history_before = participant.history.count()

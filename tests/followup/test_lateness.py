@@ -41,13 +41,16 @@ def test_a_milestone_done_after_the_day_asked_about_was_open_then():
     assert lateness(done_later, on=date(2026, 12, 1)) == 41
 
 
-def test_an_overdue_milestone_that_was_never_moved_shows_its_real_delay(client, active_project, participant, county_staff):
+def test_an_overdue_milestone_that_was_never_moved_shows_its_real_delay(
+    client, active_project, participant, county_staff
+):
     milestone = late_milestone(active_project, participant, county_staff, days=37)
     client.force_login(county_staff)
-    page = client.get(reverse("followup:milestone-detail", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
-                      ).content.decode()
-    assert "Forsinkelse</dt><dd class=\"col-sm-9\">37 dager" in page
-    assert "Flyttet</dt><dd class=\"col-sm-9\">0 dager" in page
+    page = client.get(
+        reverse("followup:milestone-detail", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
+    ).content.decode()
+    assert 'Forsinkelse</dt><dd class="col-sm-9">37 dager' in page
+    assert 'Flyttet</dt><dd class="col-sm-9">0 dager' in page
     assert "Forsinket 37 dager" in page
     plan = client.get(reverse("followup:milestone-list", kwargs={"pk": active_project.pk})).content.decode()
     assert '<td class="text-end">37</td>' in plan and "Forsinkelse (dager)" in plan and "Flyttet (dager)" in plan
@@ -66,10 +69,19 @@ def test_the_dashboard_says_how_late_in_words(client, county, active_project, pa
 
 
 def test_moving_a_milestone_is_slippage_finishing_late_is_lateness(active_project, participant, county_staff):
-    milestone = milestones.save_milestone(project=active_project, by=county_staff, name="Åpning", participant=participant,
-                                          planned_on=date(2026, 9, 1))
-    milestones.save_milestone(project=active_project, by=county_staff, milestone=milestone, name="Åpning",
-                              participant=participant, planned_on=date(2026, 10, 15))
-    milestones.set_milestone_status(milestone=milestone, by=county_staff, status="done", completed_on=date(2026, 10, 25))
+    milestone = milestones.save_milestone(
+        project=active_project, by=county_staff, name="Åpning", participant=participant, planned_on=date(2026, 9, 1)
+    )
+    milestones.save_milestone(
+        project=active_project,
+        by=county_staff,
+        milestone=milestone,
+        name="Åpning",
+        participant=participant,
+        planned_on=date(2026, 10, 15),
+    )
+    milestones.set_milestone_status(
+        milestone=milestone, by=county_staff, status="done", completed_on=date(2026, 10, 25)
+    )
     milestone.refresh_from_db()
     assert slippage(milestone) == 44 and lateness(milestone, on=timezone.localdate() + timedelta(days=100)) == 10

@@ -27,18 +27,34 @@ pytestmark = pytest.mark.django_db
 def leaders(participant):
     county = participant.project.county
     return [
-        ContactFactory(municipality=participant.municipality, name="Per Rådmann", email="radmann@tromso.example",
-                       position=position(county, Position.Code.CHIEF_EXECUTIVE)),
-        ContactFactory(municipality=participant.municipality, name="Kari Ordfører", email="ordforer@tromso.example",
-                       position=position(county, Position.Code.MAYOR)),
+        ContactFactory(
+            municipality=participant.municipality,
+            name="Per Rådmann",
+            email="radmann@tromso.example",
+            position=position(county, Position.Code.CHIEF_EXECUTIVE),
+        ),
+        ContactFactory(
+            municipality=participant.municipality,
+            name="Kari Ordfører",
+            email="ordforer@tromso.example",
+            position=position(county, Position.Code.MAYOR),
+        ),
     ]
 
 
 def _meeting(project, by, *, objectives=("Alle vet hva rommet skal brukes til",), kind="workshop", days=14, **extra):
     starts = timezone.now().replace(microsecond=0) + timedelta(days=days)
     fields = {"place": "Tromsø bibliotek"} | extra
-    return meetings.save_meeting(project=project, by=by, objectives=list(objectives), kind=kind, title="Romverksted",
-                                 starts_at=starts, ends_at=starts + timedelta(hours=3), **fields)
+    return meetings.save_meeting(
+        project=project,
+        by=by,
+        objectives=list(objectives),
+        kind=kind,
+        title="Romverksted",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=3),
+        **fields,
+    )
 
 
 def _invitations(email):
@@ -71,14 +87,17 @@ def test_scheduling_is_refused_without_objectives(active_project, county_staff, 
 def test_scheduling_refused_on_the_page_with_a_message(client, active_project, county_staff):
     meeting = _meeting(active_project, county_staff, objectives=[])
     client.force_login(county_staff)
-    response = client.post(reverse("followup:meeting-schedule", kwargs={"pk": active_project.pk, "meeting_pk": meeting.pk}),
-                           follow=True)
+    response = client.post(
+        reverse("followup:meeting-schedule", kwargs={"pk": active_project.pk, "meeting_pk": meeting.pk}), follow=True
+    )
     assert "Skriv minst ett mål før møtet planlegges." in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.DRAFT
 
 
-def test_invitation_move_and_cancel_keep_the_uid_and_raise_the_sequence(active_project, county_staff, leaders, settings):
+def test_invitation_move_and_cancel_keep_the_uid_and_raise_the_sequence(
+    active_project, county_staff, leaders, settings
+):
     county = active_project.county
     county.sender_name, county.sender_email = "Troms fylkesbibliotek", "bibliotek@tromsfylke.example"
     county.save()
@@ -100,17 +119,33 @@ def test_invitation_move_and_cancel_keep_the_uid_and_raise_the_sequence(active_p
 
     meeting.refresh_from_db()
     new_start = meeting.starts_at + timedelta(days=1)
-    meetings.save_meeting(project=active_project, by=county_staff, meeting=meeting, objectives=["Alle vet hva rommet skal brukes til"],
-                          kind="workshop", title=meeting.title, place=meeting.place,
-                          starts_at=new_start, ends_at=meeting.ends_at + timedelta(days=1))
+    meetings.save_meeting(
+        project=active_project,
+        by=county_staff,
+        meeting=meeting,
+        objectives=["Alle vet hva rommet skal brukes til"],
+        kind="workshop",
+        title=meeting.title,
+        place=meeting.place,
+        starts_at=new_start,
+        ends_at=meeting.ends_at + timedelta(days=1),
+    )
     calendar, event = _attached(_invitations("radmann@tromso.example")[-1])
     assert calendar.method == "REQUEST" and event.uid == meeting.uid and event.sequence == 1
     assert event.start == new_start
 
     meeting.refresh_from_db()
-    meetings.save_meeting(project=active_project, by=county_staff, meeting=meeting, objectives=["Alle vet hva rommet skal brukes til"],
-                          kind="workshop", title=meeting.title, place="Rådhuset, møterom 2", starts_at=meeting.starts_at,
-                          ends_at=meeting.ends_at)
+    meetings.save_meeting(
+        project=active_project,
+        by=county_staff,
+        meeting=meeting,
+        objectives=["Alle vet hva rommet skal brukes til"],
+        kind="workshop",
+        title=meeting.title,
+        place="Rådhuset, møterom 2",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+    )
     moved_twice = _invitations("radmann@tromso.example")[-1]
     assert moved_twice.subject.startswith("Endret:")
     calendar, event = _attached(moved_twice)
@@ -123,7 +158,9 @@ def test_invitation_move_and_cancel_keep_the_uid_and_raise_the_sequence(active_p
     calendar, event = _attached(cancelled)
     assert calendar.method == "CANCEL" and event.status == "CANCELLED"
     assert event.uid == meeting.uid and event.sequence == 3
-    assert event.organizer.email == "bibliotek@tromsfylke.example" and "mailto:radmann@tromso.example" in _mailtos(event)
+    assert event.organizer.email == "bibliotek@tromsfylke.example" and "mailto:radmann@tromso.example" in _mailtos(
+        event
+    )
     assert len(_invitations("radmann@tromso.example")) == 4
     with pytest.raises(ProjectError):
         meetings.cancel_meeting(meeting=meeting, by=county_staff)
@@ -136,9 +173,16 @@ def test_meeting_times_are_utc_instants_that_show_at_the_oslo_time_set(active_pr
     year = timezone.localdate().year + 1
     for day, utc_hour in ((date(year, 6, 18), 8), (date(year, 1, 14), 9)):
         starts = datetime(day.year, day.month, day.day, 10, tzinfo=oslo)
-        meeting = meetings.save_meeting(project=active_project, by=county_staff, objectives=["Felles romplan"], kind="workshop",
-                                        title="Romverksted", starts_at=starts, ends_at=starts + timedelta(hours=2),
-                                        place="Tromsø bibliotek")
+        meeting = meetings.save_meeting(
+            project=active_project,
+            by=county_staff,
+            objectives=["Felles romplan"],
+            kind="workshop",
+            title="Romverksted",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place="Tromsø bibliotek",
+        )
         meetings.set_invitees(meeting=meeting, by=county_staff, contacts=leaders[:1])
         meetings.schedule_meeting(meeting=meeting, by=county_staff)
         message = OutboxMessage.objects.get(kind="meeting", object_id=meeting.pk)
@@ -154,9 +198,18 @@ def test_saving_without_changes_sends_nothing_new(active_project, county_staff, 
     meetings.set_invitees(meeting=meeting, by=county_staff, contacts=leaders)
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
     meeting.refresh_from_db()
-    meetings.save_meeting(project=active_project, by=county_staff, meeting=meeting, objectives=[o.text for o in meeting.objectives.all()],
-                          kind=meeting.kind, title=meeting.title, place=meeting.place, starts_at=meeting.starts_at,
-                          ends_at=meeting.ends_at, agenda="Kaffe først")
+    meetings.save_meeting(
+        project=active_project,
+        by=county_staff,
+        meeting=meeting,
+        objectives=[o.text for o in meeting.objectives.all()],
+        kind=meeting.kind,
+        title=meeting.title,
+        place=meeting.place,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        agenda="Kaffe først",
+    )
     meeting.refresh_from_db()
     assert meeting.sequence == 0 and OutboxMessage.objects.count() == 2
 
@@ -167,8 +220,9 @@ def _received_calendar(received) -> tuple[object, Calendar]:
     return part, Calendar.from_ical(part.get_content())
 
 
-def test_the_invitation_and_cancellation_arrive_by_smtp_with_calendar_parts(active_project, county_staff, leaders, settings,
-                                                                          smtp_server):
+def test_the_invitation_and_cancellation_arrive_by_smtp_with_calendar_parts(
+    active_project, county_staff, leaders, settings, smtp_server
+):
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -204,13 +258,17 @@ def test_a_digital_meeting_links_the_ground_rules(active_project, county_staff, 
     meetings.set_invitees(meeting=meeting, by=county_staff, contacts=leaders[:1])
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
     message = OutboxMessage.objects.get(kind="meeting")
-    rules = reverse("planning:handbook-page", kwargs={"number": active_project.county.number, "slug": "kjoreregler-lyd-og-bilde"})
+    rules = reverse(
+        "planning:handbook-page", kwargs={"number": active_project.county.number, "slug": "kjoreregler-lyd-og-bilde"}
+    )
     _calendar, event = _attached(message)
     assert rules in message.body_text and rules in event.description
     assert "https://video.example/rom" in event.description and event.location == "https://video.example/rom"
 
 
-def test_attendance_flags_chief_executive_and_mayor_together_and_outcomes(client, active_project, county_staff, leaders):
+def test_attendance_flags_chief_executive_and_mayor_together_and_outcomes(
+    client, active_project, county_staff, leaders
+):
     meeting = _meeting(active_project, county_staff, objectives=["Felles romplan", "Avklare roller"], days=-1)
     invitees = meetings.set_invitees(meeting=meeting, by=county_staff, contacts=leaders)
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
@@ -221,8 +279,12 @@ def test_attendance_flags_chief_executive_and_mayor_together_and_outcomes(client
     meetings.record_attendance(meeting=meeting, by=county_staff, attended_ids=[i.pk for i in invitees])
     assert [m.pk for m in meetings.leaders_attended_together(meeting)] == [leaders[0].municipality_id]
     first, second = meeting.objectives.all()
-    meetings.record_outcome(meeting=meeting, by=county_staff, notes="Godt møte.",
-                            outcomes={first.pk: ("achieved", ""), second.pk: ("partly", "Teknisk mangler")})
+    meetings.record_outcome(
+        meeting=meeting,
+        by=county_staff,
+        notes="Godt møte.",
+        outcomes={first.pk: ("achieved", ""), second.pk: ("partly", "Teknisk mangler")},
+    )
     client.force_login(county_staff)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Godt møte." in page and "Teknisk mangler" in page
@@ -268,15 +330,33 @@ def test_special_characters_survive_the_round_trip_and_lines_are_folded(active_p
     """Sámi letters, commas, semicolons, backslashes and line breaks come back as typed; the text
     on the wire keeps every line within 75 octets and ends lines with CRLF (RFC 5545 3.1)."""
     county = active_project.county
-    contact = ContactFactory(municipality=participant.municipality, name='Ánte "Ŋuolas" Sárá, rådgiver', email="ante@tromso.example",
-                             position=position(county, Position.Code.CHIEF_EXECUTIVE))
+    contact = ContactFactory(
+        municipality=participant.municipality,
+        name='Ánte "Ŋuolas" Sárá, rådgiver',
+        email="ante@tromso.example",
+        position=position(county, Position.Code.CHIEF_EXECUTIVE),
+    )
     title = "Møte i Gáivuotna, Kåfjord; Čáhcesuolu \\ ŋ"
     agenda = "1. Kaffe, kake; prat\n2. Romplan – Unjárga\n" + "Dálvi ja geassi, " * 8
-    meeting = _meeting(active_project, county_staff, objectives=["Alle vet hva rommet skal brukes til, og hvorfor; ŋ"],
-                       place="Rådhuset, sal 2; inngang B", agenda=agenda)
-    meeting = meetings.save_meeting(project=active_project, by=county_staff, meeting=meeting, title=title,
-                                    objectives=["Alle vet hva rommet skal brukes til, og hvorfor; ŋ"], kind=meeting.kind,
-                                    starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place, agenda=agenda)
+    meeting = _meeting(
+        active_project,
+        county_staff,
+        objectives=["Alle vet hva rommet skal brukes til, og hvorfor; ŋ"],
+        place="Rådhuset, sal 2; inngang B",
+        agenda=agenda,
+    )
+    meeting = meetings.save_meeting(
+        project=active_project,
+        by=county_staff,
+        meeting=meeting,
+        title=title,
+        objectives=["Alle vet hva rommet skal brukes til, og hvorfor; ŋ"],
+        kind=meeting.kind,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        place=meeting.place,
+        agenda=agenda,
+    )
     meetings.set_invitees(meeting=meeting, by=county_staff, contacts=[contact])
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
     (message,) = _invitations("ante@tromso.example")

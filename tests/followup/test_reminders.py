@@ -37,8 +37,12 @@ def _participant_said_yes(request):
 
 @pytest.fixture
 def chief(participant):
-    return ContactFactory(municipality=participant.municipality, name="Per Rådmann", email="radmann@tromso.example",
-                          position=position(participant.project.county, Position.Code.CHIEF_EXECUTIVE))
+    return ContactFactory(
+        municipality=participant.municipality,
+        name="Per Rådmann",
+        email="radmann@tromso.example",
+        position=position(participant.project.county, Position.Code.CHIEF_EXECUTIVE),
+    )
 
 
 def _milestone(project, participant, by, planned_on=DUE, name="Romplan ferdig"):
@@ -95,8 +99,13 @@ def test_staff_review_and_send_the_proposed_message(active_project, participant,
     milestone = _milestone(active_project, participant, county_staff)
     _run(DUE + timedelta(days=50))
     proposal = EscalationStep.objects.get(milestone=milestone, step="leadership")
-    escalation.send_leadership_message(step=proposal, by=county_staff, to=[chief.email, "ordforer@tromso.example"],
-                                     subject="Bibliotekprosjektet", body="Vi ber om et møte.")
+    escalation.send_leadership_message(
+        step=proposal,
+        by=county_staff,
+        to=[chief.email, "ordforer@tromso.example"],
+        subject="Bibliotekprosjektet",
+        body="Vi ber om et møte.",
+    )
     proposal.refresh_from_db()
     assert proposal.status == "sent" and proposal.reviewed_by == county_staff
     sent = OutboxMessage.objects.filter(kind="escalation", recipient__in=[chief.email, "ordforer@tromso.example"])
@@ -109,8 +118,14 @@ def test_staff_review_and_send_the_proposed_message(active_project, participant,
 def test_a_moved_milestone_climbs_the_ladder_again(active_project, participant, county_staff, library_head):
     milestone = _milestone(active_project, participant, county_staff)
     _run(DUE + timedelta(days=8))
-    milestones.save_milestone(project=active_project, by=county_staff, milestone=milestone, name=milestone.name,
-                            participant=participant, planned_on=DUE + timedelta(days=20))
+    milestones.save_milestone(
+        project=active_project,
+        by=county_staff,
+        milestone=milestone,
+        name=milestone.name,
+        participant=participant,
+        planned_on=DUE + timedelta(days=20),
+    )
     _run(DUE + timedelta(days=28))
     assert EscalationStep.objects.filter(milestone=milestone, step="reminder").count() == 2
     milestone.refresh_from_db()
@@ -120,14 +135,18 @@ def test_a_moved_milestone_climbs_the_ladder_again(active_project, participant, 
 @pytest.mark.django_db
 def test_upcoming_reminders_and_done_milestones(active_project, participant, county_staff, library_head):
     milestone = _milestone(active_project, participant, county_staff)
-    project_wide = milestones.save_milestone(project=active_project, by=county_staff, name="Sluttrapport", planned_on=DUE)
+    project_wide = milestones.save_milestone(
+        project=active_project, by=county_staff, name="Sluttrapport", planned_on=DUE
+    )
     _run(DUE - timedelta(days=8))
     assert not OutboxMessage.objects.exists()
     run = _run(DUE - timedelta(days=7))
     assert run.upcoming == 2 and run.messages == 2
     assert OutboxMessage.objects.get(recipient=library_head.email).kind == "reminder"
     assert OutboxMessage.objects.get(recipient=county_staff.email).about == project_wide
-    milestones.set_milestone_status(milestone=milestone, by=library_head, status="done", completed_on=DUE - timedelta(days=7))
+    milestones.set_milestone_status(
+        milestone=milestone, by=library_head, status="done", completed_on=DUE - timedelta(days=7)
+    )
     _run(DUE + timedelta(days=30))
     assert not EscalationStep.objects.exists()
 
@@ -149,13 +168,16 @@ def test_running_twice_adds_nothing(active_project, participant, county_staff, l
 
 @pytest.mark.django_db
 def test_a_day_with_no_new_work_costs_the_same_queries_for_3_or_30_handled_milestones(
-        active_project, participant, county_staff, library_head, chief):
+    active_project, participant, county_staff, library_head, chief
+):
     from django.test.utils import CaptureQueriesContext
 
     def handled(n, start):
         for i in range(start, start + n):
             _milestone(active_project, participant, county_staff, name=f"Milepæl {i}")  # overdue
-            _milestone(active_project, participant, county_staff, planned_on=DUE + timedelta(days=47), name=f"Snart {i}")
+            _milestone(
+                active_project, participant, county_staff, planned_on=DUE + timedelta(days=47), name=f"Snart {i}"
+            )
         _run(DUE + timedelta(days=45))  # the day the ladder and the reminders were sent
 
     def next_run_queries():
@@ -181,7 +203,9 @@ def test_digest_preferences_hold_reminders(active_project, participant, county_s
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_runs_in_parallel_give_one_row_per_key(county, county_staff, library_head, municipality, theme, chief_free_world):
+def test_two_runs_in_parallel_give_one_row_per_key(
+    county, county_staff, library_head, municipality, theme, chief_free_world
+):
     if connection.vendor != "postgresql":
         skip_or_fail("Parallel runs need PostgreSQL (SQLite serialises every writer)")
     project, participant = chief_free_world
@@ -215,9 +239,17 @@ def test_two_runs_in_parallel_give_one_row_per_key(county, county_staff, library
 
 @pytest.fixture
 def chief_free_world(county, county_staff, municipality, theme, library_head):
-    project = make_active(services.create_project(
-        county=county, by=county_staff, title="Parallelt", theme=theme, purpose="p",
-        start_on=date(2026, 1, 1), end_on=date(2027, 1, 1)))
+    project = make_active(
+        services.create_project(
+            county=county,
+            by=county_staff,
+            title="Parallelt",
+            theme=theme,
+            purpose="p",
+            start_on=date(2026, 1, 1),
+            end_on=date(2027, 1, 1),
+        )
+    )
     (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
     return project, participant
 
@@ -249,8 +281,11 @@ def test_fall_back_night_uses_the_oslo_date(active_project, participant, county_
     escalation.run_reminders(now=datetime(2026, 10, 24, 22, 30, tzinfo=ZoneInfo("UTC")))  # 00:30 on the 25th
     assert _steps(milestone) == ["reminder"]
     # 07:00 CET (06:00 UTC) the same Oslo day, and 02:30 twice in the repeated hour: nothing new.
-    for now in [datetime(2026, 10, 25, 6, 0, tzinfo=ZoneInfo("UTC")), datetime(2026, 10, 25, 0, 30, tzinfo=ZoneInfo("UTC")),
-                datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC"))]:
+    for now in [
+        datetime(2026, 10, 25, 6, 0, tzinfo=ZoneInfo("UTC")),
+        datetime(2026, 10, 25, 0, 30, tzinfo=ZoneInfo("UTC")),
+        datetime(2026, 10, 25, 1, 30, tzinfo=ZoneInfo("UTC")),
+    ]:
         assert escalation.run_reminders(now=now).messages == 0
     assert EscalationStep.objects.get(milestone=milestone).due_on == date(2026, 10, 24)
 
@@ -264,10 +299,13 @@ def _next_run(schedule: crontab, last_run: datetime) -> datetime:
     return last_run.astimezone(ZoneInfo("UTC")) + bound.remaining_estimate(last_run)
 
 
-@pytest.mark.parametrize("last_run, expected_utc", [
-    (datetime(2026, 3, 28, 7, 0, tzinfo=OSLO), datetime(2026, 3, 29, 5, 0, tzinfo=ZoneInfo("UTC"))),
-    (datetime(2026, 10, 24, 7, 0, tzinfo=OSLO), datetime(2026, 10, 25, 6, 0, tzinfo=ZoneInfo("UTC"))),
-])
+@pytest.mark.parametrize(
+    "last_run, expected_utc",
+    [
+        (datetime(2026, 3, 28, 7, 0, tzinfo=OSLO), datetime(2026, 3, 29, 5, 0, tzinfo=ZoneInfo("UTC"))),
+        (datetime(2026, 10, 24, 7, 0, tzinfo=OSLO), datetime(2026, 10, 25, 6, 0, tzinfo=ZoneInfo("UTC"))),
+    ],
+)
 def test_beat_runs_the_reminders_at_seven_oslo_time_across_the_change(last_run, expected_utc):
     entry = settings.CELERY_BEAT_SCHEDULE["follow-up-reminders"]
     assert entry["task"] == "followup.tasks.send_reminders_task" and settings.CELERY_TIMEZONE == "Europe/Oslo"
@@ -286,10 +324,13 @@ def _messages_to(address):
 
 @pytest.mark.django_db
 def test_one_run_sends_each_person_one_message_listing_all_their_milestones(
-        active_project, participant, county_staff, library_head, chief, mailoutbox):
+    active_project, participant, county_staff, library_head, chief, mailoutbox
+):
     """26 late milestones used to be 26 e-mails to the library head and as many proposed letters."""
     for i in range(26):
-        _milestone(active_project, participant, county_staff, planned_on=DUE - timedelta(days=i), name=f"Milepæl {i:02d}")
+        _milestone(
+            active_project, participant, county_staff, planned_on=DUE - timedelta(days=i), name=f"Milepæl {i:02d}"
+        )
     run = _run(DUE + timedelta(days=50))
     [to_head] = _messages_to(library_head.email)
     assert to_head.subject == "Fremdrift: 26 milepæler trenger oppmerksomhet"
@@ -311,7 +352,8 @@ def test_one_run_sends_each_person_one_message_listing_all_their_milestones(
 
 @pytest.mark.django_db
 def test_a_step_with_nobody_to_send_to_is_recorded_as_such_and_shown_as_a_gap(
-        client, county, active_project, participant, county_staff):
+    client, county, active_project, participant, county_staff
+):
     """Tromsø has no library head with a login: the reminder step is 'no recipient', not 'sent', and
     the project leader and the dashboard are told what to fix."""
     milestone = _milestone(active_project, participant, county_staff)
@@ -319,8 +361,10 @@ def test_a_step_with_nobody_to_send_to_is_recorded_as_such_and_shown_as_a_gap(
     step = EscalationStep.objects.get(milestone=milestone, step="reminder")
     assert step.status == EscalationStep.Status.NO_RECIPIENT and step.recipients == ""
     [to_leader] = _messages_to(county_staff.email)
-    assert (f"{participant.municipality.name} har ingen biblioteksjef med innlogging — legg til en kontakt eller inviter"
-            in to_leader.body_text)
+    assert (
+        f"{participant.municipality.name} har ingen biblioteksjef med innlogging — legg til en kontakt eller inviter"
+        in to_leader.body_text
+    )
     _run(DUE + timedelta(days=21))
     alert_mail = _messages_to(county_staff.email)[-1].body_text
     assert "Ingen kunne få påminnelse" in alert_mail and "har fått en påminnelse" not in alert_mail
@@ -331,7 +375,8 @@ def test_a_step_with_nobody_to_send_to_is_recorded_as_such_and_shown_as_a_gap(
 
 @pytest.mark.django_db
 def test_invited_municipalities_that_never_said_yes_do_not_climb_the_ladder(
-        active_project, participant, county_staff, library_head):
+    active_project, participant, county_staff, library_head
+):
     Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.INVITED)
     _milestone(active_project, participant, county_staff)
     _run(DUE + timedelta(days=286))
@@ -346,18 +391,32 @@ def test_at_scale_nobody_gets_more_than_one_message_per_run(county, county_staff
 
     projects = []
     for p in range(8):
-        project = services.create_project(county=county, by=county_staff, title=f"Prosjekt {p}", theme=theme,
-                                          purpose="p", start_on=date(2026, 1, 1), end_on=date(2027, 12, 31))
+        project = services.create_project(
+            county=county,
+            by=county_staff,
+            title=f"Prosjekt {p}",
+            theme=theme,
+            purpose="p",
+            start_on=date(2026, 1, 1),
+            end_on=date(2027, 12, 31),
+        )
         projects.append(make_active(project))
     municipalities = [MunicipalityFactory(county=county, number=f"57{i:02d}") for i in range(6)]
     for municipality in municipalities:
-        make_user(Membership.Role.LIBRARY_HEAD, municipality=municipality, email=f"sjef{municipality.number}@example.no")
+        make_user(
+            Membership.Role.LIBRARY_HEAD, municipality=municipality, email=f"sjef{municipality.number}@example.no"
+        )
     for project in projects:
         for invited in services.invite_participants(project=project, municipalities=municipalities, by=county_staff):
             Participant.objects.filter(pk=invited.pk).update(status=Participant.Status.ACTIVE)
             for i in range(5):
-                Milestone.objects.create(project=project, participant=invited, name=f"M{i}",
-                                         planned_on=DUE - timedelta(days=i), original_planned_on=DUE - timedelta(days=i))
+                Milestone.objects.create(
+                    project=project,
+                    participant=invited,
+                    name=f"M{i}",
+                    planned_on=DUE - timedelta(days=i),
+                    original_planned_on=DUE - timedelta(days=i),
+                )
     _run(DUE + timedelta(days=45))
     per_recipient = {}
     for address in OutboxMessage.objects.values_list("recipient", flat=True):

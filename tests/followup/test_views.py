@@ -36,29 +36,76 @@ def _bulk_participants(county, by, theme, municipality, n, *, start=0, with_mile
     """n active projects in which `municipality` (and n other municipalities) take part, each with
     a late and a coming milestone and a progress entry, as the follow-up pages would find them."""
     today = timezone.localdate()
-    projects = Project.objects.bulk_create([
-        Project(county=county, title=f"Prosjekt {i}", theme=theme, purpose="p", start_on=date(2026, 1, 1),
-                end_on=date(2027, 12, 31), status=Project.Status.ACTIVE) for i in range(start, start + n)
-    ])
+    projects = Project.objects.bulk_create(
+        [
+            Project(
+                county=county,
+                title=f"Prosjekt {i}",
+                theme=theme,
+                purpose="p",
+                start_on=date(2026, 1, 1),
+                end_on=date(2027, 12, 31),
+                status=Project.Status.ACTIVE,
+            )
+            for i in range(start, start + n)
+        ]
+    )
     others = [MunicipalityFactory(county=county, number=f"{5600 + start + i}") for i in range(n)]
     participants = Participant.objects.bulk_create(
-        [Participant(project=p, municipality=municipality, status="active", health=["red", "yellow", "green"][i % 3],
-                     health_reasons=[{"code": "overdue", "level": "red", "count": 2}]) for i, p in enumerate(projects)]
+        [
+            Participant(
+                project=p,
+                municipality=municipality,
+                status="active",
+                health=["red", "yellow", "green"][i % 3],
+                health_reasons=[{"code": "overdue", "level": "red", "count": 2}],
+            )
+            for i, p in enumerate(projects)
+        ]
         + [Participant(project=p, municipality=m, status="active") for p, m in zip(projects, others, strict=True)]
     )
     if with_milestones:
         milestones = Milestone.objects.bulk_create(
-            [Milestone(project_id=p.project_id, participant=p, name="Sent", planned_on=today - timedelta(days=5),
-                       original_planned_on=today - timedelta(days=20)) for p in participants]
-            + [Milestone(project_id=p.project_id, participant=p, name="Snart", planned_on=today + timedelta(days=5),
-                         original_planned_on=today + timedelta(days=5)) for p in participants]
+            [
+                Milestone(
+                    project_id=p.project_id,
+                    participant=p,
+                    name="Sent",
+                    planned_on=today - timedelta(days=5),
+                    original_planned_on=today - timedelta(days=20),
+                )
+                for p in participants
+            ]
+            + [
+                Milestone(
+                    project_id=p.project_id,
+                    participant=p,
+                    name="Snart",
+                    planned_on=today + timedelta(days=5),
+                    original_planned_on=today + timedelta(days=5),
+                )
+                for p in participants
+            ]
         )
-        ProgressEntry.objects.bulk_create([ProgressEntry(project_id=m.project_id, participant=m.participant, milestone=m,
-                                                         status="in_progress", text="Litt", written_by=by) for m in milestones])
+        ProgressEntry.objects.bulk_create(
+            [
+                ProgressEntry(
+                    project_id=m.project_id,
+                    participant=m.participant,
+                    milestone=m,
+                    status="in_progress",
+                    text="Litt",
+                    written_by=by,
+                )
+                for m in milestones
+            ]
+        )
     return participants
 
 
-def test_dashboard_query_count_is_the_same_for_10_and_100_participants(client, county, county_staff, theme, municipality):
+def test_dashboard_query_count_is_the_same_for_10_and_100_participants(
+    client, county, county_staff, theme, municipality
+):
     client.force_login(county_staff)
     _bulk_participants(county, county_staff, theme, municipality, 5)
     url = reverse("followup:followup-dashboard", kwargs={"number": county.number})
@@ -69,8 +116,9 @@ def test_dashboard_query_count_is_the_same_for_10_and_100_participants(client, c
     assert page.index("■") < page.index("▲")  # red before yellow: at risk first
 
 
-def test_my_milestones_query_count_is_the_same_for_10_and_100_participants(client, county, county_staff, theme, municipality,
-                                                                           library_head):
+def test_my_milestones_query_count_is_the_same_for_10_and_100_participants(
+    client, county, county_staff, theme, municipality, library_head
+):
     client.force_login(library_head)
     _bulk_participants(county, county_staff, theme, municipality, 10)
     url = reverse("followup:my-milestones")
@@ -79,7 +127,9 @@ def test_my_milestones_query_count_is_the_same_for_10_and_100_participants(clien
     assert _queries(client, url) == small
 
 
-def test_dashboard_pages_through_every_participant_and_the_health_filter(client, county, county_staff, theme, municipality):
+def test_dashboard_pages_through_every_participant_and_the_health_filter(
+    client, county, county_staff, theme, municipality
+):
     client.force_login(county_staff)
     participants = _bulk_participants(county, county_staff, theme, municipality, 30, with_milestones=False)
     Participant.objects.filter(pk__in=[p.pk for p in participants[30:]]).update(health="green")
@@ -88,11 +138,11 @@ def test_dashboard_pages_through_every_participant_and_the_health_filter(client,
     assert "Red: 10 · Yellow: 10 · Green: 40" in first or "Rød: 10 · Gul: 10 · Grønn: 40" in first
     assert "Side 1 av 3" in first  # 60 participants, 25 to a page
     last = client.get(url, {"page": 3}).content.decode()
-    assert last.count('<tr>') - 1 == 10  # the header row, then the last ten participants
+    assert last.count("<tr>") - 1 == 10  # the header row, then the last ten participants
     red = client.get(url, {"health": "red"}).content.decode()
     assert red.count("■") == 10 and "Side 1 av" not in red  # ten red: one page, no paging
     one_project = client.get(url, {"project": participants[0].project_id}).content.decode()
-    assert one_project.count('<tr>') - 1 == 2  # the two municipalities of that project
+    assert one_project.count("<tr>") - 1 == 2  # the two municipalities of that project
 
 
 def test_dashboard_lists_messages_awaiting_review_in_flat_queries(client, county, county_staff, theme, municipality):
@@ -102,8 +152,16 @@ def test_dashboard_lists_messages_awaiting_review_in_flat_queries(client, county
 
     def propose(participant):
         late = participant.milestones.get(name="Sent")
-        return EscalationStep.objects.create(participant=participant, milestone=late, step="leadership", due_on=late.planned_on,
-                                             overdue_days=45, status="proposed", subject="Prosjektet", body="Hei.")
+        return EscalationStep.objects.create(
+            participant=participant,
+            milestone=late,
+            step="leadership",
+            due_on=late.planned_on,
+            overdue_days=45,
+            status="proposed",
+            subject="Prosjektet",
+            body="Hei.",
+        )
 
     step = propose(participants[0])
     one = _queries(client, url)
@@ -127,7 +185,9 @@ def test_my_milestones_come_ten_to_a_page(client, county, county_staff, theme, m
     assert second.count('<article class="card') == 2
 
 
-def test_start_page_query_count_is_flat_and_shows_the_follow_up(client, county, county_staff, theme, municipality, library_head):
+def test_start_page_query_count_is_flat_and_shows_the_follow_up(
+    client, county, county_staff, theme, municipality, library_head
+):
     _bulk_participants(county, county_staff, theme, municipality, 3)
     client.force_login(county_staff)
     small = _queries(client, reverse("shell:home"))
@@ -141,7 +201,9 @@ def test_start_page_query_count_is_flat_and_shows_the_follow_up(client, county, 
     assert "Sent" in page and reverse("followup:my-milestones") in page
 
 
-def test_library_head_logs_progress_with_a_photo_through_htmx(client, active_project, participant, county_staff, library_head):
+def test_library_head_logs_progress_with_a_photo_through_htmx(
+    client, active_project, participant, county_staff, library_head
+):
     milestone = late_milestone(active_project, participant, county_staff, days=60)
     client.force_login(library_head)
     page = client.get(reverse("followup:my-milestones")).content.decode()
@@ -152,7 +214,9 @@ def test_library_head_logs_progress_with_a_photo_through_htmx(client, active_pro
     assert "Skriv hva som har skjedd." in refused.content.decode()
     assert not ProgressEntry.objects.exists()
     assert "<html" not in refused.content.decode()
-    response = client.post(url, {"status": "done", "text": "Rommet er ferdig!", "files": [jpeg_with_gps()]}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        url, {"status": "done", "text": "Rommet er ferdig!", "files": [jpeg_with_gps()]}, HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body and f'id="milestone-{milestone.pk}"' in body
@@ -167,21 +231,42 @@ def test_library_head_logs_progress_with_a_photo_through_htmx(client, active_pro
 def test_leadership_reads_but_may_not_log(client, active_project, participant, county_staff, leadership):
     milestone = late_milestone(active_project, participant, county_staff)
     client.force_login(leadership)
-    assert client.get(reverse("followup:milestone-detail", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})).status_code == 200
-    response = client.post(reverse("followup:progress-create", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk}),
-                           {"status": "done", "text": "x"})
+    assert (
+        client.get(
+            reverse("followup:milestone-detail", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
+        ).status_code
+        == 200
+    )
+    response = client.post(
+        reverse("followup:progress-create", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk}),
+        {"status": "done", "text": "x"},
+    )
     assert response.status_code == 403 and not ProgressEntry.objects.exists()
 
 
-def test_moving_a_milestone_shows_slippage_per_milestone_participant_and_project(client, active_project, participant,
-                                                                               county_staff):
-    milestone = milestones.save_milestone(project=active_project, by=county_staff, name="Åpning", participant=participant,
-                                        planned_on=date(2026, 9, 1))
-    milestones.save_milestone(project=active_project, by=county_staff, milestone=milestone, name="Åpning", participant=participant,
-                            planned_on=date(2026, 10, 15))
+def test_moving_a_milestone_shows_slippage_per_milestone_participant_and_project(
+    client, active_project, participant, county_staff
+):
+    milestone = milestones.save_milestone(
+        project=active_project, by=county_staff, name="Åpning", participant=participant, planned_on=date(2026, 9, 1)
+    )
+    milestones.save_milestone(
+        project=active_project,
+        by=county_staff,
+        milestone=milestone,
+        name="Åpning",
+        participant=participant,
+        planned_on=date(2026, 10, 15),
+    )
     milestone.refresh_from_db()
-    assert (milestone.original_planned_on, milestone.planned_on, milestone.slippage_days) == (date(2026, 9, 1), date(2026, 10, 15), 44)
-    milestones.set_milestone_status(milestone=milestone, by=county_staff, status="done", completed_on=date(2026, 10, 25))
+    assert (milestone.original_planned_on, milestone.planned_on, milestone.slippage_days) == (
+        date(2026, 9, 1),
+        date(2026, 10, 15),
+        44,
+    )
+    milestones.set_milestone_status(
+        milestone=milestone, by=county_staff, status="done", completed_on=date(2026, 10, 25)
+    )
     milestone.refresh_from_db()
     assert milestone.slippage_days == 44  # the plan moved; done ten days after the current date is lateness
     client.force_login(county_staff)
@@ -196,8 +281,9 @@ def test_skipping_needs_a_reason_and_done_cannot_be_in_the_future(active_project
     with pytest.raises(ValidationError):
         milestones.set_milestone_status(milestone=milestone, by=county_staff, status="skipped")
     with pytest.raises(ValidationError):
-        milestones.set_milestone_status(milestone=milestone, by=county_staff, status="done",
-                                      completed_on=timezone.localdate() + timedelta(days=1))
+        milestones.set_milestone_status(
+            milestone=milestone, by=county_staff, status="done", completed_on=timezone.localdate() + timedelta(days=1)
+        )
     milestones.set_milestone_status(milestone=milestone, by=county_staff, status="skipped", skip_reason="Ikke aktuelt")
     milestone.refresh_from_db()
     assert milestone.status == "skipped" and milestone.skip_reason == "Ikke aktuelt"
@@ -216,8 +302,15 @@ def kit(county):
 
 def _finished(kit, county, by, days_to_done: list, *, status=Project.Status.CLOSED, milestone_status="done"):
     theme = Theme.objects.get(county=county, code="library_rooms")
-    project = services.create_project(county=county, by=by, title=f"Ferdig {days_to_done}", theme=theme, purpose="p",
-                                      start_on=date(2024, 1, 1), end_on=date(2025, 6, 30))
+    project = services.create_project(
+        county=county,
+        by=by,
+        title=f"Ferdig {days_to_done}",
+        theme=theme,
+        purpose="p",
+        start_on=date(2024, 1, 1),
+        end_on=date(2025, 6, 30),
+    )
     Project.objects.filter(pk=project.pk).update(status=status)
     KitUse.objects.create(project=project, kit=kit)
     project.refresh_from_db()
@@ -225,8 +318,10 @@ def _finished(kit, county, by, days_to_done: list, *, status=Project.Status.CLOS
     for kit_milestone, days in zip(kit.milestones.all(), days_to_done, strict=False):
         if days is not None:
             Milestone.objects.filter(project=project, origin__kit_milestone=kit_milestone).update(
-                status=milestone_status, completed_on=project.start_on + timedelta(days=days),
-                skip_reason="Ikke aktuelt" if milestone_status == "skipped" else "")
+                status=milestone_status,
+                completed_on=project.start_on + timedelta(days=days),
+                skip_reason="Ikke aktuelt" if milestone_status == "skipped" else "",
+            )
     return project
 
 
@@ -254,21 +349,47 @@ def test_learned_durations_at_their_edges(kit, county, county_staff, other_count
 # ------------------------------------------------------------------ calendar feed
 
 
-def test_calendar_feed_with_secret_token_and_revocation(client, active_project, participant, county_staff, library_head):
+def test_calendar_feed_with_secret_token_and_revocation(
+    client, active_project, participant, county_staff, library_head
+):
     milestone = late_milestone(active_project, participant, county_staff, days=3, name="Romplan, fase 1; Gáivuotna ŋ")
     starts = timezone.now().replace(microsecond=0) + timedelta(days=3)
-    meeting = meetings.save_meeting(project=active_project, by=county_staff, objectives=["Mål"], kind="startup", title="Oppstart",
-                                    starts_at=starts, ends_at=starts + timedelta(hours=1), place="Rådhuset, sal 2")
-    meetings.set_invitees(meeting=meeting, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)])
+    meeting = meetings.save_meeting(
+        project=active_project,
+        by=county_staff,
+        objectives=["Mål"],
+        kind="startup",
+        title="Oppstart",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        place="Rådhuset, sal 2",
+    )
+    meetings.set_invitees(
+        meeting=meeting, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)]
+    )
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
-    called_off = meetings.save_meeting(project=active_project, by=county_staff, objectives=["Mål"], kind="workshop",
-                                       title="Verksted", starts_at=starts + timedelta(days=7),
-                                       ends_at=starts + timedelta(days=7, hours=2), place="Biblioteket")
-    meetings.set_invitees(meeting=called_off, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)])
+    called_off = meetings.save_meeting(
+        project=active_project,
+        by=county_staff,
+        objectives=["Mål"],
+        kind="workshop",
+        title="Verksted",
+        starts_at=starts + timedelta(days=7),
+        ends_at=starts + timedelta(days=7, hours=2),
+        place="Biblioteket",
+    )
+    meetings.set_invitees(
+        meeting=called_off, by=county_staff, contacts=[ContactFactory(municipality=participant.municipality)]
+    )
     meetings.schedule_meeting(meeting=called_off, by=county_staff)
     meetings.cancel_meeting(meeting=called_off, by=county_staff)
-    visit = visits.save_visit(participant=participant, by=county_staff, planned_on=timezone.localdate() + timedelta(days=9),
-                              purpose="Befaring\nav rommet, med kaffe", visitors=[county_staff])
+    visit = visits.save_visit(
+        participant=participant,
+        by=county_staff,
+        planned_on=timezone.localdate() + timedelta(days=9),
+        purpose="Befaring\nav rommet, med kaffe",
+        visitors=[county_staff],
+    )
     client.force_login(library_head)
     client.post(reverse("followup:calendar-settings"), {"action": "create"})
     feed_url = library_head.calendar_feed.get_absolute_url()
@@ -279,14 +400,24 @@ def test_calendar_feed_with_secret_token_and_revocation(client, active_project, 
     assert calendar.calendar_name == "Fremdrift" and "METHOD" not in calendar  # a published feed, not an iTIP message
     assert calendar.get_missing_tzids() == set()
     events = {str(event.uid): event for event in calendar.events}
-    assert set(events) == {f"milestone-{milestone.pk}@fremdrift", meeting.uid, called_off.uid, f"visit-{visit.pk}@fremdrift"}
+    assert set(events) == {
+        f"milestone-{milestone.pk}@fremdrift",
+        meeting.uid,
+        called_off.uid,
+        f"visit-{visit.pk}@fremdrift",
+    }
 
     due = events[f"milestone-{milestone.pk}@fremdrift"]  # all day: DTSTART a date, DTEND the (exclusive) next day
-    assert type(due.start) is date and due.start == milestone.planned_on and due.end == milestone.planned_on + timedelta(days=1)
+    assert (
+        type(due.start) is date
+        and due.start == milestone.planned_on
+        and due.end == milestone.planned_on + timedelta(days=1)
+    )
     assert due["DTSTART"].params["VALUE"] == "DATE"
     assert due.summary == "Romplan, fase 1; Gáivuotna ŋ (Tromsø)" and due.description == active_project.title
-    assert due.url == "http://testserver" + reverse("followup:milestone-detail",
-                                                     kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
+    assert due.url == "http://testserver" + reverse(
+        "followup:milestone-detail", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk}
+    )
 
     held = events[meeting.uid]  # timed, in UTC
     assert held.start == starts and held.end == starts + timedelta(hours=1) and held.start.utcoffset() == timedelta(0)
@@ -315,8 +446,10 @@ def test_project_feed_and_municipality_feed_for_staff(client, active_project, pa
     milestone = late_milestone(active_project, participant, county_staff)
     progress.log_progress(milestone=milestone, by=library_head, status="in_progress", text="Vi har startet ryddingen.")
     client.force_login(county_staff)
-    for url in (reverse("followup:project-progress", kwargs={"pk": active_project.pk}),
-                reverse("followup:municipality-progress", kwargs={"number": participant.municipality.number})):
+    for url in (
+        reverse("followup:project-progress", kwargs={"pk": active_project.pk}),
+        reverse("followup:municipality-progress", kwargs={"number": participant.municipality.number}),
+    ):
         assert "Vi har startet ryddingen." in client.get(url).content.decode()
     client.force_login(library_head)
     assert client.get(reverse("followup:project-progress", kwargs={"pk": active_project.pk})).status_code == 404
@@ -326,8 +459,14 @@ def test_a_new_project_from_a_kit_gets_milestones_that_reminders_see(county, cou
     from planning.standard_kits import install_standard_kits
 
     room_kit, _weeding = install_standard_kits(county)
-    project = kits.create_project_from_kit(kit=room_kit, county=county, by=county_staff, title="Fra pakke",
-                                           start_on=timezone.localdate() - timedelta(days=400), municipalities=[municipality])
+    project = kits.create_project_from_kit(
+        kit=room_kit,
+        county=county,
+        by=county_staff,
+        title="Fra pakke",
+        start_on=timezone.localdate() - timedelta(days=400),
+        municipalities=[municipality],
+    )
     make_active(project)
     project.participants.update(status=Participant.Status.ACTIVE)  # Tromsø said yes
     run = escalation.run_reminders()
@@ -335,28 +474,37 @@ def test_a_new_project_from_a_kit_gets_milestones_that_reminders_see(county, cou
 
 
 def test_the_dashboard_says_when_each_participant_was_last_visited_wrote_and_how_late_it_is(
-        client, county, county_staff, active_project, participant, other_participant):
+    client, county, county_staff, active_project, participant, other_participant
+):
     from followup.models import Visit
 
     today = timezone.localdate()
     Project.objects.filter(pk=active_project.pk).update(start_on=today - timedelta(days=200))
-    Participant.objects.filter(pk__in=[participant.pk, other_participant.pk]).update(invited_on=today - timedelta(days=200))
+    Participant.objects.filter(pk__in=[participant.pk, other_participant.pk]).update(
+        invited_on=today - timedelta(days=200)
+    )
     late_milestone(active_project, participant, county_staff, days=37)
     late_milestone(active_project, participant, county_staff, days=5, name="Møbler bestilt")
-    visits.save_visit(by=county_staff, participant=participant, planned_on=today - timedelta(days=12),
-                      status=Visit.Status.DONE, purpose="Oppstart")
+    visits.save_visit(
+        by=county_staff,
+        participant=participant,
+        planned_on=today - timedelta(days=12),
+        status=Visit.Status.DONE,
+        purpose="Oppstart",
+    )
     client.force_login(county_staff)
     page = client.get(reverse("followup:followup-dashboard", kwargs={"number": county.number})).content.decode()
-    tromso = page[page.index(participant.municipality.name):][:3000]
+    tromso = page[page.index(participant.municipality.name) :][:3000]
     assert "12 dager siden" in tromso  # the visit
     assert "2, den eldste 37 dager for sent" in tromso
     assert "2 milepæler er forsinket (den eldste med 37 dager)" in tromso
-    other = page[page.index(other_participant.municipality.name):][:3000]
+    other = page[page.index(other_participant.municipality.name) :][:3000]
     assert other.count("Aldri") == 2  # never visited, never wrote
 
 
-def test_a_completed_participant_with_late_work_stays_on_the_dashboard(client, county, county_staff, active_project,
-                                                                      participant):
+def test_a_completed_participant_with_late_work_stays_on_the_dashboard(
+    client, county, county_staff, active_project, participant
+):
     late_milestone(active_project, participant, county_staff, days=20)
     Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.ACTIVE)
     services.change_participant_status(participant=participant, to=Participant.Status.COMPLETED, by=county_staff)

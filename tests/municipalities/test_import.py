@@ -35,7 +35,7 @@ def test_imports_utf8_with_bom(county):
 
 
 def test_imports_windows_1252(county):
-    data = 'code;name\n5501;Tromsø\n5524;Målselv\n5518;Loabák - Lavangen\n'.encode("cp1252")
+    data = "code;name\n5501;Tromsø\n5524;Målselv\n5518;Loabák - Lavangen\n".encode("cp1252")
     import_municipalities(county=county, data=data)
     assert _names() == {"5501": "Tromsø", "5524": "Målselv", "5518": "Loabák - Lavangen"}
 
@@ -122,6 +122,7 @@ def test_upload_form_lists_bad_lines_and_writes_nothing(client, county_admin):
 
 # ---------------------------------------------------------------- SSB's files as they come
 
+
 def _ssb_row(code, name, parent="", level="2"):
     return f'"{code}";"{parent}";"{level}";"{name}";"";"2024-01-01";"";""\r\n'
 
@@ -151,8 +152,14 @@ def test_a_whole_country_file_imports_the_county_and_skips_the_rest(county, with
     assert sorted(m.number for m in result.created) == ["5501", "5518", "5540"]
     assert _names() == {"5501": "Tromsø", "5518": "Loabák - Lavangen", "5540": "Gáivuotna - Kåfjord - Kaivuono"}
     skipped = [(row.code, row.name) for row in result.skipped]
-    expected = [("0301", "Oslo"), ("1804", "Bodø"), ("1806", "Narvik"), ("5601", "Alta"), ("5603", "Hammerfest"),
-                ("5636", "Unjárga - Nesseby")]
+    expected = [
+        ("0301", "Oslo"),
+        ("1804", "Bodø"),
+        ("1806", "Narvik"),
+        ("5601", "Alta"),
+        ("5603", "Hammerfest"),
+        ("5636", "Unjárga - Nesseby"),
+    ]
     if with_county_rows:
         expected = sorted([*expected, ("03", "Oslo"), ("18", "Nordland"), ("56", "Finnmark")])
     assert sorted(skipped) == sorted(expected)
@@ -199,14 +206,19 @@ def _zip_of_the_list() -> bytes:
 NOT_TEXT = "Filen er ikke en tekstfil i UTF-8 eller Windows-1252. Last ned kommunelisten fra SSB som CSV og prøv igjen."
 
 
-@pytest.mark.parametrize("data", [
-    pytest.param(_zip_of_the_list(), id="a zip renamed .csv"),
-    pytest.param(b"code;name\n5501;Troms\x81\x8d\n", id="bytes Windows-1252 does not have"),
-    pytest.param(b"code;name\n5501;Troms\x00\n", id="a NUL byte"),
-    pytest.param((SSB_HEADER + SSB_ROWS).encode("utf-16"), id="UTF-16"),
-    pytest.param(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\n\x00\x01\x02\x1b\x7f\nendstream\n",
-                 id="a PDF"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_zip_of_the_list(), id="a zip renamed .csv"),
+        pytest.param(b"code;name\n5501;Troms\x81\x8d\n", id="bytes Windows-1252 does not have"),
+        pytest.param(b"code;name\n5501;Troms\x00\n", id="a NUL byte"),
+        pytest.param((SSB_HEADER + SSB_ROWS).encode("utf-16"), id="UTF-16"),
+        pytest.param(
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nstream\n\x00\x01\x02\x1b\x7f\nendstream\n",
+            id="a PDF",
+        ),
+    ],
+)
 def test_a_file_that_is_not_text_is_refused_on_the_file_field(client, county_admin, data):
     client.force_login(county_admin)
     response = _post(client, data)
@@ -215,18 +227,22 @@ def test_a_file_that_is_not_text_is_refused_on_the_file_field(client, county_adm
     assert Municipality.objects.count() == 0
 
 
-@pytest.mark.parametrize("content, separator", [
-    ('"code","parentCode","level","name"\r\n"5501","","","Tromsø"\r\n', "komma"),
-    ("code,name\n5501,Tromsø\n5518,Loabák - Lavangen\n", "komma"),
-    ("code\tname\n5501\tTromsø\n", "tabulator"),
-])
+@pytest.mark.parametrize(
+    "content, separator",
+    [
+        ('"code","parentCode","level","name"\r\n"5501","","","Tromsø"\r\n', "komma"),
+        ("code,name\n5501,Tromsø\n5518,Loabák - Lavangen\n", "komma"),
+        ("code\tname\n5501\tTromsø\n", "tabulator"),
+    ],
+)
 def test_a_file_with_the_wrong_separator_is_refused_on_the_file_field(client, county_admin, content, separator):
     client.force_login(county_admin)
     response = _post(client, content.encode())
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == [
         f"Feil skilletegn: kolonnene er skilt med {separator}, men SSBs filer bruker semikolon. "
-        "Last ned kommunelisten fra SSB som CSV og prøv igjen."]
+        "Last ned kommunelisten fra SSB som CSV og prøv igjen."
+    ]
     assert Municipality.objects.count() == 0
 
 
@@ -235,5 +251,6 @@ def test_a_quotation_mark_that_is_never_closed_is_reported_on_its_line(county):
     with pytest.raises(MunicipalityImportError) as error:
         import_municipalities(county=county, data=data)
     assert [str(e) for e in error.value.errors] == [
-        "Linje 3: linjen kan ikke leses: et anførselstegn er ikke lukket, eller et felt er altfor langt."]
+        "Linje 3: linjen kan ikke leses: et anførselstegn er ikke lukket, eller et felt er altfor langt."
+    ]
     assert Municipality.objects.count() == 0

@@ -13,9 +13,17 @@ def _post_logo(client, logo):
     url = reverse("municipalities:county-settings", kwargs={"number": "55"})
     initial = client.get(url).context["form"].initial
     data = {f"county-{name}": value for name, value in initial.items() if name != "letterhead"}
-    return client.post(url, data | {"county-letterhead": logo, "positions-TOTAL_FORMS": "0",
-                                    "positions-INITIAL_FORMS": "0", "themes-TOTAL_FORMS": "0",
-                                    "themes-INITIAL_FORMS": "0"})
+    return client.post(
+        url,
+        data
+        | {
+            "county-letterhead": logo,
+            "positions-TOTAL_FORMS": "0",
+            "positions-INITIAL_FORMS": "0",
+            "themes-TOTAL_FORMS": "0",
+            "themes-INITIAL_FORMS": "0",
+        },
+    )
 
 
 @pytest.mark.parametrize("kind", ["jpg", "png"])

@@ -21,8 +21,11 @@ def page(response) -> str:
 
 def test_municipality_edit_saves_the_changed_fields_with_who(client, county_staff, municipality):
     client.force_login(county_staff)
-    response = client.post(reverse("municipalities:municipality-edit", kwargs={"number": municipality.number}),
-                           {"name": municipality.name, "population": 77000, "region": "Tromsø-regionen"}, follow=True)
+    response = client.post(
+        reverse("municipalities:municipality-edit", kwargs={"number": municipality.number}),
+        {"name": municipality.name, "population": 77000, "region": "Tromsø-regionen"},
+        follow=True,
+    )
     assert "Kommunen er lagret." in page(response)
     municipality.refresh_from_db()
     assert (municipality.population, municipality.region) == (77000, "Tromsø-regionen")
@@ -40,16 +43,22 @@ def test_update_municipality_writes_only_what_changed(municipality):
 
 def test_a_library_is_added_renamed_and_removed(client, county_staff, municipality):
     client.force_login(county_staff)
-    response = client.post(reverse("municipalities:library-create", kwargs={"number": municipality.number}),
-                           {"name": "Filial Kvaløya"}, follow=True)
+    response = client.post(
+        reverse("municipalities:library-create", kwargs={"number": municipality.number}),
+        {"name": "Filial Kvaløya"},
+        follow=True,
+    )
     assert "Filial Kvaløya" in page(response)
     library = Library.objects.get(name="Filial Kvaløya")
-    client.post(reverse("municipalities:library-edit", kwargs={"number": municipality.number, "pk": library.pk}),
-                {"name": "Kvaløya bibliotek", "address": "Kvaløyvegen 1"})
+    client.post(
+        reverse("municipalities:library-edit", kwargs={"number": municipality.number, "pk": library.pk}),
+        {"name": "Kvaløya bibliotek", "address": "Kvaløyvegen 1"},
+    )
     library.refresh_from_db()
     assert (library.name, library.address, library.is_main) == ("Kvaløya bibliotek", "Kvaløyvegen 1", False)
-    response = client.post(reverse("municipalities:library-delete", kwargs={"number": municipality.number, "pk": library.pk}),
-                           follow=True)
+    response = client.post(
+        reverse("municipalities:library-delete", kwargs={"number": municipality.number, "pk": library.pk}), follow=True
+    )
     assert "Biblioteket Kvaløya bibliotek er fjernet." in page(response)
     assert not Library.objects.filter(pk=library.pk).exists()
 
@@ -58,8 +67,10 @@ def test_editing_the_main_library_keeps_it_main(client, county_staff, municipali
     main = municipality.libraries.get(is_main=True)
     LibraryFactory(municipality=municipality, name="Filialen", is_main=False)
     client.force_login(county_staff)
-    response = client.post(reverse("municipalities:library-edit", kwargs={"number": municipality.number, "pk": main.pk}),
-                           {"name": main.name, "is_main": "on", "phone": "77 00 00 00"})
+    response = client.post(
+        reverse("municipalities:library-edit", kwargs={"number": municipality.number, "pk": main.pk}),
+        {"name": main.name, "is_main": "on", "phone": "77 00 00 00"},
+    )
     assert response.status_code == 302
     main.refresh_from_db()
     assert main.phone == "77 00 00 00" and main.is_main
@@ -68,22 +79,33 @@ def test_editing_the_main_library_keeps_it_main(client, county_staff, municipali
 def test_a_library_head_editing_a_contact_keeps_the_user_link(client, county, library_head, municipality):
     contact = ContactFactory(municipality=municipality, name="Ánte", user=library_head)
     client.force_login(library_head)
-    client.post(reverse("municipalities:contact-edit", kwargs={"number": municipality.number, "pk": contact.pk}),
-                {"name": "Ánte Aslaksen", "position": contact.position_id, "phone": "900 00 000"})
+    client.post(
+        reverse("municipalities:contact-edit", kwargs={"number": municipality.number, "pk": contact.pk}),
+        {"name": "Ánte Aslaksen", "position": contact.position_id, "phone": "900 00 000"},
+    )
     contact.refresh_from_db()
     assert (contact.name, contact.phone, contact.user) == ("Ánte Aslaksen", "900 00 000", library_head)
 
 
-def test_a_signatory_of_an_agreement_cannot_be_removed(client, county, county_staff, municipality, project, library_head):
+def test_a_signatory_of_an_agreement_cannot_be_removed(
+    client, county, county_staff, municipality, project, library_head
+):
     make_active(project)
-    (participant,) = project_services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
-    head = ContactFactory(municipality=municipality, name="Ingrid Sjef", user=library_head,
-                          position=position(county, Position.Code.LIBRARY_HEAD))
+    (participant,) = project_services.invite_participants(
+        project=project, municipalities=[municipality], by=county_staff
+    )
+    head = ContactFactory(
+        municipality=municipality,
+        name="Ingrid Sjef",
+        user=library_head,
+        position=position(county, Position.Code.LIBRARY_HEAD),
+    )
     agreement = agreement_services.create_agreement(participant=participant, by=county_staff)
     assert agreement.library_head_contact == head
     client.force_login(county_staff)
-    response = client.post(reverse("municipalities:contact-delete", kwargs={"number": municipality.number, "pk": head.pk}),
-                           follow=True)
+    response = client.post(
+        reverse("municipalities:contact-delete", kwargs={"number": municipality.number, "pk": head.pk}), follow=True
+    )
     assert "Ingrid Sjef er nevnt i en avtale og kan ikke fjernes." in page(response)
     assert Contact.objects.filter(pk=head.pk).exists()
 
@@ -98,9 +120,11 @@ def test_partner_organisations_are_added_renamed_and_keep_their_names_unique(cli
     response = client.post(listing, {"name": "uit", "kind": "university"})
     assert response.context["form"].errors["name"] == ["Fylket har allerede en organisasjon med dette navnet."]
     assert Organisation.objects.filter(county=county).count() == 1
-    response = client.post(reverse("municipalities:organisation-detail", kwargs={"pk": uit.pk}),
-                           {"name": "UiT Norges arktiske universitet", "kind": "university", "website": "https://uit.no"},
-                           follow=True)
+    response = client.post(
+        reverse("municipalities:organisation-detail", kwargs={"pk": uit.pk}),
+        {"name": "UiT Norges arktiske universitet", "kind": "university", "website": "https://uit.no"},
+        follow=True,
+    )
     assert "UiT Norges arktiske universitet er lagret." in page(response)
     assert uit.history.first().history_user == county_staff
 
@@ -108,18 +132,23 @@ def test_partner_organisations_are_added_renamed_and_keep_their_names_unique(cli
 def test_an_organisation_contact_is_added_and_edited(client, county, county_staff):
     organisation = services.create_organisation(county=county, name="Arkivet")
     client.force_login(county_staff)
-    client.post(reverse("municipalities:organisation-contact-create", kwargs={"pk": organisation.pk}),
-                {"name": "Arkivar Berg", "position": position(county, Position.Code.OTHER).pk})
+    client.post(
+        reverse("municipalities:organisation-contact-create", kwargs={"pk": organisation.pk}),
+        {"name": "Arkivar Berg", "position": position(county, Position.Code.OTHER).pk},
+    )
     contact = Contact.objects.get(name="Arkivar Berg")
     assert contact.organisation == organisation and contact.municipality is None and contact.county == county
-    client.post(reverse("municipalities:organisation-contact-edit", kwargs={"pk": organisation.pk, "contact_pk": contact.pk}),
-                {"name": "Arkivar Berg", "position": contact.position_id, "email": "berg@example.no"})
+    client.post(
+        reverse("municipalities:organisation-contact-edit", kwargs={"pk": organisation.pk, "contact_pk": contact.pk}),
+        {"name": "Arkivar Berg", "position": contact.position_id, "email": "berg@example.no"},
+    )
     contact.refresh_from_db()
     assert contact.email == "berg@example.no"
 
 
 def test_a_contact_with_another_countys_position_is_refused(county, other_county, municipality):
     with pytest.raises(ValidationError) as refused:
-        services.create_contact(county=county, municipality=municipality, name="Feil",
-                                position=position(other_county, Position.Code.MAYOR))
+        services.create_contact(
+            county=county, municipality=municipality, name="Feil", position=position(other_county, Position.Code.MAYOR)
+        )
     assert refused.value.message_dict == {"position": ["Velg en stilling fra fylkets liste."]}

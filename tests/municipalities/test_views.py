@@ -108,7 +108,9 @@ def test_leadership_reads_but_cannot_edit(client, leadership, municipality):
     client.force_login(leadership)
     html = client.get(municipality.get_absolute_url()).content.decode()
     assert "Legg til kontakt" not in html
-    assert client.get(reverse("municipalities:contact-create", kwargs={"number": municipality.number})).status_code == 403
+    assert (
+        client.get(reverse("municipalities:contact-create", kwargs={"number": municipality.number})).status_code == 403
+    )
 
 
 def test_county_settings_save_name_sender_and_positions(client, county, county_admin):
@@ -152,20 +154,29 @@ def test_county_settings_refuse_a_letterhead_that_is_not_an_image(client, county
     data = {f"county-{name}": value for name, value in initial.items() if name != "letterhead"}
     response = client.post(
         url,
-        data | {"county-letterhead": fake, "positions-TOTAL_FORMS": "0", "positions-INITIAL_FORMS": "0",
-                "themes-TOTAL_FORMS": "0", "themes-INITIAL_FORMS": "0"},
+        data
+        | {
+            "county-letterhead": fake,
+            "positions-TOTAL_FORMS": "0",
+            "positions-INITIAL_FORMS": "0",
+            "themes-TOTAL_FORMS": "0",
+            "themes-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 400
     assert response.context["form"].errors["letterhead"]
     assert not County.objects.get(pk=county.pk).letterhead
 
 
-@pytest.mark.parametrize("lower, higher", [
-    ("health_overdue_yellow", "health_overdue_red"),
-    ("health_silence_yellow_days", "health_silence_red_days"),
-    ("escalation_reminder_days", "escalation_alert_days"),
-    ("escalation_alert_days", "escalation_leadership_days"),
-])
+@pytest.mark.parametrize(
+    "lower, higher",
+    [
+        ("health_overdue_yellow", "health_overdue_red"),
+        ("health_silence_yellow_days", "health_silence_red_days"),
+        ("escalation_reminder_days", "escalation_alert_days"),
+        ("escalation_alert_days", "escalation_leadership_days"),
+    ],
+)
 def test_county_thresholds_in_the_wrong_order_are_refused_on_the_field(client, county, county_admin, lower, higher):
     from tests.notifications.test_header_injection import _county_settings_data
 

@@ -59,7 +59,9 @@ def test_county_wide_audience_is_every_active_project_and_the_county_list(
 
     project_services.invite_participants(project=planning, municipalities=[other_municipality], by=county_staff)
     county_list = ensure_mailing_list(county=county)
-    Subscriber.objects.create(mailing_list=county_list, email="Lokalavis@Example.no", status=Subscriber.Status.CONFIRMED)
+    Subscriber.objects.create(
+        mailing_list=county_list, email="Lokalavis@Example.no", status=Subscriber.Status.CONFIRMED
+    )
     county_wide = writing.create_newsletter(county=county, by=county_staff, subject="Til alle", body="Hei")
     emails = _emails(get_audience(county_wide))
     assert "lokalavis@example.no" in emails

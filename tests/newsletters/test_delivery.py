@@ -25,12 +25,15 @@ def _county_newsletter(county, county_staff, n=N):
     """A county-wide infobrev with no active projects: exactly `n` subscribers get it."""
     mailing_list = ensure_mailing_list(county=county)
     Subscriber.objects.bulk_create(
-        [Subscriber(mailing_list=mailing_list, email=f"leser{i:04d}@example.no", status=Subscriber.Status.CONFIRMED)
-         for i in range(n)],
+        [
+            Subscriber(mailing_list=mailing_list, email=f"leser{i:04d}@example.no", status=Subscriber.Status.CONFIRMED)
+            for i in range(n)
+        ],
         batch_size=500,
     )
-    newsletter = writing.create_newsletter(county=county, by=county_staff, subject="Infobrev til tusen",
-                                            body="Hei alle sammen!", is_public=True)
+    newsletter = writing.create_newsletter(
+        county=county, by=county_staff, subject="Infobrev til tusen", body="Hei alle sammen!", is_public=True
+    )
     return newsletter, {f"leser{i:04d}@example.no" for i in range(n)}
 
 
@@ -45,8 +48,9 @@ def _message_ids(smtp_server) -> Counter:
 
 
 @pytest.mark.django_db
-def test_a_thousand_recipients_arrive_at_the_smtp_server_once_each(county, county_staff, smtp_server, settings,
-                                                                    django_capture_on_commit_callbacks):
+def test_a_thousand_recipients_arrive_at_the_smtp_server_once_each(
+    county, county_staff, smtp_server, settings, django_capture_on_commit_callbacks
+):
     settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
     newsletter, expected = _county_newsletter(county, county_staff)
@@ -57,7 +61,10 @@ def test_a_thousand_recipients_arrive_at_the_smtp_server_once_each(county, count
     assert max(received.values()) == 1
     message = smtp_server.messages[0]["message"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    assert message["List-Unsubscribe"].strip().startswith("<http") and "/offentlig/abonnement/avmeld/" in message["List-Unsubscribe"]
+    assert (
+        message["List-Unsubscribe"].strip().startswith("<http")
+        and "/offentlig/abonnement/avmeld/" in message["List-Unsubscribe"]
+    )
     assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.SENT and newsletter.recipient_count == N
@@ -104,7 +111,9 @@ def test_a_killed_worker_loses_no_recipient(county, county_staff, smtp_server):
         sweep_outbox_task.delay()  # what beat does every minute
         queue_newsletter_task.delay(newsletter.pk)  # and a repeated queuing task changes nothing
         wait_for(
-            lambda: OutboxMessage.objects.filter(object_id=newsletter.pk, status=OutboxMessage.Status.SENT).count() == N,
+            lambda: (
+                OutboxMessage.objects.filter(object_id=newsletter.pk, status=OutboxMessage.Status.SENT).count() == N
+            ),
             timeout=240,
             message=worker.output()[-3000:],
         )

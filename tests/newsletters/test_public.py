@@ -17,8 +17,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 HOSTILE = (
     "Hei <script>alert('x')</script> og <img src=x onerror=alert(1)>\n\n"
-    "[Klikk her](javascript:alert(document.cookie)) og <a href=\"javascript:alert(2)\">her</a>\n\n"
-    "<iframe src=\"https://evil.example\"></iframe> <b onclick=\"alert(3)\">fet</b>"
+    '[Klikk her](javascript:alert(document.cookie)) og <a href="javascript:alert(2)">her</a>\n\n'
+    '<iframe src="https://evil.example"></iframe> <b onclick="alert(3)">fet</b>'
 )
 
 
@@ -30,15 +30,30 @@ def _send(newsletter, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def sent_newsletters(newsletter, stakeholders, county, county_staff, other_county, outsider, django_capture_on_commit_callbacks):
+def sent_newsletters(
+    newsletter, stakeholders, county, county_staff, other_county, outsider, django_capture_on_commit_callbacks
+):
     public = _send(newsletter, django_capture_on_commit_callbacks)
-    private = _send(writing.create_newsletter(county=county, project=stakeholders.project, by=county_staff,
-                                               subject="Internt: budsjettet", body="Bare for de involverte.",
-                                               is_public=False), django_capture_on_commit_callbacks)
-    draft = writing.create_newsletter(county=county, by=county_staff, subject="Utkast om høsten", body="Ikke sendt",
-                                       is_public=True)
-    foreign = _send(writing.create_newsletter(county=other_county, by=outsider, subject="Nytt fra Finnmark",
-                                               body="Hei", is_public=True), django_capture_on_commit_callbacks)
+    private = _send(
+        writing.create_newsletter(
+            county=county,
+            project=stakeholders.project,
+            by=county_staff,
+            subject="Internt: budsjettet",
+            body="Bare for de involverte.",
+            is_public=False,
+        ),
+        django_capture_on_commit_callbacks,
+    )
+    draft = writing.create_newsletter(
+        county=county, by=county_staff, subject="Utkast om høsten", body="Ikke sendt", is_public=True
+    )
+    foreign = _send(
+        writing.create_newsletter(
+            county=other_county, by=outsider, subject="Nytt fra Finnmark", body="Hei", is_public=True
+        ),
+        django_capture_on_commit_callbacks,
+    )
     return {"public": public, "private": private, "draft": draft, "foreign": foreign}
 
 
@@ -73,21 +88,29 @@ def test_the_archive_shows_public_newsletters_and_nothing_internal(client, count
     for hidden in ("Internt: budsjettet", "Utkast om høsten", "Nytt fra Finnmark"):
         assert hidden not in page
     for key in ("private", "draft"):
-        assert client.get(reverse("newsletters:archive-detail", kwargs={"pk": sent_newsletters[key].pk})).status_code == 404
+        assert (
+            client.get(reverse("newsletters:archive-detail", kwargs={"pk": sent_newsletters[key].pk})).status_code
+            == 404
+        )
     public = client.get(sent_newsletters["public"].get_public_url()).content.decode()
     assert "<strong>kommet i gang</strong>" in public
     assert "fan@example.no" not in public and "/avmeld/" not in public  # no addresses, no personal links
 
 
-def test_script_tags_and_javascript_links_do_not_survive(client, county, county_staff, stakeholders,
-                                                          django_capture_on_commit_callbacks):
+def test_script_tags_and_javascript_links_do_not_survive(
+    client, county, county_staff, stakeholders, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
-    newsletter = writing.create_newsletter(county=county, project=stakeholders.project, by=county_staff,
-                                            subject="Farlig", body=HOSTILE, is_public=True)
+    newsletter = writing.create_newsletter(
+        county=county, project=stakeholders.project, by=county_staff, subject="Farlig", body=HOSTILE, is_public=True
+    )
     client.force_login(county_staff)
-    preview = client.post(reverse("newsletters:newsletter-preview", kwargs={"number": county.number}),
-                          {"body": HOSTILE}, HTTP_HX_REQUEST="true").content.decode()
+    preview = client.post(
+        reverse("newsletters:newsletter-preview", kwargs={"number": county.number}),
+        {"body": HOSTILE},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
     detail = client.get(newsletter.get_absolute_url()).content.decode()
     _send(newsletter, django_capture_on_commit_callbacks)
     client.logout()
@@ -116,8 +139,12 @@ def test_showcase_has_open_graph_metadata(client, county, showcase):
 
 
 def test_showcase_shows_results_charts_and_only_consented_photos(client, county, county_staff, showcase):
-    no_consent = ShowcasePhoto.objects.create(showcase=showcase, alt_text="Publikum uten samtykke", shows_people=True,
-                                              image=SimpleUploadedFile("x.png", png_bytes()))
+    no_consent = ShowcasePhoto.objects.create(
+        showcase=showcase,
+        alt_text="Publikum uten samtykke",
+        shows_people=True,
+        image=SimpleUploadedFile("x.png", png_bytes()),
+    )
     page = client.get(showcase.get_public_url()).content.decode()
     assert "Besøket økte med 50 prosent." in page
     assert '<figure class="fd-chart"' in page and "Besøk per uke (besøk)" in page
@@ -141,8 +168,9 @@ def test_an_unpublished_showcase_is_not_public(client, county, county_staff, sho
 
 
 def test_only_finished_work_can_be_published(stakeholders, county_staff):
-    showcase = showcases.create_showcase(project=stakeholders.project, by=county_staff, title="For tidlig",
-                                        summary="Ikke ferdig")
+    showcase = showcases.create_showcase(
+        project=stakeholders.project, by=county_staff, title="For tidlig", summary="Ikke ferdig"
+    )
     with pytest.raises(NewsletterError):
         showcases.publish_showcase(showcase=showcase, by=county_staff)
     showcase.refresh_from_db()
@@ -153,8 +181,13 @@ def test_a_photo_with_people_needs_recorded_consent(showcase, county_staff):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        showcases.add_showcase_photo(showcase=showcase, by=county_staff, alt_text="Folk",
-                                    upload=SimpleUploadedFile("folk.png", png_bytes()), shows_people=True)
+        showcases.add_showcase_photo(
+            showcase=showcase,
+            by=county_staff,
+            alt_text="Folk",
+            upload=SimpleUploadedFile("folk.png", png_bytes()),
+            shows_people=True,
+        )
     assert "consent_note" in error.value.message_dict
     assert showcase.photos.count() == 2
 
@@ -169,8 +202,9 @@ def test_the_public_county_page_links_showcases_and_archive(client, county, show
 
 
 def test_images_of_a_draft_are_for_staff_only(client, newsletter, county_staff, django_capture_on_commit_callbacks):
-    image = writing.add_image(newsletter=newsletter, by=county_staff, alt_text="Kart",
-                               upload=SimpleUploadedFile("kart.png", png_bytes()))
+    image = writing.add_image(
+        newsletter=newsletter, by=county_staff, alt_text="Kart", upload=SimpleUploadedFile("kart.png", png_bytes())
+    )
     assert client.get(image.get_absolute_url()).status_code == 404
     client.force_login(county_staff)
     assert client.get(image.get_absolute_url()).status_code == 200

@@ -43,7 +43,9 @@ def test_queuing_twice_makes_no_second_row(newsletter, django_capture_on_commit_
     assert tasks.queue_newsletter_task.apply(args=[newsletter.pk]).get() == 0  # done: a no-op
 
 
-def test_a_crash_halfway_through_queuing_is_finished_by_the_next_run(newsletter, django_capture_on_commit_callbacks, monkeypatch):
+def test_a_crash_halfway_through_queuing_is_finished_by_the_next_run(
+    newsletter, django_capture_on_commit_callbacks, monkeypatch
+):
     with django_capture_on_commit_callbacks(execute=False):
         sending.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
     real = sending._queue_one
@@ -68,7 +70,9 @@ def test_a_crash_halfway_through_queuing_is_finished_by_the_next_run(newsletter,
     assert _rows(newsletter).count() == len(EXPECTED_RECIPIENTS)
 
 
-def test_every_message_carries_the_unsubscribe_headers_and_a_personal_link(newsletter, django_capture_on_commit_callbacks):
+def test_every_message_carries_the_unsubscribe_headers_and_a_personal_link(
+    newsletter, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         sending.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
     links = set()
@@ -83,7 +87,9 @@ def test_every_message_carries_the_unsubscribe_headers_and_a_personal_link(newsl
     assert len(links) == len(mail.outbox)  # everyone has their own
 
 
-def test_html_and_text_parts_come_from_the_same_source_with_the_countys_footer(newsletter, county, django_capture_on_commit_callbacks):
+def test_html_and_text_parts_come_from_the_same_source_with_the_countys_footer(
+    newsletter, county, django_capture_on_commit_callbacks
+):
     county.sender_name, county.sender_email = "Troms fylkesbibliotek", "fylkesbiblioteket@example.no"
     county.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -115,8 +121,9 @@ def test_a_subject_with_a_line_break_is_refused(newsletter, county, county_staff
         writing.create_newsletter(county=county, by=county_staff, subject="Hei\nBcc: alle@example.no", body="x")
     assert "subject" in error.value.message_dict
     with pytest.raises(ValidationError):
-        writing.update_newsletter(newsletter=newsletter, by=county_staff, subject="Hei\r\nBcc: x@example.no",
-                                   body="x", is_public=False)
+        writing.update_newsletter(
+            newsletter=newsletter, by=county_staff, subject="Hei\r\nBcc: x@example.no", body="x", is_public=False
+        )
     # And the outbox itself refuses a header with a line break, whatever the caller: the message fails.
     refused = queue_email(to="a@example.no", subject="Hei\nBcc: x@example.no", body_text="x", kind="newsletter")
     assert refused.status == OutboxMessage.Status.FAILED
@@ -159,10 +166,14 @@ def test_scheduling_in_the_past_is_refused(newsletter, county_staff):
 def test_a_thousand_queued_rows_wake_the_sender_once_per_transaction(newsletter, django_capture_on_commit_callbacks):
     from newsletters.models import Subscriber
 
-    Subscriber.objects.bulk_create([
-        Subscriber(mailing_list=newsletter.mailing_list, email=f"leser{i}@example.no", status=Subscriber.Status.CONFIRMED)
-        for i in range(40)
-    ])
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(
+                mailing_list=newsletter.mailing_list, email=f"leser{i}@example.no", status=Subscriber.Status.CONFIRMED
+            )
+            for i in range(40)
+        ]
+    )
     with django_capture_on_commit_callbacks(execute=False):
         sending.send_newsletter(newsletter=newsletter, by=newsletter.created_by)
     with django_capture_on_commit_callbacks(execute=False) as wakes:

@@ -82,22 +82,27 @@ def test_a_token_for_one_purpose_is_refused_for_another(client, county_list):
     assert not Subscriber.objects.exists()
 
 
-def test_the_subscribe_form_does_not_tell_who_is_subscribed(client, county, county_list, django_capture_on_commit_callbacks):
+def test_the_subscribe_form_does_not_tell_who_is_subscribed(
+    client, county, county_list, django_capture_on_commit_callbacks
+):
     Subscriber.objects.create(mailing_list=county_list, email="kjent@example.no", status=Subscriber.Status.CONFIRMED)
     with django_capture_on_commit_callbacks(execute=True):
         known = _subscribe(client, county, "kjent@example.no")
         unknown = _subscribe(client, county, "ukjent@example.no")
+
     def main(response, email):
         page = response.content.decode()
-        return page[page.index("<main"):page.index("</main>")].replace(email, "X")
+        return page[page.index("<main") : page.index("</main>")].replace(email, "X")
 
     assert main(known, "kjent@example.no") == main(unknown, "ukjent@example.no")
     assert [m.to for m in mail.outbox] == [["ukjent@example.no"]]
 
 
 def test_a_bad_address_gets_a_norwegian_message_on_the_field(client, county, county_list):
-    response = client.post(reverse("newsletters:subscribe", kwargs={"number": county.number}),
-                           {"email": "ikke-en-adresse", "lists": [county_list.pk]})
+    response = client.post(
+        reverse("newsletters:subscribe", kwargs={"number": county.number}),
+        {"email": "ikke-en-adresse", "lists": [county_list.pk]},
+    )
     assert response.status_code == 200
     assert "Oppgi en gyldig e-postadresse" in response.content.decode()
     assert not Subscriber.objects.exists()
@@ -111,7 +116,9 @@ def test_one_click_unsubscribe_by_post_without_csrf(county_list, stakeholders):
     url = reverse("newsletters:unsubscribe", kwargs={"token": token})
     response = client.post(url, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
-    assert Suppression.objects.filter(email="teknisk@tromso.example.no", mailing_list=stakeholders.mailing_list).exists()
+    assert Suppression.objects.filter(
+        email="teknisk@tromso.example.no", mailing_list=stakeholders.mailing_list
+    ).exists()
     assert client.post(url).status_code == 200  # a second click is fine
 
 
@@ -126,11 +133,15 @@ def test_a_tampered_unsubscribe_link_unsubscribes_nobody(client, stakeholders):
 def test_preferences_page_lets_a_subscriber_pick_lists_and_come_back(client, county, stakeholders):
     county_list = ensure_mailing_list(county=county)
     Subscriber.objects.create(mailing_list=county_list, email="fan@example.no", status=Subscriber.Status.CONFIRMED)
-    url = reverse("newsletters:preferences", kwargs={"token": tokens.make_preferences_token("fan@example.no", county.pk)})
+    url = reverse(
+        "newsletters:preferences", kwargs={"token": tokens.make_preferences_token("fan@example.no", county.pk)}
+    )
     page = client.get(url).content.decode()
     assert stakeholders.project.title in page and "Infobrev fra Troms" in page
     client.post(url, {"lists": [county_list.pk]})
-    assert Subscriber.objects.get(email="fan@example.no", mailing_list=stakeholders.mailing_list).status == "unsubscribed"
+    assert (
+        Subscriber.objects.get(email="fan@example.no", mailing_list=stakeholders.mailing_list).status == "unsubscribed"
+    )
     assert Subscriber.objects.get(email="fan@example.no", mailing_list=county_list).status == "confirmed"
     client.post(url, {"lists": [county_list.pk, stakeholders.mailing_list.pk]})
     assert Subscriber.objects.get(email="fan@example.no", mailing_list=stakeholders.mailing_list).status == "confirmed"
@@ -164,7 +175,9 @@ def test_a_bounce_fails_newsletter_rows_still_waiting(newsletter, django_capture
 
 
 def _post_bounce(client, payload, **headers):
-    return client.post(reverse("newsletters:bounce"), data=json.dumps(payload), content_type="application/json", **headers)
+    return client.post(
+        reverse("newsletters:bounce"), data=json.dumps(payload), content_type="application/json", **headers
+    )
 
 
 def test_the_bounce_endpoint_needs_the_shared_secret(client, settings):
@@ -176,8 +189,11 @@ def test_the_bounce_endpoint_needs_the_shared_secret(client, settings):
     assert not Bounce.objects.exists()
     response = _post_bounce(client, payload, HTTP_AUTHORIZATION="Bearer s3cret-for-bounces")
     assert response.status_code == 200 and response.json() == {"recorded": 1}
-    response = _post_bounce(client, {"bounces": [{"email": "a@example.no"}, {"email": "B@example.no"}]},
-                            HTTP_X_BOUNCE_SECRET="s3cret-for-bounces")
+    response = _post_bounce(
+        client,
+        {"bounces": [{"email": "a@example.no"}, {"email": "B@example.no"}]},
+        HTTP_X_BOUNCE_SECRET="s3cret-for-bounces",
+    )
     assert response.json() == {"recorded": 2}
     assert set(Bounce.objects.values_list("email", flat=True)) == {"borte@example.no", "a@example.no", "b@example.no"}
     assert _post_bounce(client, {"nothing": 1}, HTTP_AUTHORIZATION="Bearer s3cret-for-bounces").status_code == 400
@@ -228,13 +244,18 @@ def test_two_subscribers_behind_the_proxy_do_not_share_a_limit(client, county, c
         assert client.post(url, data, HTTP_X_FORWARDED_FOR="198.51.100.1", **PROXY).status_code == 200
     response = client.post(url, data, HTTP_X_FORWARDED_FOR="198.51.100.1", **PROXY)
     assert response.status_code == 429 and "For mange forsøk" in response.content.decode()
-    response = client.post(url, {"email": "annen@example.no", "lists": [county_list.pk]},
-                           HTTP_X_FORWARDED_FOR="203.0.113.4, 198.51.100.2", **PROXY)
+    response = client.post(
+        url,
+        {"email": "annen@example.no", "lists": [county_list.pk]},
+        HTTP_X_FORWARDED_FOR="203.0.113.4, 198.51.100.2",
+        **PROXY,
+    )
     assert response.status_code == 200 and "annen@example.no" in response.content.decode()
 
 
-def test_a_spoofed_address_does_not_escape_the_subscribe_limit_without_trusted_proxies(client, county, county_list,
-                                                                                         settings, fresh_cache):
+def test_a_spoofed_address_does_not_escape_the_subscribe_limit_without_trusted_proxies(
+    client, county, county_list, settings, fresh_cache
+):
     from newsletters.views.subscriptions import SUBSCRIBE_LIMIT
 
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0

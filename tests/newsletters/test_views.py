@@ -29,8 +29,9 @@ def _queries(client, url) -> int:
 
 def _make_newsletters(county, staff, project, n, start=0):
     for i in range(start, start + n):
-        writing.create_newsletter(county=county, by=staff, project=project if i % 2 else None,
-                                   subject=f"Infobrev {i}", body="Tekst")
+        writing.create_newsletter(
+            county=county, by=staff, project=project if i % 2 else None, subject=f"Infobrev {i}", body="Tekst"
+        )
 
 
 def test_newsletter_list_query_count_is_flat(client, county, county_staff, stakeholders):
@@ -45,20 +46,34 @@ def test_newsletter_list_query_count_is_flat(client, county, county_staff, stake
 def test_archive_and_lists_query_counts_are_flat(client, county, county_staff, stakeholders):
     def publish(n, start):
         for i in range(start, start + n):
-            newsletter = writing.create_newsletter(county=county, by=county_staff, project=stakeholders.project,
-                                                    subject=f"Offentlig {i}", body="Tekst", is_public=True)
-            Newsletter.objects.filter(pk=newsletter.pk).update(status=Newsletter.Status.SENT, sent_at="2026-01-01T10:00Z")
+            newsletter = writing.create_newsletter(
+                county=county,
+                by=county_staff,
+                project=stakeholders.project,
+                subject=f"Offentlig {i}",
+                body="Tekst",
+                is_public=True,
+            )
+            Newsletter.objects.filter(pk=newsletter.pk).update(
+                status=Newsletter.Status.SENT, sent_at="2026-01-01T10:00Z"
+            )
             other = make_project(county, county_staff, title=f"Prosjekt {i}")
-            Subscriber.objects.create(mailing_list=ensure_mailing_list(county=county, project=other), email=f"a{i}@example.no")
+            Subscriber.objects.create(
+                mailing_list=ensure_mailing_list(county=county, project=other), email=f"a{i}@example.no"
+            )
             showcases.create_showcase(project=other, by=county_staff, title=f"Eksempel {i}", summary="Slik gikk det.")
 
-    urls = [reverse("newsletters:archive", kwargs={"number": county.number}),
-            reverse("newsletters:archive-feed", kwargs={"number": county.number}),
-            reverse("newsletters:public-county", kwargs={"number": county.number})]
+    urls = [
+        reverse("newsletters:archive", kwargs={"number": county.number}),
+        reverse("newsletters:archive-feed", kwargs={"number": county.number}),
+        reverse("newsletters:public-county", kwargs={"number": county.number}),
+    ]
     publish(2, 0)
     client.force_login(county_staff)
-    staff_urls = [reverse("newsletters:mailing-lists", kwargs={"number": county.number}),
-                  reverse("newsletters:showcase-list", kwargs={"number": county.number})]
+    staff_urls = [
+        reverse("newsletters:mailing-lists", kwargs={"number": county.number}),
+        reverse("newsletters:showcase-list", kwargs={"number": county.number}),
+    ]
     client.get(staff_urls[0])  # the first visit makes the county's own list
     small = [_queries(client, url) for url in staff_urls]
     client.logout()
@@ -75,10 +90,12 @@ def test_audience_page_query_count_does_not_grow_with_the_audience(client, count
     client.force_login(county_staff)
     url = reverse("newsletters:newsletter-audience", kwargs={"pk": newsletter.pk})
     small = _queries(client, url)
-    Subscriber.objects.bulk_create([
-        Subscriber(mailing_list=newsletter.mailing_list, email=f"leser{i}@example.no", status="confirmed")
-        for i in range(150)
-    ])
+    Subscriber.objects.bulk_create(
+        [
+            Subscriber(mailing_list=newsletter.mailing_list, email=f"leser{i}@example.no", status="confirmed")
+            for i in range(150)
+        ]
+    )
     page = client.get(url).content.decode()
     assert _queries(client, url) == small
     assert "157 mottakere" in page and "Ordfører Uten Adresse" in page and "Ingen e-postadresse" in page
@@ -86,8 +103,10 @@ def test_audience_page_query_count_does_not_grow_with_the_audience(client, count
 
 def test_a_subject_with_a_line_break_gets_a_message_on_the_field(client, county, county_staff):
     client.force_login(county_staff)
-    response = client.post(reverse("newsletters:newsletter-create", kwargs={"number": county.number}),
-                           {"subject": "Hei\r\nBcc: alle@example.no", "body": "Tekst"})
+    response = client.post(
+        reverse("newsletters:newsletter-create", kwargs={"number": county.number}),
+        {"subject": "Hei\r\nBcc: alle@example.no", "body": "Tekst"},
+    )
     assert response.status_code == 200
     one_line = "Skriv dette på én linje, uten linjeskift eller kontrolltegn: det blir en del av e-posthodet."
     assert response.context["form"].errors["subject"] == [one_line]
@@ -97,7 +116,10 @@ def test_a_subject_with_a_line_break_gets_a_message_on_the_field(client, county,
 
 def test_staff_write_a_project_infobrev(client, county, county_staff, stakeholders):
     client.force_login(county_staff)
-    url = reverse("newsletters:newsletter-create", kwargs={"number": county.number}) + f"?prosjekt={stakeholders.project.pk}"
+    url = (
+        reverse("newsletters:newsletter-create", kwargs={"number": county.number})
+        + f"?prosjekt={stakeholders.project.pk}"
+    )
     response = client.post(url, {"subject": "Status", "body": "Alt går bra.", "is_public": "on"})
     newsletter = Newsletter.objects.get()
     assert response.status_code == 302 and response.url == newsletter.get_absolute_url()
@@ -114,8 +136,11 @@ def test_a_project_of_another_county_cannot_be_chosen(client, county, county_sta
 
 def test_live_preview_returns_the_sanitised_body(client, county, county_staff):
     client.force_login(county_staff)
-    response = client.post(reverse("newsletters:newsletter-preview", kwargs={"number": county.number}),
-                           {"body": "# Tittel\n\n**Viktig** <script>alert(1)</script>"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("newsletters:newsletter-preview", kwargs={"number": county.number}),
+        {"body": "# Tittel\n\n**Viktig** <script>alert(1)</script>"},
+        HTTP_HX_REQUEST="true",
+    )
     html = response.content.decode()
     assert "<strong>Viktig</strong>" in html and "<script" not in html
     assert "<html" not in html  # a fragment for htmx to swap in
@@ -152,7 +177,9 @@ def test_an_image_is_checked_by_its_bytes_and_stored_under_a_generated_name(clie
         assert picture.format == "JPEG" and not picture.getexif()
 
 
-def test_progress_is_polled_until_sending_is_finished(client, county_staff, newsletter, django_capture_on_commit_callbacks):
+def test_progress_is_polled_until_sending_is_finished(
+    client, county_staff, newsletter, django_capture_on_commit_callbacks
+):
     client.force_login(county_staff)
     url = reverse("newsletters:newsletter-progress", kwargs={"pk": newsletter.pk})
     with django_capture_on_commit_callbacks(execute=False):
@@ -168,12 +195,20 @@ def test_progress_is_polled_until_sending_is_finished(client, county_staff, news
 
 
 def _budget(participant, staff, grant):
-    planning_services.save_budget(participant=participant, by=staff, county_grant=Decimal(grant), required_local_share=Decimal("40"),
-                         local_cash=Decimal("80000"), local_inkind_hours=Decimal("0"), hourly_rate=Decimal("500"))
+    planning_services.save_budget(
+        participant=participant,
+        by=staff,
+        county_grant=Decimal(grant),
+        required_local_share=Decimal("40"),
+        local_cash=Decimal("80000"),
+        local_inkind_hours=Decimal("0"),
+        hourly_rate=Decimal("500"),
+    )
 
 
-def test_money_changes_offer_a_draft_and_sending_clears_the_suggestion(client, county_staff, stakeholders,
-                                                                       django_capture_on_commit_callbacks):
+def test_money_changes_offer_a_draft_and_sending_clears_the_suggestion(
+    client, county_staff, stakeholders, django_capture_on_commit_callbacks
+):
     project, tromso = stakeholders.project, stakeholders.tromso
     from projects import services as project_services
 
@@ -229,13 +264,23 @@ def test_showcase_form_errors_are_on_the_fields_and_change_nothing(client, count
     assert "En annen eksempelside i fylket har denne adressen." in response.content.decode()
     showcase = showcases.create_showcase(project=stakeholders.project, by=county_staff, title="Harstad", summary="x")
     photo_url = reverse("newsletters:showcase-photo-add", kwargs={"pk": showcase.pk})
-    response = client.post(photo_url, {"image": SimpleUploadedFile("folk.png", png_bytes()), "alt_text": "Folk",
-                                       "shows_people": "on"})
+    response = client.post(
+        photo_url, {"image": SimpleUploadedFile("folk.png", png_bytes()), "alt_text": "Folk", "shows_people": "on"}
+    )
     assert response.status_code == 400
-    assert "Registrer samtykket fra personene på bildet: hvem som samtykket, når og hvordan." in response.content.decode()
+    assert (
+        "Registrer samtykket fra personene på bildet: hvem som samtykket, når og hvordan." in response.content.decode()
+    )
     assert not showcase.photos.exists()
-    response = client.post(photo_url, {"image": SimpleUploadedFile("folk.png", png_bytes()), "alt_text": "Folk",
-                                       "shows_people": "on", "consent_note": "Skriftlig samtykke 2. mai"})
+    response = client.post(
+        photo_url,
+        {
+            "image": SimpleUploadedFile("folk.png", png_bytes()),
+            "alt_text": "Folk",
+            "shows_people": "on",
+            "consent_note": "Skriftlig samtykke 2. mai",
+        },
+    )
     assert response.status_code == 302
     photo = showcase.photos.get()
     assert photo.consent_recorded_by == county_staff and photo.consent_recorded_at is not None
@@ -243,7 +288,11 @@ def test_showcase_form_errors_are_on_the_fields_and_change_nothing(client, count
 
 def test_the_bounce_endpoint_refuses_malformed_bodies(client, settings):
     settings.NEWSLETTER_BOUNCE_SECRET = "s3cret"
-    for body in ("null", "[1, 2]", "\"x\"", "{not json", '{"email": "ikke en adresse"}'):
-        response = client.post(reverse("newsletters:bounce"), data=body, content_type="application/json",
-                               HTTP_AUTHORIZATION="Bearer s3cret")
+    for body in ("null", "[1, 2]", '"x"', "{not json", '{"email": "ikke en adresse"}'):
+        response = client.post(
+            reverse("newsletters:bounce"),
+            data=body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION="Bearer s3cret",
+        )
         assert response.status_code == 400, body

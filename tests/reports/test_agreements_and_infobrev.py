@@ -29,7 +29,8 @@ Slot = Signature.Slot
 
 
 def test_agreements_signed_in_the_month_are_listed_once_with_their_versions(
-        sealed, county, county_staff, library_head, leadership, municipality, django_capture_on_commit_callbacks, weasyprint):
+    sealed, county, county_staff, library_head, leadership, municipality, django_capture_on_commit_callbacks, weasyprint
+):
     amendment = amendments.create_amendment(agreement=sealed, by=county_staff)
     amendment = sending.send_for_signature(agreement=amendment, by=county_staff)
     sign(amendment, Slot.COUNTY, county_staff)
@@ -38,11 +39,21 @@ def test_agreements_signed_in_the_month_are_listed_once_with_their_versions(
     amendment.refresh_from_db()
     assert amendment.is_sealed and amendment.version == 2
     mailing_list = MailingList.objects.create(county=county, project=None)
-    Newsletter.objects.create(county=county, project=None, mailing_list=mailing_list, subject="Nytt fra fylkesbiblioteket",
-                              body="Tekst", status="sent", recipient_count=212, sent_at=timezone.now())
+    Newsletter.objects.create(
+        county=county,
+        project=None,
+        mailing_list=mailing_list,
+        subject="Nytt fra fylkesbiblioteket",
+        body="Tekst",
+        status="sent",
+        recipient_count=212,
+        sent_at=timezone.now(),
+    )
     today = timezone.localdate()
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_services.request_report(user=county_staff, kind="municipality", subject=municipality, month=today)
+        report = report_services.request_report(
+            user=county_staff, kind="municipality", subject=municipality, month=today
+        )
     report.refresh_from_db()
     text = pdf_text(report.pdf.open("rb").read())
     day = f"{today.day}.{today.month}.{today.year}"

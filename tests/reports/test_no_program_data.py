@@ -53,20 +53,29 @@ def _render_all(reports) -> dict[str, str]:
     for report in reports:
         report = report_services.render_report(report_id=report.pk)
         assert report.status == Report.Status.READY, f"{report}: {report.error}"
-        texts[f"{report} ({'on demand' if report.requested_for_id else 'monthly'})"] = pdf_text(report.pdf.open("rb").read())
+        texts[f"{report} ({'on demand' if report.requested_for_id else 'monthly'})"] = pdf_text(
+            report.pdf.open("rb").read()
+        )
     return texts
 
 
 def _on_demand(county, month) -> list[Report]:
     """One on-demand report of each kind, ordered by the county's staff and by a library head."""
-    staff = Membership.objects.filter(county=county, role=Membership.Role.COUNTY_STAFF).select_related("user").first().user
-    head = Membership.objects.filter(municipality__county=county, role=Membership.Role.LIBRARY_HEAD).select_related(
-        "user", "municipality").first()
+    staff = (
+        Membership.objects.filter(county=county, role=Membership.Role.COUNTY_STAFF).select_related("user").first().user
+    )
+    head = (
+        Membership.objects.filter(municipality__county=county, role=Membership.Role.LIBRARY_HEAD)
+        .select_related("user", "municipality")
+        .first()
+    )
     project = Report.objects.filter(county=county, kind=Report.Kind.PROJECT).first().project
     return [
         report_services.request_report(user=staff, kind=Report.Kind.COUNTY, subject=county, month=month),
         report_services.request_report(user=staff, kind=Report.Kind.PROJECT, subject=project, month=month),
-        report_services.request_report(user=head.user, kind=Report.Kind.MUNICIPALITY, subject=head.municipality, month=month),
+        report_services.request_report(
+            user=head.user, kind=Report.Kind.MUNICIPALITY, subject=head.municipality, month=month
+        ),
     ]
 
 
@@ -86,8 +95,12 @@ def texts(django_db_setup, django_db_blocker):
             demo_reports = list(Report.objects.filter(county=troms, month=month, requested_for__isnull=True))
             # Kvænangen takes part in the demo's Nord-Troms project: its report names it ("nan" inside a word).
             staff = Membership.objects.filter(county=troms, role=Membership.Role.COUNTY_STAFF).first().user
-            kvaenangen = report_services.request_report(user=staff, kind=Report.Kind.MUNICIPALITY, month=month,
-                                                        subject=Municipality.objects.get(name="Kvænangen"))
+            kvaenangen = report_services.request_report(
+                user=staff,
+                kind=Report.Kind.MUNICIPALITY,
+                month=month,
+                subject=Municipality.objects.get(name="Kvænangen"),
+            )
             demo.update(_render_all(demo_reports + _on_demand(troms, month) + [kvaenangen]))
             call_command("generate_benchmark_data", "--scale", "county", stdout=open("/dev/null", "w"))
             other = County.objects.exclude(number="55").order_by("number").first()
@@ -95,9 +108,11 @@ def texts(django_db_setup, django_db_blocker):
             # the other county's county report and the newest (synthetic) projects and municipalities.
             planned = report_services.create_new_versions(month=month, counties=[troms, other])
             newest = sorted(planned, key=lambda r: -(r.project_id or r.municipality_id or 0))
-            sample = ([r for r in planned if r.kind == Report.Kind.COUNTY and r.county_id == other.pk]
-                      + [r for r in newest if r.kind == Report.Kind.PROJECT][:3]
-                      + [r for r in newest if r.kind == Report.Kind.MUNICIPALITY][:3])
+            sample = (
+                [r for r in planned if r.kind == Report.Kind.COUNTY and r.county_id == other.pk]
+                + [r for r in newest if r.kind == Report.Kind.PROJECT][:3]
+                + [r for r in newest if r.kind == Report.Kind.MUNICIPALITY][:3]
+            )
             benchmark.update(_render_all(sample + _on_demand(other, month)))
             transaction.set_rollback(True)
     return demo, benchmark

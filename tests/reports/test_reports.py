@@ -23,27 +23,70 @@ D = Decimal
 
 @pytest.fixture
 def world(county, county_staff, theme, municipality, other_municipality, library_head, leadership):
-    project = make_active(services.create_project(
-        county=county, by=county_staff, title="Bibliotekrom i Troms", theme=theme, purpose="Gode møteplasser.",
-        start_on=date(2026, 1, 1), end_on=date(2027, 6, 30)))
-    tromso, kafjord = services.invite_participants(project=project, municipalities=[municipality, other_municipality], by=county_staff)
-    planning_services.save_budget(participant=tromso, by=county_staff, county_grant=D("150000"), required_local_share=D("40"),
-                         local_cash=D("100000"), local_inkind_hours=D("0"), hourly_rate=D("500"))
-    planning_services.save_budget(participant=kafjord, by=county_staff, county_grant=D("60000"), required_local_share=D("40"),
-                         local_cash=D("50000"), local_inkind_hours=D("10"), hourly_rate=D("500"))
-    planning_services.release_grant(participant=tromso, amount=D("70000"), released_on=date(2026, 10, 15), by=county_staff)
-    planning_services.release_grant(participant=kafjord, amount=D("20000"), released_on=date(2026, 11, 2), by=county_staff)  # after October
+    project = make_active(
+        services.create_project(
+            county=county,
+            by=county_staff,
+            title="Bibliotekrom i Troms",
+            theme=theme,
+            purpose="Gode møteplasser.",
+            start_on=date(2026, 1, 1),
+            end_on=date(2027, 6, 30),
+        )
+    )
+    tromso, kafjord = services.invite_participants(
+        project=project, municipalities=[municipality, other_municipality], by=county_staff
+    )
+    planning_services.save_budget(
+        participant=tromso,
+        by=county_staff,
+        county_grant=D("150000"),
+        required_local_share=D("40"),
+        local_cash=D("100000"),
+        local_inkind_hours=D("0"),
+        hourly_rate=D("500"),
+    )
+    planning_services.save_budget(
+        participant=kafjord,
+        by=county_staff,
+        county_grant=D("60000"),
+        required_local_share=D("40"),
+        local_cash=D("50000"),
+        local_inkind_hours=D("10"),
+        hourly_rate=D("500"),
+    )
+    planning_services.release_grant(
+        participant=tromso, amount=D("70000"), released_on=date(2026, 10, 15), by=county_staff
+    )
+    planning_services.release_grant(
+        participant=kafjord, amount=D("20000"), released_on=date(2026, 11, 2), by=county_staff
+    )  # after October
 
     def milestone(name, participant, planned, status="not_started", completed=None):
-        return Milestone.objects.create(project=project, participant=participant, name=name, planned_on=planned,
-                                        original_planned_on=planned, status=status, completed_on=completed)
+        return Milestone.objects.create(
+            project=project,
+            participant=participant,
+            name=name,
+            planned_on=planned,
+            original_planned_on=planned,
+            status=status,
+            completed_on=completed,
+        )
 
     late = milestone("Romplan godkjent", kafjord, date(2026, 10, 10))
     done = milestone("Oppstartsmøte", tromso, date(2026, 9, 20), "done", date(2026, 10, 3))
     milestone("Åpning", tromso, date(2026, 11, 20))
-    other = make_active(services.create_project(
-        county=county, by=county_staff, title="Annet fylkes prosjekt", theme=theme, purpose="p",
-        start_on=date(2027, 1, 1), end_on=date(2027, 12, 31)))  # starts after October: not in October's run
+    other = make_active(
+        services.create_project(
+            county=county,
+            by=county_staff,
+            title="Annet fylkes prosjekt",
+            theme=theme,
+            purpose="p",
+            start_on=date(2027, 1, 1),
+            end_on=date(2027, 12, 31),
+        )
+    )  # starts after October: not in October's run
     return {"project": project, "late": late, "done": done, "not_running": other, "tromso": tromso, "kafjord": kafjord}
 
 
@@ -52,12 +95,18 @@ def _read(report) -> tuple[str, PdfReader]:
     return pdf_text(data), PdfReader(io.BytesIO(data))
 
 
-def test_scheduled_run_makes_one_set_and_a_second_run_nothing(world, county, django_capture_on_commit_callbacks, weasyprint):
+def test_scheduled_run_makes_one_set_and_a_second_run_nothing(
+    world, county, django_capture_on_commit_callbacks, weasyprint
+):
     with django_capture_on_commit_callbacks(execute=True):
         first = report_services.plan_scheduled_run(month=OCTOBER)
     kinds = sorted((r.kind, r.subject_key) for r in first)
-    assert kinds == [("county", "county:55"), ("municipality", "municipality:5501"), ("municipality", "municipality:5540"),
-                     ("project", f"project:{world['project'].pk}")]
+    assert kinds == [
+        ("county", "county:55"),
+        ("municipality", "municipality:5501"),
+        ("municipality", "municipality:5540"),
+        ("project", f"project:{world['project'].pk}"),
+    ]
     assert set(Report.objects.values_list("status", flat=True)) == {"ready"}
     with django_capture_on_commit_callbacks(execute=True):
         assert report_services.plan_scheduled_run(month=OCTOBER) == []
@@ -86,7 +135,9 @@ def test_county_report_states_what_the_database_holds(world, county, django_capt
     assert report.sha256 and len(report.sha256) == 64
 
 
-def test_municipality_report_covers_only_that_municipality(world, municipality, django_capture_on_commit_callbacks, weasyprint):
+def test_municipality_report_covers_only_that_municipality(
+    world, municipality, django_capture_on_commit_callbacks, weasyprint
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     report = Report.objects.get(kind="municipality", municipality=municipality)
@@ -102,8 +153,16 @@ def test_manual_command_makes_a_new_version_and_keeps_the_old(world, county, wea
     assert versions == [1, 2]
 
 
-def test_readers_get_a_link_municipal_leadership_only_their_own(world, county, leadership, library_head, other_library_head,
-                                                               county_staff, django_capture_on_commit_callbacks, weasyprint):
+def test_readers_get_a_link_municipal_leadership_only_their_own(
+    world,
+    county,
+    leadership,
+    library_head,
+    other_library_head,
+    county_staff,
+    django_capture_on_commit_callbacks,
+    weasyprint,
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     sent = {}
@@ -117,8 +176,9 @@ def test_readers_get_a_link_municipal_leadership_only_their_own(world, county, l
     assert all(kafjord_report.get_absolute_url() not in body for body in sent[leadership.email])
 
 
-def test_report_links_are_404_for_other_municipalities_and_counties(client, world, leadership, other_library_head, outsider,
-                                                                   django_capture_on_commit_callbacks, weasyprint):
+def test_report_links_are_404_for_other_municipalities_and_counties(
+    client, world, leadership, other_library_head, outsider, django_capture_on_commit_callbacks, weasyprint
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     tromso_report = Report.objects.get(kind="municipality", municipality__number="5501")
@@ -133,8 +193,15 @@ def test_report_links_are_404_for_other_municipalities_and_counties(client, worl
         assert client.get(reverse("reports:report-download", kwargs={"pk": tromso_report.pk})).status_code == 404
 
 
-def test_archive_lists_only_what_the_user_may_see(client, world, leadership, county_staff, django_capture_on_commit_callbacks,
-                                                 django_assert_max_num_queries, weasyprint):
+def test_archive_lists_only_what_the_user_may_see(
+    client,
+    world,
+    leadership,
+    county_staff,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+    weasyprint,
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     client.force_login(leadership)
@@ -146,12 +213,15 @@ def test_archive_lists_only_what_the_user_may_see(client, world, leadership, cou
     assert [r.kind for r in page.context["page_obj"]] == ["project"]
 
 
-def test_on_demand_report_is_visible_only_to_the_requester(client, world, library_head, leadership, municipality,
-                                                         django_capture_on_commit_callbacks, weasyprint):
+def test_on_demand_report_is_visible_only_to_the_requester(
+    client, world, library_head, leadership, municipality, django_capture_on_commit_callbacks, weasyprint
+):
     client.force_login(library_head)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:report-request"), {
-            "kind": "municipality", "municipality": municipality.pk, "month": "2026-10"})
+        response = client.post(
+            reverse("reports:report-request"),
+            {"kind": "municipality", "municipality": municipality.pk, "month": "2026-10"},
+        )
     report = Report.objects.get(requested_for=library_head)
     assert response.status_code == 302 and report.status == "ready"
     assert client.get(reverse("reports:report-download", kwargs={"pk": report.pk})).status_code == 200
@@ -167,31 +237,42 @@ def test_municipal_users_order_only_their_own_municipalitys_report(client, world
         assert [label for _value, label in form.fields["kind"].choices] == ["Kommunerapport"]
         assert [m.name for m in form.fields["municipality"].queryset] == ["Tromsø"]
         assert "project" not in form.fields and "county" not in form.fields
-        for data in ({"kind": "project", "project": world["project"].pk}, {"kind": "county", "county": world["project"].county_id}):
+        for data in (
+            {"kind": "project", "project": world["project"].pk},
+            {"kind": "county", "county": world["project"].county_id},
+        ):
             response = client.post(reverse("reports:report-request"), data | {"month": "2026-10"})
             assert response.status_code == 200 and response.context["form"].errors["kind"], data
-        neighbour = client.post(reverse("reports:report-request"), {"kind": "municipality", "month": "2026-10",
-                                                                   "municipality": world["kafjord"].municipality_id})
+        neighbour = client.post(
+            reverse("reports:report-request"),
+            {"kind": "municipality", "month": "2026-10", "municipality": world["kafjord"].municipality_id},
+        )
         assert neighbour.context["form"].errors["municipality"]
     assert not Report.objects.exists()
 
 
-def test_a_library_heads_on_demand_report_holds_only_their_municipality(client, world, library_head, municipality,
-                                                                      django_capture_on_commit_callbacks, weasyprint):
+def test_a_library_heads_on_demand_report_holds_only_their_municipality(
+    client, world, library_head, municipality, django_capture_on_commit_callbacks, weasyprint
+):
     client.force_login(library_head)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:report-request"), {"kind": "municipality", "municipality": municipality.pk,
-                                                        "month": "2026-10"})
+        client.post(
+            reverse("reports:report-request"),
+            {"kind": "municipality", "municipality": municipality.pk, "month": "2026-10"},
+        )
     text, _reader = _read(Report.objects.get(requested_for=library_head))
     assert "Tromsø" in text and "150 000" in text  # Tromsø's own grant
     assert "60 000" not in text and "Romplan godkjent" not in text  # Gáivuotna's grant and milestone
 
 
-def test_staff_order_a_project_report_with_every_participant(client, world, county_staff, django_capture_on_commit_callbacks,
-                                                             weasyprint):
+def test_staff_order_a_project_report_with_every_participant(
+    client, world, county_staff, django_capture_on_commit_callbacks, weasyprint
+):
     client.force_login(county_staff)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("reports:report-request"), {"kind": "project", "project": world["project"].pk, "month": "2026-10"})
+        client.post(
+            reverse("reports:report-request"), {"kind": "project", "project": world["project"].pk, "month": "2026-10"}
+        )
     text, _reader = _read(Report.objects.get(requested_for=county_staff))
     assert "150 000" in text and "60 000" in text
 
@@ -200,15 +281,20 @@ def test_the_expert_is_told_there_is_nothing_to_order(client, world, expert):
     client.force_login(expert)
     page = client.get(reverse("reports:report-request"))
     assert "Din rolle har ingen rapport å bestille" in page.content.decode()
-    assert client.post(reverse("reports:report-request"), {"kind": "project", "project": world["project"].pk,
-                                                           "month": "2026-10"}).status_code == 200
+    assert (
+        client.post(
+            reverse("reports:report-request"), {"kind": "project", "project": world["project"].pk, "month": "2026-10"}
+        ).status_code
+        == 200
+    )
     assert not Report.objects.exists()
 
 
 def test_future_month_is_refused_on_the_field(client, world, county_staff):
     client.force_login(county_staff)
-    response = client.post(reverse("reports:report-request"), {"kind": "county", "county": world["project"].county.pk,
-                                                               "month": "2999-01"})
+    response = client.post(
+        reverse("reports:report-request"), {"kind": "county", "county": world["project"].county.pk, "month": "2999-01"}
+    )
     assert response.context["form"].errors["month"]
 
 
@@ -231,22 +317,42 @@ def test_monthly_task_reports_the_previous_month(world, county, weasyprint, monk
     assert set(Report.objects.values_list("month", flat=True)) == {OCTOBER}
 
 
-def test_project_report_tells_the_months_visits_and_infobrev(world, county, county_staff, weasyprint,
-                                                             django_capture_on_commit_callbacks):
+def test_project_report_tells_the_months_visits_and_infobrev(
+    world, county, county_staff, weasyprint, django_capture_on_commit_callbacks
+):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from followup.services import visits
     from newsletters.models import MailingList, Newsletter
 
-    visits.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 10, 20),
-                                 purpose="Befaring av det nye rommet", status="done", visitors=[county_staff])
-    visits.save_visit(participant=world["tromso"], by=county_staff, planned_on=date(2026, 9, 20),
-                                 purpose="Besøk i september", status="done", visitors=[county_staff])
+    visits.save_visit(
+        participant=world["tromso"],
+        by=county_staff,
+        planned_on=date(2026, 10, 20),
+        purpose="Befaring av det nye rommet",
+        status="done",
+        visitors=[county_staff],
+    )
+    visits.save_visit(
+        participant=world["tromso"],
+        by=county_staff,
+        planned_on=date(2026, 9, 20),
+        purpose="Besøk i september",
+        status="done",
+        visitors=[county_staff],
+    )
     mailing_list = MailingList.objects.create(county=county, project=world["project"])
-    Newsletter.objects.create(county=county, project=world["project"], mailing_list=mailing_list, subject="Nytt om pengene",
-                              body="Tekst", status="sent", recipient_count=41,
-                              sent_at=datetime(2026, 10, 12, 9, 0, tzinfo=ZoneInfo("Europe/Oslo")))
+    Newsletter.objects.create(
+        county=county,
+        project=world["project"],
+        mailing_list=mailing_list,
+        subject="Nytt om pengene",
+        body="Tekst",
+        status="sent",
+        recipient_count=41,
+        sent_at=datetime(2026, 10, 12, 9, 0, tzinfo=ZoneInfo("Europe/Oslo")),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     text, _reader = _read(Report.objects.get(kind="project"))
@@ -254,17 +360,24 @@ def test_project_report_tells_the_months_visits_and_infobrev(world, county, coun
     assert "Nytt om pengene" in text and "41 mottakere" in text
 
 
-def test_project_report_gives_the_health_reasons_in_words(world, county_staff, weasyprint, django_capture_on_commit_callbacks):
+def test_project_report_gives_the_health_reasons_in_words(
+    world, county_staff, weasyprint, django_capture_on_commit_callbacks
+):
     from followup import health
 
     health.recompute_many([world["kafjord"]], today=date(2026, 10, 31))
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     text = normalise(_read(Report.objects.get(kind="project"))[0])
-    assert "Gáivuotna - Kåfjord - Kaivuono Invitert Gul 1 milepæl er forsinket (den eldste med 21 dager) 60 000 kr" in text
+    assert (
+        "Gáivuotna - Kåfjord - Kaivuono Invitert Gul 1 milepæl er forsinket (den eldste med 21 dager) 60 000 kr" in text
+    )
     assert "overdue" not in text and "{" not in text  # not the stored reason as data
 
-def test_a_late_milestone_shows_its_real_delay_in_the_pdf(world, county, django_capture_on_commit_callbacks, weasyprint):
+
+def test_a_late_milestone_shows_its_real_delay_in_the_pdf(
+    world, county, django_capture_on_commit_callbacks, weasyprint
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     text, _reader = _read(Report.objects.get(kind="county"))
@@ -274,12 +387,23 @@ def test_a_late_milestone_shows_its_real_delay_in_the_pdf(world, county, django_
 
 
 def test_a_municipality_report_counts_its_own_late_milestones_and_the_projects_apart(
-        world, municipality, django_capture_on_commit_callbacks, weasyprint):
+    world, municipality, django_capture_on_commit_callbacks, weasyprint
+):
     project = world["project"]
-    Milestone.objects.create(project=project, participant=world["tromso"], name="Møbler bestilt",
-                             planned_on=date(2026, 10, 20), original_planned_on=date(2026, 10, 1))
-    Milestone.objects.create(project=project, participant=None, name="Felles samling", planned_on=date(2026, 10, 1),
-                             original_planned_on=date(2026, 10, 1))
+    Milestone.objects.create(
+        project=project,
+        participant=world["tromso"],
+        name="Møbler bestilt",
+        planned_on=date(2026, 10, 20),
+        original_planned_on=date(2026, 10, 1),
+    )
+    Milestone.objects.create(
+        project=project,
+        participant=None,
+        name="Felles samling",
+        planned_on=date(2026, 10, 1),
+        original_planned_on=date(2026, 10, 1),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     report = Report.objects.get(kind="municipality", municipality=municipality)
@@ -294,7 +418,8 @@ def test_a_municipality_report_counts_its_own_late_milestones_and_the_projects_a
 
 
 def test_a_municipality_whose_active_project_starts_later_is_told_when_it_starts(
-        world, county, county_staff, django_capture_on_commit_callbacks, weasyprint):
+    world, county, county_staff, django_capture_on_commit_callbacks, weasyprint
+):
     from tests.factories import MunicipalityFactory
 
     kvaenangen = MunicipalityFactory(county=county, number="5546", name="Kvænangen")
@@ -303,20 +428,24 @@ def test_a_municipality_whose_active_project_starts_later_is_told_when_it_starts
     later.save(update_fields=["start_on"])
     services.invite_participants(project=later, municipalities=[kvaenangen], by=county_staff)
     with django_capture_on_commit_callbacks(execute=True):
-        report = report_services.request_report(user=county_staff, kind="municipality", subject=kvaenangen, month=OCTOBER)
+        report = report_services.request_report(
+            user=county_staff, kind="municipality", subject=kvaenangen, month=OCTOBER
+        )
     text, _reader = _read(Report.objects.get(pk=report.pk))
     assert "deltar ikke i noe aktivt prosjekt" not in text
     assert "Kvænangen deltar i «Annet fylkes prosjekt», som starter 1.3.2027" in text
     assert "Annet fylkes prosjekt: starter 1.3.2027" in text
 
 
-def test_report_files_have_readable_norwegian_names(world, county, municipality, client, county_staff, weasyprint,
-                                                    django_capture_on_commit_callbacks):
+def test_report_files_have_readable_norwegian_names(
+    world, county, municipality, client, county_staff, weasyprint, django_capture_on_commit_callbacks
+):
     report_services.plan_scheduled_run(month=OCTOBER)
     tromso = Report.objects.get(kind="municipality", municipality=municipality)
     assert tromso.filename == "manedsrapport-tromso-2026-10.pdf"
     assert Report.objects.get(kind="municipality", municipality__number="5540").filename == (
-        "manedsrapport-gaivuotna-kafjord-kaivuono-2026-10.pdf")
+        "manedsrapport-gaivuotna-kafjord-kaivuono-2026-10.pdf"
+    )
     assert Report.objects.get(kind="county").filename == "manedsrapport-troms-2026-10.pdf"
     assert Report.objects.get(kind="project").filename == "manedsrapport-bibliotekrom-i-troms-2026-10.pdf"
     with django_capture_on_commit_callbacks(execute=True):
@@ -328,8 +457,9 @@ def test_report_files_have_readable_norwegian_names(world, county, municipality,
     assert 'filename="manedsrapport-tromso-2026-10-v2.pdf"' in response["Content-Disposition"]
 
 
-def test_the_report_email_and_page_carry_the_same_short_summary(world, county, leadership, county_staff, client,
-                                                               django_capture_on_commit_callbacks, weasyprint):
+def test_the_report_email_and_page_carry_the_same_short_summary(
+    world, county, leadership, county_staff, client, django_capture_on_commit_callbacks, weasyprint
+):
     with django_capture_on_commit_callbacks(execute=True):
         report_services.plan_scheduled_run(month=OCTOBER)
     tromso = Report.objects.get(kind="municipality", municipality__number="5501")
@@ -346,7 +476,9 @@ def test_the_report_email_and_page_carry_the_same_short_summary(world, county, l
     assert tromso.get_absolute_url() in body and 3 <= len(expected) <= 6
     html = to_leadership.alternatives[0][0]
     assert all(f"<li>{line}</li>" in html for line in expected)
-    (to_staff_county,) = [m for m in mail.outbox if m.to == [county_staff.email] and county_report.get_absolute_url() in m.body]
+    (to_staff_county,) = [
+        m for m in mail.outbox if m.to == [county_staff.email] and county_report.get_absolute_url() in m.body
+    ]
     assert "1 milepæl forsinket (den eldste med 21 dager)." in to_staff_county.body.splitlines()
     assert "Utbetalt fra fylket: 70\xa0000\xa0kr av 210\xa0000\xa0kr innvilget." in to_staff_county.body.splitlines()
     client.force_login(leadership)

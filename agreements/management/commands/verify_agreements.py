@@ -14,8 +14,10 @@ from agreements.models import Seal, Signature
 
 
 class Command(BaseCommand):
-    help = ("Checks the SHA-256 of every sealed agreement's snapshot, PDF and scanned signatures, "
-            "and its keyed seal (AGREEMENT_SEAL_KEY, AGREEMENT_SEAL_OLD_KEYS).")
+    help = (
+        "Checks the SHA-256 of every sealed agreement's snapshot, PDF and scanned signatures, "
+        "and its keyed seal (AGREEMENT_SEAL_KEY, AGREEMENT_SEAL_OLD_KEYS)."
+    )
 
     def handle(self, *args, **options):
         problems = []

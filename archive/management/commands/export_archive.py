@@ -20,8 +20,10 @@ def _month(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = ("Writes a Noark 5 v5.0 extract (.tar) of one project (everything it has) or of a county for whole months: "
-            "export_archive --project 12 --out x.tar | export_archive --county 55 --from 2026-01 --to 2026-12 --out x.tar")
+    help = (
+        "Writes a Noark 5 v5.0 extract (.tar) of one project (everything it has) or of a county for whole months: "
+        "export_archive --project 12 --out x.tar | export_archive --county 55 --from 2026-01 --to 2026-12 --out x.tar"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--project", type=int)
@@ -48,5 +50,7 @@ class Command(BaseCommand):
         root = str(uuid.uuid4())
         with open(out, "wb") as handle:
             counts = write_extract(scope=scope, fileobj=handle, root=root)
-        self.stdout.write(f"{out}: {counts['mappe']} folder(s), {counts['registrering']} registration(s), "
-                          f"{counts['dokumentobjekt']} document(s).")
+        self.stdout.write(
+            f"{out}: {counts['mappe']} folder(s), {counts['registrering']} registration(s), "
+            f"{counts['dokumentobjekt']} document(s)."
+        )

@@ -4,8 +4,10 @@ from archive.verify import verify
 
 
 class Command(BaseCommand):
-    help = ("Checks a Noark 5 extract (.tar): every XML file against the National Archives' schemas, every "
-            "document against its sjekksum. Exits with status 1 naming each file that fails.")
+    help = (
+        "Checks a Noark 5 extract (.tar): every XML file against the National Archives' schemas, every "
+        "document against its sjekksum. Exits with status 1 naming each file that fails."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The extract, a .tar made by export_archive or downloaded.")

@@ -35,11 +35,31 @@ class Size:
 
 SCALES = {
     "demo": Size(counties=1, municipalities=21, libraries=0, contacts=0, users=0),
-    "county": Size(counties=2, municipalities=45, libraries=100, contacts=400, users=200, projects=170, participants=800,
-                   progress_entries=16000, visits=1300, meetings=1300, evaluation_rounds=100),
+    "county": Size(
+        counties=2,
+        municipalities=45,
+        libraries=100,
+        contacts=400,
+        users=200,
+        projects=170,
+        participants=800,
+        progress_entries=16000,
+        visits=1300,
+        meetings=1300,
+        evaluation_rounds=100,
+    ),
     "national": Size(
-        counties=15, municipalities=357, libraries=800, contacts=6000, users=3000, projects=2500, participants=12000,
-        progress_entries=250000, visits=20000, meetings=20000, evaluation_rounds=1500,
+        counties=15,
+        municipalities=357,
+        libraries=800,
+        contacts=6000,
+        users=3000,
+        projects=2500,
+        participants=12000,
+        progress_entries=250000,
+        visits=20000,
+        meetings=20000,
+        evaluation_rounds=1500,
     ),
 }
 

@@ -46,9 +46,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         unkeyed = count_unkeyed_seals(county)
         if unkeyed:
-            self.stdout.write(self.style.WARNING(
-                f"{unkeyed} demo agreements were sealed by an older Fremdrift, without a keyed seal, and sealed "
-                "agreements never change: verify_agreements reports them. For a demo that verifies, start from "
-                "an empty database (remove var/db.sqlite3, then make run)."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{unkeyed} demo agreements were sealed by an older Fremdrift, without a keyed seal, and sealed "
+                    "agreements never change: verify_agreements reports them. For a demo that verifies, start from "
+                    "an empty database (remove var/db.sqlite3, then make run)."
+                )
+            )
         self.stdout.write(describe_logins())
