@@ -1,4 +1,4 @@
-"""Query budgets of the key pages: the same count at two data sizes, and at most 15 queries.
+"""Query budgets of the key pages: the same count at two data sizes, and at most 15 queries (the dashboard 20).
 
 The demo is loaded and every key page (bench/keypages.py, the same list the page benchmark
 times) is counted; then `generate_benchmark_data --scale county` adds a second county and
@@ -19,6 +19,10 @@ from accounts.models import User
 # One xdist group: the demo and the benchmark data (`counts`) are built once, in one process.
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_budgets")]
 BUDGET = 15
+# The follow-up dashboard also reads, for the 25 rows on its page, the facts health is made of (last
+# visit, last progress entry, late milestones, agreements, positions: one query each, whatever the data)
+# and the reminder gaps.
+BUDGETS = {"follow-up dashboard": 20}
 
 
 def _count(client: Client, path: str) -> int:
@@ -76,7 +80,8 @@ def test_key_page_query_count_is_flat_and_within_budget(counts, page):
     path, before = small[page]
     _path, after = large[page]
     assert after == before, f"{page} ({path}): {before} queries with the demo, {after} with more data"
-    assert after <= BUDGET, f"{page} ({path}): {after} queries, the budget is {BUDGET}"
+    budget = BUDGETS.get(page, BUDGET)
+    assert after <= budget, f"{page} ({path}): {after} queries, the budget is {budget}"
 
 
 def test_the_list_of_key_pages_is_the_benchmarks(counts):

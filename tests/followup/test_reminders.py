@@ -251,6 +251,8 @@ def chief_free_world(county, county_staff, municipality, theme, library_head):
         )
     )
     (participant,) = services.invite_participants(project=project, municipalities=[municipality], by=county_staff)
+    Participant.objects.filter(pk=participant.pk).update(status=Participant.Status.ACTIVE)  # it said yes
+    participant.status = Participant.Status.ACTIVE
     return project, participant
 
 
