@@ -108,31 +108,30 @@ def assess(participant: Participant, facts: HealthFacts, *, today: date) -> tupl
         count=facts.overdue,
         days=facts.most_late,
     )
-    if completed:  # done taking part: only milestones it left open still count
-        return max((reason["level"] for reason in reasons), key=LEVELS.get, default=Health.GREEN), reasons
-    silence = max(0, (today - (facts.last_progress or since)).days)
-    add(
-        "silence",
-        _level(silence, county.health_silence_yellow_days, county.health_silence_red_days),
-        days=silence,
-        never=facts.last_progress is None,
-    )
-    unvisited = max(0, (today - (facts.last_visit or since)).days)
-    add(
-        "visit",
-        _level(unvisited, county.health_visit_yellow_days, county.health_visit_red_days),
-        days=unvisited,
-        never=facts.last_visit is None,
-    )
-    add(
-        "missed_meetings",
-        _level(facts.missed_meetings, county.health_missed_meetings_yellow, county.health_missed_meetings_red),
-        count=facts.missed_meetings,
-    )
-    if facts.unsigned_agreement:
-        add("agreement", Health.YELLOW)
-    if facts.missing_positions:
-        add("stakeholders", Health.YELLOW, positions=list(facts.missing_positions))
+    if not completed:  # done taking part: only milestones it left open still count
+        silence = max(0, (today - (facts.last_progress or since)).days)
+        add(
+            "silence",
+            _level(silence, county.health_silence_yellow_days, county.health_silence_red_days),
+            days=silence,
+            never=facts.last_progress is None,
+        )
+        unvisited = max(0, (today - (facts.last_visit or since)).days)
+        add(
+            "visit",
+            _level(unvisited, county.health_visit_yellow_days, county.health_visit_red_days),
+            days=unvisited,
+            never=facts.last_visit is None,
+        )
+        add(
+            "missed_meetings",
+            _level(facts.missed_meetings, county.health_missed_meetings_yellow, county.health_missed_meetings_red),
+            count=facts.missed_meetings,
+        )
+        if facts.unsigned_agreement:
+            add("agreement", Health.YELLOW)
+        if facts.missing_positions:
+            add("stakeholders", Health.YELLOW, positions=list(facts.missing_positions))
     reasons.sort(key=lambda reason: -LEVELS[reason["level"]])
     health = max((reason["level"] for reason in reasons), key=LEVELS.get, default=Health.GREEN)
     return health, reasons

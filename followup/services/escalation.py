@@ -367,9 +367,6 @@ def _send(items: list[Item], *, today: date) -> int:
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:20]
     try:
         with transaction.atomic():
-            ReminderNotice.objects.bulk_create(
-                [ReminderNotice(key=item.key, user=user, milestone=item.milestone) for item in items]
-            )
             message = queue_templated_email(
                 template=TEMPLATES + "daily",
                 language=None,
@@ -388,7 +385,10 @@ def _send(items: list[Item], *, today: date) -> int:
                 about=items[0].milestone if len(items) == 1 else None,
                 idempotency_key=f"daily:u{user.pk}:{today.isoformat()}:{digest}",
             )
-            ReminderNotice.objects.filter(key__in=keys).update(message=message)
+            # The unique keys claim the lines: a parallel run that told them first rolls this message back.
+            ReminderNotice.objects.bulk_create(
+                [ReminderNotice(key=item.key, user=user, milestone=item.milestone, message=message) for item in items]
+            )
     except IntegrityError:  # a parallel run told them first
         return 0
     return 1
