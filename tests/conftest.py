@@ -56,6 +56,16 @@ def _default_pages(request):
 
 
 @pytest.fixture
+def one_rate_window(monkeypatch):
+    """Rate limits count in fixed windows of the clock: pin it, so a slow run does not cross into a new window."""
+    import types
+
+    import shell.client
+
+    monkeypatch.setattr(shell.client, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
+
+
+@pytest.fixture
 def county(db):
     return CountyFactory(number="55", name="Troms")
 

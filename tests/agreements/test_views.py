@@ -348,7 +348,7 @@ def test_the_signature_records_the_client_not_the_proxy(
     assert Signature.objects.get().ip_address == recorded
 
 
-def test_the_verification_page_limits_each_client_behind_the_proxy(client, sealed, settings):
+def test_the_verification_page_limits_each_client_behind_the_proxy(client, sealed, settings, one_rate_window):
     from django.core.cache import cache
 
     from agreements.views import VERIFY_LIMIT

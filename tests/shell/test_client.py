@@ -51,7 +51,7 @@ def test_fewer_forwarded_addresses_than_trusted_proxies_is_the_peer_not_an_error
     assert client_ip(request("203.0.113.7, 198.51.100.23, 10.0.0.1")) == "198.51.100.23"
 
 
-def test_a_rate_limit_counts_each_client_on_its_own(settings):
+def test_a_rate_limit_counts_each_client_on_its_own(settings, one_rate_window):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     limit = RateLimit("test-action", limit=3, seconds=60)
     first, second = request("198.51.100.1"), request("198.51.100.2")
@@ -60,14 +60,14 @@ def test_a_rate_limit_counts_each_client_on_its_own(settings):
     assert not limit.exceeded(second) and not limit.hit(second)
 
 
-def test_a_rate_limit_ignores_a_spoofed_address_without_trusted_proxies(settings):
+def test_a_rate_limit_ignores_a_spoofed_address_without_trusted_proxies(settings, one_rate_window):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     limit = RateLimit("test-action", limit=3, seconds=60)
     hits = [limit.hit(request(f"203.0.113.{n}")) for n in range(4)]
     assert hits == [False, False, False, True]
 
 
-def test_a_rate_limit_counts_an_ipv6_network_as_one_client(settings):
+def test_a_rate_limit_counts_an_ipv6_network_as_one_client(settings, one_rate_window):
     """One household or host gets a whole /64; rotating within it is the same client."""
     limit = RateLimit("test-action", limit=2, seconds=60)
     assert not limit.hit(request(remote="2001:db8:1:2::10"))
