@@ -227,7 +227,8 @@ def _plan_room_project(room, kit, staff, participants):
 def seed_followup(room: Project, staff) -> None:
     """Progress, visits and meetings in the room project, so the follow-up dashboard shows
     Tromsø green, Harstad yellow (one late milestone, quiet for 50 days) and Målselv red
-    (nothing done, never visited, nobody in the required positions). Runs once."""
+    (nothing done, never visited, nobody in the required positions, and no library head to
+    remind: a gap); a councillor taken off a coming meeting's list. Runs once."""
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
@@ -434,5 +435,35 @@ def seed_followup(room: Project, staff) -> None:
                 for c in contacts
                 if c.position.code != Position.Code.OTHER
             ]
+        )
+
+    # A councillor taken off the list of the coming workshop, through the real service: they get a
+    # CANCEL naming only them ("Du er tatt av invitasjonslisten"), the others stay invited.
+    from followup.services.meetings import set_invitees
+
+    workshop = room.meetings.get(title__startswith="Verksted 3")
+    kept = [i.contact for i in workshop.invitees.select_related("contact__position") if i.name != "Terje Lund"]
+    set_invitees(meeting=workshop, by=staff, contacts=kept)
+
+    # Målselv said yes but has no library head with a login: the ladder's reminder about its most
+    # overdue milestone had nobody to go to, a gap the dashboard shows county staff.
+    malselv = participants.get("5524")
+    most_late = (
+        Milestone.objects.filter(
+            participant=malselv, status__in=Milestone.OPEN, planned_on__lte=today - timedelta(days=7)
+        )
+        .order_by("planned_on", "pk")
+        .first()
+    )
+    if most_late is not None:
+        EscalationStep.objects.create(
+            participant=malselv,
+            milestone=most_late,
+            step=EscalationStep.Step.REMINDER,
+            status=EscalationStep.Status.NO_RECIPIENT,
+            due_on=most_late.planned_on,
+            overdue_days=7,
+            recipients="",
+            created_at=at(most_late.planned_on + timedelta(days=7), 7),
         )
     health.recompute_project(room)

@@ -188,6 +188,9 @@ class Newsletter(models.Model):
     queuing_progress_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    # Who could not be reached when it was sent, by reason: {"no_address": {"count": 2, "names": [...]}}
+    # (newsletters.selectors.left_out_of), so that its page says later what was true then.
+    left_out = models.JSONField(_("left out"), default=dict, blank=True)
     money_since = models.DateTimeField(
         null=True, blank=True, help_text=_("A draft about money changes since this time (infobrev suggested).")
     )

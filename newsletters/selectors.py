@@ -7,6 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
@@ -51,14 +53,63 @@ class Excluded:
         return str(REASONS[self.reason])
 
 
+# How many names of those left out, per reason, a message names (the audience page lists them all).
+NAMES_SHOWN = 5
+
+
 @dataclass
 class Audience:
     recipients: list  # [Person], sorted by address
     excluded: list  # [Excluded]
 
+    @property
+    def total(self) -> int:
+        """Everyone the infobrev is meant for: those who get it and those left out."""
+        return len(self.recipients) + len(self.excluded)
+
     def excluded_counts(self) -> dict:
         counts = Counter(item.reason for item in self.excluded)
         return {str(REASONS[reason]): counts[reason] for reason in REASONS if counts[reason]}
+
+    def left_out(self) -> dict:
+        """Those left out by reason: {reason: {"count": n, "names": the first few}}, as a newsletter
+        stores it when it is sent (see `Newsletter.left_out`)."""
+        return left_out_of(self.excluded)
+
+
+def left_out_of(excluded) -> dict:
+    summary: dict = {}
+    for item in excluded:
+        entry = summary.setdefault(item.reason, {"count": 0, "names": []})
+        entry["count"] += 1
+        if len(entry["names"]) < NAMES_SHOWN:
+            entry["names"].append(item.person.name or item.person.email)
+    return {reason: summary[reason] for reason in REASONS if reason in summary}
+
+
+def left_out_lines(left_out: dict, *, past: bool = False) -> list[str]:
+    """One sentence per reason, in the reader's language ("Ola Nordmann og Kari kan ikke nås: avmeldt."),
+    `past` once it has been sent ("kunne ikke nås")."""
+    sentence = (
+        gettext("%(names)s could not be reached: %(reason)s.")
+        if past
+        else gettext("%(names)s cannot be reached: %(reason)s.")
+    )
+    lines = []
+    for reason, entry in left_out.items():
+        if reason not in REASONS:
+            continue
+        names = get_text_list([str(name) for name in entry["names"]], gettext("and"))
+        more = entry["count"] - len(entry["names"])
+        if more > 0:
+            names = gettext("%(names)s and %(more)s more") % {"names": names, "more": more}
+        label = str(REASONS[reason])
+        lines.append(sentence % {"names": names, "reason": label[:1].lower() + label[1:]})
+    return lines
+
+
+def left_out_total(left_out: dict) -> int:
+    return sum(entry["count"] for entry in left_out.values())
 
 
 class _Collector:
@@ -201,8 +252,10 @@ def newsletter_progress(newsletter: Newsletter) -> dict:
         "sent": counts.get(status.SENT, 0) + counts.get(status.DIGESTED, 0),
         "failed": counts.get(status.FAILED, 0),
     }
+    progress["skipped"] = left_out_total(newsletter.left_out)
     progress["total"] = sum(progress.values())
     progress["done"] = newsletter.status == Newsletter.Status.SENT and progress["queued"] == 0
+    progress["left_out"] = left_out_lines(newsletter.left_out, past=True)
     return progress
 
 

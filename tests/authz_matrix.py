@@ -638,7 +638,8 @@ ROWS += [
     Row("newsletters:newsletter-edit", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
     Row("newsletters:newsletter-audience", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
     Row("newsletters:newsletter-progress", newsletter_kw, get=STAFF_READ, post=STAFF_READ),
-    Row("newsletters:newsletter-send", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
+    # GET: the confirmation (how many get it, who cannot be reached); POST: sends.
+    Row("newsletters:newsletter-send", newsletter_kw, get=STAFF_READ, post=STAFF_ACTION),
     Row("newsletters:newsletter-unschedule", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
     Row("newsletters:newsletter-delete", newsletter_kw, get=NOT_ALLOWED, post=STAFF_ACTION),
     Row("newsletters:newsletter-image-add", newsletter_kw, get=STAFF_READ, post=STAFF_INVALID_FORM),

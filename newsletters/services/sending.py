@@ -26,7 +26,7 @@ from shell.validators import is_header_safe
 
 from .. import rendering
 from ..models import Newsletter
-from ..selectors import get_audience
+from ..selectors import get_audience, left_out_of
 from .base import NewsletterError, _ensure_editable, _lock
 from .writing import check_subject
 
@@ -166,6 +166,12 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
         )
     )
     todo = [person for person in audience.recipients if idempotency_key(newsletter.pk, person.email) not in already]
+    # Someone queued by an earlier run and left out now (they unsubscribed in between) got it: not left out.
+    left_out = left_out_of(
+        item
+        for item in audience.excluded
+        if not item.person.email or idempotency_key(newsletter.pk, item.person.email) not in already
+    )
     users = User.objects.in_bulk([person.user_id for person in todo if person.user_id])
     made = 0
     for start in range(0, len(todo), chunk_size):
@@ -178,11 +184,11 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
             Newsletter.objects.select_for_update().filter(pk=newsletter.pk, status=Newsletter.Status.SENDING).first()
         )
         if locked is not None:
-            locked.status, locked.sent_at = Newsletter.Status.SENT, timezone.now()
+            locked.status, locked.sent_at, locked.left_out = Newsletter.Status.SENT, timezone.now(), left_out
             locked.recipient_count = OutboxMessage.objects.filter(
                 content_type=content_type, object_id=locked.pk
             ).count()
-            locked.save(update_fields=["status", "sent_at", "recipient_count"])
+            locked.save(update_fields=["status", "sent_at", "recipient_count", "left_out"])
     return made
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from municipalities.access import require
 from municipalities.permissions import is_staff_of
@@ -30,6 +31,7 @@ from ..permissions import (
     can_delete_newsletter,
     can_edit_newsletter,
     can_send_newsletter,
+    can_write_newsletters,
 )
 from ..rendering import body_html
 from ..services import sending, writing
@@ -214,33 +216,111 @@ def newsletter_audience(request, pk):
     )
 
 
+def _sending_reach(newsletter: Newsletter, audience: selectors.Audience) -> dict:
+    """Who gets it and who cannot be reached: what the confirmation shows and the messages say."""
+    return {
+        "reached": len(audience.recipients),
+        "total": audience.total,
+        "left_out": selectors.left_out_lines(audience.left_out()),
+    }
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def newsletter_send(request, pk):
-    newsletter = _newsletter(request, pk, can_send_newsletter)
-    form = SendForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    """GET (from the newsletter's page): the confirmation, with how many get it and who cannot be
+    reached. POST with `confirm`: sends or schedules it, once (a sent infobrev can no longer change)."""
+    newsletter = _newsletter(request, pk)
+    if not newsletter.is_editable and can_write_newsletters(request.user, newsletter):
+        # A second click, or the confirmation reloaded after it went: nothing is sent twice.
+        messages.info(request, _("This infobrev has been sent and can no longer change."))
         return redirect(newsletter)
-    if form.cleaned_data["when"] == "later":
-        at = form.cleaned_data["scheduled_at"]
-        _run(
-            request,
-            None,
-            lambda: sending.schedule_newsletter(newsletter=newsletter, by=request.user, at=at),
-            _("The infobrev will be sent %(when)s.")
-            % {"when": date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")},
-        )
+    require(can_send_newsletter(request.user, newsletter))
+    if request.method == "GET":
+        data = request.GET.copy()
+        data.setdefault("when", "now")
+        form = SendForm(data)
+        confirmable = form.is_valid()
     else:
-        _run(
+        form = SendForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect(newsletter)
+        if request.POST.get("confirm") == "yes":
+            return _send_confirmed(request, newsletter, form.cleaned_data)
+        confirmable = True
+    audience = selectors.get_audience(newsletter)
+    at = form.cleaned_data.get("scheduled_at") if confirmable and form.cleaned_data["when"] == "later" else None
+    return render(
+        request,
+        "newsletters/newsletter_send.html",
+        {
+            "newsletter": newsletter,
+            "county": newsletter.county,
+            "form": form,
+            "confirmable": confirmable,
+            "later": at is not None,
+            "scheduled_at": at,
+            "reach": _sending_reach(newsletter, audience),
+            "excluded_counts": audience.excluded_counts(),
+        },
+    )
+
+
+def _send_confirmed(request, newsletter: Newsletter, data: dict):
+    audience = selectors.get_audience(newsletter)
+    reach = _sending_reach(newsletter, audience)
+    if data["when"] == "later":
+        at = data["scheduled_at"]
+        sent = _run(
+            request, None, lambda: sending.schedule_newsletter(newsletter=newsletter, by=request.user, at=at), None
+        )
+        if sent:
+            when = date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+            _tell_who_is_reached(
+                request,
+                _("The infobrev will be sent %(when)s to %(reached)s of %(total)s.")
+                % {"when": when, "reached": reach["reached"], "total": reach["total"]},
+                reach["left_out"],
+            )
+        return redirect(newsletter)
+    if not _run(request, None, lambda: sending.send_newsletter(newsletter=newsletter, by=request.user), None):
+        return redirect(newsletter)
+    newsletter.refresh_from_db()
+    progress = selectors.newsletter_progress(newsletter)
+    if progress["done"]:
+        # The tasks ran at once (no broker): say what happened, not what is about to.
+        _tell_who_is_reached(request, _sent_sentence(progress), progress["left_out"], failed=progress["failed"])
+    else:
+        _tell_who_is_reached(
             request,
-            None,
-            lambda: sending.send_newsletter(newsletter=newsletter, by=request.user),
-            _("The infobrev is being sent. Follow the progress below."),
+            _("The infobrev is being sent to %(reached)s of %(total)s. Follow the progress below.")
+            % {"reached": reach["reached"], "total": reach["total"]},
+            reach["left_out"],
         )
     return redirect(newsletter)
+
+
+def _sent_sentence(progress: dict) -> str:
+    return _("Sent to %(reached)s of %(total)s.") % {"reached": progress["sent"], "total": progress["total"]}
+
+
+def _tell_who_is_reached(request, sentence: str, left_out: list[str], *, failed: int = 0) -> None:
+    """One message: how many get it, and who cannot be reached and why; never "everyone" when
+    someone was not."""
+    parts = [sentence, *left_out]
+    if failed:
+        parts.append(
+            ngettext(
+                "%(failed)s message could not be delivered: see the outbox.",
+                "%(failed)s messages could not be delivered: see the outbox.",
+                failed,
+            )
+            % {"failed": failed}
+        )
+    (messages.warning if left_out or failed else messages.success)(request, " ".join(parts))
 
 
 @login_required

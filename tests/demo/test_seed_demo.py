@@ -6,13 +6,16 @@ Each test runs in a savepoint of its own inside it, so a test that loads the dem
 again, tampers with a seal or adds benchmark data leaves the demo as it was.
 """
 
+import html
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Membership, User
 from agreements.models import Agreement, Seal
@@ -21,6 +24,7 @@ from demo.accounts import DEMO_LOGINS
 from demo.seed_lessons import SEED_TITLE, parse
 from evaluations import selectors as evaluation_selectors
 from evaluations.models import Answer, Conclusion, CorrectionChange, Kind, Lesson, Response, Round
+from followup.models import Meeting, Milestone
 from municipalities.models import Contact, County, Library, Municipality
 from newsletters.models import Newsletter, Showcase, Subscriber
 from notifications.models import OutboxMessage
@@ -241,3 +245,48 @@ def test_benchmark_data_has_newsletters_with_outbox_rows(demo):
     outbox = OutboxMessage.objects.exclude(pk__in=before["outbox"]).filter(kind="newsletter")
     assert outbox.count() == sent.count() * 25
     assert Subscriber.objects.exclude(pk__in=before["subscribers"]).count() == 2 * 150
+
+
+# ------------------------------------------------------ what a reviewer sees on the first `make run` (issue 17)
+
+
+def _staff_reads(client, url) -> str:
+    """The page's text as the county's staff member reads it."""
+    client.force_login(User.objects.get(email="fylke@demo.fremdrift.no"))
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def test_the_demo_shows_a_municipality_nobody_can_be_reached_in_as_a_gap(demo, client):
+    text = _staff_reads(client, reverse("followup:followup-dashboard", kwargs={"number": "55"}))
+    assert "Påminnelser ingen kunne få" in text
+    assert "Målselv har ingen biblioteksjef med innlogging — legg til en kontakt eller inviter" in text
+
+
+def test_the_demo_shows_an_overdue_milestone_with_its_real_delay(demo, client):
+    room = Project.objects.get(title__startswith="Bibliotekrom i Troms")
+    weeding = Milestone.objects.get(
+        participant__project=room, participant__municipality__name="Harstad", name__startswith="Kassering"
+    )
+    days = (timezone.localdate() - weeding.planned_on).days
+    assert weeding.status in Milestone.OPEN and days > 1
+    text = _staff_reads(client, reverse("followup:milestone-list", kwargs={"pk": room.pk}))
+    assert (
+        f"Forsinket {days} dager: frist {weeding.planned_on.day}.{weeding.planned_on.month}.{weeding.planned_on.year}"
+        in text
+    )
+    assert "Forsinkelse 0 dager" not in text
+
+
+def test_the_demo_shows_an_invitee_taken_off_a_coming_meeting(demo, client):
+    workshop = Meeting.objects.get(title__startswith="Verksted 3")
+    text = _staff_reads(client, reverse("notifications:outbox", kwargs={"number": "55"}))
+    assert "terje.lund@demo.fremdrift.no" in text and "Tatt av invitasjonslisten: Verksted 3" in text
+    cancel = OutboxMessage.objects.get(recipient="terje.lund@demo.fremdrift.no", subject__startswith="Tatt av")
+    assert "Du er tatt av invitasjonslisten" in cancel.body_text
+    assert cancel.attachments[0]["mimetype"] == "text/calendar; method=CANCEL"
+    meeting_page = _staff_reads(
+        client, reverse("followup:meeting-detail", kwargs={"pk": workshop.project_id, "meeting_pk": workshop.pk})
+    )
+    assert "Terje Lund" not in meeting_page and "Anne Berg" in meeting_page

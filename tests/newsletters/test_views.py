@@ -231,7 +231,7 @@ def test_money_changes_offer_a_draft_and_sending_clears_the_suggestion(
     project.refresh_from_db()
     assert project.infobrev_suggested_at is not None  # a draft is not yet information
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("newsletters:newsletter-send", kwargs={"pk": draft.pk}), {"when": "now"})
+        client.post(reverse("newsletters:newsletter-send", kwargs={"pk": draft.pk}), {"when": "now", "confirm": "yes"})
     project.refresh_from_db()
     assert project.infobrev_suggested_at is None
     assert Newsletter.objects.get().status == Newsletter.Status.SENT
@@ -251,7 +251,7 @@ def test_scheduling_from_the_page_needs_a_future_time(client, county_staff, news
     assert "Velg et tidspunkt fram i tid." in response.content.decode()
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.DRAFT
-    client.post(url, {"when": "later", "scheduled_at": "2099-01-01T10:00"})
+    client.post(url, {"when": "later", "scheduled_at": "2099-01-01T10:00", "confirm": "yes"})
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.SCHEDULED
 
