@@ -35,7 +35,7 @@ def export_list(request, number):
                 )
             )
 
-        if run_service(request, form, order, _("The extract is being made. This page shows its progress.")):
+        if run_service(request, form, order, _("The extract was ordered.")):
             return redirect(exports[0])
     return render(
         request,
