@@ -26,6 +26,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from lxml import etree
 
 from agreements.models import Agreement, Signature
@@ -48,6 +49,10 @@ NO_JOURNAL = (
     "journal. Avtalene og rapportene er registrert som registreringer uten journalføring; saks- og "
     "journalnummer i fylkets arkivsystem står i mappeID og i virksomhetsspesifikkeMetadata."
 )
+
+
+class ExtractError(Exception):
+    """The extract cannot be made, for a reason its page says in words (a document that cannot be read)."""
 
 
 # ------------------------------------------------------------------------ what goes in
@@ -245,6 +250,16 @@ def _report_registration(report: Report) -> Registration:
         documents=documents,
         metadata=metadata,
     )
+
+
+def _read(document: Document) -> bytes:
+    try:
+        return document.read()
+    except (OSError, ValueError) as exc:  # a file missing from the store (ValueError: no file at all)
+        raise ExtractError(
+            _("The document “%(title)s” could not be read: its file is missing from the file store.")
+            % {"title": document.title}
+        ) from exc
 
 
 def _read_file(fieldfile) -> bytes:
@@ -465,7 +480,7 @@ def build(
             _sub(element, "arkivertDato", _dt(registration.archived_at))
             _sub(element, "arkivertAv", SYSTEM)
             for number, document in enumerate(registration.documents, start=1):
-                data = document.read()
+                data = _read(document)
                 kind: FileFormat = detect(data)
                 path = f"dokumenter/{document.stem}.{kind.extension}"
                 if sink is None:

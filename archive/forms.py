@@ -16,8 +16,8 @@ class ExportForm(forms.Form):
         ],
     )
     project = ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
-    period_from = MonthField(label=_("From month"), required=False)
-    period_to = MonthField(label=_("To month"), required=False)
+    period_from = MonthField(label=_("From month"), required=False, help_text=_("For the whole county only."))
+    period_to = MonthField(label=_("To month"), required=False, help_text=_("For the whole county only."))
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,6 +71,9 @@ class ArchiveExport(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # The last sign of life of the task making it: a task that died leaves this behind, and the sweep
+    # (`sweep_stale_exports`) marks the extract failed once it is older than ARCHIVE_EXPORT_STUCK_AFTER_SECONDS.
+    progress_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(_("ordered"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

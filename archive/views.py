@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from municipalities.access import access_county
+from municipalities.permissions import is_admin_of
 from shell.forms import run_service
 
 from . import selectors, services
@@ -17,7 +18,7 @@ from .models import ArchiveExport
 def export_list(request, number):
     """The county's archive extracts, and the form that orders a new one (county staff only)."""
     county = access_county(request.user, number)
-    form = ExportForm(request.POST or None, county=county)
+    form = ExportForm(request.POST or None, county=county, initial=_initial(request, county))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         by_project = data["scope"] == "project"
@@ -34,14 +35,29 @@ def export_list(request, number):
                 )
             )
 
-        if run_service(request, form, order, _("The extract is being made. This page shows its progress.")):
+        if run_service(request, form, order, _("The extract was ordered.")):
             return redirect(exports[0])
     return render(
         request,
         "archive/export_list.html",
-        {"county": county, "form": form, "exports": selectors.list_exports(county)},
+        {
+            "county": county,
+            "form": form,
+            "exports": selectors.list_exports(county),
+            "is_admin": is_admin_of(request.user, county),
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _initial(request, county) -> dict:
+    """From a project's page (`?prosjekt=12`): that project chosen (when it is one of the county's)."""
+    project = request.GET.get("prosjekt", "")
+    if request.method == "GET" and project.isdigit() and len(project) < 19:
+        found = county.projects.filter(pk=int(project)).first()
+        if found is not None:
+            return {"scope": "project", "project": found}
+    return {"scope": "project"}
 
 
 @login_required

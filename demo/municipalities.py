@@ -3,6 +3,9 @@
 from municipalities.models import Contact, County, Library, Municipality, Position
 from municipalities.services import create_county
 
+# The county as the creator of its archive (arkivskaper): an organisation number with a valid check digit.
+DEMO_ARCHIVE_CREATOR = ("817920632", "Troms fylkeskommune")
+
 # Number, official name, population 1 January 2024 (Statistics Norway, rounded
 # for the demo) and regional council.
 TROMS_MUNICIPALITIES = [
@@ -69,6 +72,9 @@ def seed_places() -> County:
     if not county.sender_email:
         county.sender_name, county.sender_email = "Troms fylkesbibliotek", "fylkesbiblioteket@demo.fremdrift.no"
         county.save(update_fields=["sender_name", "sender_email"])
+    if not county.archive_creator_id:  # so that an archive extract can be made on the first `make run`
+        county.archive_creator_id, county.archive_creator_name = DEMO_ARCHIVE_CREATOR
+        county.save(update_fields=["archive_creator_id", "archive_creator_name"])
     by_number = {}
     for number, name, population, region in TROMS_MUNICIPALITIES:
         municipality, _created = Municipality.objects.get_or_create(

@@ -17,9 +17,12 @@ from projects.models import Participant, Project
 ROOM_PROJECT = "Bibliotekrom i Troms – fra samling til møteplass"
 WEEDING_PROJECT = "Kassering og samlingsutvikling i Nord-Troms"
 BLI_NY_PROJECT = "Bli-ny: bibliotekrom, siste runde"
+ROOM_CASE_NUMBER = "2025/1187"  # the case the Tromsø agreement's document 2025/1187-3 belongs to
 
 
-def _project(county, by, title, theme_code, start_on, end_on, purpose, summary="") -> tuple[Project, bool]:
+def _project(
+    county, by, title, theme_code, start_on, end_on, purpose, summary="", case_number=""
+) -> tuple[Project, bool]:
     existing = Project.objects.filter(county=county, title=title).first()
     if existing:
         return existing, False
@@ -32,6 +35,7 @@ def _project(county, by, title, theme_code, start_on, end_on, purpose, summary="
         public_summary=summary,
         start_on=start_on,
         end_on=end_on,
+        case_number=case_number,
     )
     return project, True
 
@@ -59,7 +63,10 @@ def seed_projects(county: County) -> dict[str, Project]:
         "Bibliotekene skal bli gode møteplasser. Vi vet hva vi vil oppnå: flere besøk, flere arrangementer og "
         "rom som brukes hele dagen.\n\n**Ting tar tid** – planen har romslige frister.",
         "Fem kommuner i Troms fornyer bibliotekrommene sine sammen med fylkesbiblioteket.",
+        case_number=ROOM_CASE_NUMBER,  # its agreements are sealed (demo.agreements): the archive files them here
     )
+    if not room.case_number:  # a demo loaded before there were case numbers
+        services.update_project(project=room, by=staff, case_number=ROOM_CASE_NUMBER)
     if created:
         _set_status(room, Project.Status.ACTIVE)
         visits = services.save_goal(project=room, by=staff, text="Flere besøk i bibliotekene")

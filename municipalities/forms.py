@@ -73,6 +73,12 @@ class CountySettingsForm(ModelForm):
                 )
         return cleaned
 
+    def clean_archive_creator_id(self):
+        """An organisation number as it is often written (817 920 632) is kept as its nine digits."""
+        value = self.cleaned_data.get("archive_creator_id", "")
+        digits = value.replace(" ", "")
+        return digits if digits.isdigit() else value
+
     def clean_letterhead(self):
         image = self.cleaned_data.get("letterhead")
         if not image or image == self.initial.get("letterhead"):

@@ -1,8 +1,10 @@
 """Places and people: counties, municipalities, libraries and contacts."""
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -10,7 +12,45 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from shell.validators import validate_header_value
+from shell.validators import is_header_safe, validate_header_value
+
+ORGANISATION_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+ARCHIVE_CREATOR_ID = re.compile(r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå._-]*$")
+
+
+def is_organisation_number(value: str) -> bool:
+    """Nine digits whose last is the modulus 11 check digit of the others (the Brønnøysund Register Centre's rule)."""
+    if not re.fullmatch(r"\d{9}", value):
+        return False
+    remainder = sum(int(d) * w for d, w in zip(value, ORGANISATION_NUMBER_WEIGHTS, strict=False)) % 11
+    check = 0 if remainder == 0 else 11 - remainder
+    return check != 10 and check == int(value[8])
+
+
+def validate_archive_creator_id(value: str) -> None:
+    """An arkivskaperID as archive systems hold it: the organisation number (nine digits, its check digit
+    right) or a code of letters, digits, '.', '_' and '-' (no spaces: it is an identifier)."""
+    if value.isdigit():
+        if not is_organisation_number(value):
+            raise ValidationError(
+                _("%(value)s is not an organisation number: it must have nine digits and a correct check digit."),
+                code="organisation_number",
+                params={"value": value},
+            )
+    elif not ARCHIVE_CREATOR_ID.match(value):
+        raise ValidationError(
+            _(
+                "Use the organisation number (nine digits) or the code the archive system uses, of letters, digits, "
+                "'.', '_' and '-', without spaces."
+            ),
+            code="archive_creator_id",
+        )
+
+
+def validate_one_line(value) -> None:
+    """Text for the archive extract's XML: one line, no control characters (XML cannot hold most of them)."""
+    if not is_header_safe(value):
+        raise ValidationError(_("Write this on one line, without line breaks or control characters."), code="one_line")
 
 
 class CountyQuerySet(models.QuerySet):
@@ -91,12 +131,14 @@ class County(models.Model):
         _("archive creator id"),
         max_length=50,
         blank=True,
+        validators=[validate_archive_creator_id],
         help_text=_("Arkivskaper-ID in the county's archive system, e.g. its organisation number."),
     )
     archive_creator_name = models.CharField(
         _("archive creator name"),
         max_length=200,
         blank=True,
+        validators=[validate_one_line],
         help_text=_("Arkivskaper name in the county's archive system. Empty: the county's name."),
     )
     history = HistoricalRecords()

@@ -300,6 +300,8 @@ COUNTY_SETTINGS = (
     "health_missed_meetings_red",
     "agreement_reminder_days",
     "evaluation_reminder_days",
+    "archive_creator_id",
+    "archive_creator_name",
 )
 LIST_ITEM_FIELDS = ("name", "order", "is_active")
 

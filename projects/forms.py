@@ -51,6 +51,7 @@ class ProjectForm(ModelForm):
 
     def __init__(self, *args, county, **kwargs):
         super().__init__(*args, **kwargs)
+        self.county = county
         self.fields["theme"].queryset = Theme.objects.filter(county=county, is_active=True)
         self.fields["leaders"].queryset = county_staff(county)
         follows = Project.objects.filter(county=county)
@@ -58,6 +59,21 @@ class ProjectForm(ModelForm):
             follows = follows.exclude(pk=self.instance.pk)
         self.fields["follows"].queryset = follows
         self.helper = form_helper(_("Save"))
+
+    def clean_case_number(self):
+        """One case, one project: the case number is the project's folder id (mappeID) in the archive extract."""
+        value = "".join(self.cleaned_data.get("case_number", "").split())
+        if value:
+            other = (
+                Project.objects.filter(county_id=self.county.pk, case_number=value).exclude(pk=self.instance.pk).first()
+            )
+            if other is not None:
+                raise forms.ValidationError(
+                    _("The project “%(title)s” has this case number; each project has a case of its own."),
+                    code="case_number_taken",
+                    params={"title": other.title},
+                )
+        return value
 
     def clean(self):
         cleaned = super().clean()

@@ -7,6 +7,7 @@ goals, participants and requirements is kept (django-simple-history).
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -15,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from municipalities.models import Library, Municipality, Organisation, Theme
+
+# A saksnummer: the case's year (four or two digits) and its sequence number, as Elements, Public 360 and
+# WebSak write it (2026/123, 26/01234). It becomes the project's mappeID in the archive extract.
+CASE_NUMBER = RegexValidator(
+    r"^(\d{4}|\d{2})/\d{1,7}$",
+    _("Write the case number as year/number, e.g. 2026/123 (without the document number)."),
+    code="case_number",
+)
 
 
 def participant_scope(user, path: str = "") -> Q:
@@ -76,7 +85,11 @@ class Project(models.Model):
     county = models.ForeignKey("municipalities.County", on_delete=models.PROTECT, related_name="projects")
     title = models.CharField(_("title"), max_length=200)
     case_number = models.CharField(
-        _("case number"), max_length=50, blank=True, help_text=_("Saksnummer in the county's archive system.")
+        _("case number"),
+        max_length=50,
+        blank=True,
+        validators=[CASE_NUMBER],
+        help_text=_("Saksnummer in the county's archive system, e.g. 2026/123."),
     )
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("theme"))
     leaders = models.ManyToManyField(

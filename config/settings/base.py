@@ -247,6 +247,9 @@ NEWSLETTER_BOUNCE_SECRET = env.str("NEWSLETTER_BOUNCE_SECRET", default="")
 PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
 # Largest file that can be attached to a project, milestone or meeting (followup.services.files).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
+# An archive extract whose task has shown no progress for this long has died with its worker: the sweep
+# (archive.tasks.sweep_stale_exports_task) marks it failed, so that staff see it and make a new one.
+ARCHIVE_EXPORT_STUCK_AFTER_SECONDS = env.int("ARCHIVE_EXPORT_STUCK_AFTER_SECONDS", default=1800)
 
 # ------------------------------------------------------------------ agreements
 
@@ -272,6 +275,7 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="fremdr
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.sweep_outbox_task", "schedule": 60.0},
     "newsletters-due": {"task": "newsletters.tasks.start_due_newsletters_task", "schedule": 60.0},
+    "archive-stale-exports": {"task": "archive.tasks.sweep_stale_exports_task", "schedule": 300.0},
     "outbox-digests": {
         "task": "notifications.tasks.send_digests_task",
         "schedule": crontab(hour=6, minute=45),

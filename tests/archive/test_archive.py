@@ -267,7 +267,7 @@ def test_county_staff_order_follow_and_download_an_extract(
     assert response.status_code == 302 and response.url == export.get_absolute_url()
     page = client.get(export.get_absolute_url()).content.decode()
     export.refresh_from_db()
-    assert "1 mapper, 2 registreringer, 3 dokumenter" in re.sub(r"\s+", " ", page)
+    assert "1 mappe, 2 registreringer, 3 dokumenter" in re.sub(r"\s+", " ", page)
     assert export.sha256 in page
     download = client.get(reverse("archive:export-download", kwargs={"pk": export.pk}))
     data = b"".join(download.streaming_content)

@@ -141,6 +141,38 @@ def test_seed_demo_makes_agreements_in_every_state(demo, capsys):
     assert not Seal.objects.filter(hmac_sha256="").exists()
 
 
+def test_seed_demo_has_what_an_archive_extract_needs_and_the_extract_is_sound(demo, client, tmp_path, capsys):
+    """On the first `make run` a reviewer can make an extract: the county's archive creator is set, the
+    project with sealed agreements has its case number, and the extract of it passes verify_archive."""
+    import tarfile
+
+    from lxml import etree
+
+    from archive.extract import N5
+    from archive.extract import OURS as urn
+
+    troms = County.objects.get(number="55")
+    assert (troms.archive_creator_id, troms.archive_creator_name) == ("817920632", "Troms fylkeskommune")
+    sealed_projects = Project.objects.filter(county=troms, agreements__sealed_at__isnull=False).distinct()
+    assert [(p.title, p.case_number) for p in sealed_projects] == [
+        ("Bibliotekrom i Troms – fra samling til møteplass", "2025/1187")
+    ]
+    client.force_login(User.objects.get(email="fylke@demo.fremdrift.no"))
+    page = client.get(reverse("archive:export-list", kwargs={"number": "55"})).content.decode()
+    assert "Arkivskaper: Troms fylkeskommune (817920632)." in page
+    path = tmp_path / "demo.tar"
+    call_command("export_archive", "--project", str(sealed_projects[0].pk), "--out", str(path))
+    call_command("verify_archive", str(path))
+    assert "the extract is sound" in capsys.readouterr().out
+    with tarfile.open(path) as tar:
+        [structure] = [m for m in tar.getmembers() if m.name.endswith("/arkivstruktur.xml")]
+        tree = etree.fromstring(tar.extractfile(structure).read())
+    assert tree.findtext(f"{{{N5}}}arkivdel/{{{N5}}}mappe/{{{N5}}}mappeID") == "2025/1187"
+    # Tromsø's version 1 and Harstad's versions 1 and 2 (Tromsø's amendment awaits the mayor).
+    agreements = [r for r in tree.iterfind(f".//{{{N5}}}registrering") if r.find(f".//{{{urn}}}segl") is not None]
+    assert len(agreements) == 3
+
+
 def test_seed_demo_says_when_an_older_demo_has_seals_without_a_keyed_seal(demo, capsys):
     from tests.agreements.conftest import tamper
 
