@@ -1,5 +1,7 @@
 """Production differs from development only by environment variables: check them as production would."""
 
+import functools
+import json
 import os
 import subprocess
 import sys
@@ -94,6 +96,22 @@ def test_development_and_tests_seal_with_a_fixed_key():
     assert result.stdout.strip() == "True", result.stderr
 
 
+@functools.cache
+def _settings_under(**variables) -> dict:
+    """Every setting these tests read, from one production start with these variables (one process, not ten)."""
+    code = (
+        "import json; from django.conf import settings as s; print(json.dumps({"
+        "'SECURE_HSTS_SECONDS': str(s.SECURE_HSTS_SECONDS), 'SESSION_COOKIE_SECURE': str(s.SESSION_COOKIE_SECURE),"
+        "'CSRF_COOKIE_SECURE': str(s.CSRF_COOKIE_SECURE), 'PASSWORD_HASHERS[0]': s.PASSWORD_HASHERS[0],"
+        "'LANGUAGE_CODE': s.LANGUAGE_CODE, 'TIME_ZONE': s.TIME_ZONE,"
+        "'ALLAUTH_TRUSTED_PROXY_COUNT': str(s.ALLAUTH_TRUSTED_PROXY_COUNT),"
+        "'database options': s.DATABASES['default'].get('OPTIONS', {}).get('options')}))"
+    )
+    result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | variables)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 @pytest.mark.parametrize(
     "setting, expected",
     [
@@ -106,9 +124,7 @@ def test_development_and_tests_seal_with_a_fixed_key():
     ],
 )
 def test_production_settings(setting, expected):
-    code = f"from django.conf import settings; print(settings.{setting})"
-    result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV)
-    assert result.stdout.strip() == expected, result.stderr
+    assert _settings_under()[setting] == expected
 
 
 @pytest.mark.parametrize(
@@ -119,17 +135,16 @@ def test_production_settings(setting, expected):
     ],
 )
 def test_postgresql_is_told_that_index_reads_are_cheap_unless_the_url_says_otherwise(url, expected):
-    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['options'])"
-    result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | {"DATABASE_URL": url})
-    assert result.stdout.strip() == expected, result.stderr
+    assert _settings_under(DATABASE_URL=url)["database options"] == expected
 
 
-@pytest.mark.parametrize("variables, expected", [({}, "0"), ({"TRUSTED_PROXY_COUNT": "1"}, "1")])
+@pytest.mark.parametrize(
+    "variables, expected",
+    [({}, "0"), ({"TRUSTED_PROXY_COUNT": "1", "DATABASE_URL": "postgres://fremdrift@db:5432/fremdrift"}, "1")],
+)
 def test_the_number_of_trusted_proxies_comes_from_the_environment(variables, expected):
     """allauth's rate limits and every address Fremdrift records read the client behind that many proxies."""
-    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
-    result = _manage("shell", "--no-imports", "-c", code, env=PRODUCTION_ENV | variables)
-    assert result.stdout.strip() == expected, result.stderr
+    assert _settings_under(**variables)["ALLAUTH_TRUSTED_PROXY_COUNT"] == expected
 
 
 def test_a_fresh_clone_makes_its_sqlite_folder(tmp_path):
