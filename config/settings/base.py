@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "newsletters",
     "reports",
     "archive",
+    "todo",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "todo.context_processors.todo_badge",
             ],
         },
     },
