@@ -276,7 +276,7 @@ CELERY_BEAT_SCHEDULE = {
     "newsletters-due": {"task": "newsletters.tasks.start_due_newsletters_task", "schedule": 60.0},
     "outbox-digests": {
         "task": "notifications.tasks.send_digests_task",
-        "schedule": crontab(hour=6, minute=45),
+        "schedule": crontab(minute=0),  # every hour: each user's digest at the hour they chose
     },
     "monthly-reports": {
         "task": "reports.tasks.monthly_reports_task",
