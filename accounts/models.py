@@ -52,6 +52,8 @@ class Access:
     leadership_municipality_ids: frozenset = field(default_factory=frozenset)
     # (number, name) of the counties the user is staff of, for the main menu (no query of its own).
     staff_counties: tuple = ()
+    # (id, number, name) of the same counties, for the start page's to-do list (no query of its own).
+    staff_county_rows: tuple = ()
 
     @property
     def municipality_ids(self) -> frozenset:
@@ -103,13 +105,14 @@ class User(AbstractUser):
         if not self.is_active:
             return NO_ACCESS
         admin, staff, expert, head, leadership = set(), set(), set(), set(), set()
-        staff_counties = {}
+        staff_counties, county_rows = {}, {}
         role = Membership.Role
         rows = self.memberships.values("role", "county_id", "municipality_id", "county__number", "county__name")
         for row in rows:
             if row["role"] in (role.COUNTY_ADMIN, role.COUNTY_STAFF):
                 staff.add(row["county_id"])
                 staff_counties[row["county__number"]] = row["county__name"]
+                county_rows[row["county_id"]] = (row["county__number"], row["county__name"])
             if row["role"] == role.COUNTY_ADMIN:
                 admin.add(row["county_id"])
             elif row["role"] == role.EXPERT:
@@ -125,6 +128,7 @@ class User(AbstractUser):
             head_municipality_ids=frozenset(head),
             leadership_municipality_ids=frozenset(leadership),
             staff_counties=tuple(sorted(staff_counties.items())),
+            staff_county_rows=tuple(sorted((pk, number, name) for pk, (number, name) in county_rows.items())),
         )
 
 

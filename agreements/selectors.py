@@ -1,9 +1,16 @@
 """Reading agreements: what a user may see, lists for pages, and the contract other apps call."""
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from datetime import timedelta
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from municipalities.models import Contact
+from shell.start import Task, TaskSource
 
 from .canonical import normalise_code
 from .integrity import seal_problems
@@ -82,25 +89,125 @@ def list_agreements(user, *, status: str = "", county=None):
     return queryset.order_by("-created_at", "-pk")
 
 
+def _unsigned_slots(user) -> list[tuple[str, Q]]:
+    """Per signatory slot: "the user signs this slot and nobody has yet"."""
+    queries = [
+        (Signature.Slot.COUNTY, Q(county_representative=user, county_id__in=user.access.staff_county_ids)),
+        (Signature.Slot.LIBRARY_HEAD, Q(library_head_contact__user=user)),
+        (Signature.Slot.CHIEF_EXECUTIVE, Q(chief_executive_contact__user=user)),
+        (Signature.Slot.MAYOR, Q(mayor_contact__user=user, requires_mayor=True)),
+    ]
+    return [
+        (slot.value, query & ~Exists(Signature.objects.valid().filter(agreement=OuterRef("pk"), slot=slot)))
+        for slot, query in queries
+    ]
+
+
 def awaiting_signature(user):
     """Agreements out for signature where the user signs a slot that is not signed yet."""
     if not user.is_authenticated:
         return Agreement.objects.none()
     mine = Q()
-    queries = [
-        ("county", Q(county_representative=user, county_id__in=user.access.staff_county_ids)),
-        ("library_head", Q(library_head_contact__user=user)),
-        ("chief_executive", Q(chief_executive_contact__user=user)),
-        ("mayor", Q(mayor_contact__user=user, requires_mayor=True)),
-    ]
-    for slot, query in queries:
-        unsigned = ~Exists(Signature.objects.valid().filter(agreement=OuterRef("pk"), slot=slot))
-        mine |= query & unsigned
+    for _slot, query in _unsigned_slots(user):
+        mine |= query
     return (
         _base(Agreement.objects.visible_to(user))
         .filter(mine, status=Agreement.Status.SENT)
         .select_related("municipality", "project")
         .order_by("sent_at")
+    )
+
+
+def signing_source(user) -> TaskSource:
+    """The agreements waiting for the user's signature, each a link to the form of their slot."""
+    slots = _unsigned_slots(user)
+
+    def listed(rows):
+        flags = {f"signs_{slot}": ExpressionWrapper(query, output_field=BooleanField()) for slot, query in slots}
+        return rows.select_related("municipality", "project").annotate(**flags).order_by("sent_at", "pk")
+
+    def tasks(rows, total):
+        found = []
+        for agreement in rows:
+            slot = next(slot for slot, _query in slots if getattr(agreement, f"signs_{slot}"))
+            found.append(
+                Task(
+                    text=_("Sign the agreement: %(title)s") % {"title": agreement.title},
+                    url=reverse("agreements:agreement-sign", kwargs={"pk": agreement.pk, "slot": slot}),
+                    # The agreement's signing deadline (issue 18, "acting without an account") is this
+                    # task's due_on once the field exists; until then the task says when it was sent.
+                    due_on=None,
+                    detail=_("%(municipality)s · sent %(date)s")
+                    % {
+                        "municipality": agreement.municipality.name,
+                        "date": date_format(timezone.localtime(agreement.sent_at), "j.n.Y"),
+                    },
+                )
+            )
+        return found
+
+    return TaskSource(key="signatures", rows=awaiting_signature(user).order_by(), tasks=tasks, listed=listed)
+
+
+UNSIGNED_TOO_LONG_DAYS = 14  # an agreement out for signature longer than this needs county staff
+
+
+def stuck_source(county_ids) -> TaskSource:
+    """Agreements of the counties out for signature for more than `UNSIGNED_TOO_LONG_DAYS` days."""
+    now = timezone.now()
+
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("Not signed after %(days)s days: %(title)s")
+                % {"days": (now - agreement.sent_at).days, "title": agreement.title},
+                url=agreement.get_absolute_url(),
+                detail=agreement.municipality.name,
+            )
+            for agreement in rows
+        ]
+
+    return TaskSource(
+        key="stuck-agreements",
+        rows=Agreement.objects.filter(
+            county_id__in=county_ids,
+            status=Agreement.Status.SENT,
+            sent_at__lt=now - timedelta(days=UNSIGNED_TOO_LONG_DAYS),
+        ),
+        tasks=tasks,
+        listed=lambda rows: rows.select_related("municipality").defer(*HEAVY).order_by("sent_at", "pk"),
+    )
+
+
+NEWLY_SIGNED_DAYS = 30
+
+
+def newly_sealed_source(municipality_ids) -> TaskSource:
+    """The municipalities' agreements sealed in the last `NEWLY_SIGNED_DAYS` days (news for the leadership)."""
+
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("Signed: %(title)s") % {"title": agreement.title},
+                url=agreement.get_absolute_url(),
+                detail=_("%(municipality)s · sealed %(date)s")
+                % {
+                    "municipality": agreement.municipality.name,
+                    "date": date_format(timezone.localtime(agreement.sealed_at), "j.n.Y"),
+                },
+            )
+            for agreement in rows
+        ]
+
+    return TaskSource(
+        key="newly-sealed",
+        rows=Agreement.objects.filter(
+            municipality_id__in=list(municipality_ids),
+            sealed_at__gte=timezone.now() - timedelta(days=NEWLY_SIGNED_DAYS),
+        ),
+        tasks=tasks,
+        listed=lambda rows: rows.select_related("municipality").defer(*HEAVY).order_by("-sealed_at", "-pk"),
+        news=_("News for you"),
     )
 
 

@@ -2,11 +2,13 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,7 @@ from documents.charts import Chart, Series, bar_chart, before_after_chart
 from followup.models import Milestone
 from municipalities.permissions import is_staff_of
 from projects.models import Goal, Indicator, Measurement, Participant, Project
+from shell.start import Task, TaskSource
 
 from . import results
 from .models import (
@@ -401,4 +404,116 @@ def round_reach(round_: Round) -> Audience:
     return Audience(
         total=len(responses),
         unreachable=sorted((m for m in municipalities if m.pk not in reachable), key=lambda m: m.name),
+    )
+
+
+# -------------------------------------------------------------- the to-do list
+
+
+def _answer_tasks(rows, total):
+    return [
+        Task(
+            text=_("Answer the evaluation: %(title)s") % {"title": response.round.title},
+            url=response.get_absolute_url(),
+            due_on=response.round.deadline,
+            detail=response.round.project.title
+            + (f" · {response.participant.municipality.name}" if response.participant_id else ""),
+        )
+        for response in rows
+    ]
+
+
+def _unanswered(today):
+    return Response.objects.filter(round__status=Round.Status.OPEN, round__deadline__gte=today).exclude(
+        status=Response.Status.SUBMITTED
+    )
+
+
+def _listed_responses(rows):
+    return rows.select_related("round__project", "participant__municipality").order_by("round__deadline", "id")
+
+
+def answer_source(municipality_ids, *, today) -> TaskSource:
+    """Open rounds a library head's municipalities have not answered, until the end of the deadline day."""
+    return TaskSource(
+        key="answers",
+        rows=_unanswered(today).filter(participant__municipality_id__in=list(municipality_ids)),
+        tasks=_answer_tasks,
+        listed=_listed_responses,
+    )
+
+
+def expert_answer_source(user, *, today) -> TaskSource:
+    """Open rounds an external expert is asked to answer and has not."""
+    return TaskSource(
+        key="expert-answers", rows=_unanswered(today).filter(user=user), tasks=_answer_tasks, listed=_listed_responses
+    )
+
+
+def ttt_source(municipality_ids, *, period: str, today) -> TaskSource:
+    """Participations whose before (or after) period has begun while none of the municipality's libraries
+    has entered a value for it: the library head enters them (TTT)."""
+    periods = MeasurementPeriod.objects.filter(project_id=OuterRef("project_id"), period=period)
+    counted = Indicator.objects.filter(project_id=OuterRef("project_id"), goal__isnull=True)
+    entered = Measurement.objects.filter(
+        indicator__project_id=OuterRef("project_id"),
+        indicator__goal__isnull=True,
+        period=period,
+        library__municipality_id=OuterRef("municipality_id"),
+    )
+    rows = (
+        Participant.objects.taking_part()
+        .filter(municipality_id__in=list(municipality_ids))
+        .exclude(project__status=Project.Status.CLOSED)
+        .filter(Exists(periods.filter(starts_on__lte=today)), Exists(counted), ~Exists(entered))
+    )
+    label = _("before") if period == "before" else _("after")
+
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("Enter the counted values (%(period)s)") % {"period": label},
+                url=reverse("evaluations:ttt-record", kwargs={"pk": p.project_id}),
+                due_on=p.period_ends_on,
+                detail=f"{p.project.title} · {p.municipality.name}",
+            )
+            for p in rows
+        ]
+
+    return TaskSource(
+        key=f"ttt-{period}",
+        rows=rows,
+        tasks=tasks,
+        listed=lambda rows: (
+            rows.select_related("project", "municipality")
+            .annotate(period_ends_on=Subquery(periods.values("ends_on")[:1]))
+            .order_by("project__title", "municipality__number")
+        ),
+    )
+
+
+def closing_round_source(county_ids, *, today) -> TaskSource:
+    """Open rounds of the counties' projects whose deadline is within the coming week."""
+
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("The evaluation closes: %(title)s") % {"title": r.title},
+                url=r.get_absolute_url(),
+                due_on=r.deadline,
+                detail=r.project.title,
+            )
+            for r in rows
+        ]
+
+    return TaskSource(
+        key="closing-rounds",
+        rows=Round.objects.filter(
+            project__county_id__in=county_ids,
+            status=Round.Status.OPEN,
+            deadline__gte=today,
+            deadline__lte=today + timedelta(days=7),
+        ),
+        tasks=tasks,
+        listed=lambda rows: rows.select_related("project").order_by("deadline", "id"),
     )

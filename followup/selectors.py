@@ -4,13 +4,18 @@ page and the calendar feed. Each runs a fixed number of queries whatever the dat
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from accounts.selectors import reachable_library_heads
+from accounts.selectors import reachable_head_memberships
+from municipalities.models import Municipality
 from municipalities.permissions import is_staff_of
 from projects.models import Participant, Project
+from shell.start import Task, TaskSource
 
 from .health import health_facts
 from .lateness import is_late, late_q, lateness
@@ -82,23 +87,24 @@ def dashboard_rows(participants, *, today: date | None = None) -> list[Dashboard
     return rows
 
 
-def reminder_gaps(county):
+def unreachable_municipalities(county_ids):
     """Municipalities whose library head the ladder could not remind (nobody with a login and an
-    e-mail address), for milestones still open: a gap for county staff to fix."""
-    municipalities = {
-        step.participant.municipality_id: step.participant.municipality
-        for step in EscalationStep.objects.filter(
-            participant__project__county=county,
-            participant__project__status=Project.Status.ACTIVE,
-            step=EscalationStep.Step.REMINDER,
-            status=EscalationStep.Status.NO_RECIPIENT,
-            milestone__status__in=Milestone.OPEN,
-        )
-        .select_related("participant__municipality")
-        .only("participant__municipality__name", "participant__municipality__number")
-    }
-    reachable = reachable_library_heads(municipalities)
-    return sorted((m for pk, m in municipalities.items() if pk not in reachable), key=lambda m: m.name)
+    e-mail address), for milestones still open: a gap for county staff to fix. One query."""
+    gaps = EscalationStep.objects.filter(
+        participant__municipality_id=OuterRef("pk"),
+        participant__project__county_id__in=county_ids,
+        participant__project__status=Project.Status.ACTIVE,
+        step=EscalationStep.Step.REMINDER,
+        status=EscalationStep.Status.NO_RECIPIENT,
+        milestone__status__in=Milestone.OPEN,
+    )
+    reachable = reachable_head_memberships().filter(municipality_id=OuterRef("pk"))
+    return Municipality.objects.filter(Exists(gaps), ~Exists(reachable))
+
+
+def reminder_gaps(county):
+    """`unreachable_municipalities` of one county, by name."""
+    return list(unreachable_municipalities([county.pk]).only("name", "number").order_by("name"))
 
 
 def pending_proposals(county):
@@ -110,20 +116,47 @@ def pending_proposals(county):
     )
 
 
-def my_milestones(user, *, today: date | None = None, ahead_days: int = 30):
-    """The library head's open milestones that are late or due within `ahead_days`, earliest first."""
+def head_milestones(municipality_ids):
+    """Every open milestone of these municipalities' participations that is theirs to do: in a project
+    not closed, for a participant not withdrawn. The participant page marks the same ones late, and
+    "my milestones" and the start page list them."""
+    return Milestone.objects.filter(
+        participant__municipality_id__in=list(municipality_ids),
+        status__in=Milestone.OPEN,
+    ).exclude(Q(project__status=Project.Status.CLOSED) | Q(participant__status=Participant.Status.WITHDRAWN))
+
+
+def my_milestones(user, *, today: date | None = None, ahead_days: int | None = 30):
+    """The library head's open milestones that are late or due within `ahead_days` (None: all of them),
+    earliest first."""
     today = today or timezone.localdate()
+    milestones = head_milestones(user.access.head_municipality_ids)
+    if ahead_days is not None:
+        milestones = milestones.filter(planned_on__lte=today + timedelta(days=ahead_days))
     return (
-        Milestone.objects.filter(
-            participant__municipality_id__in=user.access.head_municipality_ids,
-            participant__status__in=Participant.FOLLOWED_UP,
-            project__status=Project.Status.ACTIVE,
-            status__in=Milestone.OPEN,
-            planned_on__lte=today + timedelta(days=ahead_days),
-        )
-        .select_related("project", "participant__municipality", "responsible_position")
+        milestones.select_related("project", "participant__municipality", "responsible_position")
         .annotate(last_progress_at=Max("progress_entries__written_at"))
         .order_by("planned_on", "project__title", "id")
+    )
+
+
+def meetings_to_attend(user):
+    """Scheduled meetings still to come to which the user is invited (as a user or as a contact)."""
+    invited = MeetingInvitee.objects.filter(Q(user=user) | Q(contact__user=user)).values("meeting_id")
+    return Meeting.objects.filter(pk__in=invited, status=Meeting.Status.SCHEDULED, starts_at__gte=timezone.now())
+
+
+def red_participants(county_ids):
+    """Participants of the counties' active projects whose health is red (what the dashboard lists first)."""
+    return dashboard_participants().filter(
+        project__county_id__in=county_ids, project__status=Project.Status.ACTIVE, health=Participant.Health.RED
+    )
+
+
+def proposed_letters(county_ids):
+    """Messages to a chief executive the ladder proposed and county staff have not reviewed."""
+    return EscalationStep.objects.filter(
+        participant__project__county_id__in=county_ids, status=EscalationStep.Status.PROPOSED
     )
 
 
@@ -218,33 +251,21 @@ def participant_followup(participant, *, today: date | None = None) -> dict:
 @dataclass
 class CountyStart:
     projects: list = field(default_factory=list)
-    at_risk: list = field(default_factory=list)
     meetings: list = field(default_factory=list)
     visits: list = field(default_factory=list)
-    proposals: int = 0
-
-
-@dataclass
-class HeadStart:
-    milestones: list = field(default_factory=list)
-    meetings: list = field(default_factory=list)
-    today: date | None = None
 
 
 def start_page_data(user, sections, *, today: date | None = None, limit: int = 8) -> dict:
-    """Per start-page section (keyed by membership id): county staff see active projects with
-    milestones done and late this month, participants at risk, upcoming meetings and visits;
-    a library head sees their milestones and meetings. Queries depend on the number of the
-    user's counties and municipalities, never on how many projects they hold."""
+    """Per county start-page section (keyed by membership id): active projects with milestones done and
+    late this month, upcoming meetings and visits. (What needs the user — participants at risk, letters to
+    review, a library head's milestones and meetings — is the to-do list's, `todo`.) Queries depend on
+    the number of the user's counties, never on how many projects they hold."""
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
     soon = today + timedelta(days=30)
     staff_roles = (Membership.Role.COUNTY_ADMIN, Membership.Role.COUNTY_STAFF)
     county_ids = sorted({s.membership.county_id for s in sections if s.membership.role in staff_roles})
-    head_ids = sorted(
-        {s.membership.municipality_id for s in sections if s.membership.role == Membership.Role.LIBRARY_HEAD}
-    )
-    by_county, by_head = {}, {}
+    by_county = {}
     for county_id in county_ids:
         data = CountyStart()
         data.projects = list(
@@ -259,7 +280,6 @@ def start_page_data(user, sections, *, today: date | None = None, limit: int = 8
             )
             .order_by("-late", "title")[:limit]
         )
-        data.at_risk = list(list_dashboard_for_county_id(county_id).exclude(health=Participant.Health.GREEN)[:limit])
         data.meetings = list(
             Meeting.objects.filter(
                 project__county_id=county_id,
@@ -280,46 +300,16 @@ def start_page_data(user, sections, *, today: date | None = None, limit: int = 8
             .select_related("participant__municipality", "participant__project")
             .order_by("planned_on")[:limit]
         )
-        data.proposals = EscalationStep.objects.filter(
-            participant__project__county_id=county_id, status=EscalationStep.Status.PROPOSED
-        ).count()
         by_county[county_id] = data
-    for municipality_id in head_ids:
-        data = HeadStart(today=today)
-        data.milestones = list(
-            Milestone.objects.filter(
-                participant__municipality_id=municipality_id,
-                participant__status__in=Participant.FOLLOWED_UP,
-                project__status=Project.Status.ACTIVE,
-                status__in=Milestone.OPEN,
-                planned_on__lte=soon,
-            )
-            .select_related("project")
-            .order_by("planned_on")[:limit]
-        )
-        data.meetings = list(
-            Meeting.objects.filter(
-                invitees__municipality_id=municipality_id,
-                status=Meeting.Status.SCHEDULED,
-                starts_at__gte=timezone.now(),
-            )
-            .distinct()
-            .select_related("project")
-            .order_by("starts_at")[:limit]
-        )
-        by_head[municipality_id] = data
-    result = {}
-    for section in sections:
-        membership = section.membership
-        if membership.role in staff_roles:
-            result[membership.pk] = by_county[membership.county_id]
-        elif membership.role == Membership.Role.LIBRARY_HEAD:
-            result[membership.pk] = by_head[membership.municipality_id]
-    return result
+    return {
+        section.membership.pk: by_county[section.membership.county_id]
+        for section in sections
+        if section.membership.role in staff_roles
+    }
 
 
 def start_page_provider(user, context: dict) -> None:
-    """The follow-up of each start-page section (registered with `shell.start`, after accounts)."""
+    """The follow-up of each county start-page section (registered with `shell.start`, after accounts)."""
     sections = context.get("sections", [])
     context["followup"] = start_page_data(user, sections) if sections else {}
 
@@ -401,3 +391,124 @@ def calendar_items(user, *, today: date | None = None) -> dict:
         .order_by("planned_on")
     )
     return {"milestones": list(milestones), "meetings": list(meetings), "visits": list(visits)}
+
+
+# -------------------------------------------------------------- the to-do list
+
+
+def milestone_source(municipality_ids) -> TaskSource:
+    """A library head's milestones: every open one, late first (see `head_milestones`)."""
+
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("Log progress: %(name)s") % {"name": m.name},
+                url=reverse("followup:milestone-detail", kwargs={"pk": m.project_id, "milestone_pk": m.pk})
+                + "#log-progress",
+                due_on=m.planned_on,
+                detail=f"{m.project.title} · {m.participant.municipality.name}",
+            )
+            for m in rows
+        ]
+
+    return TaskSource(
+        key="milestones",
+        rows=head_milestones(municipality_ids),
+        tasks=tasks,
+        listed=lambda rows: (
+            rows.select_related("project", "participant__municipality")
+            .only("name", "planned_on", "project__title", "participant__municipality__name")
+            .order_by("planned_on", "project__title", "id")
+        ),
+        limit=10,
+        more_url=reverse("followup:my-milestones") + "?vis=alle",
+        more_label=_("Show all open milestones"),
+    )
+
+
+def meeting_source(user) -> TaskSource:
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("Meeting: %(title)s") % {"title": meeting.title},
+                url=meeting.get_absolute_url(),
+                due_on=timezone.localtime(meeting.starts_at).date(),
+                detail=meeting.project.title + " · " + date_format(timezone.localtime(meeting.starts_at), "H:i"),
+                due_label="meeting",
+            )
+            for meeting in rows
+        ]
+
+    return TaskSource(
+        key="meetings",
+        rows=meetings_to_attend(user),
+        tasks=tasks,
+        listed=lambda rows: rows.select_related("project").order_by("starts_at", "id"),
+    )
+
+
+def red_participant_source(county_ids, *, county_number: str) -> TaskSource:
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("Health is red: %(municipality)s") % {"municipality": p.municipality.name},
+                url=p.get_absolute_url(),
+                detail=p.project.title,
+            )
+            for p in rows
+        ]
+
+    return TaskSource(
+        key="red",
+        rows=red_participants(county_ids),
+        tasks=tasks,
+        listed=lambda rows: rows.select_related("project", "municipality").order_by(
+            "project__title", "municipality__number"
+        ),
+        more_url=reverse("followup:followup-dashboard", kwargs={"number": county_number}) + "?health=red",
+        more_label=_("Show all participants whose health is red"),
+    )
+
+
+def letter_source(county_ids) -> TaskSource:
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("Review the message to the chief executive: %(municipality)s")
+                % {"municipality": step.participant.municipality.name},
+                url=reverse(
+                    "followup:escalation-review", kwargs={"pk": step.participant.project_id, "step_pk": step.pk}
+                ),
+                detail=f"{step.milestone.project.title} · {step.milestone.name}",
+            )
+            for step in rows
+        ]
+
+    return TaskSource(
+        key="letters",
+        limit=25,
+        rows=proposed_letters(county_ids),
+        tasks=tasks,
+        listed=lambda rows: rows.select_related("milestone__project", "participant__municipality").order_by(
+            "created_at", "id"
+        ),
+    )
+
+
+def unreachable_source(county_ids) -> TaskSource:
+    def tasks(rows, total):
+        return [
+            Task(
+                text=_("Nobody can be reached in %(municipality)s") % {"municipality": m.name},
+                url=m.get_absolute_url(),
+                detail=_("No library head with a login and an e-mail address gets the reminders."),
+            )
+            for m in rows
+        ]
+
+    return TaskSource(
+        key="unreachable",
+        rows=unreachable_municipalities(county_ids),
+        tasks=tasks,
+        listed=lambda rows: rows.only("name", "number", "county_id").order_by("name"),
+    )

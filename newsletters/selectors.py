@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, User
-from municipalities.models import Contact
+from municipalities.models import Contact, County
 from notifications.models import OutboxMessage
 from projects.models import ExpertAssignment, Measurement, Participant, Project
 
@@ -366,3 +366,8 @@ def wanted_lists(email: str, county, lists) -> list[int]:
 
 def wants_nothing(email: str, county) -> bool:
     return Suppression.objects.filter(email=normalise_email(email), county=county, mailing_list__isnull=True).exists()
+
+
+def public_start_provider(user, context: dict) -> None:
+    """The counties whose public pages the home page links for visitors (registered with `shell.start`)."""
+    context["public_counties"] = list(County.objects.only("number", "name").order_by("number"))

@@ -11,6 +11,7 @@ Message-ID.
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -38,6 +39,7 @@ class OutboxMessage(models.Model):
         FAILED = "failed", _("Failed")
         HELD = "held", _("Held for the daily digest")
         DIGESTED = "digested", _("Sent in a digest")
+        SKIPPED = "skipped", _("Not sent: turned off by the recipient")
 
     recipient = models.EmailField(_("recipient"))
     user = models.ForeignKey(
@@ -97,6 +99,7 @@ class NotificationPreference(models.Model):
     class Delivery(models.TextChoices):
         IMMEDIATE = "immediate", _("E-mail at once")
         DIGEST = "digest", _("Daily digest")
+        OFF = "off", _("Do not send")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
@@ -109,3 +112,18 @@ class NotificationPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.kind} – {self.delivery}"
+
+
+DEFAULT_DIGEST_HOUR = 7
+
+
+class DigestHour(models.Model):
+    """The hour (Norwegian time) at which one user gets their daily digest; without a row, 07."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_hour")
+    hour = models.PositiveSmallIntegerField(
+        _("hour of the daily digest"), default=DEFAULT_DIGEST_HOUR, validators=[MaxValueValidator(23)]
+    )
+
+    def __str__(self):
+        return f"{self.user}: {self.hour:02d}"

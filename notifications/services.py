@@ -19,6 +19,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +28,7 @@ from django.utils.translation import gettext as _
 from shell.validators import is_header_safe, one_line
 
 from .kinds import KINDS
-from .models import NotificationPreference, OutboxMessage
+from .models import DEFAULT_DIGEST_HOUR, DigestHour, NotificationPreference, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -70,12 +72,18 @@ def _message_id() -> str:
     return make_msgid(domain=domain)
 
 
-def _wants_digest(user, kind: str) -> bool:
-    if user is None or not KINDS[kind].digestible:
-        return False
-    return NotificationPreference.objects.filter(
-        user=user, kind=kind, delivery=NotificationPreference.Delivery.DIGEST
-    ).exists()
+def _first_status(user, kind: str, *, required: bool) -> str:
+    """Pending, held for the user's digest, or skipped because the user turned the kind off (never for a
+    kind that cannot be turned off, nor for a `required` message: a step of the escalation ladder)."""
+    definition = KINDS[kind]
+    if user is None or not (definition.digestible or definition.optional):
+        return Status.PENDING
+    delivery = NotificationPreference.objects.filter(user=user, kind=kind).values_list("delivery", flat=True).first()
+    if delivery == NotificationPreference.Delivery.DIGEST and definition.digestible:
+        return Status.HELD
+    if delivery == NotificationPreference.Delivery.OFF and definition.optional and not required:
+        return Status.SKIPPED
+    return Status.PENDING
 
 
 def queue_email(
@@ -92,8 +100,12 @@ def queue_email(
     from_email: str | None = None,
     headers: dict | None = None,
     attachments: list | None = None,
+    required: bool = False,
 ) -> OutboxMessage:
     """Writes one e-mail to the outbox in the current transaction and wakes a sender after commit.
+
+    A kind the user turned off is written as skipped (kept, never sent), unless the message is
+    `required` (it carries a step of the escalation ladder).
 
     The same `idempotency_key` never makes a second row: the existing row is
     returned. A header with a line break or a control character (forms refuse them, but a
@@ -122,7 +134,7 @@ def queue_email(
         "attachments": attachments or [],
         "kind": kind,
         "county": county,
-        "status": Status.HELD if _wants_digest(user, kind) else Status.PENDING,
+        "status": _first_status(user, kind, required=required),
         "message_id": _message_id(),
     }
     if refused:
@@ -384,14 +396,19 @@ def retry_message(*, message: OutboxMessage) -> OutboxMessage:
 
 
 @transaction.atomic
-def build_digests(*, today=None) -> int:
-    """Gathers each recipient's held messages into one digest e-mail; returns how many were made."""
+def build_digests(*, today=None, hour: int | None = None) -> int:
+    """Gathers each recipient's held messages into one digest e-mail; returns how many were made.
+
+    With `hour` (the hourly beat passes the current hour, Norwegian time) only the recipients whose
+    digest hour it is: their chosen one (`DigestHour`), or `DEFAULT_DIGEST_HOUR`."""
     today = today or timezone.localdate()
-    held = list(
-        OutboxMessage.objects.select_for_update(skip_locked=True)
-        .filter(status=Status.HELD)
-        .order_by("recipient", "created_at", "id")
-    )
+    held = OutboxMessage.objects.select_for_update(skip_locked=True).filter(status=Status.HELD)
+    if hour is not None:
+        chosen = DigestHour.objects.filter(user_id=OuterRef("user_id"))
+        held = held.annotate(
+            digest_at=Coalesce(Subquery(chosen.values("hour")[:1]), Value(DEFAULT_DIGEST_HOUR))
+        ).filter(digest_at=hour)
+    held = list(held.order_by("recipient", "created_at", "id"))
     by_recipient: dict[str, list[OutboxMessage]] = {}
     for message in held:
         by_recipient.setdefault(message.recipient, []).append(message)
@@ -413,8 +430,19 @@ def build_digests(*, today=None) -> int:
 
 
 @transaction.atomic
-def set_preferences(*, user, deliveries: dict[str, str]) -> None:
-    """Stores the user's choice per digestible kind (immediate or daily digest)."""
+def set_preferences(*, user, deliveries: dict[str, str], digest_hour: int | None = None) -> None:
+    """Stores the user's choice per kind (at once, in the daily digest if the kind may be gathered, off
+    if it may be turned off; anything else is ignored) and the hour of their digest."""
     for kind, delivery in deliveries.items():
-        if kind in KINDS and KINDS[kind].digestible:
+        definition = KINDS.get(kind)
+        if definition is None:
+            continue
+        allowed = {NotificationPreference.Delivery.IMMEDIATE}
+        if definition.digestible:
+            allowed.add(NotificationPreference.Delivery.DIGEST)
+        if definition.optional:
+            allowed.add(NotificationPreference.Delivery.OFF)
+        if delivery in allowed and (definition.digestible or definition.optional):
             NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": delivery})
+    if digest_hour is not None:
+        DigestHour.objects.update_or_create(user=user, defaults={"hour": digest_hour})

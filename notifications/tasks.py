@@ -31,5 +31,7 @@ def sweep_outbox_task() -> None:
 
 @shared_task(acks_late=True)
 def send_digests_task() -> int:
-    """Daily: one digest e-mail per recipient with held messages."""
-    return services.build_digests()
+    """Hourly: one digest e-mail per recipient with held messages whose digest hour it is."""
+    from django.utils import timezone
+
+    return services.build_digests(hour=timezone.localtime().hour)

@@ -10,7 +10,7 @@ from municipalities.selectors import get_county_for_staff
 
 from . import services
 from .forms import OutboxFilterForm, PreferencesForm
-from .models import NotificationPreference, OutboxMessage
+from .models import DEFAULT_DIGEST_HOUR, DigestHour, NotificationPreference, OutboxMessage
 
 
 @login_required
@@ -50,9 +50,13 @@ def outbox_retry(request, number, pk):
 @login_required
 def preferences(request):
     current = dict(NotificationPreference.objects.filter(user=request.user).values_list("kind", "delivery"))
-    form = PreferencesForm(request.POST or None, current=current)
+    hour = DigestHour.objects.filter(user=request.user).values_list("hour", flat=True).first()
+    form = PreferencesForm(
+        request.POST or None, current=current, digest_hour=DEFAULT_DIGEST_HOUR if hour is None else hour
+    )
     if request.method == "POST" and form.is_valid():
-        services.set_preferences(user=request.user, deliveries=form.cleaned_data)
+        data = dict(form.cleaned_data)
+        services.set_preferences(user=request.user, digest_hour=data.pop("digest_hour"), deliveries=data)
         messages.success(request, _("Your notification settings were saved."))
         return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

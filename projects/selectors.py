@@ -1,7 +1,11 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from accounts.models import User
 from municipalities.models import Municipality
+from shell.start import Task, TaskSource
 
 from .models import (
     ExpertAssignment,
@@ -157,3 +161,46 @@ def list_municipality_projects(user, municipality) -> list[Project]:
             Participant.Status(project.participant_status).label if project.participant_status else ""
         )
     return projects
+
+
+# -------------------------------------------------------------- the to-do list
+
+
+def expert_project_source(user) -> TaskSource:
+    """The projects an external expert is attached to, not closed: what they help with, the project's
+    period and whom at the county to ask (the project leaders)."""
+
+    def tasks(rows, total):
+        found = []
+        for assignment in rows:
+            project = assignment.project
+            contacts = ", ".join(
+                f"{leader.get_full_name()} ({leader.email})" if leader.email else leader.get_full_name()
+                for leader in project.leaders.all()
+            )
+            found.append(
+                Task(
+                    text=project.title,
+                    url=project.get_absolute_url(),
+                    detail=_("%(role)s · %(start)s–%(end)s")
+                    % {
+                        "role": assignment.role,
+                        "start": date_format(project.start_on, "j.n.Y"),
+                        "end": date_format(project.end_on, "j.n.Y"),
+                    },
+                    lines=(_("Your contact: %(names)s") % {"names": contacts},) if contacts else (),
+                )
+            )
+        return found
+
+    return TaskSource(
+        key="expert-projects",
+        rows=ExpertAssignment.objects.filter(user=user).exclude(project__status=Project.Status.CLOSED),
+        tasks=tasks,
+        listed=lambda rows: (
+            rows.select_related("project")
+            .prefetch_related(Prefetch("project__leaders", queryset=User.objects.order_by("name", "pk")))
+            .order_by("project__start_on", "project__title")
+        ),
+        news=_("Your projects"),
+    )

@@ -8,6 +8,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # From the top down, as in README's "Layout" table; config and demo may import everything.
 ORDER = [
+    "todo",
     "archive",
     "reports",
     "newsletters",

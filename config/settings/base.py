@@ -67,6 +67,7 @@ LOCAL_APPS = [
     "newsletters",
     "reports",
     "archive",
+    "todo",
     "demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "todo.context_processors.todo_badge",
             ],
         },
     },
@@ -278,7 +280,7 @@ CELERY_BEAT_SCHEDULE = {
     "archive-stale-exports": {"task": "archive.tasks.sweep_stale_exports_task", "schedule": 300.0},
     "outbox-digests": {
         "task": "notifications.tasks.send_digests_task",
-        "schedule": crontab(hour=6, minute=45),
+        "schedule": crontab(minute=0),  # every hour: each user's digest at the hour they chose
     },
     "monthly-reports": {
         "task": "reports.tasks.monthly_reports_task",

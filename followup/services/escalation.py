@@ -66,6 +66,15 @@ class ReminderRun:
 CLIMBING = (Participant.Status.COMMITTED, Participant.Status.ACTIVE)
 
 
+LOG_PROGRESS = ("upcoming", "overdue", "reminder")
+
+
+def progress_link(milestone: Milestone) -> str:
+    """The milestone's page opened at its progress form (the status filled in)."""
+    url = reverse("followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk})
+    return absolute(url + "#log-progress")
+
+
 @dataclass
 class Item:
     """One line of a person's daily message."""
@@ -78,6 +87,17 @@ class Item:
     link: str = ""
     step: EscalationStep | None = None
     reminded: bool = False  # for an alert: did the library head get the reminder?
+
+    @property
+    def logs_progress(self) -> bool:
+        """The line asks its reader to log progress: its link opens the milestone's progress form."""
+        return self.what in LOG_PROGRESS
+
+    @property
+    def is_ladder_step(self) -> bool:
+        """A step of the escalation ladder (or a project-wide milestone overdue past the reminder day):
+        the project's to send, whatever the reader chose in their notification settings."""
+        return self.what != "upcoming"
 
     @property
     def where(self) -> str:
@@ -167,12 +187,8 @@ def run_reminders(*, now: datetime | None = None) -> ReminderRun:
 
 
 def _link(milestone: Milestone, user: User) -> str:
-    """A library head's milestones are on "my milestones"; a project-wide one on its own page."""
-    if milestone.participant_id:
-        return absolute(reverse("followup:my-milestones"))
-    return absolute(
-        reverse("followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk})
-    )
+    """Each milestone links its own progress form ("Logg fremdrift")."""
+    return progress_link(milestone)
 
 
 def _ladder(run: ReminderRun, overdue: list[Milestone], *, today: date, heads, leaders) -> list[Item]:
@@ -216,7 +232,7 @@ def _ladder(run: ReminderRun, overdue: list[Milestone], *, today: date, heads, l
                     _step_key(reminder, user),
                     days=days,
                     step=reminder,
-                    link=absolute(reverse("followup:my-milestones")),
+                    link=progress_link(milestone),
                 )
                 for user in municipality_heads
             ]
@@ -381,6 +397,7 @@ def _send(items: list[Item], *, today: date) -> int:
                 to=user.email,
                 user=user,
                 kind="escalation" if escalating else "reminder",
+                required=any(item.is_ladder_step for item in items),
                 county=items[0].milestone.project.county,
                 about=items[0].milestone if len(items) == 1 else None,
                 idempotency_key=f"daily:u{user.pk}:{today.isoformat()}:{digest}",

@@ -173,7 +173,7 @@ def progress_create(request, pk, milestone_pk):
         else:
             logged = True
     if request.htmx:
-        milestone = fs.my_milestones(request.user, ahead_days=3650).filter(
+        milestone = fs.my_milestones(request.user, ahead_days=None).filter(
             pk=milestone.pk
         ).first() or Milestone.objects.select_related(
             "project", "participant__municipality", "responsible_position"
@@ -247,12 +247,15 @@ def municipality_progress(request, number):
 @login_required
 def my_milestones(request):
     """A library head's milestones that are late or due soon, with a progress form on each."""
-    page = Paginator(fs.my_milestones(request.user), MY_MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
+    show_all = request.GET.get("vis") == "alle"
+    milestones = fs.my_milestones(request.user, ahead_days=None if show_all else 30)
+    page = Paginator(milestones, MY_MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "followup/my_milestones.html",
         {
             "page_obj": page,
+            "show_all": show_all,
             "forms": {m.pk: ProgressForm(initial={"status": m.status}, prefix_id=m.pk) for m in page},
             "today": timezone.localdate(),
             "is_head": is_library_head_anywhere(request.user),

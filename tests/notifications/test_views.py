@@ -64,6 +64,6 @@ def test_user_chooses_a_daily_digest_for_reminders(client, library_head):
     url = reverse("notifications:preferences")
     form = client.get(url).context["form"]
     assert "reminder" in form.fields and "account" not in form.fields
-    data = {name: "immediate" for name in form.fields} | {"reminder": "digest"}
+    data = {name: "immediate" for name in form.fields} | {"reminder": "digest", "digest_hour": "7"}
     assert client.post(url, data).status_code == 302
     assert NotificationPreference.objects.get(user=library_head, kind="reminder").delivery == "digest"
