@@ -497,6 +497,26 @@ ROWS += [
         post=expect(**roles(STAFF, 403), library_head=ANY_REDIRECT),
     ),
     Row(
+        "evaluations:link-revoke",
+        lambda w: round_kw(w) | {"link_pk": w.response_link},
+        get=NOT_ALLOWED,
+        post=EVALUATION_RESULTS_ACTION,
+    ),
+    Row(
+        "evaluations:respondent-invite",
+        lambda w: round_kw(w) | {"contact_pk": w.response_contact},
+        get=NOT_ALLOWED,
+        post=EVALUATION_RESULTS_ACTION,
+    ),
+    # a library-head contact's personal link: for whoever holds it (the one-time code decides)
+    Row(
+        "evaluations:link",
+        lambda w: {"token": w.response_link_token},
+        get=everyone(200),
+        post=everyone(200),
+        public=True,
+    ),
+    Row(
         "evaluations:conclusion-edit",
         lambda w: {"pk": w.mapping, "number": w.municipality},
         get=STAFF_READ,
@@ -930,6 +950,8 @@ def build_world(monkeypatch) -> World:
     for name in ("sealed", "sent", "draft", "scan", "link"):
         world.own(world.agreements[name], county, municipality)
     world.own(world.agreements["new_participant"], county, other_municipality)
+    world.own(world.response_link, county, other_municipality)
+    world.own(world.response_contact, county, other_municipality)
     for name in (
         "county",
         "project",
@@ -1124,7 +1146,30 @@ def build_evaluation_world(world, county_staff, library_head) -> dict:
         round=mapping, municipality=world["participant"].municipality, by=county_staff, text="Stort potensial."
     )
     conclusions.publish_conclusion(conclusion=conclusion, by=county_staff)
+    # Gáivuotna's library head: a contact without a login, with a personal link for Gáivuotna's response.
+    from notifications import links
+    from notifications.models import PersonalLink
+    from tests.factories import position
+
+    response = round_.responses.exclude(participant=world["participant"]).get(participant__isnull=False)
+    head_contact = ContactFactory(
+        municipality=response.participant.municipality,
+        user=None,
+        email="sjef.uten.konto@example.no",
+        position=position(county, "library_head"),
+    )
+    response_link = links.create_link(
+        contact=head_contact,
+        purpose=PersonalLink.Purpose.EVALUATION_RESPONSE,
+        object_id=response.pk,
+        expires_at=links.end_of_day(timezone.localdate()),
+        county=county,
+        by=county_staff,
+    )
     return {
+        "response_link": response_link,
+        "response_link_token": links.token_for(response_link),
+        "response_contact": head_contact,
         "questionnaire": questionnaire,
         "question": question,
         "round": round_,
