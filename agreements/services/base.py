@@ -107,7 +107,7 @@ def _notify(agreement: Agreement, *, slot: str, who, template: str, key: str, li
             "county": agreement.county,
             "municipality": agreement.municipality,
             "path": link_url(link) if link is not None else agreement.get_absolute_url(),
-            "personal_link": link is not None,
+            "personal_link": link is not None or reach_of(who)[0] == LINK,
             "signing_deadline": agreement.signing_deadline,
         },
         to=email,

@@ -132,10 +132,14 @@ def test_a_contact_signs_from_the_link_with_the_code_from_the_second_mail(
     assert Signature.objects.count() == 1
 
     # The others sign logged in; the seal's snapshot records the e-mail, the time and the address.
-    sign(agreement, Slot.COUNTY, county_staff)
-    sign(agreement, Slot.LIBRARY_HEAD, library_head)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(agreement, Slot.COUNTY, county_staff)
+        sign(agreement, Slot.LIBRARY_HEAD, library_head)
     agreement.refresh_from_db()
     assert agreement.is_sealed
+    sealed_mail = mails_to(CHIEF_EMAIL)[-1]
+    assert agreement.seal.verification_code in sealed_mail.body and "/avtaler/kontroll/" in sealed_mail.body
+    assert reverse("agreements:agreement-pdf", kwargs={"pk": agreement.pk}) not in sealed_mail.body
     record = {s["slot"]: s for s in json.loads(agreement.seal.snapshot)["signatures"]}
     chief = record["chief_executive"]
     assert chief["method"] == "email_code" and chief["email"] == CHIEF_EMAIL and chief["ip_address"] == "127.0.0.1"
