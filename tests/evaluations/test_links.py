@@ -171,3 +171,12 @@ def test_a_library_head_invited_after_the_round_opened_gets_it(
     page = client.get(response.get_absolute_url())
     assert page.status_code == 200 and "Hvor fornøyd er dere?" in page.content.decode()
     assert selectors.round_reach(round_).unreachable == []
+
+
+def test_the_round_form_says_who_gets_a_personal_link(
+    client, active_project, questionnaire, county_staff, library_head, head_contact
+):
+    client.force_login(county_staff)
+    page = client.get(reverse("evaluations:round-create", kwargs={"pk": active_project.pk})).content.decode()
+    assert "får en personlig lenke på e-post (trenger ingen konto):" in page and "Gáivuotna" in page
+    assert "Nobody" not in page and "Ingen kan nås i disse kommunene" not in page
