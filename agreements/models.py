@@ -178,6 +178,8 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     sent_at = models.DateTimeField(_("sent for signature"), null=True, blank=True)
+    # Set when sent for signature (the county's `agreement_signing_days` on): personal links expire with it.
+    signing_deadline = models.DateField(_("signing deadline"), null=True, blank=True)
     first_sent_at = models.DateTimeField(null=True, blank=True)
     sealed_at = models.DateTimeField(_("signed and sealed"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["content_snapshot"])
@@ -295,7 +297,10 @@ class Signature(models.Model):
         MAYOR = "mayor", _("Mayor")
 
     class Method(models.TextChoices):
+        """The methods Fremdrift ships (agreements.signing's registry holds them and any added later)."""
+
         PASSWORD = "password", _("Electronic signature in Fremdrift (password re-entered)")
+        EMAIL_CODE = "email_code", _("Simple electronic signature, e-mail confirmed with a one-time code")
         WET_INK = "wet_ink", _("Scanned signature on paper")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
@@ -309,8 +314,15 @@ class Signature(models.Model):
         related_name="agreement_signatures",
         help_text=_("The authenticated user who signed (empty for a scanned signature)."),
     )
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    # Empty when a contact without a login signed through a personal link (no user acted).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The registry key of the signing method (agreements.signing) and that method's description as it
+    # was when signing; signatures made before descriptions were stored read it from the registry.
+    method = models.CharField(_("method"), max_length=20)
+    method_description = models.TextField(_("method description"), blank=True)
+    signer_email = models.EmailField(_("e-mail address"), blank=True)
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     content_sha256 = models.CharField(_("SHA-256 of the content signed"), max_length=64)
@@ -346,6 +358,12 @@ class Signature(models.Model):
         if self._agreement_is_sealed():
             raise SealedError()
         return super().delete(*args, **kwargs)
+
+    @property
+    def method_label(self) -> str:
+        from .signing import method_label
+
+        return method_label(self.method)
 
     def _agreement_is_sealed(self) -> bool:
         return Agreement.objects.filter(pk=self.agreement_id, sealed_at__isnull=False).exists()

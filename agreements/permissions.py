@@ -61,6 +61,8 @@ can_amend_agreement = staff & is_sealed & is_current & is_project_open
 can_delete_agreement = staff & is_draft & was_never_sent
 can_publish_agreement = staff & is_sealed
 can_view_events = staff
+can_revoke_link = staff & is_sent
+can_invite_signatory = staff & ~is_sealed & is_project_open
 can_create_agreement = rules.is_active & is_staff_of_participant_county
 
 

@@ -10,6 +10,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from municipalities.models import Contact
+from notifications import links
+from notifications.models import OutboxMessage, PersonalLink
 from shell.start import Task, TaskSource
 
 from .canonical import normalise_code
@@ -299,3 +301,19 @@ def health_input(participants, facts) -> None:
     (registered with `followup.health` by AgreementsConfig)."""
     for pk in unsigned_participant_ids([p.pk for p in participants]):
         facts[pk].unsigned_agreement = True
+
+
+def signing_links(agreement):
+    """The personal links sent for the agreement, newest first (for its staff)."""
+    return links.links_for(PersonalLink.Purpose.AGREEMENT_SIGNATURE, agreement.pk)
+
+
+def signature_requests_delivered(agreement) -> set[str]:
+    """The slots whose request to sign the current sending is in the outbox and not failed."""
+    prefix = f"agreement-await:{agreement.pk}:{agreement.content_sha256[:16]}:"
+    keys = (
+        OutboxMessage.objects.filter(idempotency_key__startswith=prefix)
+        .exclude(status=OutboxMessage.Status.FAILED)
+        .values_list("idempotency_key", flat=True)
+    )
+    return {key.rsplit(":", 1)[1] for key in keys}

@@ -10,6 +10,7 @@ from django.utils import translation
 from documents.markdown import render_markdown
 
 from .models import Agreement, Signature
+from .signing import method_label
 
 CONTENT_FORMAT = "fremdrift-agreement/1"
 SEALED_FORMAT = "fremdrift-sealed-agreement/1"
@@ -88,13 +89,17 @@ def signature_record(signature: Signature) -> dict:
         "label": str(Signature.Slot(signature.slot).label),
         "name": signature.signer_name,
         "method": signature.method,
-        "method_label": str(Signature.Method(signature.method).label),
+        "method_label": method_label(signature.method),
         "signed_at": signature.signed_at,
         "ip_address": signature.ip_address,
         "content_sha256": signature.content_sha256,
         "user_id": signature.signed_by_id,
         "recorded_by_id": signature.recorded_by_id,
         "scan_sha256": signature.scan_sha256,
+        # Since signing methods became a registry: the method's own words, and the address a contact
+        # without a login proved with a one-time code.
+        "method_description": signature.method_description,
+        "email": signature.signer_email,
     }
 
 

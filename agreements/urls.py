@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import link_views, views
 
 app_name = "agreements"
 
@@ -25,4 +25,9 @@ urlpatterns = [
     path(A + "slett/", views.agreement_delete, name="agreement-delete"),
     path(A + "publisering/", views.agreement_publish, name="agreement-publish"),
     path(A + "avtale.pdf", views.agreement_pdf, name="agreement-pdf"),
+    path(A + "signatarer/<str:slot>/inviter/", views.agreement_signatory_invite, name="signatory-invite"),
+    path(A + "lenker/<id:link_pk>/trekk-tilbake/", views.agreement_link_revoke, name="link-revoke"),
+    # A contact's personal link (no account): the one-time code, then the agreement to sign.
+    path("avtaler/lenke/<str:token>/", link_views.agreement_link, name="link"),
+    path("avtaler/lenke/<str:token>/avtale.pdf", link_views.agreement_link_pdf, name="link-pdf"),
 ]

@@ -2,6 +2,7 @@
 may not see) and checks a permission predicate for changes (403). Two pages are public: the
 verification page and a published agreement's PDF."""
 
+from datetime import timedelta
 from functools import partial
 
 from allauth.core import ratelimit
@@ -10,7 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -33,7 +37,9 @@ from .permissions import (
     can_create_agreement,
     can_delete_agreement,
     can_edit_agreement,
+    can_invite_signatory,
     can_publish_agreement,
+    can_revoke_link,
     can_send_agreement,
     can_upload_scan,
     can_view_events,
@@ -104,6 +110,7 @@ def agreement_create(request, pk, participant_pk):
 
 def _slot_rows(request, agreement: Agreement, signatures) -> list[dict]:
     valid = {s.slot: s for s in signatures if s.discarded_at is None}
+    reach = {row.slot: row.how for row in sending.signatory_reach(agreement)}
     rows = []
     for slot, who in agreement.signatory_slots():
         rows.append(
@@ -113,6 +120,7 @@ def _slot_rows(request, agreement: Agreement, signatures) -> list[dict]:
                 "who": who,
                 "name": who.get_full_name() if hasattr(who, "get_full_name") else (who.name if who else ""),
                 "signature": valid.get(slot),
+                "by_link": reach.get(slot) == "link",
                 "can_sign": slot not in valid and may_sign(request.user, agreement, slot),
             }
         )
@@ -142,6 +150,9 @@ def agreement_detail(request, pk):
             ],
             "legend": LEGEND,
             "signing_method": get_signing_method(),
+            "links": list(selectors.signing_links(agreement)) if is_staff else [],
+            "can_revoke_link": can_revoke_link(user, agreement),
+            "can_invite": can_invite_signatory(user, agreement),
             "versions": selectors.list_versions(agreement),
             "events": selectors.list_events(agreement) if is_staff else None,
             "problems": sending.readiness_problems(agreement)
@@ -217,16 +228,104 @@ def _rebound_matrix_form(request, form, matrix, sent):
 
 
 @login_required
-@require_POST
 def agreement_send(request, pk):
+    """Before sending: how many sign, who is reached how (login, or a personal link by e-mail), and who
+    has no e-mail address at all (then sending is refused, naming whom to fix). Sending asks once."""
     agreement = _agreement(request, pk, can_send_agreement)
+    reach = sending.signatory_reach(agreement)
+    problems = sending.readiness_problems(agreement)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        sent = None
+
+        def action():
+            nonlocal sent
+            sent = sending.send_for_signature(agreement=agreement, by=request.user)
+
+        if _run(request, None, action, None):
+            _tell_who_was_reached(request, sent)
+            return redirect(agreement)
+        return redirect(request.path)
+    if request.method == "POST":
+        return redirect(request.path)
+    return render(
+        request,
+        "agreements/send_confirm.html",
+        {
+            "agreement": agreement,
+            "reach": reach,
+            "unreachable": [row for row in reach if not row.how],
+            "problems": problems,
+            "deadline": timezone.localdate() + timedelta(days=agreement.county.agreement_signing_days),
+            "municipality": agreement.municipality,
+        },
+    )
+
+
+def _tell_who_was_reached(request, agreement: Agreement) -> None:
+    """Says how many signatories the request reached and how: never "everyone" when a message failed."""
+    delivered = selectors.signature_requests_delivered(agreement)
+    reach = sending.signatory_reach(agreement)
+    reached = [row for row in reach if row.slot in delivered]
+    missed = [row for row in reach if row.slot not in delivered]
+    text = _(
+        "The agreement was sent for signature to %(reached)s of %(total)s signatories "
+        "(%(login)s by login, %(link)s by a personal link by e-mail). Signing deadline: %(deadline)s."
+    ) % {
+        "reached": len(reached),
+        "total": len(reach),
+        "login": sum(row.by_login for row in reached),
+        "link": sum(row.by_link for row in reached),
+        "deadline": date_format(agreement.signing_deadline, "j. F Y"),
+    }
+    if not missed:
+        messages.success(request, text)
+        return
+    messages.warning(
+        request,
+        text
+        + " "
+        + _("Not reached: %(names)s. See the outbox.")
+        % {"names": get_text_list([f"{row.name} ({row.label})" for row in missed], _("and"))},
+    )
+
+
+@login_required
+@require_POST
+def agreement_signatory_invite(request, pk, slot):
+    """Invite the slot's contact as a user instead of sending them a personal link."""
+    agreement = _agreement(request, pk, can_invite_signatory)
+    slot = _slot(slot)
+    invitation = None
+
+    def action():
+        nonlocal invitation
+        invitation = sending.invite_signatory(agreement=agreement, slot=slot, by=request.user)
+
+    if _run(request, None, action, None):
+        messages.success(
+            request,
+            _("An invitation was e-mailed. Once it is accepted, they sign logged in.")
+            if invitation is not None
+            else _("They can already log in and now sign logged in."),
+        )
+    back = request.POST.get("next")
+    if back == "send" and agreement.status == Agreement.Status.DRAFT:
+        return redirect("agreements:agreement-send", pk=agreement.pk)
+    return redirect(f"{agreement.get_absolute_url()}#signatures")
+
+
+@login_required
+@require_POST
+def agreement_link_revoke(request, pk, link_pk):
+    agreement = _agreement(request, pk, can_revoke_link)
+    link = get_object_or_404(selectors.signing_links(agreement), pk=link_pk)
     _run(
         request,
         None,
-        lambda: sending.send_for_signature(agreement=agreement, by=request.user),
-        _("The agreement was sent for signature. The signatories have been told by e-mail."),
+        lambda: sending.revoke_signing_link(agreement=agreement, link=link, by=request.user),
+        _("The personal link to %(email)s was revoked.") % {"email": link.email},
     )
-    return redirect(agreement)
+    return redirect(f"{agreement.get_absolute_url()}#signatures")
 
 
 @login_required

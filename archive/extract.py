@@ -189,7 +189,7 @@ def _agreement_registration(agreement: Agreement) -> Registration:
                     ("rolle", signature.get_slot_display()),
                     ("navn", signature.signer_name),
                     ("metode", signature.method),
-                    ("metodeBeskrivelse", signature.get_method_display()),
+                    ("metodeBeskrivelse", signature.method_label),
                     ("signert", _dt(signature.signed_at)),
                     ("innholdSha256", signature.content_sha256),
                     ("skannSha256", signature.scan_sha256),

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from accounts.selectors import reachable_library_heads
 from documents.charts import Chart, Series, bar_chart, before_after_chart
 from followup.models import Milestone
+from municipalities.models import Contact, Position
 from municipalities.permissions import is_staff_of
+from notifications.models import PersonalLink
 from projects.models import Goal, Indicator, Measurement, Participant, Project
 from shell.start import Task, TaskSource
 
@@ -377,6 +379,7 @@ class Audience:
 
     total: int
     unreachable: list = field(default_factory=list)  # Municipality
+    by_link: list = field(default_factory=list)  # Municipality: reached through a contact's personal link
 
     @property
     def reached(self) -> int:
@@ -390,9 +393,12 @@ def round_audience(project: Project, *, include_experts: bool) -> Audience:
         for p in project.participants.taking_part().select_related("municipality").order_by("municipality__name")
     ]
     reachable = reachable_library_heads(m.pk for m in municipalities)
+    by_link = head_contacts_without_login(m.pk for m in municipalities if m.pk not in reachable)
     experts = project.experts.filter(user__is_active=True).count() if include_experts else 0
     return Audience(
-        total=len(municipalities) + experts, unreachable=[m for m in municipalities if m.pk not in reachable]
+        total=len(municipalities) + experts,
+        unreachable=[m for m in municipalities if m.pk not in reachable and m.pk not in by_link],
+        by_link=[m for m in municipalities if m.pk in by_link],
     )
 
 
@@ -401,9 +407,40 @@ def round_reach(round_: Round) -> Audience:
     responses = list(round_.responses.select_related("participant__municipality"))
     municipalities = [r.participant.municipality for r in responses if r.participant_id]
     reachable = reachable_library_heads(m.pk for m in municipalities)
+    by_link = head_contacts_without_login(m.pk for m in municipalities if m.pk not in reachable)
     return Audience(
         total=len(responses),
-        unreachable=sorted((m for m in municipalities if m.pk not in reachable), key=lambda m: m.name),
+        unreachable=sorted(
+            (m for m in municipalities if m.pk not in reachable and m.pk not in by_link), key=lambda m: m.name
+        ),
+        by_link=sorted((m for m in municipalities if m.pk in by_link), key=lambda m: m.name),
+    )
+
+
+def head_contacts_without_login(municipality_ids) -> dict[int, list[Contact]]:
+    """{municipality id: its library-head contacts with an e-mail address and no active login}: whom a
+    round reaches with a personal link where no library head can log in."""
+    found: dict[int, list[Contact]] = {}
+    ids = list(municipality_ids)
+    if not ids:
+        return found
+    contacts = (
+        Contact.objects.filter(municipality_id__in=ids, position__code=Position.Code.LIBRARY_HEAD)
+        .exclude(email="")
+        .exclude(user__is_active=True)
+        .order_by("name", "pk")
+    )
+    for contact in contacts:
+        found.setdefault(contact.municipality_id, []).append(contact)
+    return found
+
+
+def response_links(round_: Round) -> list:
+    """The personal links sent for the round's responses, newest first (for its staff)."""
+    return list(
+        PersonalLink.objects.filter(
+            purpose=PersonalLink.Purpose.EVALUATION_RESPONSE, object_id__in=round_.responses.values("pk")
+        ).select_related("contact")
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import conclusions, corrections, lessons, measurements, questionnaires, rounds
+from .views import conclusions, corrections, lessons, links, measurements, questionnaires, rounds
 
 app_name = "evaluations"
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path(R + "lukk/", rounds.round_close, name="round-close"),
     path(R + "send-til-nye/", rounds.round_ask_new, name="round-ask-new"),
     path(R + "svar/<id:response_pk>/", rounds.response, name="response"),
+    path(R + "lenker/<id:link_pk>/trekk-tilbake/", links.response_link_revoke, name="link-revoke"),
+    path(R + "kontakter/<id:contact_pk>/inviter/", links.respondent_invite, name="respondent-invite"),
+    # A library-head contact's personal link (no account): the one-time code, then the questionnaire.
+    path("evalueringer/lenke/<str:token>/", links.response_link, name="link"),
     path(R + "konklusjoner/<str:number>/", conclusions.conclusion_edit, name="conclusion-edit"),
     path(R + "konklusjoner/<str:number>/publiser/", conclusions.conclusion_publish, name="conclusion-publish"),
     # course corrections and the mid-term gate

@@ -40,6 +40,7 @@ class CountySettingsForm(ModelForm):
             "health_missed_meetings_yellow",
             "health_missed_meetings_red",
             "agreement_reminder_days",
+            "agreement_signing_days",
             "evaluation_reminder_days",
             "archive_creator_id",
             "archive_creator_name",
@@ -59,6 +60,7 @@ class CountySettingsForm(ModelForm):
         ("health_silence_yellow_days", "health_silence_red_days"),
         ("health_visit_yellow_days", "health_visit_red_days"),
         ("health_missed_meetings_yellow", "health_missed_meetings_red"),
+        ("agreement_reminder_days", "agreement_signing_days"),
     ]
 
     def clean(self):

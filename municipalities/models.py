@@ -123,6 +123,12 @@ class County(models.Model):
     health_missed_meetings_red = models.PositiveSmallIntegerField(_("missed meetings for red"), default=2)
     # Agreements and evaluations: reminders.
     agreement_reminder_days = models.PositiveSmallIntegerField(_("days before signatories are reminded"), default=7)
+    agreement_signing_days = models.PositiveSmallIntegerField(
+        _("days signatories have to sign"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("The signing deadline of an agreement sent for signature; personal links expire with it."),
+    )
     evaluation_reminder_days = models.PositiveSmallIntegerField(
         _("days before an evaluation deadline that respondents are reminded"), default=5
     )

@@ -41,3 +41,14 @@ class OutboxFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + list(OutboxMessage.Status.choices)
     )
+
+
+class LinkCodeForm(forms.Form):
+    """The one-time code e-mailed to a personal link's address."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}),
+        help_text=_("Six digits."),
+    )

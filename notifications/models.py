@@ -127,3 +127,77 @@ class DigestHour(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.hour:02d}"
+
+
+class PersonalLinkQuerySet(models.QuerySet):
+    def for_object(self, purpose: str, object_id: int):
+        return self.filter(purpose=purpose, object_id=object_id)
+
+    def open(self):
+        return self.filter(state=PersonalLink.State.SENT)
+
+
+class PersonalLink(models.Model):
+    """A personal link e-mailed to a contact who has no login, for one act on one object: signing one
+    slot of one agreement, or answering one evaluation response. No user is made for the contact.
+
+    The link's token (`links.token_for`) is the row's id signed with Django's signing, salted by the
+    purpose, so a token of one purpose opens nothing of another. Opening it asks for a one-time code
+    sent to the same address (stored as an HMAC, `code_hash`); the act uses it up."""
+
+    class Purpose(models.TextChoices):
+        AGREEMENT_SIGNATURE = "agreement-signature", _("Signing an agreement")
+        EVALUATION_RESPONSE = "evaluation-response", _("Answering an evaluation")
+
+    class State(models.TextChoices):
+        SENT = "sent", _("Sent")
+        USED = "used", _("Used")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(
+        "municipalities.Contact", on_delete=models.CASCADE, related_name="personal_links", verbose_name=_("contact")
+    )
+    email = models.EmailField(_("e-mail address"))
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
+    object_id = models.PositiveIntegerField()
+    slot = models.CharField(max_length=30, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SENT)
+    expires_at = models.DateTimeField(_("expires"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    codes_sent = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PersonalLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["purpose", "object_id"], name="personal_link_object")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "object_id", "slot", "contact"],
+                condition=Q(state="sent"),
+                name="personal_link_one_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()}: {self.email}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.state == self.State.EXPIRED or (self.state == self.State.SENT and timezone.now() >= self.expires_at)

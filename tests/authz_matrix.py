@@ -497,6 +497,26 @@ ROWS += [
         post=expect(**roles(STAFF, 403), library_head=ANY_REDIRECT),
     ),
     Row(
+        "evaluations:link-revoke",
+        lambda w: round_kw(w) | {"link_pk": w.response_link},
+        get=NOT_ALLOWED,
+        post=EVALUATION_RESULTS_ACTION,
+    ),
+    Row(
+        "evaluations:respondent-invite",
+        lambda w: round_kw(w) | {"contact_pk": w.response_contact},
+        get=NOT_ALLOWED,
+        post=EVALUATION_RESULTS_ACTION,
+    ),
+    # a library-head contact's personal link: for whoever holds it (the one-time code decides)
+    Row(
+        "evaluations:link",
+        lambda w: {"token": w.response_link_token},
+        get=everyone(200),
+        post=everyone(200),
+        public=True,
+    ),
+    Row(
         "evaluations:conclusion-edit",
         lambda w: {"pk": w.mapping, "number": w.municipality},
         get=STAFF_READ,
@@ -588,7 +608,36 @@ ROWS += [
     Row("agreements:agreement-detail", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
     Row("agreements:agreement-edit", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
     Row("agreements:agreement-matrix", agreement_kw("draft"), get=STAFF_READ, post=STAFF_READ),
-    Row("agreements:agreement-send", agreement_kw("draft"), get=NOT_ALLOWED, post=expect(**roles(STAFF, ANY_REDIRECT))),
+    # GET: the confirmation (who is reached how); POST without "confirm" goes back to it.
+    Row("agreements:agreement-send", agreement_kw("draft"), get=STAFF_READ, post=expect(**roles(STAFF, ANY_REDIRECT))),
+    Row(
+        "agreements:signatory-invite",
+        lambda w: {"pk": w.agreements["sent"], "slot": "chief_executive"},
+        get=NOT_ALLOWED,
+        post=AGREEMENT_ACTION,
+    ),
+    Row(
+        "agreements:link-revoke",
+        lambda w: {"pk": w.agreements["sent"], "link_pk": w.agreements["link"]},
+        get=NOT_ALLOWED,
+        post=AGREEMENT_ACTION,
+    ),
+    # A contact's personal link: for whoever holds it, signed in or not (the one-time code decides);
+    # the PDF sends anyone who has not entered the code back to the link.
+    Row(
+        "agreements:link",
+        lambda w: {"token": w.agreements["link_token"]},
+        get=everyone(200),
+        post=everyone(200),
+        public=True,
+    ),
+    Row(
+        "agreements:link-pdf",
+        lambda w: {"token": w.agreements["link_token"]},
+        get=everyone(ANY_REDIRECT),
+        post=everyone(405),
+        public=True,
+    ),
     Row(
         "agreements:agreement-delete", agreement_kw("draft"), get=NOT_ALLOWED, post=expect(**roles(STAFF, ANY_REDIRECT))
     ),
@@ -899,9 +948,11 @@ def build_world(monkeypatch) -> World:
         "head_membership",
     ):
         world.own(getattr(world, name), county, municipality)
-    for name in ("sealed", "sent", "draft", "scan"):
+    for name in ("sealed", "sent", "draft", "scan", "link"):
         world.own(world.agreements[name], county, municipality)
     world.own(world.agreements["new_participant"], county, other_municipality)
+    world.own(world.response_link, county, other_municipality)
+    world.own(world.response_contact, county, other_municipality)
     for name in (
         "county",
         "project",
@@ -1096,7 +1147,30 @@ def build_evaluation_world(world, county_staff, library_head) -> dict:
         round=mapping, municipality=world["participant"].municipality, by=county_staff, text="Stort potensial."
     )
     conclusions.publish_conclusion(conclusion=conclusion, by=county_staff)
+    # Gáivuotna's library head: a contact without a login, with a personal link for Gáivuotna's response.
+    from notifications import links
+    from notifications.models import PersonalLink
+    from tests.factories import position
+
+    response = round_.responses.exclude(participant=world["participant"]).get(participant__isnull=False)
+    head_contact = ContactFactory(
+        municipality=response.participant.municipality,
+        user=None,
+        email="sjef.uten.konto@example.no",
+        position=position(county, "library_head"),
+    )
+    response_link = links.create_link(
+        contact=head_contact,
+        purpose=PersonalLink.Purpose.EVALUATION_RESPONSE,
+        object_id=response.pk,
+        expires_at=links.end_of_day(timezone.localdate()),
+        county=county,
+        by=county_staff,
+    )
     return {
+        "response_link": response_link,
+        "response_link_token": links.token_for(response_link),
+        "response_contact": head_contact,
         "questionnaire": questionnaire,
         "question": question,
         "round": round_,
@@ -1169,6 +1243,21 @@ def build_agreement_world(
         project=other_project, municipalities=[municipality, other_municipality], by=county_staff
     )
     draft = drafts.create_agreement(participant=mine, by=county_staff)
+    # The mayor of version 2 has no login: a personal link (revoked by a request, rolled back after it).
+    from notifications import links
+    from notifications.models import PersonalLink
+
+    link = links.create_link(
+        contact=ContactFactory(
+            municipality=municipality, user=None, email="ordforer@example.no", position=position(county, "mayor")
+        ),
+        purpose=PersonalLink.Purpose.AGREEMENT_SIGNATURE,
+        object_id=sent.pk,
+        slot="mayor",
+        expires_at=links.end_of_day(date(2099, 1, 1)),
+        county=county,
+        by=county_staff,
+    )
     return {
         "agreement_project": other_project,
         "agreements": {
@@ -1177,6 +1266,8 @@ def build_agreement_world(
             "draft": draft,
             "scan": scan,
             "new_participant": new_participant,
+            "link": link,
+            "link_token": links.token_for(link),
         },
     }
 

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from notifications.models import OutboxMessage
 
 from ..models import Agreement, Signature
-from .base import _notify
+from .base import LINK, _notify, open_link_of, reach_of
 
 
 def send_signature_reminders(*, now=None) -> int:
@@ -49,6 +49,7 @@ def send_signature_reminders(*, now=None) -> int:
                 if OutboxMessage.objects.filter(idempotency_key=key).exists():
                     continue
                 with transaction.atomic():
-                    if _notify(agreement, slot=slot, who=who, template="agreements/email/reminder", key=key):
+                    link = open_link_of(agreement, slot) if reach_of(who)[0] == LINK else None
+                    if _notify(agreement, slot=slot, who=who, template="agreements/email/reminder", key=key, link=link):
                         queued += 1
     return queued

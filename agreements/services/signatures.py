@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import links
+from notifications.models import PersonalLink
 from shell.history import records_by
 
 from ..canonical import canonical_json, sha256_hex, text_sha256, verification_code
@@ -15,9 +17,9 @@ from ..integrity import keyed_seal
 from ..models import Agreement, AgreementEvent, Seal, Signature
 from ..pdf import render_agreement_pdf
 from ..permissions import may_sign
-from ..signing import get_signing_method
+from ..signing import contact_signing_method, get_signing_method
 from ..snapshot import build_sealed, signer_name
-from .base import AgreementError, _event, _health_input_changed, _lock, _notify
+from .base import LINK_PURPOSE, AgreementError, _event, _health_input_changed, _lock, _notify
 
 SCAN_MAX_BYTES = 5 * 1024 * 1024
 
@@ -53,11 +55,59 @@ def sign_agreement(
         signer_name=signer_name(who),
         signed_by=user,
         recorded_by=user,
-        method=Signature.Method.PASSWORD if method.code == "password" else method.code,
+        method=method.code,
+        method_description=str(method.legal_level),
+        signer_email=user.email,
         ip_address=ip_address,
         content_sha256=agreement.content_sha256,
     )
+    links.revoke_links(purpose=LINK_PURPOSE, object_id=agreement.pk, slot=slot, by=user)
     _event(agreement, AgreementEvent.Kind.SIGNED, user, str(Signature.Slot(slot).label))
+    _seal_if_complete(agreement)
+    return signature
+
+
+@transaction.atomic
+def sign_agreement_by_link(
+    *, agreement: Agreement, link: PersonalLink, content_sha256: str, ip_address: str | None = None
+) -> Signature:
+    """A contact without a login signs their slot through their personal link, after proving the address
+    with the one-time code (the method `email_code`). The link is used up; the last signature seals.
+    Raises AgreementError, ValidationError, documents.pdf.DocumentError."""
+    agreement = _lock(agreement)
+    link = PersonalLink.objects.select_for_update().get(pk=link.pk)
+    if link.purpose != LINK_PURPOSE or link.object_id != agreement.pk:
+        raise AgreementError(_("This link is not for this agreement."))
+    problem, _status = links.problem_of(link)
+    if problem:
+        raise AgreementError(problem)
+    who = _check_signable(agreement, slot=link.slot, content_sha256=content_sha256)
+    if getattr(who, "pk", None) != link.contact_id or hasattr(who, "get_full_name"):
+        raise AgreementError(
+            _("You are no longer the signatory for %(slot)s.") % {"slot": Signature.Slot(link.slot).label}
+        )
+    method = contact_signing_method()
+    method.authenticate(link=link, data={})
+    signature = Signature.objects.create(
+        agreement=agreement,
+        slot=link.slot,
+        signer_name=signer_name(who),
+        signed_by=None,
+        recorded_by=None,
+        method=method.code,
+        method_description=str(method.legal_level),
+        signer_email=link.email,
+        ip_address=ip_address,
+        content_sha256=agreement.content_sha256,
+    )
+    links.use_link(link)
+    _event(
+        agreement,
+        AgreementEvent.Kind.SIGNED,
+        None,
+        _("%(slot)s: %(method)s (%(email)s)")
+        % {"slot": Signature.Slot(link.slot).label, "method": method.label, "email": link.email},
+    )
     _seal_if_complete(agreement)
     return signature
 
@@ -97,12 +147,14 @@ def record_wet_ink_signature(
         signed_by=None,
         recorded_by=by,
         method=Signature.Method.WET_INK,
+        method_description=str(Signature.Method.WET_INK.label),
         ip_address=ip_address,
         content_sha256=agreement.content_sha256,
         scan_sha256=sha256_hex(data),
     )
     signature.scan.save(f"avtale-{agreement.pk}-{slot}.pdf", ContentFile(data), save=False)
     signature.save()
+    links.revoke_links(purpose=LINK_PURPOSE, object_id=agreement.pk, slot=slot, by=by)
     _event(
         agreement,
         AgreementEvent.Kind.SIGNED,

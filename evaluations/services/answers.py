@@ -7,6 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications import links
+from notifications.models import PersonalLink
+from projects.models import Participant
 from shell.history import records_by
 from shell.writes import save_changes
 
@@ -78,8 +81,10 @@ def _store(answer: Answer, question: Question, value) -> None:
 
 @records_by
 @transaction.atomic
-def save_response(*, response: Response, by, values: dict, submit: bool = False) -> Response:
+def save_response(*, response: Response, by, values: dict, submit: bool = False, link=None) -> Response:
     """Saves the answers as a draft, or submits them (once; required questions must be answered).
+    With `link` (and `by` None), a library-head contact without a login answers through their personal
+    link (notifications.links), which submitting uses up.
 
     `values` maps question pk to the answer. Raises EvaluationError when the user may not answer,
     the response is already submitted, the round is closed or its deadline has passed.
@@ -90,7 +95,9 @@ def save_response(*, response: Response, by, values: dict, submit: bool = False)
         .get(pk=response.pk)
     )
     round_ = response.round
-    if not can_answer(by, response):
+    if link is not None:
+        _check_link(response, link)
+    elif not can_answer(by, response):
         raise EvaluationError(_("You are not asked to answer this evaluation."))
     if response.is_submitted:
         raise EvaluationError(_("The answers were already submitted and can no longer be changed."))
@@ -129,4 +136,19 @@ def save_response(*, response: Response, by, values: dict, submit: bool = False)
     else:
         response.status = Response.Status.DRAFT
     response.save(update_fields=fields)
+    if submit and link is not None:
+        links.use_link(link)
     return response
+
+
+def _check_link(response: Response, link: PersonalLink) -> None:
+    link = PersonalLink.objects.select_for_update().get(pk=link.pk)
+    if link.purpose != PersonalLink.Purpose.EVALUATION_RESPONSE or link.object_id != response.pk:
+        raise EvaluationError(_("You are not asked to answer this evaluation."))
+    problem, _status = links.problem_of(link)
+    if problem:
+        raise EvaluationError(problem)
+    if link.verified_at is None:
+        raise EvaluationError(_("Confirm your e-mail address with the code first."))
+    if response.participant_id is None or response.participant.status == Participant.Status.WITHDRAWN:
+        raise EvaluationError(_("You are not asked to answer this evaluation."))

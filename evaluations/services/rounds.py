@@ -11,6 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import reachable_library_heads
+from accounts.services import invite_user
+from municipalities.models import Contact
+from notifications import links
+from notifications.models import PersonalLink
 from notifications.services import queue_templated_email
 from projects.models import Project
 from projects.services import ensure_open
@@ -22,6 +26,7 @@ from ..models import (
     Response,
     Round,
 )
+from ..selectors import head_contacts_without_login
 from .base import EvaluationError
 from .questionnaires import current_version
 
@@ -43,9 +48,53 @@ def respondent_users(response: Response) -> list[User]:
     return reachable_library_heads([response.participant.municipality_id]).get(response.participant.municipality_id, [])
 
 
-def _mail_respondents(response: Response, *, template: str, key: str) -> int:
+LINK_PURPOSE = PersonalLink.Purpose.EVALUATION_RESPONSE
+
+
+def _mail_link_contacts(response: Response, *, template: str, key: str, by=None) -> int:
+    """A participant's response whose municipality has no library head with a login: each library-head
+    contact with an address gets a personal link (made at the invitation, reused by the reminders)."""
+    if response.user_id or respondent_users(response):
+        return 0
     round_ = response.round
     sent = 0
+    for contact in head_contacts_without_login([response.participant.municipality_id]).get(
+        response.participant.municipality_id, []
+    ):
+        link = links.links_for(LINK_PURPOSE, response.pk).filter(contact=contact, state=PersonalLink.State.SENT).first()
+        if link is None:
+            if template != "invitation":
+                continue
+            link = links.create_link(
+                contact=contact,
+                purpose=LINK_PURPOSE,
+                object_id=response.pk,
+                expires_at=links.end_of_day(round_.deadline),
+                county=round_.project.county,
+                by=by,
+            )
+        queue_templated_email(
+            template=f"evaluations/email/{template}",
+            context={
+                "round": round_,
+                "project": round_.project,
+                "response": response,
+                "answer_path": reverse("evaluations:link", kwargs={"token": links.token_for(link)}),
+                "personal_link": True,
+            },
+            to=link.email,
+            kind="evaluation",
+            county=round_.project.county,
+            about=round_,
+            idempotency_key=f"evaluation-{key}:{response.pk}:contact-{contact.pk}",
+        )
+        sent += 1
+    return sent
+
+
+def _mail_respondents(response: Response, *, template: str, key: str, by=None) -> int:
+    round_ = response.round
+    sent = _mail_link_contacts(response, template=template, key=key, by=by)
     for user in respondent_users(response):
         queue_templated_email(
             template=f"evaluations/email/{template}",
@@ -111,7 +160,7 @@ def open_round(
     )
     for response in responses:
         response.round = round_
-        _mail_respondents(response, template="invitation", key="invitation")
+        _mail_respondents(response, template="invitation", key="invitation", by=by)
     return round_
 
 
@@ -137,7 +186,7 @@ def ask_new_participants(*, round: Round, by) -> int:
     )
     for response in responses:
         response.round = round_
-        _mail_respondents(response, template="invitation", key="invitation")
+        _mail_respondents(response, template="invitation", key="invitation", by=by)
     return len(responses)
 
 
@@ -149,6 +198,8 @@ def close_round(*, round: Round, by) -> Round:
         raise EvaluationError(_("The evaluation is already closed."))
     round_.status, round_.closed_at, round_.closed_by = Round.Status.CLOSED, timezone.now(), by
     round_.save(update_fields=["status", "closed_at", "closed_by"])
+    for response_id in round_.responses.values_list("pk", flat=True):
+        links.revoke_links(purpose=LINK_PURPOSE, object_id=response_id, by=by)
     return round_
 
 
@@ -171,3 +222,38 @@ def send_reminders(*, today: date | None = None) -> int:
                 response.round = round_
                 queued += _mail_respondents(response, template="reminder", key="reminder")
     return queued
+
+
+@records_by
+@transaction.atomic
+def revoke_response_link(*, round: Round, link: PersonalLink, by) -> PersonalLink:
+    """County staff revoke a respondent's personal link."""
+    if link.purpose != LINK_PURPOSE or not round.responses.filter(pk=link.object_id).exists():
+        raise EvaluationError(_("This link is not for this evaluation."))
+    if link.state != PersonalLink.State.SENT:
+        raise EvaluationError(_("The link is no longer open."))
+    return links.revoke_link(link=link, by=by)
+
+
+@records_by
+@transaction.atomic
+def invite_respondent(*, round: Round, contact: Contact, by):
+    """Instead of a personal link: the library-head contact is invited as the municipality's library
+    head (and linked to the contact); their open link is revoked. The round is theirs once they accept."""
+    response = round.responses.filter(participant__municipality_id=contact.municipality_id).first()
+    if response is None or not contact.email:
+        raise EvaluationError(_("This contact is not asked in this evaluation."))
+    invitation = invite_user(
+        county=round.project.county,
+        email=contact.email,
+        name=contact.name,
+        role="library_head",
+        municipality=contact.municipality,
+        by=by,
+    )
+    contact.user = User.objects.get(email__iexact=contact.email.strip())
+    contact.save(update_fields=["user"])
+    links.revoke_links(purpose=LINK_PURPOSE, object_id=response.pk, contact=contact, by=by)
+    response.round = round
+    _mail_respondents(response, template="invitation", key="invitation", by=by)  # the round, to their login
+    return invitation

@@ -130,6 +130,7 @@ def round_detail(request, pk):
             "corrections": list(selectors.corrections_of(project).filter(round=round_)),
             "can_manage": can_manage_evaluations(request.user, project),
             "not_asked": [p.municipality.name for p in rounds.participants_not_asked(round_)] if round_.is_open else [],
+            "links": selectors.response_links(round_),
         }
     )
     return render(request, "evaluations/round_detail.html", context)

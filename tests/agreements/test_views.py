@@ -142,7 +142,7 @@ def test_sending_mails_each_signatory_through_the_outbox_and_smtp(
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     client.force_login(county_staff)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("agreement-send", draft))
+        response = client.post(url("agreement-send", draft), {"confirm": "yes"})
     assert response.status_code == 302
     received = {m["to"][0]: m["message"] for m in smtp_server.messages}
     assert set(received) == {"staff@example.no", "head@example.no", "radmann@example.no"}

@@ -95,8 +95,12 @@ def test_staff_draft_and_send_everyone_signs_and_the_code_checks_out(journey, ro
         "cells": {"library_head": "R", "chief_executive": "A"},
     }
 
-    _submit(page, "Send til signering")
-    assert page.get_by_text("Avtalen er sendt til signering.").is_visible()
+    page.get_by_role("link", name="Send til signering").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("har 3 signatarer").is_visible()
+    journey.scan("agreement-send-confirm")
+    _submit(page, "Send til 3 signatarer")
+    assert page.get_by_text("Avtalen ble sendt til signering til 3 av 3 signatarer", exact=False).is_visible()
     journey.scan("agreement-sent")
     agreement_url = agreement.get_absolute_url()
 
@@ -146,3 +150,64 @@ def test_staff_draft_and_send_everyone_signs_and_the_code_checks_out(journey, ro
     _submit(page, "Kontroller")
     assert page.get_by_text("det finnes en forseglet avtale med denne koden").is_visible()
     journey.scan("verify-found")
+
+
+def _received(smtp_server, address, since=0):
+    return [m["message"] for m in smtp_server.messages[since:] if address in m["to"]]
+
+
+def _body(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_contact_without_an_account_signs_from_the_e_mail_link_with_the_code(
+    journey, room_project, settings, smtp_server
+):
+    """Issue 18: the mayor of Tromsø has no login; the request and the one-time code come by e-mail
+    (read from the loopback SMTP server), and she signs with no account."""
+    from agreements.services import drafts
+    from municipalities.models import Contact, Position
+
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    page = journey.page
+    participant = room_project.participants.get()
+    staff = User.objects.get(email="fylke@demo.fremdrift.no")
+    agreement = drafts.create_agreement(participant=participant, by=staff)
+    mayor = Contact.objects.create(
+        county=room_project.county,
+        municipality=participant.municipality,
+        name="Ola Uten Konto",
+        email="ola.utenkonto@tromso.example.no",
+        position=Position.objects.get(county=room_project.county, code=Position.Code.MAYOR),
+    )
+    Agreement.objects.filter(pk=agreement.pk).update(requires_mayor=True, mayor_contact=mayor)
+
+    journey.login("fylke@demo.fremdrift.no", DEMO_PASSWORD)
+    journey.goto(f"/avtaler/{agreement.pk}/send/")
+    assert page.get_by_text("Personlig lenke på e-post til ola.utenkonto@tromso.example.no").is_visible()
+    _submit(page, "Send til 4 signatarer")
+    assert page.get_by_text("1 med personlig lenke på e-post", exact=False).is_visible()
+    journey.logout()
+
+    (request,) = _received(smtp_server, mayor.email)
+    link = re.search(r"https?://[^/\s]+(/avtaler/lenke/[^/\s]+/)", _body(request)).group(1)
+    seen = len(smtp_server.messages)
+    journey.goto(link)
+    journey.scan("link-code-ask")
+    _submit(page, "Send meg koden")
+    (code_mail,) = _received(smtp_server, mayor.email, since=seen)
+    code = re.search(r"\b(\d{6})\b", _body(code_mail)).group(1)
+    page.get_by_label(f"Skriv inn koden vi sendte til {mayor.email}").fill(code)
+    journey.scan("link-code-enter")
+    _submit(page, "Bekreft")
+    assert page.get_by_role("heading", name=agreement.title, exact=True).is_visible()
+    journey.scan("link-sign")
+    page.get_by_label("Jeg har lest avtalen og signerer den på vegne av parten jeg representerer.").check()
+    _submit(page, "Signer avtalen")
+    assert page.get_by_role("heading", name="Signaturen din er registrert").is_visible()
+    journey.scan("link-signed")
+    signature = agreement.signatures.get(slot="mayor")
+    assert signature.method == "email_code" and signature.signer_email == mayor.email
+    assert not User.objects.filter(email=mayor.email).exists()

@@ -175,6 +175,7 @@ def test_county_settings_refuse_a_letterhead_that_is_not_an_image(client, county
         ("health_silence_yellow_days", "health_silence_red_days"),
         ("escalation_reminder_days", "escalation_alert_days"),
         ("escalation_alert_days", "escalation_leadership_days"),
+        ("agreement_reminder_days", "agreement_signing_days"),
     ],
 )
 def test_county_thresholds_in_the_wrong_order_are_refused_on_the_field(client, county, county_admin, lower, higher):
