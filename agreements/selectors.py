@@ -136,9 +136,7 @@ def signing_source(user) -> TaskSource:
                 Task(
                     text=_("Sign the agreement: %(title)s") % {"title": agreement.title},
                     url=reverse("agreements:agreement-sign", kwargs={"pk": agreement.pk, "slot": slot}),
-                    # The agreement's signing deadline (issue 18, "acting without an account") is this
-                    # task's due_on once the field exists; until then the task says when it was sent.
-                    due_on=None,
+                    due_on=agreement.signing_deadline,  # None for agreements sent before deadlines existed
                     detail=_("%(municipality)s · sent %(date)s")
                     % {
                         "municipality": agreement.municipality.name,

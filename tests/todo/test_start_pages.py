@@ -2,11 +2,13 @@
 and a link to the form that does it; the menu's badge; "Ingenting venter på deg" only when true."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import Agreement
 from evaluations.models import Response
@@ -29,6 +31,10 @@ def todo_section(client) -> tuple[str, str]:
     return _text(section), section
 
 
+def short(day) -> str:
+    return f"{day.day}.{day.month}.{day.year}"
+
+
 def in_order(text: str, *parts: str) -> bool:
     positions = [text.index(part) for part in parts]
     return positions == sorted(positions)
@@ -45,7 +51,8 @@ def test_library_head_sees_late_milestones_first_then_values_signature_round_and
     text, html = todo_section(client)
     project = world["projects"][0]
     assert text.startswith("Dine oppgaver Logg fremdrift: Oppstartsmøte")
-    assert "Forsinket 317 dager: frist 19.1.2026" in text
+    today = timezone.localdate()
+    assert f"Forsinket {(today - date(2026, 1, 19)).days} dager: frist 19.1.2026" in text
     agreement = Agreement.objects.get(participant__project=project, participant__municipality=world["municipality"])
     response = Response.objects.get(round__project=project, participant__municipality=world["municipality"])
     meeting = Meeting.objects.get(project=project)
@@ -54,9 +61,10 @@ def test_library_head_sees_late_milestones_first_then_values_signature_round_and
         "Logg fremdrift: Oppstartsmøte",
         "Logg fremdrift: Romplanen godkjent av kommunen",
         "Registrer tellingene (før) Forsinket 3 dager",
-        f"Signer avtalen: {agreement.title}",
-        "Svar på evalueringen: Mellomevaluering 0 Frist 7.12.2026",
-        "Møte: Verksted 0 11.12.2026",
+        f"Svar på evalueringen: Mellomevaluering 0 Frist {short(today + timedelta(days=5))}",
+        f"Møte: Verksted 0 {short(today + timedelta(days=9))}",
+        # sent for signature with the county's 30 days to sign: the furthest deadline comes last
+        f"Signer avtalen: {agreement.title} Frist {short(agreement.signing_deadline)}",
     )
     assert reverse("agreements:agreement-sign", kwargs={"pk": agreement.pk, "slot": "library_head"}) in html
     assert response.get_absolute_url() in html
@@ -81,7 +89,9 @@ def test_leadership_sees_their_signature_and_the_news(client, world):
     agreement = Agreement.objects.get(
         participant__project=world["projects"][0], participant__municipality=world["municipality"]
     )
-    assert text.startswith(f"Dine oppgaver Signer avtalen: {agreement.title} Tromsø · sendt")
+    assert text.startswith(
+        f"Dine oppgaver Signer avtalen: {agreement.title} Frist {short(agreement.signing_deadline)} Tromsø · sendt"
+    )
     assert reverse("agreements:agreement-sign", kwargs={"pk": agreement.pk, "slot": "chief_executive"}) in html
     assert in_order(
         text,
@@ -109,8 +119,8 @@ def test_expert_sees_round_meeting_and_projects_with_their_contact(client, world
     response = Response.objects.get(user=world["expert"])
     assert in_order(
         text,
-        "Svar på evalueringen: Mellomevaluering 0 Frist 7.12.2026",
-        "Møte: Verksted 0 11.12.2026",
+        f"Svar på evalueringen: Mellomevaluering 0 Frist {short(timezone.localdate() + timedelta(days=5))}",
+        f"Møte: Verksted 0 {short(timezone.localdate() + timedelta(days=9))}",
         "Dine prosjekter",
         "Nye bibliotekrom 0 Romplanlegging · 5.1.2026–30.4.2027",
         "Din kontakt: Fredrik Fylke (staff@example.no)",
@@ -124,7 +134,11 @@ def test_county_staff_see_what_needs_them(client, world):
     text, html = todo_section(client)
     project = world["projects"][0]
     stuck = Agreement.objects.get(participant__project=project, participant__municipality=world["municipality"])
-    assert in_order(text, "1 e-post kunne ikke sendes", "Evalueringen stenger: Mellomevaluering 0 Frist 7.12.2026")
+    assert in_order(
+        text,
+        "1 e-post kunne ikke sendes",
+        f"Evalueringen stenger: Mellomevaluering 0 Frist {short(timezone.localdate() + timedelta(days=5))}",
+    )
     for line in [
         "Rød helse: Gáivuotna",
         f"Ikke signert etter 20 dager: {stuck.title}",
