@@ -184,11 +184,12 @@ def journey(browser, live_server, request):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Under xdist the journeys run in one process (`--dist loadgroup`): one Chromium, one live server."""
+    """Under xdist a module's journeys run in one process (`--dist loadgroup`), so each process starts Chromium
+    and the live server once per module it takes, and the modules share the cores."""
     here = Path(__file__).parent
     for item in items:
         if item.path.is_relative_to(here):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(f"browser-{item.path.stem}"))
 
 
 @pytest.hookimpl(hookwrapper=True)
