@@ -5,6 +5,7 @@ own lessons as the record of the finished library room project of 2019–2022. S
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,6 +17,7 @@ from evaluations.services import corrections, lessons, measurements, rounds
 from evaluations.services import questionnaires as questionnaires_services
 from followup.models import Milestone
 from municipalities.models import County, Library, Municipality, Theme
+from notifications.models import OutboxMessage
 from projects import services as project_services
 from projects.models import Project
 
@@ -172,6 +174,10 @@ def _mapping(project, questionnaire, staff, heads, today) -> None:
     Response.objects.filter(round=round_).update(
         submitted_at=opened + timedelta(days=28), saved_at=opened + timedelta(days=28)
     )
+    # Its invitations went out when it opened, not on the first `make run`: a closed round asks nobody now.
+    OutboxMessage.objects.filter(
+        content_type=ContentType.objects.get_for_model(Round), object_id=round_.pk, status=OutboxMessage.Status.PENDING
+    ).update(status=OutboxMessage.Status.SENT, created_at=opened, next_attempt_at=opened, sent_at=opened)
     conclusions = {
         "5501": (
             "Tromsø har et stort, sentralt lokale med scene og lange åpningstider. Potensialet ligger i å "

@@ -1,5 +1,5 @@
 """Demo infobrev for Troms: subscribers, two sent newsletters, a draft, and a published showcase of
-Harstad's new library room (the room project). Safe to run again."""
+Harstad's new library room (from the finished project of 2019–2022). Safe to run again."""
 
 import io
 from datetime import timedelta
@@ -11,11 +11,11 @@ from PIL import Image, ImageDraw
 
 from accounts.models import User
 from demo.projects import ROOM_PROJECT, WEEDING_PROJECT
+from demo.seed_lessons import SEED_TITLE
 from municipalities.models import County, Library
 from newsletters.models import Newsletter, Showcase, Subscriber, Suppression
 from newsletters.services import sending, showcases, subscriptions, writing
 from newsletters.services.base import ensure_mailing_list
-from projects import services as project_services
 from projects.models import Indicator, Measurement, Participant, Project
 
 COUNTY_NEWSLETTER = "Infobrev fra Troms fylkesbibliotek: våren i bibliotekene"
@@ -39,9 +39,9 @@ def seed_newsletters(county: County) -> None:
                 body=(
                     "Hei alle sammen!\n\n"
                     "Våren har vært travel i bibliotekene i Troms:\n\n"
-                    "- Fem kommuner fornyer **bibliotekrommene** sine sammen med oss.\n"
+                    f"- {_count_words(room)} fornyer **bibliotekrommene** sine sammen med oss.\n"
                     "- Nord-Troms har startet et prosjekt om **kassering og samlingsutvikling**.\n"
-                    "- Harstad bibliotek har åpnet sitt nye rom – se "
+                    "- Harstad bibliotek fikk et nytt rom i forrige prosjekt (2019–2022) – se "
                     f"[eksempelsiden]({settings.SITE_URL}/offentlig/{county.number}/eksempler/{SHOWCASE_SLUG}/).\n\n"
                     "Ting tar tid, men det går framover. Takk for innsatsen!"
                 ),
@@ -73,6 +73,15 @@ def seed_newsletters(county: County) -> None:
             body="Tromsø og Harstad er godt i gang. Målselv venter på lokale midler.\n\n*Utkast – ikke sendt.*",
         )
     _showcase(county, room, staff)
+
+
+def _count_words(project) -> str:
+    """ "Tre kommuner": those taking part (committed, active or completed), not the invited or withdrawn."""
+    taking_part = project.participants.filter(
+        status__in=[Participant.Status.COMMITTED, Participant.Status.ACTIVE, Participant.Status.COMPLETED]
+    ).count()
+    words = {1: "Én kommune", 2: "To kommuner", 3: "Tre kommuner", 4: "Fire kommuner", 5: "Fem kommuner"}
+    return words.get(taking_part, f"{taking_part} kommuner")
 
 
 def _subscribers(county, room) -> None:
@@ -111,23 +120,26 @@ def _send(newsletter, staff) -> None:
 
 
 def _showcase(county, room, staff) -> None:
+    """Harstad's room from the finished project of 2019–2022: finished work, while Harstad's part in
+    today's room project is still under way (its weeding is late)."""
     if Showcase.objects.filter(county=county, slug=SHOWCASE_SLUG).exists():
         return
-    harstad = Participant.objects.select_related("municipality").get(project=room, municipality__number="5503")
-    if harstad.status == Participant.Status.ACTIVE:
-        project_services.change_participant_status(participant=harstad, to=Participant.Status.COMPLETED, by=staff)
-        harstad.refresh_from_db()
-    _measurements(room, harstad, staff)
+    finished = Project.objects.get(county=county, title=SEED_TITLE)
+    harstad = Participant.objects.select_related("municipality").get(project=finished, municipality__number="5503")
+    # The project closed in 2022 with Harstad's part done (the project is closed: no service changes it now).
+    Participant.objects.filter(pk=harstad.pk).update(status=Participant.Status.COMPLETED)
+    harstad.refresh_from_db()
+    _measurements(finished, harstad, staff)
     showcase = showcases.create_showcase(
-        project=room,
+        project=finished,
         participant=harstad,
         by=staff,
         slug=SHOWCASE_SLUG,
         title="Harstad bibliotek: fra samling til møteplass",
         summary=(
-            "Harstad bibliotek ryddet samlingen, flyttet hyllene inn mot veggene og fikk plass til en **scene**, "
-            "en sofakrok og et verksted. Teknisk avdeling var med fra første dag, og rådmann og ordfører deltok "
-            "på oppstartsmøtet."
+            "I bibliotekromprosjektet 2019–2022 ryddet Harstad bibliotek samlingen, flyttet hyllene inn mot veggene "
+            "og fikk plass til en **scene**, en sofakrok og et verksted. Teknisk avdeling var med fra første dag, "
+            "og rådmann og ordfører deltok på oppstartsmøtet."
         ),
         results=(
             "- Besøket økte fra 310 til 420 i uka.\n"
@@ -146,31 +158,28 @@ def _showcase(county, room, staff) -> None:
     showcases.publish_showcase(showcase=showcase, by=staff)
 
 
-def _measurements(room, participant, staff) -> None:
-    """Before and after values for Harstad's two libraries (the TTT measurement)."""
-    today = timezone.localdate()
-    values = {"Besøk per uke": [(310, 420), (45, 60)], "Arrangementer per måned": [(1, 5), (0, 2)]}
+def _measurements(project, participant, staff) -> None:
+    """Before and after values for Harstad's two libraries (the TTT measurement), at the start and the end
+    of the finished project (its indicators are made here: the project is closed)."""
+    values = {("Besøk per uke", "besøk"): [(310, 420), (45, 60)], ("Arrangementer per måned", ""): [(1, 5), (0, 2)]}
     libraries = list(Library.objects.filter(municipality=participant.municipality).order_by("-is_main", "name"))
-    for indicator in Indicator.objects.filter(project=room, name__in=values):
+    for (name, unit), pairs in values.items():
+        indicator, _ = Indicator.objects.get_or_create(project=project, name=name, defaults={"unit": unit})
         if Measurement.objects.filter(indicator=indicator, library__in=libraries).exists():
             continue
-        for library, (before, after) in zip(libraries, values[indicator.name], strict=False):
-            project_services.record_measurement(
-                indicator=indicator,
-                by=staff,
-                value=before,
-                library=library,
-                period=Measurement.Period.BEFORE,
-                measured_on=today - timedelta(days=280),
-            )
-            project_services.record_measurement(
-                indicator=indicator,
-                by=staff,
-                value=after,
-                library=library,
-                period=Measurement.Period.AFTER,
-                measured_on=today - timedelta(days=20),
-            )
+        for library, (before, after) in zip(libraries, pairs, strict=False):
+            for value, period, measured_on in [
+                (before, Measurement.Period.BEFORE, project.start_on + timedelta(days=30)),
+                (after, Measurement.Period.AFTER, project.end_on - timedelta(days=30)),
+            ]:
+                Measurement.objects.create(
+                    indicator=indicator,
+                    library=library,
+                    value=value,
+                    period=period,
+                    measured_on=measured_on,
+                    recorded_by=staff,
+                )
 
 
 def _room_sketch() -> bytes:

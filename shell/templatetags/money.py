@@ -7,12 +7,16 @@ register = template.Library()
 
 
 @register.filter
-def kr(value, decimals=2):
-    """1234567.5 → "1 234 567,50 kr" in Norwegian (grouping and decimal mark follow the language)."""
+def kr(value, decimals=None):
+    """1234567.5 → "1 234 567,50 kr" and 80000.00 → "80 000 kr" in Norwegian (grouping and decimal mark
+    follow the language): whole kroner without øre unless asked for a number of decimals."""
     if value is None or value == "":
         return "–"
     try:
-        amount = _rounded(Decimal(value), int(decimals))
+        amount = Decimal(value)
+        if decimals is None:
+            decimals = 0 if _rounded(amount, 2) == _rounded(amount, 0) else 2
+        amount = _rounded(amount, int(decimals))
     except (InvalidOperation, TypeError, ValueError):
         return value
     return f"{number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)}\xa0kr"
@@ -24,9 +28,12 @@ def _rounded(value: Decimal, decimals: int) -> Decimal:
 
 
 @register.filter
-def percent(value, decimals=1):
+def percent(value, decimals=None):
+    """42.857 → "42,9 %", 40.00 → "40 %": at most one decimal unless asked for a number of decimals."""
     if value is None:
         return "–"
+    if decimals is None:
+        decimals = 0 if _rounded(Decimal(value), 1) == _rounded(Decimal(value), 0) else 1
     return f"{number_format(_rounded(Decimal(value), int(decimals)), decimal_pos=int(decimals), use_l10n=True)}\xa0%"
 
 

@@ -322,3 +322,81 @@ def test_the_demo_shows_an_invitee_taken_off_a_coming_meeting(demo, client):
         client, reverse("followup:meeting-detail", kwargs={"pk": workshop.project_id, "meeting_pk": workshop.pk})
     )
     assert "Terje Lund" not in meeting_page and "Anne Berg" in meeting_page
+
+
+def _room():
+    return Project.objects.get(title__startswith="Bibliotekrom i Troms")
+
+
+def test_the_demo_shows_indicator_values_as_numbers_people_write(demo, client):
+    room = _room()
+    page = _staff_reads(client, reverse("projects:project-detail", kwargs={"pk": room.pk}))
+    assert "Besøk per uke (besøk) 420 600" in page  # baseline and target, not "420,00" / "600.00"
+    assert not re.search(r"\d[.,]00\b", page), re.findall(r".{40}\d[.,]00\b.{10}", page)
+    midterm = Round.objects.get(kind=Kind.MIDTERM)
+    round_page = _staff_reads(client, reverse("evaluations:round-detail", kwargs={"pk": midterm.pk}))
+    assert not re.search(r"\d[.,]00\b", round_page), re.findall(r".{40}\d[.,]00\b.{10}", round_page)
+
+
+def test_the_demo_shows_money_in_whole_kroner_and_shares_with_one_decimal(demo, client):
+    room = _room()
+    harstad = room.participants.get(municipality__number="5503")
+    page = _staff_reads(
+        client, reverse("projects:participant-detail", kwargs={"pk": room.pk, "participant_pk": harstad.pk})
+    )
+    # (the page's text with its spaces, no-break ones too, read as single spaces)
+    assert "Tilskudd fra fylket 80 000 kr" in page and "80 000,00" not in page
+    assert "42,9 %" in page and "42,86" not in page
+
+
+def test_the_demo_is_late_only_where_its_story_says(demo):
+    """Tromsø is on time, Harstad is late with its weeding, Målselv has done nothing; the project's own
+    steps (workshops) that are past were held. Invited municipalities are not late: they never said yes."""
+    from followup.models import Milestone as M
+
+    late = M.objects.filter(project=_room(), status__in=M.OPEN, planned_on__lt=timezone.localdate())
+    assert not late.filter(participant__isnull=True).exists(), list(late.filter(participant__isnull=True))
+    assert set(late.values_list("participant__municipality__number", flat=True)) <= {"5503", "5524", "5540"}
+    assert [m.name for m in late.filter(participant__municipality__number="5503")] == [
+        "Kassering og rydding før ombygging"
+    ]
+    assert late.filter(participant__municipality__number="5524").count() > 3
+
+
+def test_the_demo_has_no_pending_request_to_answer_a_closed_round(demo):
+    mapping = Round.objects.get(kind=Kind.MAPPING)
+    assert mapping.deadline < timezone.localdate()
+    asked = OutboxMessage.objects.filter(subject__contains="Kartlegging", kind="evaluation")
+    assert asked.exists()  # the invitation went out when the round was open …
+    assert not asked.filter(status__in=["pending", "held", "sending"]).exists()  # … and is not waiting to go now
+    assert all(m.created_at.date() <= mapping.deadline for m in asked)
+
+
+def test_the_demo_does_not_call_harstad_finished_while_its_work_is_open(demo, client):
+    from followup.models import Milestone as M
+    from projects.models import Participant
+
+    harstad = _room().participants.get(municipality__number="5503")
+    open_work = M.objects.filter(participant=harstad, status__in=M.OPEN).exists()
+    assert not (harstad.status == Participant.Status.COMPLETED and open_work)
+    # The infobrev about the spring does not say Harstad's room project is done while its weeding is late.
+    spring = Newsletter.objects.get(subject__startswith="Infobrev fra Troms fylkesbibliotek")
+    if open_work:
+        assert "Harstad bibliotek har åpnet sitt nye rom" not in spring.body
+    showcase = Showcase.objects.get()
+    assert showcase.is_published and showcase.participant.municipality.number == "5503"
+    assert showcase.participant.status == Participant.Status.COMPLETED or showcase.project.is_closed
+
+
+def test_the_demo_counts_only_the_municipalities_taking_part(demo):
+    from projects.models import Participant
+
+    room = _room()
+    taking_part = room.participants.exclude(
+        status__in=[Participant.Status.INVITED, Participant.Status.WITHDRAWN]
+    ).count()
+    words = {2: "To", 3: "Tre", 4: "Fire", 5: "Fem"}
+    spring = Newsletter.objects.get(subject__startswith="Infobrev fra Troms fylkesbibliotek")
+    for text in (room.public_summary, spring.body):
+        assert "Fem kommuner" not in text or taking_part == 5
+        assert words[taking_part].lower() + " kommuner" in text.lower(), text

@@ -322,14 +322,26 @@ def test_every_budget_change_is_kept_and_suggests_an_infobrev(project, participa
     "value, language, expected",
     [
         (D("1234567.5"), "nb", "1\xa0234\xa0567,50\xa0kr"),
-        (D("0"), "nb", "0,00\xa0kr"),
-        (D("999.999"), "nb", "1\xa0000,00\xa0kr"),
+        (D("0"), "nb", "0\xa0kr"),
+        (D("80000.00"), "nb", "80\xa0000\xa0kr"),  # whole kroner without øre
+        (D("999.999"), "nb", "1\xa0000\xa0kr"),
         (D("1234567.5"), "en", "1,234,567.50\xa0kr"),
     ],
 )
 def test_money_is_shown_in_norwegian(value, language, expected):
     with translation.override(language):
         assert kr(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(D("42.857142"), "42,9\xa0%"), (D("40.00"), "40\xa0%"), (D("39.99"), "40\xa0%"), (D("12.5"), "12,5\xa0%")],
+)
+def test_percent_has_at_most_one_decimal(value, expected):
+    from shell.templatetags.money import percent
+
+    with translation.override("nb"):
+        assert percent(value) == expected
 
 
 # ------------------------------------------------------------------------ kits
