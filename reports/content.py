@@ -246,7 +246,11 @@ def _add_agreements_and_evaluations(sections: dict, ids: list, period: Period, m
 
 def _change_in_scope(change: CorrectionChange, municipality) -> bool:
     """A change to a milestone of one municipality is that municipality's; the rest is the project's."""
-    if municipality is None or change.milestone is None or change.milestone.participant_id is None:
+    if municipality is None:
+        return True
+    if change.milestone is None:  # a goal or a target; a deleted milestone's place is unknown: not shown
+        return change.type != CorrectionChange.Type.MILESTONE_DATE
+    if change.milestone.participant_id is None:
         return True
     return change.milestone.participant.municipality_id == municipality.pk
 
@@ -256,11 +260,13 @@ def describe_change(change: CorrectionChange) -> str:
     Type = CorrectionChange.Type
     if change.type == Type.MILESTONE_DATE:
         milestone = change.milestone
-        where = (
-            milestone.participant.municipality.name
-            if milestone is not None and milestone.participant_id
-            else _("whole project")
-        )
+        if milestone is None:  # deleted since: its name was kept, its place was not
+            return _("%(name)s moved from %(old)s to %(new)s") % {
+                "name": change.label,
+                "old": _day(change.old_value),
+                "new": _day(change.new_value),
+            }
+        where = milestone.participant.municipality.name if milestone.participant_id else _("whole project")
         return _("%(name)s (%(where)s) moved from %(old)s to %(new)s") % {
             "name": change.label,
             "where": where,
