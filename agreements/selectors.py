@@ -297,8 +297,19 @@ def get_published(pk) -> Agreement:
 def health_input(participants, facts) -> None:
     """Participant health's agreement input: an agreement sent or drafted and not yet sealed
     (registered with `followup.health` by AgreementsConfig)."""
-    for pk in unsigned_participant_ids([p.pk for p in participants]):
+    unsigned = unsigned_participant_ids([p.pk for p in participants])
+    for pk in unsigned:
         facts[pk].unsigned_agreement = True
+    # Which version waits, and whether an earlier one is sealed and in force (one query).
+    rows = Agreement.objects.filter(participant_id__in=unsigned).values_list(
+        "participant_id", "version", "status", "sealed_at"
+    )
+    for pk, version, status, sealed_at in rows.order_by("participant_id", "version"):
+        fact = facts[pk]
+        if sealed_at is not None:
+            fact.agreement_in_force = version
+        else:
+            fact.agreement_version, fact.agreement_sent = version, status == Agreement.Status.SENT
 
 
 def signing_links(agreement):

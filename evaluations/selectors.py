@@ -136,6 +136,7 @@ class IndicatorRow:
     indicator: Indicator
     current: Measurement | None
     chart: Chart | None
+    per_municipality: list = field(default_factory=list)  # [(municipality name, newest measurement)]
 
 
 @dataclass
@@ -145,9 +146,14 @@ class GoalRow:
 
 
 def goal_progress(project: Project) -> list[GoalRow]:
-    """Goal by goal: each indicator's current value against its baseline and target, with a chart."""
+    """Goal by goal: each indicator's current value against its baseline and target, with a chart.
+
+    Project-wide: the current value is the project's own (measured for no library); without one,
+    each municipality's newest is given apart (`per_municipality`), never one library's as the project's."""
     measurements = Prefetch(
-        "measurements", queryset=Measurement.objects.order_by("-measured_on", "-id"), to_attr="newest"
+        "measurements",
+        queryset=Measurement.objects.select_related("library__municipality").order_by("-measured_on", "-id"),
+        to_attr="newest",
     )
     goals = Goal.objects.filter(project=project).prefetch_related(
         Prefetch("indicators", queryset=Indicator.objects.prefetch_related(measurements))
@@ -156,7 +162,11 @@ def goal_progress(project: Project) -> list[GoalRow]:
     for goal in goals:
         row = GoalRow(goal)
         for indicator in goal.indicators.all():
-            current = indicator.newest[0] if indicator.newest else None
+            current = next((m for m in indicator.newest if m.library_id is None), None)
+            by_place = {}
+            if current is None:
+                for measurement in indicator.newest:
+                    by_place.setdefault(measurement.library.municipality.name, measurement)
             values = [indicator.baseline, current.value if current else None, indicator.target]
             chart = None
             if any(v is not None for v in values) and all(v is None or v >= 0 for v in values):
@@ -169,7 +179,7 @@ def goal_progress(project: Project) -> list[GoalRow]:
                     decimals=0 if all(v is None or v == int(v) for v in values) else 2,
                     chart_id=f"indicator-{indicator.pk}",
                 )
-            row.indicators.append(IndicatorRow(indicator, current, chart))
+            row.indicators.append(IndicatorRow(indicator, current, chart, sorted(by_place.items())))
         rows.append(row)
     return rows
 

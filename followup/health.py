@@ -68,6 +68,9 @@ class HealthFacts:
     last_visit: date | None = None
     missed_meetings: int = 0
     unsigned_agreement: bool = False  # contributed by agreements
+    agreement_version: int | None = None  # the version awaiting signatures (or drafted), when unsigned
+    agreement_sent: bool = False  # that version is out for signature (not a draft)
+    agreement_in_force: int | None = None  # an earlier version sealed and in force, if any
     missing_positions: tuple = ()  # contributed by planning (the stakeholder check)
 
 
@@ -129,7 +132,16 @@ def assess(participant: Participant, facts: HealthFacts, *, today: date) -> tupl
             count=facts.missed_meetings,
         )
         if facts.unsigned_agreement:
-            add("agreement", Health.YELLOW)
+            if facts.agreement_in_force:  # only an amendment waits: the agreement itself is in force
+                add(
+                    "agreement",
+                    Health.YELLOW,
+                    in_force=facts.agreement_in_force,
+                    version=facts.agreement_version,
+                    sent=facts.agreement_sent,
+                )
+            else:
+                add("agreement", Health.YELLOW)
         if facts.missing_positions:
             add("stakeholders", Health.YELLOW, positions=list(facts.missing_positions))
     reasons.sort(key=lambda reason: -LEVELS[reason["level"]])
@@ -170,6 +182,10 @@ def describe_reason(reason: dict) -> str:
     if code == "missed_meetings":
         return ngettext("Missed %(count)s meeting", "Missed %(count)s meetings", reason["count"]) % reason
     if code == "agreement":
+        if reason.get("in_force"):
+            if reason.get("sent"):
+                return _("Version %(in_force)s is in force; version %(version)s awaits signatures") % reason
+            return _("Version %(in_force)s is in force; version %(version)s is being drafted") % reason
         return _("The agreement is not signed")
     if code == "stakeholders":
         return _("Nobody in the position: %(positions)s") % {"positions": ", ".join(reason.get("positions", []))}

@@ -76,10 +76,32 @@ def with_latest_measurement(indicators):
     )
 
 
-def get_goals(project: Project):
-    """Goals with their indicators and each indicator's current value (2 queries)."""
-    indicators = with_latest_measurement(Indicator.objects.all())
-    return Goal.objects.filter(project=project).prefetch_related(Prefetch("indicators", queryset=indicators))
+def get_goals(project: Project, *, municipality_ids=None):
+    """Goals with their indicators and each indicator's current value, as the reader may take it
+    (3 queries). With `municipality_ids` (a municipal reader) the value is the newest measured at
+    those municipalities' libraries. Otherwise it is the project's own (measured for no library) or,
+    without one, each municipality's newest in `indicator.per_municipality` (value None): never one
+    library's value passed off as the project's."""
+    measurements = Measurement.objects.select_related("library__municipality").order_by("-measured_on", "-id")
+    if municipality_ids is not None:
+        measurements = measurements.filter(library__municipality_id__in=municipality_ids)
+    indicators = Indicator.objects.prefetch_related(Prefetch("measurements", queryset=measurements, to_attr="newest"))
+    goals = list(Goal.objects.filter(project=project).prefetch_related(Prefetch("indicators", queryset=indicators)))
+    for goal in goals:
+        for indicator in goal.indicators.all():
+            current, indicator.per_municipality = None, []
+            if municipality_ids is not None:
+                current = indicator.newest[0] if indicator.newest else None
+            else:
+                current = next((m for m in indicator.newest if m.library_id is None), None)
+                if current is None:
+                    by_place = {}
+                    for measurement in indicator.newest:
+                        by_place.setdefault(measurement.library.municipality.name, measurement)
+                    indicator.per_municipality = sorted(by_place.items())
+            indicator.latest_value = current.value if current else None
+            indicator.latest_on = current.measured_on if current else None
+    return goals
 
 
 def get_participants(project: Project):

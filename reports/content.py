@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
 from documents.charts import Series, bar_chart, stacked_bar_chart
-from evaluations.models import CourseCorrection, Round
+from evaluations.models import CorrectionChange, CourseCorrection, Round
+from followup import health
 from followup.lateness import is_late, lateness, slippage
 from followup.models import Meeting, Milestone, ProgressEntry, Visit
 from newsletters.models import Newsletter
@@ -92,17 +93,18 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
     """One section per project; with `municipality`, only that participant's part."""
     projects = list(projects.select_related("theme", "county").order_by("title"))
     ids = [p.pk for p in projects]
+    measurements = Measurement.objects.filter(measured_on__lte=period.last).select_related("library__municipality")
+    if municipality is not None:
+        measurements = measurements.filter(library__municipality=municipality)
     indicators = Indicator.objects.filter(project_id__in=ids, goal__isnull=False).prefetch_related(
-        Prefetch(
-            "measurements",
-            queryset=Measurement.objects.filter(measured_on__lte=period.last).order_by("-measured_on", "-id"),
-            to_attr="as_of",
-        )
+        Prefetch("measurements", queryset=measurements.order_by("-measured_on", "-id"), to_attr="as_of")
     )
     by_goal = defaultdict(list)
     for indicator in indicators:
-        by_goal[indicator.goal_id].append((indicator, indicator.as_of[0].value if indicator.as_of else None))
-    participants = Participant.objects.filter(project_id__in=ids).taking_part().select_related("municipality")
+        by_goal[indicator.goal_id].append((indicator, _current_value(indicator, scoped=municipality is not None)))
+    participants = (
+        Participant.objects.filter(project_id__in=ids).taking_part().select_related("municipality", "project__county")
+    )
     milestones = Milestone.objects.filter(project_id__in=ids).select_related("participant__municipality")
     budgets = Budget.objects.filter(participant__project_id__in=ids).select_related("participant")
     if municipality is not None:
@@ -115,8 +117,10 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
         "project_id", "id", "text"
     ):
         sections[goal_project_id].goals.append((goal_text, by_goal.get(goal_id, [])))
+    participants = list(participants)
     for participant in participants:
         sections[participant.project_id].participants.append(participant)
+    late_of = defaultdict(list)  # participant id → its milestones late at the end of the month
     for milestone in milestones.order_by("planned_on", "order", "id"):
         section = sections[milestone.project_id]
         # The two numbers of `followup.lateness`, as the milestone stood at the end of the month.
@@ -124,11 +128,13 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
         if milestone.completed_on and period.first <= milestone.completed_on <= period.last:
             section.done.append(milestone)
         elif is_late(milestone, on=period.as_of):
+            late_of[milestone.participant_id].append(milestone)
             apart = municipality is not None and milestone.participant_id is None
             (section.late_whole_project if apart else section.late).append(milestone)
         if period.next_first <= milestone.planned_on <= period.next_last and milestone.status in Milestone.OPEN:
             section.due_next.append(milestone)
         section.slippage_days += milestone.moved_days
+    _health_as_of(participants, late_of, on=period.as_of)
     _add_followup(sections, ids, period, municipality)
     _add_agreements_and_evaluations(sections, ids, period, municipality)
     by_project = defaultdict(list)
@@ -138,6 +144,36 @@ def project_sections(projects, period: Period, *, municipality=None) -> list[Pro
         sections[project_id].money = money_totals(project_budgets)
         sections[project_id].budgets = {b.participant_id: b for b in project_budgets}
     return list(sections.values())
+
+
+def _health_as_of(participants: list, late_of: dict, *, on: date) -> None:
+    """Each participant's health and reasons as they stood on `on` (the month's end), not as stored
+    today: a November report says a milestone due 2 November is 28 days late, however late it is made.
+    The late milestones are the report's own (`followup.lateness` on `on`)."""
+    facts = health.health_facts(participants, today=on)
+    for participant in participants:
+        late = late_of.get(participant.pk, [])
+        facts[participant.pk].overdue = len(late)
+        facts[participant.pk].most_late = max((m.late_days for m in late), default=0)
+        participant.health, participant.health_reasons = health.assess(participant, facts[participant.pk], today=on)
+
+
+def _current_value(indicator, *, scoped: bool):
+    """The indicator's value at the end of the month, from `indicator.as_of` (newest first, already
+    scoped to the reader). A municipality's report holds only its own libraries' measurements; a
+    project-wide one shows the project's own value (measured for no library) or, without one, each
+    municipality's newest in `indicator.per_municipality` and returns None."""
+    indicator.per_municipality = []
+    if scoped:
+        return indicator.as_of[0].value if indicator.as_of else None
+    own = next((m for m in indicator.as_of if m.library_id is None), None)
+    if own is not None or not indicator.as_of:
+        return own.value if own is not None else None
+    newest = {}
+    for measurement in indicator.as_of:
+        newest.setdefault(measurement.library.municipality.name, measurement.value)
+    indicator.per_municipality = sorted(newest.items())
+    return None
 
 
 def _add_followup(sections: dict, ids: list, period: Period, municipality) -> None:
@@ -186,14 +222,73 @@ def _add_agreements_and_evaluations(sections: dict, ids: list, period: Period, m
     )
     for round_ in rounds.order_by("opened_at"):
         sections[round_.project_id].rounds.append(round_)
-    corrections = CourseCorrection.objects.filter(project_id__in=ids, decided_on__range=(period.first, period.last))
-    for correction in corrections.order_by("decided_on"):
+    corrections = CourseCorrection.objects.filter(
+        project_id__in=ids, decided_on__range=(period.first, period.last)
+    ).prefetch_related(
+        Prefetch(
+            "changes",
+            queryset=CorrectionChange.objects.select_related("milestone__participant__municipality").order_by("id"),
+        )
+    )
+    for correction in corrections.order_by("decided_on", "id"):
+        changes = list(correction.changes.all())
+        mine = [c for c in changes if _change_in_scope(c, municipality)]
+        if changes and not mine:
+            continue  # it changed only other municipalities' plans: theirs to read
+        correction.lines = [describe_change(c) for c in mine]
         sections[correction.project_id].corrections.append(correction)
     newsletters = Newsletter.objects.filter(
         project_id__in=ids, status=Newsletter.Status.SENT, sent_at__date__range=(period.first, period.last)
     ).only("project_id", "subject", "sent_at", "recipient_count")
     for newsletter in newsletters.order_by("sent_at"):
         sections[newsletter.project_id].newsletters.append(newsletter)
+
+
+def _change_in_scope(change: CorrectionChange, municipality) -> bool:
+    """A change to a milestone of one municipality is that municipality's; the rest is the project's."""
+    if municipality is None:
+        return True
+    if change.milestone is None:  # a goal or a target; a deleted milestone's place is unknown: not shown
+        return change.type != CorrectionChange.Type.MILESTONE_DATE
+    if change.milestone.participant_id is None:
+        return True
+    return change.milestone.participant.municipality_id == municipality.pk
+
+
+def describe_change(change: CorrectionChange) -> str:
+    """What a course correction changed, in words: what moved, from what, to what."""
+    Type = CorrectionChange.Type
+    if change.type == Type.MILESTONE_DATE:
+        milestone = change.milestone
+        if milestone is None:  # deleted since: its name was kept, its place was not
+            return _("%(name)s moved from %(old)s to %(new)s") % {
+                "name": change.label,
+                "old": _day(change.old_value),
+                "new": _day(change.new_value),
+            }
+        where = milestone.participant.municipality.name if milestone.participant_id else _("whole project")
+        return _("%(name)s (%(where)s) moved from %(old)s to %(new)s") % {
+            "name": change.label,
+            "where": where,
+            "old": _day(change.old_value),
+            "new": _day(change.new_value),
+        }
+    if change.type == Type.GOAL_ADDED:
+        return _("Goal added: %(new)s") % {"new": change.new_value}
+    if change.type == Type.GOAL_TEXT:
+        return _("Goal changed from “%(old)s” to “%(new)s”") % {"old": change.old_value, "new": change.new_value}
+    return _("Target of %(name)s changed from %(old)s to %(new)s") % {
+        "name": change.label,
+        "old": change.old_value or "–",
+        "new": change.new_value,
+    }
+
+
+def _day(value: str) -> str:
+    if not value:
+        return "–"
+    day = date.fromisoformat(value)
+    return f"{day.day}.{day.month}.{day.year}"
 
 
 def county_newsletters(county, period: Period) -> list:
@@ -205,9 +300,17 @@ def county_newsletters(county, period: Period) -> list:
             status=Newsletter.Status.SENT,
             sent_at__date__range=(period.first, period.last),
         )
-        .only("subject", "sent_at", "recipient_count")
+        .only("project_id", "subject", "sent_at", "recipient_count")
         .order_by("sent_at")
     )
+
+
+def _with_county_newsletters(sections: list[ProjectSection], county_wide: list) -> list:
+    """The county-wide infobrev reached every project's readers too: each section lists them with its
+    own, so the summary and the sections tell the same month (one list, `county_newsletters`)."""
+    for section in sections:
+        section.newsletters = sorted(section.newsletters + county_wide, key=lambda n: (n.sent_at, n.pk))
+    return county_wide
 
 
 def _headline(sections: list[ProjectSection], status_counts: Counter) -> dict:
@@ -280,7 +383,7 @@ def county_context(county, period: Period) -> dict:
         "sections": sections,
         "headline": _headline(sections, status_counts),
         "starting_later": starting_later(projects, period),
-        "county_newsletters": county_newsletters(county, period),
+        "county_newsletters": _with_county_newsletters(sections, county_newsletters(county, period)),
     }
 
 
@@ -292,7 +395,7 @@ def project_context(project: Project, period: Period) -> dict:
         "sections": sections,
         "headline": _headline(sections, Counter([project.status])),
         "project": project,
-        "county_newsletters": county_newsletters(project.county, period),
+        "county_newsletters": _with_county_newsletters(sections, county_newsletters(project.county, period)),
     }
 
 
@@ -307,7 +410,7 @@ def municipality_context(municipality, period: Period) -> dict:
         "headline": _headline(sections, Counter(s.project.status for s in sections)),
         "municipality": municipality,
         "starting_later": starting_later(projects, period),
-        "county_newsletters": county_newsletters(municipality.county, period),
+        "county_newsletters": _with_county_newsletters(sections, county_newsletters(municipality.county, period)),
     }
 
 
@@ -356,7 +459,7 @@ def summary_lines(summary: dict) -> list[str]:
         ) % {"days": summary["most_late_days"]}
     if summary.get("late_whole_project"):
         late_line += "; " + ngettext(
-            "%(count)s of the whole project", "%(count)s of the whole project", summary["late_whole_project"]
+            "%(count)s shared (whole project)", "%(count)s shared (whole project)", summary["late_whole_project"]
         ) % {"count": summary["late_whole_project"]}
     lines.append(late_line + ".")
     lines.append(

@@ -154,12 +154,15 @@ def project_detail(request, pk):
     requirements = list(selectors.get_requirements(project))
     is_staff = can_view_staff_parts(user, project)
     readable = selectors.readable_participant_ids(user, project)
+    own_participants = [p for p in participants if is_member_of(user, p.municipality_id)]
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
-            "goals": selectors.get_goals(project),
+            "goals": selectors.get_goals(
+                project, municipality_ids=None if is_staff else {p.municipality_id for p in own_participants} or None
+            ),
             "participants": selectors.requirement_overview(participants, requirements, readable=readable),
             "requirements": requirements,
             "partners": project.partners.select_related("organisation"),
@@ -170,7 +173,7 @@ def project_detail(request, pk):
             "can_change_status": can_change_project_status(user, project),
             "is_staff": is_staff,
             "can_view_history": can_view_history(user, project),
-            "own_participants": [p for p in participants if is_member_of(user, p.municipality_id)],
+            "own_participants": own_participants,
             "lazy_sections": [
                 _section_link(project, section.key)
                 for section in project_sections()

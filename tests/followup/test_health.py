@@ -182,3 +182,10 @@ def test_nightly_recomputation_updates_without_history_and_greens_closed_project
     health.recompute_all()
     participant.refresh_from_db()
     assert participant.health == "green" and participant.health_reasons == []
+
+
+def test_an_amendment_waiting_names_the_version_in_force():
+    reason = {"code": "agreement", "level": "yellow", "in_force": 1, "version": 2}
+    assert describe_reason(reason | {"sent": True}) == "Versjon 1 gjelder; versjon 2 venter på signaturer"
+    assert describe_reason(reason | {"sent": False}) == "Versjon 1 gjelder; versjon 2 er under arbeid"
+    assert describe_reason({"code": "agreement", "level": "yellow"}) == "Avtalen er ikke signert"

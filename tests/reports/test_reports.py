@@ -409,7 +409,7 @@ def test_a_municipality_report_counts_its_own_late_milestones_and_the_projects_a
     report = Report.objects.get(kind="municipality", municipality=municipality)
     text, _reader = _read(report)
     assert "Forsinkede milepæler 1 " in text  # Tromsø's one, not Gáivuotna's, not the project's
-    assert "Forsinkede milepæler for hele prosjektet 1 " in text
+    assert "Forsinkede felles milepæler (hele prosjektet) 1 " in text
     assert "Møbler bestilt Tromsø 20.10.2026 1.10.2026 – 11 19" in text
     assert "Felles samling Hele prosjektet 1.10.2026 1.10.2026 – 30 0" in text
     assert report.summary["late"] == 1
