@@ -10,11 +10,15 @@ class EvaluationsConfig(AppConfig):
         from projects.lifecycle import register_gate
         from projects.models import Project
         from projects.sections import Section, register_project_section
+        from projects.signals import expert_attached
 
         from .services.midterm import midterm_gate
+        from .services.rounds import on_expert_attached
 
         # No project closes without a mid-term evaluation or a recorded reason for skipping it.
         register_gate(from_status=Project.Status.ACTIVE, to_status=Project.Status.CLOSING, gate=midterm_gate)
+        # An expert attached after a round opened is asked in it too (if it asks experts).
+        expert_attached.connect(on_expert_attached, dispatch_uid="evaluations-ask-attached-expert")
         register_project_section(
             Section(
                 key="evaluering",
