@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.selectors import reachable_library_heads
 from accounts.services import invite_user
 from municipalities.models import Contact
@@ -217,6 +217,52 @@ def ask_attached_expert(*, assignment, by) -> int:
         .select_related("project__county")
     )
     return sum(_ask(round_, experts=[assignment.user], by=by) for round_ in open_rounds)
+
+
+def mail_new_library_head(*, user: User) -> int:
+    """A library head who just accepted their invitation is mailed each open round (before its deadline)
+    their municipality has not submitted: the round is already theirs on the start page, the e-mail says
+    so as it did to those asked when it opened (the same idempotency key: never twice). Returns how many."""
+    municipality_ids = list(
+        user.memberships.filter(role=Membership.Role.LIBRARY_HEAD).values_list("municipality_id", flat=True)
+    )
+    if not municipality_ids or not user.email:
+        return 0
+    pending = (
+        Response.objects.filter(
+            participant__municipality_id__in=municipality_ids,
+            round__status=Round.Status.OPEN,
+            round__deadline__gte=timezone.localdate(),
+        )
+        .exclude(status=Response.Status.SUBMITTED)
+        .exclude(round__project__status=Project.Status.CLOSED)
+        .select_related("round__project__county")
+        .order_by("round__deadline", "pk")
+    )
+    for response in pending:
+        round_ = response.round
+        queue_templated_email(
+            template="evaluations/email/invitation",
+            context={
+                "round": round_,
+                "project": round_.project,
+                "response": response,
+                "user": user,
+                "answer_path": reverse("evaluations:response", kwargs={"pk": round_.pk, "response_pk": response.pk}),
+            },
+            to=user.email,
+            user=user,
+            kind="evaluation",
+            county=round_.project.county,
+            about=round_,
+            idempotency_key=f"evaluation-invitation:{response.pk}:{user.pk}",
+        )
+    return len(pending)
+
+
+def on_invitation_accepted(sender, *, user, **kwargs) -> None:
+    """Receiver of `accounts.signals.invitation_accepted`."""
+    mail_new_library_head(user=user)
 
 
 def on_expert_attached(sender, *, assignment, by=None, **kwargs) -> None:

@@ -122,3 +122,63 @@ def test_a_library_head_invited_after_the_round_opened_has_it_on_the_start_page(
     assert response.get_absolute_url() in page and round_.title in page
     assert "Ingenting venter på deg" not in page
     assert client.get(response.get_absolute_url()).status_code == 200
+
+
+def test_a_library_head_accepting_after_the_round_opened_is_mailed_the_round_once(
+    active_project,
+    questionnaire,
+    county,
+    county_admin,
+    county_staff,
+    library_head,
+    other_municipality,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        round_ = open_midterm(active_project, questionnaire, county_staff, include_experts=False)
+        invitation = invite_user(
+            county=county,
+            email="ny.sjef@gaivuotna.example.no",
+            name="Ny Sjef",
+            role=Membership.Role.LIBRARY_HEAD,
+            municipality=other_municipality,
+            by=county_admin,
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_invitation(invitation=invitation, password="et-langt-nytt-passord-42")
+    response = response_of(round_, other_municipality)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ny.sjef@gaivuotna.example.no"], f"Vennligst svar: {round_.title}")
+    ]
+    assert response.get_absolute_url() in mail.outbox[0].body
+
+
+def test_a_library_head_accepting_is_not_mailed_a_round_already_answered(
+    active_project,
+    questionnaire,
+    county,
+    county_admin,
+    county_staff,
+    library_head,
+    municipality,
+    django_capture_on_commit_callbacks,
+):
+    from evaluations.services.answers import save_response
+    from tests.evaluations.conftest import values
+
+    round_ = open_midterm(active_project, questionnaire, county_staff, include_experts=False)
+    tromso = response_of(round_, municipality)
+    save_response(response=tromso, by=library_head, values=values(tromso, 3), submit=True)
+    invitation = invite_user(
+        county=county,
+        email="nestleder@tromso.example.no",
+        name="Nestleder",
+        role=Membership.Role.LIBRARY_HEAD,
+        municipality=municipality,
+        by=county_admin,
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        accept_invitation(invitation=invitation, password="et-langt-nytt-passord-42")
+    assert [m.subject for m in mail.outbox if "Vennligst svar" in m.subject] == []
