@@ -15,6 +15,7 @@ from notifications.services import queue_templated_email
 from shell.history import records_by
 
 from .models import Invitation, Membership, User
+from .signals import invitation_accepted
 
 
 class AccessError(Exception):
@@ -105,6 +106,7 @@ def accept_invitation(*, invitation: Invitation, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     _mark_email_verified(user)
+    invitation_accepted.send(sender=Invitation, user=user, invitation=invitation)
     return user
 
 

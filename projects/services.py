@@ -29,7 +29,7 @@ from .models import (
     Requirement,
     RequirementStatus,
 )
-from .signals import participants_changed
+from .signals import expert_attached, participants_changed
 
 
 class ProjectError(Exception):
@@ -362,6 +362,7 @@ def attach_expert(*, project: Project, user, role: str, by) -> ExpertAssignment:
     assignment = ExpertAssignment(project=project, user=user, role=role, attached_by=by)
     assignment.save()
     BriefingItem.objects.bulk_create([BriefingItem(assignment=assignment, topic=topic) for topic in DEFAULT_BRIEFING])
+    expert_attached.send(sender=ExpertAssignment, assignment=assignment, by=by)
     return assignment
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Membership, User
 from accounts.selectors import reachable_library_heads
 from accounts.services import invite_user
 from municipalities.models import Contact
@@ -154,13 +154,7 @@ def open_round(
         include_experts=include_experts,
         opened_by=by,
     )
-    responses = Response.objects.bulk_create(
-        [Response(round=round_, version=version, participant=p) for p in participants]
-        + [Response(round=round_, version=version, user=e.user) for e in experts]
-    )
-    for response in responses:
-        response.round = round_
-        _mail_respondents(response, template="invitation", key="invitation", by=by)
+    _ask(round_, participants=participants, experts=[e.user for e in experts], by=by)
     return round_
 
 
@@ -173,21 +167,107 @@ def participants_not_asked(round: Round):
     )
 
 
-@records_by
-@transaction.atomic
-def ask_new_participants(*, round: Round, by) -> int:
-    """Sends an open round to the participants who joined after it was opened. Returns how many."""
-    round_ = Round.objects.select_for_update().select_related("project").get(pk=round.pk)
-    if not round_.is_open or round_.is_past_deadline:
-        raise EvaluationError(_("Only an open evaluation before its deadline can be sent to more participants."))
-    ensure_open(round_.project, error=EvaluationError)
+def experts_not_asked(round: Round) -> list[User]:
+    """The project's external experts a round that asks experts has no response for (attached later)."""
+    if not round.include_experts:
+        return []
+    return [
+        assignment.user
+        for assignment in round.project.experts.exclude(
+            user_id__in=round.responses.filter(user__isnull=False).values("user_id")
+        )
+        .select_related("user")
+        .order_by("user__name", "user_id")
+    ]
+
+
+def _ask(round_: Round, *, participants=(), experts=(), by) -> int:
     responses = Response.objects.bulk_create(
-        [Response(round=round_, version=round_.version, participant=p) for p in participants_not_asked(round_)]
+        [Response(round=round_, version=round_.version, participant=p) for p in participants]
+        + [Response(round=round_, version=round_.version, user=user) for user in experts]
     )
     for response in responses:
         response.round = round_
         _mail_respondents(response, template="invitation", key="invitation", by=by)
     return len(responses)
+
+
+@records_by
+@transaction.atomic
+def ask_new_participants(*, round: Round, by) -> int:
+    """Sends an open round to the participants who joined after it was opened and, if it asks experts,
+    to the experts attached since. Returns how many new respondents were asked."""
+    round_ = Round.objects.select_for_update().select_related("project").get(pk=round.pk)
+    if not round_.is_open or round_.is_past_deadline:
+        raise EvaluationError(_("Only an open evaluation before its deadline can be sent to more participants."))
+    ensure_open(round_.project, error=EvaluationError)
+    return _ask(round_, participants=participants_not_asked(round_), experts=experts_not_asked(round_), by=by)
+
+
+def ask_attached_expert(*, assignment, by) -> int:
+    """An expert attached to a project gets its open rounds that ask experts (before their deadline):
+    a response of their own and the round's invitation. Runs inside `attach_expert`'s transaction
+    (receiver of `projects.signals.expert_attached`). Returns how many rounds."""
+    today = timezone.localdate()
+    open_rounds = (
+        Round.objects.open()
+        .select_for_update(of=("self",))
+        .filter(project_id=assignment.project_id, include_experts=True, deadline__gte=today)
+        .exclude(responses__user_id=assignment.user_id)
+        .select_related("project__county")
+    )
+    return sum(_ask(round_, experts=[assignment.user], by=by) for round_ in open_rounds)
+
+
+def mail_new_library_head(*, user: User) -> int:
+    """A library head who just accepted their invitation is mailed each open round (before its deadline)
+    their municipality has not submitted: the round is already theirs on the start page, the e-mail says
+    so as it did to those asked when it opened (the same idempotency key: never twice). Returns how many."""
+    municipality_ids = list(
+        user.memberships.filter(role=Membership.Role.LIBRARY_HEAD).values_list("municipality_id", flat=True)
+    )
+    if not municipality_ids or not user.email:
+        return 0
+    pending = (
+        Response.objects.filter(
+            participant__municipality_id__in=municipality_ids,
+            round__status=Round.Status.OPEN,
+            round__deadline__gte=timezone.localdate(),
+        )
+        .exclude(status=Response.Status.SUBMITTED)
+        .exclude(round__project__status=Project.Status.CLOSED)
+        .select_related("round__project__county")
+        .order_by("round__deadline", "pk")
+    )
+    for response in pending:
+        round_ = response.round
+        queue_templated_email(
+            template="evaluations/email/invitation",
+            context={
+                "round": round_,
+                "project": round_.project,
+                "response": response,
+                "user": user,
+                "answer_path": reverse("evaluations:response", kwargs={"pk": round_.pk, "response_pk": response.pk}),
+            },
+            to=user.email,
+            user=user,
+            kind="evaluation",
+            county=round_.project.county,
+            about=round_,
+            idempotency_key=f"evaluation-invitation:{response.pk}:{user.pk}",
+        )
+    return len(pending)
+
+
+def on_invitation_accepted(sender, *, user, **kwargs) -> None:
+    """Receiver of `accounts.signals.invitation_accepted`."""
+    mail_new_library_head(user=user)
+
+
+def on_expert_attached(sender, *, assignment, by=None, **kwargs) -> None:
+    """Receiver of `projects.signals.expert_attached`."""
+    ask_attached_expert(assignment=assignment, by=by)
 
 
 @records_by

@@ -129,7 +129,12 @@ def round_detail(request, pk):
             "goals": selectors.goal_progress(project) if round_.kind != Kind.MAPPING else [],
             "corrections": list(selectors.corrections_of(project).filter(round=round_)),
             "can_manage": can_manage_evaluations(request.user, project),
-            "not_asked": [p.municipality.name for p in rounds.participants_not_asked(round_)] if round_.is_open else [],
+            "not_asked": (
+                [p.municipality.name for p in rounds.participants_not_asked(round_)]
+                + [user.get_full_name() for user in rounds.experts_not_asked(round_)]
+                if round_.is_open
+                else []
+            ),
             "links": selectors.response_links(round_),
         }
     )
@@ -145,11 +150,18 @@ def round_ask_new(request, pk):
     except (EvaluationError, ProjectError) as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            ngettext("%(count)s more participant was asked.", "%(count)s more participants were asked.", count)
-            % {"count": count},
-        )
+        if count:
+            messages.success(
+                request,
+                ngettext(
+                    "The evaluation was sent to %(count)s new recipient.",
+                    "The evaluation was sent to %(count)s new recipients.",
+                    count,
+                )
+                % {"count": count},
+            )
+        else:
+            messages.info(request, _("Everyone is already asked: the evaluation was not sent to anyone new."))
         unreachable = selectors.round_reach(round_).unreachable
         if count and unreachable:
             messages.warning(

@@ -600,7 +600,7 @@ def test_results_page_offers_to_ask_participants_who_joined_later(client, midter
         "Ble med etter at evalueringen ble åpnet: Harstad." in client.get(midterm.get_absolute_url()).content.decode()
     )
     response = client.post(reverse("evaluations:round-ask-new", kwargs={"pk": midterm.pk}), follow=True)
-    assert "1 deltaker til er spurt." in response.content.decode()
+    assert "Evalueringen er sendt til 1 ny mottaker." in response.content.decode()
     assert midterm.responses.count() == 3
 
 
