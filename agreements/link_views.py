@@ -22,7 +22,7 @@ from notifications.models import PersonalLink
 from shell.client import client_ip
 
 from .forms import SignForm
-from .matrix import LEGEND
+from .matrix import LEGEND, display_rows
 from .models import Agreement, Signature
 from .pdf import render_agreement_pdf
 from .services import signatures as signatures_services
@@ -100,7 +100,6 @@ def agreement_link(request, token):
                 return render(request, "agreements/link_signed.html", {"agreement": agreement, "link": link})
     content = json.loads(agreement.content_snapshot)
     matrix = content.get("role_matrix") or {}
-    columns = matrix.get("columns", [])
     return render(
         request,
         "agreements/link_sign.html",
@@ -113,10 +112,7 @@ def agreement_link(request, token):
             "signing_method": method,
             "token": token,
             "frozen": {"role_matrix": matrix},
-            "matrix_rows": [
-                (row["task"], [row["cells"].get(column["key"], "") for column in columns])
-                for row in matrix.get("rows", [])
-            ],
+            "matrix_rows": display_rows(matrix),
             "legend": LEGEND,
         },
         status=status,

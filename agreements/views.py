@@ -29,7 +29,7 @@ from shell.forms import run_service
 from . import selectors
 from .access import access_agreement
 from .forms import AgreementForm, ListFilterForm, RoleMatrixForm, ScanForm, SignForm, VerifyForm, WithdrawForm
-from .matrix import LEGEND
+from .matrix import LEGEND, display_rows
 from .models import Agreement, Signature
 from .pdf import render_agreement_pdf
 from .permissions import (
@@ -141,13 +141,7 @@ def agreement_detail(request, pk):
             "project": agreement.project,
             "slots": _slot_rows(request, agreement, signatures),
             "discarded": [s for s in signatures if s.discarded_at] if is_staff else [],
-            "matrix_rows": [
-                (
-                    row["task"],
-                    [row["cells"].get(column["key"], "") for column in agreement.role_matrix.get("columns", [])],
-                )
-                for row in agreement.role_matrix.get("rows", [])
-            ],
+            "matrix_rows": display_rows(agreement.role_matrix),
             "legend": LEGEND,
             "signing_method": get_signing_method(),
             "links": list(selectors.signing_links(agreement)) if is_staff else [],
