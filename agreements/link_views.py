@@ -71,7 +71,7 @@ def agreement_link(request, token):
             request,
             link,
             what=_("“%(title)s” awaits your signature as %(slot)s.")
-            % {"title": agreement.title, "slot": Signature.Slot(link.slot).label},
+            % {"title": agreement.title, "slot": Signature.slot_in_sentence(link.slot)},
         )
     method = contact_signing_method()
     form = SignForm(
@@ -108,7 +108,7 @@ def agreement_link(request, token):
             "content": content,
             "link": link,
             "form": form,
-            "slot_label": Signature.Slot(link.slot).label,
+            "slot_label": Signature.slot_in_sentence(link.slot),
             "signing_method": method,
             "token": token,
             "frozen": {"role_matrix": matrix},

@@ -117,6 +117,7 @@ def _slot_rows(request, agreement: Agreement, signatures) -> list[dict]:
             {
                 "slot": slot,
                 "label": Signature.Slot(slot).label,
+                "label_in_sentence": Signature.slot_in_sentence(slot),
                 "who": who,
                 "name": who.get_full_name() if hasattr(who, "get_full_name") else (who.name if who else ""),
                 "signature": valid.get(slot),
@@ -383,7 +384,7 @@ def agreement_sign(request, pk, slot):
         {
             "agreement": agreement,
             "form": form,
-            "slot_label": Signature.Slot(slot).label,
+            "slot_label": Signature.slot_in_sentence(slot),
             "signing_method": method,
         },
     )

@@ -42,3 +42,42 @@ def test_the_agreement_pdf_shows_the_role_matrix_in_norwegian_words(draft):
     assert "Godkjenne romplanen Rådføres Ansvarlig Godkjenner Informeres Rådføres Rådføres" in text
     assert "R = Ansvarlig" not in text and "A = Godkjenner" not in text
     assert "Ansvarlig: utfører arbeidet" in text
+
+
+def test_a_role_inside_a_sentence_is_lower_case(
+    client, leadership, draft, county_staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from agreements.services import sending
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sending.send_for_signature(agreement=draft, by=county_staff)
+    client.force_login(leadership)
+    sign_url = reverse("agreements:agreement-sign", kwargs={"pk": draft.pk, "slot": "chief_executive"})
+    page = _text(client.get(sign_url).content.decode())
+    assert "» som kommunedirektør / rådmann." in page and "som Kommunedirektør" not in page
+    bodies = [m.body for m in mailoutbox if "radmann@example.no" in m.to]
+    assert bodies and all("venter på din signatur som kommunedirektør / rådmann" in body for body in bodies)
+
+
+def _nested_brackets(text: str) -> list[str]:
+    """Every stretch of text where a bracket opens inside another one."""
+    found, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+            if depth == 1:
+                start = index
+            elif depth == 2:
+                found.append(text[start : index + 40])
+        elif char == ")":
+            depth = max(depth - 1, 0)
+    return found
+
+
+def test_the_signature_method_is_never_in_nested_brackets(client, county_staff, sealed):
+    client.force_login(county_staff)
+    page = _text(client.get(sealed.get_absolute_url()).content.decode())
+    assert "– Elektronisk signatur i Fremdrift (passordet skrevet inn på nytt)" in page
+    assert _nested_brackets(page) == []

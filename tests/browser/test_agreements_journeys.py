@@ -109,7 +109,7 @@ def test_staff_draft_and_send_everyone_signs_and_the_code_checks_out(journey, ro
     journey.scan("agreement-list")
     page.get_by_role("link", name=agreement.title).first.click()
     page.wait_for_load_state()
-    page.get_by_role("link", name="Signer som Biblioteksjef").click()
+    page.get_by_role("link", name="Signer som biblioteksjef").click()
     page.wait_for_load_state()
     journey.scan("sign-form")
     page.get_by_label("Passordet ditt").fill("feil-passord")
