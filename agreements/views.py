@@ -149,6 +149,7 @@ def agreement_detail(request, pk):
             "can_revoke_link": can_revoke_link(user, agreement),
             "can_invite": can_invite_signatory(user, agreement),
             "versions": selectors.list_versions(agreement),
+            "changes": selectors.changes_from_amended(agreement) if agreement.amends_id else None,
             "events": selectors.list_events(agreement) if is_staff else None,
             "problems": sending.readiness_problems(agreement)
             if agreement.status == Agreement.Status.DRAFT and is_staff

@@ -81,3 +81,17 @@ def test_the_signature_method_is_never_in_nested_brackets(client, county_staff, 
     page = _text(client.get(sealed.get_absolute_url()).content.decode())
     assert "– Elektronisk signatur i Fremdrift (passordet skrevet inn på nytt)" in page
     assert _nested_brackets(page) == []
+
+
+def test_an_amendment_says_what_changed_from_the_version_it_amends(client, county_staff, sealed):
+    from agreements.services import amendments, drafts
+
+    amendment = amendments.create_amendment(agreement=sealed, by=county_staff)
+    client.force_login(county_staff)
+    assert "Ingen endringer fra versjon 1 ennå." in _text(client.get(amendment.get_absolute_url()).content.decode())
+    drafts.update_agreement(agreement=amendment, by=county_staff, progress_plan="Ny plan: åpning i mars 2027.")
+    matrix = {**amendment.role_matrix, "rows": amendment.role_matrix["rows"][1:]}
+    drafts.save_role_matrix(agreement=amendment, matrix=matrix, by=county_staff)
+    page = _text(client.get(amendment.get_absolute_url()).content.decode())
+    assert "Endret fra versjon 1: Fremdriftsplan, Rollematrise" in page
+    assert "Formål" not in page.split("Endret fra versjon 1:")[1].split(".")[0]
