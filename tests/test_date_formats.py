@@ -44,3 +44,20 @@ def test_the_user_page_shows_membership_dates_in_the_long_format(client, county_
         from django.utils.formats import date_format
 
         assert date_format(created, "j. F Y") in page.content.decode()
+
+
+def test_a_visit_is_named_with_the_short_date():
+    from followup.models import Visit
+    from municipalities.models import Municipality
+    from projects.models import Participant
+
+    visit = Visit(planned_on=DAY, participant=Participant(municipality=Municipality(name="Tromsø")))
+    with translation.override("nb"):
+        assert str(visit) == "Tromsø 2.11.2026"
+
+
+def test_the_lessons_export_is_dated_with_the_short_date(monkeypatch):
+    from evaluations.export import lessons_markdown
+
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: DAY)
+    assert lessons_markdown([], title="Erfaringer").splitlines()[-1].endswith(" 2.11.2026.")
