@@ -4,6 +4,7 @@ import re
 from html import unescape
 
 import pytest
+from django.utils import translation
 
 from agreements.pdf import render_agreement_pdf
 from agreements.snapshot import build_content
@@ -51,7 +52,7 @@ def test_a_role_inside_a_sentence_is_lower_case(
 
     from agreements.services import sending
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with translation.override("nb"), django_capture_on_commit_callbacks(execute=True):
         sending.send_for_signature(agreement=draft, by=county_staff)
     client.force_login(leadership)
     sign_url = reverse("agreements:agreement-sign", kwargs={"pk": draft.pk, "slot": "chief_executive"})
