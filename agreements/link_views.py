@@ -22,7 +22,7 @@ from notifications.models import PersonalLink
 from shell.client import client_ip
 
 from .forms import SignForm
-from .matrix import LEGEND
+from .matrix import LEGEND, display_rows
 from .models import Agreement, Signature
 from .pdf import render_agreement_pdf
 from .services import signatures as signatures_services
@@ -71,7 +71,7 @@ def agreement_link(request, token):
             request,
             link,
             what=_("“%(title)s” awaits your signature as %(slot)s.")
-            % {"title": agreement.title, "slot": Signature.Slot(link.slot).label},
+            % {"title": agreement.title, "slot": Signature.slot_in_sentence(link.slot)},
         )
     method = contact_signing_method()
     form = SignForm(
@@ -100,7 +100,6 @@ def agreement_link(request, token):
                 return render(request, "agreements/link_signed.html", {"agreement": agreement, "link": link})
     content = json.loads(agreement.content_snapshot)
     matrix = content.get("role_matrix") or {}
-    columns = matrix.get("columns", [])
     return render(
         request,
         "agreements/link_sign.html",
@@ -109,14 +108,11 @@ def agreement_link(request, token):
             "content": content,
             "link": link,
             "form": form,
-            "slot_label": Signature.Slot(link.slot).label,
+            "slot_label": Signature.slot_in_sentence(link.slot),
             "signing_method": method,
             "token": token,
             "frozen": {"role_matrix": matrix},
-            "matrix_rows": [
-                (row["task"], [row["cells"].get(column["key"], "") for column in columns])
-                for row in matrix.get("rows", [])
-            ],
+            "matrix_rows": display_rows(matrix),
             "legend": LEGEND,
         },
         status=status,

@@ -10,11 +10,19 @@ The defaults are agreement text, so they are Norwegian, as the kits' texts are.
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from municipalities.models import Position
 
 RESPONSIBLE, ACCOUNTABLE, CONSULTED, INFORMED = "R", "A", "C", "I"
+# The stored values stay R/A/C/I; what a reader sees comes from these labels (a Norwegian reader sees
+# "Ansvarlig", "Godkjenner", "Rådføres", "Informeres", an English one the letters).
+CELL_LABELS = {
+    RESPONSIBLE: pgettext_lazy("role matrix cell", "R"),
+    ACCOUNTABLE: pgettext_lazy("role matrix cell", "A"),
+    CONSULTED: pgettext_lazy("role matrix cell", "C"),
+    INFORMED: pgettext_lazy("role matrix cell", "I"),
+}
 CHOICES = [
     ("", gettext_lazy("–")),
     (RESPONSIBLE, gettext_lazy("R – Responsible")),
@@ -23,12 +31,33 @@ CHOICES = [
     (INFORMED, gettext_lazy("I – Informed")),
 ]
 VALUES = {value for value, _label in CHOICES}
+# (term, explanation): "R – Responsible" / "does the work"; in Norwegian "Ansvarlig" / "utfører arbeidet".
 LEGEND = [
-    (RESPONSIBLE, gettext_lazy("Responsible: does the work")),
-    (ACCOUNTABLE, gettext_lazy("Accountable: decides and answers for it (exactly one per task)")),
-    (CONSULTED, gettext_lazy("Consulted: asked before the decision")),
-    (INFORMED, gettext_lazy("Informed: told after the decision")),
+    (dict(CHOICES)[RESPONSIBLE], gettext_lazy("does the work")),
+    (dict(CHOICES)[ACCOUNTABLE], gettext_lazy("decides and answers for it (exactly one per task)")),
+    (dict(CHOICES)[CONSULTED], gettext_lazy("asked before the decision")),
+    (dict(CHOICES)[INFORMED], gettext_lazy("told after the decision")),
 ]
+
+
+def cell_label(value: str) -> str:
+    """What a reader sees in a cell: the role in the reader's language, or "" for an empty cell."""
+    return str(CELL_LABELS.get(value, value or ""))
+
+
+def display_rows(matrix: dict) -> list[tuple[str, list[str]]]:
+    """(task, [cell label per column]) for every row, in the active language."""
+    columns = matrix.get("columns", []) if matrix else []
+    return [
+        (row["task"], [cell_label((row.get("cells") or {}).get(column["key"], "")) for column in columns])
+        for row in (matrix or {}).get("rows", [])
+    ]
+
+
+def legend_text() -> str:
+    """The legend in one line, for the PDF: "R – Responsible: does the work; A – Accountable: …"."""
+    return "; ".join(f"{term}: {explanation}" for term, explanation in LEGEND) + "."
+
 
 MAX_COLUMNS = 12
 MAX_ROWS = 40

@@ -359,6 +359,12 @@ class Signature(models.Model):
             raise SealedError()
         return super().delete(*args, **kwargs)
 
+    @staticmethod
+    def slot_in_sentence(slot: str) -> str:
+        """The slot's label as it reads inside a sentence: "som ordfører", not "som Ordfører"."""
+        label = str(Signature.Slot(slot).label)
+        return label[:1].lower() + label[1:]
+
     @property
     def method_label(self) -> str:
         from .signing import method_label

@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 
 from documents.pdf import image_data_url, render_pdf
 
+from .matrix import display_rows, legend_text
+
 
 def _when(value):
     if isinstance(value, str):
@@ -42,10 +44,7 @@ def render_agreement_pdf(
     with translation.override("nb"):
         title = content["agreement"]["title"]
         columns = content["role_matrix"].get("columns", []) if content.get("role_matrix") else []
-        rows = [
-            {"task": row["task"], "cells": [row.get("cells", {}).get(column["key"], "") for column in columns]}
-            for row in (content.get("role_matrix") or {}).get("rows", [])
-        ]
+        rows = [{"task": task, "cells": cells} for task, cells in display_rows(content.get("role_matrix") or {})]
         signed = {s["slot"]: {**s, "signed_at": _when(s["signed_at"])} for s in signatures or []}
         context = {
             "content": content,
@@ -53,6 +52,7 @@ def render_agreement_pdf(
             "project_end": _day(content["project"]["end_on"]),
             "columns": columns,
             "matrix_rows": rows,
+            "matrix_legend": legend_text(),
             "signatories": [
                 {**signatory, "signature": signed.get(signatory["slot"])} for signatory in content["signatories"]
             ],

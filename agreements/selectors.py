@@ -326,3 +326,30 @@ def signature_requests_delivered(agreement) -> set[str]:
         .values_list("idempotency_key", flat=True)
     )
     return {key.rsplit(":", 1)[1] for key in keys}
+
+
+def changes_from_amended(agreement) -> list[str]:
+    """What an amendment changes from the version it amends, as the reader names it ("Fremdriftsplan",
+    "Rollematrise"): the title, case numbers, sections, role matrix and signatories, in page order.
+    Empty when nothing differs (or when `agreement` amends nothing)."""
+    previous = agreement.amends
+    if previous is None:
+        return []
+    from .services.drafts import SIGNATORY_FIELDS
+
+    def label(name):
+        return str(Agreement._meta.get_field(name).verbose_name)
+
+    changed = [
+        label(name).capitalize()
+        for name in ("title", "county_case_number", "municipality_case_number")
+        if getattr(agreement, name) != getattr(previous, name)
+    ]
+    changed += [
+        str(heading) for name, heading in Agreement.SECTIONS if getattr(agreement, name) != getattr(previous, name)
+    ]
+    if agreement.role_matrix != previous.role_matrix:
+        changed.append(_("Role matrix"))
+    if any(getattr(agreement, name) != getattr(previous, name) for name in SIGNATORY_FIELDS):
+        changed.append(_("Signatories"))
+    return changed

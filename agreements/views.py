@@ -29,7 +29,7 @@ from shell.forms import run_service
 from . import selectors
 from .access import access_agreement
 from .forms import AgreementForm, ListFilterForm, RoleMatrixForm, ScanForm, SignForm, VerifyForm, WithdrawForm
-from .matrix import LEGEND
+from .matrix import LEGEND, display_rows
 from .models import Agreement, Signature
 from .pdf import render_agreement_pdf
 from .permissions import (
@@ -117,6 +117,7 @@ def _slot_rows(request, agreement: Agreement, signatures) -> list[dict]:
             {
                 "slot": slot,
                 "label": Signature.Slot(slot).label,
+                "label_in_sentence": Signature.slot_in_sentence(slot),
                 "who": who,
                 "name": who.get_full_name() if hasattr(who, "get_full_name") else (who.name if who else ""),
                 "signature": valid.get(slot),
@@ -141,19 +142,14 @@ def agreement_detail(request, pk):
             "project": agreement.project,
             "slots": _slot_rows(request, agreement, signatures),
             "discarded": [s for s in signatures if s.discarded_at] if is_staff else [],
-            "matrix_rows": [
-                (
-                    row["task"],
-                    [row["cells"].get(column["key"], "") for column in agreement.role_matrix.get("columns", [])],
-                )
-                for row in agreement.role_matrix.get("rows", [])
-            ],
+            "matrix_rows": display_rows(agreement.role_matrix),
             "legend": LEGEND,
             "signing_method": get_signing_method(),
             "links": list(selectors.signing_links(agreement)) if is_staff else [],
             "can_revoke_link": can_revoke_link(user, agreement),
             "can_invite": can_invite_signatory(user, agreement),
             "versions": selectors.list_versions(agreement),
+            "changes": selectors.changes_from_amended(agreement) if agreement.amends_id else None,
             "events": selectors.list_events(agreement) if is_staff else None,
             "problems": sending.readiness_problems(agreement)
             if agreement.status == Agreement.Status.DRAFT and is_staff
@@ -389,7 +385,7 @@ def agreement_sign(request, pk, slot):
         {
             "agreement": agreement,
             "form": form,
-            "slot_label": Signature.Slot(slot).label,
+            "slot_label": Signature.slot_in_sentence(slot),
             "signing_method": method,
         },
     )

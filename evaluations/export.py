@@ -1,6 +1,7 @@
 """Lessons learned as Markdown and PDF, in the five sections of the county library's own record."""
 
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from documents.pdf import render_pdf
@@ -27,7 +28,9 @@ def lessons_markdown(lessons, *, title: str, lang: str = "nb") -> str:
             lines += [f"## {heading}", ""]
             lines += [_item(lesson, with_project=with_project) for lesson in items] or ["–"]
             lines.append("")
-        lines.append(_("Exported from Fremdrift on %(date)s.") % {"date": timezone.localdate().strftime("%d.%m.%Y")})
+        lines.append(
+            _("Exported from Fremdrift on %(date)s.") % {"date": date_format(timezone.localdate(), "SHORT_DATE_FORMAT")}
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from followup.models import Milestone
@@ -168,7 +169,7 @@ class CorrectionForm(forms.Form):
 class MilestoneChoiceField(ModelChoiceField):
     def label_from_instance(self, milestone):
         who = f" – {milestone.participant.municipality.name}" if milestone.participant_id else ""
-        return f"{milestone.name}{who} ({milestone.planned_on:%d.%m.%Y})"
+        return f"{milestone.name}{who} ({date_format(milestone.planned_on, 'SHORT_DATE_FORMAT')})"
 
 
 class MoveMilestoneForm(forms.Form):

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -371,7 +372,7 @@ class CorrectionChange(models.Model):
 
     def _display(self, value: str) -> str:
         if self.type == self.Type.MILESTONE_DATE and value:
-            return date.fromisoformat(value).strftime("%d.%m.%Y")
+            return date_format(date.fromisoformat(value), "SHORT_DATE_FORMAT")
         return value or "–"
 
     @property

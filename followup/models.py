@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -156,7 +157,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.participant.municipality.name} {self.planned_on:%d.%m.%Y}"
+        return f"{self.participant.municipality.name} {date_format(self.planned_on, 'SHORT_DATE_FORMAT')}"
 
     def get_absolute_url(self):
         return reverse("followup:visit-edit", kwargs={"pk": self.participant.project_id, "visit_pk": self.pk})

@@ -34,6 +34,9 @@ class ReportRequestForm(forms.Form):
         self.fields["county"].queryset = County.objects.filter(pk__in=[county.pk for county in staff_counties])
         self.fields["project"].queryset = Project.objects.filter(county__in=staff_counties).order_by("title")
         self.fields["municipality"].queryset = Municipality.objects.visible_to(user).order_by("number")
+        only = list(self.fields["municipality"].queryset[:2])
+        if len(only) == 1:  # a municipal user with one municipality: it is the one the report is about
+            self.fields["municipality"].initial = only[0].pk
         for kind, name in ((Report.Kind.COUNTY, "county"), (Report.Kind.PROJECT, "project")):
             if kind not in kinds:
                 del self.fields[name]

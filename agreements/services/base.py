@@ -102,7 +102,7 @@ def _notify(agreement: Agreement, *, slot: str, who, template: str, key: str, li
         template=template,
         context={
             "agreement": agreement,
-            "slot": Signature.Slot(slot).label,
+            "slot": Signature.slot_in_sentence(slot),
             "name": signer_name(who),
             "county": agreement.county,
             "municipality": agreement.municipality,

@@ -87,13 +87,13 @@ def readiness_problems(agreement: Agreement) -> list[str]:
         problems.append(_("The county's representative must be a member of the county's staff."))
     for slot, who in agreement.signatory_slots()[1:]:
         if who is None:
-            problems.append(_("Name the signatory for: %(slot)s.") % {"slot": Signature.Slot(slot).label})
+            problems.append(_("Name the signatory for: %(slot)s.") % {"slot": Signature.slot_in_sentence(slot)})
         elif who.municipality_id != agreement.municipality_id:
             problems.append(_("Choose a contact in %(municipality)s.") % {"municipality": agreement.municipality.name})
         elif not reach_of(who)[0]:
             problems.append(
                 _("%(name)s (%(slot)s) has no e-mail address: add one to the contact, or invite them as a user.")
-                % {"name": who.name, "slot": Signature.Slot(slot).label}
+                % {"name": who.name, "slot": Signature.slot_in_sentence(slot)}
             )
     if representative is not None and not reach_of(representative)[0]:
         problems.append(_("The county's representative has no e-mail address."))
@@ -224,6 +224,6 @@ def invite_signatory(*, agreement: Agreement, slot: str, by):
         AgreementEvent.Kind.EDITED,
         by,
         _("%(name)s (%(slot)s) invited as a user instead of a personal link")
-        % {"name": who.name, "slot": Signature.Slot(slot).label},
+        % {"name": who.name, "slot": Signature.slot_in_sentence(slot)},
     )
     return invitation

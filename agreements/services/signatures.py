@@ -46,7 +46,7 @@ def sign_agreement(
     agreement = _lock(agreement)
     who = _check_signable(agreement, slot=slot, content_sha256=content_sha256)
     if not may_sign(user, agreement, slot):
-        raise AgreementError(_("You are not the signatory for %(slot)s.") % {"slot": Signature.Slot(slot).label})
+        raise AgreementError(_("You are not the signatory for %(slot)s.") % {"slot": Signature.slot_in_sentence(slot)})
     method = get_signing_method()
     method.authenticate(user=user, data=data)
     signature = Signature.objects.create(
@@ -84,7 +84,7 @@ def sign_agreement_by_link(
     who = _check_signable(agreement, slot=link.slot, content_sha256=content_sha256)
     if getattr(who, "pk", None) != link.contact_id or hasattr(who, "get_full_name"):
         raise AgreementError(
-            _("You are no longer the signatory for %(slot)s.") % {"slot": Signature.Slot(link.slot).label}
+            _("You are no longer the signatory for %(slot)s.") % {"slot": Signature.slot_in_sentence(link.slot)}
         )
     method = contact_signing_method()
     method.authenticate(link=link, data={})

@@ -302,7 +302,7 @@ def test_sending_is_refused_for_a_signatory_without_an_e_mail_address(client, co
     send = reverse("agreements:agreement-send", kwargs={"pk": contact_draft.pk})
     page = client.get(send).content.decode()
     assert "Ingen e-postadresse" in page and "Avtalen kan ikke sendes ennå" in page
-    assert "Per Uten Konto (Kommunedirektør / rådmann) har ingen e-postadresse" in page
+    assert "Per Uten Konto (kommunedirektør / rådmann) har ingen e-postadresse" in page
     assert "Legg til en e-postadresse" in page and 'name="confirm"' not in page
     client.post(send, {"confirm": "yes"})
     assert Agreement.objects.get().status == "draft" and not PersonalLink.objects.exists()

@@ -93,8 +93,8 @@ def test_sending_lists_every_problem(draft, county_staff):
         sending.send_for_signature(agreement=draft, by=county_staff)
     assert caught.value.messages == [
         "Role matrix: “Godkjenne romplanen”: choose exactly one party as Accountable (A); now 0 are.",
-        "Name the signatory for: Chief executive.",
-        "Name the signatory for: Mayor.",
+        "Name the signatory for: chief executive.",
+        "Name the signatory for: mayor.",
     ]
     draft.refresh_from_db()
     assert draft.status == Agreement.Status.DRAFT and not mail.outbox

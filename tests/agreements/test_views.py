@@ -96,7 +96,7 @@ def test_the_matrix_editor_is_a_labelled_table_of_selects(client, county_staff, 
     assert "<caption>Rollematrise</caption>" in page and "<script" not in page.split("<main")[1].split("</main>")[0]
     assert '<label class="visually-hidden" for="id_cell_0_0">Godkjenne romplanen: Troms fylkesbibliotek</label>' in page
     assert '<select name="cell_0_0" id="id_cell_0_0"' in page
-    assert '<option value="C" selected>C – Rådføres</option>' in page
+    assert '<option value="C" selected>Rådføres</option>' in page
     assert 'for="id_row_6_task">Ny beslutning eller oppgave</label>' in page
 
 
@@ -106,8 +106,8 @@ def test_the_matrix_editor_refuses_two_accountables_with_a_clear_message(client,
     assert response.status_code == 200
     page = response.content.decode()
     assert "Rollematrisen ble ikke lagret:" in page
-    assert "«Godkjenne romplanen»: velg nøyaktig én part som Godkjenner (A); nå er det 2." in page
-    assert '<option value="A" selected>A – Godkjenner</option>' in page  # what the user chose is kept
+    assert "«Godkjenne romplanen»: velg nøyaktig én part som Godkjenner; nå er det 2." in page
+    assert '<option value="A" selected>Godkjenner</option>' in page  # what the user chose is kept
     assert Agreement.objects.get(pk=draft.pk).role_matrix == draft.role_matrix
 
 
@@ -149,7 +149,7 @@ def test_sending_mails_each_signatory_through_the_outbox_and_smtp(
     message = received["radmann@example.no"]
     assert str(message["Subject"]).strip() == f"Venter på din signatur: {draft.title}"  # long: folded, encoded
     body = message.get_body(preferencelist=("plain",)).get_content()
-    assert "venter på din signatur som Kommunedirektør / rådmann" in body and draft.get_absolute_url() in body
+    assert "venter på din signatur som kommunedirektør / rådmann" in body and draft.get_absolute_url() in body
 
 
 def test_the_chief_executive_signs_with_the_password(client, leadership, sent):
