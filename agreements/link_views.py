@@ -114,7 +114,7 @@ def agreement_link(request, token):
             "token": token,
             "frozen": {"role_matrix": matrix},
             "matrix_rows": [
-                (row["task"], [row["cells"].get(column["key"], "") for column in columns])
+                (row["task"], [(column["label"], row["cells"].get(column["key"], "")) for column in columns])
                 for row in matrix.get("rows", [])
             ],
             "legend": LEGEND,

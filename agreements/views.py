@@ -144,7 +144,10 @@ def agreement_detail(request, pk):
             "matrix_rows": [
                 (
                     row["task"],
-                    [row["cells"].get(column["key"], "") for column in agreement.role_matrix.get("columns", [])],
+                    [
+                        (column["label"], row["cells"].get(column["key"], ""))
+                        for column in agreement.role_matrix.get("columns", [])
+                    ],
                 )
                 for row in agreement.role_matrix.get("rows", [])
             ],
