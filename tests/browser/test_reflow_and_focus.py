@@ -82,7 +82,8 @@ FOCUS = """() => {
       if (colour && colour.a > 0.5 && sizes.length >= 4 && sizes[3] >= 2) best = Math.max(best, contrast(colour, background));
     }
     if (best < 3) {
-      const text = (el.getAttribute('aria-label') || el.textContent || el.name || el.id || '').trim().slice(0, 30);
+      const field = ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName);
+      const text = (el.getAttribute('aria-label') || (field ? el.name : el.textContent) || el.id || '').replace(/\\s+/g, ' ').trim().slice(0, 30);
       weak.push(el.tagName.toLowerCase() + ' "' + text + '" ' + best.toFixed(2) + ':1');
     }
   }
