@@ -109,12 +109,14 @@ def _signed_in_context(browser, base_url, user, viewport):
 
 
 def _pages_for(world, role, client):
-    """The matrix's GET URLs that answer this role with an HTML page (not a download, not a fragment)."""
+    """The matrix's GET URLs that answer this role with an HTML page (not a download, not a fragment).
+    FREMDRIFT_SWEEP_ONLY=part-of-a-url-name narrows the sweep while a page is being fixed."""
+    only = os.environ.get("FREMDRIFT_SWEEP_ONLY")
     for row in ROWS:
         if row.expected(world, "get").get(role) != 200:
             continue
         url = row.url(world)
-        if os.environ.get("SWEEP_ONLY") and os.environ["SWEEP_ONLY"] not in row.name:
+        if only and only not in row.name:
             continue
         response = client.get(url)
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
@@ -164,7 +166,7 @@ def test_no_page_of_the_matrix_scrolls_sideways_at_320_px(sweep):
         *sweep.offenders,
         sep="\n- ",
     )
-    assert len(sweep.visited) > 40
+    assert len(sweep.visited) > 40 or os.environ.get("FREMDRIFT_SWEEP_ONLY")
     assert not sweep.offenders, "pages wider than 320 px:\n" + "\n".join(sweep.offenders)
 
 
