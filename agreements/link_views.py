@@ -22,7 +22,7 @@ from notifications.models import PersonalLink
 from shell.client import client_ip
 
 from .forms import SignForm
-from .matrix import LEGEND, display_rows
+from .matrix import LEGEND, labelled_rows
 from .models import Agreement, Signature
 from .pdf import render_agreement_pdf
 from .services import signatures as signatures_services
@@ -112,7 +112,7 @@ def agreement_link(request, token):
             "signing_method": method,
             "token": token,
             "frozen": {"role_matrix": matrix},
-            "matrix_rows": display_rows(matrix),
+            "matrix_rows": labelled_rows(matrix),
             "legend": LEGEND,
         },
         status=status,

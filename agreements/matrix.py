@@ -54,6 +54,12 @@ def display_rows(matrix: dict) -> list[tuple[str, list[str]]]:
     ]
 
 
+def labelled_rows(matrix: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(task, [(column label, cell label)]) for every row: on a phone each cell is shown under its column's name."""
+    labels = [column["label"] for column in (matrix or {}).get("columns", [])]
+    return [(task, list(zip(labels, cells, strict=True))) for task, cells in display_rows(matrix)]
+
+
 def legend_text() -> str:
     """The legend in one line, for the PDF: "R – Responsible: does the work; A – Accountable: …"."""
     return "; ".join(f"{term}: {explanation}" for term, explanation in LEGEND) + "."

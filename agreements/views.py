@@ -29,7 +29,7 @@ from shell.forms import run_service
 from . import selectors
 from .access import access_agreement
 from .forms import AgreementForm, ListFilterForm, RoleMatrixForm, ScanForm, SignForm, VerifyForm, WithdrawForm
-from .matrix import LEGEND, display_rows
+from .matrix import LEGEND, labelled_rows
 from .models import Agreement, Signature
 from .pdf import render_agreement_pdf
 from .permissions import (
@@ -142,7 +142,7 @@ def agreement_detail(request, pk):
             "project": agreement.project,
             "slots": _slot_rows(request, agreement, signatures),
             "discarded": [s for s in signatures if s.discarded_at] if is_staff else [],
-            "matrix_rows": display_rows(agreement.role_matrix),
+            "matrix_rows": labelled_rows(agreement.role_matrix),
             "legend": LEGEND,
             "signing_method": get_signing_method(),
             "links": list(selectors.signing_links(agreement)) if is_staff else [],

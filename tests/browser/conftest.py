@@ -147,7 +147,11 @@ class Journey:
             skip_or_fail("axe-core is missing: run `npm ci`")
         self.screenshot(label or f"page{len(self.scanned)}")
         context = self.browser.new_context(
-            base_url=self.base_url, locale="nb-NO", bypass_csp=True, storage_state=self.context.storage_state()
+            base_url=self.base_url,
+            locale="nb-NO",
+            bypass_csp=True,
+            storage_state=self.context.storage_state(),
+            viewport=self.page.viewport_size,  # a phone journey is scanned at the phone's width
         )
         try:
             page = context.new_page()
