@@ -7,11 +7,34 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 logger = logging.getLogger(__name__)
 
 
+def recipient_county(email: str):
+    """The county of the user with this address (their first membership's), or None."""
+    from accounts.models import Membership
+
+    membership = (
+        Membership.objects.filter(user__email__iexact=email).select_related("county").order_by("created_at").first()
+    )
+    return membership.county if membership else None
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """No public sign-up: people join through a county administrator's invitation."""
 
     def is_open_for_signup(self, request):
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's e-mails (password reset, password changed ...) come from the recipient's county, in
+        Fremdrift's own words (templates/account/email/), with a text and an HTML part."""
+        county = recipient_county(email)
+        super().send_mail(template_prefix, email, {"county": county, **context})
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        county = context.get("county")
+        if county is not None:
+            message.from_email = county.from_email
+        return message
 
     def get_client_ip(self, request) -> str:
         """allauth's reading of the client's address (ALLAUTH_TRUSTED_PROXY_COUNT; see shell.client), which

@@ -25,22 +25,88 @@ from documents.fetcher import Fetch, StaticFiles, make_url_fetcher
 
 # PDF/A-2 level A: archival (fonts embedded, sRGB output intent, document ID,
 # XMP metadata) and tagged. In WeasyPrint 70 "pdf/a-2a" and "pdf/ua-1" give the
-# same structure tree, /MarkInfo, /Lang and DisplayDocTitle; only PDF/A claims
-# archival conformance, and WeasyPrint writes one conformance claim per file.
+# same structure tree, /MarkInfo, /Lang and DisplayDocTitle, but WeasyPrint writes
+# one conformance claim per file: write_pdf adds the PDF/UA-1 identifier to the same
+# XMP packet itself (with the extension schema PDF/A asks for every non-standard
+# property), and describes each link annotation by its text.
 PDF_VARIANT = "pdf/a-2a"
 
 EXIT_NO_WEASYPRINT = 3
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+PDFUAID = "http://www.aiim.org/pdfua/ns/id/"
+PDFA_EXTENSION = "http://www.aiim.org/pdfa/ns/extension/"
+PDFA_SCHEMA = "http://www.aiim.org/pdfa/ns/schema#"
+PDFA_PROPERTY = "http://www.aiim.org/pdfa/ns/property#"
+
+
+def add_pdfua_identifier(rdf_xml: bytes) -> bytes:
+    """`rdf_xml` (one rdf:RDF element) with pdfuaid:part=1 and its PDF/A extension schema description."""
+    from xml.etree.ElementTree import SubElement, fromstring, register_namespace, tostring
+
+    for prefix, uri in (
+        ("pdfuaid", PDFUAID),
+        ("pdfaExtension", PDFA_EXTENSION),
+        ("pdfaSchema", PDFA_SCHEMA),
+        ("pdfaProperty", PDFA_PROPERTY),
+    ):
+        register_namespace(prefix, uri)
+    rdf = fromstring(rdf_xml)
+    SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": "", f"{{{PDFUAID}}}part": "1"})
+    extension = SubElement(rdf, f"{{{RDF}}}Description", {f"{{{RDF}}}about": ""})
+    schemas = SubElement(SubElement(extension, f"{{{PDFA_EXTENSION}}}schemas"), f"{{{RDF}}}Bag")
+    schema = SubElement(schemas, f"{{{RDF}}}li", {f"{{{RDF}}}parseType": "Resource"})
+    for name, text in (("schema", "PDF/UA Universal Accessibility Schema"), ("namespaceURI", PDFUAID)):
+        SubElement(schema, f"{{{PDFA_SCHEMA}}}{name}").text = text
+    SubElement(schema, f"{{{PDFA_SCHEMA}}}prefix").text = "pdfuaid"
+    properties = SubElement(SubElement(schema, f"{{{PDFA_SCHEMA}}}property"), f"{{{RDF}}}Seq")
+    part = SubElement(properties, f"{{{RDF}}}li", {f"{{{RDF}}}parseType": "Resource"})
+    for name, text in (
+        ("name", "part"),
+        ("valueType", "Integer"),
+        ("category", "internal"),
+        ("description", "Indicates, which part of ISO 14289 standard is followed"),
+    ):
+        SubElement(part, f"{{{PDFA_PROPERTY}}}{name}").text = text
+    return tostring(rdf, encoding="utf-8")
+
+
+def link_description(element) -> str:
+    """What a link annotation says to a screen reader: the link's label or its text, never its target."""
+    if element is None:
+        return ""
+    label = element.get("aria-label") or element.get("title") or " ".join("".join(element.itertext()).split())
+    return label.strip()
+
+
+def _describe_links(document, pdf) -> None:
+    import pydyf
+
+    for page in document.pages:
+        for _link_type, _target, _rectangle, box in page.links:
+            annotation = getattr(box, "link_annotation", None)
+            description = link_description(getattr(box, "element", None))
+            if annotation is not None and description:
+                annotation["Contents"] = pydyf.String(description)
 
 
 def write_pdf(html: str, *, base_url: str, static_files: StaticFiles) -> tuple[bytes, list[Fetch]]:
     """Render `html` with WeasyPrint, fetching only `data:` URLs and `static_files`."""
     import weasyprint
+    from weasyprint.pdf.metadata import DocumentMetadata
+
+    class UniversalAccessMetadata(DocumentMetadata):
+        def generate_rdf_metadata(self, variant, version, conformance):
+            return add_pdfua_identifier(super().generate_rdf_metadata(variant, version, conformance))
 
     fetches: list[Fetch] = []
     document = weasyprint.HTML(
         string=html, base_url=base_url, url_fetcher=make_url_fetcher(static_files, fetches.append)
-    )
-    return document.write_pdf(pdf_variant=PDF_VARIANT), fetches
+    ).render(pdf_variant=PDF_VARIANT)
+    metadata = UniversalAccessMetadata()
+    metadata.__dict__.update(vars(document.metadata))
+    document.metadata = metadata
+    return document.write_pdf(pdf_variant=PDF_VARIANT, finisher=_describe_links), fetches
 
 
 def read_message(stream) -> dict | None:

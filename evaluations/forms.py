@@ -50,7 +50,7 @@ class QuestionForm(forms.Form):
         label=_("Label for 5"), max_length=100, required=False, help_text=_("For scales, e.g. “Very much”.")
     )
     order = forms.IntegerField(
-        label=_("Position"),
+        label=_("Order"),
         min_value=0,
         max_value=999,
         required=False,

@@ -7,7 +7,10 @@ memory which fields each change touched with simple-history's `diff_against` (no
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Goal, Indicator, Participant, Project, ProjectPartner, Requirement, RequirementStatus
@@ -46,9 +49,24 @@ def _diff(model, record, previous) -> list:
 
 
 def _shown(model_field, record, value):
-    """A choice field's label as the record shows it; other values as they are."""
+    """What a person reads for a recorded value: a choice's label, yes or no, a number in the reader's
+    format without trailing zeros (600 and 1 500,50, never 600.00), the related object's name, or a
+    date as dates are shown. None stays None (the template shows a dash)."""
     display = getattr(record, f"get_{model_field.name}_display", None)
-    return display() if display and model_field.choices else value
+    if display and model_field.choices:
+        return display()
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, Decimal | float):
+        value = Decimal(str(value))
+        places = 0 if value == value.to_integral_value() else 2
+        return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    if model_field.is_relation and model_field.many_to_one:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else "–"
+    return value
 
 
 LABELS = {

@@ -1,4 +1,9 @@
-"""The pages every installation starts with; administrators edit them afterwards."""
+"""The pages every installation starts with; administrators edit them afterwards.
+
+The facts that must stay true (the known deviations, the date of the last check, the controller, the
+kinds of personal data and their retention, the contacts) are not in this prose: shell.statements adds
+them when the page is shown.
+"""
 
 ACCESSIBILITY = """\
 Fremdrift skal kunne brukes av alle. Løsningen er laget for å oppfylle kravene til
@@ -14,15 +19,6 @@ kommunikasjonsteknologiske (IKT)-løsninger, som viser til WCAG 2.1 nivå A og A
 - Diagrammer har en tabell med de samme tallene ved siden av.
 - PDF-dokumenter lages som merkede (taggede) dokumenter med språk og tittel.
 - Sidene testes automatisk med axe-core i en ekte nettleser.
-
-## Kjente mangler
-
-Vi kjenner ikke til brudd på kravene nå. Finner du noe som ikke virker, vil vi gjerne høre det.
-
-## Tilbakemelding
-
-Kontakt fylkesbiblioteket som har gitt deg tilgang. Du kan også melde fra til
-Tilsynet for universell utforming av IKT (Digitaliseringsdirektoratet).
 """
 
 ACCESSIBILITY_EN = """\
@@ -38,25 +34,11 @@ regulation on universal design of ICT solutions, which refers to WCAG 2.1 levels
 - Charts have a table with the same numbers next to them.
 - PDF documents are tagged, with language and title.
 - Pages are tested automatically with axe-core in a real browser.
-
-## Known issues
-
-We know of no breaches at present. If something does not work for you, please tell us.
-
-## Feedback
-
-Contact the county library that gave you access, or the Authority for Universal Design of ICT.
 """
 
 PRIVACY = """\
 Fremdrift behandler personopplysninger for å planlegge og følge opp utviklingsprosjekter
 mellom fylkesbiblioteket og folkebibliotekene i kommunene.
-
-## Hvilke opplysninger
-
-- Navn, e-postadresse, telefon og stilling for kontaktpersoner i kommuner, fylket og samarbeidspartnere.
-- Brukerkontoer: e-postadresse, navn, roller og tidspunkt for innlogging.
-- Det du selv skriver inn: fremdriftsrapporter, svar på evalueringer og signaturer på avtaler.
 
 ## Formål og grunnlag
 
@@ -69,26 +51,14 @@ i allmennhetens interesse). Signerte avtaler arkiveres etter arkivloven.
 Ansatte ved fylkesbiblioteket ser fylkets prosjekter. Brukere i en kommune ser bare sin egen kommune.
 Opplysningene gis ikke videre til andre enn dem som deltar i prosjektene.
 
-## Lagring og sletting
-
-Opplysningene lagres så lenge prosjektet pågår og deretter så lenge arkivregelverket krever.
-
 ## Dine rettigheter
 
 Du kan be om innsyn, retting og sletting, og du kan klage til Datatilsynet.
-Behandlingsansvarlig er fylkeskommunen som driver fylkesbiblioteket; kontakt fylkesbiblioteket
-eller fylkeskommunens personvernombud.
 """
 
 PRIVACY_EN = """\
 Fremdrift processes personal data to plan and follow up development projects between the
 county library and the municipal libraries.
-
-## What data
-
-- Name, e-mail address, phone and position of contacts in municipalities, the county and partners.
-- User accounts: e-mail address, name, roles and login times.
-- What you enter yourself: progress reports, evaluation answers and signatures on agreements.
 
 ## Purpose and legal basis
 
@@ -98,7 +68,7 @@ Signed agreements are archived according to the Norwegian Archives Act.
 ## Your rights
 
 You may ask for access, correction and erasure, and you may complain to the Norwegian Data
-Protection Authority. The controller is the county authority that runs the county library.
+Protection Authority.
 """
 
 

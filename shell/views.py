@@ -11,6 +11,7 @@ from kombu import Connection
 
 from .models import Page
 from .start import start_context
+from .statements import accessibility_facts, controllers, privacy_facts
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,12 @@ def home(request):
 
 def page_detail(request, slug):
     page = get_object_or_404(Page, slug=slug)
-    return render(request, "shell/page_detail.html", {"page": page})
+    context = {"page": page}
+    if page.slug == Page.ACCESSIBILITY:
+        context.update(facts=accessibility_facts(), controllers=controllers(), mail_subject=page.localized_title)
+    elif page.slug == Page.PRIVACY:
+        context.update(privacy_facts())
+    return render(request, "shell/page_detail.html", context)
 
 
 def _check_database() -> str:

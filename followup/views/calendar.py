@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -21,10 +23,10 @@ def calendar_settings(request):
     """The personal calendar address: shown, made or replaced (revoked)."""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            calendar.revoke_calendar_feed(user=request.user)
+            calendar.revoke_calendar_feed(user=request.user, language=get_language())
             messages.success(request, _("You have a new calendar address. The old one no longer works."))
         else:
-            calendar.ensure_calendar_feed(user=request.user)
+            calendar.ensure_calendar_feed(user=request.user, language=get_language())
             messages.success(request, _("Your calendar address is ready."))
         return redirect("followup:calendar-settings")
     feed = CalendarFeed.objects.filter(user=request.user).first()
@@ -43,6 +45,11 @@ def calendar_feed(request, token):
     feed = CalendarFeed.objects.filter(token=token, user__is_active=True).select_related("user").first()
     if feed is None:
         raise Http404
+    with translation.override(feed.language):
+        return _feed_response(request, feed)
+
+
+def _feed_response(request, feed):
     user = feed.user
     items = fs.calendar_items(user)
     events = []

@@ -29,6 +29,13 @@ TEST_TEMPLATES = {
   {% endif %}
 {% endblock %}
 """,
+    "pdf_tests/links.html": """{% extends "pdf/base.html" %}
+{% block content %}
+  <h1>Lenker</h1>
+  <p><a href="#summary">Gå til sammendraget</a> og <a href="https://example.org/p/1">Prosjektet på nett</a>.</p>
+  <h2 id="summary">Sammendrag</h2>
+{% endblock %}
+""",
 }
 
 

@@ -51,6 +51,44 @@ def test_render_pdf_is_a_tagged_archival_pdf_with_title_and_language(sample_pdf)
     assert "Prøvedokument – Gáivuotna" in xmp
 
 
+def test_render_pdf_claims_pdf_a_2a_and_pdf_ua_1_in_one_xmp_packet(sample_pdf):
+    catalog = pdf_catalog(sample_pdf)
+    xmp = catalog["/Metadata"].get_object().get_data().decode()
+    assert xmp.count("<x:xmpmeta") == 1 and xmp.count("<rdf:RDF") == 1
+    assert 'pdfaid:part="2"' in xmp and 'pdfaid:conformance="A"' in xmp
+    assert 'pdfuaid:part="1"' in xmp
+    # PDF/A allows pdfuaid only when the packet describes its schema (ISO 19005-2, 6.6.2.3.2).
+    assert "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>" in xmp
+    assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in xmp
+    assert "<pdfaProperty:name>part</pdfaProperty:name>" in xmp
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - a pypdf BooleanObject
+    (intent,) = catalog["/OutputIntents"]
+    assert intent.get_object()["/S"] == "/GTS_PDFA1"
+    assert "/DestOutputProfile" in intent.get_object()
+
+
+def test_render_pdf_embeds_every_font(sample_pdf):
+    reader = PdfReader(io.BytesIO(sample_pdf))
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptors = [font.get("/FontDescriptor")] + [
+                descendant.get_object().get("/FontDescriptor") for descendant in font.get("/DescendantFonts", [])
+            ]
+            descriptors = [d.get_object() for d in descriptors if d is not None]
+            assert descriptors and all(
+                {"/FontFile", "/FontFile2", "/FontFile3"} & set(d.keys()) for d in descriptors
+            ), font
+
+
+def test_render_pdf_describes_links_by_their_text_not_their_target(weasyprint, test_templates):
+    pdf = render_pdf("pdf_tests/links.html", {}, title="Lenker")
+    reader = PdfReader(io.BytesIO(pdf))
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    links = {str(a["/Contents"]) for a in annotations if a["/Subtype"] == "/Link"}
+    assert links == {"Gå til sammendraget", "Prosjektet på nett"}
+
+
 def test_render_pdf_pages_are_a4_numbered_with_header_footer_and_repeated_table_heads(sample_pdf):
     reader = PdfReader(io.BytesIO(sample_pdf))
     total = len(reader.pages)

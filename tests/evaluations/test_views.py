@@ -705,3 +705,10 @@ def test_opening_a_round_everyone_can_get_says_so(
             follow=True,
         )
     assert "Evalueringen er åpnet og sendt på e-post til alle 2 som skal svare." in response.content.decode()
+
+
+def test_the_question_form_calls_the_order_field_order_not_position(client, questionnaire, county_staff):
+    client.force_login(county_staff)
+    html = client.get(reverse("evaluations:question-create", kwargs={"pk": questionnaire.pk})).content.decode()
+    assert "Rekkefølge" in html
+    assert "Stilling" not in html

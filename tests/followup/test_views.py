@@ -442,6 +442,36 @@ def test_calendar_feed_with_secret_token_and_revocation(
     assert client.get(library_head.calendar_feed.get_absolute_url()).status_code == 404
 
 
+def test_calendar_feed_speaks_the_language_of_its_owner_not_of_the_fetcher(
+    client, participant, county_staff, library_head
+):
+    visits.save_visit(
+        participant=participant,
+        by=county_staff,
+        planned_on=timezone.localdate() + timedelta(days=9),
+        purpose="Befaring",
+        visitors=[county_staff],
+    )
+    client.force_login(library_head)
+    client.post(reverse("followup:calendar-settings"), {"action": "create"})  # made in Norwegian
+    feed_url = library_head.calendar_feed.get_absolute_url()
+    client.logout()
+    for accept in ("en-GB,en;q=0.9", "nb"):
+        summaries = {
+            str(event.summary)
+            for event in Calendar.from_ical(client.get(feed_url, HTTP_ACCEPT_LANGUAGE=accept).content.decode()).events
+        }
+        assert summaries == {"Besøk: Tromsø"}, accept
+
+    client.force_login(library_head)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(reverse("followup:calendar-settings"), {"action": "revoke"})  # a new address, made in English
+    library_head.calendar_feed.refresh_from_db()
+    client.logout()
+    response = client.get(library_head.calendar_feed.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="nb")
+    assert {str(event.summary) for event in Calendar.from_ical(response.content.decode()).events} == {"Visit: Tromsø"}
+
+
 def test_project_feed_and_municipality_feed_for_staff(client, active_project, participant, county_staff, library_head):
     milestone = late_milestone(active_project, participant, county_staff)
     progress.log_progress(milestone=milestone, by=library_head, status="in_progress", text="Vi har startet ryddingen.")

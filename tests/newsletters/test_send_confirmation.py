@@ -57,7 +57,7 @@ def test_confirming_sends_once_and_says_how_many_got_it(
         response = client.post(_send_url(newsletter), {"when": "now", "confirm": "yes"})
     # The queuing and delivery ran after the request's commit: the message said what was about to happen.
     text = _text(client.get(response.url))
-    assert "Infobrevet sendes til 7 av 10. Følg framdriften nedenfor." in text
+    assert "Infobrevet sendes til 7 av 10. Følg fremdriften nedenfor." in text
     for line in LEFT_OUT:
         assert line in text
     # The progress box, now that it is done, says what happened, in the past tense.

@@ -310,3 +310,22 @@ def test_csv_export_escapes_a_formula_in_every_text_column(client, county, count
     assert hostile[7] == "1" and hostile[4] == "01.01.2026"
     quoted = by_title['\'-Minus først; og «sitat» "i" tittelen']  # semicolon and quotes survive the round trip
     assert quoted[8] == "100,0"
+
+
+def test_history_shows_field_labels_and_formatted_values_not_raw_ones(client, project, county_staff):
+    from datetime import date
+    from decimal import Decimal
+
+    from projects.models import Project
+
+    services.update_project(project=project, by=county_staff, end_on=date(2027, 1, 15))
+    for hours in ("600.00", "1500.50"):
+        project = Project.objects.get(pk=project.pk)
+        project.county_hours_per_month = Decimal(hours)
+        project.save()
+    client.force_login(county_staff)
+    html = client.get(reverse("projects:project-history", kwargs={"pk": project.pk})).content.decode()
+    assert "Slutt: 30. juni 2027 → 15. januar 2027" in html
+    assert "2027-06-30" not in html and "January" not in html
+    assert "Timer per måned som trengs fra fylket: 600 → 1\xa0500,50" in html
+    assert "1500" not in html and "600,0" not in html and ",0 →" not in html
