@@ -95,6 +95,9 @@ class MilestoneForm(forms.Form):
 
 
 class MilestoneStatusForm(forms.Form):
+    # It shares the milestone page with ProgressForm, which has fields of the same names: a prefix keeps ids apart.
+    prefix = "milestone"
+
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
     completed_on = forms.DateField(
         label=_("Completed on"), required=False, widget=DateInput(), help_text=_("When done. Empty: today.")

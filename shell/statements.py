@@ -28,6 +28,7 @@ CRITERIA = {
     "2.4.3": _("Focus order"),
     "2.4.7": _("Focus visible"),
     "3.3.2": _("Labels or instructions"),
+    "4.1.1": _("Parsing"),
     "4.1.2": _("Name, role, value"),
 }
 

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from demo.accounts import DEMO_PASSWORD, seed_logins
+from demo.evaluations import seed_evaluations
 from demo.municipalities import seed_places
 from demo.newsletters import SHOWCASE_SLUG, seed_newsletters
 from demo.projects import ROOM_PROJECT, seed_projects
@@ -22,6 +23,7 @@ def demo(transactional_db):
     county = seed_places()
     seed_logins(county)
     seed_projects(county)
+    seed_evaluations(county)  # the finished 2019–2022 project, whose room the infobrev shows
     seed_newsletters(county)
     return county
 

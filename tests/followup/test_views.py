@@ -544,3 +544,29 @@ def test_a_completed_participant_with_late_work_stays_on_the_dashboard(
     page = client.get(reverse("followup:followup-dashboard", kwargs={"number": county.number})).content.decode()
     assert participant.municipality.name in page and "Fullført" in page
     assert "1 milepæl er forsinket (den eldste med 20 dager)" in page
+
+
+def test_each_label_on_the_milestone_page_points_to_a_field_of_its_own_form(
+    client, active_project, participant, county_staff
+):
+    """The status form and the progress form both have a "Status" field: with the same id, clicking the second
+    form's label focused the first form's select (and the second had no label at all)."""
+    from lxml import html as lxml_html
+
+    milestone = late_milestone(active_project, participant, county_staff)
+    client.force_login(county_staff)
+    url = reverse("followup:milestone-detail", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
+    tree = lxml_html.fromstring(client.get(url).content)
+    ids = [element.get("id") for element in tree.iter() if element.get("id")]
+    assert sorted({i for i in ids if ids.count(i) > 1}) == []
+    forms = tree.findall(".//form")
+    assert len([f for f in forms if f.xpath(".//select[contains(@name, 'status')]")]) == 2
+    for form in forms:
+        for label in form.xpath(".//label[@for]"):
+            assert form.xpath(f".//*[@id='{label.get('for')}']"), (
+                f"label {label.text_content().strip()!r} points outside its form"
+            )
+    status_url = reverse("followup:milestone-status", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
+    client.post(status_url, {"milestone-status": "skipped", "milestone-skip_reason": "Ikke aktuelt lenger"})
+    milestone.refresh_from_db()
+    assert (milestone.status, milestone.skip_reason) == ("skipped", "Ikke aktuelt lenger")
