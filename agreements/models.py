@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -263,6 +264,14 @@ class Agreement(models.Model):
 # ---------------------------------------------------------------------- signatures
 
 
+def _lower_first_now(label) -> str:
+    text = str(label)
+    return text[:1].lower() + text[1:]
+
+
+_lower_first = lazy(_lower_first_now, str)
+
+
 class SignatureQuerySet(models.QuerySet):
     def valid(self):
         return self.filter(discarded_at__isnull=True)
@@ -361,9 +370,9 @@ class Signature(models.Model):
 
     @staticmethod
     def slot_in_sentence(slot: str) -> str:
-        """The slot's label as it reads inside a sentence: "som ordfører", not "som Ordfører"."""
-        label = str(Signature.Slot(slot).label)
-        return label[:1].lower() + label[1:]
+        """The slot's label as it reads inside a sentence: "som ordfører", not "som Ordfører". Lazy, so that an
+        e-mail rendered in its recipient's language gets the label in that language too."""
+        return _lower_first(Signature.Slot(slot).label)
 
     @property
     def method_label(self) -> str:
