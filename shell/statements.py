@@ -7,6 +7,7 @@ request time, so that a renamed county or a new address shows at once.
 
 import datetime
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,8 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-from municipalities.models import County
 
 ACCESSIBILITY_FILE = Path(__file__).with_name("accessibility.json")
 
@@ -77,11 +76,22 @@ def accessibility_facts() -> dict:
     }
 
 
+# Who the controllers are is the municipalities app's to know (the shell sits below every app): it registers
+# a function giving (county name, sender e-mail) pairs in its AppConfig.ready().
+CONTROLLER_SOURCES: list[Callable[[], Iterable[tuple[str, str]]]] = []
+
+
+def register_controller_source(source: Callable[[], Iterable[tuple[str, str]]]) -> None:
+    if source not in CONTROLLER_SOURCES:
+        CONTROLLER_SOURCES.append(source)
+
+
 def controllers() -> list[Controller]:
     """The county authorities that use this installation, with the address to write to."""
     return [
-        Controller(name=_("%(county)s county authority") % {"county": county.name}, email=county.sender_email)
-        for county in County.objects.order_by("number").only("name", "sender_email")
+        Controller(name=_("%(county)s county authority") % {"county": name}, email=email)
+        for source in CONTROLLER_SOURCES
+        for name, email in source()
     ]
 
 

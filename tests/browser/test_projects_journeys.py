@@ -65,7 +65,7 @@ def test_staff_create_a_project_the_library_head_commits_and_staff_record_compli
     journey.logout()
     journey.login("biblioteksjef.tromso@demo.fremdrift.no", DEMO_PASSWORD)
     journey.goto(project.get_absolute_url())
-    page.get_by_role("link", name="Tromsø sin deltakelse: krav og status").click()
+    page.get_by_role("link", name="Deltakelsen til Tromsø: krav og status").click()
     page.wait_for_load_state()
     journey.scan("participant-as-head")
     _submit(page, "Vi forplikter oss til kravene")
