@@ -92,26 +92,31 @@ def _mail_link_contacts(response: Response, *, template: str, key: str, by=None)
     return sent
 
 
-def _mail_respondents(response: Response, *, template: str, key: str, by=None) -> int:
+def _mail_user(response: Response, user, *, template: str, key: str) -> None:
+    """Queues one e-mail about `response`'s round to a respondent with a login; once per key, response and user."""
     round_ = response.round
+    queue_templated_email(
+        template=f"evaluations/email/{template}",
+        context={
+            "round": round_,
+            "project": round_.project,
+            "response": response,
+            "user": user,
+            "answer_path": reverse("evaluations:response", kwargs={"pk": round_.pk, "response_pk": response.pk}),
+        },
+        to=user.email,
+        user=user,
+        kind="evaluation",
+        county=round_.project.county,
+        about=round_,
+        idempotency_key=f"evaluation-{key}:{response.pk}:{user.pk}",
+    )
+
+
+def _mail_respondents(response: Response, *, template: str, key: str, by=None) -> int:
     sent = _mail_link_contacts(response, template=template, key=key, by=by)
     for user in respondent_users(response):
-        queue_templated_email(
-            template=f"evaluations/email/{template}",
-            context={
-                "round": round_,
-                "project": round_.project,
-                "response": response,
-                "user": user,
-                "answer_path": reverse("evaluations:response", kwargs={"pk": round_.pk, "response_pk": response.pk}),
-            },
-            to=user.email,
-            user=user,
-            kind="evaluation",
-            county=round_.project.county,
-            about=round_,
-            idempotency_key=f"evaluation-{key}:{response.pk}:{user.pk}",
-        )
+        _mail_user(response, user, template=template, key=key)
         sent += 1
     return sent
 
@@ -240,23 +245,7 @@ def mail_new_library_head(*, user: User) -> int:
         .order_by("round__deadline", "pk")
     )
     for response in pending:
-        round_ = response.round
-        queue_templated_email(
-            template="evaluations/email/invitation",
-            context={
-                "round": round_,
-                "project": round_.project,
-                "response": response,
-                "user": user,
-                "answer_path": reverse("evaluations:response", kwargs={"pk": round_.pk, "response_pk": response.pk}),
-            },
-            to=user.email,
-            user=user,
-            kind="evaluation",
-            county=round_.project.county,
-            about=round_,
-            idempotency_key=f"evaluation-invitation:{response.pk}:{user.pk}",
-        )
+        _mail_user(response, user, template="invitation", key="invitation")
     return len(pending)
 
 
