@@ -227,6 +227,8 @@ ROWS += [
         post=expect(**roles(STAFF, ANY_REDIRECT)),
     ),
     Row("notifications:preferences", get=SIGNED_IN, post=SIGNED_IN),
+    # todo: the menu's badge, fetched after the page by everyone signed in
+    Row("todo:badge", get=SIGNED_IN, post=NOT_ALLOWED),
 ]
 
 # A project-wide page: everyone who reads the project (a co-participant too); a participant's page is

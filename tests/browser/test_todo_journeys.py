@@ -63,6 +63,11 @@ def test_the_mayor_signs_from_the_start_page(journey, waiting_for_the_mayor):
     page.screenshot(path=str(SHOTS / "start-320.png"), full_page=True)
     assert _overflow(page) <= 0, "the start page overflows at 320 px"
     page.set_viewport_size({"width": 1280, "height": 800})
+    # Any other page gets the menu's count after it has loaded.
+    journey.goto("/prosjekter/")
+    menu = page.get_by_role("navigation", name="Hovedmeny")
+    assert menu.get_by_role("link", name="Start (1 oppgave)").count() == 1
+    journey.goto("/")
     task.click()
     page.wait_for_load_state()
     assert page.url.endswith(f"/avtaler/{agreement.pk}/signer/mayor/")
