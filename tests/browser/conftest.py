@@ -36,7 +36,7 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # htmx marks an element `htmx-request` while its request runs, then `htmx-swapping` and
-# `htmx-settling` until `htmx:afterSettle`; parts loaded with hx-trigger="load" start before
+# `htmx-settling` until `htmx:afterSettle`; parts loaded with data-hx-trigger="load" start before
 # the load event, so "loaded and settled" is the load event plus none of these classes left.
 HTMX_SETTLED = (
     "() => document.readyState === 'complete'"
