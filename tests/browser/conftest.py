@@ -82,10 +82,22 @@ class SavedPages:
         return path
 
     def save_page(self, name: str, page) -> Path | None:
-        """The DOM of a Playwright page as it is now, if it is an HTML document (not a PDF or an image)."""
-        if page.evaluate("() => document.contentType") != "text/html":
-            return None
-        return self.save(name, page.url, page.content())
+        """The DOM of a Playwright page as it is now, if it is an HTML document (not a PDF or an image).
+        A page that has just begun to navigate (a key press's navigation can start after the wait for the
+        load event returned) is read once it has loaded; saving never fails a journey."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        for _ in range(3):
+            try:
+                if page.evaluate("() => document.contentType") != "text/html":
+                    return None
+                return self.save(name, page.url, page.content())
+            except PlaywrightError:
+                try:
+                    page.wait_for_load_state("load")
+                except PlaywrightError:
+                    pass
+        return None
 
     def vnu_errors(self) -> list[str]:
         """The Nu HTML Checker's errors over every saved page, from one run: "file line N: message (url)"."""
