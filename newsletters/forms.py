@@ -41,11 +41,11 @@ class NewsletterForm(ModelForm):
             # Live preview: htmx posts the form (with its CSRF token) and swaps in the sanitised HTML.
             self.fields["body"].widget.attrs.update(
                 {
-                    "hx-post": preview_url,
-                    "hx-trigger": "input changed delay:400ms",
-                    "hx-target": "#newsletter-preview",
-                    "hx-include": "closest form",
-                    "hx-swap": "innerHTML",
+                    "data-hx-post": preview_url,
+                    "data-hx-trigger": "input changed delay:400ms",
+                    "data-hx-target": "#newsletter-preview",
+                    "data-hx-include": "closest form",
+                    "data-hx-swap": "innerHTML",
                 }
             )
         self.helper = form_helper(submit_label or _("Save draft"))

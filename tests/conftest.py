@@ -180,7 +180,7 @@ def project_page_html(client, project) -> str:
     import re
 
     html = client.get(project.get_absolute_url()).content.decode()
-    for url in re.findall(r'hx-get="([^"]+)" hx-trigger="load"', html):
+    for url in re.findall(r'data-hx-get="([^"]+)" data-hx-trigger="load"', html):
         html += client.get(url, HTTP_HX_REQUEST="true").content.decode()
     return html
 

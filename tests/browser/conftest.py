@@ -8,13 +8,22 @@ violation the browser reports. Accessibility scans inject axe-core, which a
 strict policy would block, so `Journey.scan()` opens the same page in a second
 context with `bypass_csp=True` and the same cookies, and fails on any serious
 or critical finding.
+
+Every page a journey settles on is saved (`var/html/<module>/<test>-<n>.html`, the DOM as the browser
+holds it) and, when the module's journeys are done, the Nu HTML Checker (vnu, from npm, run by Java)
+checks them all in one run; the module's last test fails on any error. Without Java that check skips
+with a reason (a failure under FREMDRIFT_CI).
 """
 
+import hashlib
+import json
 import os
 import re
 import shutil
+import subprocess
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
@@ -36,13 +45,94 @@ CHROMIUM_ARGS = [
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # htmx marks an element `htmx-request` while its request runs, then `htmx-swapping` and
-# `htmx-settling` until `htmx:afterSettle`; parts loaded with hx-trigger="load" start before
+# `htmx-settling` until `htmx:afterSettle`; parts loaded with data-hx-trigger="load" start before
 # the load event, so "loaded and settled" is the load event plus none of these classes left.
 HTMX_SETTLED = (
     "() => document.readyState === 'complete'"
     " && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 )
 FAILURES = BASE_DIR / "var" / "browser-failures"
+HTML_PAGES = BASE_DIR / "var" / "html"
+VNU_JAR = BASE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def _file_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_")[:120]
+
+
+class SavedPages:
+    """The HTML pages a module's browser tests saw, each saved once (the same HTML twice is one file),
+    with the address it was read at."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.urls: dict[Path, str] = {}
+        self._seen: set[str] = set()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    def save(self, name: str, url: str, html: str) -> Path | None:
+        digest = hashlib.sha256(html.encode()).hexdigest()
+        if digest in self._seen:
+            return None
+        self._seen.add(digest)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{_file_name(name)}-{len(self.urls) + 1}.html"
+        path.write_text(html, encoding="utf-8")
+        self.urls[path] = url
+        return path
+
+    def save_page(self, name: str, page) -> Path | None:
+        """The DOM of a Playwright page as it is now, if it is an HTML document (not a PDF or an image).
+        A page that has just begun to navigate (a key press's navigation can start after the wait for the
+        load event returned) is read once it has loaded; saving never fails a journey."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        for _ in range(3):
+            try:
+                if page.evaluate("() => document.contentType") != "text/html":
+                    return None
+                return self.save(name, page.url, page.content())
+            except PlaywrightError:
+                try:
+                    page.wait_for_load_state("load")
+                except PlaywrightError:
+                    pass
+        return None
+
+    def vnu_errors(self) -> list[str]:
+        """The Nu HTML Checker's errors over every saved page, from one run: "file line N: message (url)"."""
+        if not self.urls:
+            return []
+        java = shutil.which("java")
+        if java is None:
+            skip_or_fail("No Java found to run the Nu HTML Checker: install Debian's default-jre-headless")
+        if not VNU_JAR.exists():
+            skip_or_fail("The Nu HTML Checker (vnu-jar) is missing: run `npm ci`")
+        # The client compiler alone and a serial collector start the JVM in about a third of the time; the
+        # schema's deep recursion then needs a bigger thread stack than the default.
+        jvm = ["-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+        command = [java, *jvm, "-jar", str(VNU_JAR), "--errors-only", "--no-langdetect", "--exit-zero-always"]
+        result = subprocess.run(
+            [*command, "--stdout", "--format", "json", *map(str, self.urls)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        try:
+            messages = json.loads(result.stdout)["messages"]
+        except (ValueError, KeyError):
+            raise AssertionError(f"vnu gave no report: {result.stdout[-500:]} {result.stderr[-2000:]}") from None
+        by_path = {str(path.resolve()): path for path in self.urls}
+        errors = []
+        for message in messages:
+            if message.get("type") not in ("error", "non-document-error"):
+                continue
+            path = by_path.get("/" + unquote(message.get("url", "").removeprefix("file:")).lstrip("/"))
+            where = f"{path.name} line {message.get('lastLine', '?')}" if path else message.get("url", "?")
+            extract = re.sub(r"\s+", " ", message.get("extract", "")).strip()[:120]
+            errors.append(f"{where}: {message['message']} [{extract}] ({self.urls.get(path, '?')})")
+        return errors
 
 
 def find_chromium() -> str | None:
@@ -85,10 +175,11 @@ def browser():
 class Journey:
     """A user's trip through the pages, with the checks every journey makes."""
 
-    def __init__(self, browser, base_url: str, name: str):
+    def __init__(self, browser, base_url: str, name: str, pages: SavedPages | None = None):
         self.browser = browser
         self.base_url = base_url
         self.name = name
+        self.pages = pages
         self.csp_violations: list[str] = []
         self.scanned: list[str] = []
         self.context = browser.new_context(base_url=base_url, locale="nb-NO")
@@ -117,6 +208,8 @@ class Journey:
         starts a navigation has already committed it when Playwright's click returns."""
         self._load("load", timeout=timeout)
         self.page.wait_for_function(HTMX_SETTLED, timeout=timeout)
+        if self.pages is not None:
+            self.pages.save_page(self.name, self.page)
 
     def goto(self, path: str):
         response = self.page.goto(path, wait_until="load")
@@ -182,9 +275,20 @@ class Journey:
         self.context.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def saved_pages(request):
+    """The pages this module's journeys settled on; once its tests are done, vnu checks them in one run."""
+    pages = SavedPages(HTML_PAGES / request.module.__name__.rsplit(".", 1)[-1])
+    yield pages
+    errors = pages.vnu_errors()
+    assert not errors, f"the Nu HTML Checker found {len(errors)} errors on {len(pages.urls)} pages:\n" + "\n".join(
+        errors
+    )
+
+
 @pytest.fixture
-def journey(browser, live_server, request):
-    trip = Journey(browser, live_server.url, request.node.name)
+def journey(browser, live_server, request, saved_pages):
+    trip = Journey(browser, live_server.url, request.node.name, saved_pages)
     yield trip
     trip.close()
     assert not trip.csp_violations, f"Content-Security-Policy violations: {trip.csp_violations}"

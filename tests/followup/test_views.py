@@ -207,7 +207,7 @@ def test_library_head_logs_progress_with_a_photo_through_htmx(
     milestone = late_milestone(active_project, participant, county_staff, days=60)
     client.force_login(library_head)
     page = client.get(reverse("followup:my-milestones")).content.decode()
-    assert f'id="milestone-{milestone.pk}"' in page and 'hx-encoding="multipart/form-data"' in page
+    assert f'id="milestone-{milestone.pk}"' in page and 'data-hx-encoding="multipart/form-data"' in page
     url = reverse("followup:progress-create", kwargs={"pk": active_project.pk, "milestone_pk": milestone.pk})
     refused = client.post(url, {"status": "done", "text": ""}, HTTP_HX_REQUEST="true")
     assert refused.status_code == 200 and f'id="milestone-{milestone.pk}"' in refused.content.decode()

@@ -149,8 +149,8 @@ def test_live_preview_returns_the_sanitised_body(client, county, county_staff):
 def test_the_edit_form_wires_the_live_preview(client, county_staff, newsletter):
     client.force_login(county_staff)
     page = client.get(reverse("newsletters:newsletter-edit", kwargs={"pk": newsletter.pk})).content.decode()
-    assert 'hx-post="/fylker/55/infobrev/forhandsvisning/"' in page
-    assert 'hx-target="#newsletter-preview"' in page and 'id="newsletter-preview"' in page
+    assert 'data-hx-post="/fylker/55/infobrev/forhandsvisning/"' in page
+    assert 'data-hx-target="#newsletter-preview"' in page and 'id="newsletter-preview"' in page
 
 
 def test_an_image_is_checked_by_its_bytes_and_stored_under_a_generated_name(client, county_staff, newsletter):
@@ -186,12 +186,12 @@ def test_progress_is_polled_until_sending_is_finished(
         sending.send_newsletter(newsletter=newsletter, by=county_staff)
         sending.queue_recipients(newsletter_id=newsletter.pk)
     polling = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'hx-trigger="every 2s"' in polling and 'data-progress="queued">7<' in polling
+    assert 'data-hx-trigger="every 2s"' in polling and 'data-progress="queued">7<' in polling
     from notifications.services import send_batch
 
     send_batch(size=100)
     done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert "hx-trigger" not in done and 'data-progress="sent">7<' in done
+    assert "data-hx-trigger" not in done and 'data-progress="sent">7<' in done
 
 
 def _budget(participant, staff, grant):
