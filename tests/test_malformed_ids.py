@@ -14,7 +14,10 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from tests.authz_matrix import ROWS, world  # noqa: F401 (the fixture: one of everything)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("malformed_ids"),
+]  # the world is built once, in one process
 
 TOO_BIG = [str(2**63), "99999999999999999999", "9" * 40]
 LARGEST = str(2**63 - 1)  # fits: the view looks for it and finds nothing

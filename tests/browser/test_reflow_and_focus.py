@@ -110,22 +110,33 @@ def _signed_in_context(browser, base_url, user, viewport):
     return client, context
 
 
-def _pages_for(world, role, client):
-    """The matrix's GET URLs that answer this role with an HTML page (not a download, not a fragment).
-    FREMDRIFT_SWEEP_ONLY=part-of-a-url-name narrows the sweep while a page is being fixed."""
+def _pages_for(world, role):
+    """The matrix's GET URLs that answer this role with 200. FREMDRIFT_SWEEP_ONLY=part-of-a-url-name narrows
+    the sweep while a page is being fixed."""
     only = os.environ.get("FREMDRIFT_SWEEP_ONLY")
     for row in ROWS:
         if row.expected(world, "get").get(role) != 200:
             continue
-        url = row.url(world)
         if only and only not in row.name:
             continue
-        response = client.get(url)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            continue
-        if b"<html" not in response.content[:400]:
-            continue
-        yield row.name, url
+        yield row.name, row.url(world)
+
+
+def _open_page(page, url) -> bool:
+    """Opens the URL in the browser; False for what is not an HTML page (a download, a fragment, a feed)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        response = page.goto(url, wait_until="load")
+    except PlaywrightError as error:
+        if "Download is starting" in str(error):
+            return False
+        raise
+    if response is None or response.status != 200:
+        return False
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        return False
+    return b"<html" in response.body()[:400]
 
 
 @pytest.fixture(scope="module")
@@ -142,11 +153,12 @@ def sweep(browser, live_server, django_db_setup, django_db_blocker):
         try:
             world = build_world(monkeypatch)
             for role in SWEEP_ROLES:
-                client, context = _signed_in_context(browser, live_server.url, world.users[role], PHONE_320)
+                _client, context = _signed_in_context(browser, live_server.url, world.users[role], PHONE_320)
                 page = context.new_page()
                 try:
-                    for name, url in _pages_for(world, role, client):
-                        page.goto(url, wait_until="load")
+                    for name, url in _pages_for(world, role):
+                        if not _open_page(page, url):
+                            continue
                         page.wait_for_function(HTMX_SETTLED)
                         visited.append(url)
                         pages.save_page(f"{role}-{name}", page)

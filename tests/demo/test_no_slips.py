@@ -23,7 +23,7 @@ from accounts.models import User
 from notifications.models import OutboxMessage
 from tests.conftest import skip_or_fail
 
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("no_slips")]
 
 ROLES = {"county_staff": "fylke@demo.fremdrift.no", "library_head": "biblioteksjef.tromso@demo.fremdrift.no"}
 # Read in the order a user meets them (breadth first from the home page), so the main pages come first.

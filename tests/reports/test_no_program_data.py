@@ -21,7 +21,7 @@ from reports.content import Period
 from reports.models import Report
 from tests.documents.conftest import pdf_text, weasyprint  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("no_program_data")]  # one process builds the data once
 
 LITERALS = ["{'", "'code'"]
 TOKENS = re.compile(r"\b(?:None|True|False|nan)\b")
