@@ -251,6 +251,8 @@ PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 # An archive extract whose task has shown no progress for this long has died with its worker: the sweep
 # (archive.tasks.sweep_stale_exports_task) marks it failed, so that staff see it and make a new one.
+# Spreadsheet exports with more rows than this are built by a task and offered for download when ready.
+EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=5000)
 ARCHIVE_EXPORT_STUCK_AFTER_SECONDS = env.int("ARCHIVE_EXPORT_STUCK_AFTER_SECONDS", default=1800)
 
 # ------------------------------------------------------------------ agreements

@@ -1,0 +1,10 @@
+"""Export jobs: the job's row is the state (a repeated message finds it built and does nothing)."""
+
+from celery import shared_task
+
+from . import exports
+
+
+@shared_task(acks_late=True, soft_time_limit=1800, time_limit=1860)
+def build_export_job_task(job_id: int) -> None:
+    exports.build_export_job(job_id=job_id)
