@@ -167,7 +167,7 @@ def csv_value(value, kind: str):
 
 def sheet_name(name, taken: set[str]) -> str:
     """A name Excel accepts: no [ ] : * ? / \\, at most 31 characters, unique in the workbook."""
-    base = SHEET_NAME_FORBIDDEN.sub(" ", str(name)).strip().strip("'") or "Ark"
+    base = " ".join(SHEET_NAME_FORBIDDEN.sub(" ", str(name)).split()).strip("'") or "Ark"
     base = base[:SHEET_NAME_MAX]
     candidate, n = base, 2
     while candidate.lower() in taken:
