@@ -74,7 +74,7 @@ def _answer_rows(answers, question_type, questions, names, submitted_at):
 
 def _summary_rows(questions, aggregated):
     for index, result in enumerate(aggregated, start=1):
-        distribution = "; ".join(f"{b.label}: {b.count} ({b.percent} %)" for b in result.buckets)
+        distribution = "; ".join(f"{b.label}: {b.count} ({str(b.percent).replace('.', ',')} %)" for b in result.buckets)
         yield [
             index,
             result.question.text,
