@@ -185,3 +185,10 @@ def test_budget_export_query_count_is_flat(client, county, county_staff, project
     small = _queries(client, url)
     add(10, 2)
     assert _queries(client, url) == small
+
+
+def test_a_library_head_finds_the_budget_export_on_their_participant_page(client, library_head, project, money):
+    tromso, _gaivuotna = money
+    client.force_login(library_head)
+    page = client.get(tromso.get_absolute_url()).content.decode()
+    assert reverse("planning:budget-export-xlsx", kwargs={"pk": project.pk}) in page
