@@ -13,12 +13,15 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from .models import ExportJob
 from .spreadsheet import Table, table_csv_response, write_csv, write_xlsx, xlsx_response
@@ -97,14 +100,14 @@ class _Counter:
     def __call__(self) -> None:
         self.count += 1
         if self.count % PROGRESS_EVERY_ROWS == 0:
-            ExportJob.objects.filter(pk=self.job_id).update(rows_done=self.count)
+            ExportJob.objects.filter(pk=self.job_id).update(rows_done=self.count, progress_at=timezone.now())
 
 
 def build_export_job(*, job_id: int) -> None:
     """Builds the job's file with its requester's rights, as they were asked for. A job already
     built (or failed) is left alone, so a repeated message does nothing."""
     updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.PENDING).update(
-        status=ExportJob.Status.RUNNING
+        status=ExportJob.Status.RUNNING, progress_at=timezone.now()
     )
     if not updated:
         return
@@ -130,8 +133,32 @@ def build_export_job(*, job_id: int) -> None:
             status=ExportJob.Status.FAILED, error=str(exc)[:500] or exc.__class__.__name__, finished_at=timezone.now()
         )
         return
-    job.status, job.rows_done, job.finished_at = ExportJob.Status.READY, rows, timezone.now()
-    job.save(update_fields=["file", "status", "rows_done", "finished_at"])
+    # Only a job still running is finished: one the sweep gave up on stays failed (its file is dropped).
+    updated = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.RUNNING).update(
+        file=job.file.name, status=ExportJob.Status.READY, rows_done=rows, finished_at=timezone.now()
+    )
+    if not updated:
+        job.file.delete(save=False)
+
+
+def sweep_export_jobs() -> tuple[int, int]:
+    """Periodic: a job silent for EXPORT_JOB_STUCK_AFTER_SECONDS (its worker died) is failed, and jobs older
+    than EXPORT_JOB_KEEP_DAYS are deleted with their files. Returns (failed, deleted)."""
+    now = timezone.now()
+    stuck_before = now - timedelta(seconds=settings.EXPORT_JOB_STUCK_AFTER_SECONDS)
+    running = ExportJob.objects.filter(status__in=(ExportJob.Status.PENDING, ExportJob.Status.RUNNING))
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _("It stopped without finishing. Export again from the page you came from.")
+    failed = running.filter(
+        Q(progress_at__lt=stuck_before) | Q(progress_at__isnull=True, created_at__lt=stuck_before)
+    ).update(status=ExportJob.Status.FAILED, error=reason, finished_at=now)
+    deleted = 0
+    for job in ExportJob.objects.filter(created_at__lt=now - timedelta(days=settings.EXPORT_JOB_KEEP_DAYS)).iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        deleted += 1
+    return failed, deleted
 
 
 def _counted(rows, counter):

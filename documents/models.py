@@ -40,6 +40,8 @@ class ExportJob(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    # The last sign of life of the task building it: the sweep fails a job silent for EXPORT_JOB_STUCK_AFTER_SECONDS.
+    progress_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(_("ordered"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)

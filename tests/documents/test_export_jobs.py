@@ -125,3 +125,47 @@ def test_the_writers_memory_is_flat_however_many_rows():
     output stream here is in memory; the task writes to a temporary file)."""
     small, large = _peak(1_000), _peak(10_000)
     assert large < small * 1.5 + 1_000_000, (small, large)
+
+
+def test_the_sweep_fails_stuck_jobs_and_deletes_old_ones(county_staff, settings):
+    from datetime import timedelta as td
+
+    from django.utils import timezone
+
+    from documents.exports import sweep_export_jobs
+
+    now = timezone.now()
+    stuck = ExportJob.objects.create(
+        kind="test-numbers",
+        title="Tall",
+        filename="a.xlsx",
+        requested_by=county_staff,
+        status=ExportJob.Status.RUNNING,
+        progress_at=now - td(seconds=settings.EXPORT_JOB_STUCK_AFTER_SECONDS + 60),
+    )
+    busy = ExportJob.objects.create(
+        kind="test-numbers",
+        title="Tall",
+        filename="b.xlsx",
+        requested_by=county_staff,
+        status=ExportJob.Status.RUNNING,
+        progress_at=now,
+    )
+    old = ExportJob.objects.create(
+        kind="test-numbers",
+        params={"n": 2},
+        title="Tall",
+        filename="c.xlsx",
+        requested_by=county_staff,
+        created_at=now - td(days=settings.EXPORT_JOB_KEEP_DAYS + 1),
+    )
+    build_export_job(job_id=old.pk)
+    old.refresh_from_db()
+    storage, name = old.file.storage, old.file.name
+    assert storage.exists(name)
+    assert sweep_export_jobs() == (1, 1)
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert stuck.status == ExportJob.Status.FAILED and "stoppet" in stuck.error
+    assert busy.status == ExportJob.Status.RUNNING
+    assert not ExportJob.objects.filter(pk=old.pk).exists() and not storage.exists(name)
