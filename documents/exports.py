@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -127,10 +128,14 @@ def build_export_job(*, job_id: int) -> None:
                     rows = write_xlsx(stream, export.tables, on_row=counter)
                 stream.seek(0)
                 job.file.save(job.filename, File(stream), save=False)
-    except Exception as exc:  # noqa: BLE001 - any failure is the job's, shown on its page
+    except Exception as exc:  # noqa: BLE001 - any failure is the job's, shown on its page (the details logged)
         logger.exception("export job %s failed", job_id)
+        reason = ""
+        if isinstance(exc, Http404):
+            with translation.override(settings.LANGUAGE_CODE):
+                reason = _("You can no longer read what it was to hold.")
         ExportJob.objects.filter(pk=job_id).update(
-            status=ExportJob.Status.FAILED, error=str(exc)[:500] or exc.__class__.__name__, finished_at=timezone.now()
+            status=ExportJob.Status.FAILED, error=reason, finished_at=timezone.now()
         )
         return
     # Only a job still running is finished: one the sweep gave up on stays failed (its file is dropped).

@@ -189,3 +189,4 @@ def test_a_job_whose_requester_lost_access_fails_with_a_message(county_staff, li
     build_export_job(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.FAILED and not job.file
+    assert job.error == "Du kan ikke lenger lese det den skulle inneholde."
