@@ -3,6 +3,7 @@ its planned, original and actual date, its delay and how far it moved (both from
 status. Only the milestones the user may read (`Milestone.objects.visible_to`: a municipality's users
 see their own and the whole project's). Registered in FollowupConfig.ready()."""
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,7 +35,8 @@ def _milestones(user, project):
         Milestone.objects.visible_to(user)
         .filter(project=project)
         .select_related("participant__municipality", "responsible_position")
-        .order_by("participant__municipality__name", "planned_on", "order", "id")
+        # The whole project's first (on every database), then participant by participant.
+        .order_by(F("participant__municipality__name").asc(nulls_first=True), "planned_on", "order", "id")
     )
 
 

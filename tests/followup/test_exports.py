@@ -94,6 +94,7 @@ def test_staff_export_every_milestone_with_dates_delay_and_status(client, county
         "Ansvarlig",
     ]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:I4"
+    assert sheet["A2"].value == "Hele prosjektet"  # the whole project's first, then per participant
     rows = {row[1].value: row for row in sheet.iter_rows(min_row=2)}
     today = timezone.localdate()
     late = rows['=HYPERLINK("http://x")']
