@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("newsletters.urls")),
     path("", include("archive.urls")),
     path("", include("todo.urls")),
+    path("", include("documents.urls")),
     path("konto/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -8,11 +8,13 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import invitation_accepted
+        from documents.exports import register_export_kind
         from projects.lifecycle import register_gate
         from projects.models import Project
         from projects.sections import Section, register_project_section
         from projects.signals import expert_attached
 
+        from . import exports
         from .services.midterm import midterm_gate
         from .services.rounds import on_expert_attached, on_invitation_accepted
 
@@ -22,6 +24,9 @@ class EvaluationsConfig(AppConfig):
         expert_attached.connect(on_expert_attached, dispatch_uid="evaluations-ask-attached-expert")
         # A library head invited after a round opened is told of it by e-mail when they accept.
         invitation_accepted.connect(on_invitation_accepted, dispatch_uid="evaluations-mail-new-library-head")
+        register_export_kind("evaluation-round", exports.round_export)
+        register_export_kind("ttt-measurements", exports.ttt_export)
+        register_export_kind("lessons", exports.lessons_export)
         register_project_section(
             Section(
                 key="evaluering",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import conclusions, corrections, lessons, links, measurements, questionnaires, rounds
+from .views import conclusions, corrections, exports, lessons, links, measurements, questionnaires, rounds
 
 app_name = "evaluations"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     # rounds, answers, results and mapping conclusions
     path(P + "evalueringer/ny/", rounds.round_create, name="round-create"),
     path(R, rounds.round_detail, name="round-detail"),
+    path(R + "eksport.xlsx", exports.round_export_xlsx, name="round-export-xlsx"),
     path(R + "lukk/", rounds.round_close, name="round-close"),
     path(R + "send-til-nye/", rounds.round_ask_new, name="round-ask-new"),
     path(R + "svar/<id:response_pk>/", rounds.response, name="response"),
@@ -39,6 +40,7 @@ urlpatterns = [
     path(P + "mellomevaluering/hopp-over/", corrections.midterm_skip, name="midterm-skip"),
     # before/after measurements ("TTT")
     path(P + "ttt/", measurements.ttt, name="ttt"),
+    path(P + "ttt/eksport.xlsx", exports.ttt_export_xlsx, name="ttt-export-xlsx"),
     path(P + "ttt/ny/", measurements.ttt_indicator, name="ttt-indicator"),
     path(P + "ttt/perioder/", measurements.ttt_periods, name="ttt-periods"),
     path(P + "ttt/registrer/", measurements.ttt_record, name="ttt-record"),
@@ -47,6 +49,7 @@ urlpatterns = [
     path(P + "erfaringer/<id:lesson_pk>/", lessons.lesson_edit, name="lesson-edit"),
     path(P + "erfaringer/<id:lesson_pk>/slett/", lessons.lesson_delete, name="lesson-delete"),
     path("fylker/<str:number>/erfaringer/", lessons.lessons_log, name="lessons-log"),
+    path("fylker/<str:number>/erfaringer/erfaringer.xlsx", exports.lessons_export_xlsx, name="lessons-export-xlsx"),
     path("fylker/<str:number>/erfaringer/erfaringer.md", lessons.lessons_markdown, name="lessons-markdown"),
     path("fylker/<str:number>/erfaringer/erfaringer.pdf", lessons.lessons_pdf, name="lessons-pdf"),
     # public: published mapping conclusions per municipality

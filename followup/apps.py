@@ -7,12 +7,13 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
+        from documents.exports import register_export_kind
         from municipalities.signals import contacts_changed, county_settings_changed
         from projects.sections import Section, register_participant_section, register_project_section
         from projects.signals import participants_changed
         from shell.start import register_start_provider
 
-        from . import health
+        from . import exports, health
         from .selectors import start_page_provider
         from .views.sections import participant_section, project_section
 
@@ -38,3 +39,4 @@ class FollowupConfig(AppConfig):
             )
         )
         register_start_provider(start_page_provider)
+        register_export_kind("milestones", exports.milestone_export)

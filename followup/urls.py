@@ -11,6 +11,7 @@ P = "prosjekter/<id:pk>/"
 
 urlpatterns = [
     path(P + "milepaeler/", milestones.milestone_list, name="milestone-list"),
+    path(P + "milepaeler/eksport.xlsx", milestones.milestone_export_xlsx, name="milestone-export-xlsx"),
     path(P + "milepaeler/ny/", milestones.milestone_edit, name="milestone-create"),
     path(P + "milepaeler/<id:milestone_pk>/", milestones.milestone_detail, name="milestone-detail"),
     path(P + "milepaeler/<id:milestone_pk>/rediger/", milestones.milestone_edit, name="milestone-edit"),

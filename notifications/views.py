@@ -4,8 +4,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from documents.exports import respond
 from municipalities.selectors import get_county_for_staff
 
 from . import services
@@ -29,6 +30,14 @@ def outbox(request, number):
         "notifications/outbox.html",
         {"county": county, "page_obj": page, "filters": filters, "status": status, "failed_count": failed},
     )
+
+
+@login_required
+@require_GET
+def outbox_export_xlsx(request, number):
+    """The outbox (as filtered) as .xlsx: no message bodies, see notifications.exports."""
+    params = {"number": number, "status": request.GET.get("status", "")}
+    return respond(request, "outbox", params)
 
 
 @login_required

@@ -7,6 +7,7 @@ class PlanningConfig(AppConfig):
     verbose_name = _("Planning")
 
     def ready(self):
+        from documents.exports import register_export_kind
         from followup import health
         from followup.services.meetings import register_meeting_links
         from municipalities.sections import Section as PlaceSection
@@ -15,13 +16,15 @@ class PlanningConfig(AppConfig):
         from projects.models import Project
         from projects.sections import Section, register_participant_section, register_project_section
 
-        from . import stakeholders, views
+        from . import exports, stakeholders, views
         from .selectors import ground_rules_links
         from .services import capacity_gate
 
         # A project starts only after the reality check (or with a written reason to start anyway).
         register_gate(from_status=Project.Status.PLANNING, to_status=Project.Status.ACTIVE, gate=capacity_gate)
         health.register_input(stakeholders.health_input)
+        register_export_kind("project-list", exports.project_list_export)
+        register_export_kind("planning-budgets", exports.budget_export)
         register_meeting_links(ground_rules_links)
         register_project_section(
             Section(

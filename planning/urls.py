@@ -13,6 +13,7 @@ urlpatterns = [
     path("fylker/<str:number>/kapasitet/", views.staff_capacity, name="staff-capacity"),
     path("kommuner/<str:number>/kapasitet/", views.municipality_capacity, name="municipality-capacity"),
     path(P + "roller/", views.required_positions, name="required-positions"),
+    path(P + "budsjett/eksport.xlsx", views.budget_export_xlsx, name="budget-export-xlsx"),
     path(P + "deltakere/<id:participant_pk>/budsjett/", views.budget_edit, name="budget-edit"),
     path(P + "deltakere/<id:participant_pk>/utbetaling/", views.grant_release, name="grant-release"),
     path(P + "deltakere/<id:participant_pk>/sluttregnskap/", views.grant_close, name="grant-close"),

@@ -9,7 +9,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
+from documents.exports import respond
 from municipalities.access import require
 from municipalities.models import County
 from municipalities.permissions import can_edit_municipality_people, is_county_reader, is_staff_of
@@ -127,6 +129,13 @@ def required_positions(request, pk):
 
 
 # ------------------------------------------------------------------------ money
+
+
+@login_required
+@require_GET
+def budget_export_xlsx(request, pk):
+    """The budgets of the project's participants the user may see the money of, as .xlsx."""
+    return respond(request, "planning-budgets", {"project": pk})
 
 
 def _money_participant(request, pk, participant_pk):

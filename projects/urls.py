@@ -11,6 +11,7 @@ P = "prosjekter/<id:pk>/"
 urlpatterns = [
     path("prosjekter/", projects.project_list, name="project-list"),
     path("prosjekter/eksport.csv", projects.project_export, name="project-export"),
+    path("prosjekter/eksport.xlsx", projects.project_export_xlsx, name="project-export-xlsx"),
     path("prosjekter/nytt/", projects.project_create, name="project-create"),
     path(P, projects.project_detail, name="project-detail"),
     path(P + "rediger/", projects.project_edit, name="project-edit"),

@@ -766,6 +766,21 @@ ROWS += [
     Row("archive:export-download", lambda w: {"pk": w.archive_export}, get=STAFF_READ, post=expect(405)),
 ]
 
+# spreadsheet exports (issue 22): from the page each belongs to, for whoever reads that page (GET only);
+# what rows they hold is each app's test. An export job is its requester's alone.
+GET_ONLY = expect(405)
+ROWS += [
+    Row("projects:project-export-xlsx", get=SIGNED_IN, post=GET_ONLY),
+    Row("planning:budget-export-xlsx", project_kw, get=PROJECT_READ, post=GET_ONLY),
+    Row("followup:milestone-export-xlsx", project_kw, get=PROJECT_READ, post=GET_ONLY),
+    Row("notifications:outbox-export-xlsx", county_kw, get=STAFF_READ, post=GET_ONLY),
+    Row("evaluations:round-export-xlsx", round_kw, get=STAFF_READ, post=GET_ONLY),
+    Row("evaluations:ttt-export-xlsx", project_kw, get=PROJECT_READ, post=GET_ONLY),
+    Row("evaluations:lessons-export-xlsx", county_kw, get=STAFF_READ, post=GET_ONLY),
+    Row("documents:export-job", lambda w: {"pk": w.export_job}, get=expect(county_staff=200), post=GET_ONLY),
+    Row("documents:export-job-download", lambda w: {"pk": w.export_job}, get=expect(county_staff=200), post=GET_ONLY),
+]
+
 # Third-party URLs get a short smoke list: (path, role, method, expected).
 SMOKE = [
     ("/konto/login/", "anonymous", "get", 200),
@@ -889,6 +904,7 @@ def build_world(monkeypatch) -> World:
     )
     data |= build_newsletter_world(county, data["project"], county_staff)
     data["archive_export"] = build_archive_export(county, data["project"], county_staff)
+    data["export_job"] = build_export_job(county_staff)
     world = World(
         **data,
         county=county,
@@ -983,6 +999,7 @@ def build_world(monkeypatch) -> World:
         "invitee",
         "agreement_project",
         "archive_export",
+        "export_job",
     ):
         world.own(getattr(world, name), county)
     world.own(world.assignment.briefing.first(), county)
@@ -1327,6 +1344,19 @@ def build_archive_export(county, project, county_staff):
     export = ArchiveExport(county=county, project=project, requested_by=county_staff, status=ArchiveExport.Status.READY)
     export.file.save("matrix.tar", ContentFile(b"stand-in"), save=True)
     return export
+
+
+def build_export_job(county_staff):
+    """A finished export job of the county's staff member (a stand-in file)."""
+    from django.core.files.base import ContentFile
+
+    from documents.models import ExportJob
+
+    job = ExportJob(
+        kind="milestones", title="Matrix", filename="matrix.xlsx", requested_by=county_staff, status="ready"
+    )
+    job.file.save("matrix.xlsx", ContentFile(b"stand-in"), save=True)
+    return job
 
 
 def _request(client, world, role, method, url):

@@ -250,6 +250,10 @@ PDF_RENDER_TIMEOUT = env.int("PDF_RENDER_TIMEOUT", default=60)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_MB", default=20) * 1024 * 1024
 # An archive extract whose task has shown no progress for this long has died with its worker: the sweep
 # (archive.tasks.sweep_stale_exports_task) marks it failed, so that staff see it and make a new one.
+# Spreadsheet exports with more rows than this are built by a task and offered for download when ready.
+EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=5000)
+EXPORT_JOB_STUCK_AFTER_SECONDS = env.int("EXPORT_JOB_STUCK_AFTER_SECONDS", default=1800)
+EXPORT_JOB_KEEP_DAYS = env.int("EXPORT_JOB_KEEP_DAYS", default=7)
 ARCHIVE_EXPORT_STUCK_AFTER_SECONDS = env.int("ARCHIVE_EXPORT_STUCK_AFTER_SECONDS", default=1800)
 
 # ------------------------------------------------------------------ agreements
@@ -277,6 +281,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "notifications.tasks.sweep_outbox_task", "schedule": 60.0},
     "newsletters-due": {"task": "newsletters.tasks.start_due_newsletters_task", "schedule": 60.0},
     "archive-stale-exports": {"task": "archive.tasks.sweep_stale_exports_task", "schedule": 300.0},
+    "export-jobs-sweep": {"task": "documents.tasks.sweep_export_jobs_task", "schedule": 300.0},
     "outbox-digests": {
         "task": "notifications.tasks.send_digests_task",
         "schedule": crontab(minute=0),  # every hour: each user's digest at the hour they chose

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from documents.exports import respond
 from municipalities.access import require
 from municipalities.permissions import is_library_head_anywhere, is_staff_of
 from municipalities.selectors import get_municipality
@@ -36,6 +37,13 @@ from ..services.files import ACCEPT
 from .base import MY_MILESTONES_PER_PAGE, _attachments_for, _milestone, _next_url, _run
 
 # -------------------------------------------------------------------- milestones
+
+
+@login_required
+@require_GET
+def milestone_export_xlsx(request, pk):
+    """The project's milestones the user may read, as .xlsx (see followup.exports)."""
+    return respond(request, "milestones", {"project": pk})
 
 
 @login_required

@@ -1,6 +1,5 @@
 """The project list, its CSV export, the project page with its parts, goals and indicators."""
 
-from decimal import ROUND_DOWN, Decimal
 from functools import partial
 
 from django.contrib import messages
@@ -12,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from documents.spreadsheet import csv_response
+from documents.exports import respond
 from municipalities.access import require
 from municipalities.permissions import is_member_of, is_staff_anywhere
 from municipalities.selectors import list_staff_counties
@@ -84,43 +83,22 @@ def project_list(request):
     )
 
 
+def _export_params(request) -> dict:
+    return {key: value for key, value in request.GET.items() if key in ProjectFilterForm.base_fields}
+
+
 @login_required
 def project_export(request):
-    """The filtered list as CSV for Excel (see documents.spreadsheet: every cell is formula-safe)."""
-    _filters, projects, _is_filtered = _filtered_projects(request)
-    today = timezone.localdate()
+    """The filtered list as CSV for Excel: the same columns as the .xlsx (the kind "project-list" is
+    planning's, which knows the money; every cell is formula-safe, see documents.spreadsheet)."""
+    return respond(request, "project-list", _export_params(request), fmt="csv")
 
-    def rows():
-        for project in projects:
-            days = (project.end_on - project.start_on).days or 1
-            passed = min(max((today - project.start_on).days, 0), days)
-            yield [
-                project.title,
-                project.get_status_display(),
-                project.theme.name,
-                project.county.name,
-                project.start_on,
-                project.end_on,
-                ", ".join(leader.get_full_name() for leader in project.leaders.all()),
-                project.participant_count,
-                (Decimal(passed * 100) / days).quantize(Decimal("0.1"), rounding=ROUND_DOWN),
-            ]
 
-    return csv_response(
-        filename=f"prosjekter-{today:%Y-%m-%d}.csv",
-        header=[
-            _("Title"),
-            _("Status"),
-            _("Theme"),
-            _("County"),
-            _("Start"),
-            _("End"),
-            _("Project leaders"),
-            _("Participants"),
-            _("Share of period passed (%)"),
-        ],
-        rows=rows(),
-    )
+@login_required
+@require_GET
+def project_export_xlsx(request):
+    """The filtered list as .xlsx, with each project's money, late milestones and health."""
+    return respond(request, "project-list", _export_params(request))
 
 
 # ------------------------------------------------------------------- a project
