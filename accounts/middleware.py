@@ -1,6 +1,7 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from .permissions import must_use_totp
 
@@ -40,3 +41,21 @@ class RequireTOTPMiddleware:
         if must_use_totp(request.user) and not is_mfa_enabled(request.user, ["totp"]):
             return redirect(reverse("mfa_activate_totp"))
         return None
+
+
+class UserLanguageMiddleware:
+    """Speaks a signed-in user's language: their own choice from the profile (or the language
+    switch), else their county's written standard. Visitors get what `LocaleMiddleware` chose
+    (the switch's cookie, then the browser's languages). Sits after `AuthenticationMiddleware`;
+    `LocaleMiddleware`'s response half then sets Content-Language from the active language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = user.preferred_language
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
