@@ -100,3 +100,44 @@ def test_a_subscriber_to_a_vestland_list_gets_the_confirmation_in_nynorsk(
     assert message.to == ["lesar@example.no"]
     assert "Stadfest abonnementet ved å opne denne lenkja:" in message.body
     assert "Viss du ikkje bad om dette" in message.body and "ikke" not in message.body.split()
+
+
+NN_PAGES = [
+    ("shell:home", {}),
+    ("accounts:profile", {}),
+    ("notifications:preferences", {}),
+    ("projects:project-list", {}),
+    ("projects:project-create", {}),
+    ("municipalities:county-detail", {"number": "46"}),
+    ("municipalities:county-settings", {"number": "46"}),
+    ("municipalities:municipality-list", {}),
+    ("municipalities:municipality-detail", {"number": "4640"}),
+    ("reports:archive", {}),
+    ("reports:report-request", {}),
+    ("followup:followup-dashboard", {"number": "46"}),
+    ("followup:calendar-settings", {}),
+    ("evaluations:questionnaire-list", {"number": "46"}),
+    ("account_change_password", {}),
+    ("mfa_index", {}),
+]
+
+
+def test_nynorsk_pages_hold_no_bokmal_only_words(client, vestland, sogndal):
+    """The pages of a Vestland staff member, scanned for the words only bokmål writes (as the catalogue
+    test does for the catalogue): no string falls back to the bokmål catalogue or slips past translation."""
+    import re
+
+    from tests.test_translations import BOKMAL_ONLY
+
+    staff = make_user(Membership.Role.COUNTY_ADMIN, county=vestland, email="fylke@vestland.no", name="Kjersti")
+    client.force_login(staff)
+    slips = {}
+    for name, kwargs in NN_PAGES:
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == 200 and response["Content-Language"] == "nn", name
+        body = _text(response).split("<body", 1)[1]
+        visible = re.sub(r"<script.*?</script>|<style.*?</style>|<[^>]+>", " ", body, flags=re.S)
+        found = sorted({m.group(0) for m in BOKMAL_ONLY.finditer(visible)})
+        if found:
+            slips[name] = found
+    assert not slips, slips
