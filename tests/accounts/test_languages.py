@@ -141,3 +141,14 @@ def test_nynorsk_pages_hold_no_bokmal_only_words(client, vestland, sogndal):
         if found:
             slips[name] = found
     assert not slips, slips
+
+
+def test_norwegian_from_the_browser_means_the_countys_standard_and_english_stays_english(client, vestland, sogndal):
+    head = make_user(Membership.Role.LIBRARY_HEAD, municipality=sogndal, email="sjef@sogndal.no")
+    client.force_login(head)
+    home = reverse("shell:home")
+    assert client.get(home, HTTP_ACCEPT_LANGUAGE="nb-NO,nb;q=0.9,no;q=0.8")["Content-Language"] == "nn"
+    assert client.get(home, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")["Content-Language"] == "en"
+    head.language = "nb"
+    head.save(update_fields=["language"])
+    assert client.get(home, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")["Content-Language"] == "nb"  # their own choice
