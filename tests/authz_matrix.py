@@ -227,8 +227,8 @@ ROWS += [
         post=expect(**roles(STAFF, ANY_REDIRECT)),
     ),
     Row("notifications:preferences", get=SIGNED_IN, post=SIGNED_IN),
-    # a user's own profile: everyone signed in, about themselves only (an empty POST is a valid choice)
-    Row("accounts:profile", get=SIGNED_IN, post=expect(ANY_REDIRECT)),
+    # a user's own profile: everyone signed in, about themselves only (an empty POST shows the form again)
+    Row("accounts:profile", get=SIGNED_IN, post=SIGNED_IN),
 ]
 
 # A project-wide page: everyone who reads the project (a co-participant too); a participant's page is
