@@ -152,3 +152,22 @@ def test_norwegian_from_the_browser_means_the_countys_standard_and_english_stays
     head.language = "nb"
     head.save(update_fields=["language"])
     assert client.get(home, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")["Content-Language"] == "nb"  # their own choice
+
+
+def test_a_county_administrator_chooses_the_written_standard_in_the_settings(client, county, county_admin):
+    client.force_login(county_admin)
+    url = reverse("municipalities:county-settings", kwargs={"number": "55"})
+    page = client.get(url)
+    assert "Målform" in _text(page)
+    context = page.context
+    data = {f"county-{name}": value for name, value in context["form"].initial.items() if name != "letterhead"} | {
+        "county-written_standard": "nn",
+        "positions-TOTAL_FORMS": "0",
+        "positions-INITIAL_FORMS": "0",
+        "themes-TOTAL_FORMS": "0",
+        "themes-INITIAL_FORMS": "0",
+    }
+    assert client.post(url, data).status_code == 302
+    county.refresh_from_db()
+    assert county.written_standard == "nn"
+    assert client.get(reverse("shell:home"))["Content-Language"] == "nn"  # the administrator chose nothing
