@@ -68,6 +68,8 @@ def test_the_accessibility_statement_in_nynorsk(client, county):
     for deviation in data["deviations"]:
         assert deviation["page"]["nn"] in text and deviation["description"]["nn"] in text
     assert data["method"]["nn"] in text
+    assert "Slik har vi arbeidd" in text and "Tilgjengelegheitserklæring" in text  # the page's own prose
+    assert "Rettane dine" in _text(client.get(reverse("shell:page", kwargs={"slug": "personvern"})))
 
 
 def test_the_accessibility_statement_in_english(client, county):
