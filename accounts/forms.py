@@ -3,7 +3,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
-from shell.forms import ModelChoiceField, form_helper
+from shell.forms import ModelChoiceField, ModelForm, form_helper
 
 from .models import Membership, User
 
@@ -67,7 +67,7 @@ class AcceptInvitationForm(SetPasswordForm):
         self.helper = form_helper(_("Set password and log in"))
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(ModelForm):
     """A user's own name and language."""
 
     class Meta:
