@@ -38,8 +38,8 @@ beat: $(STAMP)
 
 # Needs GNU gettext; the compiled catalogue is committed, so only translators need this.
 messages: $(STAMP)
-	DJANGO_DEBUG=1 $(MANAGE) makemessages -l nb --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
-	DJANGO_DEBUG=1 $(MANAGE) compilemessages -l nb --ignore=.venv --ignore=node_modules
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l nb -l nn --no-obsolete --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages -l nb -l nn --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3

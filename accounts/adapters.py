@@ -3,6 +3,7 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +26,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's e-mails (password reset, password changed ...) come from the recipient's county, in
-        Fremdrift's own words (templates/account/email/), with a text and an HTML part."""
+        Fremdrift's own words (templates/account/email/), with a text and an HTML part, in the recipient's
+        language (their own choice, else their county's written standard; for an address without an
+        account, the language of the page that asked)."""
+        from accounts.models import User
+        from notifications.services import recipient_language
+
         county = recipient_county(email)
-        super().send_mail(template_prefix, email, {"county": county, **context})
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None or county is not None:
+            language = recipient_language(user=user, county=county)
+        else:
+            language = translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, {"county": county, **context})
 
     def render_mail(self, template_prefix, email, context, headers=None):
         message = super().render_mail(template_prefix, email, context, headers=headers)

@@ -3,9 +3,9 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Municipality
-from shell.forms import ModelChoiceField, form_helper
+from shell.forms import ModelChoiceField, ModelForm, form_helper
 
-from .models import Membership
+from .models import Membership, User
 
 
 class _RoleFieldsMixin:
@@ -65,3 +65,18 @@ class AcceptInvitationForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(_("Set password and log in"))
+
+
+class ProfileForm(ModelForm):
+    """A user's own name and language."""
+
+    class Meta:
+        model = User
+        fields = ["name", "language"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The written standard of my county"))] + [
+            choice for choice in self.fields["language"].choices if choice[0]
+        ]
+        self.helper = form_helper(_("Save"))

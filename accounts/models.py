@@ -54,6 +54,8 @@ class Access:
     staff_counties: tuple = ()
     # (id, number, name) of the same counties, for the start page's to-do list (no query of its own).
     staff_county_rows: tuple = ()
+    # The written standards (nb, nn) of the counties the user has a role in (no query of its own).
+    written_standards: frozenset = field(default_factory=frozenset)
 
     @property
     def municipality_ids(self) -> frozenset:
@@ -78,6 +80,13 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the pages and of the e-mails you receive. Empty: your county's written standard."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -105,10 +114,13 @@ class User(AbstractUser):
         if not self.is_active:
             return NO_ACCESS
         admin, staff, expert, head, leadership = set(), set(), set(), set(), set()
-        staff_counties, county_rows = {}, {}
+        staff_counties, county_rows, standards = {}, {}, set()
         role = Membership.Role
-        rows = self.memberships.values("role", "county_id", "municipality_id", "county__number", "county__name")
+        rows = self.memberships.values(
+            "role", "county_id", "municipality_id", "county__number", "county__name", "county__written_standard"
+        )
         for row in rows:
+            standards.add(row["county__written_standard"])
             if row["role"] in (role.COUNTY_ADMIN, role.COUNTY_STAFF):
                 staff.add(row["county_id"])
                 staff_counties[row["county__number"]] = row["county__name"]
@@ -129,7 +141,17 @@ class User(AbstractUser):
             leadership_municipality_ids=frozenset(leadership),
             staff_counties=tuple(sorted(staff_counties.items())),
             staff_county_rows=tuple(sorted((pk, number, name) for pk, (number, name) in county_rows.items())),
+            written_standards=frozenset(standards),
         )
+
+    @property
+    def preferred_language(self) -> str:
+        """The language pages and e-mails use for this user: their own choice, else the written
+        standard of their county (of all their counties, if these agree), else Norwegian bokmål."""
+        if self.language:
+            return self.language
+        standards = self.access.written_standards
+        return next(iter(standards)) if len(standards) == 1 else settings.LANGUAGE_CODE
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -194,10 +194,20 @@ def deactivate_user(*, user: User, county: County, by: User | None) -> None:
         user.save(update_fields=["is_active"])
 
 
+@transaction.atomic
+def update_profile(*, user: User, name: str, language: str) -> User:
+    """A user's own name and language (empty: the written standard of their county)."""
+    user.name, user.language = name, language
+    user.save(update_fields=["name", "language"])
+    return user
+
+
 def queue_invitation_email(invitation: Invitation) -> None:
-    """Puts the invitation e-mail in the outbox, in the caller's transaction."""
+    """Puts the invitation e-mail in the outbox, in the caller's transaction: in the invited
+    person's own language if they have chosen one, else in the county's written standard."""
     queue_templated_email(
         template="accounts/email/invitation",
+        language=invitation.user.language or invitation.county.written_standard,
         context={
             "invitation": invitation,
             "county": invitation.county,

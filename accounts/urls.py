@@ -31,4 +31,5 @@ urlpatterns = [
         name="invitation-resend",
     ),
     path("invitasjon/<str:key>/", views.invitation_accept, name="invitation-accept"),
+    path("profil/", views.profile, name="profile"),
 ]

@@ -1,6 +1,7 @@
-"""User administration for county administrators, and accepting an invitation."""
+"""User administration for county administrators, accepting an invitation, and a user's own profile."""
 
 from allauth.account.utils import perform_login
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -8,15 +9,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from municipalities.selectors import get_county_for_staff
 from shell.forms import apply_validation_error
 
 from . import services
 from .access import access_county_user, access_membership
-from .forms import AcceptInvitationForm, HandoverForm, InviteForm, RoleForm, UserSearchForm
+from .forms import AcceptInvitationForm, HandoverForm, InviteForm, ProfileForm, RoleForm, UserSearchForm
 from .models import Invitation, Membership
 from .selectors import list_county_users
 
@@ -194,3 +197,27 @@ def invitation_accept(request, key):
         messages.success(request, _("Welcome to Fremdrift. Your password is set."))
         return perform_login(request, user, redirect_url=reverse("shell:home"))
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+def profile(request):
+    """The signed-in user's own name and language."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = services.update_profile(
+            user=request.user, name=form.cleaned_data["name"], language=form.cleaned_data["language"]
+        )
+        translation.activate(user.preferred_language)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+def set_language(request):
+    """Django's language switch; for a signed-in user the choice is also stored in their profile,
+    so that it follows them to other browsers and to the e-mails they receive."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.update_profile(user=request.user, name=request.user.name, language=language)
+    return response

@@ -138,8 +138,8 @@ def kit_agreement_text(project) -> str:
 
 
 def draft_sections(participant) -> dict[str, str]:
-    """Every section's text for a new agreement, in Norwegian."""
-    with translation.override("nb"):
+    """Every section's text for a new agreement, in the county's written standard."""
+    with translation.override(participant.project.county.written_standard):
         values = placeholder_values(participant)
         sections = split_sections(kit_agreement_text(participant.project))
         return {key: fill_placeholders(text, values).strip() for key, text in sections.items()}

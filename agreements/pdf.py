@@ -40,8 +40,9 @@ def _day(value):
 def render_agreement_pdf(
     *, content: dict, signatures: list[dict] | None = None, verification_code: str = "", sealed_at=None, county=None
 ) -> bytes:
-    """PDF bytes. Raises documents.pdf.DocumentError."""
-    with translation.override("nb"):
+    """PDF bytes, in the county's written standard (bokmål without a county). Raises documents.pdf.DocumentError."""
+    language = county.written_standard if county is not None else "nb"
+    with translation.override(language):
         title = content["agreement"]["title"]
         columns = content["role_matrix"].get("columns", []) if content.get("role_matrix") else []
         rows = [{"task": task, "cells": cells} for task, cells in display_rows(content.get("role_matrix") or {})]
@@ -62,4 +63,4 @@ def render_agreement_pdf(
             "letterhead_url": image_data_url(county.letterhead) if county is not None else None,
             "sent_at": _when(content.get("sent_at")),
         }
-        return render_pdf("pdf/agreement.html", context, title=title, lang="nb")
+        return render_pdf("pdf/agreement.html", context, title=title, lang=language)

@@ -51,8 +51,9 @@ def library_name(agreement: Agreement) -> str:
 
 
 def build_content(agreement: Agreement, *, sent_at=None) -> dict:
-    """What goes out for signature: the structured data and the rendered text of every section."""
-    with translation.override("nb"):
+    """What goes out for signature: the structured data and the rendered text of every section, in the
+    county's written standard (one text for every signatory and for the archive)."""
+    with translation.override(agreement.county.written_standard):
         project = agreement.project
         return {
             "format": CONTENT_FORMAT,
@@ -103,9 +104,12 @@ def signature_record(signature: Signature) -> dict:
     }
 
 
-def build_sealed(*, content: dict, content_sha256: str, signatures: list[Signature], sealed_at) -> dict:
+def build_sealed(
+    *, content: dict, content_sha256: str, signatures: list[Signature], sealed_at, language: str = "nb"
+) -> dict:
+    """The sealed record; its labels in `language`, the county's written standard."""
     order = [slot for slot, _label in Signature.Slot.choices]
-    with translation.override("nb"):
+    with translation.override(language):
         return {
             "format": SEALED_FORMAT,
             "content": content,

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import set_language
 from shell.views import healthz
 
 # The Django admin is for installation superusers only, behind allauth's login
@@ -26,7 +27,7 @@ urlpatterns = [
     path("", include("todo.urls")),
     path("", include("documents.urls")),
     path("konto/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

@@ -48,5 +48,10 @@ def describe_logins() -> str:
     for email, _name, role, number in DEMO_LOGINS:
         scope = f" {number}" if number else ""
         lines.append(f"  {email:45} {Role(role).label}{scope}")
+    from demo.vestland import VESTLAND_LOGINS
+
+    for email, _name, role, number in VESTLAND_LOGINS:
+        scope = f" {number}" if number else " Vestland"
+        lines.append(f"  {email:45} {Role(role).label}{scope} (nynorsk)")
     lines.append(f"  The administrator's TOTP secret: {DEMO_ADMIN_TOTP_SECRET} (add it to an authenticator app)")
     return "\n".join(lines)

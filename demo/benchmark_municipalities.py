@@ -39,9 +39,13 @@ def person_name(rng) -> str:
 def generate(ctx) -> None:
     """Counties up to `ctx.size.counties`, municipalities, libraries and contacts, in bulk."""
     rng, size = ctx.rng, ctx.size
-    others = [(number, name) for number, name in COUNTIES if number != ctx.demo_county.number]
-    counties = [ctx.demo_county] + [
-        County.objects.create(number=number, name=name) for number, name in others[: size.counties - 1]
+    # The demo's other counties (Vestland) count among them and get synthetic municipalities too.
+    demo_others = list(County.objects.exclude(pk=ctx.demo_county.pk).order_by("number"))
+    taken = {ctx.demo_county.number} | {county.number for county in demo_others}
+    others = [(number, name) for number, name in COUNTIES if number not in taken]
+    wanted = max(0, size.counties - 1 - len(demo_others))
+    counties = [ctx.demo_county, *demo_others] + [
+        County.objects.create(number=number, name=name) for number, name in others[:wanted]
     ]
     for county in counties:
         ensure_default_lists(county)

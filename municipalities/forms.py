@@ -23,6 +23,7 @@ class CountySettingsForm(ModelForm):
         model = County
         fields = [
             "name",
+            "written_standard",
             "sender_name",
             "sender_email",
             "letterhead",

@@ -71,6 +71,16 @@ class County(models.Model):
         validators=[RegexValidator(r"^\d{2}$", _("Enter the official two-digit county number."))],
     )
     name = models.CharField(_("name"), max_length=100)
+    written_standard = models.CharField(
+        _("written standard"),
+        max_length=2,
+        choices=[("nb", _("Bokmål")), ("nn", _("Nynorsk"))],
+        default="nb",
+        help_text=_(
+            "The county's written Norwegian: its stored documents, its messages to people without an account, "
+            "its public pages and the pages of users who have not chosen a language."
+        ),
+    )
     sender_name = models.CharField(
         _("sender name"),
         max_length=100,

@@ -282,6 +282,7 @@ def _locked(instance: models.Model) -> models.Model:
 
 COUNTY_SETTINGS = (
     "name",
+    "written_standard",
     "sender_name",
     "sender_email",
     "letterhead",
@@ -325,7 +326,8 @@ def _save_list_items(model, *, county: County, items) -> bool:
 
 @transaction.atomic
 def update_county_settings(*, county: County, settings: dict, positions=(), themes=()) -> County:
-    """The county's name, sender, logo, defaults and thresholds, and its lists of positions and themes.
+    """The county's name, written standard, sender, logo, defaults and thresholds, and its lists of
+    positions and themes.
 
     `positions` and `themes` are (item, fields) pairs, item None for a new one; only the given fields
     change. Sends `county_settings_changed` with the names of the settings changed ("positions" and

@@ -170,10 +170,23 @@ def render_subject(template: str, context: dict, language: str | None = None) ->
         return one_line(render_to_string(f"{template}_subject.txt", {"site_url": settings.SITE_URL, **context}))
 
 
+def recipient_language(*, user=None, county=None) -> str:
+    """The language of a message: the recipient user's own choice; else the written standard of the
+    county the message is from (so a person without an account, a contact or a subscriber, gets the
+    county's); else the user's county's; else Norwegian bokmål."""
+    if user is not None and getattr(user, "language", ""):
+        return user.language
+    if county is not None:
+        return county.written_standard
+    if user is not None and hasattr(user, "preferred_language"):
+        return user.preferred_language
+    return settings.LANGUAGE_CODE
+
+
 def queue_templated_email(*, template: str, context: dict, language: str | None = None, **kwargs):
     """Renders `<template>_subject.txt`, `<template>.txt` and `<template>.html` in `language`
-    (default: Norwegian) and queues the result; other arguments as for `queue_email`. The body
-    templates see the rendered `subject`.
+    (default: `recipient_language` of the `user` and `county` arguments) and queues the result;
+    other arguments as for `queue_email`. The body templates see the rendered `subject`.
 
     A message whose `idempotency_key` is already in the outbox is returned as it is, before
     anything is rendered: a second run costs one look-up."""
@@ -182,8 +195,9 @@ def queue_templated_email(*, template: str, context: dict, language: str | None 
         existing = OutboxMessage.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return existing
+    language = language or recipient_language(user=kwargs.get("user"), county=kwargs.get("county"))
     subject = render_subject(template, context, language)
-    with translation.override(language or settings.LANGUAGE_CODE):
+    with translation.override(language):
         context = {"site_url": settings.SITE_URL, "subject": subject, **context}
         body_text = render_to_string(f"{template}.txt", context)
         body_html = render_to_string(f"{template}.html", context)

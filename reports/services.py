@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from accounts.models import Membership
 from documents.pdf import DocumentError, image_data_url, render_pdf
 from municipalities.models import County, Municipality
-from notifications.services import queue_templated_email
+from notifications.services import queue_templated_email, recipient_language
 from projects.models import Participant, Project
 
 from . import content
@@ -143,20 +143,33 @@ def build_context(report: Report) -> dict:
     return context | {"report": report, "letterhead_url": image_data_url(report.county.letterhead)}
 
 
+def report_language(report: Report) -> str:
+    """A monthly report is stored, hashed and archived: one rendering, in the county's written standard.
+    An on-demand report is its requester's alone: in their language."""
+    if report.requested_for_id:
+        return report.requested_for.preferred_language
+    return report.county.written_standard
+
+
 def render_report(*, report_id: int) -> Report | None:
-    """Renders one report to PDF and tells its readers. Does nothing if it is gone or already ready."""
+    """Renders one report to PDF (in `report_language`) and tells its readers. Does nothing if it is
+    gone or already ready."""
     with transaction.atomic():
         report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
         if report is None or report.status == Report.Status.READY:
             return report
         report.status = Report.Status.RENDERING
         report.save(update_fields=["status"])
-    context = build_context(report)
-    with translation.override(settings.LANGUAGE_CODE):
-        title = f"{report.get_kind_display()}: {report.subject_name}, {_month_name(report.month)}"
+    language = report_language(report)
+    with translation.override(language):
+        context = build_context(report)
+        title = f"{report.get_kind_display()}: {report.subject_name}, {_month_name(report.month, language)}"
     try:
         pdf = render_pdf(
-            TEMPLATES[report.kind], context | {"month_name": _month_name(report.month)}, title=title, lang="nb"
+            TEMPLATES[report.kind],
+            context | {"month_name": _month_name(report.month, language)},
+            title=title,
+            lang=language,
         )
     except DocumentError as exc:
         Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error=str(exc))
@@ -173,10 +186,10 @@ def render_report(*, report_id: int) -> Report | None:
     return report
 
 
-def _month_name(month: date) -> str:
+def _month_name(month: date, language: str = settings.LANGUAGE_CODE) -> str:
     from django.utils.formats import date_format
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         return date_format(month, "F Y")
 
 
@@ -198,16 +211,19 @@ def readers(report: Report):
 
 
 def notify_readers(report: Report) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        lines = content.summary_lines(report.summary)
+    """Each reader is told in their own language (the report itself is in `report_language`)."""
     for user in readers(report):
+        language = recipient_language(user=user, county=report.county)
+        with translation.override(language):
+            lines = content.summary_lines(report.summary)
         queue_templated_email(
+            language=language,
             template="reports/email/report_ready",
             context={
                 "report": report,
                 "user": user,
                 "url": settings.SITE_URL + report.get_absolute_url(),
-                "month_name": _month_name(report.month),
+                "month_name": _month_name(report.month, language),
                 "summary_lines": lines,
             },
             to=user.email,

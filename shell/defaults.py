@@ -21,6 +21,22 @@ kommunikasjonsteknologiske (IKT)-løsninger, som viser til WCAG 2.1 nivå A og A
 - Sidene testes automatisk med axe-core i en ekte nettleser.
 """
 
+ACCESSIBILITY_NN = """\
+Fremdrift skal kunne brukast av alle. Løysinga er laga for å oppfylle krava til
+universell utforming av IKT i forskrift om universell utforming av informasjons- og
+kommunikasjonsteknologiske (IKT-)løysingar, som viser til WCAG 2.1 nivå A og AA.
+
+## Slik har vi arbeidd
+
+- Alle sider har overskrifter, landemerke og ei lenkje for å hoppe rett til hovudinnhaldet.
+- Alt kan brukast med tastatur, og elementet som har fokus, er tydeleg markert.
+- Skjema har leietekstar, og feilmeldingar blir viste ved feltet dei gjeld.
+- Fargar har god nok kontrast, og informasjon blir aldri gitt berre med farge.
+- Diagram har ein tabell med dei same tala ved sida av.
+- PDF-dokument blir laga som merkte (tagga) dokument med språk og tittel.
+- Sidene blir testa automatisk med axe-core i ein ekte nettlesar.
+"""
+
 ACCESSIBILITY_EN = """\
 Fremdrift is meant to be usable by everyone. It is built to meet the Norwegian
 regulation on universal design of ICT solutions, which refers to WCAG 2.1 levels A and AA.
@@ -56,6 +72,26 @@ Opplysningene gis ikke videre til andre enn dem som deltar i prosjektene.
 Du kan be om innsyn, retting og sletting, og du kan klage til Datatilsynet.
 """
 
+PRIVACY_NN = """\
+Fremdrift behandlar personopplysningar for å planleggje og følgje opp utviklingsprosjekt
+mellom fylkesbiblioteket og folkebiblioteka i kommunane.
+
+## Formål og grunnlag
+
+Opplysningane blir brukte til å gjennomføre prosjekta fylkeskommunen har ansvar for
+(personvernforordninga artikkel 6 nr. 1 bokstav e, utøving av offentleg styresmakt og oppgåver
+i allmenta si interesse). Signerte avtalar blir arkiverte etter arkivlova.
+
+## Kven ser kva
+
+Tilsette ved fylkesbiblioteket ser prosjekta til fylket. Brukarar i ein kommune ser berre sin eigen
+kommune. Opplysningane blir ikkje gitt vidare til andre enn dei som deltek i prosjekta.
+
+## Rettane dine
+
+Du kan be om innsyn, retting og sletting, og du kan klage til Datatilsynet.
+"""
+
 PRIVACY_EN = """\
 Fremdrift processes personal data to plan and follow up development projects between the
 county library and the municipal libraries.
@@ -77,6 +113,8 @@ DEFAULT_PAGES = [
         "slug": "tilgjengelighet",
         "title": "Tilgjengelighetserklæring",
         "body": ACCESSIBILITY,
+        "title_nn": "Tilgjengelegheitserklæring",
+        "body_nn": ACCESSIBILITY_NN,
         "title_en": "Accessibility statement",
         "body_en": ACCESSIBILITY_EN,
     },
@@ -84,6 +122,8 @@ DEFAULT_PAGES = [
         "slug": "personvern",
         "title": "Personvernerklæring",
         "body": PRIVACY,
+        "title_nn": "Personvernerklæring",
+        "body_nn": PRIVACY_NN,
         "title_en": "Privacy notice",
         "body_en": PRIVACY_EN,
     },
@@ -91,6 +131,9 @@ DEFAULT_PAGES = [
 
 
 def ensure_default_pages(page_model) -> None:
-    """Creates the default pages that are missing; never overwrites an edited page."""
+    """Creates the default pages that are missing; never overwrites an edited page. Only the fields the
+    model has (a migration's historical model may predate the nynorsk ones)."""
+    fields = {field.name for field in page_model._meta.get_fields()}
     for page in DEFAULT_PAGES:
-        page_model.objects.get_or_create(slug=page["slug"], defaults={k: v for k, v in page.items() if k != "slug"})
+        defaults = {k: v for k, v in page.items() if k != "slug" and k in fields}
+        page_model.objects.get_or_create(slug=page["slug"], defaults=defaults)

@@ -20,6 +20,8 @@ class Page(models.Model):
     slug = models.SlugField(_("address"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text (Markdown)"))
+    title_nn = models.CharField(_("title in Nynorsk"), max_length=200, blank=True)
+    body_nn = models.TextField(_("text in Nynorsk (Markdown)"), blank=True)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     body_en = models.TextField(_("text in English (Markdown)"), blank=True)
     updated_at = models.DateTimeField(_("last updated"), default=timezone.now)
@@ -39,10 +41,17 @@ class Page(models.Model):
     def get_absolute_url(self):
         return reverse("shell:page", kwargs={"slug": self.slug})
 
+    def _localized(self, field: str) -> str:
+        """The field in the active language (bokmål when that one is empty)."""
+        language = get_language()
+        if language in ("nn", "en"):
+            return getattr(self, f"{field}_{language}") or getattr(self, field)
+        return getattr(self, field)
+
     @property
     def localized_title(self) -> str:
-        return self.title_en if get_language() == "en" and self.title_en else self.title
+        return self._localized("title")
 
     @property
     def localized_body(self) -> str:
-        return self.body_en if get_language() == "en" and self.body_en else self.body
+        return self._localized("body")

@@ -229,6 +229,8 @@ ROWS += [
     Row("notifications:preferences", get=SIGNED_IN, post=SIGNED_IN),
     # todo: the menu's badge, fetched after the page by everyone signed in
     Row("todo:badge", get=SIGNED_IN, post=NOT_ALLOWED),
+    # a user's own profile: everyone signed in, about themselves only (an empty POST shows the form again)
+    Row("accounts:profile", get=SIGNED_IN, post=SIGNED_IN),
 ]
 
 # A project-wide page: everyone who reads the project (a co-participant too); a participant's page is

@@ -61,3 +61,12 @@ def test_the_lessons_export_is_dated_with_the_short_date(monkeypatch):
 
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *args: DAY)
     assert lessons_markdown([], title="Erfaringer").splitlines()[-1].endswith(" 2.11.2026.")
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_bokmal_and_nynorsk_write_the_same_short_date(language):
+    from django.utils.formats import date_format
+
+    with translation.override(language):
+        assert date_format(DAY, "SHORT_DATE_FORMAT") == "2.11.2026"
+        assert date_format(DAY, "j. F Y") == "2. november 2026"

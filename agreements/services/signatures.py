@@ -182,7 +182,11 @@ def _seal(agreement: Agreement, signatures: list[Signature]) -> Seal:
     content = json.loads(agreement.content_snapshot)
     snapshot = canonical_json(
         build_sealed(
-            content=content, content_sha256=agreement.content_sha256, signatures=signatures, sealed_at=sealed_at
+            content=content,
+            content_sha256=agreement.content_sha256,
+            signatures=signatures,
+            sealed_at=sealed_at,
+            language=agreement.county.written_standard,
         )
     )
     snapshot_sha256 = text_sha256(snapshot)

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.RequireTOTPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -186,9 +187,11 @@ MFA_TOTP_ISSUER = "Fremdrift"
 # ------------------------------------------------------------ internationalisation
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["config.formats"]  # bokmål short dates as 1.12.2026
+LANGUAGES = [("nb", _("Norwegian Bokmål")), ("nn", _("Norwegian Nynorsk")), ("en", _("English"))]
+# locale/ is Fremdrift's own (makemessages); locale_allauth/ holds django-allauth's strings in the
+# languages allauth ships no catalogue for (nynorsk). Both come before allauth's own catalogues.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
+FORMAT_MODULE_PATH = ["config.formats"]  # bokmål and nynorsk short dates as 1.12.2026
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -7,7 +7,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -357,7 +356,7 @@ def _propose_letter(pairs: list[tuple[Milestone, EscalationStep]], *, today: dat
         "days": lateness(first, on=today),
     }
     entry.recipients = ", ".join(chiefs)[:1000]
-    entry.subject, entry.body = _leadership_letter(context)
+    entry.subject, entry.body = _leadership_letter(context, language=first.project.county.written_standard)
     entry.save(update_fields=["recipients", "subject", "body"])
     EscalationStep.objects.filter(pk__in=[step.pk for _milestone, step in rest]).update(
         status=EscalationStep.Status.IN_LETTER, subject=entry.subject[:300], recipients=entry.recipients
@@ -411,10 +410,11 @@ def _send(items: list[Item], *, today: date) -> int:
     return 1
 
 
-def _leadership_letter(context: dict) -> tuple[str, str]:
-    """The proposed message to the chief executive (subject, body), which county staff review and may edit."""
+def _leadership_letter(context: dict, *, language: str) -> tuple[str, str]:
+    """The proposed message to the chief executive (subject, body), which county staff review and may edit;
+    in the county's written standard (the chief executive is a contact, not a user)."""
     template = TEMPLATES + "leadership_letter"
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         return render_subject(template, context)[:300], render_to_string(f"{template}.txt", context).strip()
 
 

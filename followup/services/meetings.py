@@ -5,7 +5,6 @@ attendance and outcomes afterwards."""
 from collections import defaultdict
 from email.utils import parseaddr
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -258,7 +257,7 @@ def meeting_ics(meeting: Meeting, *, cancel: bool = False, attendees=None, uninv
     CANCEL (STATUS CANCELLED), with the meeting's UID and SEQUENCE, the county as ORGANIZER and
     `attendees` ((name, address) pairs; everyone invited with an address when not given)."""
     attendees = attendees if attendees is not None else [(i.name, i.email) for i in meeting.invitees.all() if i.email]
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(meeting.project.county.written_standard):  # one text for every invitee
         description = meeting_description(meeting)
     event = ics.meeting_event(
         meeting,
@@ -306,7 +305,7 @@ def _send_invitations(meeting: Meeting, invitees, *, cancel: bool = False, updat
     if cancel:
         message, context = "meeting_cancelled", {"meeting": meeting}
     else:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(county.written_standard):
             description = meeting_description(meeting)
         message, context = "meeting_invitation", {"meeting": meeting, "update": update, "description": description}
     for invitee in invitees:

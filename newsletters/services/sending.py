@@ -158,7 +158,7 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
     if newsletter is None or newsletter.status != Newsletter.Status.SENDING:
         return 0  # deleted, or already done by another run
     audience = get_audience(newsletter)
-    rendered = rendering.render_newsletter(newsletter)
+    rendered = rendering.render_newsletter(newsletter, language=newsletter.county.written_standard)
     content_type = ContentType.objects.get_for_model(Newsletter)
     already = set(
         OutboxMessage.objects.filter(content_type=content_type, object_id=newsletter.pk).values_list(

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -80,7 +79,7 @@ def create_money_draft(*, project: Project, by) -> Newsletter:
     since = project.infobrev_suggested_at
     if since is None:
         raise NewsletterError(_("No money changes are waiting for an infobrev."))
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(project.county.written_standard):
         subject, body = money_draft(project, since)
     return create_newsletter(
         county=project.county, project=project, by=by, subject=subject, body=body, money_since=since

@@ -5,6 +5,7 @@ from functools import partial
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 
 from municipalities.access import require
 from municipalities.models import County
@@ -38,4 +39,12 @@ def _file(field) -> FileResponse:
 
 
 def _public_county(number) -> County:
-    return get_object_or_404(County, number=number)
+    """The county of a public page, whose page then speaks the county's written standard."""
+    county = get_object_or_404(County, number=number)
+    speak_for(county)
+    return county
+
+
+def speak_for(county: County) -> None:
+    """A public page (for visitors and users alike) is in the county's written standard."""
+    translation.activate(county.written_standard)

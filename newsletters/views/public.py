@@ -17,7 +17,7 @@ from projects.models import Project
 from .. import selectors
 from ..charts import showcase_charts
 from ..rendering import absolute, body_html
-from .base import _public_county
+from .base import _public_county, speak_for
 
 
 def public_county(request, number):
@@ -78,7 +78,7 @@ def _feed(*, title, link, feed_url, newsletters, county) -> HttpResponse:
         title=title,
         link=absolute(link),
         description=title,
-        language="nb",
+        language=county.written_standard,
         feed_url=absolute(feed_url),
         author_name=county.sender_name or county.name,
     )
@@ -125,6 +125,7 @@ def project_archive_feed(request, number, pk):
 
 def archive_detail(request, pk):
     newsletter = selectors.get_public_newsletter(pk)
+    speak_for(newsletter.county)
     return render(
         request,
         "newsletters/public/newsletter.html",
@@ -140,6 +141,7 @@ def archive_detail(request, pk):
 
 def showcase_detail(request, number, slug):
     showcase = selectors.get_public_showcase(number, slug, request.user)
+    speak_for(showcase.county)
     photos = list(showcase.photos.shown_publicly())
     return render(
         request,

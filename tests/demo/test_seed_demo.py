@@ -90,12 +90,37 @@ def test_seed_demo_is_idempotent(demo):
 
 
 def test_seed_demo_creates_troms_and_the_logins(demo):
-    assert Municipality.objects.count() == 21
+    assert Municipality.objects.filter(county__number="55").count() == 21
     assert Municipality.objects.get(number="5538").name == "Storfjord - Omasvuotna - Omasvuono"
     for email, *_ in DEMO_LOGINS:
         assert email in demo
         assert User.objects.get(email=email).check_password("fremdrift-demo")
     assert "FREMDRIFTDEMOKEY" in demo
+
+
+def test_seed_demo_creates_vestland_writing_nynorsk(demo, client):
+    """A reviewer sees nynorsk on the first `make run`: Vestland's staff and library head log in to a
+    county writing nynorsk, with official municipalities and a project; Troms stays bokmål."""
+    from demo.vestland import PROJECT, VESTLAND_LOGINS
+
+    vestland, troms = County.objects.get(number="46"), County.objects.get(number="55")
+    assert (vestland.name, vestland.written_standard, troms.written_standard) == ("Vestland", "nn", "nb")
+    assert {m.number: m.name for m in vestland.municipalities.all()} == {
+        "4601": "Bergen",
+        "4621": "Voss",
+        "4631": "Alver",
+        "4640": "Sogndal",
+    }
+    for email, *_ in VESTLAND_LOGINS:
+        assert email in demo and User.objects.get(email=email).check_password("fremdrift-demo")
+    project = Project.objects.get(county=vestland, title=PROJECT)
+    assert sorted(p.municipality.number for p in project.participants.all()) == ["4631", "4640"]
+    client.force_login(User.objects.get(email="biblioteksjef.sogndal@demo.fremdrift.no"))
+    page = client.get(project.get_absolute_url())
+    assert page.status_code == 200 and page["Content-Language"] == "nn"
+    text = html.unescape(page.content.decode())
+    assert PROJECT in text and "Fremdrift" in text  # the product name stays
+    assert "Prosjektleiarar" in text and "Deltakarar" in text and "Deltakere" not in text
 
 
 def test_seed_demo_links_leadership_to_their_contacts(demo):

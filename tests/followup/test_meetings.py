@@ -371,3 +371,32 @@ def test_special_characters_survive_the_round_trip_and_lines_are_folded(active_p
     lines = text.split("\r\n")
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
     assert any(line.startswith(" ") for line in lines)  # the long description was folded onto continuation lines
+
+
+def test_a_contact_of_a_county_writing_nynorsk_gets_the_invitation_in_nynorsk_by_smtp(
+    active_project, county_staff, leaders, settings, smtp_server
+):
+    """A contact has no account, so no language of their own: the county's written standard decides,
+    for the e-mail and for the .ics shared by every invitee. Read back as the SMTP server received it."""
+    county = active_project.county
+    county.written_standard = "nn"
+    county.save(update_fields=["written_standard"])
+    county_staff.language = "en"  # the sender's own language plays no part
+    county_staff.save(update_fields=["language"])
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    meeting = _meeting(active_project, county_staff, objectives=("Alle veit kva rommet skal brukast til",))
+    meetings.set_invitees(meeting=meeting, by=county_staff, contacts=leaders[:1])
+    meetings.schedule_meeting(meeting=meeting, by=county_staff)
+    send_batch()
+    (received,) = smtp_server.messages
+    message = received["message"]
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert message["Subject"].startswith("Invitasjon:")
+    assert "Verkstad i prosjektet" in body and "Stad: Tromsø bibliotek" in body
+    assert "Verksted" not in body and "Sted:" not in body
+    _part, calendar = _received_calendar(received)
+    (event,) = calendar.events
+    assert "Alle veit kva rommet skal brukast til" in event.description

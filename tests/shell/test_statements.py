@@ -31,8 +31,9 @@ def test_the_accessibility_file_is_well_formed_and_names_known_criteria():
     assert checked <= datetime.date.today()
     for deviation in data["deviations"]:
         assert deviation["criterion"] in CRITERIA
-        assert deviation["page"]["nb"] and deviation["page"]["en"]
-        assert deviation["description"]["nb"] and deviation["description"]["en"]
+        assert deviation["page"]["nb"] and deviation["page"]["nn"] and deviation["page"]["en"]
+        assert deviation["description"]["nb"] and deviation["description"]["nn"] and deviation["description"]["en"]
+    assert data["method"]["nn"]
 
 
 def test_the_accessibility_statement_shows_what_the_file_says(client, county):
@@ -57,6 +58,18 @@ def test_the_accessibility_statement_shows_what_the_file_says(client, county):
         client.get(ACCESSIBILITY_URL).content.decode()
     )
     assert "brudd på kravene" not in text  # the old default claimed there were none
+
+
+def test_the_accessibility_statement_in_nynorsk(client, county):
+    data = json.loads(ACCESSIBILITY_FILE.read_text(encoding="utf-8"))
+    client.post(reverse("set_language"), {"language": "nn", "next": "/"})
+    text = _text(client.get(ACCESSIBILITY_URL))
+    assert "Kjende avvik" in text and "Handheving" in text and "Meld frå om eit problem" in text
+    for deviation in data["deviations"]:
+        assert deviation["page"]["nn"] in text and deviation["description"]["nn"] in text
+    assert data["method"]["nn"] in text
+    assert "Slik har vi arbeidd" in text and "Tilgjengelegheitserklæring" in text  # the page's own prose
+    assert "Rettane dine" in _text(client.get(reverse("shell:page", kwargs={"slug": "personvern"})))
 
 
 def test_the_accessibility_statement_in_english(client, county):

@@ -14,7 +14,9 @@ from demo import benchmark_municipalities as municipalities_benchmark
 from demo import benchmark_newsletters as newsletters_benchmark
 from demo import benchmark_projects as projects_benchmark
 from demo.management.commands.seed_demo import load_demo
-from municipalities.models import County
+from demo.municipalities import TROMS_MUNICIPALITIES
+from demo.vestland import VESTLAND_MUNICIPALITIES
+from municipalities.models import Municipality
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2024)
 
     def handle(self, *args, scale, seed, **options):
-        if County.objects.exclude(number="55").exists():
+        demo_numbers = [row[0] for row in TROMS_MUNICIPALITIES + VESTLAND_MUNICIPALITIES]
+        if Municipality.objects.exclude(number__in=demo_numbers).exists():  # beyond the demo's Troms and Vestland
             raise CommandError("Benchmark data is already present: use a fresh database.")
         ctx = SimpleNamespace(rng=random.Random(seed), size=SCALES[scale], scale=scale)
         with translation.override("nb"):

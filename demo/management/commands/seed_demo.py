@@ -10,10 +10,12 @@ from demo.municipalities import seed_places
 from demo.newsletters import seed_newsletters
 from demo.projects import seed_projects
 from demo.reports import seed_reports
+from demo.vestland import seed_vestland
 
 
 def load_demo():
-    """Every app's demo for Troms, in order; each part is safe to run again. Returns the county."""
+    """Every app's demo for Troms, in order, then Vestland (a county writing nynorsk); each part is safe
+    to run again. Returns Troms."""
     county = seed_places()
     seed_logins(county)
     seed_projects(county)
@@ -22,11 +24,12 @@ def load_demo():
     seed_newsletters(county)
     # Last: the reports are snapshots of everything above.
     seed_reports(county)
+    seed_vestland()
     return county
 
 
 class Command(BaseCommand):
-    help = "Loads the demo: Troms with its people, logins, projects, agreements, evaluations, infobrev and reports. Safe to run again."
+    help = "Loads the demo: Troms (bokmål) and Vestland (nynorsk) with their people, logins, projects, agreements, evaluations, infobrev and reports. Safe to run again."
 
     def add_arguments(self, parser):
         parser.add_argument(
