@@ -10,11 +10,12 @@ from accounts.models import User
 from demo.accounts import DEMO_PASSWORD, seed_logins
 from demo.evaluations import _questionnaire
 from demo.municipalities import seed_places
-from evaluations.models import CorrectionChange, Kind, Response, Round
+from evaluations.models import CorrectionChange, Kind, MeasurementPeriod, Response, Round
+from evaluations.services import measurements
 from followup.models import Milestone
 from municipalities.models import Municipality, Theme
 from projects import services
-from projects.models import Project
+from projects.models import Measurement, Project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,6 +53,10 @@ def demo(transactional_db):
     services.record_measurement(indicator=indicator, by=staff, value=470, measured_on=today - timedelta(days=3))
     planned = today + timedelta(days=30)
     Milestone.objects.create(project=project, name="Romplan vedtatt", planned_on=planned, original_planned_on=planned)
+    measurements.save_ttt_indicator(project=project, by=staff, name="Besøk per uke (TTT-telling)", unit="besøk")
+    MeasurementPeriod.objects.create(
+        project=project, period="before", starts_on=today - timedelta(days=30), ends_on=today + timedelta(days=30)
+    )
     Project.objects.filter(pk=project.pk).update(status=Project.Status.ACTIVE)
     return project
 
@@ -61,13 +66,26 @@ def _submit(page, name):
     page.wait_for_load_state()
 
 
-def _answer(journey, email, *, scale, followed, capacity, text):
+PHONE = {"width": 390, "height": 844}
+
+
+def _fits(page) -> None:
+    """No sideways scroll on a phone."""
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{page.url} is {width[0]} px wide at {width[1]} px"
+
+
+def _answer(journey, email, *, scale, followed, capacity, text, phone=False):
     page = journey.page
     journey.logout()
     journey.login(email, DEMO_PASSWORD)
+    if phone:
+        page.set_viewport_size(PHONE)
     journey.goto(Project.objects.get(title=TITLE).get_absolute_url())
     page.get_by_role("link", name=f"Mellomevaluering: {TITLE}: svar for").click()
     page.wait_for_load_state()
+    if phone:
+        _fits(page)
     journey.scan(f"answer-{email.split('@')[0]}")
     page.get_by_role("group", name=SATISFIED).get_by_label(scale, exact=True).check()
     page.get_by_label("Hva bør vi gjøre annerledes resten av prosjektet?").fill(text)
@@ -78,10 +96,34 @@ def _answer(journey, email, *, scale, followed, capacity, text):
     assert page.get_by_text("Dette spørsmålet må besvares.").first.is_visible()
     assert page.get_by_label("Hva bør vi gjøre annerledes resten av prosjektet?").input_value() == text
     journey.scan(f"answer-errors-{email.split('@')[0]}")
+    if phone:
+        _fits(page)
     page.get_by_role("group", name=FOLLOWED).get_by_label(followed, exact=True).check()
     page.get_by_role("group", name=CAPACITY).get_by_label(capacity).check()
     _submit(page, "Send inn svarene")
     assert page.get_by_text("Takk! Svarene dine er sendt inn.").is_visible()
+
+
+def _enter_ttt_value_on_a_phone(journey, project):
+    """The library head, still on the phone, counts visits for the before period."""
+    page = journey.page
+    journey.goto(f"/prosjekter/{project.pk}/ttt/")
+    _fits(page)
+    page.get_by_role("link", name="Registrer en telt verdi").click()
+    page.wait_for_load_state()
+    _fits(page)
+    journey.scan("phone-ttt-form")
+    page.get_by_label("Hva som telles").select_option(label="Besøk per uke (TTT-telling)")
+    page.get_by_label("Bibliotek").select_option(label="Harstad bibliotek (Harstad)")
+    page.get_by_label("Periode").select_option(label="Før")
+    page.get_by_label("Telt dato").fill((timezone.localdate() - timedelta(days=2)).isoformat())
+    page.get_by_label("Verdi").fill("412")
+    _submit(page, "Lagre")
+    assert page.get_by_text("Verdien er lagret.").is_visible()
+    _fits(page)
+    journey.scan("phone-ttt-saved")
+    saved = Measurement.objects.get(indicator__project=project, library__isnull=False)
+    assert saved.value == 412 and saved.library.municipality.number == "5503"
 
 
 def test_midterm_round_answers_results_and_a_course_correction(journey, demo):
@@ -115,7 +157,10 @@ def test_midterm_round_answers_results_and_a_course_correction(journey, demo):
         followed="3",
         capacity="Bare hvis planen strekkes ut",
         text="Vi trenger mer tid til romplanen.",
+        phone=True,
     )
+    _enter_ttt_value_on_a_phone(journey, project)
+    page.set_viewport_size({"width": 1280, "height": 800})
     assert round_.responses.filter(status=Response.Status.SUBMITTED).count() == 2
 
     journey.logout()
