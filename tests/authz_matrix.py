@@ -663,6 +663,7 @@ ROWS += [
     Row("agreements:agreement-amend", agreement_kw("sealed"), get=NOT_ALLOWED, post=AGREEMENT_ACTION),
     Row("agreements:agreement-publish", agreement_kw("sealed"), get=NOT_ALLOWED, post=AGREEMENT_ACTION),
     Row("agreements:agreement-pdf", agreement_kw("sealed"), get=AGREEMENT_READ, post=NOT_ALLOWED),
+    Row("agreements:agreement-docx", agreement_kw("sealed"), get=AGREEMENT_READ, post=NOT_ALLOWED),
 ]
 
 # newsletters: internal pages for the county's staff; public pages for everyone, signed in or not.
