@@ -274,3 +274,70 @@ class MilestoneOrigin(models.Model):
 
     def __str__(self):
         return f"{self.milestone} ← {self.kit_milestone}"
+
+
+class LetterQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Letters are the county staff's: drafted, kept and read at the county."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(participant__project__county_id__in=user.access.staff_county_ids)
+
+
+class Letter(models.Model):
+    """A letter to one participating municipality, drafted from a kit's letter template (placeholders
+    filled once, as plain text), edited, then sent: by e-mail with the PDF attached, or by the county's own
+    mail. A sent letter keeps its text, its PDF and its recipients as they were."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", _("By e-mail from Fremdrift")
+        OWN_MAIL = "own_mail", _("By the county's own mail")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="letters", verbose_name=_("participant")
+    )
+    template = models.CharField(_("from the template"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text (Markdown)"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    delivery = models.CharField(_("sent"), max_length=10, choices=Delivery.choices, blank=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)  # [{"name", "email"}] as sent
+    pdf = models.BinaryField(_("the letter as sent (PDF)"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["participant", "-created_at"], name="letter_participant")]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse(
+            "planning:letter-detail",
+            kwargs={"pk": self.participant.project_id, "letter_pk": self.pk},
+        )
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT

@@ -31,6 +31,7 @@ from django.urls import get_resolver, reverse
 
 from accounts.models import Invitation, Membership
 from notifications.models import OutboxMessage
+from planning.models import Letter
 from tests.factories import ContactFactory, LibraryFactory, MunicipalityFactory, UserFactory
 
 # One xdist group: `--dist loadgroup` sends every row to the same process, which builds the world once.
@@ -357,6 +358,23 @@ ROWS += [
     Row("planning:grant-release", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("planning:grant-close", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("planning:project-save-as-kit", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    # Letters are the county staff's (drafted, sent and kept at the county): 404 for everyone else.
+    Row("planning:letter-list", project_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("planning:letter-detail", lambda w: project_kw(w) | {"letter_pk": w.letter}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "planning:letter-send",
+        lambda w: project_kw(w) | {"letter_pk": w.letter},
+        get=NOT_ALLOWED,
+        post=expect(**roles(STAFF, 400)),
+    ),
+    Row(
+        "planning:letter-delete",
+        lambda w: project_kw(w) | {"letter_pk": w.letter},
+        get=NOT_ALLOWED,
+        post=expect(**roles(STAFF, ANY_REDIRECT)),
+    ),
+    Row("planning:letter-pdf", lambda w: project_kw(w) | {"letter_pk": w.letter}, get=STAFF_READ, post=NOT_ALLOWED),
+    Row("planning:letter-docx", lambda w: project_kw(w) | {"letter_pk": w.letter}, get=STAFF_READ, post=NOT_ALLOWED),
     Row("planning:kit-list", county_kw, get=STAFF_READ, post=expect(**roles(STAFF, ANY_REDIRECT))),
     Row("planning:kit-detail", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
     Row("planning:kit-new-project", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
@@ -872,6 +890,7 @@ def build_world(monkeypatch) -> World:
     monkeypatch.setattr("municipalities.views.render_factsheet", lambda municipality, lang: b"%PDF-1.7 stand-in")
     monkeypatch.setattr("evaluations.export.lessons_pdf", lambda lessons, **kwargs: b"%PDF-1.7 stand-in")
     monkeypatch.setattr("agreements.services.signatures.render_agreement_pdf", lambda **kwargs: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("planning.letters._render_pdf", lambda letter, **kwargs: b"%PDF-1.7 stand-in")
     invitee = UserFactory(email="invitee@example.no")
     invitee.set_unusable_password()
     invitee.save()
@@ -903,6 +922,9 @@ def build_world(monkeypatch) -> World:
             county=county,
             message_id="<matrix@test>",
             status=OutboxMessage.Status.FAILED,
+        ),
+        letter=Letter.objects.create(
+            participant=data["participant"], subject="Invitasjon", body="Til Tromsø", created_by=county_staff
         ),
         library_head=library_head,
         head_membership=library_head.memberships.get(),
@@ -949,6 +971,7 @@ def build_world(monkeypatch) -> World:
         "head_membership",
     ):
         world.own(getattr(world, name), county, municipality)
+    world.own(world.letter, county, municipality)
     for name in ("sealed", "sent", "draft", "scan", "link"):
         world.own(world.agreements[name], county, municipality)
     world.own(world.agreements["new_participant"], county, other_municipality)
