@@ -589,6 +589,7 @@ ROWS += [
     Row("evaluations:lessons-log", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("evaluations:lessons-markdown", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
     Row("evaluations:lessons-pdf", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
+    Row("evaluations:lessons-docx", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
     # public: published mapping conclusions, no login
     Row("evaluations:public-conclusions", municipality_kw, get=everyone(200), post=everyone(405), public=True),
     Row(
