@@ -188,3 +188,19 @@ class LetterSendForm(forms.Form):
         if data.get("delivery") == Letter.Delivery.EMAIL and not data.get("contacts"):
             self.add_error("contacts", _("Choose at least one contact to e-mail the letter to."))
         return data
+
+
+class KitDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_(
+            "Markdown with placeholders such as {{ municipality }} (the list is below). Saving makes a new "
+            "version of the kit; projects made from the kit so far keep the version they were made from."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(_("Save as a new version of the kit"))

@@ -10,6 +10,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats
@@ -241,3 +242,63 @@ def save_project_as_kit(*, project: Project, name: str, by) -> Kit:
             [KitDocument(kit=kit, kind=d.kind, title=d.title, body=d.body) for d in source.documents.all()]
         )
     return kit
+
+
+# ------------------------------------------------------------------ kit versions
+
+
+@records_by
+@transaction.atomic
+def revise_kit_document(*, kit: Kit, by, title: str, body: str, document: KitDocument | None = None, kind=None) -> Kit:
+    """A new version of `kit` with one text changed (`document`) or one added (of `kind`): plan,
+    requirements, positions, handbook pages and the other texts are copied. The old version stays as it
+    was, for the projects made from it (their letters and agreements keep its texts), and leaves the
+    county's list. Raises ValidationError for a version that is no longer current."""
+    kit = Kit.objects.select_for_update().get(pk=kit.pk)
+    if not kit.is_current:
+        raise ValidationError(gettext("This is an earlier version of the kit; change the current one."))
+    if document is not None and document.kit_id != kit.pk:
+        raise ValidationError(gettext("That text belongs to another kit."))
+    kit.is_current = False
+    kit.save(update_fields=["is_current"])
+    new = Kit.objects.create(
+        county_id=kit.county_id,
+        name=kit.name,
+        description=kit.description,
+        theme_id=kit.theme_id,
+        duration_days=kit.duration_days,
+        default_local_share=kit.default_local_share,
+        county_hours_per_month=kit.county_hours_per_month,
+        participant_hours_per_month=kit.participant_hours_per_month,
+        version=kit.version + 1,
+        previous=kit,
+    )
+    new.required_positions.set(kit.required_positions.all())
+    new.handbook_pages.set(kit.handbook_pages.all())
+    KitMilestone.objects.bulk_create(
+        [
+            KitMilestone(
+                kit=new,
+                name=m.name,
+                description=m.description,
+                offset_days=m.offset_days,
+                scope=m.scope,
+                responsible_position_id=m.responsible_position_id,
+                order=m.order,
+            )
+            for m in kit.milestones.all()
+        ]
+    )
+    KitRequirement.objects.bulk_create(
+        [KitRequirement(kit=new, text=r.text, order=r.order) for r in kit.requirements.all()]
+    )
+    documents = []
+    for existing in kit.documents.all():
+        if document is not None and existing.pk == document.pk:
+            documents.append(KitDocument(kit=new, kind=existing.kind, title=title, body=body))
+        else:
+            documents.append(KitDocument(kit=new, kind=existing.kind, title=existing.title, body=existing.body))
+    if document is None:
+        documents.append(KitDocument(kit=new, kind=kind or KitDocument.Kind.LETTER, title=title, body=body))
+    KitDocument.objects.bulk_create(documents)
+    return new

@@ -124,9 +124,17 @@ class KitQuerySet(models.QuerySet):
             return self.none()
         return self.filter(county_id__in=user.access.staff_county_ids)
 
+    def current(self):
+        """The version of each kit that new projects are made from (the county's list)."""
+        return self.filter(is_current=True)
+
 
 class Kit(models.Model):
-    """A ready project kit: plan, requirements, positions, defaults and document templates."""
+    """A ready project kit: plan, requirements, positions, defaults and document templates.
+
+    Changing a kit's texts makes a new version (`planning.kits.revise_kit_document`): the old one stays,
+    unchanged, for the projects made from it, and only the current version is listed and used for new
+    projects."""
 
     county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="kits")
     name = models.CharField(_("name"), max_length=200)
@@ -146,6 +154,16 @@ class Kit(models.Model):
     handbook_pages = models.ManyToManyField(
         "HandbookPage", blank=True, related_name="kits", verbose_name=_("handbook pages")
     )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_version",
+        verbose_name=_("previous version"),
+    )
+    is_current = models.BooleanField(_("current version"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[required_positions])
 
@@ -155,7 +173,13 @@ class Kit(models.Model):
         verbose_name = _("project kit")
         verbose_name_plural = _("project kits")
         ordering = ["county_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["county", "name"], name="kit_unique_name")]
+        constraints = [
+            # One current kit of a name; its earlier versions keep the name.
+            models.UniqueConstraint(
+                fields=["county", "name"], condition=models.Q(is_current=True), name="kit_unique_current_name"
+            ),
+            models.UniqueConstraint(fields=["county", "name", "version"], name="kit_unique_version"),
+        ]
 
     def __str__(self):
         return self.name

@@ -240,6 +240,7 @@ def install_standard_kits(county) -> list[Kit]:
         kit, created = Kit.objects.get_or_create(
             county=county,
             name=data["name"],
+            is_current=True,
             defaults={
                 "description": data["description"],
                 "theme": county.themes.filter(code=data["theme"]).first(),

@@ -378,6 +378,13 @@ ROWS += [
     Row("planning:kit-list", county_kw, get=STAFF_READ, post=expect(**roles(STAFF, ANY_REDIRECT))),
     Row("planning:kit-detail", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
     Row("planning:kit-new-project", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
+    Row("planning:kit-document-create", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "planning:kit-document-edit",
+        lambda w: {"kit_pk": w.kit, "document_pk": w.kit_document},
+        get=STAFF_READ,
+        post=STAFF_READ,
+    ),
     Row("planning:handbook-list", county_kw, get=COUNTY_PEOPLE, post=COUNTY_PEOPLE),
     Row("planning:handbook-create", county_kw, get=STAFF_READ, post=STAFF_READ),
     # An internal page: the county's people read it; anyone else gets 404 (visitors too: it looks missing).
@@ -973,6 +980,8 @@ def build_world(monkeypatch) -> World:
     ):
         world.own(getattr(world, name), county, municipality)
     world.own(world.letter, county, municipality)
+    world.kit_document = world.kit.documents.order_by("id").first()
+    world.own(world.kit_document, county)
     for name in ("sealed", "sent", "draft", "scan", "link"):
         world.own(world.agreements[name], county, municipality)
     world.own(world.agreements["new_participant"], county, other_municipality)
