@@ -71,12 +71,10 @@ def html_to_docx(html: str, *, title: str = "", lang: str = "nb", footer: str | 
     header = tree.find_class("pdf-header")
     if header:
         _header(section.header.paragraphs[0], header[0])
-    footer_text = (
-        footer
-        if footer is not None
-        else (_text(tree.find_class("pdf-footer")[0]) if tree.find_class("pdf-footer") else "")
-    )
-    _footer(section.footer.paragraphs[0], footer_text)
+    if footer is None:
+        found = tree.find_class("pdf-footer")
+        footer = _text(found[0]) if found else ""
+    _footer(section.footer.paragraphs[0], footer)
 
     main = tree.find(".//main")
     _Writer(document).blocks(main if main is not None else tree.body)
@@ -257,8 +255,8 @@ class _Writer:
         text = _SPACE.sub(" ", _clean(text))
         if not text:
             return
-        if not paragraph.runs or paragraph.runs[-1].text.endswith(("\n", " ")) or not paragraph.text:
-            text = text.lstrip() if not paragraph.text else text
+        if not paragraph.text or paragraph.text.endswith(" "):
+            text = text.lstrip()  # no space at the start of a paragraph, none doubled between runs
         if not text:
             return
         run = paragraph.add_run(text)
