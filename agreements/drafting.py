@@ -2,9 +2,10 @@
 
 The kit's text (`KitDocument(kind="agreement")`) is Markdown with `## Heading`
 sections; each known heading becomes one section of the agreement, and the
-whitelisted placeholders (`planning.kits.fill_placeholders`, with `planning.kits.placeholder_values`) are replaced with
+whitelisted placeholders (`planning.kits.fill_placeholders`) are replaced with
 plain text from the project, the participant, its budget, requirements,
-milestones and contacts. User text is never a template: unknown placeholders
+milestones and contacts (`planning.kits.placeholder_values`, which kit letters
+use too). User text is never a template: unknown placeholders
 and template syntax stay exactly as written. A project without a kit starts
 from the standard text (`planning.standard_kits.AGREEMENT_TEXT`).
 """
