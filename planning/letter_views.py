@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -115,31 +114,21 @@ def letter_detail(request, pk, letter_pk):
     elif request.method == "POST":
         messages.error(request, _("This letter was sent and can no longer be changed."))
         return redirect(letter)
-    return _detail(request, project, letter, form=form)
-
-
-def _detail(request, project, letter, *, form=None, send_form=None, status=200):
-    if send_form is None and not letter.is_sent:
-        send_form = LetterSendForm(contacts=letters.mail_contacts(letter.participant))
-    if send_form is not None:
-        send_form.helper.form_action = reverse(
-            "planning:letter-send", kwargs={"pk": project.pk, "letter_pk": letter.pk}
-        )
-    return render(
-        request,
-        "planning/letter_detail.html",
-        {"project": project, "letter": letter, "form": form, "send_form": send_form},
-        status=status,
-    )
+    return render(request, "planning/letter_detail.html", {"project": project, "letter": letter, "form": form})
 
 
 @login_required
-@require_POST
 def letter_send(request, pk, letter_pk):
+    """The letter once more, and how it is sent: by e-mail to the contacts chosen, or by the county's own
+    mail. A sent letter's page is where this leads back to."""
     project = _project(request, pk)
     letter = _letter(request, project, letter_pk)
-    form = LetterSendForm(request.POST, contacts=letters.mail_contacts(letter.participant))
-    if form.is_valid():
+    if letter.is_sent:
+        messages.info(request, _("This letter was sent and can no longer be changed."))
+        return redirect(letter)
+    data = request.POST if request.method == "POST" else None
+    form = LetterSendForm(data, contacts=letters.mail_contacts(letter.participant))
+    if request.method == "POST" and form.is_valid():
         if _run(
             request,
             form,
@@ -152,9 +141,12 @@ def letter_send(request, pk, letter_pk):
             _("The letter was sent."),
         ):
             return redirect(letter.participant)
-        return redirect(letter)
-    edit = None if letter.is_sent else LetterForm(initial={"subject": letter.subject, "body": letter.body})
-    return _detail(request, project, letter, form=edit, send_form=form, status=400)
+    return render(
+        request,
+        "planning/letter_send.html",
+        {"project": project, "letter": letter, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required

@@ -364,7 +364,7 @@ ROWS += [
     Row(
         "planning:letter-send",
         lambda w: project_kw(w) | {"letter_pk": w.letter},
-        get=NOT_ALLOWED,
+        get=STAFF_READ,
         post=expect(**roles(STAFF, 400)),
     ),
     Row(

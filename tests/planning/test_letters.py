@@ -208,7 +208,7 @@ def test_letters_are_the_county_staff_s_only(request, client, who, county_staff,
         project=kit_project, template="Invitasjon til kommunen", participants=[participant], by=county_staff
     )
     client.force_login(request.getfixturevalue(who))
-    for name in ("letter-detail", "letter-pdf", "letter-docx"):
+    for name in ("letter-detail", "letter-send", "letter-pdf", "letter-docx"):
         assert client.get(_url(name, letter)).status_code == 404, name
     assert client.post(_url("letter-send", letter), {"delivery": "own_mail"}).status_code == 404
     assert client.get(_list_url(kit_project)).status_code == 404
