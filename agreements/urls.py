@@ -25,6 +25,7 @@ urlpatterns = [
     path(A + "slett/", views.agreement_delete, name="agreement-delete"),
     path(A + "publisering/", views.agreement_publish, name="agreement-publish"),
     path(A + "avtale.pdf", views.agreement_pdf, name="agreement-pdf"),
+    path(A + "avtale.docx", views.agreement_docx, name="agreement-docx"),
     path(A + "signatarer/<str:slot>/inviter/", views.agreement_signatory_invite, name="signatory-invite"),
     path(A + "lenker/<id:link_pk>/trekk-tilbake/", views.agreement_link_revoke, name="link-revoke"),
     # A contact's personal link (no account): the one-time code, then the agreement to sign.

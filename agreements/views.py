@@ -2,6 +2,7 @@
 may not see) and checks a permission predicate for changes (403). Two pages are public: the
 verification page and a published agreement's PDF."""
 
+import json
 from datetime import timedelta
 from functools import partial
 
@@ -20,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
+from documents.word import DOCX_MIMETYPE
 from municipalities.access import require
 from projects.access import access_participant, access_project
 from projects.permissions import can_read_participant
@@ -31,7 +33,7 @@ from .access import access_agreement
 from .forms import AgreementForm, ListFilterForm, RoleMatrixForm, ScanForm, SignForm, VerifyForm, WithdrawForm
 from .matrix import LEGEND, labelled_rows
 from .models import Agreement, Signature
-from .pdf import render_agreement_pdf
+from .pdf import render_agreement_docx, render_agreement_pdf
 from .permissions import (
     can_amend_agreement,
     can_create_agreement,
@@ -504,6 +506,31 @@ def agreement_pdf(request, pk):
         messages.error(request, str(exc))
         return redirect(agreement)
     return _pdf_response(pdf, f"utkast-{pdf_filename(agreement)}")
+
+
+@login_required
+@require_GET
+@never_cache
+def agreement_docx(request, pk):
+    """A Word copy for the municipality's case handling: of the sealed record (its footer names the signed
+    PDF, with its verification code, as the authoritative version), or of the draft as it stands."""
+    agreement = _agreement(request, pk)
+    if agreement.is_sealed:
+        record = json.loads(agreement.seal.snapshot)
+        docx = render_agreement_docx(
+            content=record["content"],
+            signatures=record.get("signatures", []),
+            verification_code=agreement.seal.verification_code,
+            sealed_at=agreement.seal.sealed_at,
+            county=agreement.county,
+        )
+        filename = pdf_filename(agreement).removesuffix(".pdf") + ".docx"
+    else:
+        docx = render_agreement_docx(content=build_content(agreement), county=agreement.county)
+        filename = "utkast-" + pdf_filename(agreement).removesuffix(".pdf") + ".docx"
+    response = HttpResponse(docx, content_type=DOCX_MIMETYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
 
 
 # ------------------------------------------------------------------------- public

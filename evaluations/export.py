@@ -1,10 +1,11 @@
-"""Lessons learned as Markdown and PDF, in the five sections of the county library's own record."""
+"""Lessons learned as Markdown, PDF and Word, in the five sections of the county library's own record."""
 
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from documents.pdf import render_pdf
+from documents.word import render_docx
 
 from .selectors import by_section
 
@@ -34,14 +35,22 @@ def lessons_markdown(lessons, *, title: str, lang: str = "nb") -> str:
     return "\n".join(lines) + "\n"
 
 
-def lessons_pdf(lessons, *, county, title: str, lang: str = "nb") -> bytes:
-    """Raises documents.pdf.DocumentError."""
+def _document_context(lessons, *, county) -> dict:
     lessons = list(lessons)
-    context = {
+    return {
         "county": county,
         "sections": by_section(lessons),
         "projects": sorted({lesson.project.title for lesson in lessons}),
         "with_project": len({lesson.project_id for lesson in lessons}) > 1,
         "made_on": timezone.localdate(),
     }
-    return render_pdf("pdf/lessons.html", context, title=title, lang=lang)
+
+
+def lessons_pdf(lessons, *, county, title: str, lang: str = "nb") -> bytes:
+    """Raises documents.pdf.DocumentError."""
+    return render_pdf("pdf/lessons.html", _document_context(lessons, county=county), title=title, lang=lang)
+
+
+def lessons_docx(lessons, *, county, title: str, lang: str = "nb") -> bytes:
+    """The same document as the PDF, as .docx: the five sections as headings, each lesson a list item."""
+    return render_docx("pdf/lessons.html", _document_context(lessons, county=county), title=title, lang=lang)

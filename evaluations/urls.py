@@ -52,6 +52,7 @@ urlpatterns = [
     path("fylker/<str:number>/erfaringer/erfaringer.xlsx", exports.lessons_export_xlsx, name="lessons-export-xlsx"),
     path("fylker/<str:number>/erfaringer/erfaringer.md", lessons.lessons_markdown, name="lessons-markdown"),
     path("fylker/<str:number>/erfaringer/erfaringer.pdf", lessons.lessons_pdf, name="lessons-pdf"),
+    path("fylker/<str:number>/erfaringer/erfaringer.docx", lessons.lessons_docx, name="lessons-docx"),
     # public: published mapping conclusions per municipality
     path("kartlegging/<str:number>/", conclusions.public_conclusions, name="public-conclusions"),
     path("kartlegging/<str:number>/<id:conclusion_pk>/", conclusions.public_conclusion, name="public-conclusion"),

@@ -39,6 +39,8 @@ KINDS = {
         Kind("evaluation", _("Evaluations to answer"), digestible=True, optional=True),
         Kind("report", _("Monthly reports"), digestible=True, optional=True),
         Kind("newsletter", _("Infobrev newsletters"), digestible=False, automatic=False),
+        # A letter a person at the county wrote and sent (a kit letter): neither automatic nor to be turned off.
+        Kind("letter", _("Letters from the county library"), digestible=False, automatic=False),
     ]
 }
 

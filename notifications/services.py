@@ -6,6 +6,7 @@ row is written in the caller's transaction, so a rolled-back change sends
 nothing and a committed one can never lose its e-mail.
 """
 
+import base64
 import logging
 import re
 import smtplib
@@ -256,8 +257,25 @@ def _build(message: OutboxMessage) -> EmailMultiAlternatives:
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     for attachment in message.attachments:
-        email.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+        email.attach(attachment["filename"], attachment_content(attachment), attachment["mimetype"])
     return email
+
+
+def binary_attachment(*, filename: str, content: bytes, mimetype: str) -> dict:
+    """An attachment for `queue_email` holding bytes (a PDF): kept in the row's JSON as base64."""
+    return {
+        "filename": filename,
+        "content": base64.b64encode(content).decode("ascii"),
+        "mimetype": mimetype,
+        "encoding": "base64",
+    }
+
+
+def attachment_content(attachment: dict) -> str | bytes:
+    """What an attachment of a row holds: text as written, or the bytes of a `binary_attachment`."""
+    if attachment.get("encoding") == "base64":
+        return base64.b64decode(attachment["content"])
+    return attachment["content"]
 
 
 def _automatic_headers(kind: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ class PlanningConfig(AppConfig):
         from projects.models import Project
         from projects.sections import Section, register_participant_section, register_project_section
 
-        from . import exports, stakeholders, views
+        from . import exports, letter_views, stakeholders, views
         from .selectors import ground_rules_links
         from .services import capacity_gate
 
@@ -43,6 +43,16 @@ class PlanningConfig(AppConfig):
                 template="planning/partials/_participant_plan.html",
                 context=views.participant_plan_section,
                 order=10,
+            )
+        )
+        register_participant_section(
+            Section(
+                key="brev",
+                label=_("Letters"),
+                template="planning/partials/_participant_letters.html",
+                context=letter_views.participant_letters_section,
+                staff_only=True,
+                order=45,
             )
         )
         register_county_section(

@@ -9,7 +9,7 @@ from municipalities.models import Municipality, Position
 from projects.forms import DateInput
 from shell.forms import ModelForm, ModelMultipleChoiceField, form_helper
 
-from .models import HandbookPage
+from .models import HandbookPage, Letter
 
 
 class CapacityNeedsForm(forms.Form):
@@ -137,3 +137,70 @@ class HandbookPageForm(ModelForm):
         others = HandbookPage.objects.filter(county_id=self.instance.county_id, slug=slug).exclude(pk=self.instance.pk)
         if slug and others.exists():
             self.add_error("slug", _("Another page of the county has this address."))
+
+
+# ------------------------------------------------------------------ letters
+
+
+class LetterDraftForm(forms.Form):
+    template = forms.ChoiceField(label=_("Letter template"))
+    participants = ModelMultipleChoiceField(
+        label=_("To the participants"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, templates: list[str], participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = [(title, title) for title in templates]
+        self.fields["participants"].queryset = participants
+        self.fields["participants"].label_from_instance = lambda participant: participant.municipality.name
+        self.helper = form_helper(_("Draft the letters"))
+
+
+class LetterForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_("Markdown: a blank line between paragraphs, “- ” for a list, **bold**."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(_("Save the letter"))
+
+
+class LetterSendForm(forms.Form):
+    delivery = forms.ChoiceField(label=_("How is it sent?"), widget=forms.RadioSelect)
+    contacts = ModelMultipleChoiceField(
+        label=_("E-mail it to"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delivery"].choices = Letter.Delivery.choices
+        self.fields["delivery"].initial = Letter.Delivery.EMAIL
+        self.fields["contacts"].queryset = contacts
+        self.fields["contacts"].label_from_instance = lambda c: f"{c.name} ({c.position.name}) <{c.email}>"
+        self.helper = form_helper(_("Send the letter"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("delivery") == Letter.Delivery.EMAIL and not data.get("contacts"):
+            self.add_error("contacts", _("Choose at least one contact to e-mail the letter to."))
+        return data
+
+
+class KitDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_(
+            "Markdown with placeholders such as {{ municipality }} (the list is below). Saving makes a new "
+            "version of the kit; projects made from the kit so far keep the version they were made from."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(_("Save as a new version of the kit"))

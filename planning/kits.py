@@ -8,17 +8,24 @@ in a kit document stays exactly as written.
 
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from followup.models import Milestone
+from municipalities.models import Contact, Position
 from projects import services
 from projects.models import Project
 from shell.history import records_by
+from shell.templatetags.money import kr
 
 from .models import Kit, KitDocument, KitMilestone, KitRequirement, KitUse, MilestoneOrigin
-from .selectors import kit_of
+from .selectors import get_budget, kit_of
 
 PLACEHOLDERS = {
     "project": _("the project's title"),
@@ -52,6 +59,80 @@ def fill_placeholders(text: str, values: dict) -> str:
         return match.group(0)
 
     return _PLACEHOLDER.sub(replace, text)
+
+
+def _number(value: Decimal) -> str:
+    """150000 → "150 000", 37.5 → "37,5" (Norwegian grouping and decimal mark)."""
+    value = Decimal(value)
+    decimals = 0 if value == value.to_integral_value() else 2
+    return kr(value, decimals).removesuffix("\xa0kr")
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "j. F Y")
+
+
+def _list(items: list[str]) -> str:
+    """A Markdown list that renders as a list wherever the placeholder stands (blank line first)."""
+    if not items:
+        return gettext("(none yet)")
+    return "\n\n" + "\n".join(f"- {item}" for item in items) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def placeholder_values(participant) -> dict:
+    """The whitelisted placeholders, from live data, as Norwegian plain text (call within nb)."""
+    project = participant.project
+    municipality = participant.municipality
+    county = project.county
+    library = participant.library or municipality.libraries.filter(is_main=True).first()
+    budget = get_budget(participant)
+    share = budget.required_local_share
+    contacts = list(
+        Contact.objects.filter(municipality=municipality).select_related("position").order_by("position__order", "name")
+    )
+    by_code = {}
+    for contact in contacts:
+        by_code.setdefault(contact.position.code, contact)
+    milestones = (
+        Milestone.objects.filter(project=project)
+        .filter(Q(participant=participant) | Q(participant__isnull=True))
+        .order_by("planned_on", "order", "id")
+    )
+    return {
+        "project": _one_line(project.title),
+        "county": _one_line(county.name),
+        "municipality": _one_line(municipality.name),
+        "library": _one_line(library.name) if library else _one_line(municipality.name),
+        "county_grant": _number(budget.county_grant),
+        "local_share": _number(share),
+        "local_committed": _number(budget.local_committed),
+        "payout_condition": gettext(
+            "The grant is paid out when the local share is at least %(share)s %% of the total costs."
+        )
+        % {"share": _number(share)},
+        "requirements": _list([_one_line(r.text) for r in project.requirements.all()]),
+        # 01.02.2026, not "1. februar": a list item starting "1. " would become a numbered list.
+        "milestones": _list([f"{formats.date_format(m.planned_on, 'd.m.Y')}: {_one_line(m.name)}" for m in milestones]),
+        "start_date": _date(project.start_on),
+        "end_date": _date(project.end_on),
+        "contacts": _list(
+            [
+                f"{_one_line(c.position.name)}: {_one_line(c.name)}" + (f" ({c.email})" if c.email else "")
+                for c in contacts
+            ]
+        ),
+        "library_head": _one_line(by_code[Position.Code.LIBRARY_HEAD].name)
+        if Position.Code.LIBRARY_HEAD in by_code
+        else "",
+        "chief_executive": _one_line(by_code[Position.Code.CHIEF_EXECUTIVE].name)
+        if Position.Code.CHIEF_EXECUTIVE in by_code
+        else "",
+        "mayor": _one_line(by_code[Position.Code.MAYOR].name) if Position.Code.MAYOR in by_code else "",
+    }
 
 
 # ------------------------------------------------------------------ kit ⇄ project
@@ -161,3 +242,63 @@ def save_project_as_kit(*, project: Project, name: str, by) -> Kit:
             [KitDocument(kit=kit, kind=d.kind, title=d.title, body=d.body) for d in source.documents.all()]
         )
     return kit
+
+
+# ------------------------------------------------------------------ kit versions
+
+
+@records_by
+@transaction.atomic
+def revise_kit_document(*, kit: Kit, by, title: str, body: str, document: KitDocument | None = None, kind=None) -> Kit:
+    """A new version of `kit` with one text changed (`document`) or one added (of `kind`): plan,
+    requirements, positions, handbook pages and the other texts are copied. The old version stays as it
+    was, for the projects made from it (their letters and agreements keep its texts), and leaves the
+    county's list. Raises ValidationError for a version that is no longer current."""
+    kit = Kit.objects.select_for_update().get(pk=kit.pk)
+    if not kit.is_current:
+        raise ValidationError(gettext("This is an earlier version of the kit; change the current one."))
+    if document is not None and document.kit_id != kit.pk:
+        raise ValidationError(gettext("That text belongs to another kit."))
+    kit.is_current = False
+    kit.save(update_fields=["is_current"])
+    new = Kit.objects.create(
+        county_id=kit.county_id,
+        name=kit.name,
+        description=kit.description,
+        theme_id=kit.theme_id,
+        duration_days=kit.duration_days,
+        default_local_share=kit.default_local_share,
+        county_hours_per_month=kit.county_hours_per_month,
+        participant_hours_per_month=kit.participant_hours_per_month,
+        version=kit.version + 1,
+        previous=kit,
+    )
+    new.required_positions.set(kit.required_positions.all())
+    new.handbook_pages.set(kit.handbook_pages.all())
+    KitMilestone.objects.bulk_create(
+        [
+            KitMilestone(
+                kit=new,
+                name=m.name,
+                description=m.description,
+                offset_days=m.offset_days,
+                scope=m.scope,
+                responsible_position_id=m.responsible_position_id,
+                order=m.order,
+            )
+            for m in kit.milestones.all()
+        ]
+    )
+    KitRequirement.objects.bulk_create(
+        [KitRequirement(kit=new, text=r.text, order=r.order) for r in kit.requirements.all()]
+    )
+    documents = []
+    for existing in kit.documents.all():
+        if document is not None and existing.pk == document.pk:
+            documents.append(KitDocument(kit=new, kind=existing.kind, title=title, body=body))
+        else:
+            documents.append(KitDocument(kit=new, kind=existing.kind, title=existing.title, body=existing.body))
+    if document is None:
+        documents.append(KitDocument(kit=new, kind=kind or KitDocument.Kind.LETTER, title=title, body=body))
+    KitDocument.objects.bulk_create(documents)
+    return new

@@ -124,9 +124,17 @@ class KitQuerySet(models.QuerySet):
             return self.none()
         return self.filter(county_id__in=user.access.staff_county_ids)
 
+    def current(self):
+        """The version of each kit that new projects are made from (the county's list)."""
+        return self.filter(is_current=True)
+
 
 class Kit(models.Model):
-    """A ready project kit: plan, requirements, positions, defaults and document templates."""
+    """A ready project kit: plan, requirements, positions, defaults and document templates.
+
+    Changing a kit's texts makes a new version (`planning.kits.revise_kit_document`): the old one stays,
+    unchanged, for the projects made from it, and only the current version is listed and used for new
+    projects."""
 
     county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="kits")
     name = models.CharField(_("name"), max_length=200)
@@ -146,6 +154,16 @@ class Kit(models.Model):
     handbook_pages = models.ManyToManyField(
         "HandbookPage", blank=True, related_name="kits", verbose_name=_("handbook pages")
     )
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_version",
+        verbose_name=_("previous version"),
+    )
+    is_current = models.BooleanField(_("current version"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords(m2m_fields=[required_positions])
 
@@ -155,7 +173,13 @@ class Kit(models.Model):
         verbose_name = _("project kit")
         verbose_name_plural = _("project kits")
         ordering = ["county_id", "name"]
-        constraints = [models.UniqueConstraint(fields=["county", "name"], name="kit_unique_name")]
+        constraints = [
+            # One current kit of a name; its earlier versions keep the name.
+            models.UniqueConstraint(
+                fields=["county", "name"], condition=models.Q(is_current=True), name="kit_unique_current_name"
+            ),
+            models.UniqueConstraint(fields=["county", "name", "version"], name="kit_unique_version"),
+        ]
 
     def __str__(self):
         return self.name
@@ -274,3 +298,70 @@ class MilestoneOrigin(models.Model):
 
     def __str__(self):
         return f"{self.milestone} ← {self.kit_milestone}"
+
+
+class LetterQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Letters are the county staff's: drafted, kept and read at the county."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(participant__project__county_id__in=user.access.staff_county_ids)
+
+
+class Letter(models.Model):
+    """A letter to one participating municipality, drafted from a kit's letter template (placeholders
+    filled once, as plain text), edited, then sent: by e-mail with the PDF attached, or by the county's own
+    mail. A sent letter keeps its text, its PDF and its recipients as they were."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", _("By e-mail from Fremdrift")
+        OWN_MAIL = "own_mail", _("By the county's own mail")
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="letters", verbose_name=_("participant")
+    )
+    template = models.CharField(_("from the template"), max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text (Markdown)"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    delivery = models.CharField(_("sent"), max_length=10, choices=Delivery.choices, blank=True)
+    recipients = models.JSONField(_("recipients"), default=list, blank=True)  # [{"name", "email"}] as sent
+    pdf = models.BinaryField(_("the letter as sent (PDF)"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["participant", "-created_at"], name="letter_participant")]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse(
+            "planning:letter-detail",
+            kwargs={"pk": self.participant.project_id, "letter_pk": self.pk},
+        )
+
+    @property
+    def is_sent(self) -> bool:
+        return self.status == self.Status.SENT

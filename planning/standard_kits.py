@@ -61,6 +61,36 @@ fra {{ start_date }} til {{ end_date }}.
 Vi ber om svar innen fire uker.
 """
 
+REMINDER_LETTER = """\
+Til {{ municipality }} v/ biblioteksjef {{ library_head }}
+
+Vi minner om det {{ municipality }} har forpliktet seg til i prosjektet «{{ project }}»:
+
+{{ requirements }}
+
+Fremdriftsplanen for dere:
+
+{{ milestones }}
+
+Ta kontakt med oss i {{ county }} fylkesbibliotek hvis noe står i veien.
+"""
+
+THANKS_LETTER = """\
+Til {{ municipality }} v/ biblioteksjef {{ library_head }}, rådmann {{ chief_executive }} og ordfører {{ mayor }}
+
+Prosjektet «{{ project }}» er avsluttet. {{ county }} fylkesbibliotek takker {{ library }} for innsatsen \
+fra {{ start_date }} til {{ end_date }}.
+
+Vi tar gjerne med erfaringene deres videre til andre kommuner.
+"""
+
+# The letters of every standard kit (title, text), and the letters a project made without a kit may use.
+STANDARD_LETTERS = [
+    ("Invitasjon til kommunen", INVITATION_LETTER),
+    ("Påminnelse om forpliktelsene", REMINDER_LETTER),
+    ("Takk etter avsluttet prosjekt", THANKS_LETTER),
+]
+
 KITS = [
     {
         "name": "Bibliotekrom – fra samling til møteplass",
@@ -210,6 +240,7 @@ def install_standard_kits(county) -> list[Kit]:
         kit, created = Kit.objects.get_or_create(
             county=county,
             name=data["name"],
+            is_current=True,
             defaults={
                 "description": data["description"],
                 "theme": county.themes.filter(code=data["theme"]).first(),
@@ -242,7 +273,10 @@ def install_standard_kits(county) -> list[Kit]:
             [KitRequirement(kit=kit, text=text, order=order) for order, text in enumerate(data["requirements"])]
         )
         KitDocument.objects.create(kit=kit, kind=KitDocument.Kind.AGREEMENT, title=AGREEMENT_TITLE, body=AGREEMENT_TEXT)
-        KitDocument.objects.create(
-            kit=kit, kind=KitDocument.Kind.LETTER, title="Invitasjon til kommunen", body=INVITATION_LETTER
+        KitDocument.objects.bulk_create(
+            [
+                KitDocument(kit=kit, kind=KitDocument.Kind.LETTER, title=title, body=body)
+                for title, body in STANDARD_LETTERS
+            ]
         )
     return kits

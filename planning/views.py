@@ -29,6 +29,7 @@ from .forms import (
     FinalAccountForm,
     HandbookPageForm,
     HoursForm,
+    KitDocumentForm,
     KitProjectForm,
     ReleaseForm,
     RequiredPositionsForm,
@@ -234,7 +235,8 @@ def kit_list(request, number):
         install_standard_kits(county)
         messages.success(request, _("The standard kits and handbook pages are installed."))
         return redirect("planning:kit-list", number=number)
-    return render(request, "planning/kit_list.html", {"county": county, "kits": county.kits.select_related("theme")})
+    kits = county.kits.current().select_related("theme")
+    return render(request, "planning/kit_list.html", {"county": county, "kits": kits})
 
 
 @login_required
@@ -255,13 +257,53 @@ def kit_detail(request, kit_pk):
             "documents": kit.documents.all(),
             "positions": kit.required_positions.all(),
             "placeholders": kit_services.PLACEHOLDERS,
+            "current": None if kit.is_current else _current_version(kit),
         },
+    )
+
+
+def _current_version(kit: Kit) -> Kit | None:
+    return Kit.objects.current().filter(county_id=kit.county_id, name=kit.name).first()
+
+
+@login_required
+def kit_document_edit(request, kit_pk, document_pk=None):
+    """A kit's letter or agreement text, changed (or a letter added) as a new version of the kit."""
+    kit = _kit(request, kit_pk)
+    if not kit.is_current:
+        messages.error(request, _("This is an earlier version of the kit; change the current one."))
+        return redirect(kit)
+    document = get_object_or_404(kit.documents, pk=document_pk) if document_pk is not None else None
+    initial = {"title": document.title, "body": document.body} if document else {}
+    form = KitDocumentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        revised = []
+
+        def action():
+            revised.append(
+                kit_services.revise_kit_document(kit=kit, by=request.user, document=document, **form.cleaned_data)
+            )
+
+        if _run(
+            request,
+            form,
+            action,
+            _("Saved as version %(version)s of the kit. Projects made from it so far keep their version.")
+            % {"version": kit.version + 1},
+        ):
+            return redirect(revised[0])
+    return render(
+        request,
+        "planning/kit_document_form.html",
+        {"kit": kit, "document": document, "form": form, "placeholders": kit_services.PLACEHOLDERS},
     )
 
 
 @login_required
 def kit_new_project(request, kit_pk):
     kit = _kit(request, kit_pk)
+    if not kit.is_current and (current := _current_version(kit)) is not None:
+        return redirect("planning:kit-new-project", kit_pk=current.pk)  # new projects get the current texts
     form = KitProjectForm(
         request.POST or None, county=kit.county, initial={"title": kit.name, "start_on": timezone.localdate()}
     )

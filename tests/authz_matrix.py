@@ -31,6 +31,7 @@ from django.urls import get_resolver, reverse
 
 from accounts.models import Invitation, Membership
 from notifications.models import OutboxMessage
+from planning.models import Letter
 from tests.factories import ContactFactory, LibraryFactory, MunicipalityFactory, UserFactory
 
 # One xdist group: `--dist loadgroup` sends every row to the same process, which builds the world once.
@@ -361,9 +362,33 @@ ROWS += [
     Row("planning:grant-release", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("planning:grant-close", participant_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
     Row("planning:project-save-as-kit", project_kw, get=PROJECT_EDIT, post=PROJECT_EDIT),
+    # Letters are the county staff's (drafted, sent and kept at the county): 404 for everyone else.
+    Row("planning:letter-list", project_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("planning:letter-detail", lambda w: project_kw(w) | {"letter_pk": w.letter}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "planning:letter-send",
+        lambda w: project_kw(w) | {"letter_pk": w.letter},
+        get=STAFF_READ,
+        post=expect(**roles(STAFF, 400)),
+    ),
+    Row(
+        "planning:letter-delete",
+        lambda w: project_kw(w) | {"letter_pk": w.letter},
+        get=NOT_ALLOWED,
+        post=expect(**roles(STAFF, ANY_REDIRECT)),
+    ),
+    Row("planning:letter-pdf", lambda w: project_kw(w) | {"letter_pk": w.letter}, get=STAFF_READ, post=NOT_ALLOWED),
+    Row("planning:letter-docx", lambda w: project_kw(w) | {"letter_pk": w.letter}, get=STAFF_READ, post=NOT_ALLOWED),
     Row("planning:kit-list", county_kw, get=STAFF_READ, post=expect(**roles(STAFF, ANY_REDIRECT))),
     Row("planning:kit-detail", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
     Row("planning:kit-new-project", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
+    Row("planning:kit-document-create", lambda w: {"kit_pk": w.kit}, get=STAFF_READ, post=STAFF_READ),
+    Row(
+        "planning:kit-document-edit",
+        lambda w: {"kit_pk": w.kit, "document_pk": w.kit_document},
+        get=STAFF_READ,
+        post=STAFF_READ,
+    ),
     Row("planning:handbook-list", county_kw, get=COUNTY_PEOPLE, post=COUNTY_PEOPLE),
     Row("planning:handbook-create", county_kw, get=STAFF_READ, post=STAFF_READ),
     # An internal page: the county's people read it; anyone else gets 404 (visitors too: it looks missing).
@@ -575,6 +600,7 @@ ROWS += [
     Row("evaluations:lessons-log", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("evaluations:lessons-markdown", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
     Row("evaluations:lessons-pdf", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
+    Row("evaluations:lessons-docx", county_kw, get=STAFF_READ, post=NOT_ALLOWED),
     # public: published mapping conclusions, no login
     Row("evaluations:public-conclusions", municipality_kw, get=everyone(200), post=everyone(405), public=True),
     Row(
@@ -667,6 +693,7 @@ ROWS += [
     Row("agreements:agreement-amend", agreement_kw("sealed"), get=NOT_ALLOWED, post=AGREEMENT_ACTION),
     Row("agreements:agreement-publish", agreement_kw("sealed"), get=NOT_ALLOWED, post=AGREEMENT_ACTION),
     Row("agreements:agreement-pdf", agreement_kw("sealed"), get=AGREEMENT_READ, post=NOT_ALLOWED),
+    Row("agreements:agreement-docx", agreement_kw("sealed"), get=AGREEMENT_READ, post=NOT_ALLOWED),
 ]
 
 # newsletters: internal pages for the county's staff; public pages for everyone, signed in or not.
@@ -890,6 +917,7 @@ def build_world(monkeypatch) -> World:
     monkeypatch.setattr("municipalities.views.render_factsheet", lambda municipality, lang: b"%PDF-1.7 stand-in")
     monkeypatch.setattr("evaluations.export.lessons_pdf", lambda lessons, **kwargs: b"%PDF-1.7 stand-in")
     monkeypatch.setattr("agreements.services.signatures.render_agreement_pdf", lambda **kwargs: b"%PDF-1.7 stand-in")
+    monkeypatch.setattr("planning.letters._render_pdf", lambda letter, **kwargs: b"%PDF-1.7 stand-in")
     invitee = UserFactory(email="invitee@example.no")
     invitee.set_unusable_password()
     invitee.save()
@@ -922,6 +950,9 @@ def build_world(monkeypatch) -> World:
             county=county,
             message_id="<matrix@test>",
             status=OutboxMessage.Status.FAILED,
+        ),
+        letter=Letter.objects.create(
+            participant=data["participant"], subject="Invitasjon", body="Til Tromsø", created_by=county_staff
         ),
         library_head=library_head,
         head_membership=library_head.memberships.get(),
@@ -968,6 +999,9 @@ def build_world(monkeypatch) -> World:
         "head_membership",
     ):
         world.own(getattr(world, name), county, municipality)
+    world.own(world.letter, county, municipality)
+    world.kit_document = world.kit.documents.order_by("id").first()
+    world.own(world.kit_document, county)
     for name in ("sealed", "sent", "draft", "scan", "link"):
         world.own(world.agreements[name], county, municipality)
     world.own(world.agreements["new_participant"], county, other_municipality)

@@ -1,4 +1,4 @@
-"""Lessons learned: a project's, the county's log with filters, and its Markdown and PDF exports."""
+"""Lessons learned: a project's, the county's log with filters, and its Markdown, PDF and Word exports."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from documents.pdf import DocumentError
+from documents.word import DOCX_MIMETYPE
 from municipalities.selectors import get_county_for_staff
 from projects.access import access_project
 from projects.models import Project
@@ -162,5 +163,18 @@ def lessons_pdf(request, number):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"erfaringer-{county.number}-{timezone.localdate():%Y-%m-%d}.pdf"
+    )
+    return response
+
+
+@login_required
+@require_GET
+def lessons_docx(request, number):
+    county = get_county_for_staff(request.user, number)
+    _filters, lessons, _is_filtered = _filtered_lessons(request, county)
+    docx = export.lessons_docx(lessons, county=county, title=_export_title(county), lang=get_language())
+    response = HttpResponse(docx, content_type=DOCX_MIMETYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"erfaringer-{county.number}-{timezone.localdate():%Y-%m-%d}.docx"
     )
     return response
