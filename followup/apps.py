@@ -14,7 +14,7 @@ class FollowupConfig(AppConfig):
 
         from . import health
         from .selectors import start_page_provider
-        from .views.sections import participant_section, project_section
+        from .views.sections import participant_section, project_section, project_timeline_section
 
         participants_changed.connect(health.on_participants_changed, dispatch_uid="followup-health-participants")
         contacts_changed.connect(health.on_contacts_changed, dispatch_uid="followup-health-contacts")
@@ -26,6 +26,15 @@ class FollowupConfig(AppConfig):
                 template="followup/partials/_project_followup.html",
                 context=project_section,
                 order=20,
+            )
+        )
+        register_project_section(
+            Section(
+                key="tidslinje",
+                label=_("Timeline"),
+                template="followup/partials/_project_timeline.html",
+                context=project_timeline_section,
+                order=15,
             )
         )
         register_participant_section(

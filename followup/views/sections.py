@@ -11,6 +11,7 @@ from ..forms import (
 )
 from ..models import Meeting
 from ..permissions import can_attach_to_participant
+from ..timeline import project_timeline
 from .base import _attachments_for
 
 
@@ -32,6 +33,11 @@ def project_section(request, project) -> dict:
         ),
         "project_file_form": AttachmentForm() if can_edit_project(user, project) else None,
     }
+
+
+def project_timeline_section(request, project) -> dict:
+    """The project's milestone timeline, scoped to what the user may read (see `followup.timeline`)."""
+    return {"timeline": project_timeline(project, user=request.user)}
 
 
 def participant_section(request, participant) -> dict:
