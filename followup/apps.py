@@ -7,6 +7,8 @@ class FollowupConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self):
+        from municipalities.sections import Section as PlaceSection
+        from municipalities.sections import register_municipality_section
         from municipalities.signals import contacts_changed, county_settings_changed
         from projects.sections import Section, register_participant_section, register_project_section
         from projects.signals import participants_changed
@@ -14,7 +16,12 @@ class FollowupConfig(AppConfig):
 
         from . import health
         from .selectors import start_page_provider
-        from .views.sections import participant_section, project_section, project_timeline_section
+        from .views.sections import (
+            municipality_timeline_link,
+            participant_section,
+            project_section,
+            project_timeline_section,
+        )
 
         participants_changed.connect(health.on_participants_changed, dispatch_uid="followup-health-participants")
         contacts_changed.connect(health.on_contacts_changed, dispatch_uid="followup-health-contacts")
@@ -44,6 +51,14 @@ class FollowupConfig(AppConfig):
                 template="followup/partials/_participant_followup.html",
                 context=participant_section,
                 order=20,
+            )
+        )
+        register_municipality_section(
+            PlaceSection(
+                key="tidslinje",
+                template="projects/partials/_lazy_section.html",
+                context=municipality_timeline_link,
+                order=60,
             )
         )
         register_start_provider(start_page_provider)

@@ -12,17 +12,17 @@ from django.utils.translation import gettext as _
 from documents.charts import Chart, TimelineMark, TimelineRow, timeline_chart
 from projects.models import Participant, Project
 
-from .lateness import is_late, lateness
+from .lateness import is_late, is_open_on, lateness
 from .models import Milestone
 
 
 def _status(milestone: Milestone, *, today: date) -> str:
-    if milestone.status == Milestone.Status.DONE:
+    if milestone.status == Milestone.Status.DONE and not is_open_on(milestone, on=today):
         return "done"
     return "late" if is_late(milestone, on=today) else "coming"
 
 
-def mark_of(milestone: Milestone, *, today: date) -> TimelineMark:
+def mark_of(milestone: Milestone, *, today: date, link: bool = True) -> TimelineMark:
     """A milestone as the timeline shows it: current date, original date, status, delay and link."""
     status = _status(milestone, today=today)
     label = milestone.get_status_display()
@@ -34,16 +34,21 @@ def mark_of(milestone: Milestone, *, today: date) -> TimelineMark:
         original_on=milestone.original_planned_on,
         status=status,
         status_label=label,
-        url=reverse("followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk}),
+        url=reverse("followup:milestone-detail", kwargs={"pk": milestone.project_id, "milestone_pk": milestone.pk})
+        if link
+        else "",
         delay_days=lateness(milestone, on=today),
     )
 
 
 def _milestones(user):
+    return _scoped(Milestone.objects.visible_to(user))
+
+
+def _scoped(milestones):
     # Skipped milestones will not happen: they are left off the timeline.
     return (
-        Milestone.objects.visible_to(user)
-        .exclude(status=Milestone.Status.SKIPPED)
+        milestones.exclude(status=Milestone.Status.SKIPPED)
         .only("project_id", "participant_id", "name", "planned_on", "original_planned_on", "completed_on", "status")
         .order_by("planned_on", "order", "id")
     )
@@ -51,22 +56,34 @@ def _milestones(user):
 
 def project_timeline(project: Project, *, user, today: date | None = None) -> Chart:
     """Whole-project milestones on top, then one row per participant the user may read, by name."""
-    today = today or timezone.localdate()
+    participants = Participant.objects.visible_to(user).filter(project=project)
+    milestones = Milestone.objects.visible_to(user).filter(project=project)
+    return _project_chart(project, participants, milestones, today=today or timezone.localdate(), links=True)
+
+
+def report_timeline(project: Project, *, on: date) -> Chart:
+    """The same figure for the project's monthly report (which covers every participant, as the rest
+    of the report does), as the plan stood on `on`; without links, since a PDF is read away from the site."""
+    participants = Participant.objects.filter(project=project)
+    milestones = Milestone.objects.filter(project=project)
+    return _project_chart(project, participants, milestones, today=on, links=False)
+
+
+def _project_chart(project, participants, milestones, *, today: date, links: bool) -> Chart:
     participants = list(
-        Participant.objects.visible_to(user)
-        .filter(project=project)
-        .taking_part()
+        participants.taking_part()
         .select_related("municipality")
         .only("municipality__name", "municipality__number")
         .order_by("municipality__name")
     )
     by_participant = {p.pk: [] for p in participants}
     whole = []
-    for milestone in _milestones(user).filter(project=project):
+    for milestone in _scoped(milestones):
+        mark = mark_of(milestone, today=today, link=links)
         if milestone.participant_id is None:
-            whole.append(mark_of(milestone, today=today))
+            whole.append(mark)
         elif milestone.participant_id in by_participant:
-            by_participant[milestone.participant_id].append(mark_of(milestone, today=today))
+            by_participant[milestone.participant_id].append(mark)
     rows = [TimelineRow(_("Whole project"), whole)]
     rows += [TimelineRow(p.municipality.name, by_participant[p.pk]) for p in participants]
     return timeline_chart(

@@ -1,7 +1,9 @@
 """What the project page and the participant page show of the follow-up (registered as their
 sections in `FollowupConfig.ready`)."""
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.permissions import can_edit_project, can_read_participant, can_see_escalations, can_view_staff_parts
 
@@ -38,6 +40,17 @@ def project_section(request, project) -> dict:
 def project_timeline_section(request, project) -> dict:
     """The project's milestone timeline, scoped to what the user may read (see `followup.timeline`)."""
     return {"timeline": project_timeline(project, user=request.user)}
+
+
+def municipality_timeline_link(request, municipality) -> dict:
+    """The municipality page's timeline, loaded after the page (`followup:municipality-timeline`)."""
+    return {
+        "section": {
+            "key": "tidslinje",
+            "label": _("Timeline"),
+            "url": reverse("followup:municipality-timeline", kwargs={"number": municipality.number}),
+        }
+    }
 
 
 def participant_section(request, participant) -> dict:
