@@ -184,3 +184,38 @@ def test_the_timeline_helper_scopes_without_a_request(library_head, active_proje
     _milestone(active_project, other_participant, "Andres", planned=timezone.localdate())
     chart = project_timeline(active_project, user=library_head)
     assert "Andres" not in str(chart.svg) and "Andres" not in str(chart.table)
+
+
+def test_the_municipality_page_loads_a_timeline_of_its_projects(
+    client, library_head, active_project, participant, other_participant
+):
+    today = timezone.localdate()
+    _milestone(active_project, None, "Oppstartsmøte", planned=today)
+    _milestone(active_project, participant, "Romplan", planned=today + timedelta(days=10))
+    _milestone(active_project, other_participant, "Hemmelig luking", planned=today)
+    client.force_login(library_head)
+    page = client.get(participant.municipality.get_absolute_url()).content.decode()
+    url = reverse("followup:municipality-timeline", kwargs={"number": participant.municipality.number})
+    assert f'hx-get="{url}"' in page
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    svg = ET.fromstring(re.search(r"<svg.*?</svg>", html, re.S).group(0))
+    assert _row_labels(svg) == ["Bibliotekrommet"]
+    assert "Oppstartsmøte" in html and "Romplan" in html and "Hemmelig luking" not in html
+    # Without JavaScript the same timeline is a page of its own.
+    assert "Tidslinje: Tromsø" in client.get(url).content.decode()
+
+
+def test_the_dashboard_loads_a_timeline_of_the_participants_it_lists(
+    client, county_staff, county, active_project, participant, other_participant
+):
+    _milestone(active_project, participant, "Romplan", planned=timezone.localdate() - timedelta(days=3))
+    client.force_login(county_staff)
+    page = client.get(reverse("followup:followup-dashboard", kwargs={"number": county.number})).content.decode()
+    url = reverse("followup:dashboard-timeline", kwargs={"number": county.number})
+    assert f'hx-get="{url}"' in page
+    html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    svg = ET.fromstring(re.search(r"<svg.*?</svg>", html, re.S).group(0))
+    assert sorted(_row_labels(svg)) == sorted(
+        ["Tromsø · Bibliotekrommet", "Gáivuotna - Kåfjord - Kaivuono · Bibliotekrommet"]
+    )
+    assert "fd-mark-late" in html and "Romplan" in html
