@@ -219,3 +219,78 @@ def test_the_dashboard_loads_a_timeline_of_the_participants_it_lists(
         ["Tromsø · Bibliotekrommet", "Gáivuotna - Kåfjord - Kaivuono · Bibliotekrommet"]
     )
     assert "fd-mark-late" in html and "Romplan" in html
+
+
+def test_a_figure_without_links_is_an_image_and_one_with_links_a_group_of_them():
+    today = date(2026, 3, 15)
+    plain = [TimelineRow("Tromsø", [TimelineMark("Romplan", date(2026, 3, 1), "coming", "Ikke startet")])]
+    linked = [TimelineRow("Tromsø", [TimelineMark("Romplan", date(2026, 3, 1), "coming", "Ikke startet", url="/m/")])]
+    image = _svg(timeline_chart(title="A", rows=plain, today=today, row_heading="Deltaker"))
+    group = _svg(timeline_chart(title="B", rows=linked, today=today, row_heading="Deltaker"))
+    # The PDF's figure (no links) is one image; on a page its marks are links, which an image would hide.
+    assert image.get("role") == "img" and image.get("aria-label") == "A"
+    assert group.get("role") == "group" and group.get("aria-label") == "B"
+    assert image.find(f"{SVG}desc") is None or image.get("aria-describedby")
+
+
+def test_the_report_timeline_shows_a_milestone_done_after_the_month_as_still_open(
+    active_project, participant, county_staff
+):
+    from followup.timeline import report_timeline
+
+    _milestone(
+        active_project,
+        participant,
+        "Romplan",
+        planned=date(2026, 10, 10),
+        status="done",
+        completed=date(2026, 11, 5),
+    )
+    with translation.override("nb"):
+        chart = report_timeline(active_project, on=date(2026, 10, 31))
+    marks = _marks(_svg(chart))
+    (shapes,) = [s for title, s in marks.items() if "Romplan" in title]
+    assert "fd-mark-late" in shapes
+    assert "<a " not in str(chart.svg) and "21 dager" in str(chart.table)
+
+
+def test_the_municipality_timeline_reads_a_flat_number_of_queries(client, library_head, county, county_staff, theme):
+    from datetime import date as day
+
+    from tests.conftest import make_active
+    from tests.factories import MunicipalityFactory
+
+    tromso = library_head.memberships.first().municipality
+    client.force_login(library_head)
+    url = reverse("followup:municipality-timeline", kwargs={"number": tromso.number})
+
+    def add_project(n):
+        project = make_active(
+            services.create_project(
+                county=county,
+                by=county_staff,
+                title=f"Prosjekt {n}",
+                theme=theme,
+                purpose="p",
+                start_on=day(2026, 1, 1),
+                end_on=day(2027, 1, 1),
+            )
+        )
+        other = MunicipalityFactory(county=county, number=f"57{n:02}", name=f"Kommune {n}")
+        own, theirs = services.invite_participants(project=project, municipalities=[tromso, other], by=county_staff)
+        for k in range(3):
+            _milestone(project, own, f"Egen {n}-{k}", planned=day(2026, 2 + k, 1))
+            _milestone(project, theirs, f"Andres {n}-{k}", planned=day(2026, 2 + k, 1))
+            _milestone(project, None, f"Felles {n}-{k}", planned=day(2026, 3 + k, 1))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "Andres" not in html and "Felles" in html and "Egen" in html
+        return len(queries)
+
+    add_project(1)
+    small = count()
+    for n in range(2, 6):
+        add_project(n)
+    assert count() == small
