@@ -527,7 +527,7 @@ def timeline_chart(
     plot_left, plot_right = TIMELINE_LABEL_WIDTH, TIMELINE_LABEL_WIDTH + len(months) * TIMELINE_MONTH_WIDTH
     legend_top = 18
     axis_top = legend_top + 30
-    plot_top = axis_top + 40
+    plot_top = axis_top + 52
     plot_bottom = plot_top + max(1, len(rows)) * TIMELINE_ROW_HEIGHT
     height = plot_bottom + 12
     span = (end - first).days
@@ -550,7 +550,7 @@ def timeline_chart(
     for status in TIMELINE_STATUSES:
         _timeline_symbol(legend, status, x + 6, legend_top - 4)
         _text(legend, x + 18, legend_top, names[status])
-        x += 30 + len(names[status]) * 7.5
+        x += 34 + len(names[status]) * 7.5
     ET.SubElement(
         legend,
         "line",
@@ -562,10 +562,9 @@ def timeline_chart(
     for index, month in enumerate(months):
         x = x_of(month)
         _line(svg, x, axis_top, x, plot_bottom, GRID_COLOUR)
-        label = date_format(month, "b")
+        _text(svg, x + 4, axis_top + 14, date_format(month, "b"))
         if index == 0 or month.month == 1:
-            label = f"{label} {date_format(month, 'Y')}"
-        _text(svg, x + 4, axis_top + 16, label)
+            _text(svg, x + 4, axis_top + 28, date_format(month, "Y"))
     _line(svg, plot_right, axis_top, plot_right, plot_bottom, GRID_COLOUR)
     _line(svg, plot_left, plot_top, plot_right, plot_top, AXIS_COLOUR)
 

@@ -95,7 +95,7 @@ def test_the_chart_draws_rows_shapes_moves_and_today():
     link = next(svg.iter(f"{SVG}a"))
     assert link.get("href") == "/m/3/" and "Åpning" in link.get("aria-label")
     texts = [t.text for t in svg.iter(f"{SVG}text")]
-    assert "I dag" in texts and "jan 2026" in texts
+    assert "I dag" in texts and "jan" in texts and "2026" in texts
     assert any(line.get("class") == "fd-timeline-today" for line in svg.iter(f"{SVG}line"))
     table = str(chart.table)
     assert "Romplan" in table and "1.3.2026" in table and "1.2.2026" in table and "14 dager" in table
