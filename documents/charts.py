@@ -18,7 +18,7 @@ import secrets
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
@@ -26,6 +26,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 Number = int | float | Decimal
 
@@ -457,3 +458,266 @@ def _n(number: float) -> str:
 def _serialise(svg: ET.Element) -> SafeString:
     # ElementTree escapes every label and title, so user-written names are safe here.
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308
+
+
+# ------------------------------------------------------------------ timeline
+
+TIMELINE_LABEL_WIDTH = 170  # row names on the left
+TIMELINE_MONTH_WIDTH = 56
+TIMELINE_ROW_HEIGHT = 30
+TIMELINE_COLOURS = {"done": "#15803d", "late": "#b91c1c", "coming": "#12375e"}
+ORIGINAL_COLOUR = "#5b6770"
+TODAY_COLOUR = "#7e22ce"
+TIMELINE_STATUSES = ("done", "late", "coming")
+
+
+@dataclass(frozen=True)
+class TimelineMark:
+    """A milestone on the timeline: `status` is one of "done", "late", "coming" (its mark's shape and
+    colour); `status_label` is the status as the pages word it; `original_on` when its date moved."""
+
+    name: str
+    on: date
+    status: str
+    status_label: str
+    original_on: date | None = None
+    url: str = ""
+    delay_days: int = 0
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    label: str
+    marks: Sequence[TimelineMark]
+
+
+def _status_names() -> dict:
+    return {"done": _("Done"), "late": _("Late"), "coming": _("Coming")}
+
+
+def timeline_chart(
+    *,
+    title: str,
+    rows: Sequence[TimelineRow],
+    today: date,
+    row_heading: str,
+    description: str = "",
+    chart_id: str = "",
+) -> Chart:
+    """Milestones across months, one row each (the first row: the whole project). Each milestone sits
+    at its current date; when it moved, a thin mark at its original date is joined to it by a line.
+    Status shows by colour and by shape: done a filled circle with a check, late a red diamond, coming
+    a hollow circle. A line marks today. Marks with a `url` are links (the figure is then a group of
+    links, not an image, so screen readers reach them)."""
+    for row in rows:
+        for mark in row.marks:
+            if mark.status not in TIMELINE_STATUSES:
+                raise ValueError(f"Unknown timeline status {mark.status!r}.")
+    chart_id = _chart_id(chart_id, title)
+    days = [today] + [d for row in rows for m in row.marks for d in (m.on, m.original_on) if d]
+    first = min(days).replace(day=1)
+    last = max(days)
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    end = (months[-1] + timedelta(days=32)).replace(day=1)
+    width = TIMELINE_LABEL_WIDTH + len(months) * TIMELINE_MONTH_WIDTH + 24
+    plot_left, plot_right = TIMELINE_LABEL_WIDTH, TIMELINE_LABEL_WIDTH + len(months) * TIMELINE_MONTH_WIDTH
+    legend_top = 18
+    axis_top = legend_top + 30
+    plot_top = axis_top + 52
+    plot_bottom = plot_top + max(1, len(rows)) * TIMELINE_ROW_HEIGHT
+    height = plot_bottom + 12
+    span = (end - first).days
+
+    def x_of(day: date) -> float:
+        return plot_left + (day - first).days / span * (plot_right - plot_left)
+
+    has_links = any(m.url for row in rows for m in row.marks)
+    svg = _svg_root(chart_id, title, description, height)
+    svg.set("viewBox", f"0 0 {width} {_n(height)}")
+    svg.set("width", str(width))
+    svg.set("class", "fd-timeline-svg")
+    svg.set("aria-label", title)
+    if has_links:
+        svg.set("role", "group")
+
+    legend = ET.SubElement(svg, "g", {"class": "fd-chart-legend"})
+    names = _status_names()
+    x = 8
+    for status in TIMELINE_STATUSES:
+        _timeline_symbol(legend, status, x + 6, legend_top - 4)
+        _text(legend, x + 18, legend_top, names[status])
+        x += 34 + len(names[status]) * 7.5
+    ET.SubElement(
+        legend,
+        "line",
+        {"x1": _n(x), "y1": _n(legend_top - 4), "x2": _n(x + 14), "y2": _n(legend_top - 4), "stroke": ORIGINAL_COLOUR},
+    )
+    _timeline_original(legend, x, legend_top - 4)
+    _text(legend, x + 20, legend_top, _("Originally planned"))
+
+    for index, month in enumerate(months):
+        x = x_of(month)
+        _line(svg, x, axis_top, x, plot_bottom, GRID_COLOUR)
+        _text(svg, x + 4, axis_top + 14, date_format(month, "b"))
+        if index == 0 or month.month == 1:
+            _text(svg, x + 4, axis_top + 28, date_format(month, "Y"))
+    _line(svg, plot_right, axis_top, plot_right, plot_bottom, GRID_COLOUR)
+    _line(svg, plot_left, plot_top, plot_right, plot_top, AXIS_COLOUR)
+
+    for number, row in enumerate(rows):
+        top = plot_top + number * TIMELINE_ROW_HEIGHT
+        middle = top + TIMELINE_ROW_HEIGHT / 2
+        group = ET.SubElement(svg, "g", {"class": "fd-timeline-row"})
+        name = _text(group, plot_left - 8, middle + 4, _shorten(row.label), anchor="end")
+        if name.text != row.label:
+            ET.SubElement(name, "title").text = row.label
+        _line(group, plot_left, top + TIMELINE_ROW_HEIGHT, plot_right, top + TIMELINE_ROW_HEIGHT, GRID_COLOUR)
+        for mark in row.marks:
+            label = _timeline_mark_label(row.label, mark)
+            parent = group
+            if mark.url:
+                parent = ET.SubElement(group, "a", {"href": mark.url, "aria-label": label})
+            holder = ET.SubElement(parent, "g", {"class": f"fd-timeline-mark fd-timeline-{mark.status}"})
+            ET.SubElement(holder, "title").text = label
+            x = x_of(mark.on)
+            if mark.original_on and mark.original_on != mark.on:
+                original = x_of(mark.original_on)
+                ET.SubElement(
+                    holder,
+                    "line",
+                    {
+                        "x1": _n(original),
+                        "y1": _n(middle),
+                        "x2": _n(x),
+                        "y2": _n(middle),
+                        "stroke": ORIGINAL_COLOUR,
+                        "stroke-width": "1",
+                        "stroke-dasharray": "3 2",
+                        "class": "fd-timeline-moved",
+                    },
+                )
+                _timeline_original(holder, original, middle)
+            _timeline_symbol(holder, mark.status, x, middle)
+
+    today_x = x_of(today)
+    ET.SubElement(
+        svg,
+        "line",
+        {
+            "x1": _n(today_x),
+            "y1": _n(plot_top - 18),
+            "x2": _n(today_x),
+            "y2": _n(plot_bottom),
+            "stroke": TODAY_COLOUR,
+            "stroke-width": "2",
+            "stroke-dasharray": "6 3",
+            "class": "fd-timeline-today",
+        },
+    )
+    today_label = _text(svg, today_x + 4, plot_top - 4, _("Today"))
+    today_label.set("fill", TODAY_COLOUR)
+    today_label.set("class", "fd-timeline-today-label")
+
+    table = _timeline_table(chart_id, title, row_heading, rows)
+    return Chart(chart_id, title, description, _serialise(svg), table)
+
+
+def _timeline_symbol(parent, status: str, x: float, y: float) -> None:
+    colour = TIMELINE_COLOURS[status]
+    if status == "done":
+        ET.SubElement(parent, "circle", {"cx": _n(x), "cy": _n(y), "r": "7", "fill": colour, "class": "fd-mark-done"})
+        ET.SubElement(
+            parent,
+            "path",
+            {
+                "d": f"M{_n(x - 3.5)} {_n(y)} L{_n(x - 1)} {_n(y + 3)} L{_n(x + 4)} {_n(y - 3)}",
+                "fill": "none",
+                "stroke": "#ffffff",
+                "stroke-width": "2",
+            },
+        )
+    elif status == "late":
+        points = f"{_n(x)},{_n(y - 8)} {_n(x + 8)},{_n(y)} {_n(x)},{_n(y + 8)} {_n(x - 8)},{_n(y)}"
+        ET.SubElement(parent, "polygon", {"points": points, "fill": colour, "class": "fd-mark-late"})
+    else:
+        ET.SubElement(
+            parent,
+            "circle",
+            {
+                "cx": _n(x),
+                "cy": _n(y),
+                "r": "6",
+                "fill": "#ffffff",
+                "stroke": colour,
+                "stroke-width": "2.5",
+                "class": "fd-mark-coming",
+            },
+        )
+
+
+def _timeline_original(parent, x: float, y: float) -> None:
+    ET.SubElement(
+        parent,
+        "line",
+        {
+            "x1": _n(x),
+            "y1": _n(y - 7),
+            "x2": _n(x),
+            "y2": _n(y + 7),
+            "stroke": ORIGINAL_COLOUR,
+            "stroke-width": "1.5",
+            "class": "fd-mark-original",
+        },
+    )
+
+
+def _short_date(day: date | None) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT") if day else "–"
+
+
+def _delay(days: int) -> str:
+    if not days:
+        return "–"
+    return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
+
+
+def _timeline_mark_label(row_label: str, mark: TimelineMark) -> str:
+    label = f"{row_label}: {mark.name}, {_short_date(mark.on)}, {mark.status_label}"
+    if mark.original_on and mark.original_on != mark.on:
+        label += ", " + _("originally %(date)s") % {"date": _short_date(mark.original_on)}
+    if mark.delay_days:
+        label += ", " + _("late %(delay)s") % {"delay": _delay(mark.delay_days)}
+    return label
+
+
+def _timeline_table(chart_id, title, row_heading, rows) -> SafeString:
+    columns = (row_heading, _("Milestone"), _("Date"), _("Originally planned"), _("Status"), _("Delay"))
+    head = format_html_join("", '<th scope="col">{}</th>', ((c,) for c in columns))
+    lines = []
+    for row in rows:
+        for mark in row.marks:
+            name = format_html('<a href="{}">{}</a>', mark.url, mark.name) if mark.url else mark.name
+            moved = mark.original_on and mark.original_on != mark.on
+            lines.append(
+                format_html(
+                    '<tr><td>{}</td><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+                    row.label,
+                    name,
+                    _short_date(mark.on),
+                    _short_date(mark.original_on) if moved else "–",
+                    mark.status_label,
+                    _delay(mark.delay_days),
+                )
+            )
+    return format_html(
+        '<table class="table table-sm fd-chart-table" id="{}-table"><caption>{}</caption>'
+        "<thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
+        chart_id,
+        title,
+        head,
+        mark_safe("".join(lines)),  # noqa: S308 (each line was built by format_html)
+    )

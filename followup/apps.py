@@ -8,6 +8,8 @@ class FollowupConfig(AppConfig):
 
     def ready(self):
         from documents.exports import register_export_kind
+        from municipalities.sections import Section as PlaceSection
+        from municipalities.sections import register_municipality_section
         from municipalities.signals import contacts_changed, county_settings_changed
         from projects.sections import Section, register_participant_section, register_project_section
         from projects.signals import participants_changed
@@ -15,7 +17,12 @@ class FollowupConfig(AppConfig):
 
         from . import exports, health
         from .selectors import start_page_provider
-        from .views.sections import participant_section, project_section
+        from .views.sections import (
+            municipality_timeline_link,
+            participant_section,
+            project_section,
+            project_timeline_section,
+        )
 
         participants_changed.connect(health.on_participants_changed, dispatch_uid="followup-health-participants")
         contacts_changed.connect(health.on_contacts_changed, dispatch_uid="followup-health-contacts")
@@ -29,6 +36,15 @@ class FollowupConfig(AppConfig):
                 order=20,
             )
         )
+        register_project_section(
+            Section(
+                key="tidslinje",
+                label=_("Timeline"),
+                template="followup/partials/_project_timeline.html",
+                context=project_timeline_section,
+                order=15,
+            )
+        )
         register_participant_section(
             Section(
                 key="oppfolging",
@@ -36,6 +52,14 @@ class FollowupConfig(AppConfig):
                 template="followup/partials/_participant_followup.html",
                 context=participant_section,
                 order=20,
+            )
+        )
+        register_municipality_section(
+            PlaceSection(
+                key="tidslinje",
+                template="projects/partials/_lazy_section.html",
+                context=municipality_timeline_link,
+                order=60,
             )
         )
         register_start_provider(start_page_provider)

@@ -3,7 +3,7 @@ dashboard, "my milestones" and the calendar feed."""
 
 from django.urls import path
 
-from .views import calendar, escalation, files, meetings, milestones, visits
+from .views import calendar, escalation, files, meetings, milestones, timeline, visits
 
 app_name = "followup"
 
@@ -37,6 +37,8 @@ urlpatterns = [
     path(P + "moter/<id:meeting_pk>/invitasjon.ics", meetings.meeting_ics, name="meeting-ics"),
     path(P + "eskalering/<id:step_pk>/", escalation.escalation_review, name="escalation-review"),
     path("fylker/<str:number>/oppfolging/", escalation.followup_dashboard, name="followup-dashboard"),
+    path("fylker/<str:number>/oppfolging/tidslinje/", timeline.dashboard_timeline, name="dashboard-timeline"),
+    path("kommuner/<str:number>/tidslinje/", timeline.municipality_timeline_view, name="municipality-timeline"),
     path("kalender/", calendar.calendar_settings, name="calendar-settings"),
     path("kalender/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
 ]

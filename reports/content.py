@@ -21,6 +21,7 @@ from evaluations.models import CorrectionChange, CourseCorrection, Round
 from followup import health
 from followup.lateness import is_late, lateness, slippage
 from followup.models import Meeting, Milestone, ProgressEntry, Visit
+from followup.timeline import report_timeline
 from newsletters.models import Newsletter
 from planning.models import Budget
 from planning.selectors import MoneyTotals, money_totals
@@ -395,6 +396,7 @@ def project_context(project: Project, period: Period) -> dict:
         "sections": sections,
         "headline": _headline(sections, Counter([project.status])),
         "project": project,
+        "timeline": report_timeline(project, on=period.as_of),
         "county_newsletters": _with_county_newsletters(sections, county_newsletters(project.county, period)),
     }
 

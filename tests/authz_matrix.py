@@ -477,6 +477,10 @@ ROWS += [
         post=STAFF_READ,
     ),
     Row("followup:followup-dashboard", county_kw, get=STAFF_READ, post=STAFF_READ),
+    # The timelines loaded after their pages (issue 22): the dashboard's for its staff, a municipality's
+    # for whoever reads the municipality page (what is on it is scoped by the milestones' readable set).
+    Row("followup:dashboard-timeline", county_kw, get=STAFF_READ, post=STAFF_READ),
+    Row("followup:municipality-timeline", municipality_kw, get=MUNICIPALITY_READ, post=MUNICIPALITY_READ),
     Row("followup:calendar-settings", get=SIGNED_IN, post=expect(ANY_REDIRECT)),
     # The feed needs no login: its secret token is the key.
     Row(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from municipalities.selectors import get_county_for_staff
@@ -77,5 +78,12 @@ def followup_dashboard(request, number):
             "counts": counts,
             "proposals": fs.pending_proposals(county)[:20],
             "gaps": fs.reminder_gaps(county),
+            # The timeline of the same rows loads after the page (`followup.views.timeline`).
+            "timeline_section": {
+                "key": "tidslinje",
+                "label": _("Timeline"),
+                "url": reverse("followup:dashboard-timeline", kwargs={"number": county.number})
+                + (f"?{request.GET.urlencode()}" if request.GET else ""),
+            },
         },
     )

@@ -1,7 +1,9 @@
 """What the project page and the participant page show of the follow-up (registered as their
 sections in `FollowupConfig.ready`)."""
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from projects.permissions import can_edit_project, can_read_participant, can_see_escalations, can_view_staff_parts
 
@@ -11,6 +13,7 @@ from ..forms import (
 )
 from ..models import Meeting
 from ..permissions import can_attach_to_participant
+from ..timeline import project_timeline
 from .base import _attachments_for
 
 
@@ -31,6 +34,22 @@ def project_section(request, project) -> dict:
             progress_entry__isnull=True,
         ),
         "project_file_form": AttachmentForm() if can_edit_project(user, project) else None,
+    }
+
+
+def project_timeline_section(request, project) -> dict:
+    """The project's milestone timeline, scoped to what the user may read (see `followup.timeline`)."""
+    return {"timeline": project_timeline(project, user=request.user)}
+
+
+def municipality_timeline_link(request, municipality) -> dict:
+    """The municipality page's timeline, loaded after the page (`followup:municipality-timeline`)."""
+    return {
+        "section": {
+            "key": "tidslinje",
+            "label": _("Timeline"),
+            "url": reverse("followup:municipality-timeline", kwargs={"number": municipality.number}),
+        }
     }
 
 
