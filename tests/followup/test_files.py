@@ -45,6 +45,9 @@ def _attach(project, upload, by, **targets):
         ("tegning.docx", _zip({"readme.txt": b"just a zip"})),
         ("bilde.jpg", b"%PDF-1.4\n a pdf under an image name"),
     ],
+    # Named by the file, not its bytes: a zip's bytes carry the time it was made, and xdist's processes
+    # must collect the same test ids.
+    ids=["exe-as-pdf", "html-as-png", "zip-as-docx", "pdf-as-jpg"],
 )
 def test_wrong_type_under_a_right_extension_is_refused(active_project, county_staff, name, content):
     with pytest.raises(ValidationError) as refused:
