@@ -7,7 +7,8 @@ smtplib connection (the limit of this machine and this server), all in the same 
     .venv/bin/python bench/newsletter_send.py [--recipients 10000] [--batch-size 100]
 
 DATABASE_URL names a PostgreSQL server the script may create a database on: it makes its own,
-`fremdrift_bench_newsletters`, migrates it, and drops it at the end (`--keep-db` keeps it).
+`fremdrift_bench_newsletters` (`--bench-db` names another, for two runs on one server), migrates
+it, and drops it at the end (`--keep-db` keeps it).
 The SMTP server (aiosmtpd) runs in a process of its own and only counts what it accepts. Each
 worker is `celery -A config worker --concurrency=1` on a queue of its own; "two workers" are two
 such processes. The script prints a Markdown section for bench/RESULTS.md.
@@ -25,6 +26,7 @@ import argparse
 import multiprocessing
 import os
 import platform
+import re
 import smtplib
 import socket
 import subprocess
@@ -101,6 +103,13 @@ def _database_urls(url: str) -> tuple[str, str]:
     if not parts.scheme.startswith("postgres"):
         sys.exit("DATABASE_URL must point to PostgreSQL (the outbox claims rows with SKIP LOCKED)")
     return url, urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+def _name_bench_db(name: str) -> None:
+    global BENCH_DB
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        sys.exit("--bench-db: lower-case letters, digits and underscores only")
+    BENCH_DB = name
 
 
 def _recreate_database(admin_url: str) -> None:
@@ -257,7 +266,9 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=100, help="OUTBOX_BATCH_SIZE for the workers")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--bench-db", default=BENCH_DB, help="the database the script makes (and drops)")
     args = parser.parse_args()
+    _name_bench_db(args.bench_db)
     if not os.environ.get("DATABASE_URL") or not os.environ.get("CELERY_BROKER_URL"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); see the docstring.")
     admin_url, bench_url = _database_urls(os.environ["DATABASE_URL"])
