@@ -174,11 +174,12 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
         if not item.person.email or idempotency_key(newsletter.pk, item.person.email) not in already
     )
     users = User.objects.in_bulk([person.user_id for person in todo if person.user_id])
+    links = rendering.PersonalLinks(newsletter)
     made = 0
     for start in range(0, len(todo), chunk_size):
         with transaction.atomic():
             rows = [
-                _queue_one(newsletter, rendered, person, users.get(person.user_id))
+                _queue_one(newsletter, rendered, person, users.get(person.user_id), links)
                 for person in todo[start : start + chunk_size]
             ]
             # One INSERT … ON CONFLICT DO NOTHING per chunk: a key a concurrent run wrote first is skipped.
@@ -197,10 +198,12 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
     return made
 
 
-def _queue_one(newsletter: Newsletter, rendered: rendering.Rendered, person, user) -> OutboxMessage:
+def _queue_one(
+    newsletter: Newsletter, rendered: rendering.Rendered, person, user, links: rendering.PersonalLinks
+) -> OutboxMessage:
     """The (unsaved) outbox row of one recipient."""
-    unsubscribe = rendering.unsubscribe_url(person.email, newsletter.mailing_list_id)
-    preferences = rendering.preferences_url(person.email, newsletter.county_id)
+    unsubscribe = links.unsubscribe_url(person.email)
+    preferences = links.preferences_url(person.email)
     html, text = rendered.for_recipient(unsubscribe_url=unsubscribe, preferences_url=preferences)
     # An address with a line break (entered before it was checked) makes a failed row: the others go.
     return outbox_row(
@@ -213,6 +216,6 @@ def _queue_one(newsletter: Newsletter, rendered: rendering.Rendered, person, use
         county=newsletter.county,
         about=newsletter,
         idempotency_key=idempotency_key(newsletter.pk, person.email),
-        headers=rendering.list_headers(newsletter, unsubscribe_url=unsubscribe),
+        headers=links.list_headers(unsubscribe_url=unsubscribe),
         personal={rendering.UNSUBSCRIBE_PLACEHOLDER: unsubscribe, rendering.PREFERENCES_PLACEHOLDER: preferences},
     )
