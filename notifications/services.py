@@ -380,6 +380,8 @@ _TO_PLACEHOLDER = "fremdrift-placeholder-to@placeholder.invalid"
 _MESSAGE_ID_PLACEHOLDER = "<FREMDRIFT-PLACEHOLDER-MESSAGE-ID@placeholder.invalid>"
 _DATE_PLACEHOLDER = "FREMDRIFT-PLACEHOLDER-DATE"
 _LINE_LIMIT = 998  # RFC 5322, 2.1.1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in ASCII, what `is_header_safe` refuses
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")  # what sanitize_address leaves as it is
 
 
 class _MimeTemplates:
@@ -394,12 +396,30 @@ class _MimeTemplates:
     def __init__(self, size: int = 16):
         self.size = size
         self.built: dict[tuple, bytes | None] = {}
+        self.senders: dict[str, str] = {}
+
+    def envelope(self, message: OutboxMessage) -> tuple[str, list[str]]:
+        """The SMTP envelope as Django's SMTP backend makes it (`sanitize_address`), the sender's once."""
+        encoding = settings.DEFAULT_CHARSET
+        sender = self.senders.get(message.from_email)
+        if sender is None:
+            if len(self.senders) > 100:
+                self.senders.clear()
+            sender = self.senders[message.from_email] = sanitize_address(message.from_email, encoding)
+        recipient = message.recipient
+        if not _PLAIN_ADDRESS.fullmatch(recipient):
+            recipient = sanitize_address(recipient, encoding)
+        return sender, [recipient]
 
     def bytes_for(self, message: OutboxMessage) -> bytes | None:
         personal = message.personal or {}
         values = [message.recipient, message.message_id, *personal.values()]
-        if not personal or not all(isinstance(v, str) and v.isascii() for v in values):
-            return None
+        if (
+            message.attachments
+            or not personal
+            or not all(isinstance(v, str) and v.isascii() and not _CONTROL.search(v) for v in values)
+        ):
+            return None  # built on its own, and checked as any other (a line break fails the row)
         body_text, body_html, headers = message.body_text, message.body_html, dict(message.headers)
         for placeholder, value in personal.items():
             if not value or placeholder in body_text or placeholder in body_html:
@@ -407,7 +427,7 @@ class _MimeTemplates:
             body_text, body_html = body_text.replace(value, placeholder), body_html.replace(value, placeholder)
             headers = {name: header.replace(value, placeholder) for name, header in headers.items()}
         key = (message.kind, message.from_email, message.subject, body_text, body_html, tuple(sorted(headers.items())))
-        if not message.attachments and key not in self.built:
+        if key not in self.built:
             if len(self.built) >= self.size:
                 self.built.pop(next(iter(self.built)))
             self.built[key] = self._build_shared(message, body_text, body_html, headers)
@@ -424,6 +444,7 @@ class _MimeTemplates:
         return data
 
     def _build_shared(self, message, body_text, body_html, headers) -> bytes | None:
+        """The shared bytes, or None when they cannot be (the rows are then built and checked one by one)."""
         shared = OutboxMessage(
             recipient=_TO_PLACEHOLDER,
             from_email=message.from_email,
@@ -434,7 +455,10 @@ class _MimeTemplates:
             kind=message.kind,
             message_id=_MESSAGE_ID_PLACEHOLDER,
         )
-        data = _build(shared).message().as_bytes(linesep="\r\n")
+        try:
+            data = _build(shared).message().as_bytes(linesep="\r\n")  # checks the shared headers, once
+        except Exception:  # noqa: BLE001 - each row then fails (or goes) on its own, with its own reason
+            return None
         for placeholder in [_TO_PLACEHOLDER, _MESSAGE_ID_PLACEHOLDER, _DATE_PLACEHOLDER, *message.personal]:
             # Each placeholder where the text has it, unencoded; else the shared bytes cannot be filled in.
             expected = (body_text + body_html + "".join(headers.values())).count(placeholder) or 1
@@ -452,10 +476,7 @@ def _send_one(connection, message: OutboxMessage) -> None:
     if isinstance(connection, SMTPBackend) and connection.connection is not None:
         data = _mime_templates.bytes_for(message)
         if data is not None:
-            encoding = settings.DEFAULT_CHARSET
-            connection.connection.sendmail(
-                sanitize_address(message.from_email, encoding), [sanitize_address(message.recipient, encoding)], data
-            )
+            connection.connection.sendmail(*_mime_templates.envelope(message), data)
             return
     connection.send_messages([_build(message)])
 
@@ -496,13 +517,6 @@ def send_batch(*, size: int | None = None) -> tuple[int, bool]:
         connection.open()
         for message in rows:
             try:
-                check_headers(
-                    to=message.recipient,
-                    subject=message.subject,
-                    from_email=message.from_email,
-                    headers=message.headers,
-                    attachments=message.attachments,
-                )
                 _send_one(connection, message)
             except SoftTimeLimitExceeded:
                 raise

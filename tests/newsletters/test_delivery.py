@@ -218,3 +218,28 @@ def test_a_message_sent_again_after_a_crash_keeps_its_message_id(
     again = [(m["to"][0], m["message"]["Message-ID"]) for m in smtp_server.messages[10:]]
     assert len(again) == 10 and all(first[recipient] == message_id for recipient, message_id in again)
     assert set(first) == expected and rows.filter(status=OutboxMessage.Status.SENT).count() == 10
+
+
+@pytest.mark.django_db
+def test_a_row_changed_after_queuing_to_carry_a_line_break_fails_alone_on_the_shared_path(
+    county, county_staff, smtp_server, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_server.port
+    newsletter, expected = _county_newsletter(county, county_staff, n=5)
+    with django_capture_on_commit_callbacks(execute=False):
+        sending.send_newsletter(newsletter=newsletter, by=county_staff)
+    with django_capture_on_commit_callbacks(execute=False):
+        sending.queue_recipients(newsletter_id=newsletter.pk)
+    rows = OutboxMessage.objects.filter(object_id=newsletter.pk, kind="newsletter")
+    bad = rows.get(recipient="leser0002@example.no")
+    personal = dict(bad.personal)
+    first = next(iter(personal))
+    personal[first] += "\r\nBcc: alle@example.no"
+    rows.filter(pk=bad.pk).update(personal=personal, recipient="leser0002@example.no\nBcc: alle@example.no")
+    from notifications import services as outbox
+
+    assert outbox.send_batch() == (4, False)
+    assert set(_received(smtp_server)) == expected - {"leser0002@example.no"}
+    bad.refresh_from_db()
+    assert bad.status == OutboxMessage.Status.FAILED and "line break" in bad.last_error
