@@ -242,4 +242,4 @@ def test_a_row_changed_after_queuing_to_carry_a_line_break_fails_alone_on_the_sh
     assert outbox.send_batch() == (4, False)
     assert set(_received(smtp_server)) == expected - {"leser0002@example.no"}
     bad.refresh_from_db()
-    assert bad.status == OutboxMessage.Status.FAILED and "line break" in bad.last_error
+    assert bad.status == OutboxMessage.Status.FAILED and "linjeskift" in bad.last_error
