@@ -7,10 +7,11 @@ smtplib connection (the limit of this machine and this server), all in the same 
     .venv/bin/python bench/newsletter_send.py [--recipients 10000] [--batch-size 100]
 
 DATABASE_URL names a PostgreSQL server the script may create a database on: it makes its own,
-`fremdrift_bench_newsletters`, migrates it, and drops it at the end (`--keep-db` keeps it).
+`fremdrift_bench_newsletters` (`--bench-db` names another, for two runs on one server), migrates
+it, and drops it at the end (`--keep-db` keeps it).
 The SMTP server (aiosmtpd) runs in a process of its own and only counts what it accepts. Each
-worker is `celery -A config worker --concurrency=1` on a queue of its own; "two workers" are two
-such processes. The script prints a Markdown section for bench/RESULTS.md.
+worker is `celery -A config worker --concurrency=1` (`--concurrency` sets it) on a queue of its
+own; "two workers" are two such processes. The script prints a Markdown section for bench/RESULTS.md.
 
 What is measured, for each run, from the moment the send is committed until the SMTP server has
 accepted the last message:
@@ -25,6 +26,7 @@ import argparse
 import multiprocessing
 import os
 import platform
+import re
 import smtplib
 import socket
 import subprocess
@@ -101,6 +103,13 @@ def _database_urls(url: str) -> tuple[str, str]:
     if not parts.scheme.startswith("postgres"):
         sys.exit("DATABASE_URL must point to PostgreSQL (the outbox claims rows with SKIP LOCKED)")
     return url, urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+
+
+def _name_bench_db(name: str) -> None:
+    global BENCH_DB
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        sys.exit("--bench-db: lower-case letters, digits and underscores only")
+    BENCH_DB = name
 
 
 def _recreate_database(admin_url: str) -> None:
@@ -210,12 +219,14 @@ def plain_loop(county, staff, smtp: SMTPCounter, recipients: int) -> dict:
     }
 
 
-def worker_run(county, staff, smtp: SMTPCounter, recipients: int, workers: int, env: dict) -> dict:
+def worker_run(county, staff, smtp: SMTPCounter, recipients: int, workers: int, env: dict, concurrency: int) -> dict:
     from newsletters.models import Newsletter
     from newsletters.services import sending
     from tests.worker import WorkerProcess
 
-    processes = [WorkerProcess(queue=env["CELERY_TASK_DEFAULT_QUEUE"], concurrency=1, env=env) for _ in range(workers)]
+    processes = [
+        WorkerProcess(queue=env["CELERY_TASK_DEFAULT_QUEUE"], concurrency=concurrency, env=env) for _ in range(workers)
+    ]
     try:
         for process in processes:
             process.start()
@@ -256,8 +267,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=100, help="OUTBOX_BATCH_SIZE for the workers")
+    parser.add_argument("--concurrency", type=int, default=1, help="--concurrency of each Celery worker")
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--bench-db", default=BENCH_DB, help="the database the script makes (and drops)")
     args = parser.parse_args()
+    _name_bench_db(args.bench_db)
     if not os.environ.get("DATABASE_URL") or not os.environ.get("CELERY_BROKER_URL"):
         sys.exit("Set DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis); see the docstring.")
     admin_url, bench_url = _database_urls(os.environ["DATABASE_URL"])
@@ -297,7 +311,7 @@ def main() -> None:
             app.conf.task_always_eager = False
         worker_env = os.environ | env
         for workers in (1, 2):
-            results.append(worker_run(county, staff, smtp, args.recipients, workers, worker_env))
+            results.append(worker_run(county, staff, smtp, args.recipients, workers, worker_env, args.concurrency))
     finally:
         smtp.stop()
         try:
@@ -329,7 +343,7 @@ def _report(results, args) -> None:
     print(
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores ({cpu}), Python "
         f"{platform.python_version()}, {postgres}, Redis broker, aiosmtpd on loopback in its own process; "
-        f"OUTBOX_BATCH_SIZE={args.batch_size}. Load average (1 min) {args.load_before:.1f} before, "
+        f"OUTBOX_BATCH_SIZE={args.batch_size}, worker --concurrency={args.concurrency}. Load average (1 min) {args.load_before:.1f} before, "
         f"{os.getloadavg()[0]:.1f} after (the machine is shared).\n"
     )
     print(

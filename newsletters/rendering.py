@@ -7,6 +7,7 @@ placeholders and each copy gets its links by string replacement: 10,000 recipien
 one template rendering, not 10,000.
 """
 
+import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -184,6 +185,36 @@ def list_headers(newsletter: Newsletter, *, unsubscribe_url: str) -> dict[str, s
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Precedence": "list",
     }
+
+
+_PLAIN_TOKEN = re.compile(r"[A-Za-z0-9_:-]+")  # signing's characters: reverse() leaves them as they are
+
+
+class PersonalLinks:
+    """Each recipient's links and list headers for one newsletter sent to many: the URL patterns are
+    reversed once and each token put into them (the same URLs as `unsubscribe_url` and
+    `preferences_url` give, for a fraction of the time of 10,000 reverses)."""
+
+    def __init__(self, newsletter: Newsletter):
+        self.list_id, self.county_id = newsletter.mailing_list_id, newsletter.county_id
+        self.unsubscribe = absolute(reverse("newsletters:unsubscribe", kwargs={"token": "TOKEN"}))
+        self.preferences = absolute(reverse("newsletters:preferences", kwargs={"token": "TOKEN"}))
+        self.headers = list_headers(newsletter, unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER)
+
+    def unsubscribe_url(self, email: str) -> str:
+        token = tokens.make_unsubscribe_token(email, self.list_id)
+        if not _PLAIN_TOKEN.fullmatch(token):
+            return unsubscribe_url(email, self.list_id)
+        return self.unsubscribe.replace("TOKEN", token)
+
+    def preferences_url(self, email: str) -> str:
+        token = tokens.make_preferences_token(email, self.county_id)
+        if not _PLAIN_TOKEN.fullmatch(token):
+            return preferences_url(email, self.county_id)
+        return self.preferences.replace("TOKEN", token)
+
+    def list_headers(self, *, unsubscribe_url: str) -> dict[str, str]:
+        return {name: value.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url) for name, value in self.headers.items()}
 
 
 def preferences_url(email: str, county_id: int) -> str:

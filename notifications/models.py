@@ -58,6 +58,9 @@ class OutboxMessage(models.Model):
     attachments = models.JSONField(
         _("attachments"), default=list, blank=True, help_text=_("[{filename, content, mimetype}] with text content.")
     )
+    # This recipient's own parts of a text many rows share, {placeholder: value}: the sender builds
+    # the shared MIME message once and substitutes them (notifications.services._MimeTemplates).
+    personal = models.JSONField(default=dict, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=KIND_CHOICES)
     county = models.ForeignKey(

@@ -11,7 +11,7 @@ import logging
 import re
 import smtplib
 from datetime import timedelta
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -19,8 +19,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db import connection as db_connection
+from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -102,6 +105,7 @@ def queue_email(
     headers: dict | None = None,
     attachments: list | None = None,
     required: bool = False,
+    personal: dict | None = None,
 ) -> OutboxMessage:
     """Writes one e-mail to the outbox in the current transaction and wakes a sender after commit.
 
@@ -113,7 +117,55 @@ def queue_email(
     value can get into the database past them) is not raised to the caller: the row is
     written as failed, with the reason, so the change that caused it and every other
     message still go through.
+
+    `personal` names the parts of the message that are this recipient's own, each with the
+    placeholder it replaced in a text shared by many rows (an infobrev's unsubscribe link):
+    the sender builds the shared MIME message once and substitutes them (`_MimeTemplates`).
     """
+    message = outbox_row(
+        to=to,
+        subject=subject,
+        body_text=body_text,
+        kind=kind,
+        body_html=body_html,
+        user=user,
+        county=county,
+        about=about,
+        from_email=from_email,
+        headers=headers,
+        attachments=attachments,
+        required=required,
+        personal=personal,
+    )
+    if idempotency_key:
+        message.idempotency_key = idempotency_key
+        message, created = _get_or_create_by_key(message)
+    else:
+        message.save(force_insert=True)
+        created = True
+    if created and message.status == Status.PENDING:
+        _wake_sender_on_commit()
+    return message
+
+
+def outbox_row(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    kind: str,
+    body_html: str = "",
+    user=None,
+    county=None,
+    about=None,
+    idempotency_key: str | None = None,
+    from_email: str | None = None,
+    headers: dict | None = None,
+    attachments: list | None = None,
+    required: bool = False,
+    personal: dict | None = None,
+) -> OutboxMessage:
+    """The outbox row `queue_email` writes, unsaved (for `queue_emails`): checked, with its first status."""
     if kind not in KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}")
     from_email = from_email or (county.from_email if county else settings.DEFAULT_FROM_EMAIL)
@@ -124,41 +176,56 @@ def queue_email(
         logger.warning("outbox: refused a message to %r: %s", to, refused)
     else:
         refused = ""
-    fields = {
-        "recipient": to,
-        "user": user,
-        "from_email": from_email,
-        "subject": subject,
-        "body_text": body_text,
-        "body_html": body_html,
-        "headers": headers or {},
-        "attachments": attachments or [],
-        "kind": kind,
-        "county": county,
-        "status": _first_status(user, kind, required=required),
-        "message_id": _message_id(),
-    }
+    message = OutboxMessage(
+        recipient=to,
+        user=user,
+        from_email=from_email,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers or {},
+        attachments=attachments or [],
+        personal=personal or {},
+        kind=kind,
+        county=county,
+        status=_first_status(user, kind, required=required),
+        message_id=_message_id(),
+        idempotency_key=idempotency_key,
+    )
     if refused:
-        fields |= {"status": Status.FAILED, "last_error": refused}
+        message.status, message.last_error = Status.FAILED, refused
     if about is not None:
-        fields["content_type"] = ContentType.objects.get_for_model(about)
-        fields["object_id"] = about.pk
-    if idempotency_key:
-        message, created = _get_or_create_by_key(idempotency_key, fields)
-    else:
-        message, created = OutboxMessage.objects.create(**fields), True
-    if created and message.status == Status.PENDING:
-        _wake_sender_on_commit()
+        message.content_type = ContentType.objects.get_for_model(about)
+        message.object_id = about.pk
     return message
 
 
-def _get_or_create_by_key(key: str, fields: dict) -> tuple[OutboxMessage, bool]:
+def queue_emails(messages: list[OutboxMessage]) -> int:
+    """Writes many rows made by `outbox_row`, each with an idempotency key, in one
+    `INSERT … ON CONFLICT DO NOTHING`: a key already in the outbox (an earlier or a concurrent
+    run) writes nothing. Returns how many rows were new; wakes a sender once after commit."""
+    if not messages:
+        return 0
+    if any(not message.idempotency_key for message in messages):
+        raise ValueError("queue_emails needs an idempotency key on every message")
+    OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+    # The Message-IDs are new, so the rows that carry them are the ones this insert wrote.
+    written = OutboxMessage.objects.filter(message_id__in=[m.message_id for m in messages])
+    made = written.count()
+    if made and any(message.status == Status.PENDING for message in messages):
+        _wake_sender_on_commit()
+    return made
+
+
+def _get_or_create_by_key(message: OutboxMessage) -> tuple[OutboxMessage, bool]:
+    key = message.idempotency_key
     existing = OutboxMessage.objects.filter(idempotency_key=key).first()
     if existing:
         return existing, False
     try:
         with transaction.atomic():
-            return OutboxMessage.objects.create(idempotency_key=key, **fields), True
+            message.save(force_insert=True)
+            return message, True
     except IntegrityError:
         # Another transaction inserted the same key first (a second worker or beat).
         return OutboxMessage.objects.get(idempotency_key=key), False
@@ -341,57 +408,177 @@ def _rate_allowance(wanted: int) -> int:
     return allowed
 
 
+_TO_PLACEHOLDER = "fremdrift-placeholder-to@placeholder.invalid"
+_MESSAGE_ID_PLACEHOLDER = "<FREMDRIFT-PLACEHOLDER-MESSAGE-ID@placeholder.invalid>"
+_DATE_PLACEHOLDER = "FREMDRIFT-PLACEHOLDER-DATE"
+_LINE_LIMIT = 998  # RFC 5322, 2.1.1
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # in ASCII, what `is_header_safe` refuses
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+")  # what sanitize_address leaves as it is
+
+
+class _MimeTemplates:
+    """The bytes of a message shared by many rows (an infobrev), built once and filled in per row.
+
+    A row's `personal` parts (say, its unsubscribe link) are put back to their placeholders; the
+    shared message is then built once, with placeholders for To, Message-ID and Date too, and each
+    row's bytes are those with its own values substituted. Anything the substitution could get
+    wrong (a part encoded so that a placeholder does not appear as it is, a non-ASCII value, a line
+    made too long) makes `bytes_for` return None: the row is then built on its own, as any other."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self.built: dict[tuple, bytes | None] = {}
+        self.senders: dict[str, str] = {}
+
+    def envelope(self, message: OutboxMessage) -> tuple[str, list[str]]:
+        """The SMTP envelope as Django's SMTP backend makes it (`sanitize_address`), the sender's once."""
+        encoding = settings.DEFAULT_CHARSET
+        sender = self.senders.get(message.from_email)
+        if sender is None:
+            if len(self.senders) > 100:
+                self.senders.clear()
+            sender = self.senders[message.from_email] = sanitize_address(message.from_email, encoding)
+        recipient = message.recipient
+        if not _PLAIN_ADDRESS.fullmatch(recipient):
+            recipient = sanitize_address(recipient, encoding)
+        return sender, [recipient]
+
+    def bytes_for(self, message: OutboxMessage) -> bytes | None:
+        personal = message.personal or {}
+        values = [message.recipient, message.message_id, *personal.values()]
+        if (
+            message.attachments
+            or not personal
+            or not all(isinstance(v, str) and v.isascii() and not _CONTROL.search(v) for v in values)
+        ):
+            return None  # built on its own, and checked as any other (a line break fails the row)
+        body_text, body_html, headers = message.body_text, message.body_html, dict(message.headers)
+        for placeholder, value in personal.items():
+            if not value or placeholder in body_text or placeholder in body_html:
+                return None
+            body_text, body_html = body_text.replace(value, placeholder), body_html.replace(value, placeholder)
+            headers = {name: header.replace(value, placeholder) for name, header in headers.items()}
+        key = (message.kind, message.from_email, message.subject, body_text, body_html, tuple(sorted(headers.items())))
+        if key not in self.built:
+            if len(self.built) >= self.size:
+                self.built.pop(next(iter(self.built)))
+            self.built[key] = self._build_shared(message, body_text, body_html, headers)
+        shared = self.built.get(key)
+        if shared is None:
+            return None
+        data = shared.replace(_MESSAGE_ID_PLACEHOLDER.encode(), message.message_id.encode())
+        data = data.replace(_TO_PLACEHOLDER.encode(), message.recipient.encode())
+        data = data.replace(_DATE_PLACEHOLDER.encode(), formatdate(localtime=settings.EMAIL_USE_LOCALTIME).encode())
+        for placeholder, value in personal.items():
+            data = data.replace(placeholder.encode(), value.encode())
+        if any(len(line) > _LINE_LIMIT for line in data.split(b"\r\n")):
+            return None
+        return data
+
+    def _build_shared(self, message, body_text, body_html, headers) -> bytes | None:
+        """The shared bytes, or None when they cannot be (the rows are then built and checked one by one)."""
+        shared = OutboxMessage(
+            recipient=_TO_PLACEHOLDER,
+            from_email=message.from_email,
+            subject=message.subject,
+            body_text=body_text,
+            body_html=body_html,
+            headers={**headers, "Date": _DATE_PLACEHOLDER},
+            kind=message.kind,
+            message_id=_MESSAGE_ID_PLACEHOLDER,
+        )
+        try:
+            data = _build(shared).message().as_bytes(linesep="\r\n")  # checks the shared headers, once
+        except Exception:  # noqa: BLE001 - each row then fails (or goes) on its own, with its own reason
+            return None
+        for placeholder in [_TO_PLACEHOLDER, _MESSAGE_ID_PLACEHOLDER, _DATE_PLACEHOLDER, *message.personal]:
+            # Each placeholder where the text has it, unencoded; else the shared bytes cannot be filled in.
+            expected = (body_text + body_html + "".join(headers.values())).count(placeholder) or 1
+            if data.count(placeholder.encode()) != expected:
+                return None
+        return data
+
+
+_mime_templates = _MimeTemplates()
+
+
+def _send_one(connection, message: OutboxMessage) -> None:
+    """Sends one row over an open delivery connection. Over SMTP, a row with `personal` parts is
+    sent as the shared bytes filled in (`_MimeTemplates`); everything else through the backend."""
+    if isinstance(connection, SMTPBackend) and connection.connection is not None:
+        data = _mime_templates.bytes_for(message)
+        if data is not None:
+            connection.connection.sendmail(*_mime_templates.envelope(message), data)
+            return
+    connection.send_messages([_build(message)])
+
+
+def _mark_sent(message_ids: list[int]) -> None:
+    """One statement for the batch. On PostgreSQL its commit does not wait for the WAL flush
+    (`synchronous_commit = off` for this transaction only): a crash of the database, not of a
+    worker, may forget the marks of the last ~600 ms, and those messages are sent again."""
+    if not message_ids:
+        return
+    with transaction.atomic():
+        if db_connection.vendor == "postgresql":
+            with db_connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+        OutboxMessage.objects.filter(pk__in=message_ids).update(
+            status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+        )
+
+
 def send_batch(*, size: int | None = None) -> tuple[int, bool]:
     """Claims one batch and sends it over one connection. Returns (sent, more_may_be_due).
 
     A message that cannot be built or sent (a bad header, an address that cannot be encoded, a
-    recipient the server refuses) is marked failed with the reason, and the batch goes on."""
+    recipient the server refuses) is marked failed with the reason, and the batch goes on. The
+    messages the server accepted are marked sent together, in one statement at the end of the
+    batch: a worker killed mid-batch leaves the whole batch in "sending", and the sweeper sends
+    it again (a duplicate is possible for the batch in flight, never for another)."""
     size = _rate_allowance(size or settings.OUTBOX_BATCH_SIZE)
     if size == 0:
         return 0, True
     rows = claim_batch(size=size)
     if not rows:
         return 0, False
+    accepted: list[int] = []
     sent = 0
     connection = get_connection(settings.OUTBOX_DELIVERY_BACKEND, fail_silently=False)
     try:
         connection.open()
         for message in rows:
             try:
-                email = _build(message)
+                _send_one(connection, message)
             except SoftTimeLimitExceeded:
                 raise
-            except Exception as exc:  # noqa: BLE001 - whatever is wrong with one row fails that row only
+            except HeaderInjectionError as exc:
                 _record_failure(message, exc, permanent=True)
                 continue
-            try:
-                connection.send_messages([email])
             except (smtplib.SMTPException, OSError) as exc:
                 _record_failure(message, exc)
                 if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)):
                     connection.close()
                     connection.open()
                 continue
-            except SoftTimeLimitExceeded:
-                raise
-            except Exception as exc:  # noqa: BLE001 - a header or address that cannot be encoded (ValueError, UnicodeError, HeaderParseError)
+            except Exception as exc:  # noqa: BLE001 - a header or address that cannot be built or encoded (ValueError, UnicodeError, HeaderParseError)
                 _record_failure(message, exc, permanent=True)
                 # It may have failed halfway through the SMTP dialogue: start the next message on a fresh connection.
                 connection.close()
                 connection.open()
                 continue
-            # Marked one by one, at once: a crash leaves at most this message unmarked.
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                status=Status.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, last_error=""
-            )
-            sent += 1
+            accepted.append(message.pk)
     except (smtplib.SMTPException, OSError) as exc:
         # The server could not be reached at all: what was claimed and not sent goes back.
         logger.warning("outbox: cannot reach the mail server: %s", exc)
+        _mark_sent(accepted)
+        sent, accepted = len(accepted), []
         OutboxMessage.objects.filter(pk__in=[m.pk for m in rows], status=Status.SENDING).update(
             status=Status.PENDING, next_attempt_at=timezone.now() + retry_delay(1), last_error=_describe(exc)
         )
     finally:
+        sent += len(accepted)
+        _mark_sent(accepted)  # also when the task's time is up mid-batch: what the server took is not sent again
         connection.close()
     return sent, len(rows) == size
 

