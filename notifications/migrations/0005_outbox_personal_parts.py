@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_personallink'),
+        ('notifications', '0004_letter_kind'),
     ]
 
     operations = [
