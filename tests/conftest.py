@@ -68,6 +68,18 @@ def _mail_through_the_outbox(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request through the test client leaves the language it
+    chose (a Vestland user's nynorsk, an English browser's) active in the thread for whatever test comes next."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _default_pages(request):
     """The migrations make the default pages (privacy notice, accessibility statement); a transactional test's
     flush removes them for whatever test comes next in the process. Each database test finds them in place."""

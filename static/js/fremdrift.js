@@ -52,6 +52,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { makeRegions(document); });
-  document.body.addEventListener("htmx:load", function (event) { makeRegions(event.target.parentElement || document); });
+  // Every part htmx brings in (a lazy section, a saved card) gets its regions too; the whole page is looked
+  // at again, so a part swapped in as its own outer element is not missed.
+  document.body.addEventListener("htmx:load", function () { makeRegions(document); });
+  document.body.addEventListener("htmx:afterSettle", function () { makeRegions(document); });
   document.body.addEventListener("htmx:afterSettle", focusAfterSave);
 })();
