@@ -70,7 +70,7 @@ def test_an_extract_whose_task_died_is_failed_by_the_sweep_and_staff_make_a_new_
         "Uttrekket kunne ikke lages. Det stoppet før det ble ferdig: ingenting skjedde på 30 minutter, så prosessen "
         "som lagde det har trolig stoppet. Lag det på nytt." in page
     )
-    assert "data-hx-trigger=\"every" not in page  # a failed extract's page stops asking for news
+    assert 'data-hx-trigger="every' not in page  # a failed extract's page stops asking for news
     # "Lag uttrekket på nytt" orders the same extract again, and this time it is made.
     assert "Lag uttrekket på nytt" in page
     response = order(client, county, {"scope": "project", "project": project.pk}, django_capture_on_commit_callbacks)
