@@ -3,7 +3,11 @@ left as written), the PDF on the county's letterhead as each municipality receiv
 Word copy read back, the letters listed on the participant page, and nobody outside the county's staff
 reaching any of it."""
 
+import html
 import io
+import re
+import shutil
+import subprocess
 from datetime import date
 
 import pytest
@@ -17,7 +21,7 @@ from planning.letters import LetterError, draft_letters, send_letter
 from planning.models import KitDocument, Letter
 from planning.selectors import kit_of
 from planning.standard_kits import install_standard_kits
-from tests.conftest import make_active
+from tests.conftest import make_active, skip_or_fail
 from tests.documents.conftest import normalise, weasyprint  # noqa: F401 (fixture)
 from tests.factories import ContactFactory, position
 
@@ -214,3 +218,32 @@ def test_letters_are_the_county_staff_s_only(request, client, who, county_staff,
     assert client.get(_list_url(kit_project)).status_code == 404
     letter.refresh_from_db()
     assert not letter.is_sent
+
+
+def test_the_page_number_stays_on_one_line_beside_a_long_footer(county, county_staff, kit_project, weasyprint):
+    """The letter's footer (county, sender address, project title) can fill the line; "Side 1 av 1" beside it
+    was seen wrapped onto two lines. Read back from the PDF word by word with its position."""
+    if shutil.which("pdftotext") is None:
+        skip_or_fail("poppler's pdftotext is needed to read word positions")
+    county.sender_email = "postmottak.fylkesbiblioteket@tromsfylke.example.no"
+    county.save(update_fields=["sender_email"])
+    kit_project.title = "Nye bibliotekrom og møteplasser for alle innbyggere i kommunene som deltar i prosjektet"
+    kit_project.save(update_fields=["title"])
+    (letter,) = draft_letters(
+        project=kit_project,
+        template="Takk etter avsluttet prosjekt",
+        participants=[_participants(kit_project)["5501"]],
+        by=county_staff,
+    )
+    letter = send_letter(letter=letter, by=county_staff, delivery=Letter.Delivery.OWN_MAIL)
+    bbox = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=bytes(letter.pdf), capture_output=True, check=True)
+    words = [
+        (html.unescape(match["word"]), float(match["y"]))
+        for match in re.finditer(
+            r'<word xMin="[\d.]+" yMin="(?P<y>[\d.]+)"[^>]*>(?P<word>[^<]*)</word>', bbox.stdout.decode()
+        )
+    ]
+    start = max(i for i, (word, _y) in enumerate(words) if word == "Side")
+    counter = words[start : start + 4]
+    assert [word for word, _y in counter] == ["Side", "1", "av", "1"]
+    assert len({y for _word, y in counter}) == 1, f"the page number wraps: {counter}"
