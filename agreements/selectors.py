@@ -239,19 +239,21 @@ def list_versions(agreement):
 def find_seal(code: str) -> Seal | None:
     """The seal with this verification code, or whose snapshot or PDF has this SHA-256 (a full hash)."""
     digits = normalise_code(code)
+    seals = Seal.objects.select_related("agreement__county").defer("pdf", "snapshot")
     if len(digits) == 64:
         digest = digits.lower()
-        return Seal.objects.defer("pdf", "snapshot").filter(Q(snapshot_sha256=digest) | Q(pdf_sha256=digest)).first()
+        return seals.filter(Q(snapshot_sha256=digest) | Q(pdf_sha256=digest)).first()
     if len(digits) == 20:
         formatted = "-".join(digits[i : i + 4] for i in range(0, 20, 4))
-        return Seal.objects.defer("pdf", "snapshot").filter(verification_code=formatted).first()
+        return seals.filter(verification_code=formatted).first()
     return None
 
 
 def check_code(code: str) -> dict:
     """What the public verification page says about a code or hash: whether a seal has it, whether that
     seal is intact (its code and keyed seal hold; see integrity), when it was sealed and, for a version an
-    amendment replaced, the amendment's version."""
+    amendment replaced, the amendment's version; `language` is the written standard of the agreement's county,
+    which the page then speaks."""
     seal = find_seal(code)
     if seal is None:
         return {"found": False}
@@ -265,6 +267,7 @@ def check_code(code: str) -> dict:
         "intact": not seal_problems(seal, rehash=False),
         "sealed_at": seal.sealed_at,
         "superseded_by": superseded_by,
+        "language": seal.agreement.county.written_standard,
     }
 
 

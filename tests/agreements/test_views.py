@@ -241,6 +241,17 @@ def test_the_verification_page_says_only_whether_and_when(client, sealed):
     assert "Ikke funnet:" in page
 
 
+def test_the_verification_page_speaks_the_written_standard_of_the_agreements_county(client, sealed):
+    """A public page: what it says about a Vestland agreement is in nynorsk, whatever the visitor's browser asks."""
+    sealed.county.written_standard = "nn"
+    sealed.county.save(update_fields=["written_standard"])
+    page = client.get(reverse("agreements:verify"), {"code": sealed.seal.verification_code}).content.decode()
+    assert 'lang="nn"' in page
+    assert "Funne:" in page and "Funnet:" not in page
+    page = client.get(reverse("agreements:verify"), {"code": "AAAA-BBBB-CCCC-DDDD-EEEE"}).content.decode()
+    assert "Ikke funnet:" in page  # a code of no agreement belongs to no county: the visitor's language
+
+
 def test_a_published_agreement_is_public(client, county_staff, sealed):
     public = reverse("agreements:published-pdf", kwargs={"pk": sealed.pk})
     assert client.get(public).status_code == 404
