@@ -4,10 +4,11 @@ Chromium comes from CHROMIUM_PATH or the PATH. Without it these tests skip with
 a reason, unless FREMDRIFT_CI is set (CI), where that is a failure.
 
 Journeys run with the Content-Security-Policy enforced and fail on any
-violation the browser reports. Accessibility scans inject axe-core, which a
-strict policy would block, so `Journey.scan()` opens the same page in a second
-context with `bypass_csp=True` and the same cookies, and fails on any serious
-or critical finding.
+violation the browser reports. Accessibility scans run axe-core in the journey's
+own page as the user has it (evaluated through the DevTools protocol, which the
+policy does not govern) and fail on any serious or critical finding. Full-page
+screenshots of the scanned pages are kept in var/screenshots/ with
+FREMDRIFT_SCREENSHOTS=1; a failed journey always leaves one.
 
 Every page a journey settles on is saved (`var/html/<module>/<test>-<n>.html`, the DOM as the browser
 holds it) and, when the module's journeys are done, the Nu HTML Checker (vnu, from npm, run by Java)
@@ -15,6 +16,7 @@ checks them all in one run; the module's last test fails on any error. Without J
 with a reason (a failure under FREMDRIFT_CI).
 """
 
+import functools
 import hashlib
 import json
 import os
@@ -44,6 +46,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Only violations are reported in full: axe then skips building the passes (a third of the time).
+AXE_RUN = "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+SCREENSHOTS_WANTED = os.environ.get("FREMDRIFT_SCREENSHOTS") == "1"
 # htmx marks an element `htmx-request` while its request runs, then `htmx-swapping` and
 # `htmx-settling` until `htmx:afterSettle`; parts loaded with data-hx-trigger="load" start before
 # the load event, so "loaded and settled" is the load event plus none of these classes left.
@@ -133,6 +138,11 @@ class SavedPages:
             extract = re.sub(r"\s+", " ", message.get("extract", "")).strip()[:120]
             errors.append(f"{where}: {message['message']} [{extract}] ({self.urls.get(path, '?')})")
         return errors
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8") + "\n;undefined"
 
 
 def find_chromium() -> str | None:
@@ -239,24 +249,17 @@ class Journey:
         return path
 
     def scan(self, label: str = "") -> None:
-        """axe-core on the current page; fails on serious or critical findings."""
+        """axe-core on the current page as the user has it now (after any htmx swaps), in the journey's own
+        page; fails on serious or critical findings. axe is evaluated through the DevTools protocol, which the
+        page's Content-Security-Policy does not govern, so the journey keeps watching for CSP violations.
+        With FREMDRIFT_SCREENSHOTS=1 each scanned page is also saved as a full-page screenshot."""
         if not AXE_SCRIPT.exists():
             skip_or_fail("axe-core is missing: run `npm ci`")
-        self.screenshot(label or f"page{len(self.scanned)}")
-        context = self.browser.new_context(
-            base_url=self.base_url,
-            locale="nb-NO",
-            bypass_csp=True,
-            storage_state=self.context.storage_state(),
-            viewport=self.page.viewport_size,  # a phone journey is scanned at the phone's width
-        )
-        try:
-            page = context.new_page()
-            page.goto(self.page.url)
-            page.add_script_tag(path=str(AXE_SCRIPT))
-            result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-        finally:
-            context.close()
+        if SCREENSHOTS_WANTED:
+            self.screenshot(label or f"page{len(self.scanned)}")
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.evaluate(_axe_source())
+        result = self.page.evaluate(AXE_RUN, AXE_TAGS)
         findings = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
         self.scanned.append(self.page.url)
         assert not findings, f"axe on {self.page.url}:\n" + "\n".join(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from accounts.models import User
 from demo.accounts import DEMO_PASSWORD
@@ -56,3 +57,30 @@ def test_the_vestland_library_head_logs_progress_in_nynorsk(journey, vestland_pr
     assert page.locator("html").get_attribute("lang") == "nn"
     assert page.get_by_role("heading", name="Deltakarar").is_visible()
     journey.scan("nn-project")
+
+
+def test_the_vestland_library_head_orders_a_report_and_reads_it_in_nynorsk(journey, vestland_project, tmp_path):
+    """An on-demand report follows its reader's language: the Sogndal head (nynorsk by the county's standard)
+    orders the month's report for Sogndal from the archive, downloads it and reads nynorsk in the PDF."""
+    page = journey.page
+    journey.login("biblioteksjef.sogndal@demo.fremdrift.no", DEMO_PASSWORD)
+    page.get_by_role("link", name="Rapportar", exact=True).click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Lag ein rapport no").click()
+    page.wait_for_load_state()
+    journey.scan("nn-report-request")
+    page.get_by_role("combobox", name=re.compile(r"^Rapport")).select_option(label="Kommunerapport")
+    page.get_by_label("Månad").fill(timezone.localdate().strftime("%Y-%m"))
+    page.get_by_role("button", name="Lag rapporten").click()
+    page.wait_for_load_state()
+    journey.scan("nn-report")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Last ned PDF").click()
+    path = tmp_path / "rapport.pdf"
+    download_info.value.save_as(path)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+    assert "Månadsrapport for Sogndal" in text
+    assert "Forseinka milepælar" in text and "Lesestund i veka Sogndal" in text  # the late milestone
+    assert "1 milepæl er forseinka (den eldste med 5 dagar)" in text  # the participant's health, in words
+    for bokmal in (" ikke ", "Månedsrapport", " hvordan ", "Milepæler"):
+        assert bokmal not in text
