@@ -523,7 +523,11 @@ def timeline_chart(
         months.append(month)
         month = (month + timedelta(days=32)).replace(day=1)
     end = (months[-1] + timedelta(days=32)).replace(day=1)
-    width = TIMELINE_LABEL_WIDTH + len(months) * TIMELINE_MONTH_WIDTH + 24
+    names = _status_names()
+    # The legend (one line) must fit too: a project of a few months is narrower than its legend.
+    legend_width = 8 + sum(34 + len(names[status]) * 7.5 for status in TIMELINE_STATUSES)
+    legend_width += 20 + len(_("Originally planned")) * 7.5 + 8
+    width = max(TIMELINE_LABEL_WIDTH + len(months) * TIMELINE_MONTH_WIDTH + 24, math.ceil(legend_width))
     plot_left, plot_right = TIMELINE_LABEL_WIDTH, TIMELINE_LABEL_WIDTH + len(months) * TIMELINE_MONTH_WIDTH
     legend_top = 18
     axis_top = legend_top + 30
@@ -545,7 +549,6 @@ def timeline_chart(
         svg.set("role", "group")
 
     legend = ET.SubElement(svg, "g", {"class": "fd-chart-legend"})
-    names = _status_names()
     x = 8
     for status in TIMELINE_STATUSES:
         _timeline_symbol(legend, status, x + 6, legend_top - 4)

@@ -86,3 +86,35 @@ def test_staff_read_the_timeline_on_a_phone_and_open_a_milestone(journey, timeli
     journey.settle()
     assert f"/milepaeler/{late.pk}/" in page.url
     assert page.get_by_role("heading", name="Romplan").count() >= 1
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_legend_of_a_short_project_s_timeline_is_not_cut_off(browser, language):
+    """A project of one or two months draws a narrow plot; its legend ("Opphavleg planlagd" last) was cut off
+    at the figure's edge. Drawn by Chromium: every legend text ends inside the figure."""
+    from django.utils import translation
+
+    from documents.charts import TimelineMark, TimelineRow, timeline_chart
+
+    today = timezone.localdate()
+    with translation.override(language):
+        chart = timeline_chart(
+            title="Kort prosjekt",
+            description="Ein månad",
+            rows=[TimelineRow("Sogndal", [TimelineMark("Opning", today, "coming", "Kommande")])],
+            today=today,
+            row_heading="Deltakar",
+            chart_id="short",
+        )
+    page = browser.new_page()
+    try:
+        page.set_content(f"<!DOCTYPE html><html><body style='margin:0'>{chart.svg}</body></html>")
+        cut = page.evaluate(
+            """() => { const svg = document.querySelector('svg'); const width = svg.viewBox.baseVal.width;
+              return [...svg.querySelectorAll('.fd-chart-legend text')]
+                .filter(t => { const box = t.getBBox(); return box.x + box.width > width; })
+                .map(t => t.textContent); }"""
+        )
+    finally:
+        page.close()
+    assert cut == []
