@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from municipalities.selectors import get_county_for_staff
@@ -19,8 +19,16 @@ from shell.forms import apply_validation_error
 
 from . import services
 from .access import access_county_user, access_membership
-from .forms import AcceptInvitationForm, HandoverForm, InviteForm, ProfileForm, RoleForm, UserSearchForm
-from .models import Invitation, Membership
+from .forms import (
+    AcceptInvitationForm,
+    HandoverForm,
+    IdentityProviderForm,
+    InviteForm,
+    ProfileForm,
+    RoleForm,
+    UserSearchForm,
+)
+from .models import IdentityProvider, Invitation, Membership
 from .selectors import list_county_users
 
 
@@ -221,3 +229,72 @@ def set_language(request):
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
         services.update_profile(user=request.user, name=request.user.name, language=language)
     return response
+
+
+def _callback_url(provider: IdentityProvider) -> str:
+    return settings.SITE_URL + reverse("openid_connect_callback", kwargs={"provider_id": provider.sso_provider_id})
+
+
+@login_required
+def identity_provider_list(request, number):
+    """The county's single sign-on providers, with the redirect URI each must be registered with."""
+    from .sso import client_secret
+
+    county = get_county_for_staff(request.user, number, admin=True)
+    providers = [
+        {"provider": p, "callback_url": _callback_url(p), "secret_is_set": bool(client_secret(p))}
+        for p in IdentityProvider.objects.filter(county=county).prefetch_related("domains")
+    ]
+    return render(request, "accounts/identityprovider_list.html", {"county": county, "providers": providers})
+
+
+@login_required
+def identity_provider_edit(request, number, pk=None):
+    county = get_county_for_staff(request.user, number, admin=True)
+    provider = get_object_or_404(IdentityProvider, pk=pk, county=county) if pk is not None else None
+    form = IdentityProviderForm(request.POST or None, instance=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider = services.save_identity_provider(
+                county=county, provider=provider, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The identity provider %(name)s was saved. Register this redirect URI with it: %(url)s")
+                % {"name": provider.name, "url": _callback_url(provider)},
+            )
+            return redirect("accounts:identity-provider-list", number=county.number)
+    return render(
+        request,
+        "accounts/identityprovider_form.html",
+        {"county": county, "provider": provider, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def identity_provider_delete(request, number, pk):
+    county = get_county_for_staff(request.user, number, admin=True)
+    provider = get_object_or_404(IdentityProvider, pk=pk, county=county)
+    services.delete_identity_provider(provider=provider, by=request.user)
+    messages.success(request, _("The identity provider %(name)s was removed.") % {"name": provider.name})
+    return redirect("accounts:identity-provider-list", number=county.number)
+
+
+@require_GET
+def sso_hint(request):
+    """The login page's hint (htmx): for an address of a domain with single sign-on, its provider's button.
+    It tells only what the domain uses, never whether the address has an account."""
+    from .sso import provider_for_email
+
+    login = request.GET.get("login", "")[:254]
+    provider = provider_for_email(login) if "@" in login else None
+    return render(
+        request,
+        "accounts/partials/_sso_hint.html",
+        {"provider": provider, "domain": login.rpartition("@")[2].lower(), "next": request.GET.get("next", "")},
+    )
