@@ -133,6 +133,13 @@ class IdentityProviderForm(ModelForm):
         help_text=_("One per line, e.g. tromso.kommune.no. Users with these addresses are offered this provider."),
     )
 
+    issuer = forms.URLField(
+        label=IdentityProvider._meta.get_field("issuer").verbose_name,
+        help_text=IdentityProvider._meta.get_field("issuer").help_text,
+        max_length=300,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = IdentityProvider
         fields = ["name", "issuer", "client_id", "secret_env", "require_sso"]
