@@ -169,6 +169,17 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             apps.append(app)
         return apps
 
+    def get_app(self, request, provider, client_id=None):
+        """Only by a provider id of ours (fremdrift-<pk>): allauth's generic name `openid_connect` would pick
+        "the" app, which is no app at all once there are two."""
+        from allauth.socialaccount.models import SocialApp
+
+        from .models import IdentityProvider
+
+        if not str(provider).startswith(IdentityProvider.PROVIDER_ID_PREFIX):
+            raise SocialApp.DoesNotExist()
+        return super().get_app(request, provider, client_id=client_id)
+
     def pre_social_login(self, request, sociallogin) -> None:
         """Decides every sign-on with accounts.sso.check_login; links the provider's `sub` to the user the
         first time (a later sign-on with that `sub` must still name the same user)."""

@@ -1,6 +1,5 @@
-from django.conf import settings
-
 from allauth.idp.oidc.adapter import DefaultOIDCAdapter
+from django.conf import settings
 
 
 class TestProviderAdapter(DefaultOIDCAdapter):

@@ -11,3 +11,6 @@ class ExtraClaims(models.Model):
 
     class Meta:
         app_label = "oidc_provider"
+
+    def __str__(self):
+        return f"{self.user}: amr={self.amr} acr={self.acr}"

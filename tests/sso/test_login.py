@@ -34,7 +34,9 @@ def test_an_invited_user_of_the_providers_county_is_logged_in(client, county, mu
     assert authorize.startswith(oidc_provider.issuer + "/identity/o/authorize")
     assert params["code_challenge_method"] == "S256" and params["code_challenge"]  # PKCE
     assert params["response_type"] == "code" and "openid" in params["scope"].split()
-    callback = log_in_at_provider(authorize, email="ingrid.sjef@tromso.kommune.no", password=IDP_PASSWORD, until=TESTSERVER)
+    callback = log_in_at_provider(
+        authorize, email="ingrid.sjef@tromso.kommune.no", password=IDP_PASSWORD, until=TESTSERVER
+    )
     response = client.get(callback)
 
     assert response.status_code == 302 and response.url == reverse("shell:home")
@@ -59,7 +61,7 @@ def test_an_unknown_address_is_refused_and_nobody_is_created(client, tromso_sso,
     response, _ = sso_login(client, tromso_sso, email="ukjent@tromso.kommune.no")
     assert response.status_code == 403
     page = response.content.decode()
-    assert REFUSED in page and "Det finnes ingen Fremdrift-konto med denne e-postadressen" in page
+    assert REFUSED in page and "Det finnes ingen konto i Fremdrift med denne e-postadressen" in page
     assert logged_in_user_id(client) is None
     assert django_user_model.objects.count() == users
     assert not SocialAccount.objects.exists()
@@ -81,7 +83,7 @@ def test_a_deactivated_user_is_refused(client, county, tromso_sso, oidc_provider
     oidc_provider.add_user("borte@tromso.kommune.no", IDP_PASSWORD)
     response, _ = sso_login(client, tromso_sso, email="borte@tromso.kommune.no")
     assert response.status_code == 403
-    assert "Fremdrift-kontoen din er stengt" in response.content.decode()
+    assert "Kontoen din i Fremdrift er stengt" in response.content.decode()
     assert logged_in_user_id(client) is None
 
 
@@ -204,14 +206,16 @@ def test_the_same_sub_cannot_be_linked_to_another_account_later(client, county, 
     SocialAccount.objects.filter(user=first).update(uid=oidc_provider.add_user("andre@tromso.kommune.no", IDP_PASSWORD))
     response, _ = sso_login(client, tromso_sso, email="andre@tromso.kommune.no")
     assert response.status_code == 403
-    assert "allerede knyttet til en annen Fremdrift-konto" in response.content.decode()
+    assert "allerede knyttet til en annen konto i Fremdrift" in response.content.decode()
     assert logged_in_user_id(client) is None
 
 
 # --------------------------------------------------------------------------- two-factor
 
 
-def test_an_administrator_whose_provider_vouches_for_mfa_is_not_asked_for_totp(client, county, tromso_sso, oidc_provider):
+def test_an_administrator_whose_provider_vouches_for_mfa_is_not_asked_for_totp(
+    client, county, tromso_sso, oidc_provider
+):
     admin = make_user(Role.COUNTY_ADMIN, county=county, email="admin@tromso.kommune.no")  # has TOTP
     oidc_provider.add_user("admin@tromso.kommune.no", IDP_PASSWORD, amr=["pwd", "mfa"])
     response, _ = sso_login(client, tromso_sso, email="admin@tromso.kommune.no")
@@ -238,7 +242,9 @@ def test_an_administrator_without_totp_and_without_mfa_must_set_totp_up(client, 
     assert page.status_code == 302 and page.url == reverse("mfa_activate_totp")
 
 
-def test_an_administrator_without_totp_logged_in_at_idporten_level_high_gets_in(client, county, tromso_sso, oidc_provider):
+def test_an_administrator_without_totp_logged_in_at_idporten_level_high_gets_in(
+    client, county, tromso_sso, oidc_provider
+):
     admin = UserFactory(email="hoy@tromso.kommune.no")
     Membership.objects.create(user=admin, role=Role.COUNTY_ADMIN, county=county)
     oidc_provider.add_user("hoy@tromso.kommune.no", IDP_PASSWORD, acr="idporten-loa-high")
