@@ -96,10 +96,10 @@ class LoginForm(AllauthLoginForm):
         super().__init__(*args, **kwargs)
         self.fields["login"].widget.attrs.update(
             {
-                "hx-get": reverse_lazy("accounts:sso-hint"),
-                "hx-trigger": "input changed delay:400ms, blur",
-                "hx-target": "#sso-hint",
-                "hx-swap": "innerHTML",
+                "data-hx-get": reverse_lazy("accounts:sso-hint"),
+                "data-hx-trigger": "input changed delay:400ms, blur",
+                "data-hx-target": "#sso-hint",
+                "data-hx-swap": "innerHTML",
                 "aria-describedby": "sso-hint",
             }
         )

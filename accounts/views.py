@@ -298,3 +298,28 @@ def sso_hint(request):
         "accounts/partials/_sso_hint.html",
         {"provider": provider, "domain": login.rpartition("@")[2].lower(), "next": request.GET.get("next", "")},
     )
+
+
+@require_POST
+def sso_login(request, provider_id):
+    """Starts a single sign-on ("Log in with …"): allauth's login view makes the state, the PKCE pair and the
+    authorization URL; the browser is then sent there by a page of ours, not by a redirect of the form's
+    POST, because the Content-Security-Policy (`form-action 'self'`) stops a form whose answer redirects to
+    another origin, and the providers' origins are not known when the login page is made."""
+    from allauth.socialaccount.providers.openid_connect.views import login as allauth_login
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from requests import RequestException
+
+    try:
+        response = allauth_login(request, provider_id)
+    except RequestException:
+        return render(
+            request,
+            "accounts/sso_refused.html",
+            {"message": _("The identity provider could not be reached. Try again in a while.")},
+            status=502,
+        )
+    location = response.get("Location", "") if response.status_code in (301, 302) else ""
+    if not location or url_has_allowed_host_and_scheme(location, allowed_hosts={request.get_host()}):
+        return response
+    return render(request, "accounts/sso_redirect.html", {"redirect_url": location})

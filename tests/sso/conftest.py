@@ -3,6 +3,7 @@ import secrets
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils.html import escape
 
 from accounts.models import IdentityProvider
 from accounts.services import save_identity_provider
@@ -52,12 +53,15 @@ def tromso_sso(oidc_provider, county, monkeypatch):  # noqa: F811
 
 
 def start_login(client, provider, **data):
-    """Presses "Log in with …": Fremdrift answers with a redirect to the provider's authorization endpoint."""
+    """Presses "Log in with …": Fremdrift answers with a page that sends the browser on to the provider's
+    authorization endpoint (a meta refresh: see accounts.views.sso_login)."""
     response = client.post(
-        reverse("openid_connect_login", kwargs={"provider_id": provider.sso_provider_id}), {"process": "login", **data}
+        reverse("accounts:sso-login", kwargs={"provider_id": provider.sso_provider_id}), {"process": "login", **data}
     )
-    assert response.status_code == 302, response.content.decode()[:1000]
-    return response.url
+    assert response.status_code == 200, response.content.decode()[:1000]
+    url = response.context["redirect_url"]
+    assert f'<meta http-equiv="refresh" content="0;url={escape(url)}">' in response.content.decode()
+    return url
 
 
 def sso_login(client, provider, *, email, password=IDP_PASSWORD, **data):

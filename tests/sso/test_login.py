@@ -48,7 +48,7 @@ def test_an_invited_user_of_the_providers_county_is_logged_in(client, county, mu
 def test_the_login_page_offers_the_provider_and_the_typed_address_finds_it(client, tromso_sso):
     page = client.get(reverse("account_login")).content.decode()
     assert "Logg inn med Tromsø kommune" in page
-    assert 'hx-get="/innlogging/sso/"' in page
+    assert 'data-hx-get="/innlogging/sso/"' in page
     hint = client.get(reverse("accounts:sso-hint"), {"login": "per@Tromso.Kommune.no"}).content.decode()
     assert "Logg inn med Tromsø kommune" in hint
     assert "tromso.kommune.no kan logge inn med Tromsø kommune" in hint
