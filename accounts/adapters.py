@@ -194,6 +194,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         )
         if provider is None:
             raise ImmediateHttpResponse(_refusal_page(request, message=_("This identity provider is not set up.")))
+        if (sociallogin.state.get("data") or {}).get("purpose") == sso.REAUTH_PURPOSE:
+            self._reauthenticated(request, sociallogin, provider)
         if sociallogin.state.get("process") != AuthProcess.LOGIN:
             raise ImmediateHttpResponse(
                 _refusal_page(request, message=sso.Refusal.MESSAGES[sso.Refusal.NOT_ALLOWED], provider=provider)
@@ -210,6 +212,36 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.account.pk is None:
             sociallogin.account.user = user
             sociallogin.account.save()
+
+    def _reauthenticated(self, request, sociallogin, provider) -> None:
+        """The end of a re-authentication (accounts.views.sso_reauthenticate): nobody is logged in or out; the
+        session records who the provider confirmed, and the browser goes back to where it came from."""
+        from django.shortcuts import redirect
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        from . import sso
+
+        state = sociallogin.state
+        claims = sso.Claims.from_extra_data(sociallogin.account.extra_data)
+        try:
+            if not request.user.is_authenticated:
+                raise sso.SSORefused(sso.Refusal.NOT_ALLOWED)
+            if sociallogin.is_existing and sociallogin.user.pk != request.user.pk:
+                raise sso.SSORefused(sso.Refusal.OTHER_ACCOUNT)
+            record = sso.check_reauthentication(
+                provider=provider, claims=claims, user=request.user, started_at=float(state["data"]["started_at"])
+            )
+        except sso.SSORefused as exc:
+            logger.info("Re-authentication refused (%s) by %s for %r", exc.code, provider.sso_provider_id, claims.email)
+            raise ImmediateHttpResponse(_refusal_page(request, message=exc.message, provider=provider)) from None
+        if sociallogin.account.pk is None:
+            sociallogin.account.user = request.user
+            sociallogin.account.save()
+        request.session[sso.REAUTH_SESSION_KEY] = record
+        next_url = state.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+            next_url = "/"
+        raise ImmediateHttpResponse(redirect(next_url))
 
     def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None) -> None:
         """Fremdrift's own page for a sign-on that failed before its claims could be read: a state that is

@@ -29,6 +29,13 @@ from .models import IdentityProvider, User
 
 # The session key of the record of this session's single sign-on (see `session_record`).
 SESSION_KEY = "fremdrift_sso"
+# The session key of a re-authentication with the provider (for signing: agreements.signing), and what the
+# flow's state carries to say that it is one.
+REAUTH_SESSION_KEY = "fremdrift_sso_reauthentication"
+REAUTH_PURPOSE = "fremdrift-reauthenticate"
+# How long a re-authentication counts, and how much older than the request its auth_time may be (clocks).
+REAUTH_VALID_SECONDS = 300
+CLOCK_SKEW_SECONDS = 60
 MFA_AMR_VALUES = frozenset({"mfa", "otp", "hwk"})
 MFA_ACR_VALUES = frozenset({"idporten-loa-high"})
 
@@ -45,6 +52,7 @@ class Refusal:
     SUPERUSER = "superuser"
     OTHER_ACCOUNT = "other_account"
     NOT_ALLOWED = "not_allowed"
+    NOT_FRESH = "not_fresh"
 
     MESSAGES = {
         UNVERIFIED: _(
@@ -65,6 +73,7 @@ class Refusal:
         SUPERUSER: _("Installation administrators cannot log in with single sign-on. Log in with your password."),
         OTHER_ACCOUNT: _("This identity is already linked to another Fremdrift account."),
         NOT_ALLOWED: _("Single sign-on can only be used to log in."),
+        NOT_FRESH: _("The identity provider did not ask for your login again. Try again."),
     }
 
 
@@ -182,6 +191,42 @@ def session_record(*, provider_id: str, claims: Claims) -> dict:
 def session_proves_mfa(request) -> bool:
     record = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
     return bool(record and record.get("mfa"))
+
+
+def provider_of_user(user: User) -> IdentityProvider | None:
+    """The provider that can log this user in (their e-mail domain's, if its rules admit them), else None."""
+    provider = provider_for_email(user.email)
+    if provider is None:
+        return None
+    try:
+        check_login(
+            provider=provider,
+            claims=Claims(sub="", email=user.email, email_verified=True, amr=(), acr="", auth_time=None),
+        )
+    except SSORefused:
+        return None
+    return provider
+
+
+def check_reauthentication(*, provider: IdentityProvider, claims: Claims, user: User, started_at: float) -> dict:
+    """A re-authentication of the signed-in `user` at `provider`: the same rules as a login, the same person,
+    and an `auth_time` after the request (the provider really asked again: prompt=login, max_age=0).
+    Returns the record the session keeps; raises SSORefused."""
+    if check_login(provider=provider, claims=claims).pk != user.pk:
+        raise SSORefused(Refusal.OTHER_ACCOUNT)
+    if claims.auth_time is None or claims.auth_time < started_at - CLOCK_SKEW_SECONDS:
+        raise SSORefused(Refusal.NOT_FRESH)
+    return {
+        "user_id": user.pk,
+        "provider": provider.sso_provider_id,
+        "provider_name": provider.name,
+        "issuer": provider.issuer,
+        "sub": claims.sub,
+        "acr": claims.acr,
+        "amr": list(claims.amr),
+        "auth_time": claims.auth_time,
+        "at": time.time(),
+    }
 
 
 def allow_http_issuers() -> bool:

@@ -39,6 +39,7 @@ urlpatterns = [
         name="identity-provider-delete",
     ),
     path("innlogging/sso/", views.sso_hint, name="sso-hint"),
+    path("innlogging/sso/bekreft/", views.sso_reauthenticate, name="sso-reauthenticate"),
     path("innlogging/sso/<str:provider_id>/", views.sso_login, name="sso-login"),
     path("invitasjon/<str:key>/", views.invitation_accept, name="invitation-accept"),
     path("profil/", views.profile, name="profile"),

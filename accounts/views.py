@@ -323,3 +323,47 @@ def sso_login(request, provider_id):
     if not location or url_has_allowed_host_and_scheme(location, allowed_hosts={request.get_host()}):
         return response
     return render(request, "accounts/sso_redirect.html", {"redirect_url": location})
+
+
+@login_required
+@require_POST
+def sso_reauthenticate(request):
+    """Asks the signed-in user's identity provider to log them in again (prompt=login, max_age=0), e.g. to sign
+    an agreement; back at Fremdrift, the session records what the provider confirmed (accounts.sso) and the
+    browser returns to `next`. Sent on by a page of ours, as `sso_login` is."""
+    import time as _time
+
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+    from allauth.socialaccount.providers.base import AuthProcess
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from requests import RequestException
+
+    from . import sso
+
+    provider = sso.provider_of_user(request.user)
+    if provider is None:
+        raise Http404
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("shell:home")
+    request.session.pop(sso.REAUTH_SESSION_KEY, None)
+    app_provider = get_social_adapter(request).get_provider(request, provider.sso_provider_id)
+    try:
+        response = app_provider.redirect(
+            request,
+            AuthProcess.REDIRECT,
+            next_url=next_url,
+            data={"purpose": sso.REAUTH_PURPOSE, "started_at": _time.time()},
+            auth_params={"prompt": "login", "max_age": "0"},
+        )
+    except RequestException:
+        return render(
+            request,
+            "accounts/sso_refused.html",
+            {"message": _("The identity provider could not be reached. Try again in a while.")},
+            status=502,
+        )
+    location = response.get("Location", "") if response.status_code in (301, 302) else ""
+    if not location:
+        return response
+    return render(request, "accounts/sso_redirect.html", {"redirect_url": location})

@@ -196,6 +196,8 @@ ROWS = [
         post=ADMIN_ACTION,
     ),
     Row("accounts:sso-hint", get=everyone(200), post=everyone(405), public=True),
+    # re-authentication with one's own provider (for signing); nobody of the world has one: 404
+    Row("accounts:sso-reauthenticate", get=expect(405), post=expect(404)),
     # POST starts a sign-on with the county's provider, which is unreachable here (502, Fremdrift's page)
     Row(
         "accounts:sso-login",
