@@ -170,13 +170,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return apps
 
     def get_app(self, request, provider, client_id=None):
-        """Only by a provider id of ours (fremdrift-<pk>): allauth's generic name `openid_connect` would pick
-        "the" app, which is no app at all once there are two."""
+        """By a provider id of ours (fremdrift-<pk>), or by `openid_connect` with a client ID (how allauth finds
+        the provider of a login it stashed, e.g. while it asks for the TOTP code): `openid_connect` alone would
+        pick "the" app, which is no app at all once there are two (the URLs take only our ids)."""
         from allauth.socialaccount.models import SocialApp
 
         from .models import IdentityProvider
 
-        if not str(provider).startswith(IdentityProvider.PROVIDER_ID_PREFIX):
+        ours = str(provider).startswith(IdentityProvider.PROVIDER_ID_PREFIX)
+        if not ours and not (provider == "openid_connect" and client_id):
             raise SocialApp.DoesNotExist()
         return super().get_app(request, provider, client_id=client_id)
 

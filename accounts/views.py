@@ -367,3 +367,8 @@ def sso_reauthenticate(request):
     if not location:
         return response
     return render(request, "accounts/sso_redirect.html", {"redirect_url": location})
+
+
+def not_offered(request, *args, **kwargs):
+    """A page of allauth's that Fremdrift does not offer."""
+    raise Http404

@@ -852,6 +852,8 @@ SMOKE = [
     ("/konto/password/reset/", "anonymous", "get", 200),
     ("/konto/2fa/", "anonymous", "get", LOGIN),
     ("/konto/2fa/", "county_staff", "get", 200),
+    ("/konto/social/connections/", "county_staff", "get", 404),  # identities are linked by single sign-on only
+    ("/konto/social/connections/", "county_staff", "post", 404),
     ("/admin/login/", "anonymous", "get", LOGIN),  # the admin sits behind allauth's login
     ("/admin/login/", "county_admin", "get", 403),  # counties administer in the app, not the admin
     ("/admin/login/", "county_staff", "get", 403),

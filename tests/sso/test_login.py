@@ -5,13 +5,14 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from allauth.socialaccount.internal.statekit import STATES_SESSION_KEY
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Membership
-from tests.factories import MembershipFactory, UserFactory, make_superuser, make_user
+from tests.factories import TEST_TOTP_SECRET, MembershipFactory, UserFactory, make_superuser, make_user
 from tests.oidc import log_in_at_provider, query
 
 from .conftest import IDP_PASSWORD, TESTSERVER, make_provider, sso_login, start_login
@@ -19,6 +20,13 @@ from .conftest import IDP_PASSWORD, TESTSERVER, make_provider, sso_login, start_
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("oidc")]
 Role = Membership.Role
 REFUSED = "Du ble ikke logget inn"
+
+
+def totp_now(secret: str) -> str:
+    """The current code, early enough in its 30-second window to be submitted inside it."""
+    if 30 - time.time() % 30 < 5:
+        time.sleep(30 - time.time() % 30 + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def logged_in_user_id(client):
@@ -230,6 +238,11 @@ def test_an_administrator_without_mfa_at_the_provider_is_asked_for_totp(client, 
     response, _ = sso_login(client, tromso_sso, email="admin2@tromso.kommune.no")
     assert response.status_code == 302 and response.url == reverse("mfa_authenticate")
     assert logged_in_user_id(client) is None  # the sign-on alone logs no administrator in
+    response = client.post(reverse("mfa_authenticate"), {"code": totp_now(TEST_TOTP_SECRET)})
+    assert response.status_code == 302 and response.url == reverse("shell:home")
+    assert logged_in_user_id(client) is not None
+    assert client.session["fremdrift_sso"]["mfa"] is False
+    assert client.get(reverse("accounts:user-list", kwargs={"number": county.number})).status_code == 200
 
 
 def test_an_administrator_without_totp_and_without_mfa_must_set_totp_up(client, county, tromso_sso, oidc_provider):
@@ -312,3 +325,22 @@ def test_a_session_records_the_sign_on(client, county, tromso_sso, oidc_provider
     assert record["provider"] == tromso_sso.sso_provider_id and record["sub"] == sub
     assert record["acr"] == "urn:test:loa1" and record["mfa"] is False
     assert record["auth_time"] >= int(before) - 1
+
+
+@pytest.mark.parametrize(
+    "language, text",
+    [
+        ("nn", "Kontoen din i Fremdrift er stengd. Spør fylkesbiblioteket ditt viss du treng tilgang igjen."),
+        ("en", "Your Fremdrift account is closed. Ask your county library if you need access again."),
+    ],
+)
+def test_the_refusal_page_speaks_the_browsers_language(client, county, tromso_sso, oidc_provider, language, text):
+    gone = make_user(Role.COUNTY_STAFF, county=county, email="stengt@tromso.kommune.no")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    oidc_provider.add_user("stengt@tromso.kommune.no", IDP_PASSWORD)
+    client.cookies["django_language"] = language
+    response, _ = sso_login(client, tromso_sso, email="stengt@tromso.kommune.no")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert text in page and f'lang="{language}"' in page
