@@ -286,7 +286,7 @@ class IdentityProvider(models.Model):
     issuer = models.URLField(
         _("issuer URL"),
         max_length=300,
-        help_text=_("Exactly as the provider states it, e.g. https://login.microsoftonline.com/<tenant>/v2.0."),
+        help_text=_("Exactly as the provider states it, e.g. https://login.microsoftonline.com/TENANT-ID/v2.0."),
     )
     client_id = models.CharField(_("client ID"), max_length=255)
     secret_env = models.CharField(

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='Shown as “Log in with …”.', max_length=80, verbose_name='name on the button')),
-                ('issuer', models.URLField(help_text='Exactly as the provider states it, e.g. https://login.microsoftonline.com/<tenant>/v2.0.', max_length=300, verbose_name='issuer URL')),
+                ('issuer', models.URLField(help_text='Exactly as the provider states it, e.g. https://login.microsoftonline.com/TENANT-ID/v2.0.', max_length=300, verbose_name='issuer URL')),
                 ('client_id', models.CharField(max_length=255, verbose_name='client ID')),
                 ('secret_env', models.CharField(help_text='The name of the environment variable on the server that holds the client secret, e.g. FREMDRIFT_SSO_TROMSO_SECRET. The secret itself is never stored in Fremdrift.', max_length=100, verbose_name='environment variable with the client secret')),
                 ('require_sso', models.BooleanField(default=False, help_text='Users of these domains can no longer log in with a password.', verbose_name='require single sign-on for these domains')),
