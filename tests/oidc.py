@@ -9,6 +9,7 @@ import json
 import os
 import re
 import secrets
+import select
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,10 @@ def oidc_provider():
             deadline = time.monotonic() + STARTUP_SECONDS
             line = ""
             while time.monotonic() < deadline:
+                # select(): a provider that hangs before its first line must not hang the test run.
+                ready, _, _ = select.select([process.stdout], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    break
                 line = process.stdout.readline()
                 if line.startswith("READY ") or process.poll() is not None:
                     break
