@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .permissions import must_use_totp
+from .sso import session_proves_mfa
 
 
 class RequireTOTPMiddleware:
@@ -15,6 +16,9 @@ class RequireTOTPMiddleware:
     Until then they may reach only what setting it up needs: the two-factor pages, the password
     prompt allauth shows before them, logging out, switching language and the health check (static
     files are served before this middleware). Checked per view, so no URL prefix lets more through.
+
+    A single sign-on whose provider vouched for a second factor (accounts.sso.claims_prove_mfa) counts
+    for this session instead; it is never a superuser's (single sign-on does not log them in).
     """
 
     SETUP_URL_NAMES = frozenset(
@@ -39,7 +43,11 @@ class RequireTOTPMiddleware:
         match = request.resolver_match
         if match is not None and not match.namespace and match.url_name in self.SETUP_URL_NAMES:
             return None
-        if must_use_totp(request.user) and not is_mfa_enabled(request.user, ["totp"]):
+        if (
+            must_use_totp(request.user)
+            and not is_mfa_enabled(request.user, ["totp"])
+            and not (session_proves_mfa(request) and not request.user.is_superuser)
+        ):
             return redirect(reverse("mfa_activate_totp"))
         return None
 

@@ -264,3 +264,81 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and not self.is_expired
+
+
+class IdentityProviderQuerySet(models.QuerySet):
+    def for_domain(self, domain: str):
+        return self.filter(domains__domain=domain.strip().lower().lstrip("@"))
+
+
+class IdentityProvider(models.Model):
+    """An OpenID Connect provider (Entra ID, ID-porten ...) a county administrator set up for single sign-on.
+
+    It serves the e-mail domains in `domains` (each domain belongs to one provider in the whole installation)
+    and may log in only users whose memberships are all in its `county` (accounts.sso has the rules). The client
+    secret is never stored: `secret_env` names the environment variable that holds it (README: Single sign-on).
+    allauth sees each provider as an `openid_connect` app with the provider id `sso_provider_id`
+    (accounts.adapters.SocialAccountAdapter.list_apps builds it from this row).
+    """
+
+    county = models.ForeignKey("municipalities.County", on_delete=models.CASCADE, related_name="identity_providers")
+    name = models.CharField(_("name on the button"), max_length=80, help_text=_("Shown as “Log in with …”."))
+    issuer = models.URLField(
+        _("issuer URL"),
+        max_length=300,
+        help_text=_("Exactly as the provider states it, e.g. https://login.microsoftonline.com/TENANT-ID/v2.0."),
+    )
+    client_id = models.CharField(_("client ID"), max_length=255)
+    secret_env = models.CharField(
+        _("environment variable with the client secret"),
+        max_length=100,
+        help_text=_(
+            "The name of the environment variable on the server that holds the client secret, e.g. "
+            "FREMDRIFT_SSO_TROMSO_SECRET. The secret itself is never stored in Fremdrift."
+        ),
+    )
+    require_sso = models.BooleanField(
+        _("require single sign-on for these domains"),
+        default=False,
+        help_text=_("Users of these domains can no longer log in with a password."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = IdentityProviderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    PROVIDER_ID_PREFIX = "fremdrift-"
+
+    @property
+    def sso_provider_id(self) -> str:
+        """allauth's provider id, in the login and callback URLs (/konto/oidc/<id>/login/callback/)."""
+        return f"{self.PROVIDER_ID_PREFIX}{self.pk}"
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [d.domain for d in self.domains.all()]
+
+
+class IdentityProviderDomain(models.Model):
+    """An e-mail domain (tromso.kommune.no) served by one identity provider: unique across the installation."""
+
+    provider = models.ForeignKey(IdentityProvider, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(_("e-mail domain"), max_length=253, unique=True)
+
+    class Meta:
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain

@@ -6,7 +6,7 @@ granted, revoked or handed over here takes effect on the user's next request.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +14,7 @@ from municipalities.models import Contact, County, Municipality
 from notifications.services import queue_templated_email
 from shell.history import records_by
 
-from .models import Invitation, Membership, User
+from .models import IdentityProvider, IdentityProviderDomain, Invitation, Membership, User
 from .signals import invitation_accepted
 
 
@@ -221,3 +221,59 @@ def queue_invitation_email(invitation: Invitation) -> None:
         kind="account",
         idempotency_key=f"invitation:{invitation.pk}:{invitation.key}",
     )
+
+
+@transaction.atomic
+def save_identity_provider(
+    *,
+    county: County,
+    provider: IdentityProvider | None = None,
+    name: str,
+    issuer: str,
+    client_id: str,
+    secret_env: str,
+    require_sso: bool,
+    domains: list[str],
+    by: User | None,
+) -> IdentityProvider:
+    """Creates or changes one of `county`'s OpenID Connect providers with exactly these e-mail domains.
+
+    A domain another provider serves is refused (ValidationError on `domains`); the unique index decides a
+    race between two administrators claiming the same domain at once."""
+    if provider is None:
+        provider = IdentityProvider(county=county, created_by=by)
+    elif provider.county_id != county.pk:
+        raise ValidationError(_("The identity provider belongs to another county."))
+    provider.name, provider.issuer, provider.client_id = name.strip(), issuer.strip(), client_id.strip()
+    provider.secret_env, provider.require_sso = secret_env.strip(), require_sso
+    provider.full_clean(exclude=["county", "created_by"])
+    provider.save()
+    provider.domains.exclude(domain__in=domains).delete()
+    existing = set(provider.domains.values_list("domain", flat=True))
+    try:
+        with transaction.atomic():
+            IdentityProviderDomain.objects.bulk_create(
+                [
+                    IdentityProviderDomain(provider=provider, domain=domain)
+                    for domain in domains
+                    if domain not in existing
+                ]
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "domains": _(
+                    "Already served by another identity provider in Fremdrift. A domain can belong to one provider only."
+                )
+            }
+        ) from None
+    return provider
+
+
+@transaction.atomic
+def delete_identity_provider(*, provider: IdentityProvider, by: User | None) -> None:
+    """Removes the provider, its domains and the links of users' provider identities to it."""
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.filter(provider=provider.sso_provider_id).delete()
+    provider.delete()

@@ -30,6 +30,17 @@ urlpatterns = [
         views.invitation_resend,
         name="invitation-resend",
     ),
+    path("fylker/<str:number>/innlogging/", views.identity_provider_list, name="identity-provider-list"),
+    path("fylker/<str:number>/innlogging/ny/", views.identity_provider_edit, name="identity-provider-create"),
+    path("fylker/<str:number>/innlogging/<id:pk>/", views.identity_provider_edit, name="identity-provider-edit"),
+    path(
+        "fylker/<str:number>/innlogging/<id:pk>/slett/",
+        views.identity_provider_delete,
+        name="identity-provider-delete",
+    ),
+    path("innlogging/sso/", views.sso_hint, name="sso-hint"),
+    path("innlogging/sso/bekreft/", views.sso_reauthenticate, name="sso-reauthenticate"),
+    path("innlogging/sso/<str:provider_id>/", views.sso_login, name="sso-login"),
     path("invitasjon/<str:key>/", views.invitation_accept, name="invitation-accept"),
     path("profil/", views.profile, name="profile"),
 ]

@@ -311,6 +311,7 @@ class Signature(models.Model):
         PASSWORD = "password", _("Electronic signature in Fremdrift (password re-entered)")
         EMAIL_CODE = "email_code", _("Simple electronic signature, e-mail confirmed with a one-time code")
         WET_INK = "wet_ink", _("Scanned signature on paper")
+        SSO_REAUTH = "sso_reauth", _("Electronic signature confirmed by logging in again with the identity provider")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
     slot = models.CharField(_("signs as"), max_length=20, choices=Slot.choices)
@@ -332,6 +333,9 @@ class Signature(models.Model):
     method = models.CharField(_("method"), max_length=20)
     method_description = models.TextField(_("method description"), blank=True)
     signer_email = models.EmailField(_("e-mail address"), blank=True)
+    # What the signing method proved, beyond the fields here (agreements.signing: the identity provider,
+    # its `sub`, `acr` and the time of the re-authentication); empty for the methods that prove nothing more.
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     content_sha256 = models.CharField(_("SHA-256 of the content signed"), max_length=64)

@@ -9,11 +9,21 @@ which raises ValidationError when the proof fails. Fremdrift ships two:
   address with a one-time code e-mailed to it (notifications.links); the e-mail address, the time
   and the client's IP address go into the seal's snapshot.
 
+- `ProviderReauthentication` ("sso_reauth"): a logged-in signatory logs in again with their identity
+  provider (single sign-on, accounts.sso: prompt=login, max_age=0) right before signing; the provider,
+  its `sub` for the person, the `acr` and the time of that login go into the seal's snapshot.
+
 Scanned signatures on paper ("wet_ink") are recorded by county staff and registered for their label.
-Another method (re-authentication with an identity provider such as ID-porten) is one more class
-here, put in the registry with `register` and, for logged-in users, named by the setting
-AGREEMENT_SIGNING_METHOD (its key, or a dotted path to the class).
+Another method is one more class here, put in the registry with `register`. The method of logged-in
+users is named by the setting AGREEMENT_SIGNING_METHOD (its key, or a dotted path to the class).
+
+A method may read what the request holds (`collect`, called once the form is valid: its answer joins the
+form's data for `authenticate`), add to the signing page (`template`, `page_context`), and return from
+`authenticate` the evidence kept with the signature and in the seal's snapshot.
 """
+
+import time
+from datetime import UTC, datetime
 
 from django import forms
 from django.conf import settings
@@ -39,10 +49,18 @@ class SigningMethod:
     label = ""
     legal_level = ""
 
+    template = ""  # a partial the signing page includes, if any
+
     def form_fields(self) -> dict[str, forms.Field]:
         return {}
 
-    def authenticate(self, *, user=None, link=None, data: dict) -> None:  # pragma: no cover - an interface
+    def collect(self, request) -> dict:
+        return {}
+
+    def page_context(self, request) -> dict:
+        return {}
+
+    def authenticate(self, *, user=None, link=None, data: dict) -> dict | None:  # pragma: no cover - an interface
         raise NotImplementedError
 
 
@@ -97,6 +115,63 @@ class WetInk(SigningMethod):
     code = "wet_ink"
     label = gettext_lazy("Scanned signature on paper")
     legal_level = ""
+
+
+@register
+class ProviderReauthentication(SigningMethod):
+    """A logged-in signatory who logged in again with their identity provider just before signing."""
+
+    code = "sso_reauth"
+    label = gettext_lazy("Electronic signature confirmed by logging in again with the identity provider")
+    legal_level = gettext_lazy(
+        "Signatures are simple electronic signatures (eIDAS): right before signing, the signatory logs in again "
+        "with their organisation's identity provider (such as ID-porten or Entra ID). Fremdrift records the "
+        "provider, its identifier for the person, the level of assurance it states and the time of that login, "
+        "with who signed, when, from which IP address and the SHA-256 fingerprint of exactly the text they signed."
+    )
+    template = "agreements/partials/_sign_with_provider.html"
+
+    def collect(self, request) -> dict:
+        from accounts.sso import REAUTH_SESSION_KEY
+
+        # One re-authentication, one signature.
+        return {"sso_reauthentication": request.session.pop(REAUTH_SESSION_KEY, None)}
+
+    def page_context(self, request) -> dict:
+        from accounts.sso import REAUTH_SESSION_KEY, provider_of_user
+
+        record = request.session.get(REAUTH_SESSION_KEY)
+        return {
+            "sso_provider": provider_of_user(request.user),
+            "sso_confirmed": record if self._fresh(record, request.user) else None,
+            "sso_next": request.get_full_path(),
+        }
+
+    @staticmethod
+    def _fresh(record, user) -> bool:
+        from accounts.sso import REAUTH_VALID_SECONDS
+
+        return bool(
+            record
+            and user is not None
+            and record.get("user_id") == user.pk
+            and time.time() - float(record.get("at", 0)) <= REAUTH_VALID_SECONDS
+        )
+
+    def authenticate(self, *, user=None, link=None, data):
+        record = data.get("sso_reauthentication")
+        if user is None or not user.is_active or not self._fresh(record, user):
+            raise ValidationError(
+                _("Confirm who you are with your identity provider first, then sign within five minutes.")
+            )
+        return {
+            "provider": record["provider_name"],
+            "issuer": record["issuer"],
+            "sub": record["sub"],
+            "acr": record["acr"],
+            "amr": record["amr"],
+            "authenticated_at": datetime.fromtimestamp(record["auth_time"], UTC).isoformat(),
+        }
 
 
 def get_method(code: str) -> SigningMethod:

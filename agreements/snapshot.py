@@ -85,7 +85,7 @@ def build_content(agreement: Agreement, *, sent_at=None) -> dict:
 
 
 def signature_record(signature: Signature) -> dict:
-    return {
+    record = {
         "slot": signature.slot,
         "label": str(Signature.Slot(signature.slot).label),
         "name": signature.signer_name,
@@ -102,6 +102,11 @@ def signature_record(signature: Signature) -> dict:
         "method_description": signature.method_description,
         "email": signature.signer_email,
     }
+    if signature.evidence:
+        # Only where a method proved more (re-authentication with the identity provider): the snapshots
+        # of the other methods stay exactly as they were.
+        record["evidence"] = signature.evidence
+    return record
 
 
 def build_sealed(

@@ -366,7 +366,7 @@ def agreement_sign(request, pk, slot):
             messages.error(request, _("Too many attempts. Wait a minute and try again."))
             return redirect(agreement)
         if form.is_valid():
-            data = dict(form.cleaned_data)
+            data = dict(form.cleaned_data) | method.collect(request)
             if _run(
                 request,
                 form,
@@ -389,6 +389,7 @@ def agreement_sign(request, pk, slot):
             "form": form,
             "slot_label": Signature.slot_in_sentence(slot),
             "signing_method": method,
+            **method.page_context(request),
         },
     )
 

@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import set_language
+from accounts.views import not_offered, set_language
 from shell.views import healthz
 
 # The Django admin is for installation superusers only, behind allauth's login
@@ -26,6 +26,9 @@ urlpatterns = [
     path("", include("archive.urls")),
     path("", include("todo.urls")),
     path("", include("documents.urls")),
+    # allauth's page for connecting and disconnecting third-party accounts: identities are linked only by a
+    # single sign-on that accounts.sso admits, so it is not offered.
+    path("konto/social/connections/", not_offered, name="socialaccount_connections"),
     path("konto/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

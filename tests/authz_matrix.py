@@ -175,6 +175,37 @@ ROWS = [
         post=everyone(200),
         public=True,
     ),
+    # accounts: single sign-on providers are the county administrators'; the login page's hint is everyone's
+    Row("accounts:identity-provider-list", county_kw, get=ADMIN_ONLY, post=ADMIN_ONLY),
+    Row(
+        "accounts:identity-provider-create",
+        county_kw,
+        get=ADMIN_ONLY,
+        post=expect(county_admin=400, county_staff=403),
+    ),
+    Row(
+        "accounts:identity-provider-edit",
+        lambda w: county_kw(w) | {"pk": w.identity_provider},
+        get=ADMIN_ONLY,
+        post=expect(county_admin=400, county_staff=403),
+    ),
+    Row(
+        "accounts:identity-provider-delete",
+        lambda w: county_kw(w) | {"pk": w.identity_provider},
+        get=NOT_ALLOWED,
+        post=ADMIN_ACTION,
+    ),
+    Row("accounts:sso-hint", get=everyone(200), post=everyone(405), public=True),
+    # re-authentication with one's own provider (for signing); nobody of the world has one: 404
+    Row("accounts:sso-reauthenticate", get=expect(405), post=expect(404)),
+    # POST starts a sign-on with the county's provider, which is unreachable here (502, Fremdrift's page)
+    Row(
+        "accounts:sso-login",
+        lambda w: {"provider_id": w.identity_provider.sso_provider_id},
+        get=everyone(405),
+        post=everyone(502),
+        public=True,
+    ),
     # municipalities: county pages
     Row("municipalities:county-detail", county_kw, get=STAFF_READ, post=STAFF_READ),
     Row("municipalities:county-settings", county_kw, get=ADMIN_ONLY, post=expect(county_admin=400, county_staff=403)),
@@ -821,6 +852,8 @@ SMOKE = [
     ("/konto/password/reset/", "anonymous", "get", 200),
     ("/konto/2fa/", "anonymous", "get", LOGIN),
     ("/konto/2fa/", "county_staff", "get", 200),
+    ("/konto/social/connections/", "county_staff", "get", 404),  # identities are linked by single sign-on only
+    ("/konto/social/connections/", "county_staff", "post", 404),
     ("/admin/login/", "anonymous", "get", LOGIN),  # the admin sits behind allauth's login
     ("/admin/login/", "county_admin", "get", 403),  # counties administer in the app, not the admin
     ("/admin/login/", "county_staff", "get", 403),
@@ -939,6 +972,7 @@ def build_world(monkeypatch) -> World:
     data |= build_newsletter_world(county, data["project"], county_staff)
     data["archive_export"] = build_archive_export(county, data["project"], county_staff)
     data["export_job"] = build_export_job(county_staff)
+    data["identity_provider"] = build_identity_provider(county)
     world = World(
         **data,
         county=county,
@@ -1040,6 +1074,7 @@ def build_world(monkeypatch) -> World:
         "agreement_project",
         "archive_export",
         "export_job",
+        "identity_provider",
     ):
         world.own(getattr(world, name), county)
     world.own(world.assignment.briefing.first(), county)
@@ -1399,6 +1434,22 @@ def build_export_job(county_staff):
     return job
 
 
+def build_identity_provider(county):
+    """Troms' single sign-on provider (never reached: the matrix is about who may change it)."""
+    from accounts.services import save_identity_provider
+
+    return save_identity_provider(
+        county=county,
+        name="Troms fylkeskommune",
+        issuer="https://127.0.0.1:9/troms/v2.0",  # the discard port: nothing answers, at once
+        client_id="matrix",
+        secret_env="FREMDRIFT_MATRIX_SSO_SECRET",
+        require_sso=False,
+        domains=["tromsfylke.no"],
+        by=None,
+    )
+
+
 def _request(client, world, role, method, url):
     client.logout()
     if role != "anonymous":
@@ -1466,3 +1517,24 @@ def test_an_object_without_an_owner_cannot_be_in_a_row(world):
         row.expected(world, "get")
     with pytest.raises(AssertionError, match="not its id"):
         Row("projects:project-detail", lambda w: {"pk": 1}).url(world)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_sso_callbacks_reject_foreign_state(role, world, client):
+    """allauth's callback for the county's provider, with a state this browser never started (a code and
+    state from someone else's login, or made up): refused with Fremdrift's page, for every role, and the
+    session stays whose it was."""
+    url = reverse("openid_connect_callback", kwargs={"provider_id": world.identity_provider.sso_provider_id})
+    before = None if role == "anonymous" else str(world.users[role].pk)
+    response = _request(client, world, role, "get", f"{url}?code=stolen-code&state=AAAAAAAAAAAAAAAA")
+    assert response.status_code == 400, response.status_code
+    assert "Denne innloggingen er utløpt eller ble startet i en annen nettleser" in response.content.decode()
+    assert client.session.get("_auth_user_id") == before
+
+
+def test_the_sso_login_start_of_an_unknown_provider_is_404(world, client):
+    for provider_id in ("fremdrift-999999", "openid_connect", "fremdrift-x", "google"):
+        url = reverse("openid_connect_login", kwargs={"provider_id": provider_id})
+        assert client.get(url).status_code == 404, provider_id
+        url = reverse("accounts:sso-login", kwargs={"provider_id": provider_id})
+        assert client.post(url).status_code == 404, provider_id

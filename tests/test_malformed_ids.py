@@ -256,7 +256,12 @@ def _our_form_classes():
     from django.apps import apps
     from django.conf import settings
 
-    ours = {config.name: config for config in apps.get_app_configs() if config.path.startswith(str(settings.BASE_DIR))}
+    # Installed packages are not ours, even where the virtualenv sits inside the project (.venv/…/site-packages).
+    ours = {
+        config.name: config
+        for config in apps.get_app_configs()
+        if config.path.startswith(str(settings.BASE_DIR)) and "site-packages" not in config.path
+    }
     for config in ours.values():
         for module in pkgutil.iter_modules([config.path]):
             if "forms" in module.name:

@@ -48,7 +48,7 @@ def sign_agreement(
     if not may_sign(user, agreement, slot):
         raise AgreementError(_("You are not the signatory for %(slot)s.") % {"slot": Signature.slot_in_sentence(slot)})
     method = get_signing_method()
-    method.authenticate(user=user, data=data)
+    evidence = method.authenticate(user=user, data=data) or {}
     signature = Signature.objects.create(
         agreement=agreement,
         slot=slot,
@@ -58,6 +58,7 @@ def sign_agreement(
         method=method.code,
         method_description=str(method.legal_level),
         signer_email=user.email,
+        evidence=evidence,
         ip_address=ip_address,
         content_sha256=agreement.content_sha256,
     )

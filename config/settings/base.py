@@ -46,6 +46,8 @@ THIRD_PARTY_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -159,6 +161,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "shell:home"
 
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}  # refuses the password where a domain requires SSO
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -183,6 +186,23 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Fremdrift] "
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fremdrift"
+
+# Single sign-on (README: Single sign-on). County administrators set up OpenID Connect providers in the app
+# (accounts.IdentityProvider); allauth's `openid_connect` provider talks to them (authorization code + PKCE).
+# Nobody is created by a sign-on and no address is matched by allauth itself: accounts.sso decides who may
+# log in, every time.
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+# Seconds Fremdrift waits for an identity provider's discovery, token and userinfo endpoints.
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", default=5)
+# Plain http issuers (loopback test providers) are accepted only with this on; production needs https.
+SSO_ALLOW_HTTP_ISSUERS = env.bool("SSO_ALLOW_HTTP_ISSUERS", default=DEBUG)
 
 # ------------------------------------------------------------ internationalisation
 

@@ -20,6 +20,8 @@ CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 AGREEMENT_SEAL_KEY = "fremdrift-test-agreement-seal-key-0123456789abcdef0123456789abcdef"
 AGREEMENT_SEAL_OLD_KEYS = []
+# The loopback identity provider of tests/oidc_provider speaks plain http.
+SSO_ALLOW_HTTP_ISSUERS = True
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

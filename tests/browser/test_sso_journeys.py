@@ -1,0 +1,67 @@
+"""Single sign-on in a real browser: a library head types her address, is offered her municipality's
+identity provider, logs in there (the loopback OpenID Connect provider of tests/oidc_provider, with the
+authorization-code flow and PKCE) and lands on her start page; a refused sign-on shows why."""
+
+import re
+
+import pytest
+
+from accounts.models import Membership
+from tests.factories import make_user
+from tests.oidc import oidc_provider  # noqa: F401 (the fixture)
+from tests.sso.conftest import IDP_PASSWORD, make_provider
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in_at_provider(page, idp, *, email):
+    """The provider's own login page (not Fremdrift's: it is neither saved nor checked as one of ours)."""
+    page.wait_for_url(re.compile(re.escape(idp.issuer) + r"/accounts/login/.*"))
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", IDP_PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+
+
+def test_a_library_head_logs_in_with_her_municipalitys_provider(
+    journey,
+    live_server,
+    county,
+    municipality,
+    oidc_provider,
+    monkeypatch,  # noqa: F811
+):
+    provider = make_provider(oidc_provider, county, monkeypatch, base=live_server.url)
+    make_user(Membership.Role.LIBRARY_HEAD, municipality=municipality, email="ingrid@tromso.kommune.no", name="Ingrid")
+    oidc_provider.add_user("ingrid@tromso.kommune.no", IDP_PASSWORD)
+    page = journey.page
+
+    journey.goto("/konto/login/")
+    assert page.get_by_role("button", name=f"Logg inn med {provider.name}").is_visible()
+    page.get_by_label("E-post").fill("ingrid@tromso.kommune.no")
+    hint = page.locator("#sso-hint")
+    hint.get_by_text("tromso.kommune.no kan logge inn med Tromsø kommune.").wait_for()
+    journey.settle()
+    journey.scan("login-with-hint")
+    hint.get_by_role("button", name="Logg inn med Tromsø kommune").click()
+
+    _log_in_at_provider(page, oidc_provider, email="ingrid@tromso.kommune.no")
+    page.wait_for_url(live_server.url + "/")
+    journey.settle()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Velkommen")
+    assert page.get_by_role("heading", name="Tromsø – Biblioteksjef").is_visible()
+
+
+def test_a_refused_sign_on_says_why(journey, live_server, county, other_county, oidc_provider, monkeypatch):  # noqa: F811
+    make_provider(oidc_provider, county, monkeypatch, base=live_server.url)
+    make_user(Membership.Role.COUNTY_STAFF, county=other_county, email="finnmark@tromso.kommune.no")
+    oidc_provider.add_user("finnmark@tromso.kommune.no", IDP_PASSWORD)
+    page = journey.page
+
+    journey.goto("/konto/login/")
+    page.get_by_role("button", name="Logg inn med Tromsø kommune").click()
+    _log_in_at_provider(page, oidc_provider, email="finnmark@tromso.kommune.no")
+    page.wait_for_url(re.compile(re.escape(live_server.url) + r"/konto/oidc/.*"))
+    journey.settle()
+    assert page.get_by_role("heading", name="Du ble ikke logget inn").is_visible()
+    assert page.get_by_text("har roller utenfor fylket som satte opp leverandøren").is_visible()
+    # No axe scan here: it would open the callback URL again in a second browser, where its state is unknown.
