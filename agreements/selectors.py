@@ -252,8 +252,8 @@ def find_seal(code: str) -> Seal | None:
 def check_code(code: str) -> dict:
     """What the public verification page says about a code or hash: whether a seal has it, whether that
     seal is intact (its code and keyed seal hold; see integrity), when it was sealed and, for a version an
-    amendment replaced, the amendment's version; `language` is the written standard of the agreement's county,
-    which the page then speaks."""
+    amendment replaced, the amendment's version; `county` is the agreement's, whose written standard the page
+    then speaks."""
     seal = find_seal(code)
     if seal is None:
         return {"found": False}
@@ -267,7 +267,7 @@ def check_code(code: str) -> dict:
         "intact": not seal_problems(seal, rehash=False),
         "sealed_at": seal.sealed_at,
         "superseded_by": superseded_by,
-        "language": seal.agreement.county.written_standard,
+        "county": seal.agreement.county,
     }
 
 

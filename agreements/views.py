@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.text import get_text_list
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.pdf import DocumentError
 from documents.word import DOCX_MIMETYPE
 from municipalities.access import require
+from municipalities.languages import speak_for
 from projects.access import access_participant, access_project
 from projects.permissions import can_read_participant
 from shell.client import RateLimit, client_ip
@@ -548,7 +549,7 @@ def verify(request):
             return render(request, "429.html", status=429)
         result = selectors.check_code(form.cleaned_data["code"])
         if result["found"]:  # a public page: what it says about an agreement is in that county's standard
-            translation.activate(result["language"])
+            speak_for(result["county"])
     return render(request, "agreements/verify.html", {"form": form, "result": result})
 
 

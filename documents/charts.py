@@ -524,9 +524,13 @@ def timeline_chart(
         month = (month + timedelta(days=32)).replace(day=1)
     end = (months[-1] + timedelta(days=32)).replace(day=1)
     names = _status_names()
-    # The legend (one line) must fit too: a project of a few months is narrower than its legend.
-    legend_width = 8 + sum(34 + len(names[status]) * 7.5 for status in TIMELINE_STATUSES)
-    legend_width += 20 + len(_("Originally planned")) * 7.5 + 8
+    original_name = _("Originally planned")
+    # Where each status of the legend starts (one line), then the "originally planned" mark; the figure is at
+    # least as wide as the legend (a project of a few months is narrower than it).
+    legend_x = [8.0]
+    for status in TIMELINE_STATUSES:
+        legend_x.append(legend_x[-1] + 34 + len(names[status]) * 7.5)
+    legend_width = legend_x[-1] + 20 + len(original_name) * 7.5 + 8
     width = max(TIMELINE_LABEL_WIDTH + len(months) * TIMELINE_MONTH_WIDTH + 24, math.ceil(legend_width))
     plot_left, plot_right = TIMELINE_LABEL_WIDTH, TIMELINE_LABEL_WIDTH + len(months) * TIMELINE_MONTH_WIDTH
     legend_top = 18
@@ -549,18 +553,17 @@ def timeline_chart(
         svg.set("role", "group")
 
     legend = ET.SubElement(svg, "g", {"class": "fd-chart-legend"})
-    x = 8
-    for status in TIMELINE_STATUSES:
+    for status, x in zip(TIMELINE_STATUSES, legend_x, strict=False):
         _timeline_symbol(legend, status, x + 6, legend_top - 4)
         _text(legend, x + 18, legend_top, names[status])
-        x += 34 + len(names[status]) * 7.5
+    x = legend_x[-1]
     ET.SubElement(
         legend,
         "line",
         {"x1": _n(x), "y1": _n(legend_top - 4), "x2": _n(x + 14), "y2": _n(legend_top - 4), "stroke": ORIGINAL_COLOUR},
     )
     _timeline_original(legend, x, legend_top - 4)
-    _text(legend, x + 20, legend_top, _("Originally planned"))
+    _text(legend, x + 20, legend_top, original_name)
 
     for index, month in enumerate(months):
         x = x_of(month)

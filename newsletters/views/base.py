@@ -5,9 +5,9 @@ from functools import partial
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.utils import translation
 
 from municipalities.access import require
+from municipalities.languages import speak_for
 from municipalities.models import County
 from projects.access import access_project
 from projects.models import Project
@@ -43,8 +43,3 @@ def _public_county(number) -> County:
     county = get_object_or_404(County, number=number)
     speak_for(county)
     return county
-
-
-def speak_for(county: County) -> None:
-    """A public page (for visitors and users alike) is in the county's written standard."""
-    translation.activate(county.written_standard)

@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET
 from agreements.selectors import published_agreements
 from documents.markdown import render_markdown
 from evaluations.selectors import published_conclusions
+from municipalities.languages import speak_for
 from projects.models import Project
 
 from .. import selectors
 from ..charts import showcase_charts
 from ..rendering import absolute, body_html
-from .base import _public_county, speak_for
+from .base import _public_county
 
 
 def public_county(request, number):
