@@ -105,12 +105,13 @@ def _unsigned_slots(user) -> list[tuple[str, Q]]:
     ]
 
 
-def awaiting_signature(user):
-    """Agreements out for signature where the user signs a slot that is not signed yet."""
+def awaiting_signature(user, *, slots: list[tuple[str, Q]] | None = None):
+    """Agreements out for signature where the user signs a slot that is not signed yet (`slots`: the
+    user's `_unsigned_slots`, when the caller has them already)."""
     if not user.is_authenticated:
         return Agreement.objects.none()
     mine = Q()
-    for _slot, query in _unsigned_slots(user):
+    for _slot, query in slots if slots is not None else _unsigned_slots(user):
         mine |= query
     return (
         _base(Agreement.objects.visible_to(user))
@@ -146,7 +147,9 @@ def signing_source(user) -> TaskSource:
             )
         return found
 
-    return TaskSource(key="signatures", rows=awaiting_signature(user).order_by(), tasks=tasks, listed=listed)
+    return TaskSource(
+        key="signatures", rows=awaiting_signature(user, slots=slots).order_by(), tasks=tasks, listed=listed
+    )
 
 
 UNSIGNED_TOO_LONG_DAYS = 14  # an agreement out for signature longer than this needs county staff

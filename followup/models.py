@@ -345,7 +345,11 @@ class EscalationStep(models.Model):
             # One step per milestone and due date: a second run (or a second beat) adds nothing.
             models.UniqueConstraint(fields=["milestone", "step", "due_on"], name="escalation_once"),
         ]
-        indexes = [models.Index(fields=["participant", "-created_at"], name="escalation_participant")]
+        indexes = [
+            models.Index(fields=["participant", "-created_at"], name="escalation_participant"),
+            # The letters waiting for county staff (start page, menu badge): a handful among every step ever taken.
+            models.Index(fields=["created_at"], condition=models.Q(status="proposed"), name="escalation_proposed"),
+        ]
 
     def __str__(self):
         return f"{self.get_step_display()}: {self.milestone}"

@@ -3,8 +3,9 @@ deadline and a link to the form that does it, most urgent first, and the menu's 
 
 Every kind of task is asked of the app that knows it (a `shell.start.TaskSource` from its selectors);
 this module only says which role gets which. The counts of all sources come in one query (the menu
-badge's, and the start page's totals); the start page then reads each listed source once. So the
-number of queries depends on the user's roles and counties, never on how much data there is.
+badge's, and the start page's totals); the start page then reads each source that has rows once. So
+the number of queries depends on the user's roles and counties (at most one per source), never on how
+much data there is.
 """
 
 from dataclasses import dataclass, field
@@ -151,15 +152,17 @@ class TodoList:
 
 def todo_list(user, *, today: date | None = None) -> TodoList:
     """The user's to-do list: tasks of all their roles, most urgent first (late, then what waits now,
-    then by deadline); news apart. One query for the counts and one per listed source."""
+    then by deadline); news apart. One query for the counts and one per source that has rows."""
     today = today or timezone.localdate()
     sources = sources_for(user, today=today)
     totals = count_sources(user, sources)
     result = TodoList(today=today, count=badge_count(sources, totals))
     for source in sources:
         total = totals[source.key]
-        if source.single:
-            tasks = source.tasks([], total) if total else []
+        if not total:  # nothing to read: an empty source costs no query of its own
+            tasks = []
+        elif source.single:
+            tasks = source.tasks([], total)
         else:
             tasks = source.tasks(list(source.listed(source.rows)[: source.limit]), total)
             if total > len(tasks) and source.more_url:
