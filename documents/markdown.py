@@ -5,6 +5,8 @@ of tags and attributes, only http(s) and mailto links): no scripts, no styles,
 no event handlers, no `javascript:` links. It is never rendered as a template.
 """
 
+import functools
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -58,6 +60,14 @@ def render_markdown(text: str) -> SafeString:
     """Return sanitised HTML for Markdown `text` (empty string for empty input)."""
     if not text:
         return mark_safe("")
+    return _rendered(str(text))
+
+
+# The same text always gives the same HTML, and the pages that show Markdown show the same texts again
+# and again (an agreement's articles, the handbook, a project's description): each is converted once per
+# process. Keyed by the text itself, so an edited text is converted anew.
+@functools.lru_cache(maxsize=512)
+def _rendered(text: str) -> SafeString:
     html = markdown_lib.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,

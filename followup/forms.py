@@ -299,10 +299,17 @@ class LeadershipMessageForm(forms.Form):
 
 class DashboardFilterForm(forms.Form):
     health = forms.ChoiceField(
-        label=_("Health"), required=False, choices=[("", _("All")), *reversed(Participant.Health.choices)]
+        label=_("Health"),
+        required=False,
+        choices=[("", _("All")), *reversed(Participant.Health.choices)],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     project = ModelChoiceField(
-        label=_("Project"), required=False, queryset=Project.objects.none(), empty_label=_("All")
+        label=_("Project"),
+        required=False,
+        queryset=Project.objects.none(),
+        empty_label=_("All"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, county, **kwargs):
