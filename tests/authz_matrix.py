@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.db import models, transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import get_resolver, reverse
 
 from accounts.models import Invitation, Membership
@@ -924,8 +925,20 @@ def world(django_db_setup, django_db_blocker):
         transaction.atomic(),
     ):
         world = build_world(monkeypatch)
+        world.sessions = _sessions(world)
         yield world
         transaction.set_rollback(True)
+
+
+def _sessions(world) -> dict[str, str]:
+    """A session per signed-in role, made once for the module: {role: session key}. Logging in for each
+    request (a session written, the last login saved, signals) was a quarter of the matrix's time."""
+    sessions = {}
+    for role, user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions
 
 
 def build_world(monkeypatch) -> World:
@@ -1451,9 +1464,11 @@ def build_identity_provider(county):
 
 
 def _request(client, world, role, method, url):
-    client.logout()
+    """One request as `role` (its session from `_sessions`), in a savepoint rolled back afterwards: what
+    the request writes, to its session too (a logout, a message), is undone for the next one."""
+    client.cookies.clear()
     if role != "anonymous":
-        client.force_login(world.users[role])
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     savepoint = transaction.savepoint()
     try:
         return getattr(client, method)(url)
