@@ -107,9 +107,16 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = Theme.objects.visible_to(user)
-        self.fields["municipality"].queryset = Municipality.objects.visible_to(user)
-        self.fields["leader"].queryset = selectors.list_leaders_visible_to(user)
+        for name, queryset in (
+            ("theme", Theme.objects.visible_to(user)),
+            ("municipality", Municipality.objects.visible_to(user)),
+            ("leader", selectors.list_leaders_visible_to(user)),
+        ):
+            field = self.fields[name]
+            field.queryset = queryset
+            # The page lists the choices once: read them in one plain query (the field's own choices ask
+            # the database for a count first, then open a cursor).
+            field.choices = [("", field.empty_label), *((obj.pk, field.label_from_instance(obj)) for obj in queryset)]
 
 
 class GoalForm(forms.Form):
