@@ -10,8 +10,10 @@ DATABASE_URL names a PostgreSQL server the script may create a database on: it m
 `fremdrift_bench_newsletters` (`--bench-db` names another, for two runs on one server), migrates
 it, and drops it at the end (`--keep-db` keeps it).
 The SMTP server (aiosmtpd) runs in a process of its own and only counts what it accepts. Each
-worker is `celery -A config worker --concurrency=1` (`--concurrency` sets it) on a queue of its
-own; "two workers" are two such processes. The script prints a Markdown section for bench/RESULTS.md.
+worker is `celery -A config worker --concurrency=2`, as docker-compose.yml runs it (`--concurrency`
+sets another), on a queue of its own; "two workers" are two such processes. With one process per
+worker (`--concurrency 1`) the worker queues the rows and only then starts sending; with two, one
+process sends while the other still queues. The script prints a Markdown section for bench/RESULTS.md.
 
 What is measured, for each run, from the moment the send is committed until the SMTP server has
 accepted the last message:
@@ -267,7 +269,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=100, help="OUTBOX_BATCH_SIZE for the workers")
-    parser.add_argument("--concurrency", type=int, default=1, help="--concurrency of each Celery worker")
+    parser.add_argument(
+        "--concurrency", type=int, default=2, help="--concurrency of each Celery worker (docker-compose.yml's: 2)"
+    )
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--bench-db", default=BENCH_DB, help="the database the script makes (and drops)")
     args = parser.parse_args()
