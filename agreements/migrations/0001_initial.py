@@ -12,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('municipalities', '0001_initial'),
         ('projects', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -58,6 +58,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'agreement',
                 'verbose_name_plural': 'agreements',
                 'ordering': ['participant_id', '-version'],
+                'indexes': [models.Index(fields=['county', 'status', '-created_at'], name='agreement_county_status'), models.Index(fields=['municipality', 'status'], name='agreement_municipality')],
+                'constraints': [models.UniqueConstraint(fields=('participant', 'version'), name='agreement_version_once'), models.UniqueConstraint(condition=models.Q(('status', 'sealed'), _negated=True), fields=('participant',), name='agreement_one_open_per_participant'), models.CheckConstraint(condition=models.Q(models.Q(('sealed_at__isnull', False), ('status', 'sealed')), models.Q(models.Q(('status', 'sealed'), _negated=True), ('sealed_at__isnull', True)), _connector='OR'), name='agreement_sealed_has_time')],
             },
         ),
         migrations.CreateModel(
@@ -148,6 +150,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'seal',
                 'verbose_name_plural': 'seals',
+                'indexes': [models.Index(fields=['pdf_sha256'], name='seal_pdf_sha256')],
             },
         ),
         migrations.CreateModel(
@@ -173,34 +176,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'signature',
                 'verbose_name_plural': 'signatures',
                 'ordering': ['agreement_id', 'signed_at', 'id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('discarded_at__isnull', True)), fields=('agreement', 'slot'), name='signature_once_per_slot')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['county', 'status', '-created_at'], name='agreement_county_status'),
-        ),
-        migrations.AddIndex(
-            model_name='agreement',
-            index=models.Index(fields=['municipality', 'status'], name='agreement_municipality'),
-        ),
-        migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.UniqueConstraint(fields=('participant', 'version'), name='agreement_version_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'sealed'), _negated=True), fields=('participant',), name='agreement_one_open_per_participant'),
-        ),
-        migrations.AddConstraint(
-            model_name='agreement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('sealed_at__isnull', False), ('status', 'sealed')), models.Q(models.Q(('status', 'sealed'), _negated=True), ('sealed_at__isnull', True)), _connector='OR'), name='agreement_sealed_has_time'),
-        ),
-        migrations.AddIndex(
-            model_name='seal',
-            index=models.Index(fields=['pdf_sha256'], name='seal_pdf_sha256'),
-        ),
-        migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(condition=models.Q(('discarded_at__isnull', True)), fields=('agreement', 'slot'), name='signature_once_per_slot'),
         ),
     ]

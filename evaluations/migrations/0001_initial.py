@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('followup', '0001_initial'),
         ('municipalities', '0001_initial'),
         ('projects', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -71,6 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'questionnaire',
                 'verbose_name_plural': 'questionnaires',
                 'ordering': ['county_id', 'kind', 'title'],
+                'constraints': [models.UniqueConstraint(fields=('county', 'title'), name='questionnaire_unique_title')],
             },
         ),
         migrations.CreateModel(
@@ -84,6 +85,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['questionnaire_id', '-number'],
+                'constraints': [models.UniqueConstraint(fields=('questionnaire', 'number'), name='version_unique_number')],
             },
         ),
         migrations.CreateModel(
@@ -105,6 +107,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'question',
                 'verbose_name_plural': 'questions',
                 'ordering': ['version_id', 'order', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('version', 'key'), name='question_once_per_version')],
             },
         ),
         migrations.CreateModel(
@@ -123,6 +126,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'response',
                 'verbose_name_plural': 'responses',
                 'ordering': ['round_id', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('participant__isnull', False), ('user__isnull', True)), models.Q(('participant__isnull', True), ('user__isnull', False)), _connector='OR'), name='response_participant_or_expert')],
             },
         ),
         migrations.CreateModel(
@@ -136,6 +140,9 @@ class Migration(migrations.Migration):
                 ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='evaluations.question')),
                 ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='evaluations.response')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('response', 'question'), name='answer_once_per_question')],
+            },
         ),
         migrations.CreateModel(
             name='Round',
@@ -157,6 +164,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'evaluation round',
                 'verbose_name_plural': 'evaluation rounds',
                 'ordering': ['project_id', '-opened_at', '-id'],
+                'indexes': [models.Index(fields=['project', 'kind'], name='round_project_kind'), models.Index(fields=['status', 'deadline'], name='round_open_deadline')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('project', 'kind'), name='round_one_open_per_kind')],
             },
         ),
         migrations.AddField(
@@ -185,6 +194,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'mapping conclusion',
                 'verbose_name_plural': 'mapping conclusions',
                 'ordering': ['-published_on', '-id'],
+                'indexes': [models.Index(fields=['municipality', '-published_on'], name='conclusion_published')],
+                'constraints': [models.UniqueConstraint(fields=('round', 'municipality'), name='conclusion_once_per_municipality')],
             },
         ),
         migrations.CreateModel(
@@ -222,41 +233,9 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('project', 'period'), name='measurement_period_once'), models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='measurement_period_order')],
             },
         ),
-        migrations.AddConstraint(
-            model_name='questionnaire',
-            constraint=models.UniqueConstraint(fields=('county', 'title'), name='questionnaire_unique_title'),
-        ),
-        migrations.AddConstraint(
-            model_name='questionnaireversion',
-            constraint=models.UniqueConstraint(fields=('questionnaire', 'number'), name='version_unique_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='question',
-            constraint=models.UniqueConstraint(fields=('version', 'key'), name='question_once_per_version'),
-        ),
-        migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('response', 'question'), name='answer_once_per_question'),
-        ),
-        migrations.AddIndex(
-            model_name='round',
-            index=models.Index(fields=['project', 'kind'], name='round_project_kind'),
-        ),
-        migrations.AddIndex(
-            model_name='round',
-            index=models.Index(fields=['status', 'deadline'], name='round_open_deadline'),
-        ),
-        migrations.AddConstraint(
-            model_name='round',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('project', 'kind'), name='round_one_open_per_kind'),
-        ),
         migrations.AddIndex(
             model_name='response',
             index=models.Index(fields=['round', 'status'], name='response_round_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='response',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('participant__isnull', False), ('user__isnull', True)), models.Q(('participant__isnull', True), ('user__isnull', False)), _connector='OR'), name='response_participant_or_expert'),
         ),
         migrations.AddConstraint(
             model_name='response',
@@ -265,13 +244,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='response',
             constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('round', 'user'), name='response_once_per_expert'),
-        ),
-        migrations.AddIndex(
-            model_name='conclusion',
-            index=models.Index(fields=['municipality', '-published_on'], name='conclusion_published'),
-        ),
-        migrations.AddConstraint(
-            model_name='conclusion',
-            constraint=models.UniqueConstraint(fields=('round', 'municipality'), name='conclusion_once_per_municipality'),
         ),
     ]

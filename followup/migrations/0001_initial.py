@@ -13,9 +13,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('municipalities', '0001_initial'),
         ('projects', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -80,6 +80,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'meeting',
                 'verbose_name_plural': 'meetings',
                 'ordering': ['starts_at', 'id'],
+                'indexes': [models.Index(fields=['project', 'starts_at'], name='meeting_project'), models.Index(fields=['status', 'starts_at'], name='meeting_status')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='meeting_ends_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -97,6 +99,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['meeting_id', 'name'],
+                'indexes': [models.Index(fields=['municipality', 'meeting'], name='invitee_municipality')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('contact__isnull', False)), fields=('meeting', 'contact'), name='invitee_contact_once'), models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('meeting', 'user'), name='invitee_user_once')],
             },
         ),
         migrations.CreateModel(
@@ -133,6 +137,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'milestone',
                 'verbose_name_plural': 'milestones',
                 'ordering': ['planned_on', 'order', 'id'],
+                'indexes': [models.Index(fields=['project', 'planned_on'], name='milestone_project'), models.Index(fields=['participant', 'planned_on'], name='milestone_participant'), models.Index(fields=['status', 'planned_on'], name='milestone_due')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'skipped'), _negated=True), models.Q(('skip_reason', ''), _negated=True), _connector='OR'), name='milestone_skip_has_reason')],
             },
         ),
         migrations.CreateModel(
@@ -156,6 +162,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'escalation step',
                 'verbose_name_plural': 'escalation steps',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['participant', '-created_at'], name='escalation_participant')],
+                'constraints': [models.UniqueConstraint(fields=('milestone', 'step', 'due_on'), name='escalation_once')],
             },
         ),
         migrations.CreateModel(
@@ -174,6 +182,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'progress entry',
                 'verbose_name_plural': 'progress entries',
                 'ordering': ['-written_at', '-id'],
+                'indexes': [models.Index(fields=['project', '-written_at'], name='progress_project'), models.Index(fields=['participant', '-written_at'], name='progress_participant'), models.Index(fields=['milestone', '-written_at'], name='progress_milestone')],
             },
         ),
         migrations.CreateModel(
@@ -197,6 +206,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'attachment',
                 'verbose_name_plural': 'attachments',
                 'ordering': ['-uploaded_at', '-id'],
+                'indexes': [models.Index(fields=['project', '-uploaded_at'], name='attachment_project'), models.Index(fields=['participant', '-uploaded_at'], name='attachment_participant')],
             },
         ),
         migrations.CreateModel(
@@ -217,82 +227,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'visit',
                 'verbose_name_plural': 'visits',
                 'ordering': ['-planned_on', '-id'],
+                'indexes': [models.Index(fields=['participant', 'status', '-planned_on'], name='visit_participant'), models.Index(fields=['planned_on', 'status'], name='visit_date')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['project', 'starts_at'], name='meeting_project'),
-        ),
-        migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['status', 'starts_at'], name='meeting_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gte', models.F('starts_at'))), name='meeting_ends_after_start'),
-        ),
-        migrations.AddIndex(
-            model_name='meetinginvitee',
-            index=models.Index(fields=['municipality', 'meeting'], name='invitee_municipality'),
-        ),
-        migrations.AddConstraint(
-            model_name='meetinginvitee',
-            constraint=models.UniqueConstraint(condition=models.Q(('contact__isnull', False)), fields=('meeting', 'contact'), name='invitee_contact_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='meetinginvitee',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('meeting', 'user'), name='invitee_user_once'),
-        ),
-        migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['project', 'planned_on'], name='milestone_project'),
-        ),
-        migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['participant', 'planned_on'], name='milestone_participant'),
-        ),
-        migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['status', 'planned_on'], name='milestone_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'skipped'), _negated=True), models.Q(('skip_reason', ''), _negated=True), _connector='OR'), name='milestone_skip_has_reason'),
-        ),
-        migrations.AddIndex(
-            model_name='escalationstep',
-            index=models.Index(fields=['participant', '-created_at'], name='escalation_participant'),
-        ),
-        migrations.AddConstraint(
-            model_name='escalationstep',
-            constraint=models.UniqueConstraint(fields=('milestone', 'step', 'due_on'), name='escalation_once'),
-        ),
-        migrations.AddIndex(
-            model_name='progressentry',
-            index=models.Index(fields=['project', '-written_at'], name='progress_project'),
-        ),
-        migrations.AddIndex(
-            model_name='progressentry',
-            index=models.Index(fields=['participant', '-written_at'], name='progress_participant'),
-        ),
-        migrations.AddIndex(
-            model_name='progressentry',
-            index=models.Index(fields=['milestone', '-written_at'], name='progress_milestone'),
-        ),
-        migrations.AddIndex(
-            model_name='attachment',
-            index=models.Index(fields=['project', '-uploaded_at'], name='attachment_project'),
-        ),
-        migrations.AddIndex(
-            model_name='attachment',
-            index=models.Index(fields=['participant', '-uploaded_at'], name='attachment_participant'),
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['participant', 'status', '-planned_on'], name='visit_participant'),
-        ),
-        migrations.AddIndex(
-            model_name='visit',
-            index=models.Index(fields=['planned_on', 'status'], name='visit_date'),
         ),
     ]

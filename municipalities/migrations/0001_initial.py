@@ -126,6 +126,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'municipality',
                 'verbose_name_plural': 'municipalities',
                 'ordering': ['number'],
+                'indexes': [models.Index(fields=['county', 'name'], name='municipalit_county__6fe5b6_idx')],
             },
         ),
         migrations.CreateModel(
@@ -143,6 +144,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'library',
                 'verbose_name_plural': 'libraries',
                 'ordering': ['municipality_id', '-is_main', 'name'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_main', True)), fields=('municipality',), name='library_one_main')],
             },
         ),
         migrations.CreateModel(
@@ -208,6 +210,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'partner organisation',
                 'verbose_name_plural': 'partner organisations',
                 'ordering': ['county_id', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('county', 'name'), name='organisation_unique_name')],
             },
         ),
         migrations.CreateModel(
@@ -224,6 +227,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'position',
                 'verbose_name_plural': 'positions',
                 'ordering': ['county_id', 'order', 'name'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('county', 'code'), name='position_unique_code'), models.UniqueConstraint(fields=('county', 'name'), name='position_unique_name')],
             },
         ),
         migrations.CreateModel(
@@ -271,6 +275,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'contact',
                 'verbose_name_plural': 'contacts',
                 'ordering': ['position__order', 'name'],
+                'indexes': [models.Index(fields=['municipality', 'position'], name='municipalit_municip_65f439_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('municipality__isnull', True), ('organisation__isnull', True), _connector='OR'), name='contact_in_municipality_or_organisation')],
             },
         ),
         migrations.CreateModel(
@@ -287,42 +293,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'theme',
                 'verbose_name_plural': 'themes',
                 'ordering': ['county_id', 'order', 'name'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('county', 'code'), name='theme_unique_code'), models.UniqueConstraint(fields=('county', 'name'), name='theme_unique_name')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='municipality',
-            index=models.Index(fields=['county', 'name'], name='municipalit_county__6fe5b6_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='library',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_main', True)), fields=('municipality',), name='library_one_main'),
-        ),
-        migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('county', 'name'), name='organisation_unique_name'),
-        ),
-        migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('county', 'code'), name='position_unique_code'),
-        ),
-        migrations.AddConstraint(
-            model_name='position',
-            constraint=models.UniqueConstraint(fields=('county', 'name'), name='position_unique_name'),
-        ),
-        migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['municipality', 'position'], name='municipalit_municip_65f439_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('municipality__isnull', True), ('organisation__isnull', True), _connector='OR'), name='contact_in_municipality_or_organisation'),
-        ),
-        migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('county', 'code'), name='theme_unique_code'),
-        ),
-        migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(fields=('county', 'name'), name='theme_unique_name'),
         ),
     ]

@@ -14,9 +14,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('municipalities', '0001_initial'),
         ('projects', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -50,6 +50,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'mailing list',
                 'verbose_name_plural': 'mailing lists',
                 'ordering': ['county_id', '-project_id'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('project__isnull', True)), fields=('county',), name='mailing_list_one_per_county')],
             },
         ),
         migrations.CreateModel(
@@ -77,6 +78,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'infobrev',
                 'verbose_name_plural': 'infobrev',
                 'ordering': ['-created_at', '-id'],
+                'indexes': [models.Index(fields=['county', '-created_at'], name='newsletter_county'), models.Index(fields=['status', 'scheduled_at'], name='newsletter_due'), models.Index(condition=models.Q(('is_public', True), ('status', 'sent')), fields=['county', '-sent_at'], name='newsletter_archive')],
             },
         ),
         migrations.CreateModel(
@@ -113,6 +115,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'showcase',
                 'verbose_name_plural': 'showcases',
                 'ordering': ['-published_at', '-created_at'],
+                'constraints': [models.UniqueConstraint(fields=('county', 'slug'), name='showcase_unique_slug')],
             },
         ),
         migrations.CreateModel(
@@ -132,6 +135,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['showcase_id', 'order', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('shows_people', False), models.Q(('consent_note', ''), _negated=True), ('consent_recorded_at__isnull', True), _connector='OR'), name='showcase_photo_consent_has_note')],
             },
         ),
         migrations.CreateModel(
@@ -150,6 +154,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'subscriber',
                 'verbose_name_plural': 'subscribers',
                 'ordering': ['mailing_list_id', 'email'],
+                'indexes': [models.Index(fields=['mailing_list', 'status'], name='subscriber_status')],
+                'constraints': [models.UniqueConstraint(fields=('mailing_list', 'email'), name='subscriber_once_per_list')],
             },
         ),
         migrations.CreateModel(
@@ -161,49 +167,9 @@ class Migration(migrations.Migration):
                 ('county', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='municipalities.county')),
                 ('mailing_list', models.ForeignKey(blank=True, help_text='Empty: every infobrev from the county.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='suppressions', to='newsletters.mailinglist')),
             ],
-        ),
-        migrations.AddConstraint(
-            model_name='mailinglist',
-            constraint=models.UniqueConstraint(condition=models.Q(('project__isnull', True)), fields=('county',), name='mailing_list_one_per_county'),
-        ),
-        migrations.AddIndex(
-            model_name='newsletter',
-            index=models.Index(fields=['county', '-created_at'], name='newsletter_county'),
-        ),
-        migrations.AddIndex(
-            model_name='newsletter',
-            index=models.Index(fields=['status', 'scheduled_at'], name='newsletter_due'),
-        ),
-        migrations.AddIndex(
-            model_name='newsletter',
-            index=models.Index(condition=models.Q(('is_public', True), ('status', 'sent')), fields=['county', '-sent_at'], name='newsletter_archive'),
-        ),
-        migrations.AddConstraint(
-            model_name='showcase',
-            constraint=models.UniqueConstraint(fields=('county', 'slug'), name='showcase_unique_slug'),
-        ),
-        migrations.AddConstraint(
-            model_name='showcasephoto',
-            constraint=models.CheckConstraint(condition=models.Q(('shows_people', False), models.Q(('consent_note', ''), _negated=True), ('consent_recorded_at__isnull', True), _connector='OR'), name='showcase_photo_consent_has_note'),
-        ),
-        migrations.AddIndex(
-            model_name='subscriber',
-            index=models.Index(fields=['mailing_list', 'status'], name='subscriber_status'),
-        ),
-        migrations.AddConstraint(
-            model_name='subscriber',
-            constraint=models.UniqueConstraint(fields=('mailing_list', 'email'), name='subscriber_once_per_list'),
-        ),
-        migrations.AddIndex(
-            model_name='suppression',
-            index=models.Index(fields=['county', 'email'], name='suppression_county'),
-        ),
-        migrations.AddConstraint(
-            model_name='suppression',
-            constraint=models.UniqueConstraint(fields=('email', 'mailing_list'), name='suppression_once_per_list'),
-        ),
-        migrations.AddConstraint(
-            model_name='suppression',
-            constraint=models.UniqueConstraint(condition=models.Q(('mailing_list__isnull', True)), fields=('email', 'county'), name='suppression_once_per_county'),
+            options={
+                'indexes': [models.Index(fields=['county', 'email'], name='suppression_county')],
+                'constraints': [models.UniqueConstraint(fields=('email', 'mailing_list'), name='suppression_once_per_list'), models.UniqueConstraint(condition=models.Q(('mailing_list__isnull', True)), fields=('email', 'county'), name='suppression_once_per_county')],
+            },
         ),
     ]

@@ -14,10 +14,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('followup', '0001_initial'),
         ('municipalities', '0001_initial'),
         ('projects', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -81,6 +81,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'handbook page',
                 'verbose_name_plural': 'handbook pages',
                 'ordering': ['county_id', 'order', 'title'],
+                'constraints': [models.UniqueConstraint(fields=('county', 'slug'), name='handbook_unique_slug')],
             },
         ),
         migrations.CreateModel(
@@ -227,6 +228,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'project kit',
                 'verbose_name_plural': 'project kits',
                 'ordering': ['county_id', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('county', 'name'), name='kit_unique_name')],
             },
         ),
         migrations.CreateModel(
@@ -311,17 +313,8 @@ class Migration(migrations.Migration):
                 ('county', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_capacities', to='municipalities.county')),
                 ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='capacities', to=settings.AUTH_USER_MODEL)),
             ],
-        ),
-        migrations.AddConstraint(
-            model_name='handbookpage',
-            constraint=models.UniqueConstraint(fields=('county', 'slug'), name='handbook_unique_slug'),
-        ),
-        migrations.AddConstraint(
-            model_name='kit',
-            constraint=models.UniqueConstraint(fields=('county', 'name'), name='kit_unique_name'),
-        ),
-        migrations.AddConstraint(
-            model_name='staffcapacity',
-            constraint=models.UniqueConstraint(fields=('county', 'user'), name='capacity_once_per_county'),
+            options={
+                'constraints': [models.UniqueConstraint(fields=('county', 'user'), name='capacity_once_per_county')],
+            },
         ),
     ]

@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('municipalities', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('municipalities', '0001_initial'),
     ]
 
     operations = [
@@ -148,6 +148,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'project',
                 'verbose_name_plural': 'projects',
                 'ordering': ['-start_on', 'title'],
+                'indexes': [models.Index(fields=['county', 'status', '-start_on'], name='project_county_status'), models.Index(fields=['county', '-start_on'], name='project_county_start')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_on__gte', models.F('start_on'))), name='project_ends_after_start')],
             },
         ),
         migrations.CreateModel(
@@ -171,6 +173,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'participant',
                 'verbose_name_plural': 'participants',
                 'ordering': ['project_id', 'municipality__number'],
+                'indexes': [models.Index(fields=['municipality', 'status'], name='participant_municipality'), models.Index(fields=['project', 'health'], name='participant_health')],
+                'constraints': [models.UniqueConstraint(fields=('project', 'municipality'), name='participant_once_per_project'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'withdrawn'), _negated=True), models.Q(('withdrawal_reason', ''), _negated=True), _connector='OR'), name='participant_withdrawal_has_reason')],
             },
         ),
         migrations.CreateModel(
@@ -371,6 +375,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'project partner',
                 'verbose_name_plural': 'project partners',
                 'ordering': ['project_id', 'organisation__name'],
+                'constraints': [models.UniqueConstraint(fields=('project', 'organisation'), name='partner_once_per_project')],
             },
         ),
         migrations.CreateModel(
@@ -426,6 +431,9 @@ class Migration(migrations.Migration):
                 ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirement_statuses', to='projects.participant')),
                 ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='statuses', to='projects.requirement')),
             ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('participant', 'requirement'), name='requirement_status_once')],
+            },
         ),
         migrations.CreateModel(
             name='Measurement',
@@ -447,44 +455,8 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['indicator', '-measured_on', '-id'], name='measurement_latest')],
             },
         ),
-        migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['county', 'status', '-start_on'], name='project_county_status'),
-        ),
-        migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['county', '-start_on'], name='project_county_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('end_on__gte', models.F('start_on'))), name='project_ends_after_start'),
-        ),
-        migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['municipality', 'status'], name='participant_municipality'),
-        ),
-        migrations.AddIndex(
-            model_name='participant',
-            index=models.Index(fields=['project', 'health'], name='participant_health'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('project', 'municipality'), name='participant_once_per_project'),
-        ),
-        migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'withdrawn'), _negated=True), models.Q(('withdrawal_reason', ''), _negated=True), _connector='OR'), name='participant_withdrawal_has_reason'),
-        ),
         migrations.AddConstraint(
             model_name='expertassignment',
             constraint=models.UniqueConstraint(fields=('project', 'user'), name='expert_once_per_project'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectpartner',
-            constraint=models.UniqueConstraint(fields=('project', 'organisation'), name='partner_once_per_project'),
-        ),
-        migrations.AddConstraint(
-            model_name='requirementstatus',
-            constraint=models.UniqueConstraint(fields=('participant', 'requirement'), name='requirement_status_once'),
         ),
     ]
