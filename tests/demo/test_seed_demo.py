@@ -256,52 +256,61 @@ def test_seed_demo_has_sent_and_draft_infobrev_subscribers_and_a_public_showcase
 # ---------------------------------------------------------------------- the benchmark data (the demo, then synthetic)
 
 
-def test_generate_benchmark_data_at_county_scale(demo):
-    call_command("generate_benchmark_data", "--scale", "county")
-    assert County.objects.count() == 2
-    assert Municipality.objects.count() == 45
-    assert Library.objects.count() == 100
-    assert Contact.objects.count() == 400
-    assert User.objects.count() == 200
-    from followup.models import EscalationStep, Meeting, ProgressEntry, Visit
+class TestBenchmarkData:
+    """The demo, then county-scale synthetic data: generated once for these tests, undone after them."""
 
-    assert ProgressEntry.objects.count() >= 16000 and Visit.objects.count() >= 1300 and Meeting.objects.count() >= 1300
-    # The ladder is as the daily job left it yesterday: today's run only climbs what falls due today.
-    from followup.services.escalation import run_reminders
+    @pytest.fixture(scope="class")
+    def benchmark(self, demo, django_db_blocker) -> dict[str, list[int]]:
+        """The demo's ids of what the synthetic data adds to (to tell the two apart)."""
+        with django_db_blocker.unblock():
+            savepoint = transaction.savepoint()
+            before = {
+                "agreements": list(Agreement.objects.values_list("pk", flat=True)),
+                "newsletters": list(Newsletter.objects.values_list("pk", flat=True)),
+                "outbox": list(OutboxMessage.objects.values_list("pk", flat=True)),
+                "subscribers": list(Subscriber.objects.values_list("pk", flat=True)),
+            }
+            call_command("generate_benchmark_data", "--scale", "county")  # the demo again (unchanged), then synthetic
+            yield before
+            transaction.savepoint_rollback(savepoint)
 
-    history = EscalationStep.objects.count()
-    today = run_reminders()
-    assert history > 1000 and today.overdue > 500
-    assert today.steps < today.overdue / 10
-    with pytest.raises(CommandError, match="already present"):
-        call_command("generate_benchmark_data", "--scale", "county")
+    def test_generate_benchmark_data_at_county_scale(self, benchmark):
+        assert County.objects.count() == 2
+        assert Municipality.objects.count() == 45
+        assert Library.objects.count() == 100
+        assert Contact.objects.count() == 400
+        assert User.objects.count() == 200
+        from followup.models import EscalationStep, Meeting, ProgressEntry, Visit
 
+        assert (
+            ProgressEntry.objects.count() >= 16000 and Visit.objects.count() >= 1300 and Meeting.objects.count() >= 1300
+        )
+        # The ladder is as the daily job left it yesterday: today's run only climbs what falls due today.
+        from followup.services.escalation import run_reminders
 
-def test_benchmark_agreements_are_mostly_sealed_with_real_hashes(demo, capsys):
-    demo_ids = list(Agreement.objects.values_list("pk", flat=True))
-    call_command("generate_benchmark_data", "--scale", "county")  # the demo again (unchanged), then synthetic data
-    synthetic = Agreement.objects.exclude(pk__in=demo_ids)
-    count = synthetic.count()
-    assert count == 800 * 2 // 3  # two thirds of the participants (8,000 of 12,000 at national scale)
-    assert synthetic.filter(status="sealed").count() > count * 0.6
-    assert Seal.objects.filter(agreement__in=synthetic).count() == synthetic.filter(status="sealed").count()
-    call_command("verify_agreements")
-    assert "sealed agreements verified" in capsys.readouterr().out
+        history = EscalationStep.objects.count()
+        today = run_reminders()
+        assert history > 1000 and today.overdue > 500
+        assert today.steps < today.overdue / 10
+        with pytest.raises(CommandError, match="already present"):
+            call_command("generate_benchmark_data", "--scale", "county")
 
+    def test_benchmark_agreements_are_mostly_sealed_with_real_hashes(self, benchmark, capsys):
+        synthetic = Agreement.objects.exclude(pk__in=benchmark["agreements"])
+        count = synthetic.count()
+        assert count == 800 * 2 // 3  # two thirds of the participants (8,000 of 12,000 at national scale)
+        assert synthetic.filter(status="sealed").count() > count * 0.6
+        assert Seal.objects.filter(agreement__in=synthetic).count() == synthetic.filter(status="sealed").count()
+        call_command("verify_agreements")
+        assert "sealed agreements verified" in capsys.readouterr().out
 
-def test_benchmark_data_has_newsletters_with_outbox_rows(demo):
-    before = {
-        "newsletters": list(Newsletter.objects.values_list("pk", flat=True)),
-        "outbox": list(OutboxMessage.objects.values_list("pk", flat=True)),
-        "subscribers": list(Subscriber.objects.values_list("pk", flat=True)),
-    }
-    call_command("generate_benchmark_data", "--scale", "county")  # the demo again (unchanged), then synthetic data
-    synthetic = Newsletter.objects.exclude(pk__in=before["newsletters"])
-    assert synthetic.count() == 200
-    sent = synthetic.filter(status="sent")
-    outbox = OutboxMessage.objects.exclude(pk__in=before["outbox"]).filter(kind="newsletter")
-    assert outbox.count() == sent.count() * 25
-    assert Subscriber.objects.exclude(pk__in=before["subscribers"]).count() == 2 * 150
+    def test_benchmark_data_has_newsletters_with_outbox_rows(self, benchmark):
+        synthetic = Newsletter.objects.exclude(pk__in=benchmark["newsletters"])
+        assert synthetic.count() == 200
+        sent = synthetic.filter(status="sent")
+        outbox = OutboxMessage.objects.exclude(pk__in=benchmark["outbox"]).filter(kind="newsletter")
+        assert outbox.count() == sent.count() * 25
+        assert Subscriber.objects.exclude(pk__in=benchmark["subscribers"]).count() == 2 * 150
 
 
 # ------------------------------------------------------ what a reviewer sees on the first `make run` (issue 17)
