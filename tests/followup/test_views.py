@@ -532,6 +532,28 @@ def test_the_dashboard_says_when_each_participant_was_last_visited_wrote_and_how
     assert other.count("Aldri") == 2  # never visited, never wrote
 
 
+def test_the_dashboard_says_today_for_a_visit_and_a_progress_entry_of_today(
+    client, county, county_staff, active_project, participant
+):
+    """ "0 dager siden" is what a person would never write: today's visit and today's entry say "I dag"."""
+    from followup.models import Visit
+
+    milestone = late_milestone(active_project, participant, county_staff, days=3)
+    progress.log_progress(milestone=milestone, by=county_staff, status="in_progress", text="Hyllene er på plass.")
+    visits.save_visit(
+        by=county_staff,
+        participant=participant,
+        planned_on=timezone.localdate(),
+        status=Visit.Status.DONE,
+        purpose="Befaring",
+    )
+    client.force_login(county_staff)
+    page = client.get(reverse("followup:followup-dashboard", kwargs={"number": county.number})).content.decode()
+    row = page[page.index(participant.municipality.name) :][:3000]
+    assert "0 dager" not in row
+    assert row.count("I dag") == 2  # the visit and the progress entry
+
+
 def test_a_completed_participant_with_late_work_stays_on_the_dashboard(
     client, county, county_staff, active_project, participant
 ):
