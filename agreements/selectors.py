@@ -105,20 +105,19 @@ def _unsigned_slots(user) -> list[tuple[str, Q]]:
     ]
 
 
-def awaiting_signature(user, *, slots: list[tuple[str, Q]] | None = None):
-    """Agreements out for signature where the user signs a slot that is not signed yet (`slots`: the
-    user's `_unsigned_slots`, when the caller has them already)."""
+def _awaiting(user, slots: list[tuple[str, Q]]):
+    """The rows of `awaiting_signature`, without what its pages show of them."""
     if not user.is_authenticated:
         return Agreement.objects.none()
     mine = Q()
-    for _slot, query in slots if slots is not None else _unsigned_slots(user):
+    for _slot, query in slots:
         mine |= query
-    return (
-        _base(Agreement.objects.visible_to(user))
-        .filter(mine, status=Agreement.Status.SENT)
-        .select_related("municipality", "project")
-        .order_by("sent_at")
-    )
+    return Agreement.objects.visible_to(user).filter(mine, status=Agreement.Status.SENT)
+
+
+def awaiting_signature(user):
+    """Agreements out for signature where the user signs a slot that is not signed yet."""
+    return _base(_awaiting(user, _unsigned_slots(user))).select_related("municipality", "project").order_by("sent_at")
 
 
 def signing_source(user) -> TaskSource:
@@ -127,7 +126,7 @@ def signing_source(user) -> TaskSource:
 
     def listed(rows):
         flags = {f"signs_{slot}": ExpressionWrapper(query, output_field=BooleanField()) for slot, query in slots}
-        return rows.select_related("municipality", "project").annotate(**flags).order_by("sent_at", "pk")
+        return _base(rows).select_related("municipality", "project").annotate(**flags).order_by("sent_at", "pk")
 
     def tasks(rows, total):
         found = []
@@ -147,9 +146,9 @@ def signing_source(user) -> TaskSource:
             )
         return found
 
-    return TaskSource(
-        key="signatures", rows=awaiting_signature(user, slots=slots).order_by(), tasks=tasks, listed=listed
-    )
+    # The count (the menu's badge, on every page) needs only the rows: what the list shows of them is
+    # added when it is read.
+    return TaskSource(key="signatures", rows=_awaiting(user, slots), tasks=tasks, listed=listed)
 
 
 UNSIGNED_TOO_LONG_DAYS = 14  # an agreement out for signature longer than this needs county staff
