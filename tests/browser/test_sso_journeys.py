@@ -66,3 +66,27 @@ def test_a_refused_sign_on_says_why(journey, live_server, county, other_county, 
     assert page.get_by_role("heading", name="Du ble ikke logget inn").is_visible()
     assert page.get_by_text("har roller utenfor fylket som satte opp leverandøren").is_visible()
     journey.scan("refused")  # axe runs in this page, so the callback is not opened a second time
+
+
+def test_the_login_page_with_a_provider_fits_a_phone_of_320_px(
+    journey,
+    live_server,
+    county,
+    oidc_provider,
+    monkeypatch,  # noqa: F811
+):
+    """The login page with a provider's button, and with the hint a typed address brings, reflows at 320 CSS
+    px (WCAG 1.4.10): nothing scrolls sideways."""
+    from tests.browser.test_reflow_and_focus import OVERFLOW, PHONE_320
+
+    provider = make_provider(oidc_provider, county, monkeypatch, base=live_server.url)
+    page = journey.page
+    page.set_viewport_size(PHONE_320)
+    journey.goto("/konto/login/")
+    assert page.get_by_role("button", name=f"Logg inn med {provider.name}").is_visible()
+    assert page.evaluate(OVERFLOW) is None
+    page.get_by_label("E-post").fill("ingrid@tromso.kommune.no")
+    page.locator("#sso-hint").get_by_text("tromso.kommune.no kan logge inn med Tromsø kommune.").wait_for()
+    journey.settle()
+    assert page.evaluate(OVERFLOW) is None, page.evaluate(OVERFLOW)
+    journey.scan("login-with-hint-320")
