@@ -56,18 +56,31 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def render_markdown(text: str) -> SafeString:
-    """Return sanitised HTML for Markdown `text` (empty string for empty input)."""
-    if not text:
-        return mark_safe("")
-    return _rendered(str(text))
-
-
 # The same text always gives the same HTML, and the pages that show Markdown show the same texts again
 # and again (an agreement's articles, the handbook, a project's description): each is converted once per
-# process. Keyed by the text itself, so an edited text is converted anew.
-@functools.lru_cache(maxsize=512)
-def _rendered(text: str) -> SafeString:
+# process, keyed by the text itself (an edited text is converted anew). Long texts are converted each time,
+# so the cache holds at most CACHED_ENTRIES × CACHED_LENGTH characters.
+CACHED_LENGTH = 50_000
+CACHED_ENTRIES = 512
+
+
+def render_markdown(text: str, *, cache: bool = True) -> SafeString:
+    """Return sanitised HTML for Markdown `text` (empty string for empty input). `cache=False` for a text
+    shown once (a live preview while someone types), which would only push the others out."""
+    if not text:
+        return mark_safe("")
+    text = str(text)
+    if cache and len(text) <= CACHED_LENGTH:
+        return _cached(text)
+    return _converted(text)
+
+
+@functools.lru_cache(maxsize=CACHED_ENTRIES)
+def _cached(text: str) -> SafeString:
+    return _converted(text)
+
+
+def _converted(text: str) -> SafeString:
     html = markdown_lib.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,

@@ -133,9 +133,10 @@ class Rendered:
         return fill(self.body_html), fill(self.body_text)
 
 
-def body_html(newsletter_body: str) -> SafeString:
-    """The sanitised HTML of the Markdown text (safe to show in pages and e-mails)."""
-    return render_markdown(newsletter_body)
+def body_html(newsletter_body: str, *, preview: bool = False) -> SafeString:
+    """The sanitised HTML of the Markdown text (safe to show in pages and e-mails); a `preview` (each pause
+    in typing) is not kept in the Markdown cache."""
+    return render_markdown(newsletter_body, cache=not preview)
 
 
 def render_newsletter(newsletter: Newsletter, *, images=None, language: str | None = None) -> Rendered:

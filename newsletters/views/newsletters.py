@@ -125,7 +125,7 @@ def newsletter_create(request, number):
 
 def _preview_of(form) -> str:
     body = form.data.get("body") if form.is_bound else form.initial.get("body", getattr(form.instance, "body", ""))
-    return body_html(body or "")
+    return body_html(body or "", preview=form.is_bound)
 
 
 @login_required
@@ -161,7 +161,11 @@ def newsletter_edit(request, pk):
 def newsletter_preview(request, number):
     """The live preview (htmx): the body as the recipients will see it, sanitised."""
     get_county_for_staff(request.user, number)
-    return render(request, "newsletters/partials/_preview.html", {"preview": body_html(request.POST.get("body", ""))})
+    return render(
+        request,
+        "newsletters/partials/_preview.html",
+        {"preview": body_html(request.POST.get("body", ""), preview=True)},
+    )
 
 
 @login_required
