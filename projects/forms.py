@@ -107,16 +107,19 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, queryset in (
-            ("theme", Theme.objects.visible_to(user)),
-            ("municipality", Municipality.objects.visible_to(user)),
-            ("leader", selectors.list_leaders_visible_to(user)),
-        ):
+        self.fields["theme"].queryset = Theme.objects.visible_to(user)
+        self.fields["municipality"].queryset = Municipality.objects.visible_to(user)
+        self.fields["leader"].queryset = selectors.list_leaders_visible_to(user)
+
+    def read_choices(self) -> None:
+        """For a page that shows the filter: each select's choices read in one plain query (the fields' own
+        choices ask the database for a count first, then open a cursor). Exports filter without it."""
+        for name in ("theme", "municipality", "leader"):
             field = self.fields[name]
-            field.queryset = queryset
-            # The page lists the choices once: read them in one plain query (the field's own choices ask
-            # the database for a count first, then open a cursor).
-            field.choices = [("", field.empty_label), *((obj.pk, field.label_from_instance(obj)) for obj in queryset)]
+            field.choices = [
+                ("", field.empty_label),
+                *((obj.pk, field.label_from_instance(obj)) for obj in field.queryset),
+            ]
 
 
 class GoalForm(forms.Form):

@@ -69,6 +69,7 @@ def _filtered_projects(request):
 @login_required
 def project_list(request):
     filters, projects, is_filtered = _filtered_projects(request)
+    filters.read_choices()
     page = Paginator(projects, 25).get_page(request.GET.get("page"))
     return render(
         request,
