@@ -317,3 +317,13 @@ class DashboardFilterForm(forms.Form):
         self.fields["project"].queryset = (
             Project.objects.active().filter(county=county).only("pk", "title").order_by("title")
         )
+
+    def _post_clean(self):
+        """A field with an error is marked for the eye and for screen readers; the template shows the error
+        under it, with this id."""
+        super()._post_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = "form-select is-invalid"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"

@@ -75,6 +75,7 @@ def followup_dashboard(request, number):
             "page_obj": page,
             "rows": fs.dashboard_rows(page.object_list),
             "filters": filters,
+            "filter_fields": [(filters["health"], 4), (filters["project"], 6)],
             "counts": counts,
             "proposals": fs.pending_proposals(county)[:20],
             "gaps": fs.reminder_gaps(county),

@@ -554,6 +554,18 @@ def test_the_dashboard_says_today_for_a_visit_and_a_progress_entry_of_today(
     assert row.count("I dag") == 2  # the visit and the progress entry
 
 
+def test_a_filter_value_the_dashboard_cannot_use_is_said_on_its_field(client, county, county_staff, participant):
+    """An address with a project that is not the county's (an old bookmark) shows everyone, and says why."""
+    client.force_login(county_staff)
+    url = reverse("followup:followup-dashboard", kwargs={"number": county.number})
+    page = client.get(url, {"project": "999999"}).content.decode()
+    select = page[page.index('<select name="project"') :].split(">", 1)[0]
+    assert "is-invalid" in select and 'aria-describedby="id_project_error"' in select
+    error = page[page.index('id="id_project_error"') :][:400]
+    assert "Velg et gyldig valg" in error
+    assert participant.municipality.name in page  # the unfiltered list
+
+
 def test_a_completed_participant_with_late_work_stays_on_the_dashboard(
     client, county, county_staff, active_project, participant
 ):
