@@ -270,9 +270,11 @@ class TestBenchmarkData:
                 "outbox": list(OutboxMessage.objects.values_list("pk", flat=True)),
                 "subscribers": list(Subscriber.objects.values_list("pk", flat=True)),
             }
-            call_command("generate_benchmark_data", "--scale", "county")  # the demo again (unchanged), then synthetic
-            yield before
-            transaction.savepoint_rollback(savepoint)
+            try:
+                call_command("generate_benchmark_data", "--scale", "county")  # the demo again, then synthetic
+                yield before
+            finally:  # also when the generation fails: the module's later tests see the demo as it was
+                transaction.savepoint_rollback(savepoint)
 
     def test_generate_benchmark_data_at_county_scale(self, benchmark):
         assert County.objects.count() == 2
