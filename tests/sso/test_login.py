@@ -33,6 +33,14 @@ def logged_in_user_id(client):
     return client.session.get("_auth_user_id")
 
 
+def _assert_refused(client, provider, *, email, says):
+    """The provider's login of `email` ends on the refusal page (403) saying `says`, and nobody is logged in."""
+    response, _ = sso_login(client, provider, email=email)
+    assert response.status_code == 403
+    assert says in response.content.decode()
+    assert logged_in_user_id(client) is None
+
+
 def test_an_invited_user_of_the_providers_county_is_logged_in(client, county, municipality, tromso_sso, oidc_provider):
     head = make_user(Role.LIBRARY_HEAD, municipality=municipality, email="ingrid.sjef@tromso.kommune.no", name="Ingrid")
     sub = oidc_provider.add_user("Ingrid.Sjef@tromso.kommune.no", IDP_PASSWORD)
@@ -78,10 +86,9 @@ def test_an_unknown_address_is_refused_and_nobody_is_created(client, tromso_sso,
 def test_an_unverified_address_is_refused(client, county, tromso_sso, oidc_provider):
     make_user(Role.COUNTY_STAFF, county=county, email="uverifisert@tromso.kommune.no")
     oidc_provider.add_user("uverifisert@tromso.kommune.no", IDP_PASSWORD, verified=False)
-    response, _ = sso_login(client, tromso_sso, email="uverifisert@tromso.kommune.no")
-    assert response.status_code == 403
-    assert "bekreftet ikke at e-postadressen er verifisert" in response.content.decode()
-    assert logged_in_user_id(client) is None
+    _assert_refused(
+        client, tromso_sso, email="uverifisert@tromso.kommune.no", says="bekreftet ikke at e-postadressen er verifisert"
+    )
 
 
 def test_a_deactivated_user_is_refused(client, county, tromso_sso, oidc_provider):
@@ -89,57 +96,53 @@ def test_a_deactivated_user_is_refused(client, county, tromso_sso, oidc_provider
     gone.is_active = False
     gone.save(update_fields=["is_active"])
     oidc_provider.add_user("borte@tromso.kommune.no", IDP_PASSWORD)
-    response, _ = sso_login(client, tromso_sso, email="borte@tromso.kommune.no")
-    assert response.status_code == 403
-    assert "Kontoen din i Fremdrift er stengt" in response.content.decode()
-    assert logged_in_user_id(client) is None
+    _assert_refused(client, tromso_sso, email="borte@tromso.kommune.no", says="Kontoen din i Fremdrift er stengt")
 
 
 def test_a_user_without_a_membership_is_refused(client, tromso_sso, oidc_provider):
     UserFactory(email="rolleloes@tromso.kommune.no")
     oidc_provider.add_user("rolleloes@tromso.kommune.no", IDP_PASSWORD)
-    response, _ = sso_login(client, tromso_sso, email="rolleloes@tromso.kommune.no")
-    assert response.status_code == 403
-    assert "har ingen rolle i noe fylke eller noen kommune" in response.content.decode()
-    assert logged_in_user_id(client) is None
+    _assert_refused(
+        client, tromso_sso, email="rolleloes@tromso.kommune.no", says="har ingen rolle i noe fylke eller noen kommune"
+    )
 
 
 def test_an_address_outside_the_providers_domains_is_refused(client, county, tromso_sso, oidc_provider):
     make_user(Role.COUNTY_STAFF, county=county, email="fylke@tromsfylke.no")
     oidc_provider.add_user("fylke@tromsfylke.no", IDP_PASSWORD)
-    response, _ = sso_login(client, tromso_sso, email="fylke@tromsfylke.no")
-    assert response.status_code == 403
-    assert "logger ikke inn adresser fra dette e-postdomenet" in response.content.decode()
-    assert logged_in_user_id(client) is None
+    _assert_refused(
+        client, tromso_sso, email="fylke@tromsfylke.no", says="logger ikke inn adresser fra dette e-postdomenet"
+    )
 
 
 def test_a_provider_of_county_x_cannot_log_in_a_user_of_county_y(client, other_county, tromso_sso, oidc_provider):
     """Troms' provider asserts the address of Finnmark's staff member (in a domain Troms serves)."""
     make_user(Role.COUNTY_STAFF, county=other_county, email="finnmark@tromso.kommune.no")
     oidc_provider.add_user("finnmark@tromso.kommune.no", IDP_PASSWORD)
-    response, _ = sso_login(client, tromso_sso, email="finnmark@tromso.kommune.no")
-    assert response.status_code == 403
-    assert "har roller utenfor fylket som satte opp leverandøren" in response.content.decode()
-    assert logged_in_user_id(client) is None
+    _assert_refused(
+        client,
+        tromso_sso,
+        email="finnmark@tromso.kommune.no",
+        says="har roller utenfor fylket som satte opp leverandøren",
+    )
 
 
 def test_a_user_with_roles_in_two_counties_is_refused(client, county, other_county, tromso_sso, oidc_provider):
     both = make_user(Role.COUNTY_STAFF, county=county, email="begge@tromso.kommune.no")
     MembershipFactory(user=both, role=Role.EXPERT, county=other_county)
     oidc_provider.add_user("begge@tromso.kommune.no", IDP_PASSWORD)
-    response, _ = sso_login(client, tromso_sso, email="begge@tromso.kommune.no")
-    assert response.status_code == 403
-    assert "har roller utenfor fylket" in response.content.decode()
-    assert logged_in_user_id(client) is None
+    _assert_refused(client, tromso_sso, email="begge@tromso.kommune.no", says="har roller utenfor fylket")
 
 
 def test_a_provider_cannot_log_in_a_superuser(client, tromso_sso, oidc_provider):
     make_superuser(email="drift@tromso.kommune.no")
     oidc_provider.add_user("drift@tromso.kommune.no", IDP_PASSWORD, amr=["pwd", "mfa"])
-    response, _ = sso_login(client, tromso_sso, email="drift@tromso.kommune.no")
-    assert response.status_code == 403
-    assert "Installasjonsadministratorer kan ikke logge inn med felles innlogging" in response.content.decode()
-    assert logged_in_user_id(client) is None
+    _assert_refused(
+        client,
+        tromso_sso,
+        email="drift@tromso.kommune.no",
+        says="Installasjonsadministratorer kan ikke logge inn med felles innlogging",
+    )
 
 
 def test_an_id_token_from_another_issuer_is_refused(client, county, oidc_provider, monkeypatch):
@@ -212,10 +215,9 @@ def test_the_same_sub_cannot_be_linked_to_another_account_later(client, county, 
     # The provider's user now states another Fremdrift user's address (same `sub`).
     make_user(Role.COUNTY_STAFF, county=county, email="andre@tromso.kommune.no")
     SocialAccount.objects.filter(user=first).update(uid=oidc_provider.add_user("andre@tromso.kommune.no", IDP_PASSWORD))
-    response, _ = sso_login(client, tromso_sso, email="andre@tromso.kommune.no")
-    assert response.status_code == 403
-    assert "allerede knyttet til en annen konto i Fremdrift" in response.content.decode()
-    assert logged_in_user_id(client) is None
+    _assert_refused(
+        client, tromso_sso, email="andre@tromso.kommune.no", says="allerede knyttet til en annen konto i Fremdrift"
+    )
 
 
 # --------------------------------------------------------------------------- two-factor

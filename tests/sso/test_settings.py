@@ -26,6 +26,20 @@ def finnmark_admin(other_county):
     return make_user("county_admin", county=other_county, email="admin@finnmark.no")
 
 
+def _tromso_provider(county, *, name="Tromsø kommune", issuer="https://idporten.no/", secret_env="A"):
+    """A provider of `county` for tromso.kommune.no, SSO not required, saved through the service."""
+    return save_identity_provider(
+        county=county,
+        name=name,
+        issuer=issuer,
+        client_id="x",
+        secret_env=secret_env,
+        require_sso=False,
+        domains=["tromso.kommune.no"],
+        by=None,
+    )
+
+
 def test_an_administrator_adds_a_provider_and_sees_the_redirect_uri_but_no_secret(
     client, county, county_admin, monkeypatch
 ):
@@ -46,16 +60,7 @@ def test_an_administrator_adds_a_provider_and_sees_the_redirect_uri_but_no_secre
 
 def test_the_list_warns_when_the_secret_is_missing_on_the_server(client, county, county_admin, monkeypatch):
     monkeypatch.delenv("FREMDRIFT_SSO_MISSING", raising=False)
-    save_identity_provider(
-        county=county,
-        name="Tromsø kommune",
-        issuer="https://idporten.no/",
-        client_id="x",
-        secret_env="FREMDRIFT_SSO_MISSING",
-        require_sso=False,
-        domains=["tromso.kommune.no"],
-        by=None,
-    )
+    _tromso_provider(county, secret_env="FREMDRIFT_SSO_MISSING")
     client.force_login(county_admin)
     page = client.get(reverse("accounts:identity-provider-list", kwargs={"number": county.number})).content.decode()
     assert "FREMDRIFT_SSO_MISSING er ikke satt på serveren" in page
@@ -64,15 +69,8 @@ def test_the_list_warns_when_the_secret_is_missing_on_the_server(client, county,
 def test_a_domain_claimed_by_another_countys_provider_is_refused_on_the_field(
     client, county, other_county, finnmark_admin
 ):
-    save_identity_provider(
-        county=county,
-        name="Tromsø kommune",
-        issuer="https://login.microsoftonline.com/abc/v2.0",
-        client_id="x",
-        secret_env="FREMDRIFT_SSO_TROMSO_SECRET",
-        require_sso=False,
-        domains=["tromso.kommune.no"],
-        by=None,
+    _tromso_provider(
+        county, issuer="https://login.microsoftonline.com/abc/v2.0", secret_env="FREMDRIFT_SSO_TROMSO_SECRET"
     )
     client.force_login(finnmark_admin)
     response = client.post(
@@ -89,16 +87,7 @@ def test_a_domain_claimed_by_another_countys_provider_is_refused_on_the_field(
 
 
 def test_a_second_provider_of_the_same_county_cannot_take_a_domain_either(client, county, county_admin):
-    first = save_identity_provider(
-        county=county,
-        name="Entra",
-        issuer="https://login.microsoftonline.com/abc/v2.0",
-        client_id="x",
-        secret_env="A",
-        require_sso=False,
-        domains=["tromso.kommune.no"],
-        by=None,
-    )
+    first = _tromso_provider(county, name="Entra", issuer="https://login.microsoftonline.com/abc/v2.0")
     client.force_login(county_admin)
     response = client.post(
         reverse("accounts:identity-provider-create", kwargs={"number": county.number}),
@@ -134,16 +123,7 @@ def test_the_form_refuses_what_does_not_fit(client, county, county_admin, settin
 
 
 def test_another_countys_administrator_cannot_see_or_change_the_provider(client, county, finnmark_admin):
-    provider = save_identity_provider(
-        county=county,
-        name="Tromsø kommune",
-        issuer="https://idporten.no/",
-        client_id="x",
-        secret_env="A",
-        require_sso=False,
-        domains=["tromso.kommune.no"],
-        by=None,
-    )
+    provider = _tromso_provider(county)
     client.force_login(finnmark_admin)
     assert client.get(reverse("accounts:identity-provider-list", kwargs={"number": county.number})).status_code == 404
     other = finnmark_admin.memberships.get().county
@@ -155,16 +135,7 @@ def test_another_countys_administrator_cannot_see_or_change_the_provider(client,
 
 
 def test_removing_a_provider_frees_its_domains(client, county, county_admin):
-    provider = save_identity_provider(
-        county=county,
-        name="Tromsø kommune",
-        issuer="https://idporten.no/",
-        client_id="x",
-        secret_env="A",
-        require_sso=False,
-        domains=["tromso.kommune.no"],
-        by=None,
-    )
+    provider = _tromso_provider(county)
     client.force_login(county_admin)
     url = reverse("accounts:identity-provider-delete", kwargs={"number": county.number, "pk": provider.pk})
     response = client.post(url, follow=True)
