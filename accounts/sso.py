@@ -153,16 +153,19 @@ def may_use_password(user: User) -> bool:
     """False for a user whose e-mail domain requires single sign-on and whom that provider can log in
     (a superuser or someone with roles in another county keeps the password: SSO could not log them in)."""
     provider = IdentityProvider.objects.for_domain(email_domain(user.email)).filter(require_sso=True).first()
-    if provider is None:
-        return True
+    return provider is None or not _admits(provider, user)
+
+
+def _admits(provider: IdentityProvider, user: User) -> bool:
+    """Whether `check_login`'s rules let this provider log the user in (as if it vouched for the address)."""
     try:
         check_login(
             provider=provider,
             claims=Claims(sub="", email=user.email, email_verified=True, amr=(), acr="", auth_time=None),
         )
     except SSORefused:
-        return True
-    return False
+        return False
+    return True
 
 
 def provider_for_email(email: str) -> IdentityProvider | None:
@@ -196,16 +199,7 @@ def session_proves_mfa(request) -> bool:
 def provider_of_user(user: User) -> IdentityProvider | None:
     """The provider that can log this user in (their e-mail domain's, if its rules admit them), else None."""
     provider = provider_for_email(user.email)
-    if provider is None:
-        return None
-    try:
-        check_login(
-            provider=provider,
-            claims=Claims(sub="", email=user.email, email_verified=True, amr=(), acr="", auth_time=None),
-        )
-    except SSORefused:
-        return None
-    return provider
+    return provider if provider is not None and _admits(provider, user) else None
 
 
 def check_reauthentication(*, provider: IdentityProvider, claims: Claims, user: User, started_at: float) -> dict:
