@@ -933,12 +933,14 @@ def world(django_db_setup, django_db_blocker):
 def _sessions(world) -> dict[str, str]:
     """A session per signed-in role, made once for the module: {role: session key}. Logging in for each
     request (a session written, the last login saved, signals) was a quarter of the matrix's time."""
-    sessions = {}
-    for role, user in world.users.items():
-        client = Client()
-        client.force_login(user)
-        sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return sessions
+    return {role: session_key(user) for role, user in world.users.items()}
+
+
+def session_key(user) -> str:
+    """A new session in which `user` is logged in: its key, for a session cookie."""
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
 def build_world(monkeypatch) -> World:

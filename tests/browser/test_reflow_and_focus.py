@@ -15,14 +15,14 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.template.loader import render_to_string
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
 from agreements.services import drafts, sending
 from demo.accounts import DEMO_PASSWORD
 from shell.statements import ACCESSIBILITY_FILE
-from tests.authz_matrix import ROWS, build_world
+from tests.authz_matrix import ROWS, build_world, session_key
 from tests.browser.conftest import HTML_PAGES, HTMX_SETTLED, SavedPages
 from tests.browser.test_agreements_journeys import room_project  # noqa: F401 (a fixture)
 from tests.browser.test_followup_journeys import late_project  # noqa: F401 (a fixture)
@@ -99,19 +99,9 @@ FOCUS = """() => {
 
 
 def _signed_in_context(browser, base_url, user, viewport):
-    client = Client()
-    client.force_login(user)
     context = browser.new_context(base_url=base_url, locale="nb-NO", viewport=viewport)
-    context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": base_url,
-            }
-        ]
-    )
-    return client, context
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_key(user), "url": base_url}])
+    return context
 
 
 def _pages_for(world, role):
@@ -164,7 +154,7 @@ def sweep(browser, live_server, django_db_setup, django_db_blocker):
             # ~200 pages was a quarter of the sweep.
             badge = render_to_string("todo/partials/_badge.html", {"n": 12})
             for role in SWEEP_ROLES:
-                _client, context = _signed_in_context(browser, live_server.url, world.users[role], PHONE_320)
+                context = _signed_in_context(browser, live_server.url, world.users[role], PHONE_320)
                 context.route(
                     f"**{reverse('todo:badge')}",
                     lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=badge),
