@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -164,6 +165,20 @@ def test_project_list_filters(client, county, county_staff, theme, municipality)
     assert listed(municipality=municipality.pk) == [first.title]
     assert listed(q="Prosjekt 1") == [second.title]
     assert listed(leader=county_staff.pk, sort="title") == [first.title, second.title]
+
+
+def test_the_project_filter_offers_the_readers_choices_and_keeps_the_chosen_one(
+    client, county, county_staff, theme, municipality
+):
+    _projects(county, county_staff, theme, 1)
+    client.force_login(county_staff)
+    page = client.get(reverse("projects:project-list"), {"municipality": municipality.pk}).content.decode()
+    select = page[page.index('<select name="municipality"') :].split("</select>", 1)[0]
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+    assert options[0] == ("", "", "Alle")
+    assert (str(municipality.pk), " selected", str(municipality)) in options
+    leaders = page[page.index('<select name="leader"') :].split("</select>", 1)[0]
+    assert county_staff.get_full_name() in leaders
 
 
 def test_create_project_form_shows_period_error_on_the_field(client, county_staff, theme):
