@@ -9,8 +9,9 @@ class ShellConfig(AppConfig):
     def ready(self):
         from django.urls import register_converter
 
-        from . import checks  # noqa: F401  (registers the check of an old database)
+        from . import checks, freshness  # noqa: F401  (checks registers the check of an old database)
         from .ids import IdConverter
 
         # `<id:pk>` in every urls.py: before any URLconf is loaded (they are loaded on first use).
         register_converter(IdConverter, "id")
+        freshness.install()

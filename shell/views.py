@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from kombu import Connection
 
 from .models import Page
-from .start import start_context
+from .start import start_body, start_context
 from .statements import accessibility_facts, controllers, privacy_facts
 
 logger = logging.getLogger(__name__)
@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     """The start page: what the apps registered (one section per membership), or a welcome to visitors."""
+    if request.user.is_authenticated:
+        return render(request, "shell/home.html", {"start_body": start_body(request.user)})
     return render(request, "shell/home.html", start_context(request.user))
 
 

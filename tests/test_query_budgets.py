@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from shell.freshness import data_changed
 from todo import selectors as todo_selectors
 
 # The marker makes pytest-django set up the test database; the counts come from one module-wide run.
@@ -31,6 +32,7 @@ BUDGETS = {"follow-up dashboard": 20}
 
 def _count(client: Client, path: str) -> int:
     client.get(path)  # the first request fills per-process caches (content types, translations)
+    data_changed()  # what the start pages keep in the shared cache is counted as it is made, not as it is kept
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, f"{path} answered {response.status_code}"

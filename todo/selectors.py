@@ -11,6 +11,7 @@ much data there is.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
 from django.db.models import F, Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -30,7 +31,8 @@ from municipalities.models import County
 from notifications.selectors import failed_source
 from projects.selectors import expert_project_source
 from reports.selectors import latest_report_source
-from shell.start import Task, TaskSource, task_order
+from shell.freshness import data_version
+from shell.start import START_BODY_SECONDS, Task, TaskSource, task_order
 
 
 def library_head_sources(user, municipality_ids, *, today: date) -> list[TaskSource]:
@@ -177,10 +179,16 @@ def todo_list(user, *, today: date | None = None) -> TodoList:
 
 
 def todo_count(user, *, today: date | None = None) -> int:
-    """The menu badge's number: one query."""
+    """The menu badge's number: one query, made once until the data changes (`shell.freshness`), the day
+    does, or `START_BODY_SECONDS` pass (the same as the start page's list, which shows the same number)."""
     today = today or timezone.localdate()
-    sources = sources_for(user, today=today)
-    return badge_count(sources, count_sources(user, sources))
+    key = f"todo-count:{user.pk}:{today.isoformat()}:{data_version()}"
+    count = cache.get(key)
+    if count is None:
+        sources = sources_for(user, today=today)
+        count = badge_count(sources, count_sources(user, sources))
+        cache.set(key, count, START_BODY_SECONDS)
+    return count
 
 
 def start_page_provider(user, context: dict) -> None:

@@ -1,0 +1,117 @@
+"""One number that changes whenever Fremdrift's data may have changed: what the start pages cache is
+kept under it, so a cached page is never older than the last write.
+
+Every statement that writes (INSERT, UPDATE, DELETE, TRUNCATE) on any connection is seen here: saves
+and deletes, but also the bulk `update()`s, `bulk_create()`s and raw SQL that send no model signal
+(health recomputation, outbox marks, links expiring). The number moves when a transaction that wrote
+commits, and also at a write that follows a read of the number in the same thread, so that the same
+request, or a test inside one transaction, reads anew what it has just changed. A page read by another
+request between that write and the commit is kept under a number the commit leaves behind.
+A rolled-back transaction changes nothing but costs a page render.
+
+Writes to the session and cache tables are not data and do not count. Nor does a login's
+`last_login`, which every login writes.
+
+The number lives in the shared cache (`CACHE_URL`), so every process sees it: with a cache local to
+each process (`locmemcache://`), a page cached by one process would not see another's writes.
+"""
+
+import re
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.backends.signals import connection_created
+
+KEY = "fremdrift:data-version"
+
+# The table a writing statement starts with: INSERT INTO "t", UPDATE "t", DELETE FROM "t", TRUNCATE "t".
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+"?(\w+)"?', re.IGNORECASE)
+_LAST_LOGIN_ONLY = re.compile(r'\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.IGNORECASE)
+
+
+def _ignored_tables() -> frozenset[str]:
+    tables = {"django_session"}
+    for config in settings.CACHES.values():
+        if config["BACKEND"].endswith("DatabaseCache"):
+            tables.add(config["LOCATION"])
+    return frozenset(tables)
+
+
+_thread = threading.local()  # .read: this thread has read the number since it last moved it
+
+
+def data_version() -> int:
+    """The current number. A cache that has none (new, emptied, or it evicted the number) starts from
+    the clock, so that a number is never used twice and nothing kept before is read again."""
+    version = cache.get(KEY)
+    if version is None:
+        cache.add(KEY, time.time_ns() // 1000, None)
+        version = cache.get(KEY)
+    _thread.read = True
+    return version
+
+
+def data_changed() -> None:
+    """Move the number: what was cached under the old one is not read again."""
+    _thread.read = False
+    try:
+        cache.incr(KEY)
+    except ValueError:  # not in the cache: the next reader starts a new number from the clock
+        pass
+    except DatabaseError:  # the cache's table is not made yet (a first `migrate`): nothing is kept in it
+        pass
+
+
+def writes_data(sql: str, ignored: frozenset[str]) -> bool:
+    match = _WRITE.match(sql)
+    return bool(match) and match.group(1) not in ignored and not _LAST_LOGIN_ONLY.match(sql)
+
+
+class _Watcher:
+    """The execute wrapper of one connection (`connection.execute_wrappers`)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.ignored = _ignored_tables()
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if isinstance(sql, str) and writes_data(sql, self.ignored):
+            if getattr(_thread, "read", False):
+                data_changed()
+            if not self._pending():
+                # robust: a cache that cannot be reached is logged, and does not undo the committed write
+                transaction.on_commit(_on_commit, using=self.connection.alias, robust=True)
+        return result
+
+    def _pending(self) -> bool:
+        """Whether this transaction has already registered its bump on commit (it is dropped from
+        `run_on_commit` with a rolled-back savepoint, and then registered anew by the next write)."""
+        if not self.connection.in_atomic_block:
+            return False
+        return any(callback is _on_commit for _savepoints, callback, _robust in self.connection.run_on_commit)
+
+
+def _on_commit() -> None:
+    data_changed()
+
+
+def watch(connection) -> None:
+    if not any(isinstance(wrapper, _Watcher) for wrapper in connection.execute_wrappers):
+        connection.execute_wrappers.append(_Watcher(connection))
+
+
+def _on_connection_created(sender, connection, **kwargs):
+    watch(connection)
+
+
+def install() -> None:
+    """Watch every connection: those made from now on, and any made already."""
+    from django.db import connections
+
+    connection_created.connect(_on_connection_created, dispatch_uid="shell-freshness")
+    for connection in connections.all(initialized_only=True):
+        watch(connection)
