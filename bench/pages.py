@@ -10,7 +10,8 @@ times every key page sequentially over one keep-alive connection: median and 95t
 The floor is a bare Django view rendering a 50-row template, measured in the same run; each page
 is reported as a ratio to it. Then wrk loads the county start page and the floor with 16
 connections for 10 s each (requests per second). Figures are printed and appended to RESULTS.md.
-Needs: PostgreSQL on 127.0.0.1:5432 (user postgres), wrk, the project's virtualenv.
+Needs: PostgreSQL on 127.0.0.1:5432 (user postgres), Redis on 127.0.0.1:6379 (database 3, or
+BENCH_CACHE_URL), wrk, the project's virtualenv.
 """
 
 import argparse
@@ -44,7 +45,9 @@ def env_for(scale: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url(scale),
         "CELERY_BROKER_URL": "",
-        "CACHE_URL": "locmemcache://",
+        # The cache as deployed (docker-compose): the start pages are kept there, and a cache of each
+        # gunicorn worker's own would neither cost what Redis costs nor see the other worker's writes.
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3"),
         "DJANGO_DEBUG": "0",
     }
 

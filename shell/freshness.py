@@ -16,6 +16,7 @@ The number lives in the shared cache (`CACHE_URL`), so every process sees it: wi
 each process (`locmemcache://`), a page cached by one process would not see another's writes.
 """
 
+import hashlib
 import re
 import threading
 import time
@@ -24,6 +25,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.backends.signals import connection_created
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 KEY = "fremdrift:data-version"
 
@@ -115,3 +119,26 @@ def install() -> None:
     connection_created.connect(_on_connection_created, dispatch_uid="shell-freshness")
     for connection in connections.all(initialized_only=True):
         watch(connection)
+
+
+# ------------------------------------------------------------------ kept pages
+
+# What only the clock changes (a meeting that has begun is no longer coming) shows at most this late.
+KEPT_SECONDS = 300
+# Per-request secrets: HTML holding one is never kept (a form's token, a script's nonce).
+_PER_REQUEST = re.compile(r"csrfmiddlewaretoken|\bnonce=")
+
+
+def kept(request, name: str, make) -> str:
+    """The HTML `make()` renders, kept in the shared cache for this reader, their language, this address
+    (path and query) and this day, until the data changes or `KEPT_SECONDS` pass. For the part of a page
+    below the menu that is the same on every visit; the view still checks access before asking, and the
+    part must hold nothing of the request itself (it is not kept if it holds a form's token)."""
+    parts = (name, request.user.pk, get_language(), request.get_full_path(), timezone.localdate(), data_version())
+    key = "kept:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = make()
+        if not _PER_REQUEST.search(html):
+            cache.set(key, html, KEPT_SECONDS)
+    return mark_safe(html)  # rendered by the template engine, which escaped what needs it

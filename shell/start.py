@@ -9,13 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
-from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
-from .freshness import data_version
+from .freshness import kept
 
 START_PROVIDERS: list[Callable] = []
 PUBLIC_START_PROVIDERS: list[Callable] = []  # the same, for visitors who are not logged in
@@ -34,20 +30,14 @@ def start_context(user) -> dict:
     return context
 
 
-# What only the clock changes (a meeting that has begun is no longer coming) shows at most this late.
-START_BODY_SECONDS = 300
-
-
-def start_body(user) -> str:
-    """A signed-in user's start page below the menu, rendered once and kept in the shared cache until
-    the data changes (`shell.freshness`), the day or the language does, or five minutes pass. It is the
-    user's own: the key holds the user, and the page holds nothing of the request (no form, no token)."""
-    key = f"start-body:{user.pk}:{get_language()}:{timezone.localdate().isoformat()}:{data_version()}"
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string("shell/partials/_start_body.html", start_context(user) | {"user": user})
-        cache.set(key, body, START_BODY_SECONDS)
-    return mark_safe(body)  # rendered by the template engine, which escaped what needs it
+def start_body(request) -> str:
+    """A signed-in user's start page below the menu, kept (`shell.freshness.kept`) until the data changes."""
+    user = request.user
+    return kept(
+        request,
+        "start",
+        lambda: render_to_string("shell/partials/_start_body.html", start_context(user) | {"user": user}),
+    )
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 def home(request):
     """The start page: what the apps registered (one section per membership), or a welcome to visitors."""
     if request.user.is_authenticated:
-        return render(request, "shell/home.html", {"start_body": start_body(request.user)})
+        return render(request, "shell/home.html", {"start_body": start_body(request)})
     return render(request, "shell/home.html", start_context(request.user))
 
 

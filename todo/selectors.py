@@ -31,8 +31,8 @@ from municipalities.models import County
 from notifications.selectors import failed_source
 from projects.selectors import expert_project_source
 from reports.selectors import latest_report_source
-from shell.freshness import data_version
-from shell.start import START_BODY_SECONDS, Task, TaskSource, task_order
+from shell.freshness import KEPT_SECONDS, data_version
+from shell.start import Task, TaskSource, task_order
 
 
 def library_head_sources(user, municipality_ids, *, today: date) -> list[TaskSource]:
@@ -180,14 +180,14 @@ def todo_list(user, *, today: date | None = None) -> TodoList:
 
 def todo_count(user, *, today: date | None = None) -> int:
     """The menu badge's number: one query, made once until the data changes (`shell.freshness`), the day
-    does, or `START_BODY_SECONDS` pass (the same as the start page's list, which shows the same number)."""
+    does, or `KEPT_SECONDS` pass (the same as the start page's list, which shows the same number)."""
     today = today or timezone.localdate()
     key = f"todo-count:{user.pk}:{today.isoformat()}:{data_version()}"
     count = cache.get(key)
     if count is None:
         sources = sources_for(user, today=today)
         count = badge_count(sources, count_sources(user, sources))
-        cache.set(key, count, START_BODY_SECONDS)
+        cache.set(key, count, KEPT_SECONDS)
     return count
 
 
