@@ -28,6 +28,7 @@ from projects.access import access_participant, access_project
 from projects.permissions import can_read_participant
 from shell.client import RateLimit, client_ip
 from shell.forms import run_service
+from shell.freshness import render_kept
 
 from . import selectors
 from .access import access_agreement
@@ -134,41 +135,45 @@ def _slot_rows(request, agreement: Agreement, signatures) -> list[dict]:
 @login_required
 def agreement_detail(request, pk):
     agreement = _agreement(request, pk)
+    return render_kept(
+        request,
+        "agreements/agreement_detail.html",
+        {"agreement": agreement},
+        lambda: _detail_context(request, agreement),
+    )
+
+
+def _detail_context(request, agreement) -> dict:
     user = request.user
     signatures = list(selectors.list_signatures(agreement))
     is_staff = can_view_events(user, agreement)
-    return render(
-        request,
-        "agreements/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "project": agreement.project,
-            "slots": _slot_rows(request, agreement, signatures),
-            "discarded": [s for s in signatures if s.discarded_at] if is_staff else [],
-            "matrix_rows": labelled_rows(agreement.role_matrix),
-            "legend": LEGEND,
-            "signing_method": get_signing_method(),
-            "links": list(selectors.signing_links(agreement)) if is_staff else [],
-            "can_revoke_link": can_revoke_link(user, agreement),
-            "can_invite": can_invite_signatory(user, agreement),
-            "versions": selectors.list_versions(agreement),
-            "changes": selectors.changes_from_amended(agreement) if agreement.amends_id else None,
-            "events": selectors.list_events(agreement) if is_staff else None,
-            "problems": sending.readiness_problems(agreement)
-            if agreement.status == Agreement.Status.DRAFT and is_staff
-            else [],
-            "can_edit": can_edit_agreement(user, agreement),
-            "can_send": can_send_agreement(user, agreement),
-            "can_withdraw": can_withdraw_agreement(user, agreement),
-            "can_upload_scan": can_upload_scan(user, agreement),
-            "can_amend": can_amend_agreement(user, agreement),
-            "can_delete": can_delete_agreement(user, agreement),
-            "can_publish": can_publish_agreement(user, agreement),
-            "is_published": hasattr(agreement, "publication"),
-            "is_staff": is_staff,
-            "can_see_project": can_read_participant(user, agreement.participant),
-        },
-    )
+    return {
+        "project": agreement.project,
+        "slots": _slot_rows(request, agreement, signatures),
+        "discarded": [s for s in signatures if s.discarded_at] if is_staff else [],
+        "matrix_rows": labelled_rows(agreement.role_matrix),
+        "legend": LEGEND,
+        "signing_method": get_signing_method(),
+        "links": list(selectors.signing_links(agreement)) if is_staff else [],
+        "can_revoke_link": can_revoke_link(user, agreement),
+        "can_invite": can_invite_signatory(user, agreement),
+        "versions": selectors.list_versions(agreement),
+        "changes": selectors.changes_from_amended(agreement) if agreement.amends_id else None,
+        "events": selectors.list_events(agreement) if is_staff else None,
+        "problems": sending.readiness_problems(agreement)
+        if agreement.status == Agreement.Status.DRAFT and is_staff
+        else [],
+        "can_edit": can_edit_agreement(user, agreement),
+        "can_send": can_send_agreement(user, agreement),
+        "can_withdraw": can_withdraw_agreement(user, agreement),
+        "can_upload_scan": can_upload_scan(user, agreement),
+        "can_amend": can_amend_agreement(user, agreement),
+        "can_delete": can_delete_agreement(user, agreement),
+        "can_publish": can_publish_agreement(user, agreement),
+        "is_published": hasattr(agreement, "publication"),
+        "is_staff": is_staff,
+        "can_see_project": can_read_participant(user, agreement.participant),
+    }
 
 
 @login_required

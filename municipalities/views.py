@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from documents.pdf import DocumentError
 from municipalities.permissions import is_admin_of
 from shell.forms import run_service
+from shell.freshness import render_kept
 
 from . import selectors, services
 from .access import access_contact, access_library, access_municipality, access_organisation
@@ -53,11 +54,11 @@ def _list_items(formset) -> list:
 @login_required
 def county_detail(request, number):
     county = selectors.get_county_for_staff(request.user, number)
-    return render(
+    return render_kept(
         request,
         "municipalities/county_detail.html",
-        {
-            "county": county,
+        {"county": county},
+        lambda: {
             "municipality_count": county.municipalities.count(),
             "is_admin": is_admin_of(request.user, county),
             "sections": render_sections(request, COUNTY_SECTIONS, county, county=county),
@@ -145,11 +146,11 @@ def municipality_list(request):
 @login_required
 def municipality_detail(request, number):
     municipality = selectors.get_municipality(request.user, number)
-    return render(
+    return render_kept(
         request,
         "municipalities/municipality_detail.html",
-        {
-            "municipality": municipality,
+        {"municipality": municipality},
+        lambda: {
             "sections": render_sections(request, MUNICIPALITY_SECTIONS, municipality, municipality=municipality),
             "libraries": selectors.list_libraries(municipality),
             "contacts": selectors.list_contacts(municipality),

@@ -25,6 +25,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.backends.signals import connection_created
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -142,3 +145,16 @@ def kept(request, name: str, make) -> str:
         if not _PER_REQUEST.search(html):
             cache.set(key, html, KEPT_SECONDS)
     return mark_safe(html)  # rendered by the template engine, which escaped what needs it
+
+
+def render_kept(request, template_name: str, context: dict, make_context) -> HttpResponse:
+    """`render()` of a page whose `{% block content %}` is kept (`kept`): `context` is what the rest of the
+    page needs (its title, the object whose access the view has checked), `make_context()` what only the
+    content needs, asked for only when the content is not kept. base.html renders the content alone when
+    `content_only` is set, and puts `page_content` in its place when it is given."""
+    content = kept(
+        request,
+        template_name,
+        lambda: render_to_string(template_name, context | make_context() | {"content_only": True}, request),
+    )
+    return render(request, template_name, context | {"page_content": content})

@@ -17,6 +17,7 @@ from documents.word import DOCX_MIMETYPE
 from municipalities.selectors import get_county_for_staff
 from projects.access import access_project
 from projects.models import Project
+from shell.freshness import render_kept
 
 from .. import export, selectors
 from ..forms import (
@@ -118,19 +119,18 @@ def _filtered_lessons(request, county):
 @login_required
 def lessons_log(request, number):
     county = get_county_for_staff(request.user, number)
-    filters, lessons, is_filtered = _filtered_lessons(request, county)
-    page = Paginator(lessons, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "evaluations/lessons_log.html",
-        {
-            "county": county,
+
+    def content() -> dict:
+        filters, lessons, is_filtered = _filtered_lessons(request, county)
+        page = Paginator(lessons, 25).get_page(request.GET.get("page"))
+        return {
             "filters": filters,
             "page_obj": page,
             "is_filtered": is_filtered,
             "export_query": request.GET.urlencode(),
-        },
-    )
+        }
+
+    return render_kept(request, "evaluations/lessons_log.html", {"county": county}, content)
 
 
 def _export_title(county) -> str:
