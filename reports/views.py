@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from municipalities.access import require
+from shell.freshness import render_kept
 
 from . import content, selectors, services
 from .forms import ArchiveFilterForm, CaseNumberForm, ReportRequestForm
@@ -17,21 +18,20 @@ from .permissions import can_order_report, can_set_case_number, orderable_kinds
 @login_required
 def archive(request):
     """Reports the user may see, by month and kind, newest first."""
-    filters = ArchiveFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    reports = selectors.list_archive(request.user, month=data.get("month"), kind=data.get("kind", ""))
-    page = Paginator(reports, 30).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "reports/archive.html",
-        {
-            "page_obj": page,
+
+    def listing() -> dict:
+        filters = ArchiveFilterForm(request.GET or None)
+        data = filters.cleaned_data if filters.is_valid() else {}
+        reports = selectors.list_archive(request.user, month=data.get("month"), kind=data.get("kind", ""))
+        return {
+            "page_obj": Paginator(reports, 30).get_page(request.GET.get("page")),
             "filters": filters,
             "pending": selectors.list_pending_for(request.user),
             "is_filtered": any(data.values()),
             "can_order": bool(orderable_kinds(request.user)),
-        },
-    )
+        }
+
+    return render_kept(request, "reports/archive.html", {}, listing)
 
 
 def _report(request, pk) -> Report:

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -128,7 +129,11 @@ def install() -> None:
 
 # What only the clock changes (a meeting that has begun is no longer coming) shows at most this late.
 KEPT_SECONDS = 300
-# Per-request secrets: HTML holding one is never kept (a form's token, a script's nonce).
+# A form's token, as `{% csrf_token %}` writes it: kept as a placeholder, and the reader's own token put in
+# its place at every visit (the same token Django's own rendering would give this request).
+_TOKEN_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"<>]*">')
+_TOKEN_PLACE = "<!--fremdrift:csrf-token-->"
+# Any other per-request secret: HTML still holding one is never kept (a token written another way, a nonce).
 _PER_REQUEST = re.compile(r"csrfmiddlewaretoken|\bnonce=")
 
 
@@ -136,14 +141,19 @@ def kept(request, name: str, make) -> str:
     """The HTML `make()` renders, kept in the shared cache for this reader, their language, this address
     (path and query) and this day, until the data changes or `KEPT_SECONDS` pass. For the part of a page
     below the menu that is the same on every visit; the view still checks access before asking, and the
-    part must hold nothing of the request itself (it is not kept if it holds a form's token)."""
+    part must hold nothing of the request itself but forms' tokens, which are put in anew at each visit
+    (it is not kept if it holds another per-request secret)."""
     parts = (name, request.user.pk, get_language(), request.get_full_path(), timezone.localdate(), data_version())
     key = "kept:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     html = cache.get(key)
     if html is None:
         html = make()
-        if not _PER_REQUEST.search(html):
-            cache.set(key, html, KEPT_SECONDS)
+        placed = _TOKEN_INPUT.sub(_TOKEN_PLACE, html)
+        if not _PER_REQUEST.search(placed):
+            cache.set(key, placed, KEPT_SECONDS)
+    elif _TOKEN_PLACE in html:
+        token = f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+        html = html.replace(_TOKEN_PLACE, token)
     return mark_safe(html)  # rendered by the template engine, which escaped what needs it
 
 

@@ -21,6 +21,7 @@ from projects.access import access_project
 from projects.permissions import can_edit_project, can_view_staff_parts
 from projects.services import ProjectError
 from shell.forms import apply_validation_error
+from shell.freshness import render_kept
 
 from .. import selectors as fs
 from ..access import access_milestone
@@ -255,18 +256,18 @@ def municipality_progress(request, number):
 @login_required
 def my_milestones(request):
     """A library head's milestones that are late or due soon, with a progress form on each."""
-    show_all = request.GET.get("vis") == "alle"
-    milestones = fs.my_milestones(request.user, ahead_days=None if show_all else 30)
-    page = Paginator(milestones, MY_MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "followup/my_milestones.html",
-        {
+
+    def content() -> dict:
+        show_all = request.GET.get("vis") == "alle"
+        milestones = fs.my_milestones(request.user, ahead_days=None if show_all else 30)
+        page = Paginator(milestones, MY_MILESTONES_PER_PAGE).get_page(request.GET.get("page"))
+        return {
             "page_obj": page,
             "show_all": show_all,
             "forms": {m.pk: ProgressForm(initial={"status": m.status}, prefix_id=m.pk) for m in page},
             "today": timezone.localdate(),
             "is_head": is_library_head_anywhere(request.user),
             "accept": ACCEPT,
-        },
-    )
+        }
+
+    return render_kept(request, "followup/my_milestones.html", {}, content)

@@ -18,6 +18,7 @@ from municipalities.access import require
 from municipalities.permissions import is_member_of, is_staff_anywhere
 from municipalities.selectors import list_staff_counties
 from shell.forms import apply_validation_error, run_service
+from shell.freshness import render_kept
 
 from .. import selectors, services
 from ..access import (
@@ -68,20 +69,19 @@ def _filtered_projects(request):
 
 @login_required
 def project_list(request):
-    filters, projects, is_filtered = _filtered_projects(request)
-    filters.read_choices()
-    page = Paginator(projects, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "projects/project_list.html",
-        {
+    def content() -> dict:
+        filters, projects, is_filtered = _filtered_projects(request)
+        filters.read_choices()
+        page = Paginator(projects, 25).get_page(request.GET.get("page"))
+        return {
             "page_obj": page,
             "filters": filters,
             "is_filtered": is_filtered,
             "can_create": is_staff_anywhere(request.user),
             "export_query": request.GET.urlencode(),
-        },
-    )
+        }
+
+    return render_kept(request, "projects/project_list.html", {}, content)
 
 
 def _export_params(request) -> dict:
@@ -127,39 +127,38 @@ def project_create(request):
 def project_detail(request, pk):
     """The project page: overview first; the plan and money, follow-up, evaluations and agreements
     parts load right after it (`project_section`), so the page itself stays within its query budget."""
+    project = access_project(request.user, pk)
+    return render_kept(
+        request, "projects/project_detail.html", {"project": project}, lambda: _detail_context(request, project)
+    )
+
+
+def _detail_context(request, project) -> dict:
     user = request.user
-    project = access_project(user, pk)
     participants = list(selectors.get_participants(project))
     requirements = list(selectors.get_requirements(project))
     is_staff = can_view_staff_parts(user, project)
     readable = selectors.readable_participant_ids(user, project)
     own_participants = [p for p in participants if is_member_of(user, p.municipality_id)]
-    return render(
-        request,
-        "projects/project_detail.html",
-        {
-            "project": project,
-            "goals": selectors.get_goals(
-                project, municipality_ids=None if is_staff else {p.municipality_id for p in own_participants} or None
-            ),
-            "participants": selectors.requirement_overview(participants, requirements, readable=readable),
-            "requirements": requirements,
-            "partners": project.partners.select_related("organisation"),
-            "experts": selectors.list_experts(project) if is_staff else [],
-            "leaders": project.leaders.all(),
-            "successors": project.successors.all(),
-            "can_edit": can_edit_project(user, project),
-            "can_change_status": can_change_project_status(user, project),
-            "is_staff": is_staff,
-            "can_view_history": can_view_history(user, project),
-            "own_participants": own_participants,
-            "lazy_sections": [
-                _section_link(project, section.key)
-                for section in project_sections()
-                if is_staff or not section.staff_only
-            ],
-        },
-    )
+    return {
+        "goals": selectors.get_goals(
+            project, municipality_ids=None if is_staff else {p.municipality_id for p in own_participants} or None
+        ),
+        "participants": selectors.requirement_overview(participants, requirements, readable=readable),
+        "requirements": requirements,
+        "partners": project.partners.select_related("organisation"),
+        "experts": selectors.list_experts(project) if is_staff else [],
+        "leaders": project.leaders.all(),
+        "successors": project.successors.all(),
+        "can_edit": can_edit_project(user, project),
+        "can_change_status": can_change_project_status(user, project),
+        "is_staff": is_staff,
+        "can_view_history": can_view_history(user, project),
+        "own_participants": own_participants,
+        "lazy_sections": [
+            _section_link(project, section.key) for section in project_sections() if is_staff or not section.staff_only
+        ],
+    }
 
 
 def _section_link(project, key) -> dict:

@@ -29,7 +29,13 @@ def test_a_part_is_made_once_per_reader_and_address_until_the_data_changes(count
     assert made == ["staff", "head", "page 2", "anew"]
 
 
-def test_a_part_holding_a_forms_token_is_never_kept(county_staff):
+def test_a_forms_token_is_put_in_anew_at_each_visit_and_a_nonce_is_never_kept(county_staff):
     form = '<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="{}"></form>'
-    assert kept(_request(county_staff), "form", lambda: form.format("first")) == form.format("first")
-    assert kept(_request(county_staff), "form", lambda: form.format("second")) == form.format("second")
+    first = kept(_request(county_staff), "form", lambda: form.format("first-visit-token"))
+    assert first == form.format("first-visit-token")
+    again = kept(_request(county_staff), "form", lambda: form.format("not made again"))
+    token = again.split('value="')[1].split('"')[0]
+    assert again == form.format(token) and token not in ("first-visit-token", "not made again") and len(token) == 64
+    script = '<script nonce="{}"></script>'
+    assert kept(_request(county_staff), "script", lambda: script.format("a")) == script.format("a")
+    assert kept(_request(county_staff), "script", lambda: script.format("b")) == script.format("b")

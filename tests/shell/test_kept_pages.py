@@ -58,3 +58,40 @@ def test_the_county_page_and_the_lessons_log_answer_only_their_countys_staff(
         assert _get(client, url)[1] == page and _get(client, url)[2] < made
         client.force_login(library_head)
         assert _get(client, url)[0] == 404
+
+
+def test_a_kept_page_with_forms_gives_each_visit_its_own_working_token(
+    county, county_staff, theme, municipality, library_head
+):
+    """My milestones (a progress form per milestone) is kept with its forms' tokens left out; each visit puts
+    in the token of the browser reading it, so a form sent from a kept page passes the CSRF check, in
+    another browser of the same person too, and the progress it logs shows at the next visit."""
+    from django.test import Client
+
+    from followup.models import Milestone
+    from tests.followup.test_views import _bulk_participants
+
+    _bulk_participants(county, county_staff, theme, municipality, 1)
+    url = reverse("followup:my-milestones")
+    phone, laptop = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = {}
+    for browser in (phone, laptop):
+        browser.force_login(library_head)
+        browser.get(url)
+        html = browser.get(url).content.decode()  # the kept page
+        html = html[html.index("<main") : html.index("</main>")]  # the kept part, not the menu's logout form
+        assert "fremdrift:csrf-token" not in html
+        tokens[browser] = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        action = re.search(r'<form method="post" action="(/prosjekter/\d+/milepaeler/\d+/fremdrift/)"', html)[1]
+    assert tokens[phone] != tokens[laptop]
+    milestone = Milestone.objects.get(pk=re.search(r"milepaeler/(\d+)/", action)[1])
+    response = laptop.post(
+        action,
+        {"csrfmiddlewaretoken": tokens[laptop], "status": "in_progress", "text": "Kommunen har godkjent romplanen."},
+    )
+    assert response.status_code in (200, 302), response.status_code
+    milestone.refresh_from_db()
+    assert milestone.status == Milestone.Status.IN_PROGRESS
+    card = phone.get(url).content.decode()
+    card = card[card.index(f'id="milestone-{milestone.pk}"') :]
+    assert '<option value="in_progress" selected>' in card[: card.index("</form>")]  # the phone's kept page anew
