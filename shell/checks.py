@@ -6,7 +6,7 @@ that does — would otherwise be taken as migrated and fail later on missing tab
 """
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -37,3 +37,20 @@ def check_migration_history(app_configs, databases=None, **kwargs):
                 )
             )
     return errors
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """Kept pages and rate limits need one cache for every process (web and workers): a cache local to
+    each process would serve a page another process has changed, for up to five minutes."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Warning(
+                f"CACHE_URL gives each process a cache of its own ({backend.rsplit('.', 1)[-1]}): kept pages would not "
+                "see what another process (a second web process, a worker) wrote, and rate limits would count per process.",
+                hint="Set CACHE_URL to Redis (redis://host:6379/1), or leave it unset for the database's cache table.",
+                id="shell.W001",
+            )
+        ]
+    return []

@@ -180,3 +180,11 @@ def test_a_database_of_the_old_layout_is_refused_with_what_to_do(tmp_path):
     assert result.returncode != 0
     assert "older version of Fremdrift" in result.stderr and "rm var/db.sqlite3" in result.stderr
     assert "pages.0001_initial" in result.stderr
+
+
+def test_check_deploy_warns_about_a_cache_of_each_process_its_own():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV | {"CACHE_URL": "locmemcache://"}
+    )
+    assert result.returncode != 0
+    assert "shell.W001" in result.stderr and "a cache of its own (LocMemCache)" in result.stderr
