@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from evaluations.forms import MilestoneChoiceField
 from evaluations.models import CorrectionChange
@@ -39,10 +40,9 @@ def test_the_digest_subject_shows_the_short_date():
 def test_the_user_page_shows_membership_dates_in_the_long_format(client, county_admin, county_staff, county):
     client.force_login(county_admin)
     page = client.get(reverse("accounts:user-detail", kwargs={"number": county.number, "user_id": county_staff.pk}))
-    created = county_staff.memberships.get().created_at
+    # The page shows the day in Norway: a membership made at 23:30 UTC was made the next day here.
+    created = timezone.localtime(county_staff.memberships.get().created_at)
     with translation.override("nb"):
-        from django.utils.formats import date_format
-
         assert date_format(created, "j. F Y") in page.content.decode()
 
 
