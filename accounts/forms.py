@@ -90,14 +90,17 @@ class ProfileForm(ModelForm):
 
 class LoginForm(AllauthLoginForm):
     """allauth's login form; typing an address of a domain with single sign-on offers its provider
-    (accounts:sso-hint), and a domain that requires single sign-on refuses the password."""
+    (accounts:sso-hint), and a domain that requires single sign-on refuses the password.
+
+    The hint follows the typed address only: fetched again on blur, it was swapped in under the finger of
+    someone pressing its button (the press takes the focus), and the click went nowhere."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].widget.attrs.update(
             {
                 "data-hx-get": reverse_lazy("accounts:sso-hint"),
-                "data-hx-trigger": "input changed delay:400ms, blur",
+                "data-hx-trigger": "input changed delay:400ms",
                 "data-hx-target": "#sso-hint",
                 "data-hx-swap": "innerHTML",
                 "aria-describedby": "sso-hint",
